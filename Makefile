@@ -1,0 +1,55 @@
+# Jingjin — the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export JINGJIN_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test lint check-suite install assets browser lock clean format bench
+
+## Set up everything, load the built-in plan and demo data, serve on http://127.0.0.1:8000
+demo: install assets
+	$(BIN)/jingjin demo
+
+## Lint and run the whole suite (browser tests included)
+test: install assets browser lint check-suite
+
+check-suite:
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy jingjin
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+## Front-end libraries from the npm registry, served locally (no CDN)
+assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Debian's Chromium for the browser tests (installed when we are root and it is missing)
+browser:
+	@bash scripts/ensure-chromium
+
+## Regenerate the constraints file from the current environment
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+bench: install
+	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
