@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from jingjin.core.permissions import role_of
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's role and unit for every template."""
+    user = getattr(request, "user", None)
+    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+    return {
+        "user_role": role_of(user),
+        "user_unit": profile.unit if profile is not None else None,
+        "user_profile": profile,
+    }

@@ -1,0 +1,125 @@
+"""The one permission rule of Jingjin: ``restrict(user, action, queryset)``.
+
+Views, the API, exports and services all ask this module, so a rule is changed in one place.
+
+* Anonymous users see nothing.
+* ``view``: every signed-in user with a role sees the plan, the units and the audit trail.
+* ``add`` and ``delete``: the plan office only.
+* ``change``: the plan office changes everything; reporters, approvers and county users change
+  the objects owned by their unit or a unit below it (a model names its owner fields in
+  ``owner_lookups``); leaders change nothing.
+* Django superusers may do everything.
+
+A unit user may change only the fields a model lists in ``unit_editable_fields``; the plan
+office may change every field in ``office_editable_fields``.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from rest_framework.permissions import BasePermission
+
+from jingjin.core.choices import Role
+
+ACTIONS = ("view", "add", "change", "delete")
+UNIT_ROLES = {Role.REPORTER, Role.APPROVER, Role.COUNTY}
+
+Q_ = TypeVar("Q_", bound=models.QuerySet[Any])
+
+
+class PermissionDenied(Exception):
+    """The user may not do this; services raise it, views turn it into 403."""
+
+
+def role_of(user: Any) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.PLAN_OFFICE
+    profile = getattr(user, "profile", None)
+    return profile.role if profile is not None else None
+
+
+def unit_scope(user: Any) -> set[int]:
+    """Ids of the user's unit and every unit below it (cached on the user object)."""
+    cached = getattr(user, "_jingjin_unit_scope", None)
+    if cached is not None:
+        return set(cached)
+    profile = getattr(user, "profile", None)
+    scope = profile.unit.descendant_ids() if profile is not None and profile.unit_id else set()
+    user._jingjin_unit_scope = frozenset(scope)
+    return scope
+
+
+def restrict(user: Any, action: str, queryset: Q_) -> Q_:
+    """The objects of ``queryset`` that ``user`` may ``action``."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role == Role.PLAN_OFFICE:
+        return queryset
+    if action == "view":
+        return queryset
+    if action in {"add", "delete"} or role not in UNIT_ROLES:
+        return queryset.none()
+    lookups: tuple[str, ...] = getattr(queryset.model, "owner_lookups", ())
+    scope = unit_scope(user)
+    if not lookups or not scope:
+        return queryset.none()
+    condition = reduce(or_, (Q(**{f"{lookup}__in": scope}) for lookup in lookups))
+    return queryset.filter(condition).distinct()
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """May ``user`` ``action`` this one object?"""
+    manager = type(obj)._default_manager
+    return restrict(user, action, manager.filter(pk=obj.pk)).exists()
+
+
+def can_add(user: Any) -> bool:
+    return role_of(user) == Role.PLAN_OFFICE
+
+
+def editable_fields(user: Any, obj: models.Model) -> tuple[str, ...]:
+    """The fields ``user`` may change on ``obj`` (empty if none)."""
+    if not can(user, "change", obj):
+        return ()
+    if role_of(user) == Role.PLAN_OFFICE:
+        return tuple(getattr(obj, "office_editable_fields", ()))
+    return tuple(getattr(obj, "unit_editable_fields", ()))
+
+
+def require(user: Any, action: str, obj: models.Model) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(f"{action} is not allowed on {obj}")
+
+
+class RestrictedPermission(BasePermission):
+    """DRF permission: signed-in users with a role; object checks through ``restrict``."""
+
+    ACTION_OF_METHOD = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "add",
+        "PUT": "change",
+        "PATCH": "change",
+        "DELETE": "delete",
+    }
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if role_of(request.user) is None:
+            return False
+        if request.method == "POST":
+            return bool(getattr(view, "allow_post_for_units", False)) or can_add(request.user)
+        return True
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return can(request.user, self.ACTION_OF_METHOD.get(request.method, "change"), obj)

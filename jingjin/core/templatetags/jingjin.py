@@ -1,0 +1,28 @@
+import json
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def jsonvalue(value: Any) -> str:
+    """A recorded value as a user reads it: text as is, lists joined, empty as —."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A decimal without trailing zeros (57996.000000 → 57,996)."""
+    if value is None:
+        return "—"
+    normal = value.normalize() if hasattr(value, "normalize") else value
+    text = f"{normal:,f}" if hasattr(normal, "as_tuple") else f"{normal:,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

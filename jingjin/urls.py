@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from jingjin.core import api as core_api
+from jingjin.core import views as core_views
+from jingjin.plans import api as plans_api
+
+router = DefaultRouter(trailing_slash=False)
+router.register("units", core_api.UnitViewSet, basename="unit")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("actions", plans_api.ActionViewSet, basename="action")
+router.register("measures", plans_api.MeasureViewSet, basename="measure")
+router.register("tasks", plans_api.TaskViewSet, basename="task")
+router.register("indicators", plans_api.IndicatorViewSet, basename="indicator")
+router.register("audit", core_api.AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/auth/token", obtain_auth_token, name="api-token"),
+    path("api/", include(router.urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.logout_view, name="logout"),
+    path("units/", core_views.unit_list, name="units"),
+    path("units/<str:code>/", core_views.unit_detail, name="unit"),
+    path("audit/", core_views.audit_list, name="audit"),
+    path("", include("jingjin.plans.urls")),
+]
+
+handler403 = "jingjin.core.views.forbidden"

@@ -1,0 +1,144 @@
+"""Shared fixtures: users of every role on a small unit tree, and a small plan file."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the test itself only touches the
+# database before the browser starts, so Django's async-safety check is relaxed for the suite.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+def small_plan() -> dict[str, Any]:
+    """A small, valid plan file: two departments, a county, two tasks with indicators."""
+    return {
+        "format": "jingjin-plan/1",
+        "plan": {
+            "code": "test-plan",
+            "name_zh": "测试规划",
+            "name_en": "Test plan",
+            "city": "测试市",
+            "start_year": 2021,
+            "end_year": 2025,
+        },
+        "units": [
+            {"code": "t", "name_zh": "测试市", "name_en": "Test City", "kind": "city", "parent": None},
+            {"code": "t.a", "name_zh": "甲局", "name_en": "Bureau A", "kind": "department", "parent": "t"},
+            {"code": "t.b", "name_zh": "乙局", "name_en": "Bureau B", "kind": "department", "parent": "t"},
+            {"code": "t.c", "name_zh": "丙县", "name_en": "County C", "kind": "county", "parent": "t"},
+        ],
+        "mechanisms": [{"code": "red_black_list", "name_zh": "红黑榜", "name_en": "Red/black list"}],
+        "actions": [
+            {
+                "code": "A1",
+                "name_zh": "行动一",
+                "name_en": "Action one",
+                "lead_unit": "t.a",
+                "weight": 1,
+                "start": "2021-09-10",
+                "end": "2025-12-31",
+                "measures": [
+                    {
+                        "code": "A1.M1",
+                        "name_zh": "措施一",
+                        "name_en": "Measure one",
+                        "lead_unit": "t.a",
+                        "tasks": [
+                            {
+                                "code": "A1.M1.T1",
+                                "name_zh": "甲局任务",
+                                "name_en": "Task of A",
+                                "lead_unit": "t.a",
+                                "co_units": ["t.b"],
+                                "counties": ["t.c"],
+                                "mechanisms": ["red_black_list"],
+                                "start": "2021-09-10",
+                                "end": "2025-12-31",
+                                "indicators": [
+                                    {
+                                        "code": "A1.M1.T1.I1",
+                                        "name_zh": "户厕",
+                                        "name_en": "Household toilets",
+                                        "unit": "户",
+                                        "direction": "higher",
+                                        "baseline_value": 0,
+                                        "baseline_year": 2020,
+                                        "target_value": 57996,
+                                        "target_year": 2021,
+                                        "targets": [{"year": 2021, "value": 57996}],
+                                        "responsible_unit": "t.a",
+                                    }
+                                ],
+                            },
+                            {
+                                "code": "A1.M1.T2",
+                                "name_zh": "乙局任务",
+                                "name_en": "Task of B",
+                                "lead_unit": "t.b",
+                                "weight": 2.5,
+                                "indicators": [
+                                    {
+                                        "code": "A1.M1.T2.I1",
+                                        "name_zh": "机制建立",
+                                        "name_en": "Mechanism set up",
+                                        "direction": "milestone",
+                                        "milestones": [
+                                            {"date": "2022-06-30", "name_zh": "出台", "name_en": "Issued"}
+                                        ],
+                                    }
+                                ],
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def plan_data() -> dict[str, Any]:
+    return small_plan()
+
+
+@pytest.fixture
+def loaded_plan(db: Any) -> Any:
+    from jingjin.plans.services import plan_import
+
+    return plan_import(data=small_plan(), actor=None, source="test").plan
+
+
+@pytest.fixture
+def make_user(db: Any) -> Any:
+    from jingjin.core.models import Unit
+    from jingjin.core.services import user_ensure
+
+    def make(username: str, role: str, unit_code: str | None) -> Any:
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        user, _ = user_ensure(username=username, password=PASSWORD, role=role, unit=unit, source="test")
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(loaded_plan: Any, make_user: Any) -> dict[str, Any]:
+    return {
+        "office": make_user("office", "plan_office", "t"),
+        "reporter_a": make_user("reporter_a", "reporter", "t.a"),
+        "reporter_b": make_user("reporter_b", "reporter", "t.b"),
+        "county_c": make_user("county_c", "county", "t.c"),
+        "leader": make_user("leader", "leader", "t"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any) -> None:
+    """Login rate limiting is tested on its own; a fast hasher keeps the many logins quick."""
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
