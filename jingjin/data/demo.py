@@ -1,0 +1,82 @@
+"""Demo data for ``jingjin demo``: the built-in plan, synthetic townships and villages, and accounts.
+
+Everything here except the plan itself is synthetic and marked so (``is_synthetic``); the
+names say 示例 ("example") so no one mistakes them for real places. Loading is idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from jingjin.core.choices import Role, UnitKind
+from jingjin.core.models import Unit
+from jingjin.core.services import unit_create, user_ensure
+from jingjin.plans.services import builtin_plan_load
+
+DEMO_PASSWORD = "jingjin-demo"  # noqa: S105 - printed for the demo, never used outside it
+
+#: (user name, role, unit code) — one account per role
+DEMO_ACCOUNTS = (
+    ("office", Role.PLAN_OFFICE, "sn"),
+    ("fgw_reporter", Role.REPORTER, "sn.fgw"),
+    ("fgw_approver", Role.APPROVER, "sn.fgw"),
+    ("jxj_reporter", Role.REPORTER, "sn.jxj"),
+    ("chuanshan", Role.COUNTY, "sn.chuanshan"),
+    ("leader", Role.LEADER, "sn"),
+)
+
+CHINESE_ORDINALS = "一二三"
+
+
+@transaction.atomic
+def synthetic_units() -> int:
+    """Two example townships per county, two example villages per township (marked synthetic)."""
+    created = 0
+    for county in Unit.objects.filter(kind=UnitKind.COUNTY, is_synthetic=False):
+        for t in range(2):
+            code = f"{county.code}.demo-t{t + 1}"
+            township = Unit.objects.filter(code=code).first()
+            if township is None:
+                township = unit_create(
+                    actor=None,
+                    code=code,
+                    kind=UnitKind.TOWNSHIP,
+                    parent=county,
+                    is_synthetic=True,
+                    name_zh=f"{county.name_zh}示例镇{CHINESE_ORDINALS[t]}",
+                    name_en=f"{county.name_en} example township {t + 1}",
+                    source="demo",
+                )
+                created += 1
+            for v in range(2):
+                vcode = f"{code}.v{v + 1}"
+                if not Unit.objects.filter(code=vcode).exists():
+                    unit_create(
+                        actor=None,
+                        code=vcode,
+                        kind=UnitKind.VILLAGE,
+                        parent=township,
+                        is_synthetic=True,
+                        name_zh=f"{township.name_zh}示例村{CHINESE_ORDINALS[v]}",
+                        name_en=f"{township.name_en}, example village {v + 1}",
+                        source="demo",
+                    )
+                    created += 1
+    return created
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    rows = []
+    for username, role, unit_code in DEMO_ACCOUNTS:
+        unit = Unit.objects.get(code=unit_code)
+        user_ensure(username=username, password=DEMO_PASSWORD, role=role, unit=unit, source="demo")
+        rows.append((username, str(Role(role).label), f"{unit.name_zh} ({unit.code})"))
+    return rows
+
+
+def demo_load() -> dict[str, Any]:
+    """Load everything ``make demo`` shows; safe to run again."""
+    plan = builtin_plan_load()
+    return {"plan": plan, "units_created": synthetic_units(), "accounts": demo_accounts()}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "jingjin.plans"
+    label = "plans"
+    verbose_name = "Plans: actions, measures, tasks and indicators"

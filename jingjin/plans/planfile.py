@@ -1,0 +1,820 @@
+"""The plan file: validation, conversion to and from XLSX, and reading files.
+
+A plan file (``docs/plan-format.md``) is a nested dict. This module is pure Python (no
+database): :func:`validate` returns every error with its place (a JSON path, or for a
+workbook the sheet, row and column), so that an import can refuse a bad file whole.
+The database side — export from and import into the models — is in ``services``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FORMAT = "jingjin-plan/1"
+
+PLAN_KEYS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "city",
+    "start_year",
+    "end_year",
+    "source",
+    "description_zh",
+    "description_en",
+)
+UNIT_KEYS = ("code", "name_zh", "name_en", "kind", "parent")
+MECHANISM_KEYS = ("code", "name_zh", "name_en", "description_zh", "description_en")
+NODE_KEYS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "lead_unit",
+    "co_units",
+    "weight",
+    "start",
+    "end",
+)
+ACTION_KEYS = (*NODE_KEYS, "measures")
+MEASURE_KEYS = (*NODE_KEYS, "tasks")
+TASK_KEYS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "lead_unit",
+    "co_units",
+    "counties",
+    "weight",
+    "start",
+    "end",
+    "mechanisms",
+    "indicators",
+)
+INDICATOR_KEYS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "target_min",
+    "target_max",
+    "target_year",
+    "targets",
+    "milestones",
+    "data_source",
+    "responsible_unit",
+    "note_zh",
+    "note_en",
+)
+TARGET_KEYS = ("year", "value")
+MILESTONE_KEYS = ("date", "name_zh", "name_en")
+
+UNIT_KINDS = ("city", "department", "county", "park", "township", "village")
+DIRECTIONS = ("higher", "lower", "range", "boolean", "milestone")
+
+PLAN_CODE = re.compile(r"^[a-z0-9-]+$")
+UNIT_CODE = re.compile(r"^[a-z0-9_.-]+$")
+MECHANISM_CODE = re.compile(r"^[a-z0-9_]+$")
+ACTION_CODE = re.compile(r"^A\d+$")
+
+# Defaults for optional keys, used when a file leaves them out.
+DEFAULTS: dict[str, Any] = {
+    "description_zh": "",
+    "description_en": "",
+    "note_zh": "",
+    "note_en": "",
+    "source": "",
+    "unit": "",
+    "data_source": "",
+    "lead_unit": None,
+    "responsible_unit": None,
+    "co_units": [],
+    "counties": [],
+    "mechanisms": [],
+    "weight": 1,
+    "start": None,
+    "end": None,
+    "baseline_value": None,
+    "baseline_year": None,
+    "target_value": None,
+    "target_min": None,
+    "target_max": None,
+    "target_year": None,
+    "targets": [],
+    "milestones": [],
+    "measures": [],
+    "tasks": [],
+    "indicators": [],
+    "parent": None,
+    "date": None,
+}
+REQUIRED = {
+    "code",
+    "name_zh",
+    "name_en",
+    "city",
+    "start_year",
+    "end_year",
+    "kind",
+    "direction",
+    "year",
+    "value",
+}
+
+
+@dataclass(frozen=True)
+class PlanError:
+    """One problem in a plan file, with its place."""
+
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+
+class PlanFileError(ValueError):
+    """A plan file that cannot be imported; ``errors`` lists every problem with its place."""
+
+    def __init__(self, errors: list[PlanError]):
+        self.errors = errors
+        lines = "\n".join(f"  - {e}" for e in errors[:200])
+        more = f"\n  … and {len(errors) - 200} more" if len(errors) > 200 else ""
+        super().__init__(f"{len(errors)} error(s) in the plan file:\n{lines}{more}")
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation and validation
+# --------------------------------------------------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    )  # NaN is no number
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+class _Validator:
+    def __init__(self, known_units: set[str]):
+        self.errors: list[PlanError] = []
+        self.known_units = set(known_units)
+        self.unit_kinds: dict[str, str] = {}
+        self.mechanisms: set[str] = set()
+        self.codes: set[str] = set()
+
+    def error(self, place: str, message: str) -> None:
+        self.errors.append(PlanError(place, message))
+
+    def keys(self, obj: Any, place: str, allowed: tuple[str, ...]) -> bool:
+        if not isinstance(obj, dict):
+            self.error(place, f"must be an object, not {type(obj).__name__}")
+            return False
+        for key in obj:
+            if key not in allowed:
+                self.error(f"{place}.{key}", f"unknown field (allowed: {', '.join(allowed)})")
+        for key in allowed:
+            if key in REQUIRED and key not in obj:
+                self.error(f"{place}.{key}", "is required")
+        return True
+
+    def text(
+        self,
+        obj: dict[str, Any],
+        place: str,
+        key: str,
+        *,
+        required: bool = False,
+        pattern: re.Pattern[str] | None = None,
+    ) -> None:
+        if key not in obj:
+            return
+        value = obj[key]
+        if not isinstance(value, str):
+            self.error(f"{place}.{key}", f"must be text, not {_show(value)}")
+        elif required and not value.strip():
+            self.error(f"{place}.{key}", "must not be empty")
+        elif pattern is not None and not pattern.match(value):
+            self.error(f"{place}.{key}", f"{value!r} is not a valid code (pattern {pattern.pattern})")
+
+    def number(self, obj: dict[str, Any], place: str, key: str, *, positive: bool = False) -> None:
+        value = obj.get(key)
+        if value is None:
+            return
+        if not _is_number(value):
+            self.error(f"{place}.{key}", f"must be a number, not {_show(value)}")
+        elif positive and value <= 0:
+            self.error(f"{place}.{key}", f"must be greater than 0, not {value}")
+
+    def year(self, obj: dict[str, Any], place: str, key: str) -> None:
+        value = obj.get(key)
+        if value is not None and not _is_year(value):
+            self.error(f"{place}.{key}", f"must be a year (a whole number 1900–2200), not {_show(value)}")
+
+    def dates(self, obj: dict[str, Any], place: str) -> None:
+        parsed: dict[str, date | None] = {}
+        for key in ("start", "end"):
+            value = obj.get(key)
+            if value is None:
+                continue
+            parsed[key] = _parse_date(value)
+            if parsed[key] is None:
+                self.error(f"{place}.{key}", f"must be a date YYYY-MM-DD, not {_show(value)}")
+        start, end = parsed.get("start"), parsed.get("end")
+        if start is not None and end is not None and start > end:
+            self.error(f"{place}.end", f"{obj['end']} is before the start {obj['start']}")
+
+    def unit_ref(self, obj: dict[str, Any], place: str, key: str, *, kinds: tuple[str, ...] = ()) -> None:
+        values = obj.get(key)
+        many = key in {"co_units", "counties"}
+        if values is None:
+            return
+        if many and not isinstance(values, list):
+            self.error(f"{place}.{key}", "must be a list of unit codes")
+            return
+        for index, code in enumerate(values if many else [values]):
+            where = f"{place}.{key}[{index}]" if many else f"{place}.{key}"
+            if not isinstance(code, str):
+                self.error(where, f"must be a unit code, not {_show(code)}")
+            elif code not in self.known_units:
+                self.error(where, f"unknown unit {code!r}")
+            elif kinds and code in self.unit_kinds and self.unit_kinds[code] not in kinds:
+                self.error(
+                    where, f"unit {code!r} is a {self.unit_kinds[code]}, expected {' or '.join(kinds)}"
+                )
+
+    def code(self, obj: dict[str, Any], place: str, pattern: re.Pattern[str]) -> str | None:
+        self.text(obj, place, "code", required=True, pattern=pattern)
+        value = obj.get("code")
+        if not isinstance(value, str) or not pattern.match(value):
+            return None
+        if value in self.codes:
+            self.error(f"{place}.code", f"duplicate code {value!r}")
+        self.codes.add(value)
+        return value
+
+    def names(self, obj: dict[str, Any], place: str) -> None:
+        self.text(obj, place, "name_zh", required=True)
+        self.text(obj, place, "name_en", required=True)
+        for key in (
+            "description_zh",
+            "description_en",
+            "note_zh",
+            "note_en",
+            "source",
+            "data_source",
+            "unit",
+        ):
+            self.text(obj, place, key)
+
+    def node(self, obj: dict[str, Any], place: str) -> None:
+        self.names(obj, place)
+        self.unit_ref(obj, place, "lead_unit")
+        self.unit_ref(obj, place, "co_units")
+        self.number(obj, place, "weight", positive=True)
+        self.dates(obj, place)
+
+    def children(self, obj: dict[str, Any], place: str, key: str) -> list[Any]:
+        value = obj.get(key, [])
+        if not isinstance(value, list):
+            self.error(f"{place}.{key}", "must be a list")
+            return []
+        return value
+
+    # -- the levels ---------------------------------------------------------------------------
+
+    def run(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.error("$", "the file must hold an object with 'plan' and 'actions'")
+            return
+        self.keys(data, "$", ("format", "plan", "units", "mechanisms", "actions"))
+        if "format" in data and data["format"] != FORMAT:
+            self.error("$.format", f"unsupported format {data['format']!r}; expected {FORMAT!r}")
+        if "plan" not in data:
+            self.error("$.plan", "is required")
+        if "actions" not in data:
+            self.error("$.actions", "is required")
+        self.units(self.children(data, "$", "units"))
+        for index, mechanism in enumerate(self.children(data, "$", "mechanisms")):
+            place = f"$.mechanisms[{index}]"
+            if self.keys(mechanism, place, MECHANISM_KEYS):
+                code = self.code(mechanism, place, MECHANISM_CODE)
+                self.names(mechanism, place)
+                if code:
+                    self.mechanisms.add(code)
+        plan = data.get("plan")
+        if plan is not None and self.keys(plan, "$.plan", PLAN_KEYS):
+            self.text(plan, "$.plan", "code", required=True, pattern=PLAN_CODE)
+            self.names(plan, "$.plan")
+            self.text(plan, "$.plan", "city", required=True)
+            self.year(plan, "$.plan", "start_year")
+            self.year(plan, "$.plan", "end_year")
+            if (
+                _is_year(plan.get("start_year"))
+                and _is_year(plan.get("end_year"))
+                and plan["start_year"] > plan["end_year"]
+            ):
+                self.error("$.plan.end_year", "is before the start year")
+        for a_index, action in enumerate(self.children(data, "$", "actions")):
+            self.action(action, f"$.actions[{a_index}]")
+
+    def units(self, units: list[Any]) -> None:
+        parents: dict[str, tuple[str, Any]] = {}
+        for index, unit in enumerate(units):
+            place = f"$.units[{index}]"
+            if not self.keys(unit, place, UNIT_KEYS):
+                continue
+            code = self.code(unit, place, UNIT_CODE)
+            self.names(unit, place)
+            if unit.get("kind") not in UNIT_KINDS:
+                self.error(
+                    f"{place}.kind", f"must be one of {', '.join(UNIT_KINDS)}, not {_show(unit.get('kind'))}"
+                )
+            if code:
+                self.known_units.add(code)
+                self.unit_kinds[code] = unit.get("kind", "")
+                parents[code] = (place, unit.get("parent"))
+        for code, (place, parent) in parents.items():
+            if parent is None:
+                continue
+            if parent not in self.known_units:
+                self.error(f"{place}.parent", f"unknown unit {parent!r}")
+                continue
+            seen, current = {code}, parent
+            while current in parents and parents[current][1] is not None:
+                if current in seen:
+                    self.error(f"{place}.parent", f"unit {code!r} is its own ancestor")
+                    break
+                seen.add(current)
+                current = parents[current][1]
+
+    def action(self, action: Any, place: str) -> None:
+        if not self.keys(action, place, ACTION_KEYS):
+            return
+        code = self.code(action, place, ACTION_CODE)
+        self.node(action, place)
+        for index, measure in enumerate(self.children(action, place, "measures")):
+            self.measure(measure, f"{place}.measures[{index}]", code)
+
+    def measure(self, measure: Any, place: str, parent: str | None) -> None:
+        if not self.keys(measure, place, MEASURE_KEYS):
+            return
+        code = self.code(measure, place, re.compile(rf"^{re.escape(parent or 'A?')}\.M\d+$"))
+        self.node(measure, place)
+        for index, task in enumerate(self.children(measure, place, "tasks")):
+            self.task(task, f"{place}.tasks[{index}]", code)
+
+    def task(self, task: Any, place: str, parent: str | None) -> None:
+        if not self.keys(task, place, TASK_KEYS):
+            return
+        code = self.code(task, place, re.compile(rf"^{re.escape(parent or 'A?.M?')}\.T\d+$"))
+        self.node(task, place)
+        self.unit_ref(task, place, "counties", kinds=("county", "park"))
+        mechanisms = self.children(task, place, "mechanisms")
+        for index, mechanism in enumerate(mechanisms):
+            if mechanism not in self.mechanisms:
+                self.error(f"{place}.mechanisms[{index}]", f"unknown mechanism {_show(mechanism)}")
+        for index, indicator in enumerate(self.children(task, place, "indicators")):
+            self.indicator(indicator, f"{place}.indicators[{index}]", code)
+
+    def indicator(self, ind: Any, place: str, parent: str | None) -> None:
+        if not self.keys(ind, place, INDICATOR_KEYS):
+            return
+        self.code(ind, place, re.compile(rf"^{re.escape(parent or 'A?.M?.T?')}\.I\d+$"))
+        self.names(ind, place)
+        direction = ind.get("direction")
+        if direction not in DIRECTIONS:
+            self.error(
+                f"{place}.direction", f"must be one of {', '.join(DIRECTIONS)}, not {_show(direction)}"
+            )
+        for key in ("baseline_value", "target_value", "target_min", "target_max"):
+            self.number(ind, place, key)
+        for key in ("baseline_year", "target_year"):
+            self.year(ind, place, key)
+        self.unit_ref(ind, place, "responsible_unit")
+        numbers = [ind.get(k) for k in ("baseline_value", "target_value", "target_min", "target_max")]
+        if direction == "milestone" and (any(v is not None for v in numbers) or ind.get("targets")):
+            self.error(place, "a milestone indicator has no numbers (baseline, targets)")
+        if direction == "range" and (ind.get("target_min") is None or ind.get("target_max") is None):
+            self.error(place, "a range indicator needs target_min and target_max")
+        if (
+            _is_number(ind.get("target_min"))
+            and _is_number(ind.get("target_max"))
+            and ind["target_min"] > ind["target_max"]
+        ):
+            self.error(f"{place}.target_max", "is below target_min")
+        last_year = None
+        for index, target in enumerate(self.children(ind, place, "targets")):
+            where = f"{place}.targets[{index}]"
+            if not self.keys(target, where, TARGET_KEYS):
+                continue
+            self.year(target, where, "year")
+            self.number(target, where, "value")
+            year = target.get("year")
+            if _is_year(year):
+                if last_year is not None and year <= last_year:
+                    self.error(f"{where}.year", f"{year} does not follow {last_year}: years must increase")
+                last_year = year
+        for index, milestone in enumerate(self.children(ind, place, "milestones")):
+            where = f"{place}.milestones[{index}]"
+            if not self.keys(milestone, where, MILESTONE_KEYS):
+                continue
+            self.names(milestone, where)
+            if milestone.get("date") is not None and _parse_date(milestone["date"]) is None:
+                self.error(f"{where}.date", f"must be a date YYYY-MM-DD, not {_show(milestone['date'])}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "null"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def validate(data: Any, *, known_units: set[str] | frozenset[str] = frozenset()) -> list[PlanError]:
+    """Every error of a plan file; ``known_units`` are unit codes that exist outside the file."""
+    validator = _Validator(set(known_units))
+    validator.run(data)
+    return validator.errors
+
+
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """The file with every optional key filled in and in the documented order (after validation)."""
+
+    def fill(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        out = {}
+        for key in keys:
+            value = obj.get(key, DEFAULTS.get(key))
+            if isinstance(value, datetime):
+                value = value.date()
+            if isinstance(value, date):
+                value = value.isoformat()
+            out[key] = value
+        return out
+
+    result: dict[str, Any] = {"format": FORMAT, "plan": fill(data["plan"], PLAN_KEYS)}
+    result["units"] = [fill(u, UNIT_KEYS) for u in data.get("units", [])]
+    result["mechanisms"] = [fill(m, MECHANISM_KEYS) for m in data.get("mechanisms", [])]
+    mechanism_order = {m["code"]: i for i, m in enumerate(result["mechanisms"])}
+    actions = []
+    for action in data["actions"]:
+        a = fill(action, ACTION_KEYS)
+        a["co_units"] = sorted(a["co_units"])
+        a["measures"] = []
+        for measure in action.get("measures", []):
+            m = fill(measure, MEASURE_KEYS)
+            m["co_units"] = sorted(m["co_units"])
+            m["tasks"] = []
+            for task in measure.get("tasks", []):
+                t = fill(task, TASK_KEYS)
+                t["co_units"], t["counties"] = sorted(t["co_units"]), sorted(t["counties"])
+                t["mechanisms"] = sorted(dict.fromkeys(t["mechanisms"]), key=mechanism_order.__getitem__)
+                t["indicators"] = []
+                for indicator in task.get("indicators", []):
+                    i = fill(indicator, INDICATOR_KEYS)
+                    i["targets"] = [fill(x, TARGET_KEYS) for x in indicator.get("targets", [])]
+                    i["milestones"] = [fill(x, MILESTONE_KEYS) for x in indicator.get("milestones", [])]
+                    t["indicators"].append(i)
+                m["tasks"].append(t)
+            a["measures"].append(m)
+        actions.append(a)
+    result["actions"] = actions
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Files: JSON, YAML and the XLSX workbook
+# --------------------------------------------------------------------------------------------
+
+
+def dumps(data: dict[str, Any], fmt: str) -> bytes:
+    """Serialise a plan file as ``json``, ``yaml`` or ``xlsx``."""
+    if fmt == "json":
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120).encode("utf-8")
+    if fmt == "xlsx":
+        return to_xlsx(data)
+    raise ValueError(f"unknown format {fmt!r}; use json, yaml or xlsx")
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a plan file by its extension; raises :class:`PlanFileError` for unreadable files."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFileError([PlanError(str(path), f"cannot be read: {exc.strerror or exc}")]) from exc
+    return loads(raw, suffix.lstrip("."), name=path.name)
+
+
+def loads(raw: bytes, fmt: str, *, name: str = "file") -> Any:
+    if fmt == "json":
+        try:
+            return json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            where = (
+                f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else name
+            )
+            raise PlanFileError([PlanError(where, f"not valid JSON: {exc}")]) from exc
+    if fmt in {"yaml", "yml"}:
+        try:
+            return yaml.safe_load(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else name
+            raise PlanFileError([PlanError(where, f"not valid YAML: {exc}")]) from exc
+    if fmt == "xlsx":
+        return from_xlsx(raw)
+    raise PlanFileError([PlanError(name, f"unknown file type {fmt!r}; use .json, .yaml, .yml or .xlsx")])
+
+
+SHEETS: dict[str, tuple[str, ...]] = {
+    "plan": PLAN_KEYS,
+    "units": UNIT_KEYS,
+    "mechanisms": MECHANISM_KEYS,
+    "actions": NODE_KEYS,
+    "measures": ("action", *NODE_KEYS),
+    "tasks": ("measure", *TASK_KEYS[:-1]),
+    "indicators": ("task", *(k for k in INDICATOR_KEYS if k not in {"targets", "milestones"})),
+    "targets": ("indicator", *TARGET_KEYS),
+    "milestones": ("indicator", *MILESTONE_KEYS),
+}
+LIST_FIELDS = {"co_units", "counties", "mechanisms"}
+
+
+def to_xlsx(data: dict[str, Any]) -> bytes:
+    """The plan as a workbook: one sheet per level, children naming their parent's code."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SHEETS}
+    rows["plan"].append(data["plan"])
+    rows["units"].extend(data["units"])
+    rows["mechanisms"].extend(data["mechanisms"])
+    for action in data["actions"]:
+        rows["actions"].append(action)
+        for measure in action["measures"]:
+            rows["measures"].append({"action": action["code"], **measure})
+            for task in measure["tasks"]:
+                rows["tasks"].append({"measure": measure["code"], **task})
+                for ind in task["indicators"]:
+                    rows["indicators"].append({"task": task["code"], **ind})
+                    rows["targets"].extend({"indicator": ind["code"], **t} for t in ind["targets"])
+                    rows["milestones"].extend({"indicator": ind["code"], **m} for m in ind["milestones"])
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet_name, columns in SHEETS.items():
+        sheet = workbook.create_sheet(sheet_name)
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows[sheet_name]:
+            values = []
+            for column in columns:
+                value = row.get(column)
+                if column in LIST_FIELDS:
+                    value = ";".join(value or [])
+                values.append(value)
+            sheet.append(values)
+        for column_cells in sheet.columns:
+            sheet.column_dimensions[column_cells[0].column_letter].width = 16
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def from_xlsx(raw: bytes) -> dict[str, Any]:
+    """Read the workbook back into a plan file; errors name sheet, row and column."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise PlanFileError([PlanError("workbook", f"not a valid .xlsx file: {exc}")]) from exc
+    errors: list[PlanError] = []
+    tables: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+    for sheet_name, columns in SHEETS.items():
+        if sheet_name not in workbook.sheetnames:
+            errors.append(PlanError(f"sheet '{sheet_name}'", "is missing"))
+            continue
+        sheet = workbook[sheet_name]
+        all_rows = list(sheet.iter_rows(values_only=True))
+        header = [str(v).strip() if v is not None else "" for v in (all_rows[0] if all_rows else [])]
+        places: dict[str, str] = {}
+        for column in columns:
+            if column not in header:
+                errors.append(PlanError(f"sheet '{sheet_name}', row 1", f"column '{column}' is missing"))
+        for index, name in enumerate(header):
+            if name and name not in columns:
+                errors.append(
+                    PlanError(
+                        f"sheet '{sheet_name}', row 1, column {get_column_letter(index + 1)}",
+                        f"unknown column '{name}'",
+                    )
+                )
+        table = []
+        for row_number, values in enumerate(all_rows[1:], start=2):
+            if values is None or all(v is None or v == "" for v in values):
+                continue
+            record: dict[str, Any] = {}
+            places = {}
+            for index, name in enumerate(header):
+                if name not in columns:
+                    continue
+                value = values[index] if index < len(values) else None
+                if isinstance(value, str):
+                    value = value.strip()
+                if name in LIST_FIELDS:
+                    value = (
+                        [v.strip() for v in str(value).split(";") if v.strip()]
+                        if value not in (None, "")
+                        else []
+                    )
+                elif value == "":
+                    value = None
+                if (
+                    isinstance(value, float)
+                    and value.is_integer()
+                    and name in {"start_year", "end_year", "baseline_year", "target_year", "year"}
+                ):
+                    value = int(value)
+                if isinstance(value, datetime):
+                    value = value.date().isoformat()
+                record[name] = value
+                places[name] = (
+                    f"sheet '{sheet_name}', row {row_number}, column {get_column_letter(index + 1)} ({name})"
+                )
+            places["$row"] = f"sheet '{sheet_name}', row {row_number}"
+            table.append((row_number, record, places))
+        tables[sheet_name] = table
+    if errors:
+        raise PlanFileError(errors)
+
+    text_fields = {"description_zh", "description_en", "note_zh", "note_en", "source", "unit", "data_source"}
+
+    def clean(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        out = {k: record.get(k) for k in keys if k in record}
+        for key in text_fields & out.keys():
+            if out[key] is None:
+                out[key] = ""
+        return out
+
+    plan_rows = tables["plan"]
+    if len(plan_rows) != 1:
+        raise PlanFileError(
+            [PlanError("sheet 'plan'", f"must have exactly one data row, has {len(plan_rows)}")]
+        )
+    row_places: dict[int, dict[str, str]] = {}
+
+    def keep(obj: dict[str, Any], places: dict[str, str]) -> dict[str, Any]:
+        row_places[id(obj)] = places
+        return obj
+
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "plan": keep(clean(plan_rows[0][1], PLAN_KEYS), plan_rows[0][2]),
+    }
+    data["units"] = [keep(clean(r, UNIT_KEYS), p) for _, r, p in tables["units"]]
+    data["mechanisms"] = [keep(clean(r, MECHANISM_KEYS), p) for _, r, p in tables["mechanisms"]]
+
+    # Build the tree, remembering where each object came from to translate error places.
+    by_code: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def attach(sheet: str, parent_key: str, child_list: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        objects = []
+        for _row, record, places in tables[sheet]:
+            obj = clean(record, keys)
+            if child_list:
+                obj[child_list] = []
+            parent = record.get(parent_key) if parent_key else None
+            if parent_key:
+                holder = by_code.get(str(parent))
+                if holder is None:
+                    errors.append(
+                        PlanError(places.get(parent_key, places["$row"]), f"unknown {parent_key} {parent!r}")
+                    )
+                    continue
+                holder[sheet].append(obj)
+            objects.append(obj)
+            code = record.get("code")
+            if code is not None and child_list:
+                by_code[str(code)] = {child_list: obj[child_list]}
+            row_places[id(obj)] = places
+        return objects
+
+    data["actions"] = attach("actions", "", "measures", NODE_KEYS)
+    attach("measures", "action", "tasks", NODE_KEYS)
+    attach("tasks", "measure", "indicators", TASK_KEYS[:-1])
+    for _row, record, places in tables["indicators"]:
+        obj = clean(record, tuple(k for k in INDICATOR_KEYS if k not in {"targets", "milestones"}))
+        obj["targets"], obj["milestones"] = [], []
+        holder = by_code.get(str(record.get("task")))
+        if holder is None:
+            errors.append(
+                PlanError(places.get("task", places["$row"]), f"unknown task {record.get('task')!r}")
+            )
+            continue
+        holder["indicators"].append(obj)
+        row_places[id(obj)] = places
+        by_code[f"ind:{record.get('code')}"] = {"targets": obj["targets"], "milestones": obj["milestones"]}
+    for sheet, keys in (("targets", TARGET_KEYS), ("milestones", MILESTONE_KEYS)):
+        for _row, record, places in tables[sheet]:
+            holder = by_code.get(f"ind:{record.get('indicator')}")
+            if holder is None:
+                errors.append(
+                    PlanError(
+                        places.get("indicator", places["$row"]),
+                        f"unknown indicator {record.get('indicator')!r}",
+                    )
+                )
+                continue
+            holder[sheet].append(keep(clean(record, keys), places))
+    if errors:
+        raise PlanFileError(errors)
+    return PlanData(data, row_places)
+
+
+class PlanData(dict[str, Any]):
+    """A plan read from a workbook: a plain plan dict that also knows the cell of every value."""
+
+    def __init__(self, data: dict[str, Any], row_places: dict[int, dict[str, str]]):
+        super().__init__(data)
+        self.row_places = row_places
+
+    def locate(self, place: str) -> str:
+        """Turn a JSON path such as ``$.actions[0].measures[1].code`` into sheet, row and column."""
+        obj: Any = self
+        found = ""
+        tokens = re.findall(r"\.([A-Za-z_]+)|\[(\d+)\]", place)
+        for index, (key, number) in enumerate(tokens):
+            try:
+                obj = obj[int(number)] if number else obj[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            places = self.row_places.get(id(obj))
+            if places is not None:
+                found = places["$row"]
+                if index + 1 < len(tokens) and tokens[index + 1][0] in places:
+                    return places[tokens[index + 1][0]]
+        return found or place
+
+
+def locate(data: Any, place: str) -> str:
+    """The place of an error as the user knows it: sheet/row/column for workbooks, else the JSON path."""
+    return data.locate(place) if isinstance(data, PlanData) else place
+
+
+BUILTIN_PLANS = {"suining-2021": "suining-2021.yaml"}
+
+
+def builtin_data(code: str = "suining-2021") -> dict[str, Any]:
+    """A built-in plan shipped in the package (``jingjin/data/plans``), validated and normalised."""
+    from importlib import resources
+
+    if code not in BUILTIN_PLANS:
+        raise PlanFileError(
+            [PlanError("plan", f"no built-in plan {code!r}; built in: {', '.join(BUILTIN_PLANS)}")]
+        )
+    name = BUILTIN_PLANS[code]
+    raw = resources.files("jingjin.data").joinpath("plans", name).read_bytes()
+    data = loads(raw, "yaml", name=name)
+    errors = validate(data)
+    if errors:  # a packaging error, not a user error
+        raise PlanFileError(errors)
+    return normalise(data)

@@ -1,0 +1,209 @@
+"""Pages of the plan registry: the plan tree, task pages, edits, search, import and export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import modelform_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jingjin.core.permissions import PermissionDenied, can, can_add, editable_fields, role_of
+from jingjin.core.selectors import audit_for_object
+from jingjin.core.services import object_update
+from jingjin.plans import planfile, selectors, services
+from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
+
+EXPORT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _plan(request: HttpRequest, code: str | None = None) -> Plan:
+    plans = selectors.plan_list(user=request.user)
+    plan = plans.filter(code=code).first() if code else plans.first()
+    if plan is None:
+        raise Http404(_("No plan has been loaded."))
+    return plan
+
+
+@login_required
+def plan_tree(request: HttpRequest, plan_code: str | None = None) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    actions = selectors.plan_tree(user=request.user, plan=plan)
+    counts = {
+        "actions": len(actions),
+        "measures": sum(len(a.measures.all()) for a in actions),
+        "tasks": sum(len(m.tasks.all()) for a in actions for m in a.measures.all()),
+        "indicators": sum(
+            len(t.indicators.all()) for a in actions for m in a.measures.all() for t in m.tasks.all()
+        ),
+    }
+    return render(
+        request,
+        "plans/tree.html",
+        {
+            "plan": plan,
+            "actions": actions,
+            "counts": counts,
+            "plans": selectors.plan_list(user=request.user),
+            "can_import": can_add(request.user),
+        },
+    )
+
+
+def _node_page(request: HttpRequest, node: Model, kind: str, plan: Plan, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "plans/node.html",
+        {
+            "plan": plan,
+            "node": node,
+            "kind": kind,
+            "can_edit": bool(editable_fields(request.user, node)),
+            "audit": audit_for_object(user=request.user, obj=node)[:50],
+            **extra,
+        },
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    action = get_object_or_404(
+        Action.objects.restrict(request.user, "view").select_related("lead_unit"), plan=plan, code=code
+    )
+    return _node_page(request, action, "action", plan, children=action.measures.select_related("lead_unit"))
+
+
+@login_required
+def measure_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    measure = get_object_or_404(
+        Measure.objects.restrict(request.user, "view").select_related("lead_unit", "action"),
+        action__plan=plan,
+        code=code,
+    )
+    return _node_page(request, measure, "measure", plan, children=measure.tasks.select_related("lead_unit"))
+
+
+@login_required
+def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    try:
+        task = selectors.task_detail(user=request.user, plan=plan, code=code)
+    except Task.DoesNotExist as exc:
+        raise Http404(code) from exc
+    indicators = [(ind, can(request.user, "change", ind)) for ind in task.indicators.all()]
+    return _node_page(request, task, "task", plan, indicators=indicators)
+
+
+def _edit(request: HttpRequest, obj: Any, plan: Plan, back: str) -> HttpResponse:
+    fields = editable_fields(request.user, obj)
+    if not fields:
+        return render(request, "403.html", {"reason": _("You may not change this object.")}, status=403)
+    form_class = modelform_factory(type(obj), fields=fields)
+    if request.method == "POST":
+        form = form_class(request.POST, instance=type(obj).objects.get(pk=obj.pk))
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in fields}
+            try:
+                object_update(obj=obj, actor=request.user, data=data, source="web")
+            except PermissionDenied as exc:
+                return render(request, "403.html", {"reason": str(exc)}, status=403)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(back)
+    else:
+        form = form_class(instance=obj)
+    return render(request, "plans/edit.html", {"plan": plan, "obj": obj, "form": form, "back": back})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    task = get_object_or_404(
+        Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code
+    )
+    return _edit(request, task, plan, back=f"/plan/{plan.code}/tasks/{task.code}/")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    ind = get_object_or_404(
+        Indicator.objects.restrict(request.user, "view").select_related("task"),
+        task__measure__action__plan=plan,
+        code=code,
+    )
+    return _edit(request, ind, plan, back=f"/plan/{plan.code}/tasks/{ind.task.code}/")
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    tasks = selectors.task_search(user=request.user, query=query)[:200] if query else []
+    return render(request, "plans/search.html", {"query": query, "tasks": tasks})
+
+
+@login_required
+def plan_export(request: HttpRequest, plan_code: str, fmt: str) -> HttpResponse:
+    plan = _plan(request, plan_code)
+    if fmt not in EXPORT_TYPES:
+        raise Http404(fmt)
+    body = planfile.dumps(services.plan_export(code=plan.code), fmt)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    if not can_add(request.user):
+        return render(
+            request, "403.html", {"reason": _("Only the plan office may import a plan.")}, status=403
+        )
+    errors: list[planfile.PlanError] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [planfile.PlanError(_("file"), _("Choose a file to import."))]
+        else:
+            name = upload.name or ""
+            suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            try:
+                data = planfile.loads(upload.read(), suffix, name=name)
+                result = services.plan_import(data=data, actor=request.user, source="web")
+            except planfile.PlanFileError as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(plan)s: %(c)d created, %(u)d updated, %(d)d deleted.")
+                    % {
+                        "plan": result.plan.code,
+                        "c": result.created,
+                        "u": result.updated,
+                        "d": result.deleted,
+                    },
+                )
+                return redirect("plans:tree_of", plan_code=result.plan.code)
+    return render(
+        request,
+        "plans/import.html",
+        {"errors": errors, "role": role_of(request.user)},
+        status=400 if errors else 200,
+    )
