@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JINGJIN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint check-suite install assets browser lock clean format bench
+.PHONY: demo test lint check-suite install assets browser lock clean format bench messages
 
 ## Set up everything, load the built-in plan and demo data, serve on http://127.0.0.1:8000
 demo: install assets
@@ -53,3 +53,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+
+## Regenerate and compile the Chinese translation of the UI
+messages: install
+	cd jingjin && ../$(BIN)/python -m django makemessages -l zh_Hans --settings=jingjin.settings -i "node_modules/*"
+	cd jingjin && ../$(BIN)/python -m django compilemessages --settings=jingjin.settings
