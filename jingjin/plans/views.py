@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.forms import modelform_factory
+from django.db.models import DateField, Model
+from django.forms import DateInput, modelform_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -110,7 +110,12 @@ def _edit(request: HttpRequest, obj: Any, plan: Plan, back: str) -> HttpResponse
     fields = editable_fields(request.user, obj)
     if not fields:
         return render(request, "403.html", {"reason": _("You may not change this object.")}, status=403)
-    form_class = modelform_factory(type(obj), fields=fields)
+    date_fields = [f for f in fields if isinstance(obj._meta.get_field(f), DateField)]
+    form_class = modelform_factory(
+        type(obj),
+        fields=fields,
+        widgets={f: DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in date_fields},
+    )
     if request.method == "POST":
         form = form_class(request.POST, instance=type(obj).objects.get(pk=obj.pk))
         if form.is_valid():
