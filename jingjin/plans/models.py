@@ -18,7 +18,6 @@ from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.plans.choices import Direction
 
 
-
 class BilingualDescriptionMixin(models.Model):
     description_zh = models.TextField(_("Chinese description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)
@@ -85,7 +84,9 @@ class PlanNode(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
     lead_unit = models.ForeignKey(
         Unit, verbose_name=_("lead unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    weight = models.DecimalField(_("weight"), default=1, validators=[MinValueValidator(0)], max_digits=20, decimal_places=6)
+    weight = models.DecimalField(
+        _("weight"), default=1, validators=[MinValueValidator(0)], max_digits=20, decimal_places=6
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -171,11 +172,17 @@ class Indicator(BilingualNameMixin, AuditedModel):
     code = models.CharField(_("code"), max_length=80)
     unit = models.CharField(_("unit of measure"), max_length=40, blank=True)
     direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
-    baseline_value = models.DecimalField(_("baseline"), null=True, blank=True, max_digits=20, decimal_places=6)
+    baseline_value = models.DecimalField(
+        _("baseline"), null=True, blank=True, max_digits=20, decimal_places=6
+    )
     baseline_year = models.PositiveIntegerField(_("baseline year"), null=True, blank=True)
     target_value = models.DecimalField(_("target"), null=True, blank=True, max_digits=20, decimal_places=6)
-    target_min = models.DecimalField(_("target minimum"), null=True, blank=True, max_digits=20, decimal_places=6)
-    target_max = models.DecimalField(_("target maximum"), null=True, blank=True, max_digits=20, decimal_places=6)
+    target_min = models.DecimalField(
+        _("target minimum"), null=True, blank=True, max_digits=20, decimal_places=6
+    )
+    target_max = models.DecimalField(
+        _("target maximum"), null=True, blank=True, max_digits=20, decimal_places=6
+    )
     target_year = models.PositiveIntegerField(_("target year"), null=True, blank=True)
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     responsible_unit = models.ForeignKey(

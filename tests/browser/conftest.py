@@ -34,7 +34,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-US", accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -20,15 +20,31 @@ LOCALE = Path(jingjin.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES"
 def run_python(code: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     dropped = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
-    return subprocess.run([sys.executable, "-c", code], env={**base, "JINGJIN_DATA_DIR": str(tmp_path), **env},
-                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "JINGJIN_DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
 
 
 def test_production_profile_passes_the_deploy_check(tmp_path):
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='jingjin.settings'; django.setup();"
-            "from django.core.management import call_command; call_command('check', deploy=True, fail_level='WARNING')")
-    result = run_python(code, {"JINGJIN_PROFILE": "production", "SECRET_KEY": "x" * 64 + "-not-a-real-key-!@#",
-                               "ALLOWED_HOSTS": "plan.example.gov.cn"}, tmp_path)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='jingjin.settings'; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    result = run_python(
+        code,
+        {
+            "JINGJIN_PROFILE": "production",
+            "SECRET_KEY": "x" * 64 + "-not-a-real-key-!@#",
+            "ALLOWED_HOSTS": "plan.example.gov.cn",
+        },
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -39,15 +55,29 @@ def test_production_profile_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_settings_come_from_the_environment(tmp_path):
-    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE']='jingjin.settings'; import django; django.setup();"
-            "from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'],"
-            " s.DATABASES['default']['NAME'])")
-    result = run_python(code, {"DEBUG": "1", "ALLOWED_HOSTS": "a.test,b.test",
-                               "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/jj"}, tmp_path)
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='jingjin.settings'; import django; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    )
+    result = run_python(
+        code,
+        {
+            "DEBUG": "1",
+            "ALLOWED_HOSTS": "a.test,b.test",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/jj",
+        },
+        tmp_path,
+    )
     assert result.stdout.split() == ["True", "['a.test',", "'b.test']", "django.db.backends.postgresql", "jj"]
     default = run_python(code, {}, tmp_path)
-    assert default.stdout.split() == ["False", "['127.0.0.1',", "'localhost']", "django.db.backends.sqlite3",
-                                      str(tmp_path / "jingjin.sqlite3")]
+    assert default.stdout.split() == [
+        "False",
+        "['127.0.0.1',",
+        "'localhost']",
+        "django.db.backends.sqlite3",
+        str(tmp_path / "jingjin.sqlite3"),
+    ]
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # the generated key is private
 
 

@@ -18,7 +18,9 @@ JINGJIN = str(Path(sys.executable).parent / "jingjin")
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env["JINGJIN_DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run([JINGJIN, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    return subprocess.run(
+        [JINGJIN, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
+    )
 
 
 def test_builtin_export_touches_no_database(tmp_path):
@@ -27,7 +29,14 @@ def test_builtin_export_touches_no_database(tmp_path):
     data = json.loads(result.stdout)
     assert set(data) == {"format", "plan", "units", "mechanisms", "actions"}
     assert [len(a["measures"]) for a in data["actions"]] == [6, 6, 7, 5, 7, 4]
-    assert [a["lead_unit"] for a in data["actions"]] == ["sn.fgw", "sn.zjj", "sn.jxj", "sn.xczx", "sn.sthj", "sn.djb"]
+    assert [a["lead_unit"] for a in data["actions"]] == [
+        "sn.fgw",
+        "sn.zjj",
+        "sn.jxj",
+        "sn.xczx",
+        "sn.sthj",
+        "sn.djb",
+    ]
     assert not (tmp_path / "data").exists()  # no database, not even a data directory
 
 
