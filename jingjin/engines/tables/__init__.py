@@ -1,0 +1,1 @@
+"""Standard tables and schemes as data (breakpoints, limits, built-in schemes)."""
