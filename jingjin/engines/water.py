@@ -1,0 +1,492 @@
+"""Surface water quality class (GB 3838-2002) and black-odorous water bodies.
+
+* :func:`parameter_class` — class 1–6 (I … 劣V) of one parameter (单因子评价);
+* :func:`classify` — class of each sample: the worst class of its assessed parameters, with
+  the limiting parameters, grade (水质状况), good (I–III) and exceedance multiples over
+  class III (超标倍数 = (C − S_III) / S_III);
+* :func:`river` — evaluation of a river or basin from its sections (断面): single-factor on
+  the parameter means with fewer than 5 sections, otherwise the class-share method;
+* :func:`blackodor` — light / severe black-odorous water (城市黑臭水体整治工作指南 2015) per
+  sample, sampling point and water body.
+
+Standards: GB 3838-2002 Table 1; 地表水环境质量评价办法（试行）环办〔2011〕22号 (routine 21
+items, grades, class-share method); 城市黑臭水体整治工作指南 (住房城乡建设部, 环境保护部,
+2015). Tables in :mod:`jingjin.engines.tables.water_gb3838`.
+
+Comparisons are on the values as written: a float read from a decimal text compares with a
+limit exactly as the decimals do (``0.15 ≤ 0.15``), so a value at a limit meets that class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from jingjin.engines.air._input import (
+    FloatArray,
+    InvalidInputError,
+    InvalidPolicy,
+    Problems,
+    as_frame,
+    finish,
+    match_columns,
+    numeric,
+)
+from jingjin.engines.air.index import scale
+from jingjin.engines.tables import water_gb3838 as gb3838
+
+Waterbody = Literal["river", "lake"]
+Items = Literal["routine", "all"]
+ClassArray = npt.NDArray[np.int8]
+
+PARAMETERS: Final = gb3838.PARAMETERS
+BLACKODOR_COLUMNS: Final = tuple(gb3838.BLACKODOR)
+BLACKODOR_LEVELS: Final = ("非黑臭", "轻度黑臭", "重度黑臭")
+
+__all__ = [
+    "BLACKODOR_COLUMNS",
+    "PARAMETERS",
+    "InvalidInputError",
+    "assessed_items",
+    "blackodor",
+    "classify",
+    "classify_with_counts",
+    "parameter_class",
+    "river",
+]
+
+
+def _check(waterbody: str, items: str) -> tuple[Waterbody, Items]:
+    if waterbody not in ("river", "lake"):
+        raise ValueError(f"waterbody must be 'river' or 'lake', not {waterbody!r}")
+    if items not in ("routine", "all"):
+        raise ValueError(f"items must be 'routine' or 'all', not {items!r}")
+    return waterbody, items  # type: ignore[return-value]
+
+
+def _limits(parameter: str, waterbody: Waterbody) -> tuple[str, tuple[float, ...]]:
+    if waterbody == "lake" and parameter in gb3838.LAKE_LIMITS:
+        return gb3838.LAKE_LIMITS[parameter]
+    return gb3838.LIMITS[parameter]
+
+
+def assessed_items(waterbody: str, items: str = "routine") -> tuple[str, ...]:
+    """Parameters that decide the class.
+
+    ``routine``: the 21 items of 环办〔2011〕22号 (lakes assess TN separately: it gets a
+    ``class_tn`` column but does not decide the class). ``all``: every Table 1 item given —
+    TN counts for lakes and reservoirs only (GB 3838 gives TN limits for 湖、库).
+    """
+    body, which = _check(waterbody, items)
+    if which == "routine":
+        return gb3838.ROUTINE
+    return tuple(p for p in PARAMETERS if not (p == "tn" and body == "river"))
+
+
+def parameter_class(values: npt.ArrayLike, *, parameter: str, waterbody: str = "river") -> ClassArray:
+    """Class 1–6 (I, II, III, IV, V, 劣V) of one parameter by GB 3838-2002 Table 1; 0 where missing.
+
+    The best class whose limit the value meets: ``value ≤ limit`` (mg/L; faecal coliform
+    个/L), DO ``value ≥ limit``, pH 6–9 inclusive (class I, else 劣V). Total phosphorus uses
+    the lake/reservoir column for ``waterbody="lake"``.
+    """
+    body, _ = _check(waterbody, "routine")
+    if parameter not in gb3838.LIMITS:
+        raise ValueError(f"unknown parameter {parameter!r}; known: {' '.join(PARAMETERS)}")
+    c = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    kind, bounds = _limits(parameter, body)
+    missing = np.isnan(c)
+    if kind == "range":
+        result = np.where((c >= bounds[0]) & (c <= bounds[1]), 1, 6)
+    elif kind == "ge":
+        result = np.searchsorted(-np.asarray(bounds), -c, side="left") + 1
+    else:
+        result = np.searchsorted(np.asarray(bounds), c, side="left") + 1
+    return np.where(missing, 0, result).astype(np.int8)
+
+
+def multiple_hundredths(values: FloatArray, limit: float) -> npt.NDArray[np.int64]:
+    """Exceedance multiple (C − S)/S in hundredths, rounded by GB/T 8170 (ties to even), exactly.
+
+    Works on the decimals as written (values held as integers of millionths, see
+    :func:`jingjin.engines.air.scale`): 20.5 over 20 is 0.025 → 0.02, although the binary
+    quotient 0.025000000000000001 would round to 0.03.
+    """
+    held = scale(values)
+    s = round(limit * 1_000_000)
+    numerator = 100 * (held.units - s)
+    quotient, remainder = np.divmod(numerator, s)
+    twice = 2 * remainder
+    result = quotient + ((twice > s) | ((twice == s) & (quotient % 2 == 1)))
+    # Values with more than 6 decimals: settle them one by one on their decimal text.
+    for row in np.flatnonzero(~held.exact).tolist():
+        c = Decimal(repr(float(values[row])))
+        limit_text = Decimal(repr(limit))
+        hundredths = ((c - limit_text) / limit_text * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        result[row] = int(hundredths)
+    return result
+
+
+def _class_strings(classes: ClassArray) -> pl.Series:
+    return pl.Series([None, *gb3838.CLASS_NAMES], dtype=pl.String).gather(
+        pl.Series(classes.astype(np.uint32))
+    )
+
+
+def classify(
+    data: pl.DataFrame | Mapping[str, Any],
+    *,
+    waterbody: str,
+    items: str = "routine",
+    invalid: InvalidPolicy = "raise",
+) -> pl.DataFrame:
+    """Water quality class of each sample (水质类别) by GB 3838-2002, single-factor method.
+
+    Parameters
+    ----------
+    data : DataFrame or mapping with any of ``ph do codmn cod bod5 nh3_n tp tn cu zn f se
+        as hg cd cr6 pb cn phenol petroleum las sulfide fecal_coliform`` (mg/L, pH
+        dimensionless, faecal coliform 个/L); other columns are carried through.
+    waterbody : ``"river"`` or ``"lake"`` (lakes and reservoirs: TP lake column, TN).
+    items : ``"routine"`` (21 items) or ``"all"`` (see :func:`assessed_items`).
+    invalid : ``"raise"`` or ``"skip"`` as in :func:`jingjin.engines.air.aqi`.
+
+    Returns
+    -------
+    The input columns, then ``class`` (I … 劣V; null when no parameter is given),
+    ``class_num`` (1–6), ``grade`` (I–II 优, III 良好, IV 轻度污染, V 中度污染, 劣V 重度污染),
+    ``good`` (class I–III), ``limiting`` (parameters at the sample's class, ``;``-joined,
+    empty for class I), ``exceedances`` (``name:multiple`` over class III for parameters
+    worse than III, not for pH and DO), ``assessed`` (number of parameters assessed), and
+    for lakes with routine items and TN given, ``class_tn``.
+    """
+    return classify_with_counts(data, waterbody=waterbody, items=items, invalid=invalid)[0]
+
+
+def classify_with_counts(
+    data: pl.DataFrame | Mapping[str, Any],
+    *,
+    waterbody: str,
+    items: str = "routine",
+    invalid: InvalidPolicy = "raise",
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """:func:`classify`, also returning the number of invalid cells marked missing per column."""
+    body, which = _check(waterbody, items)
+    frame = as_frame(data)
+    n = frame.height
+    mapping = match_columns(frame.columns, PARAMETERS)
+    if not mapping:
+        raise InvalidInputError(
+            f"none of the known water quality columns is in the input (known: {' '.join(PARAMETERS)}; "
+            f"found: {', '.join(frame.columns) or 'no columns'})"
+        )
+    assessed = assessed_items(body, which)
+    separate_tn = body == "lake" and which == "routine" and "tn" in mapping
+    used = [p for p in PARAMETERS if p in mapping and (p in assessed or (p == "tn" and separate_tn))]
+    problems = Problems()
+    values: dict[str, FloatArray] = {p: numeric(frame[mapping[p]], mapping[p], problems) for p in used}
+    counts = problems.counts()
+    finish(problems, invalid, values)
+
+    deciding = [p for p in used if p in assessed]
+    per_parameter = {p: parameter_class(values[p], parameter=p, waterbody=body) for p in used}
+    if deciding:
+        stacked = np.stack([per_parameter[p] for p in deciding])
+        worst = stacked.max(axis=0).astype(np.int8)
+        n_assessed = (stacked > 0).sum(axis=0)
+    else:
+        stacked = np.zeros((0, n), dtype=np.int8)
+        worst = np.zeros(n, dtype=np.int8)
+        n_assessed = np.zeros(n, dtype=np.int64)
+
+    limiting_codes = np.zeros(n, dtype=np.int64)
+    for k in range(len(deciding)):
+        limiting_codes |= np.where((stacked[k] == worst) & (worst > 1), 1 << k, 0)
+    unique, inverse = np.unique(limiting_codes, return_inverse=True)
+    texts = [";".join(p for k, p in enumerate(deciding) if int(code) >> k & 1) for code in unique]
+    limiting = pl.Series(texts, dtype=pl.String).gather(pl.Series(inverse.ravel().astype(np.uint32)))
+
+    parts: list[pl.Series] = []
+    for k, p in enumerate(deciding):
+        if p in gb3838.NO_MULTIPLE:
+            continue
+        rows = np.flatnonzero(stacked[k] > 3)
+        if rows.size:
+            hundredths = multiple_hundredths(values[p][rows], _limits(p, body)[1][2])
+            unique, inverse = np.unique(hundredths, return_inverse=True)
+            labels = pl.Series([f"{p}:{u // 100}.{u % 100:02d}" for u in unique.tolist()], dtype=pl.String)
+            column = pl.Series([None] * n, dtype=pl.String)
+            parts.append(column.scatter(rows, labels.gather(pl.Series(inverse.ravel().astype(np.uint32)))))
+    if parts:
+        exceedances = pl.select(
+            pl.concat_str([pl.lit(part) for part in parts], separator=";", ignore_nulls=True)
+        )
+        exceedances_series = exceedances.to_series().fill_null("").alias("exceedances")
+    else:
+        exceedances_series = pl.Series("exceedances", [""] * n, dtype=pl.String)
+    grade_index = pl.Series(worst.astype(np.uint32))
+    added = [
+        _class_strings(worst).alias("class"),
+        pl.Series("class_num", worst.astype(np.float64)).replace(0.0, None).cast(pl.Int64),
+        pl.Series([None, *gb3838.GRADES], dtype=pl.String).gather(grade_index).alias("grade"),
+        pl.Series("good", np.where(worst == 0, np.nan, worst <= 3)).fill_nan(None).cast(pl.Boolean),
+        limiting.alias("limiting"),
+        exceedances_series,
+        pl.Series("assessed", n_assessed.astype(np.int64)),
+    ]
+    if separate_tn:
+        added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added), counts
+
+
+def share_grade(share_good: float, share_worst: float) -> str:
+    """Grade of a river or basin by the class-share method (环办〔2011〕22号).
+
+    ``share_good``: % of sections in class I–III; ``share_worst``: % in 劣V. I–III ≥ 90 %
+    优; 75–90 % 良好; below 75 % with 劣V < 20 % 轻度污染, 20–40 % 中度污染, ≥ 40 % 重度污染.
+    """
+    for bound, grade in gb3838.SHARE_GOOD:
+        if share_good >= bound:
+            return grade
+    for bound, grade in gb3838.SHARE_WORST:
+        if share_worst < bound:
+            return grade
+    return gb3838.SHARE_WORST_ELSE
+
+
+def river(
+    data: pl.DataFrame | Mapping[str, Any],
+    *,
+    group_column: str,
+    waterbody: str = "river",
+    items: str = "routine",
+    invalid: InvalidPolicy = "raise",
+) -> pl.DataFrame:
+    """Evaluate rivers (or basins) from their sections: one row per section, grouped by ``group_column``.
+
+    Fewer than 5 sections: the mean of each parameter over the sections is classified by the
+    single-factor method and graded by its class. Five or more: the class-share method
+    (:func:`share_grade`) on the sections' classes.
+
+    Returns one row per group: ``sections``, ``method`` (``mean`` / ``shares``),
+    ``share_good`` (% I–III), ``share_worst`` (% 劣V), ``class`` (mean method only), ``grade``.
+    """
+    frame = as_frame(data)
+    if group_column not in frame.columns:
+        raise InvalidInputError(f"group column {group_column!r} is not in the input")
+    sections = classify(frame, waterbody=waterbody, items=items, invalid=invalid)
+    mapping = match_columns(frame.columns, PARAMETERS)
+    rows: list[dict[str, Any]] = []
+    groups = sections.with_row_index("__row").group_by(group_column, maintain_order=True).agg(pl.col("__row"))
+    for key, index in zip(groups[group_column].to_list(), groups["__row"].to_list(), strict=True):
+        part = sections[index]
+        classes = part["class_num"].drop_nulls().to_numpy()
+        count = int(classes.size)
+        good = float(100.0 * np.count_nonzero(classes <= 3) / count) if count else float("nan")
+        worst = float(100.0 * np.count_nonzero(classes == 6) / count) if count else float("nan")
+        if count == 0:
+            rows.append(
+                {group_column: key, "sections": len(index), "method": None, "class": None, "grade": None}
+            )
+        elif count < gb3838.MIN_SECTIONS_FOR_SHARES:
+            means: dict[str, list[float]] = {}
+            for p, column in mapping.items():
+                found = numeric(frame[column][index], column, Problems())
+                found = found[~np.isnan(found)]
+                means[p] = [float(found.mean()) if found.size else float("nan")]
+            averaged = classify(means, waterbody=waterbody, items=items, invalid="skip")
+            rows.append(
+                {
+                    group_column: key,
+                    "sections": len(index),
+                    "method": "mean",
+                    "share_good": good,
+                    "share_worst": worst,
+                    "class": averaged["class"][0],
+                    "grade": averaged["grade"][0],
+                }
+            )
+        else:
+            rows.append(
+                {
+                    group_column: key,
+                    "sections": len(index),
+                    "method": "shares",
+                    "share_good": good,
+                    "share_worst": worst,
+                    "class": None,
+                    "grade": share_grade(good, worst),
+                }
+            )
+    schema: dict[str, Any] = {
+        group_column: frame[group_column].dtype,
+        "sections": pl.Int64,
+        "method": pl.String,
+        "share_good": pl.Float64,
+        "share_worst": pl.Float64,
+        "class": pl.String,
+        "grade": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _indicator_level(values: FloatArray, name: str, depth: FloatArray | None) -> npt.NDArray[np.int8]:
+    """0 not black-odorous, 1 light, 2 severe for one indicator; −1 where missing."""
+    kind, light, severe = gb3838.BLACKODOR[name]
+    if kind == "lt":
+        level = np.where(values < severe, 2, np.where(values < light, 1, 0))
+        if name == "transparency" and depth is not None:
+            shallow = ~np.isnan(depth) & (depth < gb3838.SHALLOW_DEPTH)
+            shallow_level = np.where(values < gb3838.SHALLOW_SHARE * depth, 2, np.where(values < depth, 1, 0))
+            level = np.where(shallow, shallow_level, level)
+    else:
+        level = np.where(values > severe, 2, np.where(values > light, 1, 0))
+    return np.where(np.isnan(values), -1, level).astype(np.int8)
+
+
+def blackodor(
+    data: pl.DataFrame | Mapping[str, Any],
+    *,
+    point_column: str = "point",
+    waterbody_column: str | None = None,
+    invalid: InvalidPolicy = "raise",
+) -> pl.DataFrame:
+    """Black-odorous water (城市黑臭水体) grading per sample, sampling point and water body.
+
+    Parameters
+    ----------
+    data : one row per sampling point and date with ``transparency`` (cm), ``do`` (mg/L),
+        ``orp`` (mV, may be negative), ``nh3_n`` (mg/L) and optionally ``depth`` (cm).
+    point_column : the sampling point; points are ordered along the water body in the order
+        they first appear. waterbody_column : the water body (None: all rows are one body).
+
+    Rules (城市黑臭水体整治工作指南 2015, 污染程度分级 and 判定):
+
+    * per result: transparency < 10 severe, 10–25 light (depth < 25 cm: < 40 % of depth
+      severe, below the depth light, clear to the bottom not); DO < 0.2 severe, 0.2–2.0
+      light; ORP < −200 severe, −200–50 light; NH3-N > 15 severe, 8.0–15 light;
+    * per point: severe when one indicator has ≥ 60 % of its results severe or two have
+      ≥ 30 %; light when the same rule holds for light-or-severe results (an
+      interpretation: the guide says "otherwise light"); else not black-odorous;
+    * per water body: severe when ≥ 60 % of its points are severe; ``severe_stretch`` marks
+      points in a run of ≥ 3 consecutive severe points; light when any point is.
+
+    Returns the input columns, then ``level_<indicator>`` per sample, ``sample_level``,
+    ``point_level``, ``waterbody_level`` (非黑臭 / 轻度黑臭 / 重度黑臭) and ``severe_stretch``.
+    """
+    frame = as_frame(data)
+    n = frame.height
+    for column in (point_column, *([waterbody_column] if waterbody_column else [])):
+        if column not in frame.columns:
+            raise InvalidInputError(
+                f"column {column!r} is not in the input (columns: {', '.join(frame.columns)})"
+            )
+    mapping = match_columns(frame.columns, (*BLACKODOR_COLUMNS, "depth"))
+    indicators = [c for c in BLACKODOR_COLUMNS if c in mapping]
+    if not indicators:
+        raise InvalidInputError(f"none of the columns {' '.join(BLACKODOR_COLUMNS)} is in the input")
+    problems = Problems()
+    values = {
+        c: numeric(frame[mapping[c]], mapping[c], problems, allow_negative=(c == "orp")) for c in indicators
+    }
+    if "depth" in mapping:
+        values["depth"] = numeric(frame[mapping["depth"]], mapping["depth"], problems)
+    finish(problems, invalid, values)
+    depth = values.get("depth")
+    levels = {c: _indicator_level(values[c], c, depth) for c in indicators}
+    stacked = np.stack([levels[c] for c in indicators])
+    sample = stacked.max(axis=0)
+
+    body = frame[waterbody_column] if waterbody_column else pl.Series([""] * n, dtype=pl.String)
+    work = pl.DataFrame({"__body": body, "__point": frame[point_column]}).with_row_index("__row")
+    work = work.with_columns(
+        *(pl.Series(f"__sev_{c}", levels[c] == 2) for c in indicators),
+        *(pl.Series(f"__any_{c}", levels[c] >= 1) for c in indicators),
+        *(pl.Series(f"__has_{c}", levels[c] >= 0) for c in indicators),
+    )
+
+    def rule(prefix: str) -> pl.Expr:
+        shares = [pl.col(f"__{prefix}_{c}").sum() / pl.col(f"__has_{c}").sum() for c in indicators]
+        one = pl.any_horizontal([s >= gb3838.POINT_ONE for s in shares])
+        two = pl.sum_horizontal([(s >= gb3838.POINT_TWO).cast(pl.Int32) for s in shares]) >= 2
+        return (one | two).fill_null(False)
+
+    points = (
+        work.group_by("__body", "__point", maintain_order=True)
+        .agg(
+            rule("sev").alias("__severe"),
+            rule("any").alias("__light"),
+            pl.col("__row").min().alias("__first"),
+        )
+        .sort("__first")
+        .with_columns(
+            pl.when(pl.col("__severe"))
+            .then(2)
+            .when(pl.col("__light"))
+            .then(1)
+            .otherwise(0)
+            .alias("__point_level")
+        )
+    )
+    # Runs of consecutive severe points per water body.
+    points = points.with_columns(
+        (pl.col("__point_level") != pl.col("__point_level").shift(1).over("__body"))
+        .fill_null(True)
+        .cum_sum()
+        .over("__body")
+        .alias("__run")
+    )
+    points = points.with_columns(pl.len().over("__body", "__run").alias("__run_length"))
+    points = points.with_columns(
+        ((pl.col("__point_level") == 2) & (pl.col("__run_length") >= gb3838.BODY_RUN)).alias("__stretch"),
+        (pl.col("__severe").mean().over("__body") >= gb3838.BODY_SHARE).alias("__body_severe"),
+        pl.col("__point_level").max().over("__body").alias("__body_max"),
+    )
+    points = points.with_columns(
+        pl.when(pl.col("__body_severe"))
+        .then(2)
+        .when(pl.col("__body_max") >= 1)
+        .then(1)
+        .otherwise(0)
+        .alias("__body_level"),
+        (pl.col("__stretch") | pl.col("__body_severe")).alias("__stretch"),
+    )
+    joined = (
+        work.select("__row", "__body", "__point")
+        .join(
+            points.select("__body", "__point", "__point_level", "__body_level", "__stretch"),
+            on=["__body", "__point"],
+            how="left",
+            nulls_equal=True,
+        )
+        .sort("__row")
+    )
+    names = pl.Series(["", *BLACKODOR_LEVELS], dtype=pl.String)
+
+    def named(codes: npt.NDArray[np.int64] | npt.NDArray[np.int8], name: str) -> pl.Series:
+        series = names.gather(pl.Series((np.asarray(codes).astype(np.int64) + 1).astype(np.uint32)))
+        return series.replace("", None).alias(name)
+
+    added = [named(levels[c], f"level_{c}") for c in indicators]
+    added += [
+        named(sample, "sample_level"),
+        named(joined["__point_level"].to_numpy(), "point_level"),
+        named(joined["__body_level"].to_numpy(), "waterbody_level"),
+        joined["__stretch"].alias("severe_stretch"),
+    ]
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added)
