@@ -1,0 +1,191 @@
+"""``jingjin air``: air quality index and evaluation (HJ 633-2012 / HJ 633-2026, HJ 663, GB 3095).
+
+* ``jingjin air aqi INPUT -o OUTPUT --standard HJ633-2012|HJ633-2026|auto --report daily|hourly
+  [--time-column COL] [--invalid raise|skip]``
+* ``jingjin air daily HOURLY -o DAILY --station-column S --time-column T [--city-column C]``
+* ``jingjin air annual DAILY -o REPORT [--date-column date] [--group-column G]``
+
+Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension. Bad input ends with exit
+status 2 and a message naming the columns and data rows (row 1 = first row under the
+header); nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+from jingjin.cli import UsageError
+
+T = TypeVar("T")
+
+
+def read_input(path: str) -> pl.DataFrame:
+    """Read a table for a command, turning reading errors into :class:`UsageError`."""
+    from jingjin.tabular import TableError, read_table
+
+    try:
+        return read_table(path)
+    except TableError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def check_output(path: str) -> None:
+    """Refuse an unsupported output type before any work is done."""
+    from jingjin.tabular import SUPPORTED
+
+    if Path(path).suffix.lower() not in SUPPORTED:
+        raise UsageError(f"{path}: unsupported output file type; use one of {', '.join(SUPPORTED)}")
+
+
+def write_output(frame: pl.DataFrame, path: str) -> None:
+    from jingjin.tabular import TableError, write_table
+
+    try:
+        write_table(frame, path)
+    except TableError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def run_engine(call: Callable[[], T]) -> T:
+    """Run an engine call; its input errors become :class:`UsageError` (exit status 2)."""
+    from jingjin.engines.air import InvalidInputError
+
+    try:
+        return call()
+    except InvalidInputError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def report_skipped(counts: dict[str, int]) -> None:
+    """Tell the user how many invalid cells ``--invalid skip`` marked missing."""
+    if counts:
+        total = sum(counts.values())
+        detail = ", ".join(f"{column}: {n}" for column, n in counts.items())
+        print(f"marked {total} invalid cell(s) missing ({detail})", file=sys.stderr)
+
+
+def add_invalid_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--invalid",
+        choices=("raise", "skip"),
+        default="raise",
+        help="negative or non-numeric values: stop with an error (default), or mark them missing "
+        "and count them",
+    )
+
+
+def register(subparsers: Any) -> None:
+    air = subparsers.add_parser("air", help="air quality index (HJ 633) and evaluation (HJ 663)")
+    commands = air.add_subparsers(dest="air_command", metavar="{aqi,daily,annual}")
+    air.set_defaults(handler=lambda args: _help(air))
+
+    aqi = commands.add_parser("aqi", help="IAQI, AQI, level, category and pollutants per row")
+    aqi.add_argument("input", help="table of concentrations (.csv, .parquet, .xlsx)")
+    aqi.add_argument(
+        "-o", "--output", required=True, help="output table; keeps every input column and the row order"
+    )
+    aqi.add_argument("--standard", required=True, choices=("HJ633-2012", "HJ633-2026", "auto"))
+    aqi.add_argument("--report", required=True, choices=("daily", "hourly"))
+    aqi.add_argument("--time-column", help="date or time column; needed with --standard auto")
+    add_invalid_option(aqi)
+    aqi.set_defaults(handler=aqi_command)
+
+    daily = commands.add_parser("daily", help="daily values per station (or city) from hourly values")
+    daily.add_argument("input", help="hourly table with so2_1h no2_1h pm10_1h pm25_1h co_1h o3_1h")
+    daily.add_argument("-o", "--output", required=True)
+    daily.add_argument("--station-column", required=True)
+    daily.add_argument("--time-column", required=True)
+    daily.add_argument("--city-column", help="give city values: the mean over the city's stations")
+    daily.add_argument(
+        "--hour-label",
+        choices=("start", "end"),
+        default="start",
+        help="whether a time names the start (default) or the end of its hour",
+    )
+    add_invalid_option(daily)
+    daily.set_defaults(handler=daily_command)
+
+    annual = commands.add_parser(
+        "annual", help="annual evaluation (HJ 663), good-day ratio, comprehensive index"
+    )
+    annual.add_argument("input", help="daily table (as made by `jingjin air daily`)")
+    annual.add_argument("-o", "--output", required=True)
+    annual.add_argument("--date-column", default="date")
+    annual.add_argument("--group-column", help="station or city column (default: the whole file is one area)")
+    add_invalid_option(annual)
+    annual.set_defaults(handler=annual_command)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def aqi_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.air import aqi_with_counts
+
+    check_output(args.output)
+    if args.standard == "auto" and not args.time_column:
+        raise UsageError("--standard auto picks the standard by date and needs --time-column")
+    frame = read_input(args.input)
+    if args.time_column and args.time_column not in frame.columns:
+        raise UsageError(f"--time-column {args.time_column!r} is not a column of {args.input}")
+    result, counts = run_engine(
+        lambda: aqi_with_counts(
+            frame,
+            standard=args.standard,
+            report=args.report,
+            time_column=args.time_column if args.standard == "auto" else None,
+            invalid=args.invalid,
+        )
+    )
+    report_skipped(counts)
+    write_output(result, args.output)
+    return 0
+
+
+def daily_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.air import daily
+    from jingjin.engines.air._input import invalid_counts
+    from jingjin.engines.air.aggregate import HOURLY_COLUMNS
+
+    check_output(args.output)
+    frame = read_input(args.input)
+    result = run_engine(
+        lambda: daily(
+            frame,
+            station_column=args.station_column,
+            time_column=args.time_column,
+            city_column=args.city_column,
+            hour_label=args.hour_label,
+            invalid=args.invalid,
+        )
+    )
+    if args.invalid == "skip":
+        report_skipped(invalid_counts(frame, HOURLY_COLUMNS))
+    write_output(result, args.output)
+    return 0
+
+
+def annual_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.air import annual
+    from jingjin.engines.air._input import invalid_counts
+    from jingjin.engines.air.aggregate import DAILY_COLUMNS
+
+    check_output(args.output)
+    frame = read_input(args.input)
+    result = run_engine(
+        lambda: annual(
+            frame, date_column=args.date_column, group_column=args.group_column, invalid=args.invalid
+        )
+    )
+    if args.invalid == "skip":
+        report_skipped(invalid_counts(frame, DAILY_COLUMNS))
+    write_output(result, args.output)
+    return 0

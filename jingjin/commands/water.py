@@ -1,0 +1,119 @@
+"""``jingjin water``: surface water class (GB 3838-2002) and black-odorous water bodies.
+
+* ``jingjin water classify INPUT -o OUTPUT --waterbody river|lake [--items routine|all]``
+* ``jingjin water river INPUT -o OUTPUT --group-column RIVER [--waterbody river|lake]``
+* ``jingjin water blackodor INPUT -o OUTPUT [--point-column point] [--waterbody-column C]``
+
+Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension; bad input ends with exit status
+2 and a message naming the columns and data rows (row 1 = first row under the header).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from jingjin.commands.air import (
+    add_invalid_option,
+    check_output,
+    read_input,
+    report_skipped,
+    run_engine,
+    write_output,
+)
+
+
+def register(subparsers: Any) -> None:
+    water = subparsers.add_parser("water", help="surface water class (GB 3838) and black-odorous water")
+    commands = water.add_subparsers(dest="water_command", metavar="{classify,river,blackodor}")
+    water.set_defaults(handler=lambda args: _help(water))
+
+    classify = commands.add_parser("classify", help="water class per sample, single-factor method")
+    classify.add_argument("input")
+    classify.add_argument("-o", "--output", required=True)
+    classify.add_argument("--waterbody", required=True, choices=("river", "lake"))
+    classify.add_argument("--items", choices=("routine", "all"), default="routine")
+    add_invalid_option(classify)
+    classify.set_defaults(handler=classify_command)
+
+    river = commands.add_parser("river", help="river or basin evaluation from its sections (class shares)")
+    river.add_argument("input", help="one row per section with the parameter columns")
+    river.add_argument("-o", "--output", required=True)
+    river.add_argument("--group-column", required=True, help="the river or basin column")
+    river.add_argument("--waterbody", choices=("river", "lake"), default="river")
+    river.add_argument("--items", choices=("routine", "all"), default="routine")
+    add_invalid_option(river)
+    river.set_defaults(handler=river_command)
+
+    blackodor = commands.add_parser(
+        "blackodor", help="light / severe black-odorous water per point and water body"
+    )
+    blackodor.add_argument(
+        "input", help="transparency (cm), do (mg/L), orp (mV), nh3_n (mg/L) per point and date"
+    )
+    blackodor.add_argument("-o", "--output", required=True)
+    blackodor.add_argument("--point-column", default="point")
+    blackodor.add_argument(
+        "--waterbody-column", help="water body column (default: all rows are one water body)"
+    )
+    add_invalid_option(blackodor)
+    blackodor.set_defaults(handler=blackodor_command)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def classify_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.water import classify_with_counts
+
+    check_output(args.output)
+    frame = read_input(args.input)
+    result, counts = run_engine(
+        lambda: classify_with_counts(frame, waterbody=args.waterbody, items=args.items, invalid=args.invalid)
+    )
+    report_skipped(counts)
+    write_output(result, args.output)
+    return 0
+
+
+def river_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.air._input import invalid_counts
+    from jingjin.engines.water import PARAMETERS, river
+
+    check_output(args.output)
+    frame = read_input(args.input)
+    result = run_engine(
+        lambda: river(
+            frame,
+            group_column=args.group_column,
+            waterbody=args.waterbody,
+            items=args.items,
+            invalid=args.invalid,
+        )
+    )
+    if args.invalid == "skip":
+        report_skipped(invalid_counts(frame, PARAMETERS))
+    write_output(result, args.output)
+    return 0
+
+
+def blackodor_command(args: argparse.Namespace) -> int:
+    from jingjin.engines.air._input import invalid_counts
+    from jingjin.engines.water import BLACKODOR_COLUMNS, blackodor
+
+    check_output(args.output)
+    frame = read_input(args.input)
+    result = run_engine(
+        lambda: blackodor(
+            frame,
+            point_column=args.point_column,
+            waterbody_column=args.waterbody_column,
+            invalid=args.invalid,
+        )
+    )
+    if args.invalid == "skip":
+        report_skipped(invalid_counts(frame, (*BLACKODOR_COLUMNS, "depth"), allow_negative=("orp",)))
+    write_output(result, args.output)
+    return 0
