@@ -1,0 +1,225 @@
+"""Weighted roll-up task → measure → action → plan, and the roll-up of statuses.
+
+The tree used below (weights in brackets, leaf values after the colon):
+
+    P
+    ├── A1 [2]
+    │   └── M1 [1]
+    │       ├── T1 [3]: 80
+    │       └── T2 [1]: —        (no report)
+    └── A2 [1]
+        ├── T3 [—, counts 1]: 40  (a task directly under an action)
+        └── M2 [1]: 70            (a measure without tasks: a leaf with its own value)
+
+M1 = 80 (T2 excluded), coverage 3/4; A1 = 80, coverage 3/4; A2 = (40 + 70) / 2 = 55, coverage 1;
+P = (2 × 80 + 1 × 55) / 3 = 71.667, coverage (2 × 0.75 + 1 × 1) / 3 = 0.8333.
+With missing = "zero": M1 = (3 × 80 + 1 × 0) / 4 = 60 = A1; P = (2 × 60 + 55) / 3 = 58.333.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from jingjin.engines.status import Status, rollup, rollup_status
+
+
+def tree() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": ["P", "A1", "A2", "M1", "T1", "T2", "T3", "M2"],
+            "parent_id": [None, "P", "P", "A1", "M1", "M1", "A2", "A2"],
+            "weight": [1.0, 2.0, 1.0, 1.0, 3.0, 1.0, None, 1.0],
+            "value": [None, 999.0, None, None, 80.0, None, 40.0, 70.0],  # A1's own 999 is not used
+            "status": [None, None, None, None, 1, 3, 0, None],
+        }
+    )
+
+
+def by_id(frame: pl.DataFrame) -> dict[str, dict[str, object]]:
+    return frame.rows_by_key("id", named=True, unique=True)
+
+
+def test_worked_example_exclude():
+    out = rollup(tree())
+    assert out.columns == [*tree().columns, "depth", "children", "rollup", "coverage"]
+    rows = by_id(out)
+    expected = {
+        "P": (71.6667, 2.5 / 3, 0, 2),
+        "A1": (80.0, 0.75, 1, 1),
+        "A2": (55.0, 1.0, 1, 2),
+        "M1": (80.0, 0.75, 2, 2),
+        "T1": (80.0, 1.0, 3, 0),
+        "T3": (40.0, 1.0, 2, 0),
+        "M2": (70.0, 1.0, 2, 0),
+    }
+    for key, (value, coverage, depth, children) in expected.items():
+        assert rows[key]["rollup"] == pytest.approx(value, abs=1e-4), key
+        assert rows[key]["coverage"] == pytest.approx(coverage), key
+        assert (rows[key]["depth"], rows[key]["children"]) == (depth, children), key
+    assert rows["T2"]["rollup"] is None
+    assert rows["T2"]["coverage"] == 0.0
+    assert rows["P"]["rollup"] == pytest.approx(215 / 3)
+
+
+def test_worked_example_zero():
+    rows = by_id(rollup(tree(), missing="zero"))
+    assert rows["M1"]["rollup"] == pytest.approx(60.0)
+    assert rows["A1"]["rollup"] == pytest.approx(60.0)
+    assert rows["P"]["rollup"] == pytest.approx(175 / 3)
+    # coverage is the same: it describes the data, not the rule
+    assert rows["P"]["coverage"] == pytest.approx(2.5 / 3)
+    assert rows["T2"]["rollup"] is None
+
+
+def test_unequal_weights_change_the_result():
+    frame = tree().with_columns(pl.Series("weight", [1.0, 1.0, 3.0, 1.0, 1.0, 1.0, 1.0, 1.0]))
+    # now A1 [1] = 80, A2 [3] = 55: P = (80 + 165) / 4 = 61.25
+    assert by_id(rollup(frame))["P"]["rollup"] == pytest.approx(61.25)
+
+
+def test_weights_and_missing_children_edge_cases():
+    frame = pl.DataFrame(
+        {
+            "id": ["X", "x1", "x2", "Y", "y1", "y2", "Z", "z1"],
+            "parent_id": [None, "X", "X", None, "Y", "Y", None, "Z"],
+            "weight": [1.0, 0.0, 0.0, 1.0, 0.0, 2.0, 1.0, 1.0],
+            "value": [None, 10.0, 30.0, None, 10.0, None, None, None],
+        }
+    )
+    rows = by_id(rollup(frame))
+    # X: all children weigh 0 → equal weights: (10 + 30) / 2
+    assert (rows["X"]["rollup"], rows["X"]["coverage"]) == (pytest.approx(20.0), 1.0)
+    # Y: the only child with a value weighs 0, the weighted one has none → no value, coverage 0
+    assert (rows["Y"]["rollup"], rows["Y"]["coverage"]) == (None, 0.0)
+    # Z: its only child has no value
+    assert (rows["Z"]["rollup"], rows["Z"]["coverage"]) == (None, 0.0)
+    assert by_id(rollup(frame, missing="zero"))["Z"]["rollup"] == 0.0
+
+
+def test_no_weight_column_means_equal_weights_and_another_value_column():
+    frame = tree().drop("weight").rename({"value": "progress_pct"})
+    rows = by_id(rollup(frame, value="progress_pct"))
+    # M1 = 80 (T2 excluded), A2 = 55, P = (80 + 55) / 2
+    assert rows["P"]["rollup"] == pytest.approx(67.5)
+
+
+def test_deep_chain_and_integer_ids():
+    n = 60
+    frame = pl.DataFrame(
+        {
+            "id": list(range(1, n + 1)),
+            "parent_id": [None, *range(1, n)],
+            "weight": [1.0] * n,
+            "value": [None] * (n - 1) + [42.0],
+        }
+    )
+    out = rollup(frame)
+    assert out.get_column("rollup").to_list() == [42.0] * n
+    assert out.get_column("depth").to_list() == list(range(n))
+
+
+def test_many_random_trees_match_a_recursive_definition():
+    rng = np.random.default_rng(11)
+    n = 400
+    parent = [None] + [int(rng.integers(0, i)) for i in range(1, n)]
+    weight = rng.uniform(0, 3, n).round(2)
+    value = np.where(rng.uniform(size=n) < 0.2, np.nan, rng.uniform(0, 100, n))
+    frame = pl.DataFrame(
+        {"id": list(range(n)), "parent_id": parent, "weight": weight, "value": value}
+    ).with_columns(pl.col("value").fill_nan(None))
+    kids: dict[int, list[int]] = {i: [] for i in range(n)}
+    for i, p in enumerate(parent):
+        if p is not None:
+            kids[p].append(i)
+
+    def value_of(i: int) -> float:
+        if not kids[i]:
+            return float(value[i])
+        pairs = [(weight[c], value_of(c)) for c in kids[i]]
+        pairs = [(w, v) for w, v in pairs if not np.isnan(v)]
+        total = sum(w for w, _ in pairs)
+        return sum(w * v for w, v in pairs) / total if total > 0 else float("nan")
+
+    out = rollup(frame).get_column("rollup").fill_null(float("nan")).to_numpy()
+    want = np.array([value_of(i) for i in range(n)])
+    np.testing.assert_allclose(out, want, rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "message"),
+    [
+        ("weight", [1.0, 2.0, -1.0, 1.0, 3.0, 1.0, None, 1.0], r"'weight': negative value in data row 3\b"),
+        (
+            "parent_id",
+            [None, "P", "P", "A1", "M1", "M9", "A2", "A2"],
+            r"parent_id is not the id of a node in data row 6\b",
+        ),
+        ("parent_id", ["M1", "P", "P", "A1", "M1", "M1", "A2", "A2"], r"cycle in data rows 1, 2, 3, 4"),
+        ("parent_id", [None, "A1", "P", "A1", "M1", "M1", "A2", "A2"], r"cycle in data rows 2, 4, 5, 6"),
+        ("id", ["P", "A1", "A2", "M1", "T1", "T1", "T3", "M2"], r"repeated id in data rows 5, 6\b"),
+        ("value", ["1", "x", *["1"] * 6], r"'value': not a number in data row 2\b"),
+    ],
+)
+def test_bad_input_names_the_rows(column, values, message):
+    frame = tree().with_columns(pl.Series(column, values))
+    with pytest.raises(ValueError, match=message):
+        rollup(frame)
+
+
+def test_bad_missing_rule_and_missing_column():
+    with pytest.raises(ValueError, match="missing"):
+        rollup(tree(), missing="mean")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="missing column 'parent_id'"):
+        rollup(tree().drop("parent_id"))
+
+
+def test_empty():
+    out = rollup(tree().head(0))
+    assert out.height == 0
+    assert out.columns[-2:] == ["rollup", "coverage"]
+    assert rollup_status(tree().head(0)).height == 0
+
+
+# --- statuses --------------------------------------------------------------------------------
+# Leaves: T1 on track, T2 far behind, T3 done, M2 unknown (no status).
+
+
+def test_status_rollup_worked_example():
+    out = rollup_status(tree())
+    rows = by_id(out)
+    assert out.schema["worst_status"] == pl.Int8
+    # M1 and A1: T1 on track, T2 far behind → half and half, worst far behind
+    for key in ("M1", "A1"):
+        assert rows[key]["leaves"] == 2
+        assert (rows[key]["n_on_track"], rows[key]["n_far_behind"]) == (1, 1)
+        assert (rows[key]["share_on_track"], rows[key]["share_far_behind"]) == (0.5, 0.5)
+        assert rows[key]["worst_status"] == Status.FAR_BEHIND
+    # A2: T3 done and M2 unknown → worst done (unknown does not count as worse)
+    assert (rows["A2"]["n_done"], rows["A2"]["n_unknown"], rows["A2"]["worst_status"]) == (1, 1, Status.DONE)
+    # P: four leaves, a quarter each of on track, far behind, done, unknown
+    assert rows["P"]["leaves"] == 4
+    shares = [
+        rows["P"][f"share_{k}"] for k in ("on_track", "behind", "far_behind", "done", "overdue", "unknown")
+    ]
+    assert shares == [0.25, 0.0, 0.25, 0.25, 0.0, 0.25]
+    assert rows["P"]["worst_status"] == Status.FAR_BEHIND
+    # a leaf: itself
+    assert (rows["T2"]["leaves"], rows["T2"]["n_far_behind"], rows["T2"]["worst_status"]) == (
+        1,
+        1,
+        Status.FAR_BEHIND,
+    )
+    assert rows["M2"]["worst_status"] == Status.UNKNOWN
+
+
+def test_status_rollup_overdue_is_the_worst():
+    frame = tree().with_columns(pl.Series("status", [None, None, None, None, 4, 3, 0, 2]))
+    assert by_id(rollup_status(frame))["P"]["worst_status"] == Status.OVERDUE
+
+
+def test_status_rollup_bad_code_names_the_row():
+    frame = tree().with_columns(pl.Series("status", [None, None, None, None, 1, 7, 0, None]))
+    with pytest.raises(ValueError, match=r"not a status code .* data row 6\b"):
+        rollup_status(frame)
