@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "jingjin.core",
     "jingjin.plans",
+    "jingjin.benchmark",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("units/", core_views.unit_list, name="units"),
     path("units/<str:code>/", core_views.unit_detail, name="unit"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("benchmark/", include("jingjin.benchmark.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -78,5 +78,36 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows; safe to run again."""
+    from jingjin.benchmark.services import builtin_load
+
     plan = builtin_plan_load()
-    return {"plan": plan, "units_created": synthetic_units(), "accounts": demo_accounts()}
+    benchmark = builtin_load()
+    link_demo_indicators()
+    return {
+        "plan": plan,
+        "benchmark": benchmark,
+        "units_created": synthetic_units(),
+        "accounts": demo_accounts(),
+    }
+
+
+#: plan indicators measured by a benchmarking indicator of the bundled statistics
+DEMO_LINKS = {"A5.M4.T1.I1": "air_good_days_ratio", "A5.M4.T1.I2": "air_good_days_ratio"}
+
+
+def link_demo_indicators() -> int:
+    """Point plan indicators at the peer-city indicator that measures them (audited, idempotent)."""
+    from jingjin.benchmark.models import CatalogueIndicator
+    from jingjin.core.services import object_update
+    from jingjin.plans.models import Indicator
+
+    office = None  # the system itself
+    changed = 0
+    for code, benchmark_code in DEMO_LINKS.items():
+        indicator = Indicator.objects.filter(code=code).first()
+        target = CatalogueIndicator.objects.filter(code=benchmark_code).first()
+        if indicator is None or target is None or indicator.benchmark_indicator_id == target.pk:
+            continue
+        object_update(obj=indicator, actor=office, data={"benchmark_indicator": target}, source="demo")
+        changed += 1
+    return changed

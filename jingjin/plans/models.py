@@ -196,6 +196,17 @@ class Indicator(BilingualNameMixin, AuditedModel):
     note_zh = models.TextField(_("Chinese note"), blank=True)
     note_en = models.TextField(_("English note"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    benchmark_indicator = models.ForeignKey(
+        "benchmark.CatalogueIndicator",
+        verbose_name=_("peer-city indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_indicators",
+        help_text=_(
+            "The benchmarking indicator that measures this one: the task page shows the city's peer rank."
+        ),
+    )
 
     owner_lookups = ("task__lead_unit", "responsible_unit")
     office_editable_fields = (
@@ -213,6 +224,7 @@ class Indicator(BilingualNameMixin, AuditedModel):
         "responsible_unit",
         "note_zh",
         "note_en",
+        "benchmark_indicator",
     )
     unit_editable_fields = ("baseline_value", "baseline_year", "data_source", "note_zh", "note_en")
 

@@ -62,7 +62,10 @@ def task_detail(*, user: Any, plan: Plan, code: str) -> Task:
             "co_units",
             "counties",
             "mechanisms",
-            Prefetch("indicators", queryset=Indicator.objects.select_related("responsible_unit")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("responsible_unit", "benchmark_indicator"),
+            ),
             "indicators__targets",
             "indicators__milestones",
         )

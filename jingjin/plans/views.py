@@ -102,7 +102,18 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         task = selectors.task_detail(user=request.user, plan=plan, code=code)
     except Task.DoesNotExist as exc:
         raise Http404(code) from exc
-    indicators = [(ind, can(request.user, "change", ind)) for ind in task.indicators.all()]
+    from jingjin.benchmark.selectors import peer_rank
+
+    indicators = [
+        (
+            ind,
+            can(request.user, "change", ind),
+            peer_rank(user=request.user, plan_city=plan.city, indicator=ind.benchmark_indicator)
+            if ind.benchmark_indicator_id
+            else None,
+        )
+        for ind in task.indicators.all()
+    ]
     return _node_page(request, task, "task", plan, indicators=indicators)
 
 

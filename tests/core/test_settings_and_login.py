@@ -102,8 +102,8 @@ def po_entries() -> list[tuple[str, str, bool]]:
     entries = []
     for block in text.split("\n\n")[1:]:
         fuzzy = "#, fuzzy" in block
-        msgid = "".join(re.findall(r'"(.*)"', re.search(r'msgid ((?:".*"\n?)+)', block).group(1)))
-        found = re.search(r'msgstr(?:\[0\])? ((?:".*"\n?)+)', block)
+        msgid = "".join(re.findall(r'"(.*)"', re.search(r'^msgid ((?:".*"\n?)+)', block, re.M).group(1)))
+        found = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block, re.M)
         msgstr = "".join(re.findall(r'"(.*)"', found.group(1))) if found else ""
         entries.append((msgid, msgstr, fuzzy))
     return entries

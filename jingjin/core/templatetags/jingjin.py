@@ -23,6 +23,19 @@ def number(value: Any) -> str:
     """A decimal without trailing zeros (57996.000000 → 57,996)."""
     if value is None:
         return "—"
-    normal = value.normalize() if hasattr(value, "normalize") else value
-    text = f"{normal:,f}" if hasattr(normal, "as_tuple") else f"{normal:,}"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "—"
+        text = f"{value:,.2f}"
+    else:
+        normal = value.normalize() if hasattr(value, "normalize") else value
+        text = f"{normal:,f}" if hasattr(normal, "as_tuple") else f"{normal:,}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """A percentage with one decimal and its sign, or — when there is none."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    return f"{value:+.1f}%"

@@ -1,0 +1,301 @@
+"""Writes of the benchmarking app: catalogue, peer groups and statistics imports, all audited.
+
+A statistics import reads the long format ``city,year,indicator,value,unit[,source]`` (CSV or the
+first sheet of an Excel workbook), checks every row first and writes nothing if any row is wrong;
+the errors name the row (the data row and the spreadsheet row) and the column. The checks are
+those of the command line (``jingjin.benchmark_data.statistics_errors``) against the catalogue
+in the database.
+A value that differs from the current one for the same city, year and indicator becomes a new
+revision; the old one is kept (``is_current=False``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from jingjin import benchmark_data
+from jingjin.benchmark.models import CatalogueIndicator, City, PeerGroup, Statistic
+from jingjin.benchmark_data import RowError, errors_text
+from jingjin.core.choices import AuditAction
+from jingjin.core.models import AuditEntry
+from jingjin.core.permissions import PermissionDenied, can_add
+from jingjin.core.services import audit_entry, audit_record_many
+
+
+class StatisticsFileError(ValueError):
+    """A statistics file that cannot be imported; ``errors`` names every row and column."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s); nothing was imported:\n" + errors_text(errors))
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    cities_created: list[str] = field(default_factory=list)
+
+
+def read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
+    """The cells of a CSV file or of an Excel workbook's first sheet, as text, header row first."""
+    if fmt == "csv":
+        try:
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        except UnicodeDecodeError as exc:
+            raise StatisticsFileError([RowError(0, "", "the file is not UTF-8 text")]) from exc
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+            raise StatisticsFileError([RowError(0, "", f"not a valid .xlsx file: {exc}")]) from exc
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        raise StatisticsFileError([RowError(0, "", f"unknown file type {fmt!r}; use .csv or .xlsx")])
+    if not rows:
+        raise StatisticsFileError([RowError(0, "", "the file is empty")])
+    header = [str(h).strip() for h in rows[0]]
+    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
+    width = len(header)
+    columns = {name: [str(r[i]) if i < len(r) else "" for r in body] for i, name in enumerate(header) if name}
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)) if width else pl.DataFrame()
+
+
+def _catalogue() -> dict[str, benchmark_data.Indicator]:
+    """The catalogue in the database, in the form the file checks of ``benchmark_data`` take."""
+    return {
+        i.code: benchmark_data.Indicator(
+            code=i.code,
+            name_zh=i.name_zh,
+            name_en=i.name_en,
+            unit=i.unit,
+            direction=i.direction,
+            growth=i.growth,
+            comparable_from=i.comparable_from,
+        )
+        for i in CatalogueIndicator.objects.all()
+    }
+
+
+def statistics_import(*, raw: bytes, fmt: str, actor: Any, source: str = "import") -> ImportSummary:
+    """Import a statistics file whole, or nothing (raises :class:`StatisticsFileError`)."""
+    if actor is not None and not can_add(actor):
+        raise PermissionDenied("only the plan office may import statistics")
+    clean, errors = benchmark_data.statistics_errors(read_frame(raw, fmt), _catalogue())
+    if errors:
+        raise StatisticsFileError(errors)
+    catalogue = {i.code: i for i in CatalogueIndicator.objects.all()}
+    summary = ImportSummary()
+    audit: list[AuditEntry] = []
+    with transaction.atomic():
+        cities = {c.name_zh: c for c in City.objects.all()}
+        current = {
+            (s.city.name_zh, s.year, s.indicator.code): s
+            for s in Statistic.objects.filter(is_current=True).select_related("city", "indicator")
+        }
+        for city_name, year, code, number, unit, text, _row in clean.iter_rows():
+            value = Decimal(repr(number))
+            text = text or ""
+            city = cities.get(city_name)
+            if city is None:
+                city = City.objects.create(name_zh=city_name)
+                cities[city_name] = city
+                summary.cities_created.append(city_name)
+                audit.append(
+                    audit_entry(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        obj=city,
+                        before=None,
+                        after=city.snapshot(),
+                        source=source,
+                    )
+                )
+            old = current.get((city_name, year, code))
+            if old is not None and old.value == value and old.source == text:
+                summary.unchanged += 1
+                continue
+            revision = 1
+            before = None
+            if old is not None:
+                before = old.snapshot()
+                old.is_current = False
+                old.save(update_fields=["is_current"])
+                revision = old.revision + 1
+            new = Statistic.objects.create(
+                city=city,
+                indicator=catalogue[code],
+                year=year,
+                value=value,
+                unit=unit,
+                source=text,
+                revision=revision,
+            )
+            if old is None:
+                summary.created += 1
+                audit.append(
+                    audit_entry(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        obj=new,
+                        before=None,
+                        after=new.snapshot(),
+                        source=source,
+                    )
+                )
+            else:
+                summary.revised += 1
+                audit.append(
+                    audit_entry(
+                        actor=actor,
+                        action=AuditAction.UPDATE,
+                        obj=new,
+                        before=before,
+                        after=new.snapshot(),
+                        source=source,
+                    )
+                )
+        audit_record_many(audit)
+    return summary
+
+
+def _upsert(
+    model: type[Any], key: str, items: list[dict[str, Any]], fields: tuple[str, ...], actor: Any, source: str
+) -> int:
+    changed = 0
+    audit = []
+    for position, item in enumerate(items):
+        obj = model.objects.filter(**{key: item[key]}).first()
+        before = obj.snapshot() if obj is not None else None
+        if obj is None:
+            obj = model(**{key: item[key]})
+        for name in fields:
+            if name in item:
+                setattr(obj, name, item[name])
+        if hasattr(obj, "position"):
+            obj.position = position
+        if before is None or obj.snapshot() != before:
+            obj.full_clean()
+            obj.save()
+            changed += 1
+            action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+            audit.append(
+                audit_entry(
+                    actor=actor, action=action, obj=obj, before=before, after=obj.snapshot(), source=source
+                )
+            )
+    audit_record_many(audit)
+    return changed
+
+
+@transaction.atomic
+def catalogue_load(*, entries: list[dict[str, Any]], actor: Any, source: str = "builtin") -> int:
+    """Create or update catalogue indicators by code; returns how many changed."""
+    if actor is not None and not can_add(actor):
+        raise PermissionDenied("only the plan office may change the catalogue")
+    fields = (
+        "name_zh",
+        "name_en",
+        "description_zh",
+        "description_en",
+        "unit",
+        "direction",
+        "growth",
+        "comparable_from",
+    )
+    return _upsert(CatalogueIndicator, "code", entries, fields, actor, source)
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, data: dict[str, Any]) -> CatalogueIndicator:
+    """Add one indicator to the catalogue from the UI (plan office)."""
+    if not can_add(actor):
+        raise PermissionDenied("only the plan office may change the catalogue")
+    indicator = CatalogueIndicator(**data, position=CatalogueIndicator.objects.count())
+    indicator.full_clean()
+    indicator.save()
+    audit_record_many(
+        [
+            audit_entry(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=indicator,
+                before=None,
+                after=indicator.snapshot(),
+                source="web",
+            )
+        ]
+    )
+    return indicator
+
+
+@transaction.atomic
+def peer_group_save(
+    *, actor: Any, code: str, name_zh: str, name_en: str, cities: list[str], source: str = "web"
+) -> PeerGroup:
+    """Create or replace a peer group; every city must exist (errors name the unknown ones)."""
+    if actor is not None and not can_add(actor):
+        raise PermissionDenied("only the plan office may change peer groups")
+    known = {c.name_zh: c for c in City.objects.filter(name_zh__in=cities)}
+    unknown = [c for c in cities if c not in known]
+    if unknown:
+        raise ValueError(f"unknown cities in peer group {code}: {', '.join(unknown)}")
+    group = PeerGroup.objects.filter(code=code).first()
+    before = group.snapshot() if group is not None else None
+    if group is None:
+        group = PeerGroup(code=code, position=PeerGroup.objects.count())
+    group.name_zh, group.name_en = name_zh, name_en
+    group.full_clean()
+    group.save()
+    group.cities.set([known[c] for c in cities])
+    after = group.snapshot()
+    if before != after:
+        action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+        audit_record_many(
+            [audit_entry(actor=actor, action=action, obj=group, before=before, after=after, source=source)]
+        )
+    return group
+
+
+BUILTIN_PROVINCE = {"潼南": "重庆", "铜梁": "重庆"}
+
+
+def builtin_load(*, actor: Any = None) -> dict[str, Any]:
+    """Load the bundled catalogue, the Sichuan statistics (with their sources) and the peer groups.
+
+    Idempotent: a second run changes nothing and writes no audit row.
+    """
+    from importlib import resources
+
+    import yaml
+
+    folder = resources.files("jingjin.data").joinpath("benchmark")
+    catalogue = yaml.safe_load(folder.joinpath("catalogue.yaml").read_text(encoding="utf-8"))
+    groups = yaml.safe_load(folder.joinpath("peer_groups.yaml").read_text(encoding="utf-8"))
+    changed = catalogue_load(entries=catalogue["indicators"], actor=actor, source="builtin")
+    summary = statistics_import(
+        raw=folder.joinpath("sichuan_cities.csv").read_bytes(), fmt="csv", actor=actor, source="builtin"
+    )
+    for city in City.objects.filter(province=""):
+        city.province = BUILTIN_PROVINCE.get(city.name_zh, "四川")
+        city.save(update_fields=["province"])
+    for group in groups["groups"]:
+        peer_group_save(
+            actor=actor,
+            code=group["code"],
+            name_zh=group["name_zh"],
+            name_en=group["name_en"],
+            cities=list(group["cities"]),
+            source="builtin",
+        )
+    return {"catalogue_changed": changed, "statistics": summary}
