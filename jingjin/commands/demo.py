@@ -62,7 +62,7 @@ def serve_only(args: argparse.Namespace) -> int:
 
 
 def _serve(host: str, port: int, threads: int) -> int:
-    from waitress import serve  # type: ignore[import-untyped]
+    from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 
     from jingjin.wsgi import application
 
