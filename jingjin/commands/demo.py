@@ -45,6 +45,11 @@ def demo(args: argparse.Namespace) -> int:
         f"Built-in plan {plan.plan.code}: {plan.created} created, {plan.updated} updated, "
         f"{plan.deleted} deleted"
     )
+    statistics = summary["benchmark"]["statistics"]
+    print(
+        f"Benchmarking statistics (Sichuan's cities, with sources): {statistics.created} new, "
+        f"{statistics.revised} revised, {statistics.unchanged} unchanged"
+    )
     print(f"Demo units (synthetic): {summary['units_created']} created")
     print(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for username, role, unit in summary["accounts"]:
