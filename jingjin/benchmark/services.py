@@ -12,9 +12,12 @@ revision; the old one is kept (``is_current=False``).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -275,27 +278,36 @@ def builtin_load(*, actor: Any = None) -> dict[str, Any]:
 
     Idempotent: a second run changes nothing and writes no audit row.
     """
-    from importlib import resources
-
-    import yaml
-
-    folder = resources.files("jingjin.data").joinpath("benchmark")
-    catalogue = yaml.safe_load(folder.joinpath("catalogue.yaml").read_text(encoding="utf-8"))
-    groups = yaml.safe_load(folder.joinpath("peer_groups.yaml").read_text(encoding="utf-8"))
-    changed = catalogue_load(entries=catalogue["indicators"], actor=actor, source="builtin")
+    catalogue = [dataclasses.asdict(i) for i in benchmark_data.load_catalogue().values()]
+    changed = catalogue_load(entries=catalogue, actor=actor, source="builtin")
     summary = statistics_import(
-        raw=folder.joinpath("sichuan_cities.csv").read_bytes(), fmt="csv", actor=actor, source="builtin"
+        raw=benchmark_data.BUILTIN_DATA.read_bytes(), fmt="csv", actor=actor, source="builtin"
     )
     for city in City.objects.filter(province=""):
         city.province = BUILTIN_PROVINCE.get(city.name_zh, "四川")
         city.save(update_fields=["province"])
-    for group in groups["groups"]:
+    for group in benchmark_data.load_peer_groups().values():
         peer_group_save(
             actor=actor,
-            code=group["code"],
-            name_zh=group["name_zh"],
-            name_en=group["name_en"],
-            cities=list(group["cities"]),
+            code=group.code,
+            name_zh=group.name_zh,
+            name_en=group.name_en,
+            cities=list(group.cities),
             source="builtin",
         )
     return {"catalogue_changed": changed, "statistics": summary}
+
+
+def catalogue_import(*, raw: bytes, actor: Any) -> int:
+    """Add or update catalogue indicators from a catalogue file (the format of the bundled
+    ``catalogue.yaml``); the whole file is checked first. Returns how many changed."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalogue.yaml"
+        path.write_bytes(raw)
+        try:
+            entries = benchmark_data.load_catalogue(path)
+        except benchmark_data.DataError as exc:
+            raise ValueError(str(exc).replace(str(path), "catalogue file")) from exc
+    return catalogue_load(
+        entries=[dataclasses.asdict(i) for i in entries.values()], actor=actor, source="import"
+    )

@@ -389,15 +389,23 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = IndicatorForm(request.POST or None) if can_add(request.user) else None
+    file_error = ""
     if request.method == "POST":
         if form is None:
-            return render(
-                request,
-                "403.html",
-                {"reason": _("Only the plan office may change the catalogue.")},
-                status=403,
-            )
-        if form.is_valid():
+            reason = _("Only the plan office may change the catalogue.")
+            return render(request, "403.html", {"reason": reason}, status=403)
+        upload = request.FILES.get("catalogue_file")
+        if upload is not None:
+            form = IndicatorForm()
+            try:
+                changed = services.catalogue_import(raw=upload.read(), actor=request.user)
+            except ValueError as exc:
+                file_error = str(exc)
+            else:
+                text = _("Catalogue file loaded: %(n)d indicators added or changed.") % {"n": changed}
+                messages.success(request, text)
+                return redirect("benchmark:catalogue")
+        elif form.is_valid():
             try:
                 services.indicator_create(actor=request.user, data=form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:
@@ -405,11 +413,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
                 return redirect("benchmark:catalogue")
-    return render(
-        request,
-        "benchmark/catalogue.html",
-        {"indicators": selectors.catalogue(user=request.user), "form": form},
-    )
+    context = {"indicators": selectors.catalogue(user=request.user), "form": form, "file_error": file_error}
+    return render(request, "benchmark/catalogue.html", context, status=400 if file_error else 200)
 
 
 @login_required

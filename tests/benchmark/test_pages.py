@@ -140,3 +140,29 @@ def test_task_page_shows_the_peer_rank_of_a_linked_indicator(client, users):
     )
     entry = AuditEntry.objects.get(action="update", object_repr__startswith="A1.M1.T1.I1")
     assert entry.before["benchmark_indicator"] is None and entry.after["benchmark_indicator"] == "gdp"
+
+
+def test_catalogue_is_extended_by_file(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.builtin_load()
+    client.login(username="office", password=PASSWORD)
+    good = (
+        "format: jingjin-benchmark-catalogue/1\nindicators:\n"
+        "  - {code: urbanisation, name_zh: 常住人口城镇化率, name_en: Urbanisation rate, unit: '%',"
+        " direction: higher, growth: rate}\n"
+    )
+    response = client.post(
+        "/benchmark/catalogue/", {"catalogue_file": SimpleUploadedFile("c.yaml", good.encode())}
+    )
+    assert response.status_code == 302
+    assert CatalogueIndicator.objects.get(code="urbanisation").name_zh == "常住人口城镇化率"
+    bad = good.replace("direction: higher", "direction: up")
+    response = client.post(
+        "/benchmark/catalogue/", {"catalogue_file": SimpleUploadedFile("c.yaml", bad.encode())}
+    )
+    assert response.status_code == 400
+    assert (
+        "direction must be &#x27;higher&#x27; or &#x27;lower&#x27;, not &#x27;up&#x27;"
+        in response.content.decode()
+    )
