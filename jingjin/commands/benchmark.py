@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
         help="rank, median, best, gaps and growth of the focus city, one row per indicator",
         description=(
             "One row per indicator the focus city has in YEAR: rank in the peer group (focus "
-            "included), n, median, best city and value, gaps to the best and the median (%%), "
+            "included), n, median, best city and value, gaps to the best and the median (in %), "
             "CAGR, the leader's CAGR and projected value, the yearly growth needed to catch it "
             "by --target-year, and flags."
         ),
