@@ -62,11 +62,22 @@ class AuditedModel(models.Model):
                 data[field.name] = sorted(o.natural_key_text() for o in getattr(self, field.name).all())
             elif field.is_relation and field.many_to_one:
                 related = getattr(self, field.name)
-                data[field.name] = related.natural_key_text() if related is not None else None
+                data[field.name] = _natural_key(related)
             elif getattr(field, "concrete", False):
                 value = getattr(self, getattr(field, "attname", field.name))
                 data[field.name] = _json_value(value)
         return data
+
+
+def _natural_key(related: Any) -> Any:
+    """How a related object is written in a snapshot: its code where it has one."""
+    if related is None:
+        return None
+    if hasattr(related, "natural_key_text"):
+        return related.natural_key_text()
+    if hasattr(related, "get_username"):
+        return related.get_username()
+    return str(related)
 
 
 def _json_value(value: Any) -> Any:
