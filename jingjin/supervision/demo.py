@@ -1,0 +1,189 @@
+"""Synthetic supervision items (督办件) for the demo: a dozen examples in every state.
+
+The items are marked ``is_synthetic`` and their titles begin with 【示例】 ("example"), so no one
+takes them for real instructions. Deadlines are set relative to ``today``: some items are due
+soon (yellow), some overdue (red), some closed. Calling :func:`demo_items` again changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from jingjin.core.choices import UnitKind
+from jingjin.core.models import Unit
+from jingjin.plans.models import Task
+from jingjin.supervision import services
+from jingjin.supervision.choices import ItemState, ItemStep
+from jingjin.supervision.models import SupervisionItem
+
+TITLE_PREFIX = "【示例】"
+
+#: (title, body, state it ends in, deadline in days from today, "department" or "county",
+#: whether the plan office once sent the answer back)
+DEMO_ITEMS: tuple[tuple[str, str, str, int, str, bool], ...] = (
+    (
+        "加快重点项目前期手续办理",
+        "梳理在库项目的用地、环评、能评手续，逐项明确完成时限。",
+        ItemState.ASSIGNED,
+        2,
+        "department",
+        False,
+    ),
+    (
+        "上报村级集体经济薄弱村名单",
+        "按消薄倍增要求核实薄弱村名单并报送。",
+        ItemState.ASSIGNED,
+        -3,
+        "county",
+        False,
+    ),
+    (
+        "完善招商项目库信息",
+        "补齐招商项目库中企业类别、投资额和对接进度。",
+        ItemState.ASSIGNED,
+        20,
+        "department",
+        False,
+    ),
+    (
+        "整改空气质量监测点周边扬尘",
+        "对监测点周边工地落实扬尘管控措施，反馈整改情况。",
+        ItemState.ACKNOWLEDGED,
+        1,
+        "county",
+        False,
+    ),
+    (
+        "报送产业链链长制工作台账",
+        "按月更新链长制工作台账并报送督查考核办。",
+        ItemState.ACKNOWLEDGED,
+        -5,
+        "department",
+        False,
+    ),
+    (
+        "推进农村户厕问题整改",
+        "对排查发现的问题户厕逐户整改，建立销号台账。",
+        ItemState.IN_PROGRESS,
+        3,
+        "county",
+        False,
+    ),
+    (
+        "落实亩均效益评价结果运用",
+        "将评价结果用于差别化要素配置，报送落实情况。",
+        ItemState.IN_PROGRESS,
+        -1,
+        "department",
+        False,
+    ),
+    ("开展黑臭水体排查", "对辖区水体开展排查，建立问题清单。", ItemState.IN_PROGRESS, 15, "county", True),
+    (
+        "报送人才引进阶段性成效",
+        "汇总本年度引进人才数量、结构和使用情况。",
+        ItemState.ANSWERED,
+        5,
+        "department",
+        False,
+    ),
+    (
+        "防返贫监测对象帮扶措施落实",
+        "核实监测对象帮扶措施落实情况，防止漏监测。",
+        ItemState.ANSWERED,
+        -2,
+        "county",
+        False,
+    ),
+    (
+        "修订标准地出让控制指标",
+        "结合亩均评价修订标准地控制指标。",
+        ItemState.CLOSED,
+        -10,
+        "department",
+        False,
+    ),
+    (
+        "园区污水处理设施运行核查",
+        "核查园区污水处理设施运行记录和出水水质。",
+        ItemState.CLOSED,
+        7,
+        "county",
+        False,
+    ),
+)
+
+#: the steps that lead from "assigned" to each state, with the text the demo gives each step
+PATH_TO: dict[str, tuple[tuple[str, str], ...]] = {
+    ItemState.ASSIGNED: (),
+    ItemState.ACKNOWLEDGED: ((ItemStep.ACKNOWLEDGE, "已签收。"),),
+    ItemState.IN_PROGRESS: ((ItemStep.ACKNOWLEDGE, "已签收。"), (ItemStep.START, "已安排专人办理。")),
+    ItemState.ANSWERED: (
+        (ItemStep.ACKNOWLEDGE, "已签收。"),
+        (ItemStep.START, "已安排专人办理。"),
+        (ItemStep.ANSWER, "已按要求完成，相关材料已报送（示例）。"),
+    ),
+    ItemState.CLOSED: (
+        (ItemStep.ACKNOWLEDGE, "已签收。"),
+        (ItemStep.START, "已安排专人办理。"),
+        (ItemStep.ANSWER, "已按要求完成，相关材料已报送（示例）。"),
+        (ItemStep.CLOSE, "办结。"),
+    ),
+}
+SENT_BACK: tuple[tuple[str, str], ...] = (
+    (ItemStep.ACKNOWLEDGE, "已签收。"),
+    (ItemStep.START, "已安排专人办理。"),
+    (ItemStep.ANSWER, "已完成初步排查（示例）。"),
+    (ItemStep.REOPEN, "请补充问题清单和整改时限。"),
+)
+
+
+def _units(kind: str) -> list[Unit]:
+    kinds = [UnitKind.DEPARTMENT] if kind == "department" else [UnitKind.COUNTY, UnitKind.PARK]
+    return list(Unit.objects.filter(kind__in=kinds, is_synthetic=False).order_by("position", "code"))
+
+
+@transaction.atomic
+def demo_items(*, today: date, seed: int = 2021) -> int:
+    """Create the example supervision items that are missing; return how many were created.
+
+    Items go to the departments and the counties/parks of the loaded plan (chosen with ``seed``),
+    each linked to a task its unit leads when there is one. Needs units; without any it creates
+    nothing. Every item is issued and moved on through the services, so it has its history and
+    audit rows like a real one (by the system, source ``demo``).
+    """
+    rng = random.Random(seed)
+    pools = {kind: _units(kind) for kind in ("department", "county")}
+    existing = set(
+        SupervisionItem.objects.filter(is_synthetic=True, title__startswith=TITLE_PREFIX).values_list(
+            "title", flat=True
+        )
+    )
+    created = 0
+    for title, body, state, days, kind, sent_back in DEMO_ITEMS:
+        pool = pools[kind] or pools["department"] or pools["county"]
+        unit = rng.choice(pool) if pool else None
+        full_title = f"{TITLE_PREFIX}{title}"
+        if unit is None or full_title in existing:
+            continue
+        tasks = list(Task.objects.filter(lead_unit=unit).order_by("code").values_list("pk", flat=True)[:20])
+        task = Task.objects.get(pk=rng.choice(tasks)) if tasks else None
+        deadline = today + timedelta(days=days)
+        item = services.item_issue(
+            actor=None,
+            title=full_title,
+            body=body,
+            assignee_unit=unit,
+            task=task,
+            deadline=deadline,
+            issued_on=min(today, deadline) - timedelta(days=20),
+            is_synthetic=True,
+            source="demo",
+        )
+        for step, text in SENT_BACK if sent_back else PATH_TO[state]:
+            item = services.item_step(actor=None, item=item, step=step, text=text, source="demo")
+        assert item.state == state, (item.code, item.state, state)
+        created += 1
+    return created
