@@ -1,0 +1,281 @@
+"""Synthetic monthly reports for the demo (示例月报), from 2021-09 to the month of ``today``.
+
+Every report made here is marked ``is_synthetic`` and the pages show a "demo data" badge.
+The generator is deterministic (each task draws from its own random stream seeded by
+``seed`` and the task code), idempotent (a (task, month) that has a report is skipped, so a
+second run creates nothing) and fast: reports, indicator actuals, continuity ticks and one
+audit row per report (source ``demo``, the report's values as "after") are bulk-inserted.
+
+The story each task tells: progress rises over the task window at the task's own pace —
+most on schedule, some behind, a few far behind (those keep reporting after their end until
+done) — with some reports late, some returned for changes, a few missing, and the last
+month(s) still in drafts or waiting for review.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from jingjin.core.choices import AuditAction
+from jingjin.core.models import AuditEntry
+from jingjin.plans.models import Task
+from jingjin.reporting.choices import ContinuityOutcome, ReportStatus
+from jingjin.reporting.models import ContinuityItem, Report, ReportIndicatorValue, ReportingPeriod
+from jingjin.reporting.services import NUMERIC_DIRECTIONS, default_deadline
+
+FIRST_MONTH = (2021, 9)
+DEFAULT_WINDOW = (date(2021, 9, 1), date(2025, 12, 31))
+#: reports stay returned or waiting for review only in months whose deadline is this close to the horizon
+RECENT_DAYS = 75
+
+PROGRESS_TEXTS = (
+    "本月按计划推进{name}，召开专题调度会{n}次，完成阶段性工作。",
+    "围绕{name}开展现场督导{n}次，协调解决具体问题，工作有序推进。",
+    "{name}：完成方案细化和任务分解，落实责任人，推进情况良好。",
+    "持续推进{name}，开展调研{n}次，形成工作台账并按月更新。",
+)
+PLAN_ITEMS = (
+    "召开推进会，细化节点安排",
+    "开展现场督导检查",
+    "完善工作台账和佐证材料",
+    "协调相关部门解决用地和资金问题",
+    "组织专项调研并形成报告",
+    "推动重点项目开工",
+)
+PROBLEMS = ("要素保障压力较大", "部门协同有待加强", "资金到位滞后", "")
+SUPPORT = ("请求市级层面协调用地指标", "请求协调资金拨付进度", "")
+RETURN_COMMENTS = ("佐证材料不完整，请补充。", "进展描述过于笼统，请量化。", "完成比例与台账不一致，请核实。")
+MOVE_REASONS = ("受天气影响顺延至下月", "待上级批复后实施", "与相关部门对接后调整时间")
+
+
+def _months(today: date) -> list[tuple[int, int]]:
+    year, month = FIRST_MONTH
+    out = []
+    while (year, month) <= (today.year, today.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _periods(months: list[tuple[int, int]]) -> dict[tuple[int, int], ReportingPeriod]:
+    existing = {(p.year, p.month): p for p in ReportingPeriod.objects.all()}
+    missing = [
+        ReportingPeriod(year=y, month=m, deadline=default_deadline(y, m))
+        for y, m in months
+        if (y, m) not in existing
+    ]
+    ReportingPeriod.objects.bulk_create(missing, batch_size=500)
+    return {(p.year, p.month): p for p in ReportingPeriod.objects.all()}
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@transaction.atomic
+def demo_reports(*, today: date, seed: int = 2021) -> int:
+    """Fill the months from 2021-09 to ``today``'s month with synthetic reports; return how many were made.
+
+    Idempotent: a task that has a report for a month is left alone there.
+    """
+    months = _months(today)
+    periods = _periods(months)
+    tasks = list(
+        Task.objects.filter(lead_unit__isnull=False)
+        .prefetch_related("indicators")
+        .order_by("measure__action__plan__code", "code")
+    )
+    done_pairs = set(Report.objects.values_list("task_id", "period_id"))
+    ends = [t.end for t in tasks if t.end is not None]
+    horizon = min(today, max(ends)) if ends else today
+    reports: list[Report] = []
+    extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]] = []
+    for task in tasks:
+        rng = random.Random(f"{seed}:{task.code}")  # demo data, not security
+        start, end = task.start or DEFAULT_WINDOW[0], task.end or DEFAULT_WINDOW[1]
+        span = (end - start).days + 1
+        roll = rng.random()
+        pace = (
+            rng.uniform(0.95, 1.15)
+            if roll < 0.6
+            else rng.uniform(0.75, 0.9)
+            if roll < 0.85
+            else rng.uniform(0.5, 0.7)
+        )
+        numeric = [
+            ind
+            for ind in task.indicators.all()
+            if ind.direction in NUMERIC_DIRECTIONS
+            and ind.baseline_value is not None
+            and ind.target_value is not None
+        ]
+        pct = 0
+        finished = False  # a 100 % report was submitted: the task owes no more reports
+        plan: list[str] = []
+        for year, month in months:
+            first = date(year, month, 1)
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            if last < start or finished:
+                continue
+            period = periods[(year, month)]
+            expected = min(max(((last - start).days + 1) / span, 0.0), 1.0)
+            if first > end:
+                pct = min(100, pct + rng.randint(4, 12))  # an overdue task catches up slowly
+            else:
+                pct = max(pct, min(100, round(expected * 100 * pace + rng.uniform(-3, 3))))
+            previous_plan, plan = plan, rng.sample(PLAN_ITEMS, 2)
+            status, submitted, reviewed = _fate(rng, period, today, horizon)
+            if status is None:
+                continue
+            finished = pct >= 100 and status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+            # every draw of the month happens before the skip below, so reruns draw the same
+            n = rng.randint(1, 4)
+            report = Report(
+                task=task,
+                period=period,
+                progress=rng.choice(PROGRESS_TEXTS).format(name=task.name_zh[:30], n=n),
+                completion_pct=pct,
+                next_plan="\n".join(f"{i + 1}. {item}" for i, item in enumerate(plan)) if pct < 100 else "",
+                problems=rng.choice(PROBLEMS) if pct < 100 else "",
+                support_needed=rng.choice(SUPPORT) if pct < 100 else "",
+                status=status,
+                submitted_at=submitted,
+                first_submitted_at=submitted,
+                reviewed_at=reviewed,
+                review_comment=rng.choice(RETURN_COMMENTS) if status == ReportStatus.RETURNED else "",
+                is_synthetic=True,
+            )
+            values = [
+                (
+                    ind,
+                    (
+                        ind.baseline_value + (ind.target_value - ind.baseline_value) * Decimal(pct) / 100
+                    ).quantize(Decimal("0.01")),
+                )
+                for ind in numeric
+            ]
+            outcomes = [_outcome(rng) for _ in previous_plan]
+            if (task.pk, period.pk) in done_pairs:
+                continue
+            reports.append(report)
+            extras.append((report, values, previous_plan, outcomes))
+    Report.objects.bulk_create(reports, batch_size=1000)
+    values_rows: list[ReportIndicatorValue] = []
+    items: list[ContinuityItem] = []
+    for report, values, previous_plan, outcomes in extras:
+        values_rows.extend(ReportIndicatorValue(report=report, indicator=ind, value=v) for ind, v in values)
+        for position, (text, outcome) in enumerate(zip(previous_plan, outcomes, strict=True)):
+            items.append(
+                ContinuityItem(
+                    report=report,
+                    position=position,
+                    text=f"{position + 1}. {text}",
+                    outcome=outcome,
+                    reason=MOVE_REASONS[position % len(MOVE_REASONS)]
+                    if outcome in ("moved", "dropped")
+                    else "",
+                )
+            )
+    ReportIndicatorValue.objects.bulk_create(values_rows, batch_size=1000)
+    ContinuityItem.objects.bulk_create(items, batch_size=1000)
+    _audit(extras)
+    return len(reports)
+
+
+def _fate(
+    rng: random.Random, period: ReportingPeriod, today: date, horizon: date
+) -> tuple[str | None, datetime | None, datetime | None]:
+    """(status or None for a missing report, submitted at, reviewed at) of one month.
+
+    Reports stay returned or waiting for review only in the months just before ``horizon`` (the
+    end of the plan's work, or today if earlier); older ones were resubmitted and approved.
+    """
+    first_of_period = date(period.year, period.month, 1)
+    if first_of_period > today:
+        return None, None, None
+    roll = rng.random()
+    if today <= period.deadline:  # still open: drafts, submissions, nothing yet
+        if roll < 0.35:
+            return None, None, None
+        if roll < 0.7:
+            return ReportStatus.DRAFT, None, None
+        day = period.deadline - timedelta(days=rng.randint(0, 4))
+        return ReportStatus.SUBMITTED, _at(min(today, max(day, period.last_day)), 10), None
+    if roll < 0.03:
+        return None, None, None
+    late = rng.random() < 0.08
+    day = (
+        period.deadline + timedelta(days=rng.randint(1, 10))
+        if late
+        else period.deadline - timedelta(days=rng.randint(0, 4))
+    )
+    submitted = _at(max(day, period.last_day), rng.randint(9, 17))
+    reviewed = submitted + timedelta(days=rng.randint(1, 3))
+    if reviewed.date() > today:
+        return ReportStatus.SUBMITTED, submitted, None
+    recent = (horizon - period.deadline).days < RECENT_DAYS
+    if roll < 0.07 and recent:
+        return ReportStatus.RETURNED, submitted, reviewed
+    if roll < 0.10 and recent:
+        return ReportStatus.SUBMITTED, submitted, None
+    return ReportStatus.APPROVED, submitted, reviewed
+
+
+def _outcome(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.8:
+        return ContinuityOutcome.DONE
+    if roll < 0.93:
+        return ContinuityOutcome.MOVED
+    if roll < 0.97:
+        return ContinuityOutcome.DROPPED
+    return ""
+
+
+def _audit(extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]]) -> None:
+    """One "create" audit row per demo report (source ``demo``), built without extra queries."""
+    content_type = ContentType.objects.get_for_model(Report)
+    rows = []
+    for report, values, previous_plan, outcomes in extras:
+        after = {
+            "task": report.task.code,
+            "period": report.period.code,
+            "progress": report.progress,
+            "completion_pct": report.completion_pct,
+            "milestone_reached": False,
+            "next_plan": report.next_plan,
+            "problems": report.problems,
+            "support_needed": report.support_needed,
+            "status": report.status,
+            "submitted_at": report.submitted_at.isoformat() if report.submitted_at else None,
+            "reviewed_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
+            "review_comment": report.review_comment,
+            "is_synthetic": True,
+            "indicator_values": {ind.code: float(v) for ind, v in values},
+            "continuity": [
+                {"item": f"{i + 1}. {text}", "outcome": outcome}
+                for i, (text, outcome) in enumerate(zip(previous_plan, outcomes, strict=True))
+            ],
+        }
+        rows.append(
+            AuditEntry(
+                user=None,
+                user_name="demo",
+                action=AuditAction.CREATE,
+                content_type=content_type,
+                object_id=report.pk,
+                object_repr=f"{report.task.code} {report.period.code}"[:400],
+                before=None,
+                after=after,
+                source="demo",
+            )
+        )
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)

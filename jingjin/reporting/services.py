@@ -1,0 +1,494 @@
+"""Writes of monthly reporting, each checked, atomic and recorded in the audit trail.
+
+Who may do what (on top of the one rule, :func:`jingjin.core.permissions.restrict`):
+
+* reporters and county users of the task's lead unit (or a unit above it) create, edit and
+  submit draft and returned reports;
+* approvers of that unit and the plan office approve or return submitted reports;
+* approved reports are locked; leaders read only.
+
+Bad input raises :class:`django.core.exceptions.ValidationError` (nothing is saved), a
+wrong role or unit :class:`~jingjin.core.permissions.PermissionDenied`, a transition that
+the report's state does not allow :class:`WorkflowError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import secrets
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingjin.core.choices import AuditAction, Role
+from jingjin.core.permissions import PermissionDenied, can, role_of
+from jingjin.core.services import audit_record
+from jingjin.plans.choices import Direction
+from jingjin.plans.models import Indicator, Task
+from jingjin.reporting.choices import EDITABLE_STATES, REVIEW_STATES, ContinuityOutcome, ReportStatus
+from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportIndicatorValue, ReportingPeriod
+
+#: roles that fill in and submit reports
+REPORTING_ROLES = {Role.REPORTER, Role.COUNTY}
+#: roles that approve or return reports (the plan office everywhere, approvers in their unit)
+REVIEWING_ROLES = {Role.APPROVER, Role.PLAN_OFFICE}
+#: report fields a reporter fills in
+REPORT_FIELDS = ("progress", "completion_pct", "milestone_reached", "next_plan", "problems", "support_needed")
+#: numeric indicator directions whose actual values a report carries
+NUMERIC_DIRECTIONS = (Direction.HIGHER, Direction.LOWER, Direction.RANGE)
+#: allowed evidence types: extension → kind
+EVIDENCE_TYPES = {
+    "pdf": "pdf",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+    "png": "png",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "txt": "txt",
+    "csv": "csv",
+}
+
+
+class WorkflowError(Exception):
+    """The report's state does not allow this step (e.g. submitting an approved report)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+
+
+def deadline_day() -> int:
+    """Day of the next month by which a report is due (setting ``JINGJIN_REPORT_DEADLINE_DAY``)."""
+    return int(getattr(settings, "JINGJIN_REPORT_DEADLINE_DAY", 5))
+
+
+def default_deadline(year: int, month: int) -> date:
+    """The deadline of a month: day ``deadline_day()`` of the next month (capped at its last day)."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    last = calendar.monthrange(next_year, next_month)[1]
+    return date(next_year, next_month, min(max(deadline_day(), 1), last))
+
+
+def period_get_or_create(*, year: int, month: int) -> ReportingPeriod:
+    """The reporting period of a month, created with the default deadline when missing."""
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValidationError(_("A period is a month between 2000-01 and 2100-12."))
+    period, _created = ReportingPeriod.objects.get_or_create(
+        year=year, month=month, defaults={"deadline": default_deadline(year, month)}
+    )
+    return period
+
+
+def period_parse(code: str) -> tuple[int, int]:
+    """``YYYY-MM`` → (year, month); ValidationError for anything else."""
+    try:
+        year_text, month_text = code.split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError(code)
+        year, month = int(year_text), int(month_text)
+    except ValueError as exc:
+        raise ValidationError(_("A period is written YYYY-MM, e.g. 2024-03.")) from exc
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValidationError(_("A period is a month between 2000-01 and 2100-12."))
+    return year, month
+
+
+# --------------------------------------------------------------------------------------------
+# Permission helpers
+
+
+def may_edit(user: Any, report_or_task: Report | Task) -> bool:
+    """May ``user`` fill in and submit reports of this task (or edit this report now)?"""
+    if role_of(user) not in REPORTING_ROLES:
+        return False
+    task = report_or_task.task if isinstance(report_or_task, Report) else report_or_task
+    if not can(user, "change", task):
+        return False
+    return not isinstance(report_or_task, Report) or report_or_task.is_editable
+
+
+def may_review(user: Any, report: Report) -> bool:
+    """May ``user`` approve or return this report now?"""
+    role = role_of(user)
+    if role not in REVIEWING_ROLES or report.status not in REVIEW_STATES:
+        return False
+    return role == Role.PLAN_OFFICE or can(user, "change", report)
+
+
+def _require_reporter(actor: Any, task: Task) -> None:
+    if role_of(actor) not in REPORTING_ROLES:
+        raise PermissionDenied(_("Only reporters and county users fill in reports."))
+    if not can(actor, "change", task):
+        raise PermissionDenied(_("This task belongs to another unit."))
+
+
+def _require_editable(report: Report) -> None:
+    if report.status == ReportStatus.APPROVED:
+        raise WorkflowError(_("This report is approved and locked."))
+    if report.status not in EDITABLE_STATES:
+        raise WorkflowError(_("This report has been submitted and waits for review."))
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+
+
+@dataclass(frozen=True)
+class ContinuityTick:
+    """The reporter's answer for one item of last month's plan (by its position)."""
+
+    position: int
+    outcome: str
+    reason: str = ""
+
+
+def previous_plan_items(*, task: Task, period: ReportingPeriod) -> list[str]:
+    """The lines of last month's 次月计划 of this task (empty without a report last month)."""
+    year, month = (period.year - 1, 12) if period.month == 1 else (period.year, period.month - 1)
+    previous = Report.objects.filter(task=task, period__year=year, period__month=month).first()
+    if previous is None:
+        return []
+    return plan_lines(previous.next_plan)
+
+
+def plan_lines(text: str) -> list[str]:
+    """The items of a next-month plan: its non-empty lines, list numbering kept."""
+    return [line.strip()[:1000] for line in text.splitlines() if line.strip()]
+
+
+def _clean_values(task: Task, values: dict[Any, Any]) -> dict[Indicator, Decimal | None]:
+    indicators = {ind.pk: ind for ind in task.indicators.filter(direction__in=NUMERIC_DIRECTIONS)}
+    by_code = {ind.code: ind for ind in indicators.values()}
+    cleaned: dict[Indicator, Decimal | None] = {}
+    errors: list[str] = []
+    for key, raw in values.items():
+        indicator = (
+            key
+            if isinstance(key, Indicator) and key.pk in indicators
+            else indicators.get(key)
+            if isinstance(key, int)
+            else by_code.get(str(key))
+        )
+        if indicator is None:
+            errors.append(_("%(indicator)s is not a numeric indicator of this task.") % {"indicator": key})
+            continue
+        if raw is None or raw == "":
+            cleaned[indicator] = None
+            continue
+        try:
+            number = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            errors.append(
+                _("%(indicator)s: %(value)s is not a number.") % {"indicator": indicator.code, "value": raw}
+            )
+            continue
+        if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
+            errors.append(_("%(indicator)s: the number is out of range.") % {"indicator": indicator.code})
+            continue
+        cleaned[indicator] = number.quantize(Decimal("0.000001"))
+    if errors:
+        raise ValidationError({"indicator_values": errors})
+    return cleaned
+
+
+def _clean_ticks(ticks: list[ContinuityTick], items: int) -> None:
+    errors: list[str] = []
+    for tick in ticks:
+        if not 0 <= tick.position < items:
+            errors.append(_("There is no planned item %(n)d.") % {"n": tick.position + 1})
+        elif tick.outcome and tick.outcome not in ContinuityOutcome.values:
+            errors.append(_("Unknown outcome %(outcome)s.") % {"outcome": tick.outcome})
+        elif tick.outcome in (ContinuityOutcome.MOVED, ContinuityOutcome.DROPPED) and not tick.reason.strip():
+            errors.append(_("Item %(n)d is moved or dropped: give a reason.") % {"n": tick.position + 1})
+    if errors:
+        raise ValidationError({"continuity": errors})
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    actor: Any,
+    task: Task,
+    period: ReportingPeriod,
+    data: dict[str, Any],
+    indicator_values: dict[Any, Any] | None = None,
+    continuity: list[ContinuityTick] | None = None,
+    source: str = "web",
+) -> Report:
+    """Create or change the report of ``task`` for ``period`` (a draft, or a returned report).
+
+    ``data`` holds report fields (:data:`REPORT_FIELDS`); ``indicator_values`` maps indicators
+    (objects, ids or codes) to actual values (None clears); ``continuity`` ticks last month's
+    planned items. The report keeps its state (draft or returned) until it is submitted.
+    """
+    _require_reporter(actor, task)
+    unknown = sorted(set(data) - set(REPORT_FIELDS))
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    report = Report.objects.select_for_update().filter(task=task, period=period).first()
+    created = report is None
+    if report is None:
+        report = Report(task=task, period=period)
+        before = None
+    else:
+        _require_editable(report)
+        before = report.snapshot()
+    for name, value in data.items():
+        if value is None and name != "completion_pct":
+            value = False if name == "milestone_reached" else ""
+        setattr(report, name, value)
+    report.full_clean()
+    values = _clean_values(task, indicator_values or {})
+    report.save()
+    if created:
+        items = previous_plan_items(task=task, period=period)
+        ContinuityItem.objects.bulk_create(
+            ContinuityItem(report=report, position=i, text=text) for i, text in enumerate(items)
+        )
+    for indicator, value in values.items():
+        ReportIndicatorValue.objects.update_or_create(
+            report=report, indicator=indicator, defaults={"value": value}
+        )
+    if continuity:
+        items_by_position = {c.position: c for c in report.continuity_items.all()}
+        _clean_ticks(continuity, len(items_by_position))
+        for tick in continuity:
+            item = items_by_position[tick.position]
+            item.outcome = tick.outcome
+            item.reason = tick.reason.strip() if tick.outcome else ""
+            item.save(update_fields=["outcome", "reason"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
+    """Submit a draft (→ submitted) or a returned report (→ resubmitted) for review.
+
+    Needs this month's progress and a completion % or a reached milestone.
+    """
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_reporter(actor, report.task)
+    _require_editable(report)
+    errors: dict[str, str] = {}
+    if not report.progress.strip():
+        errors["progress"] = _("Describe this month's progress.")
+    if report.completion_pct is None and not report.milestone_reached:
+        errors["completion_pct"] = _("Give the completion percentage or tick the reached milestone.")
+    if errors:
+        raise ValidationError(errors)
+    before = report.snapshot()
+    report.status = (
+        ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
+    )
+    report.submitted_at = timezone.now()
+    report.first_submitted_at = report.first_submitted_at or report.submitted_at
+    report.submitted_by = actor
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )
+    return report
+
+
+def _review(actor: Any, report: Report) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    role = role_of(actor)
+    if role not in REVIEWING_ROLES:
+        raise PermissionDenied(_("Only approvers and the plan office review reports."))
+    if role != Role.PLAN_OFFICE and not can(actor, "change", report):
+        raise PermissionDenied(_("This task belongs to another unit."))
+    if report.status == ReportStatus.APPROVED:
+        raise WorkflowError(_("This report is approved and locked."))
+    if report.status not in REVIEW_STATES:
+        raise WorkflowError(_("Only a submitted report can be reviewed."))
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report, comment: str = "", source: str = "web") -> Report:
+    """Approve a submitted report (→ approved, locked)."""
+    report = _review(actor, report)
+    before = report.snapshot()
+    report.status = ReportStatus.APPROVED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.review_comment = comment.strip()
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report: Report, comment: str, source: str = "web") -> Report:
+    """Return a submitted report to its unit with a comment (→ returned, editable again)."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    report = _review(actor, report)
+    before = report.snapshot()
+    report.status = ReportStatus.RETURNED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.review_comment = comment.strip()[:4000]
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence
+
+
+def evidence_max_size() -> int:
+    """Largest evidence file in bytes (setting ``JINGJIN_EVIDENCE_MAX_SIZE``, default 20 MB)."""
+    return int(getattr(settings, "JINGJIN_EVIDENCE_MAX_SIZE", 20 * 1024 * 1024))
+
+
+def sniff_kind(head: bytes, content: IO[bytes]) -> str | None:
+    """The file type its content shows (pdf, png, jpg, docx, xlsx, text), or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            content.seek(0)
+            names = zipfile.ZipFile(content).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+        return None
+    if b"\x00" in head:
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            # a multi-byte character cut at the end of the sample is fine
+            try:
+                head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return "text"
+    return None
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, report: Report, content: IO[bytes], name: str, size: int | None = None, source: str = "web"
+) -> Evidence:
+    """Attach an evidence file to an editable report.
+
+    The type is checked by extension and by content; the file is stored under
+    ``MEDIA_ROOT/evidence/<yyyy>/<mm>/`` with a random name, the original name kept for display.
+    """
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_reporter(actor, report.task)
+    _require_editable(report)
+    original = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "file"
+    extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
+    kind = EVIDENCE_TYPES.get(extension)
+    if kind is None:
+        raise ValidationError(
+            {"file": _("Files of this type are not accepted; allowed: PDF, JPG, PNG, DOCX, XLSX, TXT, CSV.")}
+        )
+    limit = evidence_max_size()
+    data = content.read(limit + 1)
+    if (size is not None and size > limit) or len(data) > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:g}"}}
+        )
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    import io
+
+    sniffed = sniff_kind(data[:8192], io.BytesIO(data))
+    expected = "text" if kind in ("txt", "csv") else kind
+    if sniffed != expected:
+        raise ValidationError(
+            {"file": _("The content of the file does not match its type (.%(ext)s).") % {"ext": extension}}
+        )
+    before = report.snapshot()
+    evidence = Evidence(
+        report=report,
+        original_name=original,
+        kind=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(
+        f"{secrets.token_hex(16)}.{'jpg' if kind == 'jpg' else extension}", ContentFile(data), save=False
+    )
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, actor: Any, evidence: Evidence, source: str = "web") -> None:
+    """Remove an evidence file from an editable report (and from the disk)."""
+    report = Report.objects.select_for_update().get(pk=evidence.report_id)
+    _require_reporter(actor, report.task)
+    _require_editable(report)
+    before = report.snapshot()
+    storage, path = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(path) if path else None)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before=before,
+        after=report.snapshot(),
+        source=source,
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jingjin.reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("review/", views.review, name="review"),
+    path("overview/", views.overview, name="overview"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("<str:period>/tasks/<int:task_id>/", views.report_page, name="report"),
+]

@@ -1,0 +1,112 @@
+"""Due tasks, late and missing reports, status lights, the review queue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jingjin.engines.status import Status
+from jingjin.reporting import selectors, services
+from jingjin.reporting.models import Report
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_due_tasks_follow_the_task_window(loaded_plan):
+    before = services.period_get_or_create(year=2021, month=8)  # T1 starts 2021-09-10
+    first = services.period_get_or_create(year=2021, month=9)
+    assert [t.code for t in selectors.tasks_due(period=before)] == ["A1.M1.T2"]  # no window: always due
+    assert sorted(t.code for t in selectors.tasks_due(period=first)) == ["A1.M1.T1", "A1.M1.T2"]
+
+
+def test_an_unfinished_task_stays_due_after_its_end_until_reported_done(users, task_a):
+    after = services.period_get_or_create(year=2026, month=2)  # T1 ended 2025-12-31
+    assert "A1.M1.T1" in {t.code for t in selectors.tasks_due(period=after)}
+    december = services.period_get_or_create(year=2025, month=12)
+    report = services.report_save_draft(
+        actor=users["reporter_a"],
+        task=task_a,
+        period=december,
+        data={"progress": "完成", "completion_pct": 100},
+    )
+    services.report_submit(actor=users["reporter_a"], report=report)
+    assert "A1.M1.T1" not in {t.code for t in selectors.tasks_due(period=after)}
+
+
+def _submit_on(report: Report, day: date) -> None:
+    Report.objects.filter(pk=report.pk).update(
+        first_submitted_at=datetime(day.year, day.month, day.day, 23, 30, tzinfo=SHANGHAI)
+    )
+
+
+def test_late_and_missing_against_the_deadline(draft, users, period):
+    # 2024-03: deadline 2024-04-05; A1.M1.T1 has a draft, A1.M1.T2 nothing
+    assert period.deadline == date(2024, 4, 5)
+    rows = {
+        r.task.code: r
+        for r in selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 5))
+    }
+    assert rows["A1.M1.T1"].state == "draft" and not rows["A1.M1.T1"].late
+    assert (
+        rows["A1.M1.T2"].state == selectors.MISSING and rows["A1.M1.T2"].missing and not rows["A1.M1.T2"].late
+    )
+
+    rows = {
+        r.task.code: r
+        for r in selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 6))
+    }
+    assert rows["A1.M1.T1"].late and rows["A1.M1.T2"].late
+
+    services.report_submit(actor=users["reporter_a"], report=draft)
+    _submit_on(draft, date(2024, 4, 5))  # on the deadline day, late in the evening: on time
+    row = selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
+    assert row.state == "submitted" and not row.late
+    _submit_on(draft, date(2024, 4, 6))
+    row = selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
+    assert row.late
+
+
+def test_status_lights_come_from_the_status_engine(users, task_a):
+    # T1 runs 2021-09-10 → 2025-12-31; at the end of 2023-12: 843 / 1574 days = 53.6 % expected
+    december = services.period_get_or_create(year=2023, month=12)
+    cases = [(55, Status.ON_TRACK), (40, Status.BEHIND), (20, Status.FAR_BEHIND), (100, Status.DONE)]
+    report = None
+    for pct, light in cases:
+        report = services.report_save_draft(
+            actor=users["reporter_a"], task=task_a, period=december, data={"completion_pct": pct}
+        )
+        row = selectors.my_rows(user=users["reporter_a"], period=december)[0]
+        assert row.light == light, pct
+        assert round(row.expected_pct, 1) == 53.6
+    assert report is not None
+    late = services.period_get_or_create(year=2026, month=1)
+    services.report_save_draft(
+        actor=users["reporter_a"], task=task_a, period=late, data={"completion_pct": 90}
+    )
+    assert selectors.my_rows(user=users["reporter_a"], period=late)[0].light == Status.OVERDUE
+
+
+def test_my_rows_are_the_units_tasks(users, approver_a, period):
+    assert [r.task.code for r in selectors.my_rows(user=users["reporter_a"], period=period)] == ["A1.M1.T1"]
+    assert [r.task.code for r in selectors.my_rows(user=users["reporter_b"], period=period)] == ["A1.M1.T2"]
+    assert selectors.my_rows(user=users["leader"], period=period) == []
+    assert selectors.overview_rows(user=users["reporter_a"], period=period) == []
+    assert len(selectors.overview_rows(user=users["leader"], period=period)) == 2
+
+
+def test_review_queue_by_role_and_unit(draft, users, approver_a, make_user):
+    assert not selectors.review_queue(user=approver_a).exists()
+    services.report_submit(actor=users["reporter_a"], report=draft)
+    assert list(selectors.review_queue(user=approver_a)) == [draft]
+    assert list(selectors.review_queue(user=users["office"])) == [draft]
+    assert not selectors.review_queue(user=make_user("approver_b", "approver", "t.b")).exists()
+    assert not selectors.review_queue(user=users["reporter_a"]).exists()
+
+
+def test_period_choices_run_back_to_the_first_month():
+    choices = selectors.period_choices(today=date(2022, 1, 20))
+    assert choices[0] == "2022-01" and choices[-1] == "2021-09" and len(choices) == 5
