@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "jingjin.core",
     "jingjin.plans",
     "jingjin.benchmark",
+    "jingjin.reporting",
+    "jingjin.supervision",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 from jingjin.core import api as core_api
 from jingjin.core import views as core_views
 from jingjin.plans import api as plans_api
+from jingjin.reporting import api as reporting_api
+from jingjin.supervision import api as supervision_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("units", core_api.UnitViewSet, basename="unit")
@@ -15,6 +17,8 @@ router.register("measures", plans_api.MeasureViewSet, basename="measure")
 router.register("tasks", plans_api.TaskViewSet, basename="task")
 router.register("indicators", plans_api.IndicatorViewSet, basename="indicator")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")
+reporting_api.register(router)
+supervision_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -28,6 +32,8 @@ urlpatterns = [
     path("units/<str:code>/", core_views.unit_detail, name="unit"),
     path("audit/", core_views.audit_list, name="audit"),
     path("benchmark/", include("jingjin.benchmark.urls")),
+    path("reports/", include("jingjin.reporting.urls")),
+    path("supervision/", include("jingjin.supervision.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -51,6 +51,8 @@ def demo(args: argparse.Namespace) -> int:
         f"{statistics.revised} revised, {statistics.unchanged} unchanged"
     )
     print(f"Demo units (synthetic): {summary['units_created']} created")
+    print(f"Supervision items (synthetic examples): {summary['supervision_items']} created")
+    print(f"Monthly reports (synthetic, from 2021-09): {summary['reports']} created")
     print(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for username, role, unit in summary["accounts"]:
         print(f"  {username:<16} {role:<12} {unit}")

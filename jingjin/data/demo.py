@@ -78,16 +78,25 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows; safe to run again."""
+    from django.utils import timezone
+
     from jingjin.benchmark.services import builtin_load
+    from jingjin.reporting.demo import demo_reports
+    from jingjin.supervision.demo import demo_items
 
     plan = builtin_plan_load()
     benchmark = builtin_load()
     link_demo_indicators()
+    units_created = synthetic_units()
+    accounts = demo_accounts()
+    today = timezone.localdate()
     return {
         "plan": plan,
         "benchmark": benchmark,
-        "units_created": synthetic_units(),
-        "accounts": demo_accounts(),
+        "units_created": units_created,
+        "accounts": accounts,
+        "supervision_items": demo_items(today=today),
+        "reports": demo_reports(today=today),
     }
 
 
