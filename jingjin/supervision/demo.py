@@ -141,7 +141,15 @@ SENT_BACK: tuple[tuple[str, str], ...] = (
 
 
 def _units(kind: str) -> list[Unit]:
-    kinds = [UnitKind.DEPARTMENT] if kind == "department" else [UnitKind.COUNTY, UnitKind.PARK]
+    """Departments that lead tasks (the demo accounts' units among them), or counties and parks."""
+    if kind == "department":
+        leads = Task.objects.values("lead_unit")
+        return list(
+            Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_synthetic=False, pk__in=leads).order_by(
+                "position", "code"
+            )
+        )
+    kinds = [UnitKind.COUNTY, UnitKind.PARK]
     return list(Unit.objects.filter(kind__in=kinds, is_synthetic=False).order_by("position", "code"))
 
 
@@ -162,9 +170,11 @@ def demo_items(*, today: date, seed: int = 2021) -> int:
         )
     )
     created = 0
+    turns = {"department": 0, "county": 0}
     for title, body, state, days, kind, sent_back in DEMO_ITEMS:
         pool = pools[kind] or pools["department"] or pools["county"]
-        unit = rng.choice(pool) if pool else None
+        unit = pool[turns[kind] % len(pool)] if pool else None  # in turn, so every unit gets one
+        turns[kind] += 1
         full_title = f"{TITLE_PREFIX}{title}"
         if unit is None or full_title in existing:
             continue
