@@ -26,7 +26,7 @@ def audit_record(
     """Write one audit row; an update that changed nothing writes none."""
     if action == AuditAction.UPDATE and before == after:
         return None
-    entry = _entry(actor=actor, action=action, obj=obj, before=before, after=after, source=source)
+    entry = audit_entry(actor=actor, action=action, obj=obj, before=before, after=after, source=source)
     entry.save()
     return entry
 
@@ -38,7 +38,7 @@ def audit_record_many(entries: Iterable[AuditEntry]) -> int:
     return len(rows)
 
 
-def _entry(
+def audit_entry(
     *,
     actor: Any,
     action: str,
@@ -47,6 +47,7 @@ def _entry(
     after: dict[str, Any] | None,
     source: str,
 ) -> AuditEntry:
+    """An unsaved audit row (who, when, what, before and after), for :func:`audit_record_many`."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     profile = getattr(user, "profile", None) if user is not None else None
     return AuditEntry(
@@ -61,19 +62,6 @@ def _entry(
         after=after,
         source=source,
     )
-
-
-def audit_entry(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    source: str,
-) -> AuditEntry:
-    """An unsaved audit row, for :func:`audit_record_many`."""
-    return _entry(actor=actor, action=action, obj=obj, before=before, after=after, source=source)
 
 
 def _object_repr(obj: models.Model) -> str:
@@ -129,7 +117,7 @@ def deletion_entries(*, obj: models.Model, actor: Any, source: str) -> list[Audi
         for instance in sorted(instances, key=lambda o: o.pk):
             assert isinstance(instance, AuditedModel)
             entries.append(
-                _entry(
+                audit_entry(
                     actor=actor,
                     action=AuditAction.DELETE,
                     obj=instance,
