@@ -23,6 +23,10 @@ InvalidPolicy = Literal["raise", "skip"]
 #: Cell texts read as "missing" (HJ 633 tables print a missing value as NA).
 MISSING_TEXTS = ("", "na", "n/a", "nan", "null", "none", "-", "—")
 
+#: The bits of +inf read as uint64. A float's bits read so are below these iff it is finite
+#: and not negative (−0.0, NaN and the infinities are above): one ``max`` tells a clean column.
+INF_BITS = int(np.float64(np.inf).view(np.uint64))
+
 _DUPLICATED = re.compile(r"^(?P<name>.+)_duplicated_\d+$")
 
 
@@ -131,6 +135,10 @@ def numeric(
         view = series.to_numpy()
         if view.size == 0:
             return np.array(view, dtype=np.float64)
+        # One pass: as uint64, the bits of every finite float ≥ +0.0 are below those of +inf
+        # (NaN, infinities and negative values, −0.0 too, are above: the checks below settle them).
+        if not allow_negative and view.view(np.uint64).max() < INF_BITS:
+            return view
         low, high = np.fmin.reduce(view), np.fmax.reduce(view)
         if (allow_negative or not low < 0) and np.isfinite(high) and (np.isfinite(low) or np.isnan(low)):
             return view

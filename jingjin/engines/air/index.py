@@ -28,11 +28,10 @@ CO to one decimal), ties to even at the dropped digit on the decimal as written
 from __future__ import annotations
 
 import functools
-import itertools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -40,6 +39,7 @@ import numpy.typing as npt
 import polars as pl
 
 from jingjin.engines.air._input import (
+    INF_BITS,
     FloatArray,
     IntArray,
     InvalidInputError,
@@ -206,24 +206,46 @@ def _lookup(standard: Standard, indicator: str, decimals: int) -> Int16Array:
 #: Above this a float does not fit an int64 index; such values are clipped first.
 _INDEX_LIMIT: Final = 2.0**62
 
+#: Rows per block, the unit of work that threads share out. The AQI is computed block by block
+#: with work arrays reused from block to block (fresh large arrays cost page faults, and a
+#: block's arrays stay in the cache); blocks are large enough that numpy's cost per call and
+#: the threads' handing over of the GIL stay small (2¹⁷ was fastest on the benchmark machine).
+_PARALLEL_ROWS: Final = 1 << 17
 
+#: Adding 1.5·2⁵² to a float 0 ≤ t < 2⁵¹ rounds it to a whole number, ties to even (IEEE 754
+#: round to nearest even, as ``rint``: GB/T 8170 for ties that are exact in binary), and the
+#: bits of the sum minus the bits of the constant are that whole number: rounding and
+#: conversion to an index in two cheap passes.
+_ROUNDER: Final = 1.5 * 2.0**52
+_ROUNDER_BITS: Final = int(np.float64(_ROUNDER).view(np.int64))
+_ROUNDER_LIMIT: Final = 2.0**51  # larger values are clipped to the table's top + 1 first
+
+
+@dataclass(frozen=True)
 class _Scratch:
-    """Work arrays reused across the columns of one chunk (fresh large arrays cost page faults)."""
+    """Work arrays of one thread, reused from block to block (see :data:`_PARALLEL_ROWS`)."""
 
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self._index: Int32Array | None = None
-        self._floats: FloatArray | None = None
+    floats: FloatArray
+    rounded: FloatArray
+    index: Int32Array
+    flags: BoolArray
+    bits: CodeArray
 
-    def index(self) -> Int32Array:
-        if self._index is None:
-            self._index = np.empty(self.n, dtype=np.intp)
-        return self._index
+    @classmethod
+    def make(cls, n: int) -> _Scratch:
+        return cls(
+            np.empty(n, dtype=np.float64),
+            np.empty(n, dtype=np.float64),
+            np.empty(n, dtype=np.intp),
+            np.empty(n, dtype=np.bool_),
+            np.empty(n, dtype=np.uint16),
+        )
 
-    def floats(self) -> FloatArray:
-        if self._floats is None:
-            self._floats = np.empty(self.n, dtype=np.float64)
-        return self._floats
+    def head(self, n: int) -> _Scratch:
+        """The first ``n`` rows of each work array (for a last, shorter block)."""
+        if n == self.index.size:
+            return self
+        return _Scratch(self.floats[:n], self.rounded[:n], self.index[:n], self.flags[:n], self.bits[:n])
 
 
 def _clip_indices(t: FloatArray, top: int, out: Int32Array | None = None) -> Int32Array:
@@ -240,27 +262,42 @@ def _clip_indices(t: FloatArray, top: int, out: Int32Array | None = None) -> Int
 
 
 def _indices_2026(
-    values: FloatArray, indicator: str, scratch: _Scratch | None = None
-) -> tuple[Int32Array, int]:
-    """Concentrations rounded by GB/T 8170 (HJ 633-2026 §4.2.2), as integers of 10⁻ᵈ units."""
+    values: FloatArray, indicator: str, scratch: _Scratch
+) -> tuple[Int32Array, BoolArray | None, bool]:
+    """Concentrations of a block rounded by GB/T 8170 (HJ 633-2026 §4.2.2), as table indices.
+
+    Returns the indices (integers of 10⁻ᵈ units, in ``scratch``; values above the table give
+    indices above its top, NaN rows garbage), the missing rows (None when none) and whether
+    a value may be above the table.
+    """
     decimals = tables.DECIMALS_2026[indicator]
-    top = _TABLES["HJ633-2026"][indicator][-1] * 10**decimals
-    out = scratch.index() if scratch is not None else None
-    if decimals == 0:
-        # Ties x.5 are exact binary numbers: rint (ties to even) is GB/T 8170 exactly.
-        return _clip_indices(values, top, out), decimals
-    t = np.multiply(values, float(10**decimals), out=scratch.floats() if scratch is not None else None)
-    index = _clip_indices(t, top, out)
-    # Possible ties (…5 at the dropped digit) are not exact in binary: settle them on the decimals.
-    with np.errstate(invalid="ignore"):
-        np.subtract(t, index, out=t)  # t is our own work array from here on
-        np.abs(t, out=t)
-        near = t > 0.5 - 1e-6
-    rows = np.flatnonzero(near)
-    if rows.size:
+    factor = 10**decimals
+    top = _TABLES["HJ633-2026"][indicator][-1] * factor
+    peak_bits = values.view(np.uint64).max()
+    missing: BoolArray | None = None
+    if peak_bits < INF_BITS:  # no NaN: the largest bits are the largest value
+        peak = float(peak_bits.view(np.float64)) * factor
+    else:  # NaN (or −0.0) in the block
+        nan = np.isnan(values)
+        missing = nan if nan.any() else None
+        peak = float(np.fmax.reduce(values)) * factor  # NaN when every value is
+    t = values if decimals == 0 else np.multiply(values, float(factor), out=scratch.floats)
+    if not peak < _ROUNDER_LIMIT:
+        t = np.minimum(t, float(top + 1), out=scratch.floats)  # keeps NaN
+    index = scratch.index
+    rounded = np.add(t, _ROUNDER, out=index.view(np.float64))  # in the index's memory
+    near: BoolArray | None = None
+    if decimals:
+        # Possible ties (…5 at the dropped digit) are not exact in binary: settle them on the decimals.
+        error = np.subtract(t, np.subtract(rounded, _ROUNDER, out=scratch.rounded), out=scratch.rounded)
+        if not (np.fmax.reduce(error) < 0.5 - 1e-6 and np.fmin.reduce(error) > 1e-6 - 0.5):
+            near = np.greater(np.abs(error, out=error), 0.5 - 1e-6, out=scratch.flags)
+    np.subtract(index, _ROUNDER_BITS, out=index)
+    if near is not None and near.any():
+        rows = np.flatnonzero(near)
         exact = round_gbt8170(scale(values[rows]), decimals)
         index[rows] = np.minimum(exact.units // 10 ** (_DIGITS - decimals), top + 1)
-    return index, decimals
+    return index, missing, missing is not None or not peak <= top
 
 
 def _indices_exact(values: FloatArray, indicator: str, standard: Standard) -> tuple[Int32Array, int] | None:
@@ -279,12 +316,13 @@ def _indices_exact(values: FloatArray, indicator: str, standard: Standard) -> tu
 
 @dataclass(frozen=True)
 class SubIndex:
-    """IAQI of one indicator: ``value`` (int16; −1 where none); ``beyond`` the table's top
-    and ``special`` (HJ 633-2012 notes 2/3 apply) as masks, None when no row is."""
+    """What :func:`_fill_sub_index` found in a block: the rows above the table's top
+    (``beyond``) and where HJ 633-2012 notes 2/3 apply (``special``), None when no row is;
+    ``gaps``: some row has no sub-index."""
 
-    value: Int16Array
     beyond: BoolArray | None
     special: BoolArray | None
+    gaps: bool
 
 
 def _sub_index_exact(values: FloatArray, indicator: str, standard: Standard) -> Int16Array:
@@ -302,28 +340,69 @@ def _sub_index_exact(values: FloatArray, indicator: str, standard: Standard) -> 
     return np.where(missing, _MISSING, value).astype(np.int16)
 
 
-def _sub_index(
-    values: FloatArray, indicator: str, standard: Standard, scratch: _Scratch | None = None
+class _UncheckedInvalid(Exception):
+    """A column read without the input check (see :func:`aqi_with_counts`) has an invalid value."""
+
+
+def _check_block(values: FloatArray) -> None:
+    """The input check of :func:`numeric` on a block: raise :class:`_UncheckedInvalid` when a
+    value is negative or infinite (NaN and −0.0 pass)."""
+    if values.view(np.uint64).max() >= INF_BITS and (
+        np.fmax.reduce(values) == np.inf or np.fmin.reduce(values) < 0
+    ):
+        raise _UncheckedInvalid
+
+
+def _fill_sub_index(
+    values: FloatArray,
+    indicator: str,
+    standard: Standard,
+    out: Int16Array,
+    scratch: _Scratch,
+    checked: bool = True,
 ) -> SubIndex:
+    """IAQI of one indicator for a block of rows, written into ``out`` (−1 where none).
+
+    ``checked=False``: the values have not been through the input check; check the block first.
+    """
+    if not checked:
+        _check_block(values)
     if standard == "HJ633-2026":
-        found: tuple[Int32Array, int] | None = _indices_2026(values, indicator, scratch)
+        index, missing, high = _indices_2026(values, indicator, scratch)
+        # Without the last entry (the missing code), every index above the table clips to "above".
+        lookup = _lookup(standard, indicator, tables.DECIMALS_2026[indicator])[:-1]
+        np.take(lookup, index, out=out, mode="clip")
+        if missing is not None:
+            np.copyto(out, _MISSING, where=missing)
     else:
         found = _indices_exact(values, indicator, standard)
-    if found is None:
-        value = _sub_index_exact(values, indicator, standard)
-    else:
-        index, decimals = found
-        value = _lookup(standard, indicator, decimals).take(index)
-    if value.size == 0:
-        return SubIndex(value, None, None)
+        if found is None:
+            out[:] = _sub_index_exact(values, indicator, standard)
+        else:
+            exact_index, decimals = found  # −1 … top + 1: "wrap" takes −1 as the last entry
+            np.take(_lookup(standard, indicator, decimals), exact_index, out=out, mode="wrap")
+        high = True
+    if not high:
+        return SubIndex(None, None, False)
     beyond = special = None
-    if value.max() == _BEYOND:
-        beyond = value == _BEYOND
-        np.minimum(value, 500, out=value)
-    if value.min() == _NO_IAQI:
-        special = value == _NO_IAQI
-        np.maximum(value, _MISSING, out=value)
-    return SubIndex(value, beyond, special)
+    if out.max() == _BEYOND:
+        beyond = out == _BEYOND
+        np.minimum(out, 500, out=out)
+    low = out.min()
+    if low == _NO_IAQI:
+        special = out == _NO_IAQI
+        np.maximum(out, _MISSING, out=out)
+    return SubIndex(beyond, special, bool(low < 0))
+
+
+def _sub_index(values: FloatArray, indicator: str, standard: Standard) -> Int16Array:
+    """IAQI of one indicator over a whole column (int16; −1 where none), block by block."""
+    value = np.empty(values.size, dtype=np.int16)
+    scratch = _Scratch.make(min(values.size, _PARALLEL_ROWS))
+    for lo in range(0, values.size, _PARALLEL_ROWS):
+        hi = min(lo + _PARALLEL_ROWS, values.size)
+        _fill_sub_index(values[lo:hi], indicator, standard, value[lo:hi], scratch.head(hi - lo))
+    return value
 
 
 def iaqi(values: npt.ArrayLike, *, indicator: str, standard: Standard) -> FloatArray:
@@ -348,18 +427,38 @@ def iaqi(values: npt.ArrayLike, *, indicator: str, standard: Standard) -> FloatA
     c = np.atleast_1d(np.asarray(values, dtype=np.float64))
     if (c < 0).any() or np.isinf(c).any():
         raise InvalidInputError(f"{indicator}: concentrations must be finite and not negative")
-    sub = _sub_index(c, indicator, std)
-    return np.where(sub.value < 0, np.nan, sub.value.astype(np.float64))
+    value = _sub_index(c.ravel(), indicator, std).reshape(c.shape)
+    return np.where(value < 0, np.nan, value.astype(np.float64))
 
 
 @dataclass
 class _Result:
+    """The arrays of :func:`_compute`; ``found`` names the bit sets (``beyond``, ``exceeding``)
+    that are not zero everywhere, and ``gaps`` when a sub-index or the AQI may be missing."""
+
     iaqi: dict[str, Int16Array]
     aqi: Int16Array
+    level: npt.NDArray[np.int8]
     beyond: CodeArray
     primary: CodeArray
     exceeding: CodeArray
     complete: BoolArray
+    found: set[str] = field(default_factory=set)
+
+
+def _arrays(n: int, dtypes: Sequence[type[np.generic]]) -> list[npt.NDArray[Any]]:
+    """Uninitialised arrays of ``n`` rows, one per dtype, carved out of a single allocation.
+
+    One large allocation is mapped with huge pages (numpy advises them from 4 MiB up): far
+    fewer page faults, which are costly, than a fresh allocation per result column.
+    """
+    sizes = [np.dtype(dtype).itemsize * n for dtype in dtypes]
+    starts = np.cumsum([0, *(-(-size // 64) * 64 for size in sizes)])  # 64-byte aligned
+    buffer = np.empty(int(starts[-1]), dtype=np.uint8)
+    return [
+        buffer[start : start + size].view(dtype)
+        for start, size, dtype in zip(starts, sizes, dtypes, strict=False)
+    ]
 
 
 def _bits(mask: BoolArray, name: str) -> CodeArray:
@@ -367,120 +466,147 @@ def _bits(mask: BoolArray, name: str) -> CodeArray:
     return np.multiply(mask.view(np.uint8), np.uint16(_BIT[name]), dtype=np.uint16)
 
 
-def _compute(values: Mapping[str, FloatArray], standard: Standard, report: Report, n: int) -> _Result:
-    """Sub-indices, AQI and pollutant bit sets for one standard over ``n`` rows."""
+def _compute_block(
+    values: Mapping[str, FloatArray],
+    standard: Standard,
+    report: Report,
+    result: _Result,
+    lo: int,
+    hi: int,
+    scratch: _Scratch,
+    unchecked: Collection[str],
+) -> None:
+    """Sub-indices, AQI, level and pollutant bit sets of rows ``lo:hi``, written into ``result``.
+
+    The indicators in ``unchecked`` have not been through the input check: each block is checked
+    as it is read (:class:`_UncheckedInvalid`).
+    """
     indicators = tables.INDICATORS[(standard, report)]
+    work = scratch.head(hi - lo)
     subs: dict[str, Int16Array] = {}
-    beyond = np.zeros(n, dtype=np.uint16)
+    # Rows covered per indicator; None: every row.
+    covered: dict[str, BoolArray | None] = {}
     special: dict[str, BoolArray] = {}
-    scratch = _Scratch(n)
+    beyond = result.beyond[lo:hi]  # zeros
     for name in indicators:
         if name not in values:
             continue
-        sub = _sub_index(values[name], name, standard, scratch)
-        subs[name] = sub.value
-        if sub.beyond is not None:
-            beyond |= _bits(sub.beyond, name)
-        if sub.special is not None:
-            special[name] = sub.special
-    # Rows covered per indicator; None: every row.
-    covered: dict[str, BoolArray | None] = {
-        name: (None if not value.size or value.min() >= 0 else value >= 0) for name, value in subs.items()
-    }
+        value = subs[name] = result.iaqi[name][lo:hi]
+        found = _fill_sub_index(values[name][lo:hi], name, standard, value, work, name not in unchecked)
+        covered[name] = value >= 0 if found.gaps else None
+        if found.gaps:
+            result.found.add("gaps")
+        if found.beyond is not None:
+            beyond |= _bits(found.beyond, name)
+            result.found.add("beyond")
+        if found.special is not None:
+            special[name] = found.special
     if standard == "HJ633-2012":
         # Note (3): O3 8-h above 800 → the O3 sub-index comes from the 1-h value.
-        if "o3_8h" in special and covered["o3_8h"] is not None:
+        o3_8h = covered.get("o3_8h")
+        if "o3_8h" in special and o3_8h is not None:
             o3_1h = subs.get("o3_1h")
-            has_1h = o3_1h >= 0 if o3_1h is not None else np.zeros(n, dtype=np.bool_)
-            covered["o3_8h"] = covered["o3_8h"] | (special["o3_8h"] & has_1h)
+            has_1h = o3_1h >= 0 if o3_1h is not None else np.zeros(hi - lo, dtype=np.bool_)
+            covered["o3_8h"] = o3_8h | (special["o3_8h"] & has_1h)
         # Note (2): SO2 1-h above 800 → the SO2 sub-index comes from the 24-h value.
-        if report == "hourly" and "so2_1h" in special:
-            fallback = special["so2_1h"]
-            if "so2_24h" in values:
-                sub = _sub_index(values["so2_24h"], "so2_24h", standard)
-                subs["so2_24h"] = np.where(fallback, sub.value, _MISSING).astype(np.int16)
-                if sub.beyond is not None:
-                    beyond |= _bits(fallback & sub.beyond, "so2_24h")
+        if report == "hourly" and "so2_24h" in result.iaqi:
+            stand_in = subs["so2_24h"] = result.iaqi["so2_24h"][lo:hi]
+            result.found.add("gaps")
+            fallback = special.get("so2_1h")
+            if fallback is None:
+                stand_in.fill(_MISSING)
+            else:
+                found = _fill_sub_index(values["so2_24h"][lo:hi], "so2_24h", standard, stand_in, work)
+                np.copyto(stand_in, _MISSING, where=~fallback)
+                if found.beyond is not None:
+                    beyond |= _bits(fallback & found.beyond, "so2_24h")
+                    result.found.add("beyond")
                 so2 = covered["so2_1h"]
                 if so2 is not None:
-                    covered["so2_1h"] = so2 | (fallback & (sub.value >= 0))
-    best = np.full(n, _MISSING, dtype=np.int16)
+                    covered["so2_1h"] = so2 | (fallback & (stand_in >= 0))
+    best = result.aqi[lo:hi]
+    best.fill(_MISSING)
     for value in subs.values():
         np.maximum(best, value, out=best)
-    primary = np.zeros(n, dtype=np.uint16)
-    exceeding = np.zeros(n, dtype=np.uint16)
-    flags = np.empty(n, dtype=np.bool_)
-    bits = np.empty(n, dtype=np.uint16)
+    # Primary (and 2012 exceeding) pollutants as bit sets: one bit per column.
+    primary = result.primary[lo:hi]
+    primary.fill(0)
+    exceeding = result.exceeding[lo:hi] if standard == "HJ633-2012" else None  # zeros
+    flags, bits = work.flags, work.bits
     for name, value in subs.items():
+        bit = np.uint16(_BIT[name])
         np.equal(value, best, out=flags)
-        np.multiply(flags.view(np.uint8), np.uint16(_BIT[name]), out=bits)
-        primary |= bits
-        if standard == "HJ633-2012":
+        np.multiply(flags.view(np.uint8), bit, out=bits)
+        np.bitwise_or(primary, bits, out=primary)
+        if exceeding is not None:
             np.greater(value, 100, out=flags)
-            np.multiply(flags.view(np.uint8), np.uint16(_BIT[name]), out=bits)
-            exceeding |= bits
+            np.multiply(flags.view(np.uint8), bit, out=bits)
+            np.bitwise_or(exceeding, bits, out=exceeding)
     np.greater(best, 50, out=flags)
-    primary *= flags.view(np.uint8)
+    np.multiply(primary, flags.view(np.uint8), out=primary)
+    if exceeding is not None and exceeding.any():
+        result.found.add("exceeding")
+    np.copyto(work.index, best)
+    np.take(_LEVELS, work.index, out=result.level[lo:hi], mode="wrap")  # AQI −1 → level 0
+    complete = result.complete[lo:hi]
     if any(name not in subs for name in indicators):
-        complete = np.zeros(n, dtype=np.bool_)
+        complete.fill(False)
     else:
-        complete = np.ones(n, dtype=np.bool_)
+        complete.fill(True)
         for name in indicators:
             part = covered[name]
             if part is not None:
                 complete &= part
-    return _Result(subs, best, beyond, primary, exceeding, complete)
-
-
-#: Rows per chunk above which :func:`_compute` runs on several threads (numpy releases the GIL).
-_PARALLEL_ROWS: Final = 1 << 18
 
 
 def _workers(n: int) -> int:
-    """Threads worth using for ``n`` rows: one per CPU (at most 8) for large inputs, else 1."""
+    """Threads worth using for ``n`` rows: one per CPU (at most 8) from two blocks up, else 1."""
     if n < 2 * _PARALLEL_ROWS:
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _compute_chunked(values: Mapping[str, FloatArray], standard: Standard, report: Report, n: int) -> _Result:
-    """:func:`_compute` on row chunks in threads, one per CPU, joined in row order."""
-    workers = _workers(n)
-    if workers < 2:
-        return _compute(values, standard, report, n)
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    chunks = [
-        ({name: v[lo:hi] for name, v in values.items()}, hi - lo) for lo, hi in itertools.pairwise(bounds)
-    ]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda chunk: _compute(chunk[0], standard, report, chunk[1]), chunks))
-    names = list(dict.fromkeys(name for p in parts for name in p.iaqi))
-    return _Result(
-        {
-            name: np.concatenate(
-                [p.iaqi.get(name, np.full(p.aqi.size, _MISSING, dtype=np.int16)) for p in parts]
-            )
-            for name in names
-        },
-        np.concatenate([p.aqi for p in parts]),
-        np.concatenate([p.beyond for p in parts]),
-        np.concatenate([p.primary for p in parts]),
-        np.concatenate([p.exceeding for p in parts]),
-        np.concatenate([p.complete for p in parts]),
+def _compute(
+    values: Mapping[str, FloatArray],
+    standard: Standard,
+    report: Report,
+    n: int,
+    unchecked: Collection[str] = (),
+) -> _Result:
+    """Sub-indices, AQI, level and pollutant bit sets for one standard over ``n`` rows.
+
+    Works block by block (:data:`_PARALLEL_ROWS` rows); the blocks are shared out among threads
+    as they come free (numpy releases the GIL), each thread with its own work arrays, writing
+    into the result arrays.
+    """
+    indicators = tables.INDICATORS[(standard, report)]
+    names = [name for name in indicators if name in values]
+    if standard == "HJ633-2012" and report == "hourly" and "so2_24h" in values:
+        names.append("so2_24h")  # stands in for SO2 1-h above 800 (note 2)
+    *subs, best, primary, level, complete = _arrays(
+        n, [*(np.int16 for _ in names), np.int16, np.uint16, np.int8, np.bool_]
     )
+    # The bit sets of columns beyond the scale and of exceeding pollutants are mostly zero:
+    # calloc'd pages cost nothing until written.
+    beyond, exceeding = np.zeros(n, dtype=np.uint16), np.zeros(n, dtype=np.uint16)
+    result = _Result(dict(zip(names, subs, strict=True)), best, level, beyond, primary, exceeding, complete)
+    if not names:
+        result.found.add("gaps")  # no sub-index: the AQI is missing
+    block = _PARALLEL_ROWS
+    starts = iter(range(0, n, block))  # shared: each thread takes the next block when it is free
 
+    def run() -> None:
+        scratch = _Scratch.make(min(n, block))
+        for lo in starts:
+            _compute_block(values, standard, report, result, lo, min(lo + block, n), scratch, unchecked)
 
-def _enum(texts: Sequence[str], index: npt.NDArray[Any], name: str) -> pl.Series:
-    """An Enum column of ``texts[index]`` (a constant column without a gather when possible)."""
-    categories = list(dict.fromkeys(texts))
-    kinds = pl.Series(name, categories, dtype=pl.Enum(categories))
-    if index.size and int(index.min()) == int(index.max()):
-        return (
-            kinds.new_from_index(int(index[0]), index.size)
-            if len(categories) > 1
-            else kinds.new_from_index(0, index.size)
-        )
-    return kinds.gather(pl.Series(index.astype(np.uint32, copy=False)))
+    helpers = _workers(n) - 1  # this thread works too
+    with ThreadPoolExecutor(max_workers=max(helpers, 1)) as pool:
+        futures = [pool.submit(run) for _ in range(helpers)]
+        run()
+        for future in futures:
+            future.result()
+    return result
 
 
 @functools.cache
@@ -490,12 +616,37 @@ def _combinations() -> pl.Series:
     return pl.Series(texts, dtype=pl.Enum(texts))
 
 
-def _names(codes: CodeArray, name: str) -> pl.Series:
-    """``;``-joined column names for each bit set (empty text for none), as an Enum column."""
-    kinds = _combinations().alias(name)
-    if codes.size == 0 or int(codes.max()) == 0:
-        return kinds.new_from_index(0, codes.size)
-    return kinds.gather(pl.Series(codes.astype(np.uint32)))
+@functools.cache
+def _level_kinds(field: int) -> pl.Series:
+    """Category (``field`` 2) or colour (3) of levels 0 … 6 as an Enum; level 0 (missing AQI,
+    nulled afterwards) gets the first."""
+    texts = [str(row[field]) for row in tables.LEVELS]
+    return pl.Series([texts[0], *texts], dtype=pl.Enum(texts))
+
+
+@functools.cache
+def _standard_kinds() -> pl.Series:
+    return pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS)))
+
+
+_EnumSpec = tuple[str, pl.Series, npt.NDArray[Any] | int]
+
+
+def _enum_columns(n: int, columns: Sequence[_EnumSpec]) -> list[pl.Series]:
+    """Enum columns ``kinds[codes]`` of ``n`` rows for each (name, kinds, codes).
+
+    An int for codes gives a constant column; the others are gathered by polars, in parallel.
+    """
+    gathered = [pl.Series(name, codes) for name, _, codes in columns if not isinstance(codes, int)]
+    found = pl.DataFrame(gathered).select(
+        pl.lit(kinds).gather(pl.col(name)).alias(name)
+        for name, kinds, codes in columns
+        if not isinstance(codes, int)
+    )
+    return [
+        kinds.alias(name).new_from_index(codes, n) if isinstance(codes, int) else found[name]
+        for name, kinds, codes in columns
+    ]
 
 
 def _with_nulls(series: pl.Series, missing: BoolArray | None) -> pl.Series:
@@ -508,19 +659,16 @@ def _with_nulls(series: pl.Series, missing: BoolArray | None) -> pl.Series:
     )
 
 
-def _int_series(name: str, values: Int16Array) -> pl.Series:
+def _int_series(name: str, values: Int16Array, gaps: bool = True) -> pl.Series:
+    """An integer column, null where ``values`` < 0 (only looked for when ``gaps``)."""
     series = pl.Series(name, values)
-    return _with_nulls(series, values < 0 if values.size and values.min() < 0 else None)
+    return _with_nulls(series, values < 0 if gaps and values.size and values.min() < 0 else None)
 
 
 #: Level (1–6) for every AQI 0 … 500 and 0 for missing (index −1).
 _LEVELS: Final = np.concatenate(
     [np.searchsorted(np.array([row[0] for row in tables.LEVELS[:-1]]), np.arange(501), side="left") + 1, [0]]
 ).astype(np.int8)
-
-
-#: Index into the six categories for every AQI 0 … 500 (0 for missing, index −1).
-_CATEGORY_INDEX: Final = np.maximum(_LEVELS.astype(np.int64) - 1, 0).astype(np.uint32)
 
 
 def levels(aqi_values: npt.ArrayLike) -> npt.NDArray[np.int8]:
@@ -603,6 +751,20 @@ def aqi(
     ]
 
 
+def _read(
+    frame: pl.DataFrame, mapping: Mapping[str, str], wanted: Sequence[str], deferred: Collection[str]
+) -> tuple[dict[str, FloatArray], Problems]:
+    """Float arrays of the ``wanted`` columns, checked (:func:`numeric`) but for ``deferred``."""
+    problems = Problems()
+
+    def read(name: str) -> FloatArray:
+        series = frame[mapping[name]]
+        return series.to_numpy() if name in deferred else numeric(series, mapping[name], problems)
+
+    with ThreadPoolExecutor(max_workers=_workers(frame.height)) as pool:
+        return dict(zip(wanted, pool.map(read, wanted), strict=True)), problems
+
+
 def aqi_with_counts(
     data: pl.DataFrame | Mapping[str, Any],
     *,
@@ -637,70 +799,86 @@ def aqi_with_counts(
         counting.update(tables.INDICATORS[(std_name, rep)])
         if std_name == "HJ633-2012" and rep == "hourly":
             counting.add("so2_24h")
-    problems = Problems()
-    values: dict[str, FloatArray] = {}
     wanted = [name for name in COLUMNS if name in mapping and name in counting]
-    with ThreadPoolExecutor(max_workers=_workers(n)) as pool:
-        arrays = pool.map(lambda name: numeric(frame[mapping[name]], mapping[name], problems), wanted)
-        values.update(zip(wanted, arrays, strict=True))
+    # Float columns without nulls that the computation reads in full (one standard, one of its
+    # indicators) are checked block by block as it reads them: one pass less over the input.
+    # On an invalid value, or when another column has one, every column is checked first.
+    deferred = {
+        name
+        for name in wanted
+        if len(used) == 1
+        and name in tables.INDICATORS[(used[0], rep)]
+        and frame[mapping[name]].dtype == pl.Float64
+        and frame[mapping[name]].null_count() == 0
+    }
+    values, problems = _read(frame, mapping, wanted, deferred)
+    if problems.found and deferred:
+        deferred = set()
+        values, problems = _read(frame, mapping, wanted, deferred)
     counts = problems.counts()
     finish(problems, invalid, values)
 
     iaqi_out: dict[str, Int16Array] = {}
     if len(used) <= 1:
-        result = _compute_chunked(values, used[0] if used else "HJ633-2026", rep, n)  # type: ignore[arg-type]
+        std_used: Standard = used[0] if used else "HJ633-2026"  # type: ignore[assignment]
+        try:
+            result = _compute(values, std_used, rep, n, deferred)
+        except _UncheckedInvalid:
+            values, problems = _read(frame, mapping, wanted, set())
+            counts = problems.counts()
+            finish(problems, invalid, values)
+            result = _compute(values, std_used, rep, n)
         iaqi_out.update(result.iaqi)
-        best, beyond, primary = result.aqi, result.beyond, result.primary
-        exceeding, complete = result.exceeding, result.complete
+        best, level, beyond, primary = result.aqi, result.level, result.beyond, result.primary
+        exceeding, complete, found = result.exceeding, result.complete, result.found
     else:
         assert which is not None
         best = np.full(n, _MISSING, dtype=np.int16)
+        level = np.zeros(n, dtype=np.int8)
         beyond = np.zeros(n, dtype=np.uint16)
         primary = np.zeros(n, dtype=np.uint16)
         exceeding = np.zeros(n, dtype=np.uint16)
         complete = np.zeros(n, dtype=np.bool_)
+        found = {"gaps"}  # rows of the other standard are missing in each part
         for k, std_name in enumerate(STANDARDS):
             rows = which == k
             part = {name: v[rows] for name, v in values.items()}
-            result = _compute_chunked(part, std_name, rep, int(rows.sum()))  # type: ignore[arg-type]
+            result = _compute(part, std_name, rep, int(rows.sum()))  # type: ignore[arg-type]
             for name, sub in result.iaqi.items():
                 iaqi_out.setdefault(name, np.full(n, _MISSING, dtype=np.int16))[rows] = sub
             best[rows] = result.aqi
+            level[rows] = result.level
             beyond[rows] = result.beyond
             primary[rows] = result.primary
             exceeding[rows] = result.exceeding
             complete[rows] = result.complete
+            found |= result.found
 
+    gaps = "gaps" in found or any(name not in iaqi_out for name in values)
     for name in values:
         iaqi_out.setdefault(name, np.full(n, _MISSING, dtype=np.int16))
-    missing_aqi = best < 0 if n and best.min() < 0 else None
-    level = _LEVELS.take(best)
-    category_index = _CATEGORY_INDEX.take(best)
-    added = [_int_series(f"iaqi_{name}", iaqi_out[name]) for name in COLUMNS if name in iaqi_out]
-    with ThreadPoolExecutor(max_workers=_workers(n)) as pool:
-        category = pool.submit(_enum, [row[2] for row in tables.LEVELS], category_index, "category")
-        colour = pool.submit(_enum, [row[3] for row in tables.LEVELS], category_index, "colour")
-        names = [
-            pool.submit(_names, codes, name)
-            for codes, name in (
-                (primary, "primary_pollutants"),
-                (exceeding, "exceeding_pollutants"),
-                (beyond, "beyond_scale"),
-            )
-        ]
-        added += [
-            _int_series("aqi", best),
-            _with_nulls(pl.Series("level", level), missing_aqi),
-            _with_nulls(category.result(), missing_aqi),
-            _with_nulls(colour.result(), missing_aqi),
-            *(future.result() for future in names),
-            pl.Series("complete", complete, dtype=pl.Boolean),
-            _enum(
-                list(STANDARDS),
-                which if which is not None else np.full(n, STANDARDS.index(used[0]), dtype=np.uint8),
-                "standard",
-            ),
-        ]
+    missing_aqi = best < 0 if gaps and n and best.min() < 0 else None
+    added = [_int_series(f"iaqi_{name}", iaqi_out[name], gaps) for name in COLUMNS if name in iaqi_out]
+    category, colour, *names, standard_column = _enum_columns(
+        n,
+        [
+            ("category", _level_kinds(2), level.view(np.uint8)),
+            ("colour", _level_kinds(3), level.view(np.uint8)),
+            ("primary_pollutants", _combinations(), primary),
+            ("exceeding_pollutants", _combinations(), exceeding if "exceeding" in found else 0),
+            ("beyond_scale", _combinations(), beyond if "beyond" in found else 0),
+            ("standard", _standard_kinds(), which if which is not None else STANDARDS.index(used[0])),
+        ],
+    )
+    added += [
+        _int_series("aqi", best, gaps),
+        _with_nulls(pl.Series("level", level), missing_aqi),
+        _with_nulls(category, missing_aqi),
+        _with_nulls(colour, missing_aqi),
+        *names,
+        pl.Series("complete", complete, dtype=pl.Boolean),
+        standard_column,
+    ]
     clash = [s.name for s in added if s.name in frame.columns]
     if clash:
         raise InvalidInputError(
