@@ -1,0 +1,34 @@
+"""Choices of the red/black lists (红黑榜): peer groups, target rules, list states, verdicts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeerGroup(models.TextChoices):
+    """Which units a scheme ranks against each other (赛马分组)."""
+
+    DEPARTMENTS = "departments", _("Departments (lead units of tasks)")
+    COUNTIES_PARKS = "counties_parks", _("Counties and parks")
+
+
+class TargetRule(models.TextChoices):
+    """How a unit "met the period's target" (完成目标), the gate of REFERENCE §9."""
+
+    SCORE = "score", _("Weighted score at least the threshold")
+    MINIMUMS = "minimums", _("Every criterion at least its minimum")
+
+
+class ListStatus(models.TextChoices):
+    """draft → published; a published list is frozen."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Verdict(models.TextChoices):
+    """Where a unit lands on a list."""
+
+    RED = "red", _("Red list")
+    BLACK = "black", _("Black list")
+    NONE = "none", _("Not listed")
+    EXEMPT = "exempt", _("Exempt (force majeure)")

@@ -1,0 +1,490 @@
+"""Reads of the red/black lists: the peer group of a scheme, the criteria of each unit in a
+period, the scored and gated ranking, the lists a user may see and a unit's history.
+
+Flow (STYLE.md): the reporting selectors give the due tasks, their reports, lateness and the
+expected progress of the status engine → :func:`unit_criteria` turns them into three
+percentages per unit → :func:`ranking_compute` scores them with
+:func:`jingjin.engines.scoring.score`, ranks them with :func:`jingjin.engines.scoring.rank`
+and applies the gates of ../shared/REFERENCE.md §9. Formulas: ``docs/assessment.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
+from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
+from jingjin.core.choices import Role, UnitKind
+from jingjin.core.models import Unit
+from jingjin.core.permissions import restrict, role_of
+from jingjin.engines.scoring import rank, score
+from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
+from jingjin.plans.models import Indicator, Task
+from jingjin.reporting.choices import REVIEW_STATES, ReportStatus
+from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
+from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
+
+#: the criteria, in the order of the scheme's weights
+CRITERIA = ("on_time", "progress", "attainment")
+#: the outlook band (±5 %) within which an indicator still counts as on track
+ATTAINMENT_TOLERANCE = 0.05
+#: numeric indicator directions judged for attainment
+JUDGED_DIRECTIONS = ("higher", "lower", "range")
+
+
+@dataclass
+class UnitCriteria:
+    """The raw criteria of one unit in one period (percentages 0–100) with their counts."""
+
+    unit: Unit
+    tasks_due: int
+    on_time: int
+    on_time_pct: float
+    progress_pct: float
+    indicators_judged: int
+    indicators_on_track: int
+    tasks_on_track: int
+    attainment_pct: float
+    attainment_basis: str  # "indicators" or "task_status" (the proxy when no indicator is judged)
+    task_ratios: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class EntryResult:
+    """A computed (not yet stored) entry of a list."""
+
+    criteria: UnitCriteria
+    score: float
+    rank: int | None
+    bottom_rank: int | None
+    target_met: bool
+    verdict: str
+    reason: str
+    items: list[dict[str, Any]]
+
+
+def _finished_before(period: ReportingPeriod) -> Exists:
+    """A submitted or approved report said 100 % before ``period``: the task owes no report."""
+    before = Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lt=period.month)
+    return Exists(
+        Report.objects.filter(task=OuterRef("pk"), completion_pct__gte=100)
+        .filter(before)
+        .filter(status__in=[*REVIEW_STATES, ReportStatus.APPROVED])
+    )
+
+
+def scored_tasks(*, period: ReportingPeriod) -> QuerySet[Task]:
+    """The due tasks of :func:`jingjin.reporting.selectors.tasks_due`, less those already
+    reported done (100 %) in an earlier month — a finished task owes no more reports."""
+    return tasks_due(period=period).exclude(_finished_before(period))
+
+
+def group_units(*, scheme: RankingScheme) -> QuerySet[Unit]:
+    """The peer group of a scheme: departments, or counties and parks."""
+    if scheme.peer_group == PeerGroup.DEPARTMENTS:
+        return Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    return Unit.objects.filter(kind__in=[UnitKind.COUNTY, UnitKind.PARK])
+
+
+def _tasks_by_unit(
+    scheme: RankingScheme, rows: list[ReportRow], units: list[Unit]
+) -> dict[int, list[ReportRow]]:
+    """Due tasks per unit: a department's are the tasks it leads; a county's or park's those it
+    leads and those that name it among their counties (the county's share of the plan, reported
+    by the lead department until county-level reporting exists)."""
+    ids = {u.pk for u in units}
+    out: dict[int, list[ReportRow]] = {u.pk: [] for u in units}
+    if scheme.peer_group == PeerGroup.DEPARTMENTS:
+        for row in rows:
+            if row.task.lead_unit_id in ids:
+                out[row.task.lead_unit_id].append(row)
+        return out
+    through = Task.counties.through
+    counties: dict[int, set[int]] = {}
+    for task_id, unit_id in through.objects.filter(
+        task_id__in=[r.task.pk for r in rows], unit_id__in=ids
+    ).values_list("task_id", "unit_id"):
+        counties.setdefault(task_id, set()).add(unit_id)
+    for row in rows:
+        owners = set(counties.get(row.task.pk, set()))
+        if row.task.lead_unit_id in ids:
+            owners.add(row.task.lead_unit_id)
+        for unit_id in owners:
+            out[unit_id].append(row)
+    return out
+
+
+def _submitted(report: Report | None) -> bool:
+    return report is not None and report.first_submitted_at is not None
+
+
+def _on_time(row: ReportRow, period: ReportingPeriod) -> bool:
+    report = row.report
+    if report is None or report.first_submitted_at is None:
+        return False
+    return timezone.localdate(report.first_submitted_at) <= period.deadline
+
+
+def _task_ratio(row: ReportRow) -> float:
+    """min(reported ÷ expected, 1) of one due task; 0 without a submitted report.
+
+    The reported % is the report's completion (100 for a reached milestone without a %); a
+    task whose expected progress is 0 or unknown counts 1 when it reported, 0 when not.
+    """
+    report = row.report
+    if report is None or not _submitted(report):
+        return 0.0
+    reported = (
+        float(report.completion_pct)
+        if report.completion_pct is not None
+        else (100.0 if report.milestone_reached else 0.0)
+    )
+    expected = row.expected_pct
+    if expected is None or expected <= 0:
+        return 1.0
+    return min(reported / expected, 1.0)
+
+
+def _indicator_judgements(
+    period: ReportingPeriod, reports: Iterable[Report]
+) -> dict[int, list[tuple[int, bool]]]:
+    """Report id → [(indicator id, on track)] for the numeric indicators with an actual value.
+
+    The actual of the period is judged against the value expected at the end of the period on the
+    straight line from the baseline (end of the baseline year) to the target (end of the target
+    year) — the status engine's :func:`expected_linear` — with the status engine's
+    :func:`projection_outlook` (±5 % band): on track = not 难以达成 (unlikely). Range indicators
+    are judged against their range. Indicators without baseline and target are not judged.
+    """
+    report_ids = [r.pk for r in reports if _submitted(r)]
+    values = list(
+        ReportIndicatorValue.objects.filter(
+            report_id__in=report_ids, value__isnull=False, indicator__direction__in=JUDGED_DIRECTIONS
+        ).select_related("indicator")
+    )
+    out: dict[int, list[tuple[int, bool]]] = {}
+    judged: list[tuple[int, Indicator, float, float, float, float, float, str]] = []
+    for v in values:
+        ind = v.indicator
+        actual = float(v.value)  # type: ignore[arg-type]
+        if ind.direction == "range":
+            if ind.target_min is None or ind.target_max is None:
+                continue
+            judged.append(
+                (
+                    v.report_id,
+                    ind,
+                    actual,
+                    np.nan,
+                    float(ind.target_min),
+                    float(ind.target_max),
+                    np.nan,
+                    "range",
+                )
+            )
+            continue
+        if ind.baseline_value is None or ind.target_value is None or ind.target_year is None:
+            continue
+        start_year = ind.baseline_year or (ind.target_year - 1)
+        fraction = float(
+            expected_linear(
+                np.datetime64(f"{start_year:04d}-12-31"),
+                np.datetime64(f"{ind.target_year:04d}-12-31"),
+                np.datetime64(period.last_day.isoformat()),
+            )
+        )
+        b, t = float(ind.baseline_value), float(ind.target_value)
+        judged.append((v.report_id, ind, actual, b + (t - b) * fraction, np.nan, np.nan, b, ind.direction))
+    if not judged:
+        return out
+    codes = projection_outlook(
+        np.array([j[2] for j in judged]),
+        np.array([j[7] for j in judged]),
+        target=np.array([j[3] for j in judged]),
+        target_min=np.array([j[4] for j in judged]),
+        target_max=np.array([j[5] for j in judged]),
+        baseline=np.array([j[6] for j in judged]),
+        tolerance=ATTAINMENT_TOLERANCE,
+    )
+    for j, code in zip(judged, codes, strict=True):
+        out.setdefault(j[0], []).append((j[1].pk, int(code) in (Outlook.LIKELY, Outlook.AT_RISK)))
+    return out
+
+
+def unit_criteria(
+    *, scheme: RankingScheme, period: ReportingPeriod, as_of: date | None = None
+) -> list[UnitCriteria]:
+    """The three criteria of every unit of the scheme's peer group that has due tasks in ``period``.
+
+    * on-time rate = reports first submitted by the deadline ÷ tasks due × 100;
+    * progress = mean over the due tasks of min(reported ÷ expected, 1) × 100, the expected % from
+      the status engine at the end of the period;
+    * attainment = numeric indicators on track or met ÷ indicators judged × 100; with no indicator
+      judged (actuals are sparse) the proxy is the share of due tasks whose status light is done or
+      on track (``attainment_basis`` says which).
+
+    Units without due tasks are left out (nothing to score).
+    """
+    rows = report_rows(period=period, tasks=scored_tasks(period=period), as_of=as_of)
+    units = list(group_units(scheme=scheme).order_by("position", "code"))
+    by_unit = _tasks_by_unit(scheme, rows, units)
+    judgements = _indicator_judgements(period, [r.report for r in rows if r.report is not None])
+    out: list[UnitCriteria] = []
+    for unit in units:
+        unit_rows = by_unit[unit.pk]
+        if not unit_rows:
+            continue
+        n = len(unit_rows)
+        on_time = sum(_on_time(r, period) for r in unit_rows)
+        ratios = [(r.task.code, _task_ratio(r)) for r in unit_rows]
+        seen: dict[int, bool] = {}
+        for r in unit_rows:
+            if r.report is not None:
+                for indicator_id, ok in judgements.get(r.report.pk, []):
+                    seen[indicator_id] = ok
+        lights_ok = sum(
+            1 for r in unit_rows if _submitted(r.report) and r.light in (Status.DONE, Status.ON_TRACK)
+        )
+        if seen:
+            basis, attainment = "indicators", 100.0 * sum(seen.values()) / len(seen)
+        else:
+            basis, attainment = "task_status", 100.0 * lights_ok / n
+        out.append(
+            UnitCriteria(
+                unit=unit,
+                tasks_due=n,
+                on_time=on_time,
+                on_time_pct=100.0 * on_time / n,
+                progress_pct=100.0 * sum(x for _, x in ratios) / n,
+                indicators_judged=len(seen),
+                indicators_on_track=sum(seen.values()),
+                tasks_on_track=lights_ok,
+                attainment_pct=attainment,
+                attainment_basis=basis,
+                task_ratios=ratios,
+            )
+        )
+    return out
+
+
+def score_spec(rule: dict[str, Any]) -> dict[str, Any]:
+    """The scoring engine's spec of a scheme's rule: a weighted sum of the three percentages,
+    taken as they are (normalize ``none``), weights summing to 1 → score 0–100."""
+    return {
+        "name": "red_black_list",
+        "method": "weighted_sum",
+        "weights": "fixed",
+        "total": 1,
+        "id_column": "unit_id",
+        "exempt": "exempt",
+        "criteria": [
+            {"column": f"{c}_pct", "name": c, "normalize": "none", "weight": rule["weights"][c]}
+            for c in CRITERIA
+        ],
+    }
+
+
+def target_met(rule: dict[str, Any], values: dict[str, float], total: float) -> bool:
+    """The gate "met the period's target" (REFERENCE §9) under the scheme's target rule."""
+    if rule["target_rule"] == TargetRule.MINIMUMS:
+        return all(values[c] >= rule["minimums"][c] - 1e-9 for c in CRITERIA)
+    return total >= rule["target_score"] - 1e-9
+
+
+def ranking_compute(
+    *, rule: dict[str, Any], criteria: list[UnitCriteria], exempt: dict[int, str]
+) -> list[EntryResult]:
+    """Score, rank and gate the units.
+
+    Scores come from :func:`jingjin.engines.scoring.score` and are rounded to 0.01 before
+    ranking, so that scores shown equal tie. ``rank``: 1 = best, ties share the smallest rank
+    (1, 2, 2, 4); ``bottom_rank`` the same from the worst. Exempt units (``exempt``: unit id →
+    reason) keep their score but are not ranked and not listed.
+
+    Red: target met and rank ≤ N. Black: target missed and bottom_rank ≤ M. Ties at a boundary
+    are all in (a list may hold more than N or M units); a unit ranked first that missed the
+    target is not red, a last unit that met it is not black.
+    """
+    if not criteria:
+        return []
+    frame = pl.DataFrame(
+        {
+            "unit_id": [c.unit.pk for c in criteria],
+            "on_time_pct": [c.on_time_pct for c in criteria],
+            "progress_pct": [c.progress_pct for c in criteria],
+            "attainment_pct": [c.attainment_pct for c in criteria],
+            "exempt": [c.unit.pk in exempt for c in criteria],
+        }
+    )
+    scored = score(frame, score_spec(rule), explain=True)
+    totals = np.round(scored.get_column("score").to_numpy().astype(np.float64), 2)
+    is_exempt = scored.get_column("exempt").to_numpy().astype(bool)
+    ranks = np.zeros(len(criteria), dtype=np.int64)
+    bottoms = np.zeros(len(criteria), dtype=np.int64)
+    ranked = ~is_exempt
+    if ranked.any():
+        ranks[ranked] = rank(totals[ranked])
+        bottoms[ranked] = rank(-totals[ranked])
+    n, m = int(rule["red_top_n"]), int(rule["black_bottom_m"])
+    out: list[EntryResult] = []
+    for i, c in enumerate(criteria):
+        values = {"on_time": c.on_time_pct, "progress": c.progress_pct, "attainment": c.attainment_pct}
+        total = float(totals[i])
+        met = target_met(rule, values, total)
+        items = _items(c, rule, {k: float(scored.get_column(f"contrib_{k}")[i]) for k in CRITERIA})
+        if is_exempt[i]:
+            out.append(EntryResult(c, total, None, None, met, Verdict.EXEMPT, exempt[c.unit.pk], items))
+            continue
+        r, b = int(ranks[i]), int(bottoms[i])
+        verdict = Verdict.NONE
+        if met and r <= n:
+            verdict = Verdict.RED
+        elif not met and b <= m:
+            verdict = Verdict.BLACK
+        out.append(EntryResult(c, total, r, b, met, verdict, "", items))
+    return out
+
+
+def _items(c: UnitCriteria, rule: dict[str, Any], contributions: dict[str, float]) -> list[dict[str, Any]]:
+    """The explanation of a score, one item per criterion (contributions sum to the score)."""
+    weights = rule["weights"]
+    attainment_count = (
+        (c.indicators_on_track, c.indicators_judged)
+        if c.attainment_basis == "indicators"
+        else (c.tasks_on_track, c.tasks_due)
+    )
+    return [
+        {
+            "criterion": "on_time",
+            "value": round(c.on_time_pct, 4),
+            "numerator": c.on_time,
+            "denominator": c.tasks_due,
+            "weight": weights["on_time"],
+            "contribution": round(contributions["on_time"], 4),
+        },
+        {
+            "criterion": "progress",
+            "value": round(c.progress_pct, 4),
+            "numerator": round(sum(x for _, x in c.task_ratios), 4),
+            "denominator": c.tasks_due,
+            "weight": weights["progress"],
+            "contribution": round(contributions["progress"], 4),
+            "tasks": [[code, round(x, 4)] for code, x in c.task_ratios],
+        },
+        {
+            "criterion": "attainment",
+            "value": round(c.attainment_pct, 4),
+            "numerator": attainment_count[0],
+            "denominator": attainment_count[1],
+            "weight": weights["attainment"],
+            "contribution": round(contributions["attainment"], 4),
+            "basis": c.attainment_basis,
+        },
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Lists a user may see
+
+
+def visible_lists(*, user: Any) -> QuerySet[RankingList]:
+    """Lists the user may see: every list for the plan office, published ones for anyone else."""
+    role = role_of(user)
+    lists = restrict(user, "view", RankingList.objects.all())
+    if role != Role.PLAN_OFFICE:
+        lists = lists.filter(status=ListStatus.PUBLISHED)
+    return lists.select_related("scheme", "period")
+
+
+def latest_published(*, user: Any) -> list[RankingList]:
+    """The newest published list of each active scheme."""
+    out = []
+    for scheme in RankingScheme.objects.filter(is_active=True):
+        found = (
+            visible_lists(user=user)
+            .filter(scheme=scheme, status=ListStatus.PUBLISHED)
+            .order_by("-period__year", "-period__month")
+            .first()
+        )
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def list_entries(*, ranking_list: RankingList) -> list[RankingEntry]:
+    return list(ranking_list.entries.select_related("unit"))
+
+
+def previous_published(*, ranking_list: RankingList) -> RankingList | None:
+    """The scheme's published list of the latest period before this list's period."""
+    period = ranking_list.period
+    return (
+        RankingList.objects.filter(scheme_id=ranking_list.scheme_id, status=ListStatus.PUBLISHED)
+        .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lt=period.month))
+        .order_by("-period__year", "-period__month")
+        .first()
+    )
+
+
+def unit_history(*, user: Any, unit: Unit) -> QuerySet[RankingEntry]:
+    """A unit's entries on the published lists (the plan office also sees drafts), newest first."""
+    lists = visible_lists(user=user)
+    return (
+        RankingEntry.objects.filter(unit=unit, ranking_list__in=lists)
+        .select_related("ranking_list__scheme", "ranking_list__period")
+        .order_by("-ranking_list__period__year", "-ranking_list__period__month", "ranking_list__scheme__code")
+    )
+
+
+def _entry_reason(entry: RankingEntry) -> str:
+    """One line saying why a unit is on a list (for the cockpit and the bulletin)."""
+    if entry.verdict == Verdict.RED:
+        return _("Target met; rank %(rank)s") % {"rank": entry.rank}
+    if entry.escalated:
+        return _("Target missed; %(bottom)s from the bottom; black twice in a row") % {
+            "bottom": entry.bottom_rank
+        }
+    return _("Target missed; %(bottom)s from the bottom") % {"bottom": entry.bottom_rank}
+
+
+def cockpit_ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -> list[dict[str, Any]]:
+    """The contract of the cockpit and the bulletin (``jingjin.dashboard.selectors.ranking_lists``):
+    for each active scheme its newest published list up to ``period`` (any period when ``None``) as
+    ``{"title", "period", "red": [{"unit", "score", "reason"}], "black": [...]}``."""
+    out: list[dict[str, Any]] = []
+    for scheme in RankingScheme.objects.filter(is_active=True):
+        lists = visible_lists(user=user).filter(scheme=scheme, status=ListStatus.PUBLISHED)
+        if period is not None:
+            lists = lists.filter(
+                Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lte=period.month)
+            )
+        found = lists.order_by("-period__year", "-period__month").first()
+        if found is None:
+            continue
+        entries = list_entries(ranking_list=found)
+
+        def rows(verdict: str, entries: list[RankingEntry] = entries) -> list[dict[str, Any]]:
+            return [
+                {"unit": e.unit.name, "score": e.score, "reason": _entry_reason(e)}
+                for e in entries
+                if e.verdict == verdict
+            ]
+
+        out.append(
+            {
+                "title": scheme.name,
+                "period": found.period.code,
+                "red": rows(Verdict.RED),
+                "black": rows(Verdict.BLACK),
+            }
+        )
+    return out

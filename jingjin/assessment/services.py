@@ -1,0 +1,268 @@
+"""Writes of the red/black lists, each checked (plan office only), atomic and audited.
+
+* :func:`schemes_load_builtin` — the two built-in schemes (idempotent loader);
+* :func:`ranking_list_compute` — compute or recompute the draft list of a scheme and period;
+* :func:`ranking_exempt` / :func:`ranking_exempt_remove` — force-majeure exemptions (不可抗力);
+* :func:`ranking_list_publish` — publish and freeze a list.
+
+A published list is never recomputed: its entries keep the scores, items and reasons of the
+moment it was published. Bad input raises ``ValidationError``, a wrong role
+:class:`~jingjin.core.permissions.PermissionDenied`, a step the list's state does not allow
+:class:`ListFrozen`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingjin.assessment import selectors
+from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
+from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
+from jingjin.core.choices import AuditAction
+from jingjin.core.models import Unit
+from jingjin.core.permissions import PermissionDenied, can_add
+from jingjin.core.services import audit_record
+from jingjin.reporting.models import ReportingPeriod
+
+
+class ListFrozen(Exception):
+    """The list is published: it cannot be recomputed, exempted or published again."""
+
+
+#: the built-in schemes: 绵阳's two sequences (REFERENCE §9): departments top 4 / bottom 3,
+#: counties and parks top 5 / bottom 4
+BUILTIN_SCHEMES: tuple[dict[str, Any], ...] = (
+    {
+        "code": "departments",
+        "name_zh": "市级部门红黑榜",
+        "name_en": "Red/black list of city departments",
+        "peer_group": PeerGroup.DEPARTMENTS,
+        "red_top_n": 4,
+        "black_bottom_m": 3,
+        "position": 1,
+    },
+    {
+        "code": "counties-parks",
+        "name_zh": "县（区）和园区红黑榜",
+        "name_en": "Red/black list of counties and parks",
+        "peer_group": PeerGroup.COUNTIES_PARKS,
+        "red_top_n": 5,
+        "black_bottom_m": 4,
+        "position": 2,
+    },
+)
+
+
+def today_local() -> date:
+    """Today in the project's time zone (one place, so tests can set the day)."""
+    return timezone.localdate()
+
+
+def _require_office(actor: Any) -> None:
+    if actor is not None and not can_add(actor):
+        raise PermissionDenied(_("Only the plan office computes, exempts and publishes red/black lists."))
+
+
+def _require_draft(ranking_list: RankingList) -> None:
+    if ranking_list.status == ListStatus.PUBLISHED:
+        raise ListFrozen(_("This list is published and frozen."))
+
+
+@transaction.atomic
+def schemes_load_builtin(*, source: str = "loader") -> int:
+    """Create the built-in schemes that are missing (weights 0.3 / 0.4 / 0.3, target score 80);
+    leave existing ones as the plan office set them. Returns how many were created."""
+    created = 0
+    for data in BUILTIN_SCHEMES:
+        if RankingScheme.objects.filter(code=data["code"]).exists():
+            continue
+        scheme = RankingScheme(
+            **data,
+            weight_on_time=Decimal("0.3"),
+            weight_progress=Decimal("0.4"),
+            weight_attainment=Decimal("0.3"),
+            target_rule=TargetRule.SCORE,
+            target_score=Decimal("80"),
+        )
+        scheme.full_clean()
+        scheme.save()
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=scheme,
+            before=None,
+            after=scheme.snapshot(),
+            source=source,
+        )
+        created += 1
+    return created
+
+
+def _store(ranking_list: RankingList, results: list[selectors.EntryResult]) -> None:
+    previous = selectors.previous_published(ranking_list=ranking_list)
+    black_before: set[int] = set()
+    if previous is not None:
+        black_before = set(previous.entries.filter(verdict=Verdict.BLACK).values_list("unit_id", flat=True))
+    ranking_list.entries.all().delete()
+    RankingEntry.objects.bulk_create(
+        [
+            RankingEntry(
+                ranking_list=ranking_list,
+                unit=r.criteria.unit,
+                on_time_pct=r.criteria.on_time_pct,
+                progress_pct=r.criteria.progress_pct,
+                attainment_pct=r.criteria.attainment_pct,
+                score=r.score,
+                rank=r.rank,
+                bottom_rank=r.bottom_rank,
+                target_met=r.target_met,
+                verdict=r.verdict,
+                reason=r.reason,
+                items=r.items,
+                tasks_due=r.criteria.tasks_due,
+                escalated=r.verdict == Verdict.BLACK and r.criteria.unit.pk in black_before,
+            )
+            for r in results
+        ]
+    )
+
+
+@transaction.atomic
+def ranking_list_compute(
+    *,
+    actor: Any,
+    scheme: RankingScheme,
+    period: ReportingPeriod,
+    today: date | None = None,
+    source: str = "web",
+    is_synthetic: bool = False,
+) -> RankingList:
+    """Compute (or recompute) the draft list of ``scheme`` for ``period`` from the reports.
+
+    Only after the period's deadline (before it, on-time rates are not final). Exemptions
+    already recorded on the draft are kept and applied. A published list raises
+    :class:`ListFrozen`.
+    """
+    _require_office(actor)
+    today = today or today_local()
+    if today <= period.deadline:
+        raise ValidationError(
+            _("The deadline of %(period)s (%(deadline)s) has not passed yet.")
+            % {"period": period.code, "deadline": period.deadline.isoformat()}
+        )
+    ranking_list = RankingList.objects.select_for_update().filter(scheme=scheme, period=period).first()
+    created = ranking_list is None
+    if ranking_list is None:
+        ranking_list = RankingList(scheme=scheme, period=period, is_synthetic=is_synthetic)
+        before = None
+    else:
+        _require_draft(ranking_list)
+        before = ranking_list.snapshot()
+    rule = scheme.rule()
+    ranking_list.rule = rule
+    ranking_list.as_of = today
+    ranking_list.computed_at = timezone.now()
+    ranking_list.computed_by = actor if getattr(actor, "is_authenticated", False) else None
+    ranking_list.save()
+    exempt = dict(ranking_list.exemptions.values_list("unit_id", "reason")) if not created else {}
+    criteria = selectors.unit_criteria(scheme=scheme, period=period, as_of=today)
+    _store(ranking_list, selectors.ranking_compute(rule=rule, criteria=criteria, exempt=exempt))
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=ranking_list,
+        before=before,
+        after=ranking_list.snapshot(),
+        source=source,
+    )
+    return ranking_list
+
+
+@transaction.atomic
+def ranking_exempt(
+    *,
+    actor: Any,
+    ranking_list: RankingList,
+    unit: Unit,
+    reason: str,
+    today: date | None = None,
+    source: str = "web",
+) -> RankingExemption:
+    """Exempt ``unit`` from a draft list for force majeure (a reason is required) and recompute."""
+    _require_office(actor)
+    _require_draft(ranking_list)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason of the exemption.")]})
+    if not selectors.group_units(scheme=ranking_list.scheme).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": [_("This unit is not in the list's peer group.")]})
+    exemption, created = RankingExemption.objects.get_or_create(
+        ranking_list=ranking_list, unit=unit, defaults={"reason": reason}
+    )
+    before = None if created else exemption.snapshot()
+    if not created:
+        exemption.reason = reason
+        exemption.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=exemption,
+        before=before,
+        after=exemption.snapshot(),
+        source=source,
+    )
+    ranking_list_compute(
+        actor=actor, scheme=ranking_list.scheme, period=ranking_list.period, today=today, source=source
+    )
+    return exemption
+
+
+@transaction.atomic
+def ranking_exempt_remove(
+    *, actor: Any, exemption: RankingExemption, today: date | None = None, source: str = "web"
+) -> None:
+    """Withdraw an exemption of a draft list and recompute."""
+    _require_office(actor)
+    ranking_list = exemption.ranking_list
+    _require_draft(ranking_list)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=exemption,
+        before=exemption.snapshot(),
+        after=None,
+        source=source,
+    )
+    exemption.delete()
+    ranking_list_compute(
+        actor=actor, scheme=ranking_list.scheme, period=ranking_list.period, today=today, source=source
+    )
+
+
+@transaction.atomic
+def ranking_list_publish(*, actor: Any, ranking_list: RankingList, source: str = "web") -> RankingList:
+    """Publish a draft list as computed: from now on it is frozen (never recomputed)."""
+    _require_office(actor)
+    ranking_list = RankingList.objects.select_for_update().get(pk=ranking_list.pk)
+    _require_draft(ranking_list)
+    before = ranking_list.snapshot()
+    ranking_list.status = ListStatus.PUBLISHED
+    ranking_list.published_at = timezone.now()
+    ranking_list.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    ranking_list.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=ranking_list,
+        before=before,
+        after=ranking_list.snapshot(),
+        source=source,
+    )
+    return ranking_list

@@ -1,0 +1,137 @@
+"""Pages of the red/black lists (红黑榜): latest lists, one list, a unit's history, and the plan
+office's actions (compute, exempt, publish) — thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingjin.assessment import selectors, services
+from jingjin.assessment.choices import Verdict
+from jingjin.assessment.models import RankingList, RankingScheme
+from jingjin.core.choices import Role
+from jingjin.core.models import Unit
+from jingjin.core.permissions import PermissionDenied, role_of
+from jingjin.reporting.selectors import period_choices
+from jingjin.reporting.services import period_get_or_create, period_parse
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def _is_office(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.PLAN_OFFICE
+
+
+@login_required
+def lists(request: HttpRequest) -> HttpResponse:
+    """The latest published list of each scheme with its red and black entries; all lists below."""
+    latest = []
+    for ranking_list in selectors.latest_published(user=request.user):
+        entries = selectors.list_entries(ranking_list=ranking_list)
+        latest.append(
+            {
+                "list": ranking_list,
+                "red": [e for e in entries if e.verdict == Verdict.RED],
+                "black": [e for e in entries if e.verdict == Verdict.BLACK],
+            }
+        )
+    today = timezone.localdate()
+    return render(
+        request,
+        "assessment/lists.html",
+        {
+            "latest": latest,
+            "all_lists": selectors.visible_lists(user=request.user)[:60],
+            "is_office": _is_office(request),
+            "schemes": RankingScheme.objects.filter(is_active=True),
+            "periods": period_choices(today=today)[1:],
+        },
+    )
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One list: every entry with its criteria, the score item by item, exemptions; office actions."""
+    ranking_list = get_object_or_404(selectors.visible_lists(user=request.user), pk=pk)
+    entries = selectors.list_entries(ranking_list=ranking_list)
+    return render(
+        request,
+        "assessment/list.html",
+        {
+            "list": ranking_list,
+            "entries": entries,
+            "exemptions": ranking_list.exemptions.select_related("unit"),
+            "rule": ranking_list.rule,
+            "is_office": _is_office(request),
+            "group_units": selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code"),
+        },
+    )
+
+
+@login_required
+def unit_history(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's entries over the periods (its red, black and other placings)."""
+    unit = get_object_or_404(Unit, code=code)
+    entries = list(selectors.unit_history(user=request.user, unit=unit)[:120])
+    return render(request, "assessment/history.html", {"unit": unit, "entries": entries})
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest) -> HttpResponse:
+    """The plan office computes (or recomputes) the draft list of a scheme for a period."""
+    if not _is_office(request):
+        return _forbidden(request, _("Only the plan office computes, exempts and publishes red/black lists."))
+    scheme = get_object_or_404(RankingScheme, code=request.POST.get("scheme", ""))
+    try:
+        year, month = period_parse(request.POST.get("period", ""))
+        period = period_get_or_create(year=year, month=month)
+        ranking_list = services.ranking_list_compute(actor=request.user, scheme=scheme, period=period)
+    except (ValidationError, services.ListFrozen) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("assessment:lists")
+    messages.success(request, _("The draft list was computed."))
+    return redirect("assessment:list", pk=ranking_list.pk)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking_list = get_object_or_404(RankingList, pk=pk)
+    try:
+        services.ranking_list_publish(actor=request.user, ranking_list=ranking_list)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except services.ListFrozen as exc:
+        messages.error(request, str(exc))
+        return redirect("assessment:list", pk=pk)
+    messages.success(request, _("The list is published."))
+    return redirect("assessment:list", pk=pk)
+
+
+@login_required
+@require_POST
+def exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    ranking_list = get_object_or_404(RankingList, pk=pk)
+    unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
+    if unit is None:
+        raise Http404("unit")
+    try:
+        services.ranking_exempt(
+            actor=request.user, ranking_list=ranking_list, unit=unit, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except (ValidationError, services.ListFrozen) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("assessment:list", pk=pk)
+    messages.success(request, _("The exemption is recorded."))
+    return redirect("assessment:list", pk=pk)
