@@ -1,0 +1,170 @@
+"""REST API of the cockpit: ``GET /api/cockpit`` gives the cockpit's figures as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from jingjin.core.api import clean_param
+from jingjin.core.permissions import RestrictedPermission
+from jingjin.dashboard import selectors, services
+from jingjin.plans.models import Plan
+
+
+class CockpitStatusCountsSerializer(serializers.Serializer):
+    on_track = serializers.IntegerField()
+    behind = serializers.IntegerField()
+    far_behind = serializers.IntegerField()
+    done = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    unknown = serializers.IntegerField(help_text="no report yet, or no task window")
+
+
+STATUS_HELP = "one of: " + ", ".join(selectors.STATUS_KEYS.values())
+
+
+class CockpitCodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CockpitPeriodSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="YYYY-MM")
+    deadline = serializers.DateField()
+
+
+class CockpitTaskFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    lead_unit = serializers.CharField()
+    reported_pct = serializers.FloatField(allow_null=True, help_text="latest reported completion, 0–100")
+    expected_pct = serializers.FloatField(allow_null=True, help_text="expected at the end of the period")
+    status = serializers.CharField(help_text=STATUS_HELP)
+
+
+class CockpitActionFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.FloatField()
+    progress = serializers.FloatField(allow_null=True, help_text="weighted roll-up of the tasks, 0–100")
+    coverage = serializers.FloatField(help_text="share of the weight with a reported value, 0–1")
+    status_counts = CockpitStatusCountsSerializer()
+    worst_status = serializers.CharField(help_text=STATUS_HELP)
+    tasks = CockpitTaskFigureSerializer(many=True)
+
+
+class CockpitAttentionSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    task_name = serializers.CharField()
+    unit = serializers.CharField(allow_null=True)
+    state = serializers.CharField(help_text="report state, or 'missing'")
+    late = serializers.BooleanField()
+    missing = serializers.BooleanField()
+
+
+class CockpitReportFiguresSerializer(serializers.Serializer):
+    due = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    attention = CockpitAttentionSerializer(many=True)
+
+
+class CockpitItemFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    unit = serializers.CharField()
+    deadline = serializers.DateField()
+    state = serializers.CharField()
+
+
+class CockpitSupervisionFiguresSerializer(serializers.Serializer):
+    overdue_count = serializers.IntegerField()
+    due_soon_count = serializers.IntegerField()
+    overdue = CockpitItemFigureSerializer(many=True, help_text="at most 50, the most overdue first")
+    due_soon = CockpitItemFigureSerializer(many=True)
+
+
+class CockpitTrendSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    progress = serializers.FloatField(allow_null=True)
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="0–1")
+    reports = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    due = serializers.IntegerField()
+
+
+class CockpitCountyTaskSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField(help_text=STATUS_HELP)
+
+
+class CockpitCountyFigureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    status_counts = CockpitStatusCountsSerializer()
+    tasks = CockpitCountyTaskSerializer(many=True)
+
+
+class CockpitRankingEntrySerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class CockpitRankingListSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    period = serializers.CharField()
+    red = CockpitRankingEntrySerializer(many=True)
+    black = CockpitRankingEntrySerializer(many=True)
+
+
+class CockpitSerializer(serializers.Serializer):
+    plan = CockpitCodeNameSerializer(allow_null=True)
+    period = CockpitPeriodSerializer()
+    as_of = serializers.DateField()
+    progress = serializers.FloatField(allow_null=True, help_text="weighted plan progress, 0–100")
+    coverage = serializers.FloatField()
+    status_counts = CockpitStatusCountsSerializer()
+    actions = CockpitActionFigureSerializer(many=True)
+    reports = CockpitReportFiguresSerializer()
+    supervision = CockpitSupervisionFiguresSerializer()
+    trends = CockpitTrendSerializer(many=True)
+    counties = CockpitCountyFigureSerializer(many=True)
+    ranking_lists = CockpitRankingListSerializer(many=True)
+    synthetic = serializers.BooleanField()
+
+
+class CockpitViewSet(viewsets.ViewSet):
+    """The leader cockpit's figures (领导驾驶舱), for every signed-in user with a role."""
+
+    permission_classes = [RestrictedPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", str, description="month YYYY-MM (2021-09 … this month); default: last month"
+            ),
+            OpenApiParameter("plan", str, description="plan code; default: the first plan"),
+        ],
+        responses=CockpitSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        try:
+            period = services.period_resolve(code=clean_param(request, "period"))
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"period": exc.messages}) from exc
+        try:
+            data = selectors.cockpit(user=request.user, period=period, plan_code=clean_param(request, "plan"))
+        except Plan.DoesNotExist as exc:
+            raise exceptions.ValidationError({"plan": ["There is no such plan."]}) from exc
+        return Response(selectors.cockpit_json(data))
+
+
+def register(router: Any) -> None:
+    """Add this app's viewsets to the project's API router."""
+    router.register("cockpit", CockpitViewSet, basename="cockpit")

@@ -1,0 +1,764 @@
+"""Reads of the leader cockpit (领导驾驶舱) and the monthly bulletin (月度通报).
+
+One function, :func:`cockpit`, computes every figure of the cockpit for a plan and a reporting
+period in a fixed number of queries (it does not grow with the number of tasks):
+
+* **progress** (完成进度) of each task is the completion % of its *latest reported* monthly report
+  up to the period — submitted, resubmitted or approved (drafts and returned reports do not count);
+  measures, actions and the plan get the weighted roll-up of the status engine
+  (:func:`jingjin.engines.status.rollup`, weights renormalised over the children with a value);
+* **status** (正常 / 滞后 / 严重滞后 / 已完成 / 逾期) of each task from the status engine
+  (:func:`jingjin.engines.status.task_status`) at the last day of the period;
+* **attention list**: the late and missing reports of the period
+  (:func:`jingjin.reporting.selectors.report_rows`) and the open supervision items overdue or due
+  soon (:mod:`jingjin.supervision.selectors`) — until early warnings exist;
+* **trends** per month since 2021-09: plan progress and the on-time rate (reports first submitted
+  by the deadline ÷ the larger of the tasks whose window overlaps the month and the reports of the
+  month);
+* **per-county view**: the tasks that list a county (or park) in ``counties`` and their statuses;
+* **red/black lists** (红黑榜): whatever :func:`ranking_lists` finds — nothing while the assessment
+  app has no data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.apps import apps
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jingjin.core.choices import UnitKind
+from jingjin.core.models import Unit
+from jingjin.core.permissions import restrict
+from jingjin.engines.status import Status, rollup, task_status
+from jingjin.plans.models import Action, Measure, Plan, Task
+from jingjin.reporting.choices import REVIEW_STATES, ReportStatus
+from jingjin.reporting.models import Report, ReportingPeriod
+from jingjin.reporting.selectors import LIGHTS, ReportRow, report_rows, tasks_due
+from jingjin.supervision.models import SupervisionItem
+from jingjin.supervision.selectors import items_due_soon, items_overdue
+
+logger = logging.getLogger(__name__)
+
+#: the first reporting month of the trends
+FIRST_MONTH = (2021, 9)
+#: report states whose completion % counts as reported
+REPORTED_STATES = (*REVIEW_STATES, ReportStatus.APPROVED)
+#: supervision items listed per signal (``overdue_count`` and ``due_soon_count`` are exact)
+ITEM_LIMIT = 50
+
+#: status code → key used in the JSON and the templates, in the order of the charts
+STATUS_KEYS: dict[int, str] = {
+    Status.ON_TRACK: "on_track",
+    Status.BEHIND: "behind",
+    Status.FAR_BEHIND: "far_behind",
+    Status.DONE: "done",
+    Status.OVERDUE: "overdue",
+    Status.UNKNOWN: "unknown",
+}
+#: status code → chart colour (the Bootstrap colours of the status lights)
+STATUS_HEX: dict[int, str] = {
+    Status.ON_TRACK: "#198754",
+    Status.BEHIND: "#ffc107",
+    Status.FAR_BEHIND: "#dc3545",
+    Status.DONE: "#0d6efd",
+    Status.OVERDUE: "#842029",
+    Status.UNKNOWN: "#adb5bd",
+}
+
+
+def status_label(code: int) -> Promise:
+    return LIGHTS[code][0]
+
+
+def status_colour(code: int) -> str:
+    """Bootstrap colour name of a status light."""
+    return LIGHTS[code][1]
+
+
+# --------------------------------------------------------------------------------------------
+# Result types
+
+
+@dataclass
+class TaskRow:
+    """One task with its latest reported completion, expected progress and status at the period."""
+
+    pk: int
+    code: str
+    name: str
+    lead_unit: str
+    action_id: int
+    measure_id: int
+    weight: float
+    start: date | None
+    end: date | None
+    reported_pct: float | None
+    expected_pct: float | None = None
+    status: int = Status.UNKNOWN
+
+    @property
+    def status_key(self) -> str:
+        return STATUS_KEYS[self.status]
+
+    @property
+    def status_label(self) -> Promise:
+        return status_label(self.status)
+
+    @property
+    def status_colour(self) -> str:
+        return status_colour(self.status)
+
+
+@dataclass
+class StatusCount:
+    code: int
+    count: int
+
+    @property
+    def key(self) -> str:
+        return STATUS_KEYS[self.code]
+
+    @property
+    def label(self) -> Promise:
+        return status_label(self.code)
+
+    @property
+    def colour(self) -> str:
+        return status_colour(self.code)
+
+    @property
+    def hex(self) -> str:
+        return STATUS_HEX[self.code]
+
+
+def status_counts(tasks: list[TaskRow]) -> list[StatusCount]:
+    """How many tasks are in each status, every status listed (in chart order)."""
+    counter = Counter(t.status for t in tasks)
+    return [StatusCount(code, counter.get(code, 0)) for code in STATUS_KEYS]
+
+
+@dataclass
+class ActionRow:
+    """An action (对标竞进行动) with its weighted progress, coverage and tasks."""
+
+    pk: int
+    code: str
+    name: str
+    weight: float
+    progress: float | None
+    coverage: float
+    tasks: list[TaskRow] = field(default_factory=list)
+
+    @property
+    def counts(self) -> list[StatusCount]:
+        return status_counts(self.tasks)
+
+    @property
+    def worst_status(self) -> int:
+        known = [t.status for t in self.tasks if t.status != Status.UNKNOWN]
+        return max(known) if known else Status.UNKNOWN
+
+
+@dataclass
+class CountyRow:
+    """A county or park (县（市、区）/ 园区) and the tasks that list it."""
+
+    code: str
+    name: str
+    tasks: list[TaskRow]
+
+    @property
+    def counts(self) -> list[StatusCount]:
+        return status_counts(self.tasks)
+
+
+@dataclass
+class TrendPoint:
+    """One month of the trends: plan progress (%) and on-time rate (0–1)."""
+
+    month: str
+    progress: float | None
+    on_time_rate: float | None
+    reports: int
+    on_time: int
+    due: int
+
+
+@dataclass
+class Cockpit:
+    """Every figure of the cockpit for one plan and one period."""
+
+    plan: Plan | None
+    plans: list[Plan]
+    period: ReportingPeriod
+    as_of: date
+    progress: float | None = None
+    coverage: float = 0.0
+    actions: list[ActionRow] = field(default_factory=list)
+    tasks: list[TaskRow] = field(default_factory=list)
+    report_rows: list[ReportRow] = field(default_factory=list)
+    overdue_items: list[SupervisionItem] = field(default_factory=list)
+    due_soon_items: list[SupervisionItem] = field(default_factory=list)
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    trends: list[TrendPoint] = field(default_factory=list)
+    counties: list[CountyRow] = field(default_factory=list)
+    ranking_lists: list[dict[str, Any]] = field(default_factory=list)
+    synthetic: bool = False
+
+    @property
+    def counts(self) -> list[StatusCount]:
+        return status_counts(self.tasks)
+
+    @property
+    def late_rows(self) -> list[ReportRow]:
+        return [r for r in self.report_rows if r.late]
+
+    @property
+    def missing_rows(self) -> list[ReportRow]:
+        return [r for r in self.report_rows if r.missing]
+
+    @property
+    def attention_rows(self) -> list[ReportRow]:
+        """Due tasks whose report is late or missing, in plan order."""
+        return [r for r in self.report_rows if r.late or r.missing]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.trends[-1].on_time_rate if self.trends else None
+
+    def county(self, code: str) -> CountyRow | None:
+        return next((c for c in self.counties if c.code == code), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+
+
+def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    """(year, month) from ``first`` to ``last`` inclusive (empty when last is before first)."""
+    out: list[tuple[int, int]] = []
+    year, month = first
+    while (year, month) <= last and len(out) < 1200:
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def default_month(today: date) -> tuple[int, int]:
+    """The month being reported on now: the month before ``today``'s (its deadline is this month)."""
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def month_choices(today: date) -> list[str]:
+    """Period codes a user may choose, newest first: from 2021-09 to ``today``'s month."""
+    last = (today.year, today.month)
+    return [f"{y:04d}-{m:02d}" for y, m in reversed(months_between(FIRST_MONTH, last))]
+
+
+# --------------------------------------------------------------------------------------------
+# The cockpit
+
+
+def cockpit(
+    *,
+    user: Any,
+    period: ReportingPeriod,
+    plan_code: str = "",
+    today: date | None = None,
+) -> Cockpit:
+    """All figures of the cockpit for ``period`` and the plan ``plan_code`` (default: the first plan).
+
+    Raises ``Plan.DoesNotExist`` for a ``plan_code`` the user cannot see.
+
+    Reads through ``restrict`` (every signed-in user with a role may read the cockpit).
+    A fixed number of queries, whatever the size of the plan.
+    """
+    today = today or timezone.localdate()
+    plans = list(Plan.objects.restrict(user, "view").order_by("code"))
+    if plan_code:
+        plan = next((p for p in plans if p.code == plan_code), None)
+        if plan is None:
+            raise Plan.DoesNotExist(f"no plan {plan_code!r}")
+    else:
+        plan = plans[0] if plans else None
+    result = Cockpit(plan=plan, plans=plans, period=period, as_of=period.last_day)
+    if plan is None:
+        return result
+    tasks = _task_rows(user=user, plan=plan, period=period)
+    actions = list(restrict(user, "view", Action.objects.filter(plan=plan)).order_by("position", "code"))
+    measures = list(
+        restrict(user, "view", Measure.objects.filter(action__plan=plan)).values_list(
+            "pk", "action_id", "weight"
+        )
+    )
+    _statuses(tasks, period)
+    result.tasks = tasks
+    tree = _tree(plan, actions, measures, tasks)
+    progress, coverage = _rollup(tree, tasks)
+    result.progress, result.coverage = progress.get(f"p:{plan.pk}"), coverage.get(f"p:{plan.pk}", 0.0)
+    by_action: dict[int, list[TaskRow]] = {}
+    for task in tasks:
+        by_action.setdefault(task.action_id, []).append(task)
+    result.actions = [
+        ActionRow(
+            pk=a.pk,
+            code=a.code,
+            name=a.name,
+            weight=float(a.weight),
+            progress=progress.get(f"a:{a.pk}"),
+            coverage=coverage.get(f"a:{a.pk}", 0.0),
+            tasks=by_action.get(a.pk, []),
+        )
+        for a in actions
+    ]
+    due = restrict(user, "view", tasks_due(period=period).filter(measure__action__plan=plan))
+    result.report_rows = report_rows(period=period, tasks=due, as_of=today)
+    overdue, due_soon = items_overdue(user=user, as_of=today), items_due_soon(user=user, as_of=today)
+    result.overdue_items, result.overdue_count = list(overdue[:ITEM_LIMIT]), overdue.count()
+    result.due_soon_items, result.due_soon_count = list(due_soon[:ITEM_LIMIT]), due_soon.count()
+    result.trends = _trends(plan, tree, tasks, period)
+    result.counties = _counties(plan, tasks)
+    result.ranking_lists = ranking_lists(user=user, period=period)
+    result.synthetic = Report.objects.filter(
+        period=period, is_synthetic=True, task__measure__action__plan=plan
+    ).exists()
+    return result
+
+
+def _before_or_at(period: ReportingPeriod, prefix: str = "period__") -> Q:
+    return Q(**{f"{prefix}year__lt": period.year}) | Q(
+        **{f"{prefix}year": period.year, f"{prefix}month__lte": period.month}
+    )
+
+
+def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRow]:
+    """The plan's tasks, each with the completion % of its latest reported report up to ``period``."""
+    latest = (
+        Report.objects.filter(task=OuterRef("pk"), completion_pct__isnull=False, status__in=REPORTED_STATES)
+        .filter(_before_or_at(period))
+        .order_by("-period__year", "-period__month")
+        .values("completion_pct")[:1]
+    )
+    tasks = (
+        restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
+        .select_related("lead_unit", "measure")
+        .annotate(latest_pct=Subquery(latest))
+        .order_by("measure__action__position", "measure__position", "position", "code")
+    )
+    return [
+        TaskRow(
+            pk=t.pk,
+            code=t.code,
+            name=t.name,
+            lead_unit=t.lead_unit.name if t.lead_unit is not None else "",
+            action_id=t.measure.action_id,
+            measure_id=t.measure_id,
+            weight=float(t.weight),
+            start=t.start,
+            end=t.end,
+            reported_pct=None if t.latest_pct is None else float(t.latest_pct),
+        )
+        for t in tasks
+    ]
+
+
+def _statuses(tasks: list[TaskRow], period: ReportingPeriod) -> None:
+    """Fill in ``expected_pct`` and ``status`` of every task (one call of the status engine)."""
+    if not tasks:
+        return
+    frame = pl.DataFrame(
+        {
+            "task_id": [t.pk for t in tasks],
+            "start": [t.start for t in tasks],
+            "end": [t.end for t in tasks],
+            "reported_pct": [t.reported_pct for t in tasks],
+        },
+        schema={"task_id": pl.Int64, "start": pl.Date, "end": pl.Date, "reported_pct": pl.Float64},
+    )
+    result = task_status(frame, as_of=period.last_day)
+    for task, expected, code in zip(
+        tasks, result.get_column("expected_pct").to_list(), result.get_column("status").to_list(), strict=True
+    ):
+        task.expected_pct = expected
+        task.status = int(code)
+
+
+@dataclass
+class _Tree:
+    """The plan tree plan → actions → measures → tasks as arrays (node 0 is the plan)."""
+
+    keys: list[str]  # "p:1", "a:2", "m:3", "t:4"
+    parent: np.ndarray  # index of the parent node, −1 for the plan
+    weight: np.ndarray
+    task_node: np.ndarray  # for each task (in the order of ``tasks``): its node, or −1
+
+
+def _tree(
+    plan: Plan, actions: list[Action], measures: list[tuple[int, int, Any]], tasks: list[TaskRow]
+) -> _Tree:
+    action_ids = {a.pk for a in actions}
+    kept_measures = [m for m in measures if m[1] in action_ids]
+    keys = [f"p:{plan.pk}"] + [f"a:{a.pk}" for a in actions] + [f"m:{m[0]}" for m in kept_measures]
+    node = {key: i for i, key in enumerate(keys)}
+    parents = [-1] + [0] * len(actions) + [node[f"a:{m[1]}"] for m in kept_measures]
+    weights = [1.0] + [float(a.weight) for a in actions] + [float(m[2]) for m in kept_measures]
+    task_node = []
+    for task in tasks:
+        measure = node.get(f"m:{task.measure_id}")
+        if measure is None:
+            task_node.append(-1)
+            continue
+        task_node.append(len(keys))
+        keys.append(f"t:{task.pk}")
+        parents.append(measure)
+        weights.append(task.weight)
+    return _Tree(
+        keys=keys,
+        parent=np.asarray(parents, dtype=np.int64),
+        weight=np.asarray(weights, dtype=np.float64),
+        task_node=np.asarray(task_node, dtype=np.int64),
+    )
+
+
+def _rollup_columns(tree: _Tree, task_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted roll-up of each column of ``task_values`` (tasks × k, NaN = no value) over the tree.
+
+    One call of the status engine's :func:`~jingjin.engines.status.rollup` on k copies of the
+    tree; returns (roll-up, coverage), each nodes × k.
+    """
+    n, k = len(tree.keys), task_values.shape[1]
+    values = np.full((n, k), np.nan)
+    placed = tree.task_node >= 0
+    values[tree.task_node[placed]] = task_values[placed]
+    offsets = (np.arange(k, dtype=np.int64) * n)[:, None]
+    ids = (offsets + np.arange(n, dtype=np.int64)).ravel()
+    parents = np.where(tree.parent >= 0, offsets + tree.parent, -1).ravel()
+    nodes = pl.DataFrame(
+        {
+            "id": ids,
+            "parent_id": pl.Series(parents, dtype=pl.Int64),
+            "weight": np.tile(tree.weight, k),
+            "value": pl.Series(values.T.ravel(), dtype=pl.Float64, nan_to_null=True),
+        }
+    ).with_columns(pl.when(pl.col("parent_id") >= 0).then(pl.col("parent_id")).alias("parent_id"))
+    rolled = rollup(nodes)
+    result = rolled.get_column("rollup").to_numpy().astype(np.float64).reshape(k, n).T
+    coverage = rolled.get_column("coverage").to_numpy().astype(np.float64).reshape(k, n).T
+    return result, coverage
+
+
+def _rollup(tree: _Tree, tasks: list[TaskRow]) -> tuple[dict[str, float | None], dict[str, float]]:
+    """Roll-up of the tasks' reported % at the period: node key → (progress, coverage)."""
+    reported = np.array([[np.nan if t.reported_pct is None else t.reported_pct] for t in tasks]).reshape(
+        -1, 1
+    )
+    result, coverage = _rollup_columns(tree, reported)
+    return (
+        {key: (None if np.isnan(v) else float(v)) for key, v in zip(tree.keys, result[:, 0], strict=True)},
+        {key: float(c) for key, c in zip(tree.keys, coverage[:, 0], strict=True)},
+    )
+
+
+def _deadline_end(period: ReportingPeriod) -> Any:
+    """The first moment after a period's deadline day (local time)."""
+    from datetime import datetime, time, timedelta
+
+    return timezone.make_aware(datetime.combine(period.deadline + timedelta(days=1), time.min))
+
+
+def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod) -> list[TrendPoint]:
+    """Plan progress and on-time rate for every month from 2021-09 to ``period`` (three queries)."""
+    months = months_between(FIRST_MONTH, (period.year, period.month))
+    if not months or not tasks:
+        return []
+    base = FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1
+    pks = np.array([t.pk for t in tasks], dtype=np.int64)
+    order = np.argsort(pks)
+    reported = np.array(
+        list(
+            Report.objects.filter(
+                task__measure__action__plan=plan, completion_pct__isnull=False, status__in=REPORTED_STATES
+            )
+            .filter(_before_or_at(period))
+            .values_list("task_id", "period__year", "period__month", "completion_pct")
+        ),
+        dtype=np.float64,
+    ).reshape(-1, 4)
+    matrix = np.full((len(tasks), len(months)), np.nan)
+    if len(reported):
+        task_ids = reported[:, 0].astype(np.int64)
+        position = np.searchsorted(pks, task_ids, sorter=order).clip(0, len(pks) - 1)
+        row = order[position]
+        column = (reported[:, 1] * 12 + reported[:, 2] - 1 - base).astype(np.int64)
+        keep = (pks[row] == task_ids) & (column >= 0) & (column < len(months))
+        matrix[row[keep], column[keep]] = reported[keep, 3]
+    # carry each task's latest reported % forward to the later months
+    index = np.where(~np.isnan(matrix), np.arange(len(months)), 0)
+    np.maximum.accumulate(index, axis=1, out=index)
+    filled = matrix[np.arange(len(tasks))[:, None], index]
+    progress, _coverage = _rollup_columns(tree, filled)
+    periods = list(ReportingPeriod.objects.filter(_before_or_at(period, prefix="")))
+    on_time = Q(pk__in=[])
+    for p in periods:
+        on_time |= Q(period_id=p.pk, first_submitted_at__lt=_deadline_end(p))
+    counts = {
+        (r["period__year"], r["period__month"]): r
+        for r in Report.objects.filter(task__measure__action__plan=plan)
+        .filter(_before_or_at(period), period__year__gte=FIRST_MONTH[0])
+        .values("period__year", "period__month")
+        .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
+        .order_by()
+    }
+    has_lead = np.array([t.lead_unit != "" for t in tasks])
+    starts = np.array([t.start or date.min for t in tasks], dtype="datetime64[D]")
+    ends = np.array([t.end or date.max for t in tasks], dtype="datetime64[D]")
+    points = []
+    for j, (year, month) in enumerate(months):
+        month_period = ReportingPeriod(year=year, month=month)
+        first, last = np.datetime64(month_period.first_day), np.datetime64(month_period.last_day)
+        due = int((has_lead & (starts <= last) & (ends >= first)).sum())
+        aggregate = counts.get((year, month), {"n": 0, "on_time": 0})
+        denominator = max(due, aggregate["n"])
+        value = progress[0, j]
+        points.append(
+            TrendPoint(
+                month=f"{year:04d}-{month:02d}",
+                progress=None if np.isnan(value) else float(value),
+                on_time_rate=aggregate["on_time"] / denominator if denominator else None,
+                reports=aggregate["n"],
+                on_time=aggregate["on_time"],
+                due=due,
+            )
+        )
+    return points
+
+
+def _counties(plan: Plan, tasks: list[TaskRow]) -> list[CountyRow]:
+    """Counties and parks with the plan's tasks that list them (two queries)."""
+    through = Task.counties.through
+    links = list(through.objects.filter(task__measure__action__plan=plan).values_list("task_id", "unit_id"))
+    by_pk = {t.pk: t for t in tasks}
+    units = Unit.objects.filter(
+        Q(kind__in=[UnitKind.COUNTY, UnitKind.PARK]) | Q(pk__in={u for _t, u in links})
+    ).order_by("position", "code")
+    tasks_of: dict[int, list[TaskRow]] = {}
+    for task_id, unit_id in links:
+        if task_id in by_pk:
+            tasks_of.setdefault(unit_id, []).append(by_pk[task_id])
+    order = {t.pk: i for i, t in enumerate(tasks)}
+    return [
+        CountyRow(code=u.code, name=u.name, tasks=sorted(tasks_of.get(u.pk, []), key=lambda t: order[t.pk]))
+        for u in units
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Red/black lists (红黑榜) — provided by the assessment app when it has them
+
+
+#: the function of ``jingjin.assessment.selectors`` the cockpit and the bulletin call, if it exists
+RANKING_PROVIDER = "cockpit_ranking_lists"
+
+
+def ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -> list[dict[str, Any]]:
+    """The latest published red/black lists (红黑榜), or ``[]`` while the assessment app has none.
+
+    The assessment app is looked up at run time, never imported here: when it is installed, has a
+    ``RankingList`` model and its ``selectors`` module defines ``cockpit_ranking_lists(*, user,
+    period)``, that function's result is used. The contract (see ``docs/dashboard.md``): a list of
+    ``{"title": str, "period": str, "red": [entry], "black": [entry]}`` with entries
+    ``{"unit": str, "score": float | None, "reason": str}``. Anything else gives ``[]``.
+    """
+    if not apps.is_installed("jingjin.assessment"):
+        return []
+    try:
+        apps.get_model("assessment", "RankingList")
+    except LookupError:
+        return []
+    try:
+        module = importlib.import_module("jingjin.assessment.selectors")
+    except Exception:  # a broken or missing module: the page works without the lists
+        logger.exception("the selectors of the assessment app could not be imported")
+        return []
+    provider = getattr(module, RANKING_PROVIDER, None)
+    if provider is None:
+        return []
+    try:
+        lists = list(provider(user=user, period=period))
+    except Exception:  # the page must work whatever the other app does
+        logger.exception("the red/black lists of the assessment app could not be read")
+        return []
+    return [_clean_list(item) for item in lists if isinstance(item, dict)]
+
+
+def _clean_list(item: dict[str, Any]) -> dict[str, Any]:
+    def entries(key: str) -> list[dict[str, Any]]:
+        out = []
+        for entry in item.get(key) or []:
+            if isinstance(entry, dict):
+                score = entry.get("score")
+                out.append(
+                    {
+                        "unit": str(entry.get("unit", "")),
+                        "score": float(score)
+                        if isinstance(score, int | float | Decimal) and not isinstance(score, bool)
+                        else None,
+                        "reason": str(entry.get("reason", "")),
+                    }
+                )
+        return out
+
+    return {
+        "title": str(item.get("title", "")),
+        "period": str(item.get("period", "")),
+        "red": entries("red"),
+        "black": entries("black"),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# JSON (charts and the API)
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def chart_data(data: Cockpit) -> dict[str, Any]:
+    """The data of the cockpit's ECharts charts (for a ``json_script`` tag)."""
+    return {
+        "actions": {
+            "labels": [a.code for a in data.actions],
+            "names": [a.name for a in data.actions],
+            "progress": [_round(a.progress) for a in data.actions],
+            "axis": str(_("Progress, percent")),
+        },
+        "status": [{"name": str(c.label), "value": c.count, "colour": c.hex} for c in data.counts if c.count],
+        "trends": {
+            "months": [p.month for p in data.trends],
+            "progress": [_round(p.progress) for p in data.trends],
+            "on_time": [
+                None if p.on_time_rate is None else round(p.on_time_rate * 100, 1) for p in data.trends
+            ],
+            "progress_name": str(_("Plan progress")),
+            "on_time_name": str(_("On-time rate")),
+        },
+        "counties": {
+            "names": [c.name for c in data.counties if c.tasks],
+            "series": [
+                {
+                    "name": str(status_label(code)),
+                    "colour": STATUS_HEX[code],
+                    "values": [sum(1 for t in c.tasks if t.status == code) for c in data.counties if c.tasks],
+                }
+                for code in STATUS_KEYS
+            ],
+        },
+    }
+
+
+def _task_json(task: TaskRow) -> dict[str, Any]:
+    return {
+        "code": task.code,
+        "name": task.name,
+        "lead_unit": task.lead_unit,
+        "reported_pct": task.reported_pct,
+        "expected_pct": _round(task.expected_pct),
+        "status": task.status_key,
+    }
+
+
+def _counts_json(counts: list[StatusCount]) -> dict[str, int]:
+    return {c.key: c.count for c in counts}
+
+
+def _item_json(item: SupervisionItem) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "title": item.title,
+        "unit": item.assignee_unit.code,
+        "deadline": item.deadline.isoformat(),
+        "state": item.state,
+    }
+
+
+def cockpit_json(data: Cockpit) -> dict[str, Any]:
+    """The cockpit's figures as plain JSON (the API ``/api/cockpit``)."""
+    return {
+        "plan": None if data.plan is None else {"code": data.plan.code, "name": data.plan.name},
+        "period": {"code": data.period.code, "deadline": data.period.deadline.isoformat()},
+        "as_of": data.as_of.isoformat(),
+        "progress": _round(data.progress),
+        "coverage": round(data.coverage, 4),
+        "status_counts": _counts_json(data.counts),
+        "actions": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "weight": a.weight,
+                "progress": _round(a.progress),
+                "coverage": round(a.coverage, 4),
+                "status_counts": _counts_json(a.counts),
+                "worst_status": STATUS_KEYS[a.worst_status],
+                "tasks": [_task_json(t) for t in a.tasks],
+            }
+            for a in data.actions
+        ],
+        "reports": {
+            "due": len(data.report_rows),
+            "late": len(data.late_rows),
+            "missing": len(data.missing_rows),
+            "attention": [
+                {
+                    "task": r.task.code,
+                    "task_name": r.task.name,
+                    "unit": r.task.lead_unit.code if r.task.lead_unit is not None else None,
+                    "state": r.state,
+                    "late": r.late,
+                    "missing": r.missing,
+                }
+                for r in data.attention_rows
+            ],
+        },
+        "supervision": {
+            "overdue_count": data.overdue_count,
+            "due_soon_count": data.due_soon_count,
+            "overdue": [_item_json(i) for i in data.overdue_items],
+            "due_soon": [_item_json(i) for i in data.due_soon_items],
+        },
+        "trends": [
+            {
+                "month": p.month,
+                "progress": _round(p.progress),
+                "on_time_rate": None if p.on_time_rate is None else round(p.on_time_rate, 4),
+                "reports": p.reports,
+                "on_time": p.on_time,
+                "due": p.due,
+            }
+            for p in data.trends
+        ],
+        "counties": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "status_counts": _counts_json(c.counts),
+                "tasks": [{"code": t.code, "status": t.status_key} for t in c.tasks],
+            }
+            for c in data.counties
+        ],
+        "ranking_lists": data.ranking_lists,
+        "synthetic": data.synthetic,
+    }

@@ -1,0 +1,66 @@
+/* Charts of the leader cockpit (Apache ECharts, served locally). Data come from a JSON script tag. */
+(function () {
+  const source = document.getElementById("cockpit-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  const data = JSON.parse(source.textContent);
+  const charts = [];
+  const box = id => document.getElementById(id);
+  const narrow = window.innerWidth < 576;
+
+  if (box("chart-actions") && data.actions.labels.length) {
+    const chart = echarts.init(box("chart-actions"));
+    chart.setOption({
+      tooltip: { trigger: "axis", formatter: p => `${data.actions.names[p[0].dataIndex]}<br>${p[0].value ?? "—"}%` },
+      grid: { left: 40, right: 16, top: 24, bottom: 32 },
+      xAxis: { type: "category", data: data.actions.labels },
+      yAxis: { type: "value", min: 0, max: 100, name: data.actions.axis },
+      series: [{ type: "bar", barMaxWidth: 48, data: data.actions.progress, itemStyle: { color: "#b0282c" }, label: { show: true, position: "top" } }],
+    });
+    charts.push(chart);
+  }
+
+  if (box("chart-status") && data.status.length) {
+    const chart = echarts.init(box("chart-status"));
+    chart.setOption({
+      tooltip: { trigger: "item" },
+      legend: { bottom: 0, type: "scroll" },
+      series: [{
+        type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], label: { show: !narrow },
+        data: data.status.map(s => ({ name: s.name, value: s.value, itemStyle: { color: s.colour } })),
+      }],
+    });
+    charts.push(chart);
+  }
+
+  if (box("chart-trends") && data.trends.months.length) {
+    const chart = echarts.init(box("chart-trends"));
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0 },
+      grid: { left: 40, right: 16, top: 24, bottom: 56 },
+      xAxis: { type: "category", data: data.trends.months },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: [
+        { name: data.trends.progress_name, type: "line", data: data.trends.progress, itemStyle: { color: "#b0282c" } },
+        { name: data.trends.on_time_name, type: "line", data: data.trends.on_time, itemStyle: { color: "#0d6efd" } },
+      ],
+    });
+    charts.push(chart);
+  }
+
+  if (box("chart-counties") && data.counties.names.length) {
+    const chart = echarts.init(box("chart-counties"));
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 40, right: 16, top: 16, bottom: 56 },
+      xAxis: { type: "category", data: data.counties.names },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.counties.series.map(s => ({ name: s.name, type: "bar", stack: "status", barMaxWidth: 48, data: s.values, itemStyle: { color: s.colour } })),
+    });
+    charts.push(chart);
+  } else if (box("chart-counties")) {
+    box("chart-counties").style.height = "0";
+  }
+  window.addEventListener("resize", () => charts.forEach(c => c.resize()));
+})();

@@ -1,0 +1,79 @@
+"""Pages of the cockpit (领导驾驶舱) and the downloads of the monthly bulletin (月度通报).
+
+The views only read the request, ask :mod:`jingjin.dashboard.selectors` and render.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingjin.dashboard import bulletin, selectors, services
+from jingjin.plans.models import Plan
+from jingjin.reporting.models import ReportingPeriod
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _cockpit(request: HttpRequest, period: ReportingPeriod) -> selectors.Cockpit:
+    try:
+        return selectors.cockpit(user=request.user, period=period, plan_code=request.GET.get("plan", ""))
+    except Plan.DoesNotExist as exc:
+        raise Http404(_("There is no such plan.")) from exc
+
+
+def _period(code: str) -> ReportingPeriod:
+    try:
+        return services.period_resolve(code=code)
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
+
+
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    """The leader cockpit: progress, statuses, attention list, trends, counties, red/black lists."""
+    period = _period(request.GET.get("period", ""))
+    data = _cockpit(request, period)
+    county_code = request.GET.get("county", "")
+    with_tasks = [c for c in data.counties if c.tasks]
+    county = data.county(county_code) or (with_tasks[0] if with_tasks else None)
+    return render(
+        request,
+        "dashboard/cockpit.html",
+        {
+            "data": data,
+            "period": period,
+            "periods": selectors.month_choices(timezone.localdate()),
+            "county": county,
+            "chart_data": selectors.chart_data(data),
+            "pdf_available": bulletin.soffice() is not None,
+        },
+    )
+
+
+@login_required
+def bulletin_download(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
+    """The monthly bulletin of ``period`` as .docx, .xlsx or .pdf (PDF only with LibreOffice)."""
+    the_period = _period(period)
+    if fmt == "pdf" and bulletin.soffice() is None:
+        raise Http404(_("PDF bulletins need LibreOffice (soffice), which is not installed on this server."))
+    data = _cockpit(request, the_period)
+    if fmt == "docx":
+        content: bytes | None = bulletin.docx_bytes(data)
+    elif fmt == "xlsx":
+        content = bulletin.xlsx_bytes(data)
+    else:
+        content = bulletin.pdf_bytes(data)
+        if content is None:
+            raise Http404(_("LibreOffice could not convert the bulletin to PDF."))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{the_period.code}.{fmt}"'
+    return response
