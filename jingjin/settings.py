@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "jingjin.benchmark",
     "jingjin.reporting",
     "jingjin.supervision",
+    "jingjin.assessment",
+    "jingjin.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -163,13 +165,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingjin 竞进 API",
-    "DESCRIPTION": "Plan registry, units and audit trail of the Jingjin action-plan platform.",
+    "DESCRIPTION": (
+        "Plan registry, units, audit trail, monthly reports, supervision items, red/black lists and the "
+        "cockpit of the Jingjin action-plan platform."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field with their own choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "jingjin.reporting.choices.ReportStatus",
+        "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

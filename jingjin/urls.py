@@ -3,8 +3,10 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from jingjin.assessment import api as assessment_api
 from jingjin.core import api as core_api
 from jingjin.core import views as core_views
+from jingjin.dashboard import api as dashboard_api
 from jingjin.plans import api as plans_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -19,6 +21,8 @@ router.register("indicators", plans_api.IndicatorViewSet, basename="indicator")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")
 reporting_api.register(router)
 supervision_api.register(router)
+assessment_api.register(router)
+dashboard_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -34,6 +38,8 @@ urlpatterns = [
     path("benchmark/", include("jingjin.benchmark.urls")),
     path("reports/", include("jingjin.reporting.urls")),
     path("supervision/", include("jingjin.supervision.urls")),
+    path("lists/", include("jingjin.assessment.urls")),
+    path("cockpit/", include("jingjin.dashboard.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 
