@@ -1,0 +1,22 @@
+"""Choices of early warnings (预警): the rules and the two warning levels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WarningLevel(models.TextChoices):
+    """How serious a warning is: yellow (黄色预警) or red (红色预警)."""
+
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+class WarningRule(models.TextChoices):
+    """The rule that raised a warning (预警规则); each is documented in :mod:`jingjin.alerts.rules`."""
+
+    REPORT_MISSING = "report_missing", _("Report missing")
+    STATUS_RED = "status_red", _("Task far behind or overdue")
+    INDICATOR_PROJECTED_TO_MISS = "indicator_projected_to_miss", _("Indicator projected to miss")
+    SUPERVISION_DUE_SOON = "supervision_due_soon", _("Supervision item due soon")
+    SUPERVISION_OVERDUE = "supervision_overdue", _("Supervision item overdue")
+    BLACK_LIST_ESCALATION = "black_list_escalation", _("Black list twice in a row")

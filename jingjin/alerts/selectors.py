@@ -1,0 +1,346 @@
+"""Reads of early warnings: the rows each rule needs (set-based, a few queries per rule, never one per
+task), the warnings a user sees, and the user's notifications."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from jingjin.alerts.models import Notification
+from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.rules import DueRow, EntryRow, ItemRow, LightRow, OutlookRow
+from jingjin.assessment.choices import ListStatus
+from jingjin.assessment.models import RankingEntry, RankingList
+from jingjin.core.permissions import UNIT_ROLES, restrict, role_of, unit_scope
+from jingjin.engines.status import indicator_outlook, task_status
+from jingjin.plans.models import Indicator
+from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
+from jingjin.reporting.selectors import tasks_due
+from jingjin.supervision.models import SupervisionItem
+from jingjin.supervision.selectors import due_soon_q, overdue_q
+
+#: indicator directions that the status engine projects
+PROJECTED_DIRECTIONS = ("higher", "lower", "range")
+
+
+def missing_days() -> int:
+    """``N`` of the report_missing rule: days after the deadline (``JINGJIN_WARNING_MISSING_DAYS``)."""
+    return int(getattr(settings, "JINGJIN_WARNING_MISSING_DAYS", 3))
+
+
+def missing_lookback() -> int:
+    """How many of the latest periods past ``deadline + N`` the report_missing rule checks
+    (``JINGJIN_WARNING_MISSING_PERIODS``, default 3); older warnings stay until their report comes."""
+    return int(getattr(settings, "JINGJIN_WARNING_MISSING_PERIODS", 3))
+
+
+def missing_periods(*, as_of: date, days: int, lookback: int) -> list[ReportingPeriod]:
+    """The latest ``lookback`` periods whose deadline + ``days`` is ``as_of`` or earlier."""
+    from datetime import timedelta
+
+    return list(
+        ReportingPeriod.objects.filter(deadline__lte=as_of - timedelta(days=days)).order_by(
+            "-year", "-month"
+        )[:lookback]
+    )
+
+
+#: a due task as fetched once per period: (id, code, lead unit id, start, end)
+DueTask = tuple[int, str, int, date | None, date | None]
+
+
+def due_tasks(*, period: ReportingPeriod) -> list[DueTask]:
+    """The period's due tasks (:func:`jingjin.reporting.selectors.tasks_due`) as plain tuples."""
+    return list(tasks_due(period=period).values_list("pk", "code", "lead_unit_id", "start", "end"))
+
+
+def due_rows(*, periods: list[ReportingPeriod], due: dict[int, list[DueTask]]) -> list[DueRow]:
+    """Every due task of each period and whether a report was submitted (one query a period; the
+    due tasks come from :func:`due_tasks`, keyed by period id)."""
+    rows: list[DueRow] = []
+    for period in periods:
+        submitted = set(
+            Report.objects.filter(period=period, first_submitted_at__isnull=False).values_list(
+                "task_id", flat=True
+            )
+        )
+        rows += [
+            DueRow(
+                task_id=task_id,
+                task_code=code,
+                unit_id=unit_id,
+                period_id=period.pk,
+                period_code=period.code,
+                deadline=period.deadline,
+                submitted=task_id in submitted,
+            )
+            for task_id, code, unit_id, _start, _end in due[period.pk]
+        ]
+    return rows
+
+
+def submitted_pairs(*, period_ids: set[int]) -> set[tuple[int, int]]:
+    """(task id, period id) of the submitted reports of these periods."""
+    if not period_ids:
+        return set()
+    return set(
+        Report.objects.filter(period_id__in=period_ids, first_submitted_at__isnull=False).values_list(
+            "task_id", "period_id"
+        )
+    )
+
+
+def light_period(*, as_of: date) -> ReportingPeriod | None:
+    """The latest period whose deadline lies before ``as_of``: its reports should all be in."""
+    return ReportingPeriod.objects.filter(deadline__lt=as_of).order_by("-year", "-month").first()
+
+
+def light_rows(*, period: ReportingPeriod, due: list[DueTask]) -> list[LightRow]:
+    """Status lights of the period's due tasks, as the reporting overview shows them: the status
+    engine's :func:`~jingjin.engines.status.task_status` at the end of the period, linear over the
+    task window, against the completion % of the period's report (one query, one engine call)."""
+    if not due:
+        return []
+    reported = dict(
+        Report.objects.filter(period=period, completion_pct__isnull=False).values_list(
+            "task_id", "completion_pct"
+        )
+    )
+    frame = pl.DataFrame(
+        {
+            "task_id": [t[0] for t in due],
+            "start": [t[3] for t in due],
+            "end": [t[4] for t in due],
+            "reported_pct": [float(reported[t[0]]) if t[0] in reported else None for t in due],
+        },
+        schema={"task_id": pl.Int64, "start": pl.Date, "end": pl.Date, "reported_pct": pl.Float64},
+    )
+    result = task_status(frame, as_of=period.last_day)
+    rows = []
+    for (task_id, code, unit_id, _start, _end), expected, light, pct in zip(
+        due,
+        result.get_column("expected_pct").to_list(),
+        result.get_column("status").to_list(),
+        frame.get_column("reported_pct").to_list(),
+        strict=True,
+    ):
+        rows.append(
+            LightRow(
+                task_id=task_id,
+                task_code=code,
+                unit_id=unit_id,
+                period_id=period.pk,
+                period_code=period.code,
+                light=int(light),
+                expected_pct=expected,
+                reported_pct=pct,
+            )
+        )
+    return rows
+
+
+def outlook_rows(*, as_of: date) -> list[OutlookRow]:
+    """The outlook of every projectable indicator from the submitted actuals up to ``as_of``'s month.
+
+    The actual of a year is the latest value reported in that year. Indicators without actuals or
+    without a target get no projection and are left out.
+    """
+    indicators = list(
+        Indicator.objects.filter(direction__in=PROJECTED_DIRECTIONS).values_list(
+            "pk",
+            "code",
+            "task_id",
+            "responsible_unit_id",
+            "task__lead_unit_id",
+            "direction",
+            "target_year",
+            "target_value",
+            "target_min",
+            "target_max",
+            "baseline_value",
+            "baseline_year",
+        )
+    )
+    if not indicators:
+        return []
+    values = list(
+        ReportIndicatorValue.objects.filter(
+            value__isnull=False,
+            report__first_submitted_at__isnull=False,
+            indicator__direction__in=PROJECTED_DIRECTIONS,
+        )
+        .filter(
+            Q(report__period__year__lt=as_of.year)
+            | Q(report__period__year=as_of.year, report__period__month__lte=as_of.month)
+        )
+        .values_list("indicator_id", "report__period__year", "report__period__month", "value")
+    )
+    if not values:
+        return []
+    raw = pl.DataFrame(
+        {
+            "indicator_id": [v[0] for v in values],
+            "year": [v[1] for v in values],
+            "month": [v[2] for v in values],
+            "value": [float(v[3] or 0) for v in values],
+        },
+        schema={"indicator_id": pl.Int64, "year": pl.Int64, "month": pl.Int64, "value": pl.Float64},
+    )
+    actuals = raw.sort("month").group_by(["indicator_id", "year"]).agg(pl.col("value").last())
+
+    def num(value: Any) -> float | None:
+        return float(value) if value is not None else None
+
+    targets = pl.DataFrame(
+        {
+            "indicator_id": [i[0] for i in indicators],
+            "direction": [i[5] for i in indicators],
+            "target_year": [i[6] for i in indicators],
+            "target_value": [num(i[7]) for i in indicators],
+            "target_min": [num(i[8]) for i in indicators],
+            "target_max": [num(i[9]) for i in indicators],
+            "baseline_value": [num(i[10]) for i in indicators],
+            "baseline_year": [i[11] for i in indicators],
+        },
+        schema={
+            "indicator_id": pl.Int64,
+            "direction": pl.String,
+            "target_year": pl.Int64,
+            "target_value": pl.Float64,
+            "target_min": pl.Float64,
+            "target_max": pl.Float64,
+            "baseline_value": pl.Float64,
+            "baseline_year": pl.Int64,
+        },
+    )
+    result = indicator_outlook(actuals, targets)
+    info = {i[0]: i for i in indicators}
+    rows = []
+    for indicator_id, outlook, projected in result.select("indicator_id", "outlook", "projected").iter_rows():
+        i = info[indicator_id]
+        target = num(i[7]) if i[7] is not None else num(i[9] if i[5] == "range" else None)
+        rows.append(
+            OutlookRow(
+                indicator_id=indicator_id,
+                indicator_code=i[1],
+                task_id=i[2],
+                unit_id=i[3] or i[4],
+                outlook=int(outlook),
+                projected=None if projected is None or projected != projected else float(projected),
+                target=target,
+                target_year=i[6],
+            )
+        )
+    return rows
+
+
+def item_rows(*, as_of: date) -> list[ItemRow]:
+    """Open supervision items that are due soon or overdue (the supervision selectors' signals)."""
+    return [
+        ItemRow(item_id=pk, item_code=code, unit_id=unit_id, task_id=task_id, deadline=deadline)
+        for pk, code, unit_id, task_id, deadline in SupervisionItem.objects.filter(
+            overdue_q(as_of) | due_soon_q(as_of)
+        ).values_list("pk", "code", "assignee_unit_id", "task_id", "deadline")
+    ]
+
+
+def entry_rows() -> list[EntryRow]:
+    """The escalated entries of each scheme's latest published list."""
+    latest: dict[int, int] = {}
+    for list_id, scheme_id in (
+        RankingList.objects.filter(status=ListStatus.PUBLISHED)
+        .order_by("scheme_id", "-period__year", "-period__month")
+        .values_list("pk", "scheme_id")
+    ):
+        latest.setdefault(scheme_id, list_id)
+    entries = RankingEntry.objects.filter(ranking_list_id__in=latest.values(), escalated=True).values_list(
+        "pk",
+        "unit_id",
+        "unit__code",
+        "ranking_list__scheme__code",
+        "ranking_list__period_id",
+        "ranking_list__period__year",
+        "ranking_list__period__month",
+    )
+    return [
+        EntryRow(
+            entry_id=pk,
+            unit_id=unit_id,
+            unit_code=unit_code,
+            scheme_code=scheme_code,
+            period_id=period_id,
+            period_code=f"{year:04d}-{month:02d}",
+            escalated=True,
+        )
+        for pk, unit_id, unit_code, scheme_code, period_id, year, month in entries
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# What users see
+# --------------------------------------------------------------------------------------------
+
+
+def warnings_visible(*, user: Any) -> QuerySet[EarlyWarning]:
+    """Warnings in the user's list: the plan office and leaders see all, unit users those of their
+    unit and the units below it; anyone else none."""
+    warnings = restrict(user, "view", EarlyWarning.objects.all())
+    if role_of(user) in UNIT_ROLES:
+        warnings = warnings.filter(unit_id__in=unit_scope(user))
+    return warnings
+
+
+def warning_list(
+    *,
+    user: Any,
+    level: str = "",
+    rule: str = "",
+    acknowledged: bool | None = None,
+    include_resolved: bool = False,
+) -> QuerySet[EarlyWarning]:
+    """The visible warnings (open ones unless ``include_resolved``), red first, newest first."""
+    warnings = warnings_visible(user=user)
+    if not include_resolved:
+        warnings = warnings.filter(resolved_at__isnull=True)
+    if level:
+        warnings = warnings.filter(level=level)
+    if rule:
+        warnings = warnings.filter(rule=rule)
+    if acknowledged is not None:
+        warnings = warnings.filter(acknowledged_at__isnull=not acknowledged)
+    return warnings.select_related(
+        "unit", "task", "indicator", "period", "supervision_item", "acknowledged_by"
+    ).order_by("resolved_at", "-level", "-first_raised_at", "-pk")
+
+
+def open_warning_counts(*, user: Any) -> dict[str, int]:
+    """Open warnings the user sees, by level (for the cockpit): {"red": n, "yellow": m}."""
+    from django.db.models import Count
+
+    counts = {"red": 0, "yellow": 0}
+    for row in (
+        warnings_visible(user=user)
+        .filter(resolved_at__isnull=True)
+        .values("level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[row["level"]] = row["n"]
+    return counts
+
+
+def notifications_of(*, user: Any, limit: int = 20) -> QuerySet[Notification]:
+    """The user's latest notifications."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).select_related("warning")[:limit]
+
+
+def unread_count(*, user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
