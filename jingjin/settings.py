@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jingjin.supervision",
     "jingjin.assessment",
     "jingjin.dashboard",
+    "jingjin.alerts",
 ]
 
 MIDDLEWARE = [

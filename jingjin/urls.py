@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from jingjin.alerts import api as alerts_api
 from jingjin.assessment import api as assessment_api
 from jingjin.core import api as core_api
 from jingjin.core import views as core_views
@@ -23,6 +24,7 @@ reporting_api.register(router)
 supervision_api.register(router)
 assessment_api.register(router)
 dashboard_api.register(router)
+alerts_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("supervision/", include("jingjin.supervision.urls")),
     path("lists/", include("jingjin.assessment.urls")),
     path("cockpit/", include("jingjin.dashboard.urls")),
+    path("warnings/", include("jingjin.alerts.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -54,6 +54,7 @@ def demo(args: argparse.Namespace) -> int:
     print(f"Supervision items (synthetic examples): {summary['supervision_items']} created")
     print(f"Monthly reports (synthetic, from 2021-09): {summary['reports']} created")
     print(f"Red/black lists published from the demo reports: {summary['ranking_lists']}")
+    print(f"Open early warnings after a refresh: {summary['warnings']}")
     print(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for username, role, unit in summary["accounts"]:
         print(f"  {username:<16} {role:<12} {unit}")

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingjin.alerts.selectors import open_warning_counts
 from jingjin.dashboard import bulletin, selectors, services
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
@@ -55,6 +56,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "county": county,
             "chart_data": selectors.chart_data(data),
             "pdf_available": bulletin.soffice() is not None,
+            "open_warnings": open_warning_counts(user=request.user),
         },
     )
 

@@ -80,6 +80,7 @@ def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows; safe to run again."""
     from django.utils import timezone
 
+    from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.reporting.demo import demo_reports
@@ -99,6 +100,7 @@ def demo_load() -> dict[str, Any]:
         "supervision_items": demo_items(today=today),
         "reports": demo_reports(today=today),
         "ranking_lists": demo_lists(today=today),
+        "warnings": demo_warnings(today=today),
     }
 
 
