@@ -1,0 +1,437 @@
+"""Benchmark of the cockpit, the task list and the status recomputation on a big plan (issue 3).
+
+Target (issue 3, Performance): a plan of 5,000 tasks with 60 months of reports (300,000 reports)
+on SQLite — the cockpit and the task list render in under 300 ms median server time; the status
+and warning recomputation for all tasks takes under 5 s.
+
+1. A fresh data directory (temp dir, a file SQLite database), ``migrate``.
+2. A synthetic plan (fixed seed): 6 actions × 35 measures × 5,000 tasks, one numeric indicator per
+   task, 30 departments and 10 counties, loaded through the plan-file importer
+   :func:`jingjin.plans.services.plan_import` (the timing is printed).
+3. 60 months of reports (2021-09 … 2026-08), one per task and month: 300,000 ``Report`` rows made
+   with ``bulk_create(batch_size=…)``, most approved, the last months partly submitted/returned.
+4. Server time through Django's test ``Client`` as a signed-in plan-office user: the cockpit
+   ``/cockpit/``, the plan tree ``/``, the reporting overview ``/reports/overview/`` and
+   ``/reports/`` — each 7 runs after a warm-up, median and best, with the SQL query count.
+5. The status recomputation for all tasks: the latest reported completion of every task (one
+   query), :func:`jingjin.engines.status.task_status` and the weighted roll-up (the cockpit's own
+   helpers), and — if it exists — ``jingjin.alerts.services.warnings_refresh``.
+
+Run: ``.venv/bin/python bench/bench_cockpit.py`` (``--tasks N`` for a smaller plan,
+``--profile`` for a cProfile of each page that misses its target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import random
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RUNS = 7
+PAGE_TARGET_MS = 300.0
+RECOMPUTE_TARGET_S = 5.0
+FIRST_MONTH = (2021, 9)
+MONTHS = 60
+ACTIONS = 6
+MEASURES_PER_ACTION = 35
+
+
+def machine() -> str:
+    model = "unknown"
+    out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+    for line in out.splitlines():
+        if line.startswith("Model name:"):
+            model = line.split(":", 1)[1].strip()
+    import sqlite3
+
+    import django
+
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def months() -> list[tuple[int, int]]:
+    year, month = FIRST_MONTH
+    out = []
+    for _ in range(MONTHS):
+        out.append((year, month))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out
+
+
+def plan_dict(n_tasks: int, rng: random.Random) -> dict[str, Any]:
+    """A valid plan file with ``n_tasks`` tasks spread over 6 × 35 measures."""
+    departments = [f"b.d{i:02d}" for i in range(30)]
+    counties = [f"b.c{i:02d}" for i in range(10)]
+    units = [{"code": "b", "name_zh": "基准市", "name_en": "Bench City", "kind": "city", "parent": None}]
+    units += [
+        {"code": c, "name_zh": f"部门{i}", "name_en": f"Department {i}", "kind": "department", "parent": "b"}
+        for i, c in enumerate(departments)
+    ]
+    units += [
+        {"code": c, "name_zh": f"区县{i}", "name_en": f"County {i}", "kind": "county", "parent": "b"}
+        for i, c in enumerate(counties)
+    ]
+    n_measures = ACTIONS * MEASURES_PER_ACTION
+    per_measure = [n_tasks // n_measures + (1 if i < n_tasks % n_measures else 0) for i in range(n_measures)]
+    actions = []
+    m_index = 0
+    for a in range(ACTIONS):
+        measures = []
+        for m in range(MEASURES_PER_ACTION):
+            tasks = []
+            for t in range(per_measure[m_index]):
+                code = f"A{a + 1}.M{m + 1}.T{t + 1}"
+                start = date(2021, 9, 1) + timedelta(days=rng.randint(0, 200))
+                end = date(2025, 12, 31) - timedelta(days=rng.randint(0, 500))
+                target = rng.randint(100, 100000)
+                tasks.append(
+                    {
+                        "code": code,
+                        "name_zh": f"任务{code}",
+                        "name_en": f"Task {code}",
+                        "lead_unit": rng.choice(departments),
+                        "counties": [rng.choice(counties)] if rng.random() < 0.3 else [],
+                        "weight": rng.choice([1, 1, 1, 2, 3]),
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                        "indicators": [
+                            {
+                                "code": f"{code}.I1",
+                                "name_zh": f"指标{code}",
+                                "name_en": f"Indicator {code}",
+                                "unit": "个",
+                                "direction": "higher",
+                                "baseline_value": 0,
+                                "baseline_year": 2020,
+                                "target_value": target,
+                                "target_year": 2025,
+                                "targets": [{"year": 2025, "value": target}],
+                            }
+                        ],
+                    }
+                )
+            m_index += 1
+            measures.append(
+                {
+                    "code": f"A{a + 1}.M{m + 1}",
+                    "name_zh": f"措施{a + 1}.{m + 1}",
+                    "name_en": f"Measure {a + 1}.{m + 1}",
+                    "lead_unit": departments[(a * 7 + m) % len(departments)],
+                    "tasks": tasks,
+                }
+            )
+        actions.append(
+            {
+                "code": f"A{a + 1}",
+                "name_zh": f"行动{a + 1}",
+                "name_en": f"Action {a + 1}",
+                "lead_unit": departments[a],
+                "weight": 1,
+                "start": "2021-09-01",
+                "end": "2025-12-31",
+                "measures": measures,
+            }
+        )
+    return {
+        "format": "jingjin-plan/1",
+        "plan": {
+            "code": "bench-plan",
+            "name_zh": "基准规划",
+            "name_en": "Bench plan",
+            "city": "基准市",
+            "start_year": 2021,
+            "end_year": 2025,
+        },
+        "units": units,
+        "actions": actions,
+    }
+
+
+def make_reports(rng: random.Random, batch_size: int = 5000) -> int:
+    """One report per task and month (60 months), bulk-created; returns how many."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jingjin.plans.models import Task
+    from jingjin.reporting.choices import ReportStatus
+    from jingjin.reporting.models import Report, ReportingPeriod
+    from jingjin.reporting.services import default_deadline
+
+    all_months = months()
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(year=y, month=m, deadline=default_deadline(y, m)) for y, m in all_months],
+        batch_size=500,
+    )
+    periods = {(p.year, p.month): p for p in ReportingPeriod.objects.all()}
+    tasks = list(Task.objects.values_list("pk", flat=True))
+    total = 0
+    with transaction.atomic():
+        for index, (y, m) in enumerate(all_months):
+            period = periods[(y, m)]
+            recent = index >= MONTHS - 3
+            at = timezone.make_aware(
+                datetime.combine(period.deadline - timedelta(days=rng.randint(0, 6)), datetime.min.time())
+            )
+            batch = []
+            for task_id in tasks:
+                if recent:
+                    status = rng.choice(
+                        [
+                            ReportStatus.APPROVED,
+                            ReportStatus.SUBMITTED,
+                            ReportStatus.RETURNED,
+                            ReportStatus.DRAFT,
+                        ]
+                    )
+                else:
+                    status = ReportStatus.APPROVED
+                pct = min(100, int(100 * (index + 1) / MONTHS + rng.randint(-8, 8)))
+                batch.append(
+                    Report(
+                        task_id=task_id,
+                        period=period,
+                        progress="本月按计划推进",
+                        completion_pct=max(0, pct),
+                        next_plan="1. 继续推进",
+                        status=status,
+                        submitted_at=None if status == ReportStatus.DRAFT else at,
+                        first_submitted_at=None if status == ReportStatus.DRAFT else at,
+                        reviewed_at=at if status in (ReportStatus.APPROVED, ReportStatus.RETURNED) else None,
+                        is_synthetic=True,
+                    )
+                )
+            Report.objects.bulk_create(batch, batch_size=batch_size)
+            total += len(batch)
+    return total
+
+
+class QueryCounter:
+    """Counts and times the SQL statements (Django's query log is reset at each request start)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - start, sql))
+
+
+def time_page(client: Any, url: str) -> dict[str, Any]:
+    from django.db import connection
+
+    response = client.get(url)  # warm-up
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        client.get(url)
+    return {
+        "url": url,
+        "median": statistics.median(times),
+        "best": min(times),
+        "queries": len(counter.queries),
+        "sql_ms": sum(t for t, _ in counter.queries) * 1000,
+        "bytes": len(response.content),
+    }
+
+
+def profile_page(client: Any, url: str, top: int = 25) -> str:
+    from django.db import connection
+
+    profiler = cProfile.Profile()
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    out.write("\nslowest SQL:\n")
+    for seconds, sql in sorted(counter.queries, reverse=True)[:6]:
+        out.write(f"  {seconds * 1000:8.1f} ms  {sql[:400]}\n")
+    return out.getvalue()
+
+
+def recompute_status(period: Any, user: Any) -> tuple[float, int]:
+    """Latest reported completion of every task, the status engine and the roll-up; seconds, tasks."""
+    from jingjin.dashboard import selectors as s
+    from jingjin.plans.models import Action, Measure, Plan
+
+    start = time.perf_counter()
+    plan = Plan.objects.get(code="bench-plan")
+    tasks = s._task_rows(user=user, plan=plan, period=period)
+    s._statuses(tasks, period)
+    actions = list(Action.objects.filter(plan=plan).order_by("position"))
+    measures = list(Measure.objects.filter(action__plan=plan).values_list("pk", "action_id", "weight"))
+    tree = s._tree(plan, actions, measures, tasks)
+    s._rollup(tree, tasks)
+    return time.perf_counter() - start, len(tasks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tasks", type=int, default=5000)
+    parser.add_argument("--period", default="", help="YYYY-MM measured (default: the last month, 2026-08)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp data directory")
+    parser.add_argument("--profile", action="store_true", help="cProfile each page that misses 300 ms")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="jingjin-bench-")
+    os.environ["JINGJIN_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jingjin.settings"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's response.context and ALLOWED_HOSTS=testserver
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if hasattr(settings, "AXES_ENABLED"):
+        settings.AXES_ENABLED = False
+
+    print(f"machine: {machine()}")
+    print(f"date:    {datetime.now(UTC).isoformat(timespec='seconds')}")
+    print(f"load:    {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
+    print(f"data:    {data_dir} ({settings.DATABASES['default']['ENGINE']})")
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrate:              {time.perf_counter() - t0:7.1f} s")
+
+    from jingjin.core.models import Unit
+    from jingjin.core.services import user_ensure
+    from jingjin.plans.services import plan_import
+    from jingjin.reporting.models import Report, ReportingPeriod
+
+    rng = random.Random(2021)
+    data = plan_dict(args.tasks, rng)
+    t0 = time.perf_counter()
+    plan_import(data=data, actor=None, source="bench")
+    print(f"plan import:          {time.perf_counter() - t0:7.1f} s  ({args.tasks} tasks, plan_import)")
+
+    t0 = time.perf_counter()
+    n_reports = make_reports(rng)
+    print(f"reports bulk_create:  {time.perf_counter() - t0:7.1f} s  ({n_reports} reports)")
+
+    t0 = time.perf_counter()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"ANALYZE:              {time.perf_counter() - t0:7.1f} s")
+
+    office, _ = user_ensure(
+        username="bench-office",
+        password=secrets.token_urlsafe(16),
+        role="plan_office",
+        unit=Unit.objects.get(code="b"),
+        source="bench",
+    )
+    client = Client()
+    client.force_login(office)
+    last = ReportingPeriod.objects.order_by("-year", "-month").first()
+    if args.period:
+        last = ReportingPeriod.objects.get(year=int(args.period[:4]), month=int(args.period[5:7]))
+    assert last is not None
+    code = last.code
+    print(f"period:  {code}; reports in the database: {Report.objects.count()}")
+    print()
+
+    pages = [
+        ("cockpit", f"/cockpit/?period={code}"),
+        ("cockpit (default month)", "/cockpit/"),
+        ("plan tree", "/"),
+        ("reporting overview", f"/reports/overview/?period={code}"),
+        ("my reports", f"/reports/?period={code}"),
+    ]
+    results = []
+    print(f"{'page':26} {'median ms':>10} {'best ms':>9} {'SQL':>5} {'SQL ms':>7} {'KB':>6}  target 300 ms")
+    for name, url in pages:
+        r = time_page(client, url)
+        r["name"] = name
+        results.append(r)
+        verdict = "met" if r["median"] < PAGE_TARGET_MS else "MISSED"
+        print(
+            f"{name:26} {r['median']:10.1f} {r['best']:9.1f} {r['queries']:5d} {r['sql_ms']:7.1f} "
+            f"{r['bytes'] / 1024:6.0f}  {verdict}"
+        )
+
+    times = []
+    n_tasks = 0
+    for _ in range(3):
+        seconds, n_tasks = recompute_status(last, office)
+        times.append(seconds)
+    verdict = "met" if statistics.median(times) < RECOMPUTE_TARGET_S else "MISSED"
+    print()
+    print(
+        f"status recomputation ({n_tasks} tasks): median {statistics.median(times):.3f} s, "
+        f"best {min(times):.3f} s  target 5 s  {verdict}"
+    )
+    try:
+        from jingjin.alerts.services import warnings_refresh
+    except ImportError:
+        print("warning recomputation: not measured (jingjin.alerts.services.warnings_refresh does not exist)")
+    else:
+        as_of = last.deadline + timedelta(days=10)  # every rule has something to say
+        for label in ("first run", "second run"):
+            t0 = time.perf_counter()
+            outcome = warnings_refresh(as_of=as_of)
+            seconds = time.perf_counter() - t0
+            verdict = "met" if seconds < RECOMPUTE_TARGET_S else "MISSED"
+            print(
+                f"warning recomputation ({label}, as_of {as_of}): {seconds:.3f} s  target 5 s  {verdict}\n"
+                f"    {outcome!r:.300}"
+            )
+
+    if args.profile:
+        for r in results:
+            if r["median"] >= PAGE_TARGET_MS:
+                print(f"\n===== profile of {r['name']} ({r['url']}) =====")
+                print(profile_page(client, r["url"]))
+
+    if args.keep:
+        print(f"\ndata kept in {data_dir}")
+    else:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
