@@ -29,7 +29,7 @@ from jingjin.alerts.models import Warning as EarlyWarning
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, role_of, unit_scope
-from jingjin.core.services import audit_entry, audit_record, audit_record_many
+from jingjin.core.services import audit_change, audit_entry, audit_record_many
 
 SOURCE = "warnings"
 CHUNK = 500
@@ -273,14 +273,7 @@ def warning_acknowledge(
     warning.acknowledged_at = timezone.now()
     warning.acknowledge_note = note.strip()[:2000]
     warning.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledge_note"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=warning,
-        before=before,
-        after=warning.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=warning, before=before, source=source)
     Notification.objects.filter(warning=warning, user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )

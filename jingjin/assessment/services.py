@@ -28,7 +28,7 @@ from jingjin.assessment.models import RankingEntry, RankingExemption, RankingLis
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, can_add
-from jingjin.core.services import audit_record
+from jingjin.core.services import audit_change, audit_record
 from jingjin.reporting.models import ReportingPeriod
 
 
@@ -93,14 +93,7 @@ def schemes_load_builtin(*, source: str = "loader") -> int:
         )
         scheme.full_clean()
         scheme.save()
-        audit_record(
-            actor=None,
-            action=AuditAction.CREATE,
-            obj=scheme,
-            before=None,
-            after=scheme.snapshot(),
-            source=source,
-        )
+        audit_change(actor=None, obj=scheme, before=None, source=source)
         created += 1
     return created
 
@@ -257,12 +250,5 @@ def ranking_list_publish(*, actor: Any, ranking_list: RankingList, source: str =
     ranking_list.published_at = timezone.now()
     ranking_list.published_by = actor if getattr(actor, "is_authenticated", False) else None
     ranking_list.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=ranking_list,
-        before=before,
-        after=ranking_list.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=ranking_list, before=before, source=source)
     return ranking_list

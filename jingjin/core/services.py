@@ -31,6 +31,17 @@ def audit_record(
     return entry
 
 
+def audit_change(
+    *, actor: Any, obj: AuditedModel, before: dict[str, Any] | None, source: str = "web"
+) -> AuditEntry | None:
+    """Record that ``obj`` was created (``before`` is None) or changed from ``before`` to its
+    current values; an update that changed nothing writes no row."""
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    return audit_record(
+        actor=actor, action=action, obj=obj, before=before, after=obj.snapshot(), source=source
+    )
+
+
 def audit_record_many(entries: Iterable[AuditEntry]) -> int:
     """Store prepared rows in one statement (bulk imports)."""
     rows = list(entries)
@@ -98,9 +109,7 @@ def object_update(
     obj.save()
     for name, value in many.items():
         getattr(obj, name).set(value)
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=obj.snapshot(), source=source
-    )
+    audit_change(actor=actor, obj=obj, before=before, source=source)
     return obj
 
 
@@ -158,9 +167,7 @@ def unit_create(
     )
     unit.full_clean()
     unit.save()
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=unit, before=None, after=unit.snapshot(), source=source
-    )
+    audit_change(actor=actor, obj=unit, before=None, source=source)
     return unit
 
 
@@ -206,7 +213,5 @@ def object_create(
     obj.save()
     for name, value in many.items():
         getattr(obj, name).set(value)
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=obj, before=None, after=obj.snapshot(), source=source
-    )
+    audit_change(actor=actor, obj=obj, before=None, source=source)
     return obj

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.permissions import PermissionDenied, can, role_of
-from jingjin.core.services import audit_record
+from jingjin.core.services import audit_change, audit_record
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import EDITABLE_STATES, REVIEW_STATES, ContinuityOutcome, ReportStatus
@@ -302,14 +302,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = actor
     report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=report,
-        before=before,
-        after=report.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=report, before=before, source=source)
     return report
 
 
@@ -337,14 +330,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report.reviewed_by = actor
     report.review_comment = comment.strip()
     report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=report,
-        before=before,
-        after=report.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=report, before=before, source=source)
     return report
 
 
@@ -360,14 +346,7 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report.reviewed_by = actor
     report.review_comment = comment.strip()[:4000]
     report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=report,
-        before=before,
-        after=report.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=report, before=before, source=source)
     return report
 
 
@@ -463,14 +442,7 @@ def evidence_add(
         f"{secrets.token_hex(16)}.{'jpg' if kind == 'jpg' else extension}", ContentFile(data), save=False
     )
     evidence.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=report,
-        before=before,
-        after=report.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=report, before=before, source=source)
     return evidence
 
 
@@ -484,11 +456,4 @@ def evidence_delete(*, actor: Any, evidence: Evidence, source: str = "web") -> N
     storage, path = evidence.file.storage, evidence.file.name
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(path) if path else None)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=report,
-        before=before,
-        after=report.snapshot(),
-        source=source,
-    )
+    audit_change(actor=actor, obj=report, before=before, source=source)

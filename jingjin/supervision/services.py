@@ -34,10 +34,10 @@ from django.db import transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from jingjin.core.choices import AuditAction, Role
+from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, can, role_of
-from jingjin.core.services import audit_record
+from jingjin.core.services import audit_change
 from jingjin.plans.models import Task
 from jingjin.supervision.choices import ItemState, ItemStep
 from jingjin.supervision.models import SupervisionItem, SupervisionStep
@@ -202,9 +202,7 @@ def item_issue(
     item.full_clean()
     item.save()
     _step_record(actor=actor, item=item, step=ItemStep.ISSUE, from_state="", text="", source=source)
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=item, before=None, after=item.snapshot(), source=source
-    )
+    audit_change(actor=actor, obj=item, before=None, source=source)
     return item
 
 
@@ -238,9 +236,7 @@ def item_step(
         item.closed_at = timezone.now()
     item.save()
     _step_record(actor=actor, item=item, step=step, from_state=from_state, text=text, source=source)
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=item, before=before, after=item.snapshot(), source=source
-    )
+    audit_change(actor=actor, obj=item, before=before, source=source)
     return item
 
 
