@@ -52,7 +52,7 @@ from jingjin.engines.status.expected import (
     task_status,
 )
 from jingjin.engines.status.outlook import indicator_outlook, projection_outlook
-from jingjin.engines.status.rollup import rollup, rollup_status
+from jingjin.engines.status.rollup import rollup, rollup_matrix, rollup_status
 
 __all__ = [
     "DIRECTIONS",
@@ -68,6 +68,7 @@ __all__ = [
     "progress_status",
     "projection_outlook",
     "rollup",
+    "rollup_matrix",
     "rollup_status",
     "shortfall",
     "status_labels",

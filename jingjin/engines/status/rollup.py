@@ -36,9 +36,14 @@ def _tree(nodes: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if orphan.any():
         raise InputError(f"nodes: parent_id is not the id of a node in {rows_text(orphan)}")
     up = np.asarray(parent.fill_null(-1).to_numpy(), dtype=np.int64)
-    depth = np.zeros(nodes.height, dtype=np.int64)
+    return up, _depths(up)
+
+
+def _depths(up: np.ndarray) -> np.ndarray:
+    """Depth of each node (0 for a root) from the parent rows ``up`` (−1 for a root); checks cycles."""
+    depth = np.zeros(len(up), dtype=np.int64)
     ancestor = up.copy()
-    for _ in range(nodes.height):
+    for _ in range(len(up)):
         active = ancestor >= 0
         if not active.any():
             break
@@ -48,7 +53,7 @@ def _tree(nodes: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         raise InputError(
             f"nodes: parent_id forms a cycle in {rows_text(ancestor >= 0)} (the cycle and the nodes under it)"
         )
-    return up, depth
+    return depth
 
 
 def rollup(
@@ -84,13 +89,61 @@ def rollup(
         if "weight" in nodes.columns
         else np.ones(nodes.height)
     )
-    weight = np.where(np.isnan(weight), 1.0, weight)
     own = numeric_column(nodes, value, allow_null=True)
-    n = nodes.height
+    children = np.bincount(up[up >= 0], minlength=nodes.height)
+    rolled, covered = _rollup_levels(up, depth, weight, own[:, None], missing)
+    result, coverage = rolled[:, 0], covered[:, 0]
+    return nodes.with_columns(
+        pl.Series("depth", depth, dtype=pl.Int64),
+        pl.Series("children", children, dtype=pl.Int64),
+        pl.Series("rollup", result, dtype=pl.Float64, nan_to_null=True),
+        pl.Series("coverage", coverage, dtype=pl.Float64),
+    )
+
+
+def rollup_matrix(
+    parent: np.ndarray,
+    weight: np.ndarray,
+    values: np.ndarray,
+    *,
+    missing: Literal["exclude", "zero"] = "exclude",
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rollup` of k value columns at once (e.g. one per month), on arrays.
+
+    ``parent``: for each of the n nodes the row of its parent (−1 for a root); ``weight``: n
+    weights (≥ 0; NaN = 1); ``values``: n × k own values of the leaves (NaN = no value; the own
+    values of nodes with children are not used). Returns (roll-up, coverage), each n × k, by the
+    formulas of :func:`rollup` column by column — the same numbers :func:`rollup` gives for each
+    column. Raises InputError for a parent row out of range, a cycle or a negative weight.
+    """
+    if missing not in ("exclude", "zero"):
+        raise InputError(f"missing must be 'exclude' or 'zero', not {missing!r}")
+    up = np.asarray(parent, dtype=np.int64).ravel()
+    n = len(up)
+    matrix = np.asarray(values, dtype=np.float64).reshape(n, -1)
+    w = np.asarray(weight, dtype=np.float64).ravel()
+    if len(w) != n:
+        raise InputError(f"weight: {len(w)} values for {n} nodes")
+    bad = (up < -1) | (up >= n)
+    if bad.any():
+        raise InputError(f"parent: not a node row in {rows_text(bad)}")
+    if (w < 0).any():
+        raise InputError(f"weight: negative in {rows_text(w < 0)}")
+    return _rollup_levels(up, _depths(up), w, matrix, missing)
+
+
+def _rollup_levels(
+    up: np.ndarray, depth: np.ndarray, weight: np.ndarray, own: np.ndarray, missing: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bottom-up pass of :func:`rollup` over the n × k matrix ``own``; (roll-up, coverage)."""
+    n = len(up)
+    weight = np.where(np.isnan(weight), 1.0, weight)
     children = np.bincount(up[up >= 0], minlength=n)
-    leaf = children == 0
+    leaf = (children == 0)[:, None]
     result = np.where(leaf, own, np.nan)
     coverage = np.where(leaf & ~np.isnan(own), 1.0, 0.0)
+    k = own.shape[1]
+    columns = np.arange(k, dtype=np.int64)
     for level in range(int(depth.max(initial=0)), 0, -1):
         kids = np.flatnonzero(depth == level)
         p = up[kids]
@@ -100,22 +153,23 @@ def rollup(
         if missing == "zero":
             v = np.nan_to_num(v)
         has = ~np.isnan(v)
-        numerator = np.bincount(p[has], w[has] * v[has], minlength=n)
-        denominator = np.bincount(p[has], w[has], minlength=n)
+        # one bincount over (parent, column) cells: each cell adds its children in row order,
+        # exactly as a bincount per column would
+        cell = (p[:, None] * k + columns).ravel()
+        wk = np.broadcast_to(w[:, None], v.shape)
+        numerator = np.bincount(cell[has.ravel()], (wk * v)[has], minlength=n * k).reshape(n, k)
+        denominator = np.bincount(cell[has.ravel()], wk[has], minlength=n * k).reshape(n, k)
         total = np.bincount(p, w, minlength=n)
-        covered = np.bincount(p, w * coverage[kids], minlength=n)
+        covered = np.bincount(cell, (wk * coverage[kids]).ravel(), minlength=n * k).reshape(n, k)
         parents = np.unique(p)
         with np.errstate(invalid="ignore", divide="ignore"):
             result[parents] = np.where(
                 denominator[parents] > 0, numerator[parents] / denominator[parents], np.nan
             )
-            coverage[parents] = np.where(total[parents] > 0, covered[parents] / total[parents], 0.0)
-    return nodes.with_columns(
-        pl.Series("depth", depth, dtype=pl.Int64),
-        pl.Series("children", children, dtype=pl.Int64),
-        pl.Series("rollup", result, dtype=pl.Float64, nan_to_null=True),
-        pl.Series("coverage", coverage, dtype=pl.Float64),
-    )
+            coverage[parents] = np.where(
+                total[parents, None] > 0, covered[parents] / total[parents, None], 0.0
+            )
+    return result, coverage
 
 
 _STATUS_ORDER = (

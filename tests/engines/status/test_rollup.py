@@ -22,7 +22,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from jingjin.engines.status import Status, rollup, rollup_status
+from jingjin.engines.scoring import InputError
+from jingjin.engines.status import Status, rollup, rollup_matrix, rollup_status
 
 
 def tree() -> pl.DataFrame:
@@ -223,3 +224,74 @@ def test_status_rollup_bad_code_names_the_row():
     frame = tree().with_columns(pl.Series("status", [None, None, None, None, 1, 7, 0, None]))
     with pytest.raises(ValueError, match=r"not a status code .* data row 6\b"):
         rollup_status(frame)
+
+
+# ------------------------------------------------------------------------------------------
+# rollup_matrix: many value columns at once, the same numbers as rollup column by column
+
+
+def _random_tree(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Parents (−1 for the roots) of a random forest of depth up to 4 and random weights (some 0,
+    some NaN, whole zero-weight families)."""
+    parent = np.full(n, -1, dtype=np.int64)
+    depth = np.zeros(n, dtype=np.int64)
+    for i in range(1, n):
+        candidates = np.flatnonzero(depth[:i] < 3)
+        if rng.random() < 0.1 or not len(candidates):
+            continue
+        parent[i] = rng.choice(candidates)
+        depth[i] = depth[parent[i]] + 1
+    weight = rng.choice([0.0, 0.5, 1.0, 2.0, 3.0, np.nan], size=n)
+    zero_family = rng.choice(n)
+    weight[parent == zero_family] = 0.0
+    return parent, weight
+
+
+@pytest.mark.parametrize("missing", ["exclude", "zero"])
+@pytest.mark.parametrize("seed", range(8))
+def test_rollup_matrix_equals_rollup_column_by_column(seed, missing):
+    rng = np.random.default_rng(seed)
+    n, k = 60, 7
+    parent, weight = _random_tree(rng, n)
+    values = rng.uniform(0, 100, size=(n, k))
+    values[rng.random((n, k)) < 0.3] = np.nan
+    result, coverage = rollup_matrix(parent, weight, values, missing=missing)
+    assert result.shape == coverage.shape == (n, k)
+    for j in range(k):
+        frame = pl.DataFrame(
+            {
+                "id": np.arange(n),
+                "parent_id": pl.Series([None if p < 0 else int(p) for p in parent], dtype=pl.Int64),
+                "weight": pl.Series(weight, nan_to_null=True),
+                "value": pl.Series(values[:, j], nan_to_null=True),
+            }
+        )
+        expected = rollup(frame, missing=missing)
+        want = expected.get_column("rollup").to_numpy().astype(np.float64)
+        # bit for bit, NaN where rollup gives no value
+        np.testing.assert_array_equal(result[:, j], want)
+        np.testing.assert_array_equal(coverage[:, j], expected.get_column("coverage").to_numpy())
+
+
+def test_rollup_matrix_worked_example():
+    # plan 0 ← measures 1 (weight 3), 2 (weight 1); tasks 3, 4 under 1 (weights 1, 1), 5 under 2.
+    parent = np.array([-1, 0, 0, 1, 1, 2])
+    weight = np.array([1.0, 3.0, 1.0, 1.0, 1.0, 1.0])
+    month1 = [np.nan, np.nan, np.nan, 40.0, np.nan, 80.0]  # task 4 not reported yet
+    month2 = [np.nan, np.nan, np.nan, 60.0, 20.0, 100.0]
+    result, coverage = rollup_matrix(parent, weight, np.column_stack([month1, month2]))
+    # month 1: measure 1 = 40 (coverage 1/2), plan = (3·40 + 1·80) / 4 = 50, coverage (3·½ + 1) / 4
+    assert result[:, 0].tolist()[:3] == [50.0, 40.0, 80.0]
+    assert coverage[0, 0] == pytest.approx(0.625)
+    # month 2: measure 1 = 40, plan = (3·40 + 100) / 4 = 55, full coverage
+    assert result[:, 1].tolist()[:3] == [55.0, 40.0, 100.0]
+    assert coverage[0, 1] == 1.0
+
+
+def test_rollup_matrix_refuses_bad_trees():
+    with pytest.raises(InputError, match="not a node row"):
+        rollup_matrix(np.array([-1, 5]), np.ones(2), np.ones((2, 1)))
+    with pytest.raises(InputError, match="cycle"):
+        rollup_matrix(np.array([1, 0]), np.ones(2), np.ones((2, 1)))
+    with pytest.raises(InputError, match="negative"):
+        rollup_matrix(np.array([-1, 0]), np.array([1.0, -1.0]), np.ones((2, 1)))
