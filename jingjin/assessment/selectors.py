@@ -29,7 +29,7 @@ from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
-from jingjin.reporting.choices import REVIEW_STATES, ReportStatus
+from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
 from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
 
@@ -74,11 +74,13 @@ class EntryResult:
 
 def _finished_before(period: ReportingPeriod) -> Exists:
     """A submitted or approved report said 100 % before ``period``: the task owes no report."""
-    before = Q(period__year__lt=period.year) | Q(period__year=period.year, period__month__lt=period.month)
     return Exists(
-        Report.objects.filter(task=OuterRef("pk"), completion_pct__gte=100)
-        .filter(before)
-        .filter(status__in=[*REVIEW_STATES, ReportStatus.APPROVED])
+        Report.objects.filter(
+            task=OuterRef("pk"),
+            period_index__lt=period.index,
+            status__in=REPORTED_STATES,
+            completion_pct__gte=100,
+        )
     )
 
 

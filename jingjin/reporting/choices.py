@@ -21,6 +21,8 @@ class ReportStatus(models.TextChoices):
 EDITABLE_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 #: states waiting for a reviewer
 REVIEW_STATES = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
+#: states whose completion % counts as reported (drafts and returned reports do not)
+REPORTED_STATES = (*REVIEW_STATES, ReportStatus.APPROVED)
 
 
 class ContinuityOutcome(models.TextChoices):

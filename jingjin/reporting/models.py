@@ -21,6 +21,11 @@ from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import EDITABLE_STATES, ContinuityOutcome, ReportStatus
 
 
+def month_index(year: int, month: int) -> int:
+    """Months since year 0: ``year * 12 + month - 1`` — sortable, and consecutive months differ by 1."""
+    return year * 12 + month - 1
+
+
 class ReportingPeriod(models.Model):
     """A reporting month (报送期) with its deadline (报送截止日), by default the 5th of the next month."""
 
@@ -52,6 +57,11 @@ class ReportingPeriod(models.Model):
         return self.code
 
     @property
+    def index(self) -> int:
+        """:func:`month_index` of the period (what :attr:`Report.period_index` holds)."""
+        return month_index(self.year, self.month)
+
+    @property
     def first_day(self) -> Any:
         from datetime import date
 
@@ -63,6 +73,16 @@ class ReportingPeriod(models.Model):
         from datetime import date
 
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+
+class ReportQuerySet(RestrictedQuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Fill in each report's ``period_index`` (``save`` does it for single reports)."""
+        objs = list(objs)
+        for obj in objs:
+            if isinstance(obj, Report):
+                obj.period_index = obj.period.index
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Report(AuditedModel):
@@ -77,6 +97,9 @@ class Report(AuditedModel):
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports"
     )
+    #: the period's month index (:func:`month_index`), kept with the report so that "the latest
+    #: report of a task" and "an earlier report" are index seeks on (task, period_index)
+    period_index = models.PositiveIntegerField(_("month index"), editable=False, default=0)
     progress = models.TextField(_("progress this month"), blank=True)
     completion_pct = models.PositiveSmallIntegerField(
         _("completion (%)"),
@@ -120,13 +143,22 @@ class Report(AuditedModel):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ReportQuerySet.as_manager()
+
     owner_lookups = ("task__lead_unit",)
-    audit_exclude = ("id", "submitted_by", "reviewed_by", "created", "updated")
+    audit_exclude = ("id", "period_index", "submitted_by", "reviewed_by", "created", "updated")
 
     class Meta:
         ordering = ["-period__year", "-period__month", "task__code"]
         constraints = [
             models.UniqueConstraint(fields=["task", "period"], name="one_report_per_task_and_period")
+        ]
+        indexes = [
+            # covers "the latest reported completion of a task" and "did an earlier report say
+            # 100 %" without reading the table
+            models.Index(
+                fields=["task", "period_index", "status", "completion_pct"], name="report_task_month"
+            ),
         ]
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
@@ -136,6 +168,10 @@ class Report(AuditedModel):
 
     def natural_key_text(self) -> str:
         return str(self)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.period_index = self.period.index
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

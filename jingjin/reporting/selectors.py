@@ -7,12 +7,13 @@ reported for that period.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from jingjin.core.choices import Role
 from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.status import Status, task_status
 from jingjin.plans.models import Task
-from jingjin.reporting.choices import REVIEW_STATES, ReportStatus
+from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
 from jingjin.reporting.models import Report, ReportingPeriod
 
 #: the state of a due task without any report
@@ -80,22 +81,47 @@ class ReportRow:
         return LIGHTS[self.light][1]
 
 
-def _before(period: ReportingPeriod, prefix: str = "period__") -> Q:
-    return Q(**{f"{prefix}year__lt": period.year}) | Q(
-        **{f"{prefix}year": period.year, f"{prefix}month__lt": period.month}
-    )
-
-
 def tasks_due(*, period: ReportingPeriod) -> QuerySet[Task]:
     """Tasks that owe a report for ``period``: a lead unit, and a window that overlaps the month —
     or a window that ended before it while no earlier report said 100 % (an overdue task keeps
     reporting until it is done). Tasks without dates are due every month."""
-    finished = Report.objects.filter(task=OuterRef("pk"), completion_pct__gte=100).filter(
-        _before(period), status__in=[*REVIEW_STATES, ReportStatus.APPROVED]
+    finished = Report.objects.filter(
+        task=OuterRef("pk"),
+        period_index__lt=period.index,
+        status__in=REPORTED_STATES,
+        completion_pct__gte=100,
     )
     starts = Q(start__isnull=True) | Q(start__lte=period.last_day)
     runs = Q(end__isnull=True) | Q(end__gte=period.first_day) | ~Exists(finished)
     return Task.objects.filter(lead_unit__isnull=False).filter(starts & runs)
+
+
+def latest_reported(
+    task_ids: Iterable[int], *, up_to: ReportingPeriod | None = None
+) -> dict[int, tuple[int, str]]:
+    """Task id → (completion %, period code) of each task's latest *reported* report (submitted,
+    resubmitted or approved, with a completion %) up to and including ``up_to`` (default: any).
+
+    Tasks without such a report are left out. One query (an index seek per task)."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    latest = Report.objects.filter(
+        task=OuterRef("pk"), status__in=REPORTED_STATES, completion_pct__isnull=False
+    )
+    if up_to is not None:
+        latest = latest.filter(period_index__lte=up_to.index)
+    latest = latest.order_by("-period_index")
+    rows = (
+        Task.objects.filter(pk__in=ids)
+        .annotate(
+            latest_pct=Subquery(latest.values("completion_pct")[:1]),
+            latest_index=Subquery(latest.values("period_index")[:1]),
+        )
+        .filter(latest_pct__isnull=False)
+        .values_list("pk", "latest_pct", "latest_index")
+    )
+    return {pk: (pct, f"{index // 12:04d}-{index % 12 + 1:02d}") for pk, pct, index in rows}
 
 
 def is_late(report: Report | None, period: ReportingPeriod, as_of: date) -> bool:

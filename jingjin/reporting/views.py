@@ -193,9 +193,8 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
     previous = (
         selectors.previous_report(report=report)
         if report is not None
-        else Report.objects.filter(task=task)
-        .filter(selectors._before(the_period, prefix="period__"))
-        .order_by("-period__year", "-period__month")
+        else Report.objects.filter(task=task, period_index__lt=the_period.index)
+        .order_by("-period_index")
         .first()
     )
     rows = selectors.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))

@@ -37,6 +37,34 @@ def test_an_unfinished_task_stays_due_after_its_end_until_reported_done(users, t
     assert "A1.M1.T1" not in {t.code for t in selectors.tasks_due(period=after)}
 
 
+def test_every_report_keeps_its_month_index(task_a, task_b):
+    """``period_index`` (year × 12 + month − 1) is set on save and on bulk_create."""
+    march = services.period_get_or_create(year=2024, month=3)
+    december = services.period_get_or_create(year=2023, month=12)
+    saved = Report.objects.create(task=task_a, period=march)
+    bulk = Report.objects.bulk_create([Report(task=task_b, period=december)])[0]
+    assert Report.objects.get(pk=saved.pk).period_index == 2024 * 12 + 2 == march.index
+    assert Report.objects.get(task=task_b, period=december).period_index == 2023 * 12 + 11
+    assert bulk.period_index == december.index
+    assert december.index + 3 == march.index  # consecutive months differ by one
+
+
+def test_latest_reported_completion(users, task_a, task_b):
+    """The latest submitted/resubmitted/approved report with a completion % up to a month;
+    drafts and returned reports do not count."""
+    months = [services.period_get_or_create(year=2024, month=m) for m in (1, 2, 3, 4)]
+    Report.objects.create(task=task_a, period=months[0], completion_pct=10, status="approved")
+    Report.objects.create(task=task_a, period=months[1], completion_pct=30, status="submitted")
+    Report.objects.create(task=task_a, period=months[2], completion_pct=55, status="returned")
+    Report.objects.create(task=task_a, period=months[3], completion_pct=70, status="draft")
+    Report.objects.create(task=task_b, period=months[2], completion_pct=None, status="approved")
+    assert selectors.latest_reported([task_a.pk, task_b.pk]) == {task_a.pk: (30, "2024-02")}
+    assert selectors.latest_reported([task_a.pk], up_to=months[0]) == {task_a.pk: (10, "2024-01")}
+    assert selectors.latest_reported([]) == {}
+    Report.objects.filter(task=task_a, period=months[2]).update(status="resubmitted")
+    assert selectors.latest_reported([task_a.pk]) == {task_a.pk: (55, "2024-03")}
+
+
 def _submit_on(report: Report, day: date) -> None:
     Report.objects.filter(pk=report.pk).update(
         first_submitted_at=datetime(day.year, day.month, day.day, 23, 30, tzinfo=SHANGHAI)
