@@ -142,3 +142,14 @@ def _fast_settings(settings: Any) -> None:
     """Login rate limiting is tested on its own; a fast hasher keeps the many logins quick."""
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache: the database is rolled back between tests, so row ids
+    (which key cached figures) come again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -22,28 +22,32 @@ period in a fixed number of queries (it does not grow with the number of tasks):
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
 from django.apps import apps
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Count, DateTimeField, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import UnitKind
-from jingjin.core.models import Unit
+from jingjin.core.models import AuditEntry, Unit
 from jingjin.core.permissions import restrict
-from jingjin.engines.status import Status, rollup, task_status
+from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
-from jingjin.reporting.choices import REVIEW_STATES, ReportStatus
+from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import LIGHTS, ReportRow, report_rows, tasks_due
 from jingjin.supervision.models import SupervisionItem
@@ -53,8 +57,8 @@ logger = logging.getLogger(__name__)
 
 #: the first reporting month of the trends
 FIRST_MONTH = (2021, 9)
-#: report states whose completion % counts as reported
-REPORTED_STATES = (*REVIEW_STATES, ReportStatus.APPROVED)
+#: how long computed trends stay cached (any write makes them stale at once anyway)
+TRENDS_CACHE_SECONDS = 24 * 3600
 #: supervision items listed per signal (``overdue_count`` and ``due_soon_count`` are exact)
 ITEM_LIMIT = 50
 
@@ -344,34 +348,58 @@ def _before_or_at(period: ReportingPeriod, prefix: str = "period__") -> Q:
     )
 
 
+def _english() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
+
+
 def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRow]:
-    """The plan's tasks, each with the completion % of its latest reported report up to ``period``."""
+    """The plan's tasks, each with the completion % of its latest reported report up to ``period``.
+
+    One query; the latest report is an index seek on (task, period_index) per task."""
     latest = (
-        Report.objects.filter(task=OuterRef("pk"), completion_pct__isnull=False, status__in=REPORTED_STATES)
-        .filter(_before_or_at(period))
-        .order_by("-period__year", "-period__month")
+        Report.objects.filter(
+            task=OuterRef("pk"),
+            period_index__lte=period.index,
+            status__in=REPORTED_STATES,
+            completion_pct__isnull=False,
+        )
+        .order_by("-period_index")
         .values("completion_pct")[:1]
     )
-    tasks = (
+    rows = (
         restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
-        .select_related("lead_unit", "measure")
         .annotate(latest_pct=Subquery(latest))
         .order_by("measure__action__position", "measure__position", "position", "code")
+        .values_list(
+            "pk",
+            "code",
+            "name_zh",
+            "name_en",
+            "lead_unit__name_zh",
+            "lead_unit__name_en",
+            "measure__action_id",
+            "measure_id",
+            "weight",
+            "start",
+            "end",
+            "latest_pct",
+        )
     )
+    english = _english()
     return [
         TaskRow(
-            pk=t.pk,
-            code=t.code,
-            name=t.name,
-            lead_unit=t.lead_unit.name if t.lead_unit is not None else "",
-            action_id=t.measure.action_id,
-            measure_id=t.measure_id,
-            weight=float(t.weight),
-            start=t.start,
-            end=t.end,
-            reported_pct=None if t.latest_pct is None else float(t.latest_pct),
+            pk=pk,
+            code=code,
+            name=(name_en or name_zh) if english else (name_zh or name_en),
+            lead_unit=((unit_en or unit_zh) if english else (unit_zh or unit_en)) or "",
+            action_id=action,
+            measure_id=measure,
+            weight=float(weight),
+            start=start,
+            end=end,
+            reported_pct=None if pct is None else float(pct),
         )
-        for t in tasks
+        for pk, code, name_zh, name_en, unit_zh, unit_en, action, measure, weight, start, end, pct in rows
     ]
 
 
@@ -436,28 +464,14 @@ def _tree(
 def _rollup_columns(tree: _Tree, task_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted roll-up of each column of ``task_values`` (tasks × k, NaN = no value) over the tree.
 
-    One call of the status engine's :func:`~jingjin.engines.status.rollup` on k copies of the
-    tree; returns (roll-up, coverage), each nodes × k.
+    One call of the status engine's :func:`~jingjin.engines.status.rollup_matrix`; returns
+    (roll-up, coverage), each nodes × k.
     """
     n, k = len(tree.keys), task_values.shape[1]
     values = np.full((n, k), np.nan)
     placed = tree.task_node >= 0
     values[tree.task_node[placed]] = task_values[placed]
-    offsets = (np.arange(k, dtype=np.int64) * n)[:, None]
-    ids = (offsets + np.arange(n, dtype=np.int64)).ravel()
-    parents = np.where(tree.parent >= 0, offsets + tree.parent, -1).ravel()
-    nodes = pl.DataFrame(
-        {
-            "id": ids,
-            "parent_id": pl.Series(parents, dtype=pl.Int64),
-            "weight": np.tile(tree.weight, k),
-            "value": pl.Series(values.T.ravel(), dtype=pl.Float64, nan_to_null=True),
-        }
-    ).with_columns(pl.when(pl.col("parent_id") >= 0).then(pl.col("parent_id")).alias("parent_id"))
-    rolled = rollup(nodes)
-    result = rolled.get_column("rollup").to_numpy().astype(np.float64).reshape(k, n).T
-    coverage = rolled.get_column("coverage").to_numpy().astype(np.float64).reshape(k, n).T
-    return result, coverage
+    return rollup_matrix(tree.parent, tree.weight, values)
 
 
 def _rollup(tree: _Tree, tasks: list[TaskRow]) -> tuple[dict[str, float | None], dict[str, float]]:
@@ -479,7 +493,59 @@ def _deadline_end(period: ReportingPeriod) -> Any:
     return timezone.make_aware(datetime.combine(period.deadline + timedelta(days=1), time.min))
 
 
+def _data_version() -> int:
+    """A number that changes with every write: the newest audit row (every write of the platform
+    goes through a service that leaves one). An index lookup."""
+    return AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
 def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod) -> list[TrendPoint]:
+    """:func:`_trends_compute`, cached until the next write (see :func:`_data_version`).
+
+    The key holds the plan, the period, the data version and the visible tree (tasks with their
+    measure and weight, measures and actions), so users who see different parts of the plan never
+    share an entry."""
+    fingerprint = hashlib.blake2b(digest_size=16)
+    fingerprint.update(tree.parent.tobytes())
+    fingerprint.update(tree.weight.tobytes())
+    fingerprint.update("\n".join(tree.keys).encode())
+    fingerprint.update(np.array([t.lead_unit != "" for t in tasks]).tobytes())
+    fingerprint.update(repr([(t.start, t.end) for t in tasks]).encode())
+    key = f"jingjin:trends:{plan.pk}:{period.index}:{_data_version()}:{fingerprint.hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = _trends_compute(plan, tree, tasks, period)
+        cache.set(key, found, TRENDS_CACHE_SECONDS)
+    return cast(list[TrendPoint], found)
+
+
+def _reported_matrix(plan: Plan, period: ReportingPeriod) -> np.ndarray:
+    """(task id, month index, completion %) of every reported report of the plan up to ``period``.
+
+    Read with a plain cursor into one float array: at 300,000 reports Django's row objects cost
+    most of the time."""
+    query = (
+        Report.objects.filter(
+            task__measure__action__plan=plan,
+            period_index__lte=period.index,
+            status__in=REPORTED_STATES,
+            completion_pct__isnull=False,
+        )
+        .order_by()
+        .values_list("task_id", "period_index", "completion_pct")
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        chunks = []
+        while rows := cursor.fetchmany(50_000):
+            chunks.append(np.array(rows, dtype=np.float64).reshape(-1, 3))
+    return np.concatenate(chunks) if chunks else np.empty((0, 3))
+
+
+def _trends_compute(
+    plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod
+) -> list[TrendPoint]:
     """Plan progress and on-time rate for every month from 2021-09 to ``period`` (three queries)."""
     months = months_between(FIRST_MONTH, (period.year, period.month))
     if not months or not tasks:
@@ -487,38 +553,35 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
     base = FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1
     pks = np.array([t.pk for t in tasks], dtype=np.int64)
     order = np.argsort(pks)
-    reported = np.array(
-        list(
-            Report.objects.filter(
-                task__measure__action__plan=plan, completion_pct__isnull=False, status__in=REPORTED_STATES
-            )
-            .filter(_before_or_at(period))
-            .values_list("task_id", "period__year", "period__month", "completion_pct")
-        ),
-        dtype=np.float64,
-    ).reshape(-1, 4)
+    reported = _reported_matrix(plan, period)
     matrix = np.full((len(tasks), len(months)), np.nan)
     if len(reported):
         task_ids = reported[:, 0].astype(np.int64)
         position = np.searchsorted(pks, task_ids, sorter=order).clip(0, len(pks) - 1)
         row = order[position]
-        column = (reported[:, 1] * 12 + reported[:, 2] - 1 - base).astype(np.int64)
+        column = (reported[:, 1] - base).astype(np.int64)
         keep = (pks[row] == task_ids) & (column >= 0) & (column < len(months))
-        matrix[row[keep], column[keep]] = reported[keep, 3]
+        matrix[row[keep], column[keep]] = reported[keep, 2]
     # carry each task's latest reported % forward to the later months
     index = np.where(~np.isnan(matrix), np.arange(len(months)), 0)
     np.maximum.accumulate(index, axis=1, out=index)
     filled = matrix[np.arange(len(tasks))[:, None], index]
     progress, _coverage = _rollup_columns(tree, filled)
     periods = list(ReportingPeriod.objects.filter(_before_or_at(period, prefix="")))
-    on_time = Q(pk__in=[])
-    for p in periods:
-        on_time |= Q(period_id=p.pk, first_submitted_at__lt=_deadline_end(p))
+    # first submitted before the end of its period's deadline day: one CASE per row (an OR of a
+    # condition per period costs three times as much on SQLite)
+    deadline_end = Case(
+        *[When(period_id=p.pk, then=Value(_deadline_end(p))) for p in periods],
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    on_time = Q(first_submitted_at__lt=deadline_end) if periods else Q(pk__in=[])
     counts = {
-        (r["period__year"], r["period__month"]): r
-        for r in Report.objects.filter(task__measure__action__plan=plan)
-        .filter(_before_or_at(period), period__year__gte=FIRST_MONTH[0])
-        .values("period__year", "period__month")
+        r["period_index"]: r
+        for r in Report.objects.filter(
+            task__measure__action__plan=plan, period_index__lte=period.index, period_index__gte=base
+        )
+        .values("period_index")
         .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
         .order_by()
     }
@@ -530,7 +593,7 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
         month_period = ReportingPeriod(year=year, month=month)
         first, last = np.datetime64(month_period.first_day), np.datetime64(month_period.last_day)
         due = int((has_lead & (starts <= last) & (ends >= first)).sum())
-        aggregate = counts.get((year, month), {"n": 0, "on_time": 0})
+        aggregate = counts.get(year * 12 + month - 1, {"n": 0, "on_time": 0})
         denominator = max(due, aggregate["n"])
         value = progress[0, j]
         points.append(

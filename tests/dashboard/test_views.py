@@ -69,6 +69,9 @@ def test_the_default_period_is_last_month(leader, scenario):
 
 
 def _count_queries(client) -> int:
+    from django.core.cache import cache
+
+    cache.clear()  # the trends are cached until the next write: count the queries that compute them
     with CaptureQueriesContext(connection) as context:
         assert client.get("/cockpit/?period=2024-03&county=t.c").status_code == 200
     return len(context.captured_queries)
@@ -191,3 +194,29 @@ def test_every_role_may_read_the_cockpit(client, users, scenario):
     for name in ("office", "reporter_a", "county_c"):
         client.login(username=name, password=PASSWORD)
         assert client.get("/cockpit/?period=2024-03").status_code == 200
+
+
+def test_the_trends_are_cached_until_the_next_write(scenario, users):
+    """Computed once per data version: a second look reads no reports; a submission through the
+    workflow service (which leaves an audit row) makes them stale at once."""
+    from jingjin.dashboard.selectors import cockpit
+    from jingjin.reporting.models import Report
+    from jingjin.reporting.services import report_submit
+
+    march = scenario["march"]
+    leader = users["leader"]
+    with CaptureQueriesContext(connection) as cold:
+        first = cockpit(user=leader, period=march)
+    with CaptureQueriesContext(connection) as warm:
+        assert cockpit(user=leader, period=march).trends == first.trends  # cached now
+    # the three queries of the trends (periods, monthly counts, reported history) are not run again
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 3
+    assert not any("GROUP BY" in q["sql"] for q in warm.captured_queries)
+
+    # the draft of 90 % does not count yet; once submitted it is the task's latest reported value
+    draft = Report.objects.get(task__code="A2.M1.T1", period=march)
+    report_submit(actor=users["reporter_b"], report=draft)
+    after = cockpit(user=leader, period=march)
+    assert after.trends[-1].progress != first.trends[-1].progress
+    assert after.trends[-1].progress == pytest.approx(after.progress)  # the month's own roll-up
+    assert after.trends[:-1] == first.trends[:-1]  # earlier months unchanged
