@@ -143,7 +143,7 @@ class Report(AuditedModel):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ReportQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()  # type: ignore[misc]  # a RestrictedQuerySet too
 
     owner_lookups = ("task__lead_unit",)
     audit_exclude = ("id", "period_index", "submitted_by", "reviewed_by", "created", "updated")
