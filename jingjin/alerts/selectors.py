@@ -3,12 +3,14 @@ task), the warnings a user sees, and the user's notifications."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from jingjin.alerts.models import Notification
 from jingjin.alerts.models import Warning as EarlyWarning
@@ -17,9 +19,9 @@ from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingEntry, RankingList
 from jingjin.core.permissions import UNIT_ROLES, restrict, role_of, unit_scope
 from jingjin.engines.status import indicator_outlook, task_status
-from jingjin.plans.models import Indicator
-from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
-from jingjin.reporting.selectors import tasks_due
+from jingjin.plans.models import Indicator, Task
+from jingjin.reporting.choices import REPORTED_STATES
+from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod, month_index
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import due_soon_q, overdue_q
 
@@ -49,36 +51,88 @@ def missing_periods(*, as_of: date, days: int, lookback: int) -> list[ReportingP
     )
 
 
-#: a due task as fetched once per period: (id, code, lead unit id, start, end)
+#: a due task: (id, code, lead unit id, start, end)
 DueTask = tuple[int, str, int, date | None, date | None]
 
 
-def due_tasks(*, period: ReportingPeriod) -> list[DueTask]:
-    """The period's due tasks (:func:`jingjin.reporting.selectors.tasks_due`) as plain tuples."""
-    return list(tasks_due(period=period).values_list("pk", "code", "lead_unit_id", "start", "end"))
+def due_tasks_of(*, periods: Iterable[ReportingPeriod]) -> dict[int, list[DueTask]]:
+    """Period id → the period's due tasks, for several periods in one query.
+
+    The same tasks as :func:`jingjin.reporting.selectors.tasks_due` of each period: a lead unit,
+    a window that overlaps the month, or a window that ended before it while no earlier reported
+    report said 100 %. Each task is read once with the month index of its first reported report
+    at 100 % (an index seek on ``(task, period_index, status, completion_pct)``), and the windows
+    are compared here, instead of one ``tasks_due`` query per period."""
+    periods = list({p.pk: p for p in periods}.values())
+    if not periods:
+        return {}
+    finished = (
+        Report.objects.filter(task=OuterRef("pk"), status__in=REPORTED_STATES, completion_pct__gte=100)
+        .order_by("period_index")
+        .values("period_index")[:1]
+    )
+    tasks = Task.objects.filter(lead_unit__isnull=False)
+    latest_day = max(p.last_day for p in periods)
+    tasks = tasks.filter(Q(start__isnull=True) | Q(start__lte=latest_day))
+    rows = tasks.annotate(finished_index=Subquery(finished)).values_list(
+        "pk", "code", "lead_unit_id", "start", "end", "finished_index"
+    )
+    bounds = [(p.pk, p.first_day, p.last_day, p.index) for p in periods]
+    due: dict[int, list[DueTask]] = {p.pk: [] for p in periods}
+    for pk, code, unit_id, start, end, finished_index in rows:
+        task = (pk, code, unit_id, start, end)
+        for period_id, first_day, last_day, index in bounds:
+            if start is not None and start > last_day:
+                continue
+            if end is None or end >= first_day or finished_index is None or finished_index >= index:
+                due[period_id].append(task)
+    return due
 
 
-def due_rows(*, periods: list[ReportingPeriod], due: dict[int, list[DueTask]]) -> list[DueRow]:
-    """Every due task of each period and whether a report was submitted (one query a period; the
-    due tasks come from :func:`due_tasks`, keyed by period id)."""
+#: the reports of a (task id, period id): (first submitted, completion %)
+ReportFacts = dict[tuple[int, int], tuple[bool, Decimal | None]]
+
+#: the facts of a due task without a report (or with neither a submission nor a completion %)
+_NO_REPORT: tuple[bool, Decimal | None] = (False, None)
+
+
+def report_facts(*, period_ids: Iterable[int]) -> ReportFacts:
+    """(task id, period id) → (submitted at least once, completion %) of the periods' reports that
+    were submitted or carry a completion % (one query)."""
+    ids = set(period_ids)
+    if not ids:
+        return {}
+    return {
+        (task_id, period_id): (submitted is not None, pct)
+        for task_id, period_id, submitted, pct in Report.objects.filter(period_id__in=ids)
+        .filter(Q(first_submitted_at__isnull=False) | Q(completion_pct__isnull=False))
+        .order_by()
+        .values_list("task_id", "period_id", "first_submitted_at", "completion_pct")
+    }
+
+
+def due_rows(
+    *, periods: list[ReportingPeriod], due: dict[int, list[DueTask]], facts: ReportFacts | None = None
+) -> list[DueRow]:
+    """Every due task of each period and whether a report was submitted (the due tasks come from
+    :func:`due_tasks_of`, keyed by period id; the reports from :func:`report_facts`, read here in
+    one query if not given)."""
+    if facts is None:
+        facts = report_facts(period_ids={p.pk for p in periods})
     rows: list[DueRow] = []
     for period in periods:
-        submitted = set(
-            Report.objects.filter(period=period, first_submitted_at__isnull=False).values_list(
-                "task_id", flat=True
-            )
-        )
+        period_id, code, deadline = period.pk, period.code, period.deadline
         rows += [
             DueRow(
                 task_id=task_id,
-                task_code=code,
+                task_code=task_code,
                 unit_id=unit_id,
-                period_id=period.pk,
-                period_code=period.code,
-                deadline=period.deadline,
-                submitted=task_id in submitted,
+                period_id=period_id,
+                period_code=code,
+                deadline=deadline,
+                submitted=facts.get((task_id, period_id), _NO_REPORT)[0],
             )
-            for task_id, code, unit_id, _start, _end in due[period.pk]
+            for task_id, task_code, unit_id, _start, _end in due[period_id]
         ]
     return rows
 
@@ -99,29 +153,32 @@ def light_period(*, as_of: date) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(deadline__lt=as_of).order_by("-year", "-month").first()
 
 
-def light_rows(*, period: ReportingPeriod, due: list[DueTask]) -> list[LightRow]:
+def light_rows(
+    *, period: ReportingPeriod, due: list[DueTask], facts: ReportFacts | None = None
+) -> list[LightRow]:
     """Status lights of the period's due tasks, as the reporting overview shows them: the status
     engine's :func:`~jingjin.engines.status.task_status` at the end of the period, linear over the
-    task window, against the completion % of the period's report (one query, one engine call)."""
+    task window, against the completion % of the period's report (the reports from
+    :func:`report_facts`, read here in one query if not given; one engine call)."""
     if not due:
         return []
-    reported = dict(
-        Report.objects.filter(period=period, completion_pct__isnull=False).values_list(
-            "task_id", "completion_pct"
-        )
-    )
+    if facts is None:
+        facts = report_facts(period_ids={period.pk})
+    period_id = period.pk
+    pcts = [facts.get((t[0], period_id), _NO_REPORT)[1] for t in due]
     frame = pl.DataFrame(
         {
             "task_id": [t[0] for t in due],
             "start": [t[3] for t in due],
             "end": [t[4] for t in due],
-            "reported_pct": [float(reported[t[0]]) if t[0] in reported else None for t in due],
+            "reported_pct": [float(pct) if pct is not None else None for pct in pcts],
         },
         schema={"task_id": pl.Int64, "start": pl.Date, "end": pl.Date, "reported_pct": pl.Float64},
     )
     result = task_status(frame, as_of=period.last_day)
     rows = []
-    for (task_id, code, unit_id, _start, _end), expected, light, pct in zip(
+    code = period.code
+    for (task_id, task_code, unit_id, _start, _end), expected, light, pct in zip(
         due,
         result.get_column("expected_pct").to_list(),
         result.get_column("status").to_list(),
@@ -131,10 +188,10 @@ def light_rows(*, period: ReportingPeriod, due: list[DueTask]) -> list[LightRow]
         rows.append(
             LightRow(
                 task_id=task_id,
-                task_code=code,
+                task_code=task_code,
                 unit_id=unit_id,
-                period_id=period.pk,
-                period_code=period.code,
+                period_id=period_id,
+                period_code=code,
                 light=int(light),
                 expected_pct=expected,
                 reported_pct=pct,
@@ -173,24 +230,27 @@ def outlook_rows(*, as_of: date) -> list[OutlookRow]:
             report__first_submitted_at__isnull=False,
             indicator__direction__in=PROJECTED_DIRECTIONS,
         )
-        .filter(
-            Q(report__period__year__lt=as_of.year)
-            | Q(report__period__year=as_of.year, report__period__month__lte=as_of.month)
-        )
-        .values_list("indicator_id", "report__period__year", "report__period__month", "value")
+        .filter(report__period_index__lte=month_index(as_of.year, as_of.month))
+        .order_by()
+        .values_list("indicator_id", "report__period_index", "value")
     )
     if not values:
         return []
     raw = pl.DataFrame(
         {
             "indicator_id": [v[0] for v in values],
-            "year": [v[1] for v in values],
-            "month": [v[2] for v in values],
-            "value": [float(v[3] or 0) for v in values],
+            "month_index": [v[1] for v in values],
+            "value": [float(v[2] or 0) for v in values],
         },
-        schema={"indicator_id": pl.Int64, "year": pl.Int64, "month": pl.Int64, "value": pl.Float64},
+        schema={"indicator_id": pl.Int64, "month_index": pl.Int64, "value": pl.Float64},
     )
-    actuals = raw.sort("month").group_by(["indicator_id", "year"]).agg(pl.col("value").last())
+    actuals = (
+        raw.with_columns(year=pl.col("month_index") // 12)
+        .sort("month_index")
+        .group_by(["indicator_id", "year"])
+        .agg(pl.col("value").last())
+        .select("indicator_id", "year", "value")
+    )
 
     def num(value: Any) -> float | None:
         return float(value) if value is not None else None
