@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from jingjin.core.models import Unit
 from jingjin.plans.models import Action, Indicator, Measure, Mechanism, Plan, Task
@@ -14,19 +14,64 @@ def plan_list(*, user: Any) -> QuerySet[Plan]:
     return Plan.objects.restrict(user, "view")
 
 
-def plan_tree(*, user: Any, plan: Plan) -> QuerySet[Action]:
-    """The actions of ``plan`` with measures, tasks, owners and indicators, in a fixed number of queries."""
-    return (
+def plan_tasks(*, user: Any, plan: Plan) -> QuerySet[Task]:
+    """The tasks of ``plan`` the user may see (not evaluated)."""
+    return Task.objects.restrict(user, "view").filter(measure__action__plan=plan)
+
+
+def plan_outline(*, user: Any, plan: Plan) -> list[Action]:
+    """The actions of ``plan`` the user may see with their measures, without tasks.
+
+    Each measure carries ``task_count``: how many of its tasks the user may see, counted by the
+    database in one aggregate query. Three queries, however big the plan."""
+    actions = list(
         Action.objects.restrict(user, "view")
         .filter(plan=plan)
         .select_related("lead_unit")
         .prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.select_related("lead_unit")),
-            Prefetch("measures__tasks", queryset=Task.objects.select_related("lead_unit")),
-            "measures__tasks__mechanisms",
-            "measures__tasks__counties",
-            Prefetch("measures__tasks__indicators", queryset=Indicator.objects.only("id", "task_id", "code")),
+            Prefetch("measures", queryset=Measure.objects.restrict(user, "view").select_related("lead_unit"))
         )
+    )
+    if not actions:
+        return actions
+    counts = dict(
+        plan_tasks(user=user, plan=plan)
+        .order_by()
+        .values("measure_id")
+        .annotate(n=Count("id"))
+        .values_list("measure_id", "n")
+    )
+    for action in actions:
+        for measure in action.measures.all():
+            measure.task_count = counts.get(measure.pk, 0)
+    return actions
+
+
+def indicator_count(*, user: Any, plan: Plan) -> int:
+    """How many indicators of the plan's visible tasks the user may see (one aggregate query)."""
+    return Indicator.objects.restrict(user, "view").filter(task__in=plan_tasks(user=user, plan=plan)).count()
+
+
+def measure_of_plan(*, user: Any, plan: Plan, code: str) -> Measure:
+    """The measure ``code`` of ``plan`` if the user may see it and its action (else ``DoesNotExist``)."""
+    return (
+        Measure.objects.restrict(user, "view")
+        .filter(action__in=Action.objects.restrict(user, "view").filter(plan=plan).values("pk"))
+        .get(code=code)
+    )
+
+
+def measure_tasks(*, user: Any, measure: Measure) -> list[Task]:
+    """The tasks of ``measure`` the user may see, with lead unit, mechanisms and ``indicator_count``.
+
+    Two queries, however many tasks."""
+    return list(
+        Task.objects.restrict(user, "view")
+        .filter(measure=measure)
+        .select_related("lead_unit")
+        .annotate(indicator_count=Count("indicators"))
+        .prefetch_related(Prefetch("mechanisms", queryset=Mechanism.objects.only("id", "name_zh", "name_en")))
+        .order_by("position", "code")
     )
 
 

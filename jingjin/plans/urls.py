@@ -12,6 +12,7 @@ urlpatterns = [
     path("plan/<slug:plan_code>/export.<str:fmt>", views.plan_export, name="export"),
     path("plan/<slug:plan_code>/actions/<str:code>/", views.action_detail, name="action"),
     path("plan/<slug:plan_code>/measures/<str:code>/", views.measure_detail, name="measure"),
+    path("plan/<slug:plan_code>/measures/<str:code>/tasks/", views.measure_tasks, name="measure_tasks"),
     path("plan/<slug:plan_code>/tasks/<str:code>/", views.task_detail, name="task"),
     path("plan/<slug:plan_code>/tasks/<str:code>/edit/", views.task_edit, name="task_edit"),
     path("plan/<slug:plan_code>/indicators/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -19,6 +19,7 @@ from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.plans import planfile, selectors, services
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
+from jingjin.reporting.selectors import latest_reported
 
 EXPORT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -37,15 +38,17 @@ def _plan(request: HttpRequest, code: str | None = None) -> Plan:
 
 @login_required
 def plan_tree(request: HttpRequest, plan_code: str | None = None) -> HttpResponse:
+    """The actions and measures of a plan; a measure's tasks load when it is opened (:func:`measure_tasks`).
+
+    A fixed number of queries, however many measures and tasks the plan has."""
     plan = _plan(request, plan_code)
-    actions = selectors.plan_tree(user=request.user, plan=plan)
+    actions = selectors.plan_outline(user=request.user, plan=plan)
+    measures = [m for a in actions for m in a.measures.all()]
     counts = {
         "actions": len(actions),
-        "measures": sum(len(a.measures.all()) for a in actions),
-        "tasks": sum(len(m.tasks.all()) for a in actions for m in a.measures.all()),
-        "indicators": sum(
-            len(t.indicators.all()) for a in actions for m in a.measures.all() for t in m.tasks.all()
-        ),
+        "measures": len(measures),
+        "tasks": sum(m.task_count for m in measures),
+        "indicators": selectors.indicator_count(user=request.user, plan=plan) if measures else 0,
     }
     return render(
         request,
@@ -56,6 +59,31 @@ def plan_tree(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
             "counts": counts,
             "plans": selectors.plan_list(user=request.user),
             "can_import": can_add(request.user),
+        },
+    )
+
+
+@login_required
+def measure_tasks(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """The task rows of one measure of the plan tree (an htmx fragment), with each task's progress.
+
+    A fixed number of queries, however many tasks the measure has."""
+    plan = _plan(request, plan_code)
+    try:
+        measure = selectors.measure_of_plan(user=request.user, plan=plan, code=code)
+    except Measure.DoesNotExist as exc:
+        raise Http404(code) from exc
+    if request.headers.get("HX-Request") != "true":  # opened directly: the measure's own page
+        return redirect("plans:measure", plan.code, measure.code)
+    tasks = selectors.measure_tasks(user=request.user, measure=measure)
+    progress = latest_reported(t.pk for t in tasks)
+    return render(
+        request,
+        "plans/measure_tasks.html",
+        {
+            "plan": plan,
+            "measure": measure,
+            "rows": [(t, progress.get(t.pk)) for t in tasks],
         },
     )
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from jingjin.plans.models import Task
+from jingjin.plans.models import Action, Measure, Task
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,8 +25,10 @@ def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, use
     assert page.get_by_test_id("plan-title").inner_text() == "测试规划"
     assert "A1 行动一" in tree.inner_text()
     assert "牵头" in tree.inner_text()
-    page.get_by_text("措施一").click()  # open the measure
-    assert page.get_by_role("link", name="甲局任务").is_visible()
+    assert page.get_by_role("link", name="甲局任务").count() == 0  # tasks load when a measure opens
+    page.get_by_text("措施一").click()  # open the measure: its tasks load (htmx)
+    expect(page.get_by_role("link", name="甲局任务")).to_be_visible()
+    expect(tree.locator(".jj-task")).to_have_count(2)
 
     page.locator("button.navbar-toggler").click()  # phone-sized: the menu is collapsed
     page.get_by_test_id("language-en").click()
@@ -36,6 +39,8 @@ def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, use
 
     # The choice sticks, and a task of the user's own unit can be edited.
     page.get_by_text("Measure one").click()
+    first_row = page.get_by_test_id("plan-tree").locator(".jj-task").first
+    expect(first_row.get_by_test_id("task-progress")).to_have_text("Progress —")  # no report yet
     page.get_by_role("link", name="Task of A").click()
     page.get_by_test_id("edit-task").click()
     page.fill("#id_description_en", "Started in October")
@@ -43,6 +48,56 @@ def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, use
     assert "Saved." in page.content()
     assert "Started in October" in page.get_by_test_id("history").inner_text()
     assert Task.objects.get(code="A1.M1.T1").description_en == "Started in October"
+
+
+def test_expand_all_loads_every_measures_tasks_and_collapse_all_hides_them(live_server, users, page):
+    from jingjin.reporting.models import Report
+    from jingjin.reporting.services import period_get_or_create
+
+    action = Action.objects.get(code="A1")
+    second = Measure.objects.create(
+        action=action, code="A1.M2", name_zh="措施二", name_en="Measure two", position=2
+    )
+    Task.objects.create(
+        measure=second, code="A1.M2.T1", name_zh="第二措施任务", name_en="Task two", position=1
+    )
+    Report.objects.create(
+        task=Task.objects.get(code="A1.M1.T1"),
+        period=period_get_or_create(year=2024, month=5),
+        completion_pct=60,
+        status="approved",
+    )
+    sign_in(page, live_server.url, "office")
+    tree = page.get_by_test_id("plan-tree")
+    expect(tree.locator(".jj-task")).to_have_count(0)
+    page.get_by_role("button", name="全部展开").click()
+    expect(tree.locator(".jj-task")).to_have_count(3)
+    for name in ("甲局任务", "乙局任务", "第二措施任务"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(tree.locator(".jj-loading")).to_have_count(0)
+    row = tree.locator(".jj-task", has=page.get_by_role("link", name="甲局任务"))
+    expect(row.get_by_test_id("task-progress")).to_contain_text("60%")
+    expect(row.get_by_test_id("task-progress")).to_contain_text("2024-05")
+
+    page.get_by_role("button", name="全部收起").click()
+    expect(page.get_by_role("link", name="甲局任务")).to_be_hidden()
+    page.get_by_role("button", name="全部展开").click()  # loaded once: shown again without a request
+    expect(tree.locator(".jj-task")).to_have_count(3)
+    expect(page.get_by_role("link", name="第二措施任务")).to_be_visible()
+
+
+def test_without_javascript_a_measure_links_to_its_page(live_server, users, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        sign_in(page, live_server.url, "reporter_a")
+        measure = page.locator("details.jj-measure", has_text="措施一")
+        measure.locator("summary").get_by_role("link", name="详情").click()
+        page.wait_for_url("**/plan/test-plan/measures/A1.M1/")
+        expect(page.get_by_role("link", name="甲局任务")).to_be_visible()
+    finally:
+        context.close()
 
 
 def test_another_units_task_has_no_edit_button(live_server, users, page):
