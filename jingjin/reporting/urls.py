@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("review/", views.review, name="review"),
     path("overview/", views.overview, name="overview"),
+    path("overview/export.xlsx", views.overview_export, name="overview_export"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("<str:period>/tasks/<int:task_id>/", views.report_page, name="report"),
 ]

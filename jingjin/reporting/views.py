@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +23,7 @@ from jingjin.core.selectors import audit_for_object
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Task
 from jingjin.reporting import selectors, services
+from jingjin.reporting.choices import ReportStatus
 from jingjin.reporting.forms import ReportForm
 from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportingPeriod
 from jingjin.reporting.services import WorkflowError
@@ -49,41 +53,179 @@ def _period_context(request: HttpRequest, period: ReportingPeriod) -> dict[str, 
     }
 
 
+#: rows per page of the reporting lists (the first is not the default: see PAGE_SIZE)
+PAGE_SIZES = (50, 100, 200)
+PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The filters of a reporting list, read from the query string (unknown values are ignored).
+
+    ``state`` is a :data:`selectors.STATE_FILTERS` value; the older ``show=missing|late`` is read as
+    ``state`` when ``state`` is not given."""
+
+    state: str = ""
+    light: int | None = None
+    unit: str = ""
+    q: str = ""
+    per_page: int = PAGE_SIZE
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> ListFilters:
+        get = request.GET
+        state = get.get("state") or get.get("show") or ""
+        light = get.get("light", "")
+        per_page = get.get("per_page", "")
+        return cls(
+            state=state if state in selectors.STATE_FILTERS else "",
+            light=int(light) if light.lstrip("-").isdigit() and int(light) in selectors.LIGHTS else None,
+            unit=get.get("unit", "").strip()[:64],
+            q=get.get("q", "").strip()[:100],
+            per_page=int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else PAGE_SIZE,
+        )
+
+    @property
+    def active(self) -> bool:
+        """Does any filter narrow the list?"""
+        return bool(self.state or self.light is not None or self.unit or self.q)
+
+    def apply(self, rows: list[selectors.ReportRow]) -> list[selectors.ReportRow]:
+        return selectors.filter_rows(rows, state=self.state, light=self.light, unit=self.unit, query=self.q)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The filters as query parameters (the period picker carries them over as hidden fields)."""
+        out = [("state", self.state), ("light", "" if self.light is None else str(self.light))]
+        out += [("unit", self.unit), ("q", self.q)]
+        out += [("per_page", str(self.per_page) if self.per_page != PAGE_SIZE else "")]
+        return [(name, value) for name, value in out if value]
+
+
+def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict[str, Any]:
+    """Counts over all ``rows``, the filters, and the requested page of the filtered rows."""
+    filters = ListFilters.of(request)
+    counts = selectors.overview_counts(rows)
+    page = Paginator(filters.apply(rows), filters.per_page).get_page(request.GET.get("page"))
+    state_labels: dict[str, Any] = {
+        selectors.MISSING: _("Missing"),
+        "late": _("Late"),
+        ReportStatus.DRAFT: ReportStatus.DRAFT.label,
+        ReportStatus.SUBMITTED: _("Submitted or resubmitted"),
+        ReportStatus.RETURNED: ReportStatus.RETURNED.label,
+        ReportStatus.APPROVED: ReportStatus.APPROVED.label,
+    }
+    count_keys: dict[str, str] = {ReportStatus.SUBMITTED.value: "review"}
+    return {
+        "rows": page.object_list,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "counts": counts,
+        "filters": filters,
+        "filter_params": filters.params(),
+        "show": filters.state,  # the older name of the state filter
+        "states": [
+            (
+                value,
+                state_labels[value],
+                selectors.STATE_COLOURS.get(value, "danger"),
+                counts.get(count_keys.get(value, value), 0),
+            )
+            for value in selectors.STATE_FILTERS
+        ],
+        "lights": [
+            (code, label, colour, counts.get(f"light_{code}", 0))
+            for code, (label, colour) in selectors.LIGHTS.items()
+        ],
+        "units": selectors.row_lead_units(rows),
+        "page_sizes": PAGE_SIZES,
+    }
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """My reports (我的月报): the due tasks of the user's unit for one period."""
+    """My reports (我的月报): the due tasks of the user's unit for one period, filtered, a page at a time."""
     period = _period(request.GET.get("period"))
     rows = selectors.my_rows(user=request.user, period=period)
     return render(
         request,
         "reporting/home.html",
-        {**_period_context(request, period), "rows": rows, "counts": selectors.overview_counts(rows)},
+        {**_period_context(request, period), **_list_context(request, rows)},
     )
+
+
+def _may_see_overview(request: HttpRequest) -> bool:
+    return role_of(request.user) in (Role.PLAN_OFFICE, Role.LEADER)
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """All due tasks × report state for one period, missing and late flagged (plan office, leaders)."""
-    if role_of(request.user) not in (Role.PLAN_OFFICE, Role.LEADER):
+    """All due tasks × report state for one period, missing and late flagged (plan office, leaders);
+    filtered, a page at a time, the counts over all due tasks."""
+    if not _may_see_overview(request):
         return _forbidden(request, _("Only the plan office and leaders see the period overview."))
     period = _period(request.GET.get("period"))
     rows = selectors.overview_rows(user=request.user, period=period)
-    show = request.GET.get("show", "")
-    if show == "missing":
-        rows = [r for r in rows if r.missing]
-    elif show == "late":
-        rows = [r for r in rows if r.late]
-    all_rows = selectors.overview_rows(user=request.user, period=period) if show else rows
     return render(
         request,
         "reporting/overview.html",
-        {
-            **_period_context(request, period),
-            "rows": rows,
-            "show": show,
-            "counts": selectors.overview_counts(all_rows),
-        },
+        {**_period_context(request, period), **_list_context(request, rows)},
     )
+
+
+@login_required
+def overview_export(request: HttpRequest) -> HttpResponse:
+    """The period overview as Excel: every row of the filtered list (not only one page), the
+    columns of the page — code, task, lead unit, expected %, reported %, light, state, late."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if not _may_see_overview(request):
+        return _forbidden(request, _("Only the plan office and leaders see the period overview."))
+    period = _period(request.GET.get("period"))
+    rows = ListFilters.of(request).apply(selectors.overview_rows(user=request.user, period=period))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = period.code
+    sheet.append(
+        [
+            _("Code"),
+            _("Task"),
+            _("Lead unit"),
+            _("Expected") + " %",
+            _("Reported") + " %",
+            _("Status light"),
+            _("State"),
+            _("Late"),
+        ]
+    )
+    yes, no = _("Yes"), _("No")
+    for number, row in enumerate(rows, start=2):
+        texts = (row.code, row.name, row.lead_unit_name)
+        sheet.append(
+            [
+                *texts,
+                round(row.expected_pct) if row.expected_pct is not None else None,
+                row.completion_pct,
+                str(row.light_label),
+                str(row.state_label),
+                yes if row.late else no,
+            ]
+        )
+        for column, text in enumerate(texts, start=1):
+            if text.startswith("="):  # a name that looks like a formula stays text
+                sheet.cell(row=number, column=column).data_type = "s"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for letter, width in zip("ABCDEFGH", (14, 48, 20, 10, 10, 12, 12, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="reporting-overview-{period.code}.xlsx"'
+    return response
 
 
 @login_required
