@@ -14,6 +14,14 @@ from jingjin.core.choices import AuditAction, Role, UnitKind
 from jingjin.core.querysets import RestrictedQuerySet
 
 
+def bilingual(zh: str, en: str) -> str:
+    """The text of the active language (English when the UI is in English, else Chinese), the other
+    one when it is empty."""
+    if (get_language() or "zh-hans").startswith("en"):
+        return en or zh
+    return zh or en
+
+
 class BilingualNameMixin(models.Model):
     """A Chinese and an English name; ``name`` gives the one of the active language."""
 
@@ -25,10 +33,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        language = get_language() or "zh-hans"
-        if language.startswith("en"):
-            return self.name_en or self.name_zh
-        return self.name_zh or self.name_en
+        return bilingual(self.name_zh, self.name_en)
 
 
 class AuditedModel(models.Model):

@@ -39,11 +39,10 @@ from django.db import connection
 from django.db.models import Case, Count, DateTimeField, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import UnitKind
-from jingjin.core.models import AuditEntry, Unit
+from jingjin.core.models import AuditEntry, Unit, bilingual
 from jingjin.core.permissions import restrict
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
@@ -348,10 +347,6 @@ def _before_or_at(period: ReportingPeriod, prefix: str = "period__") -> Q:
     )
 
 
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
 def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRow]:
     """The plan's tasks, each with the completion % of its latest reported report up to ``period``.
 
@@ -385,13 +380,12 @@ def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRo
             "latest_pct",
         )
     )
-    english = _english()
     return [
         TaskRow(
             pk=pk,
             code=code,
-            name=(name_en or name_zh) if english else (name_zh or name_en),
-            lead_unit=((unit_en or unit_zh) if english else (unit_zh or unit_en)) or "",
+            name=bilingual(name_zh, name_en),
+            lead_unit=bilingual(unit_zh or "", unit_en or ""),
             action_id=action,
             measure_id=measure,
             weight=float(weight),

@@ -15,11 +15,10 @@ import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import Role
-from jingjin.core.models import Unit
+from jingjin.core.models import Unit, bilingual
 from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.status import Status, task_status
 from jingjin.plans.models import Task
@@ -104,13 +103,6 @@ _R_TASK, _R_STATUS, _R_PCT, _R_FIRST_SUBMITTED, _R_SYNTHETIC = (
 
 #: report state → label (as ``Report.get_status_display``)
 _STATE_LABELS: dict[str, Any] = dict(ReportStatus.choices)
-
-
-def _bilingual(zh: str, en: str) -> str:
-    """The name of the active language (as :class:`jingjin.core.models.BilingualNameMixin`)."""
-    if (get_language() or "zh-hans").startswith("en"):
-        return en or zh
-    return zh or en
 
 
 class _RowSource:
@@ -223,7 +215,7 @@ class ReportRow:
     @property
     def name(self) -> str:
         if self._task_values is not None:
-            return _bilingual(self._task_values[_T_NAME_ZH], self._task_values[_T_NAME_EN])
+            return bilingual(self._task_values[_T_NAME_ZH], self._task_values[_T_NAME_EN])
         return self.task.name
 
     @property
@@ -244,7 +236,7 @@ class ReportRow:
     def lead_unit_name(self) -> str:
         if self._task_values is not None:
             values = self._task_values
-            return _bilingual(values[_U_NAME_ZH] or "", values[_U_NAME_EN] or "")
+            return bilingual(values[_U_NAME_ZH] or "", values[_U_NAME_EN] or "")
         unit = self.task.lead_unit
         return unit.name if unit is not None else ""
 
