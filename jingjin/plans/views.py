@@ -14,12 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jingjin.core.permissions import PermissionDenied, can, can_add, editable_fields, role_of
+from jingjin.core.permissions import PermissionDenied, can, can_add, editable_fields, restrict, role_of
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.plans import planfile, selectors, services
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
-from jingjin.reporting.selectors import latest_reported
+from jingjin.reporting.models import Report
+from jingjin.reporting.selectors import latest_reported, node_progress
+
+#: monthly reports listed on a task's page, newest first
+RECENT_REPORTS = 12
 
 EXPORT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -98,6 +102,7 @@ def _node_page(request: HttpRequest, node: Model, kind: str, plan: Plan, **extra
             "kind": kind,
             "can_edit": bool(editable_fields(request.user, node)),
             "audit": audit_for_object(user=request.user, obj=node)[:50],
+            "progress": node_progress(user=request.user, node=node),
             **extra,
         },
     )
@@ -142,7 +147,12 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         )
         for ind in task.indicators.all()
     ]
-    return _node_page(request, task, "task", plan, indicators=indicators)
+    reports = (
+        restrict(request.user, "view", Report.objects.filter(task=task))
+        .select_related("period")
+        .order_by("-period_index")[:RECENT_REPORTS]
+    )
+    return _node_page(request, task, "task", plan, indicators=indicators, reports=reports)
 
 
 def _edit(request: HttpRequest, obj: Any, plan: Plan, back: str) -> HttpResponse:

@@ -8,9 +8,11 @@ reported for that period.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit, bilingual
 from jingjin.core.permissions import restrict, role_of
-from jingjin.engines.status import Status, task_status
+from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Task
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
 from jingjin.reporting.models import Report, ReportingPeriod
@@ -323,6 +325,67 @@ def latest_reported(
         .values_list("pk", "latest_pct", "latest_index")
     )
     return {pk: (pct, f"{index // 12:04d}-{index % 12 + 1:02d}") for pk, pct, index in rows}
+
+
+@dataclass(frozen=True)
+class NodeProgress:
+    """The progress of a plan node from its tasks' latest reported completion (see
+    :func:`node_progress`)."""
+
+    pct: float | None  # weighted roll-up, None when no task under the node has reported one
+    coverage: float  # share of the weight behind ``pct`` (0–1)
+    month: str | None  # the newest month among the reports used, ``YYYY-MM``
+
+    @property
+    def coverage_pct(self) -> int:
+        return round(self.coverage * 100)
+
+
+def node_progress(*, user: Any, node: Any) -> NodeProgress:
+    """Weighted roll-up (the status engine's, as on the cockpit) of the latest reported completion
+    of the tasks under ``node`` — an action, a measure or a task (its own latest report) — that
+    ``user`` may see. Three queries at most, whatever the number of tasks."""
+    from jingjin.plans.models import Action, Measure
+
+    if isinstance(node, Task):
+        found = latest_reported([node.pk]).get(node.pk)
+        if found is None:
+            return NodeProgress(None, 0.0, None)
+        return NodeProgress(float(found[0]), 1.0, found[1])
+    task_rows = restrict(user, "view", Task.objects.all())
+    measures: list[tuple[int, float]] = []
+    if isinstance(node, Measure):
+        task_rows = task_rows.filter(measure=node)
+    elif isinstance(node, Action):
+        task_rows = task_rows.filter(measure__action=node)
+        measures = [
+            (pk, float(weight))
+            for pk, weight in restrict(user, "view", Measure.objects.filter(action=node)).values_list(
+                "pk", "weight"
+            )
+        ]
+    else:
+        raise TypeError(f"not a plan node: {node!r}")
+    tasks = [
+        (pk, measure if measures else None, float(weight))
+        for pk, measure, weight in task_rows.values_list("pk", "measure_id", "weight")
+    ]
+    latest = latest_reported(pk for pk, _measure, _weight in tasks)
+    row = {pk: 1 + i for i, (pk, _weight) in enumerate(measures)}  # node 0 is ``node`` itself
+    kept = [(pk, measure, weight) for pk, measure, weight in tasks if measure is None or measure in row]
+    parent = np.array(
+        [-1] + [0] * len(measures) + [0 if measure is None else row[measure] for _pk, measure, _w in kept],
+        dtype=np.int64,
+    )
+    weight = np.array([1.0] + [w for _pk, w in measures] + [w for _pk, _m, w in kept])
+    values = np.full(len(parent), np.nan)
+    for i, (pk, _measure, _weight) in enumerate(kept):
+        if pk in latest:
+            values[1 + len(measures) + i] = latest[pk][0]
+    result, coverage = rollup_matrix(parent, weight, values)
+    pct = float(result[0, 0])
+    months = [latest[pk][1] for pk, _m, _w in kept if pk in latest]
+    return NodeProgress(None if np.isnan(pct) else pct, float(coverage[0, 0]), max(months, default=None))
 
 
 def is_late(report: Report | None, period: ReportingPeriod, as_of: date) -> bool:
