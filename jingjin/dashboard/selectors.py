@@ -36,7 +36,7 @@ import polars as pl
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, F, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -570,11 +570,15 @@ def _trends_compute(
         output_field=DateTimeField(),
     )
     on_time = Q(first_submitted_at__lt=deadline_end) if periods else Q(pk__in=[])
+    # One pass over the reports in table order, each tested against the set of the plan's tasks:
+    # "task_id + 0" (and no condition on period_index) keeps SQLite from walking the (task, month)
+    # index task by task and fetching every row out of order — 0.19 s instead of 0.4–0.5 s on
+    # 300,000 reports. Months outside the trends are counted and not used.
+    plan_tasks = Task.objects.filter(measure__action__plan=plan).values("pk")
     counts = {
         r["period_index"]: r
-        for r in Report.objects.filter(
-            task__measure__action__plan=plan, period_index__lte=period.index, period_index__gte=base
-        )
+        for r in Report.objects.alias(task_key=F("task_id") + 0)
+        .filter(task_key__in=Subquery(plan_tasks))
         .values("period_index")
         .annotate(n=Count("id"), on_time=Count("id", filter=on_time))
         .order_by()
