@@ -14,10 +14,15 @@ from jingjin.core.choices import AuditAction, Role, UnitKind
 from jingjin.core.querysets import RestrictedQuerySet
 
 
-def bilingual(zh: str, en: str) -> str:
-    """The text of the active language (English when the UI is in English, else Chinese), the other
-    one when it is empty."""
-    if (get_language() or "zh-hans").startswith("en"):
+def english_active() -> bool:
+    """Is the UI in English? (Chinese otherwise.) Not free: ask once per list, not per row."""
+    return (get_language() or "zh-hans").startswith("en")
+
+
+def bilingual(zh: str, en: str, *, english: bool | None = None) -> str:
+    """The text of the active language (``english``: as :func:`english_active` says when not
+    given), the other one when it is empty."""
+    if english_active() if english is None else english:
         return en or zh
     return zh or en
 

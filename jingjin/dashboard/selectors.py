@@ -42,7 +42,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import UnitKind
-from jingjin.core.models import AuditEntry, Unit, bilingual
+from jingjin.core.models import AuditEntry, Unit, bilingual, english_active
 from jingjin.core.permissions import restrict
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
@@ -380,12 +380,13 @@ def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRo
             "latest_pct",
         )
     )
+    english = english_active()
     return [
         TaskRow(
             pk=pk,
             code=code,
-            name=bilingual(name_zh, name_en),
-            lead_unit=bilingual(unit_zh or "", unit_en or ""),
+            name=bilingual(name_zh, name_en, english=english),
+            lead_unit=bilingual(unit_zh or "", unit_en or "", english=english),
             action_id=action,
             measure_id=measure,
             weight=float(weight),

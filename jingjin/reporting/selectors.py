@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import Role
-from jingjin.core.models import Unit, bilingual
+from jingjin.core.models import Unit, bilingual, english_active
 from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Task
@@ -115,6 +115,7 @@ class _RowSource:
         self.db = db
         self.period = period
         self.units: dict[int, Unit] = {}
+        self.english = english_active()  # asked once: it costs microseconds a call
 
     def task(self, values: tuple[Any, ...]) -> Task:
         task = _from_db(Task, self.db, _TASK_FIELDS, values[: len(_TASK_FIELDS)])
@@ -217,7 +218,8 @@ class ReportRow:
     @property
     def name(self) -> str:
         if self._task_values is not None:
-            return bilingual(self._task_values[_T_NAME_ZH], self._task_values[_T_NAME_EN])
+            english = self._source.english if self._source is not None else None
+            return bilingual(self._task_values[_T_NAME_ZH], self._task_values[_T_NAME_EN], english=english)
         return self.task.name
 
     @property
@@ -238,7 +240,8 @@ class ReportRow:
     def lead_unit_name(self) -> str:
         if self._task_values is not None:
             values = self._task_values
-            return bilingual(values[_U_NAME_ZH] or "", values[_U_NAME_EN] or "")
+            english = self._source.english if self._source is not None else None
+            return bilingual(values[_U_NAME_ZH] or "", values[_U_NAME_EN] or "", english=english)
         unit = self.task.lead_unit
         return unit.name if unit is not None else ""
 
@@ -559,7 +562,11 @@ def filter_rows(
 
 def row_lead_units(rows: list[ReportRow]) -> list[tuple[str, str]]:
     """(code, name) of the lead units of the rows, in the unit tree's order (a filter's choices)."""
-    units = {r.lead_unit_code: (r.lead_unit_position, r.lead_unit_name) for r in rows if r.lead_unit_code}
+    units: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        code = row.lead_unit_code
+        if code and code not in units:  # each unit's name once
+            units[code] = (row.lead_unit_position, row.lead_unit_name)
     return [(code, name) for code, (_position, name) in sorted(units.items(), key=lambda u: (u[1][0], u[0]))]
 
 
