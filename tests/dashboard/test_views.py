@@ -201,7 +201,7 @@ def test_the_trends_are_cached_until_the_next_write(scenario, users):
     workflow service (which leaves an audit row) makes them stale at once."""
     from jingjin.dashboard.selectors import cockpit
     from jingjin.reporting.models import Report
-    from jingjin.reporting.services import report_submit
+    from jingjin.reporting.services import report_return, report_submit
 
     march = scenario["march"]
     leader = users["leader"]
@@ -220,3 +220,7 @@ def test_the_trends_are_cached_until_the_next_write(scenario, users):
     assert after.trends[-1].progress != first.trends[-1].progress
     assert after.trends[-1].progress == pytest.approx(after.progress)  # the month's own roll-up
     assert after.trends[:-1] == first.trends[:-1]  # earlier months unchanged
+
+    # returned by the plan office: no longer reported, the month is as it was
+    report_return(actor=users["office"], report=Report.objects.get(pk=draft.pk), comment="请补充佐证材料")
+    assert cockpit(user=leader, period=march).trends == first.trends
