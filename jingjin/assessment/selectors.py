@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,8 @@ from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
-from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
-from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
+from jingjin.reporting.selectors import ReportRow, report_rows, reported_done_before, tasks_due
 
 #: the criteria, in the order of the scheme's weights
 CRITERIA = ("on_time", "progress", "attainment")
@@ -72,22 +71,10 @@ class EntryResult:
     items: list[dict[str, Any]]
 
 
-def _finished_before(period: ReportingPeriod) -> Exists:
-    """A submitted or approved report said 100 % before ``period``: the task owes no report."""
-    return Exists(
-        Report.objects.filter(
-            task=OuterRef("pk"),
-            period_index__lt=period.index,
-            status__in=REPORTED_STATES,
-            completion_pct__gte=100,
-        )
-    )
-
-
 def scored_tasks(*, period: ReportingPeriod) -> QuerySet[Task]:
     """The due tasks of :func:`jingjin.reporting.selectors.tasks_due`, less those already
     reported done (100 %) in an earlier month — a finished task owes no more reports."""
-    return tasks_due(period=period).exclude(_finished_before(period))
+    return tasks_due(period=period).exclude(reported_done_before(period))
 
 
 def group_units(*, scheme: RankingScheme) -> QuerySet[Unit]:

@@ -36,7 +36,7 @@ import polars as pl
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, F, Max, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +48,7 @@ from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
 from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import Report, ReportingPeriod
-from jingjin.reporting.selectors import LIGHTS, ReportRow, report_rows, tasks_due
+from jingjin.reporting.selectors import LIGHTS, ReportRow, latest_reported_of_task, report_rows, tasks_due
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import items_due_soon, items_overdue
 
@@ -351,19 +351,9 @@ def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRo
     """The plan's tasks, each with the completion % of its latest reported report up to ``period``.
 
     One query; the latest report is an index seek on (task, period_index) per task."""
-    latest = (
-        Report.objects.filter(
-            task=OuterRef("pk"),
-            period_index__lte=period.index,
-            status__in=REPORTED_STATES,
-            completion_pct__isnull=False,
-        )
-        .order_by("-period_index")
-        .values("completion_pct")[:1]
-    )
     rows = (
         restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
-        .annotate(latest_pct=Subquery(latest))
+        .annotate(latest_pct=latest_reported_of_task("completion_pct", up_to=period))
         .order_by("measure__action__position", "measure__position", "position", "code")
         .values_list(
             "pk",

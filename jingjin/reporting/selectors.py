@@ -291,38 +291,50 @@ def tasks_due(*, period: ReportingPeriod) -> QuerySet[Task]:
     """Tasks that owe a report for ``period``: a lead unit, and a window that overlaps the month —
     or a window that ended before it while no earlier report said 100 % (an overdue task keeps
     reporting until it is done). Tasks without dates are due every month."""
-    finished = Report.objects.filter(
-        task=OuterRef("pk"),
-        period_index__lt=period.index,
-        status__in=REPORTED_STATES,
-        completion_pct__gte=100,
-    )
     starts = Q(start__isnull=True) | Q(start__lte=period.last_day)
-    runs = Q(end__isnull=True) | Q(end__gte=period.first_day) | ~Exists(finished)
+    runs = Q(end__isnull=True) | Q(end__gte=period.first_day) | ~reported_done_before(period)
     return Task.objects.filter(lead_unit__isnull=False).filter(starts & runs)
 
 
-def latest_reported(
-    task_ids: Iterable[int], *, up_to: ReportingPeriod | None = None
-) -> dict[int, tuple[int, str]]:
-    """Task id → (completion %, period code) of each task's latest *reported* report (submitted,
-    resubmitted or approved, with a completion %) up to and including ``up_to`` (default: any).
+def reported_done_before(period: ReportingPeriod) -> Exists:
+    """For filtering tasks: a submitted, resubmitted or approved report of a month before ``period``
+    said 100 %. An index seek on (task, period_index) per task."""
+    return Exists(
+        Report.objects.filter(
+            task=OuterRef("pk"),
+            period_index__lt=period.index,
+            status__in=REPORTED_STATES,
+            completion_pct__gte=100,
+        )
+    )
 
-    Tasks without such a report are left out. One query (an index seek per task)."""
-    ids = list(task_ids)
-    if not ids:
-        return {}
+
+def latest_reported_of_task(field: str, *, up_to: ReportingPeriod | None = None) -> Subquery:
+    """For annotating tasks: ``field`` of the task's latest *reported* report (submitted,
+    resubmitted or approved, with a completion %) up to and including ``up_to`` (default: any);
+    NULL without one. An index seek on (task, period_index) per task."""
     latest = Report.objects.filter(
         task=OuterRef("pk"), status__in=REPORTED_STATES, completion_pct__isnull=False
     )
     if up_to is not None:
         latest = latest.filter(period_index__lte=up_to.index)
-    latest = latest.order_by("-period_index")
+    return Subquery(latest.order_by("-period_index").values(field)[:1])
+
+
+def latest_reported(
+    task_ids: Iterable[int], *, up_to: ReportingPeriod | None = None
+) -> dict[int, tuple[int, str]]:
+    """Task id → (completion %, period code) of each task's latest reported report up to and
+    including ``up_to`` (see :func:`latest_reported_of_task`). Tasks without one are left out.
+    One query."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
     rows = (
         Task.objects.filter(pk__in=ids)
         .annotate(
-            latest_pct=Subquery(latest.values("completion_pct")[:1]),
-            latest_index=Subquery(latest.values("period_index")[:1]),
+            latest_pct=latest_reported_of_task("completion_pct", up_to=up_to),
+            latest_index=latest_reported_of_task("period_index", up_to=up_to),
         )
         .filter(latest_pct__isnull=False)
         .values_list("pk", "latest_pct", "latest_index")
