@@ -6,6 +6,7 @@
 ``DEBUG``             ``1``/``true`` for development (default off)
 ``ALLOWED_HOSTS``     comma-separated host names (default ``127.0.0.1,localhost``)
 ``JINGJIN_PROFILE``   ``production`` turns on HTTPS-only cookies, HSTS and the other deploy checks
+``JINGJIN_AS_OF``     the system's "today", ``YYYY-MM`` or ``YYYY-MM-DD`` (default: the real date)
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# The system's "today": YYYY-MM or YYYY-MM-DD, empty = the real date (jingjin.core.clock).
+# `jingjin demo` sets it to the demo's month when it is not set.
+JINGJIN_AS_OF = os.environ.get("JINGJIN_AS_OF", "")
 USE_I18N = True
 USE_TZ = True
 

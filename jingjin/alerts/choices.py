@@ -20,3 +20,11 @@ class WarningRule(models.TextChoices):
     SUPERVISION_DUE_SOON = "supervision_due_soon", _("Supervision item due soon")
     SUPERVISION_OVERDUE = "supervision_overdue", _("Supervision item overdue")
     BLACK_LIST_ESCALATION = "black_list_escalation", _("Black list twice in a row")
+
+
+class NotificationKind(models.TextChoices):
+    """What an in-app notification (消息提醒) is about."""
+
+    WARNING = "warning", _("Early warning")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_SUBMITTED = "report_submitted", _("Report submitted for review")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.alerts.choices import WarningLevel, WarningRule
+from jingjin.alerts.choices import NotificationKind, WarningLevel, WarningRule
 from jingjin.core.models import AuditedModel, Unit, _json_value
 
 
@@ -135,12 +135,24 @@ class Warning(AuditedModel):
 
 
 class Notification(models.Model):
-    """An in-app notification (消息提醒) of one user about a newly raised warning: unread, then read."""
+    """An in-app notification (消息提醒) of one user: a newly raised warning, or a message about a
+    report (returned to its unit, submitted for review); unread, then read.
+
+    ``kind`` says which (:class:`~jingjin.alerts.choices.NotificationKind`); a message's text is
+    made in the reader's language from ``kind`` and ``params``; ``link`` is the page it opens.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warning_notifications"
     )
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(
+        _("kind"), max_length=24, choices=NotificationKind.choices, default=NotificationKind.WARNING
+    )
+    warning = models.ForeignKey(
+        Warning, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -151,7 +163,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.warning.key}"
+        return f"{self.user} {self.warning.key if self.warning is not None else self.kind}"
 
     @property
     def is_read(self) -> bool:

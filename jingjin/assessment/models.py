@@ -70,6 +70,11 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
     )
     red_top_n = models.PositiveSmallIntegerField(_("red list: top N"), default=4)
     black_bottom_m = models.PositiveSmallIntegerField(_("black list: bottom M"), default=3)
+    min_items = models.PositiveSmallIntegerField(
+        _("fewest scored items to be ranked"),
+        default=3,
+        help_text=_("A unit with fewer scored tasks in the month is listed as not ranked."),
+    )
     target_rule = models.CharField(
         _("target rule"), max_length=16, choices=TargetRule.choices, default=TargetRule.SCORE
     )
@@ -108,6 +113,7 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
         "weight_attainment",
         "red_top_n",
         "black_bottom_m",
+        "min_items",
         "target_rule",
         "target_score",
         "min_on_time",
@@ -141,6 +147,7 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
             },
             "red_top_n": self.red_top_n,
             "black_bottom_m": self.black_bottom_m,
+            "min_items": self.min_items,
             "target_rule": self.target_rule,
             "target_score": float(self.target_score),
             "minimums": {

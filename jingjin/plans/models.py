@@ -153,6 +153,20 @@ class Task(PlanNode):
     mechanisms = models.ManyToManyField(
         Mechanism, verbose_name=_("mechanisms"), blank=True, related_name="tasks"
     )
+    #: a share (任务分解) of a city task for one county or park: its own lead unit (the county or
+    #: park), weight, target and monthly reports; the city task's progress rolls up from its shares
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("city task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="shares",
+    )
+    share_target = models.DecimalField(
+        _("target of the share"), null=True, blank=True, max_digits=20, decimal_places=6
+    )
+    share_target_unit = models.CharField(_("unit of the target"), max_length=40, blank=True)
 
     office_editable_fields = (*PlanNode.office_editable_fields, "counties", "mechanisms")
 

@@ -20,6 +20,13 @@ from jingjin.core.querysets import RestrictedQuerySet
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import EDITABLE_STATES, ContinuityOutcome, ReportStatus
 
+#: the longest texts a report accepts (characters): this month's progress; plans, problems and
+#: support needed; a reviewer's comment; a reason (a lower completion, reopening a task)
+PROGRESS_MAX = 5000
+TEXT_MAX = 3000
+COMMENT_MAX = 2000
+REASON_MAX = 1000
+
 
 def month_index(year: int, month: int) -> int:
     """Months since year 0: ``year * 12 + month - 1`` — sortable, and consecutive months differ by 1."""
@@ -100,7 +107,7 @@ class Report(AuditedModel):
     #: the period's month index (:func:`month_index`), kept with the report so that "the latest
     #: report of a task" and "an earlier report" are index seeks on (task, period_index)
     period_index = models.PositiveIntegerField(_("month index"), editable=False, default=0)
-    progress = models.TextField(_("progress this month"), blank=True)
+    progress = models.TextField(_("progress this month"), blank=True, max_length=PROGRESS_MAX)
     completion_pct = models.PositiveSmallIntegerField(
         _("completion (%)"),
         null=True,
@@ -108,9 +115,17 @@ class Report(AuditedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     milestone_reached = models.BooleanField(_("milestone reached"), default=False)
-    next_plan = models.TextField(_("plan for next month"), blank=True, help_text=_("One item per line."))
-    problems = models.TextField(_("problems"), blank=True)
-    support_needed = models.TextField(_("support needed"), blank=True)
+    next_plan = models.TextField(
+        _("plan for next month"), blank=True, max_length=TEXT_MAX, help_text=_("One item per line.")
+    )
+    problems = models.TextField(_("problems"), blank=True, max_length=TEXT_MAX)
+    support_needed = models.TextField(_("support needed"), blank=True, max_length=TEXT_MAX)
+    regression_reason = models.TextField(
+        _("reason for the lower completion"),
+        blank=True,
+        max_length=REASON_MAX,
+        help_text=_("Needed when the completion is below the task's latest approved completion."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
     )
@@ -138,7 +153,7 @@ class Report(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True, max_length=COMMENT_MAX)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -273,3 +288,83 @@ class ContinuityItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReviewComment(models.Model):
+    """One verdict of a reviewer on a report, with the comment (审核意见): the history of returns and
+    approvals, kept when a later review writes ``Report.review_comment`` again."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="review_comments")
+    verdict = models.CharField(_("verdict"), max_length=16, choices=ReportStatus.choices)
+    text = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.verdict}"
+
+
+class StrikeOff(AuditedModel):
+    """A task struck off (销号) once a 100 % report of it was approved: from the month after that
+    report (``from_index``, a :func:`month_index`) the task owes no report, is not missing and is
+    not in any on-time denominator. The plan office can reopen it (恢复) with a reason; from
+    ``reopened_from_index`` on it is due again. Past months keep their verdict: a month is struck
+    off when ``from_index <= month < reopened_from_index`` (or no reopening).
+    """
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="strike_offs"
+    )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("monthly report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_index = models.PositiveIntegerField(_("struck off from (month index)"))
+    struck_off_at = models.DateTimeField(_("struck off at"))
+    reopened_from_index = models.PositiveIntegerField(_("reopened from (month index)"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True, max_length=REASON_MAX)
+
+    owner_lookups = ("task__lead_unit",)
+    audit_exclude = ("id", "reopened_by")
+
+    class Meta:
+        ordering = ["task", "from_index"]
+        indexes = [models.Index(fields=["task", "from_index"], name="strikeoff_task_month")]
+        verbose_name = _("strike-off")
+        verbose_name_plural = _("strike-offs")
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.from_month}"
+
+    def natural_key_text(self) -> str:
+        return str(self)
+
+    @property
+    def from_month(self) -> str:
+        """The first month struck off, ``YYYY-MM``."""
+        return f"{self.from_index // 12:04d}-{self.from_index % 12 + 1:02d}"
