@@ -27,7 +27,7 @@ def _create(client: APIClient, task_id: int, **extra):
         "progress": "本月完成验收",
         "completion_pct": 50,
         "next_plan": "1. 培训",
-        "indicator_values": [{"indicator": "A1.M1.T1.I1", "value": "321.5"}],
+        "indicator_values": [{"indicator": "A1.M1.T1.I1", "value": "321"}],
         **extra,
     }
     return client.post("/api/reports", body, format="json")
@@ -44,7 +44,7 @@ def test_reporter_creates_patches_and_submits_approver_approves(users, approver_
     assert created.status_code == 201, created.content
     report = created.json()
     assert report["status"] == "draft" and report["period"] == "2024-03" and report["unit"] == "t.a"
-    assert report["indicator_values"] == [{"indicator": "A1.M1.T1.I1", "value": "321.500000"}]
+    assert report["indicator_values"] == [{"indicator": "A1.M1.T1.I1", "value": "321.000000"}]
     assert _create(reporter, task_a.pk).status_code == 409  # one report per task and month
 
     url = f"/api/reports/{report['id']}"
