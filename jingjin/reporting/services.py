@@ -483,6 +483,52 @@ def _strike_off_if_done(report: Report, *, actor: Any, source: str = "web") -> S
 
 
 @transaction.atomic
+def strike_offs_backfill(*, actor: Any = None, source: str = "demo") -> int:
+    """Strike off every task whose approved 100 % report has no strike-off yet (reports made in
+    bulk — the demo, an import — skip :func:`report_approve`): from the month after its first
+    such report not covered by a strike-off, as approving it would have. One audit row each
+    (``source``); returns how many were made. Idempotent."""
+    from jingjin.core.services import audit_entry, audit_record_many
+
+    done = (
+        Report.objects.filter(status=ReportStatus.APPROVED, completion_pct__gte=100)
+        .order_by("task_id", "period_index")
+        .values_list("task_id", "pk", "period_index", "reviewed_at")
+    )
+    existing: dict[int, list[tuple[int, int | None]]] = {}
+    for task_id, start, end in StrikeOff.objects.values_list("task_id", "from_index", "reopened_from_index"):
+        existing.setdefault(task_id, []).append((start, end))
+    made: list[StrikeOff] = []
+    for task_id, pk, index, reviewed_at in done:
+        month = index + 1
+        spans = existing.setdefault(task_id, [])
+        # covered, or a strike-off from a later month exists (history is not rewritten)
+        if any(start <= month and (end is None or month < end) for start, end in spans) or any(
+            start > month for start, _end in spans
+        ):
+            continue
+        if any(end is not None and end > month for _start, end in spans):
+            continue  # reopened after this report: the plan office's decision stands
+        made.append(
+            StrikeOff(
+                task_id=task_id, report_id=pk, from_index=month, struck_off_at=reviewed_at or clock.now()
+            )
+        )
+        spans.append((month, None))
+    StrikeOff.objects.bulk_create(made, batch_size=500)
+    created = list(StrikeOff.objects.filter(pk__in=[s.pk for s in made if s.pk is not None]))
+    if len(created) != len(made):  # a backend that does not return the ids of bulk inserts
+        created = list(StrikeOff.objects.order_by("-pk")[: len(made)])
+    audit_record_many(
+        audit_entry(
+            actor=actor, action=AuditAction.CREATE, obj=s, before=None, after=s.snapshot(), source=source
+        )
+        for s in created
+    )
+    return len(made)
+
+
+@transaction.atomic
 def task_reopen(
     *, actor: Any, task: Task, reason: str, period: ReportingPeriod | None = None, source: str = "web"
 ) -> StrikeOff:
