@@ -670,8 +670,48 @@ def row_lead_units(rows: list[ReportRow]) -> list[tuple[str, str]]:
     return [(code, name) for code, (_position, name) in sorted(units.items(), key=lambda u: (u[1][0], u[0]))]
 
 
+def with_approved_before(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """``reports`` annotated with ``approved_pct`` and ``approved_index``: the completion % and
+    month index of each task's latest approved report of an earlier month (None without one) —
+    a report whose completion is lower shows the drop (see :attr:`Report.regression_reason`)."""
+    earlier = Report.objects.filter(
+        task=OuterRef("task_id"),
+        period_index__lt=OuterRef("period_index"),
+        status=ReportStatus.APPROVED,
+        completion_pct__isnull=False,
+    ).order_by("-period_index")
+    return reports.annotate(
+        approved_pct=Subquery(earlier.values("completion_pct")[:1]),
+        approved_index=Subquery(earlier.values("period_index")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A report's completion below the task's latest approved one (``pct`` in ``month``)."""
+
+    pct: int
+    month: str
+    reason: str
+
+
+def drop_of(report: Report | None, approved: Report | None = None) -> Drop | None:
+    """The drop of ``report`` below the latest approved completion — from ``approved`` or from
+    the annotations of :func:`with_approved_before` — or None."""
+    if report is None or report.completion_pct is None:
+        return None
+    if approved is not None:
+        pct, index = approved.completion_pct, approved.period_index
+    else:
+        pct, index = getattr(report, "approved_pct", None), getattr(report, "approved_index", None)
+    if pct is None or index is None or report.completion_pct >= pct:
+        return None
+    return Drop(pct=pct, month=month_code(index), reason=report.regression_reason)
+
+
 def review_queue(*, user: Any) -> QuerySet[Report]:
-    """Submitted reports the user may approve or return, oldest submission first."""
+    """Submitted reports the user may approve or return, oldest submission first; each annotated
+    as :func:`with_approved_before` (its ``drop`` shows a lower completion)."""
     role = role_of(user)
     reports = Report.objects.filter(status__in=REVIEW_STATES)
     if role == Role.PLAN_OFFICE:
@@ -680,7 +720,11 @@ def review_queue(*, user: Any) -> QuerySet[Report]:
         reports = restrict(user, "change", reports)
     else:
         return Report.objects.none()
-    return reports.select_related("task__lead_unit", "period", "submitted_by").order_by("submitted_at", "pk")
+    return (
+        with_approved_before(reports)
+        .select_related("task__lead_unit", "period", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def report_list(

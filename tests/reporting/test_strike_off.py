@@ -105,7 +105,11 @@ def test_the_plan_office_reopens_with_a_reason_and_a_new_100_percent_strikes_off
     # past months keep their verdict; from the reopening month the task is due again
     assert "A1.M1.T1" not in _due_codes(2025, 1)
     assert "A1.M1.T1" in _due_codes(2025, 2) and "A1.M1.T1" in _due_codes(2025, 5)
-    entry = AuditEntry.objects.filter(content_type__model="strikeoff", object_id=strike_off.pk).order_by("pk").last()
+    entry = (
+        AuditEntry.objects.filter(content_type__model="strikeoff", object_id=strike_off.pk)
+        .order_by("pk")
+        .last()
+    )
     assert entry.action == "update" and entry.after["reopen_reason"] == "验收不合格，需整改"
     with pytest.raises(ValidationError, match="not struck off"):
         services.task_reopen(actor=users["office"], task=task_a, reason="再次")
