@@ -363,6 +363,17 @@ def strike_off_of(task: Task, *, index: int) -> StrikeOff | None:
     )
 
 
+def current_strike_off(task: Task) -> StrikeOff | None:
+    """The task's strike-off that is not reopened (the newest), with its report and period; None
+    when the task is not struck off. It may start next month (a 100 % approved this month)."""
+    return (
+        StrikeOff.objects.filter(task=task, reopened_from_index__isnull=True)
+        .select_related("report__period")
+        .order_by("-from_index")
+        .first()
+    )
+
+
 def month_code(index: int) -> str:
     """``YYYY-MM`` of a :func:`~jingjin.reporting.models.month_index`."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"

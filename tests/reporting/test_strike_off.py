@@ -200,3 +200,24 @@ def test_defect_1_a_finished_task_is_not_missing_later(done_in_september, users)
     assert "Of 1 reports due, 1 are missing and 1 late; on-time rate 0.0 percent" in bulletin.summary(data)
     late_and_missing = next(t for t in bulletin.tables(data) if t.sheet == "Late and missing")
     assert [row[0] for row in late_and_missing.rows] == ["A1.M1.T2"]
+
+
+def test_the_task_page_shows_the_strike_off_and_the_plan_office_reopens_there(users, task_a, settings):
+    report = _approve(users, task_a, 2024, 9, 100)
+    url = "/plan/test-plan/tasks/A1.M1.T1/"
+    reporter = _login(Client(), "reporter_a")
+    html = reporter.get(url).content.decode()
+    assert 'data-testid="struck-off-badge"' in html and "2024-10" in html
+    assert f"/reports/2024-09/tasks/{task_a.pk}/" in html and 'data-testid="reopen-form"' not in html
+    assert reporter.post(url + "reopen/", {"reason": "x"}).status_code == 403
+    office = _login(Client(), "office")
+    assert 'data-testid="reopen-form"' in office.get(url).content.decode()
+    settings.JINGJIN_AS_OF = "2025-01-10"
+    empty = office.post(url + "reopen/", {"reason": ""}, follow=True)
+    assert "Give a reason." in empty.content.decode() and StrikeOff.objects.get().reopened_at is None
+    done = office.post(url + "reopen/", {"reason": "复核未通过"}, follow=True)
+    assert done.status_code == 200 and 'data-testid="struck-off-badge"' not in done.content.decode()
+    assert StrikeOff.objects.get(report=report).reopened_from_index == 2025 * 12
+    # the report page of a struck-off month says so
+    page = reporter.get(f"/reports/2024-11/tasks/{task_a.pk}/").content.decode()
+    assert 'data-testid="struck-off"' in page
