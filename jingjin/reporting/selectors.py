@@ -711,6 +711,8 @@ def drop_of(report: Report | None, approved: Report | None = None) -> Drop | Non
     the annotations of :func:`with_approved_before` — or None."""
     if report is None or report.completion_pct is None:
         return None
+    pct: int | None
+    index: int | None
     if approved is not None:
         pct, index = approved.completion_pct, approved.period_index
     else:

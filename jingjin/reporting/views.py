@@ -235,7 +235,7 @@ def review(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, _("Only approvers and the plan office review reports."))
     reports = list(selectors.review_queue(user=request.user)[:500])
     for report in reports:
-        report.drop = selectors.drop_of(report)
+        report.drop = selectors.drop_of(report)  # type: ignore[attr-defined]
     return render(request, "reporting/review.html", {"reports": reports, "role": role_of(request.user)})
 
 
