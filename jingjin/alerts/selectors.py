@@ -22,6 +22,7 @@ from jingjin.engines.status import indicator_outlook, task_status
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod, month_index
+from jingjin.reporting.selectors import has_shares, struck_off_in
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import due_soon_q, overdue_q
 
@@ -60,9 +61,11 @@ def due_tasks_of(*, periods: Iterable[ReportingPeriod]) -> dict[int, list[DueTas
 
     The same tasks as :func:`jingjin.reporting.selectors.tasks_due` of each period: a lead unit,
     a window that overlaps the month, or a window that ended before it while no earlier reported
-    report said 100 %. Each task is read once with the month index of its first reported report
-    at 100 % (an index seek on ``(task, period_index, status, completion_pct)``), and the windows
-    are compared here, instead of one ``tasks_due`` query per period."""
+    report said 100 %; not struck off (销号) in that month; not a city task split into shares.
+    Each task is read once with the month index of its first reported report at 100 % (an index
+    seek on ``(task, period_index, status, completion_pct)``) and, for each period, whether it is
+    struck off then (an index seek on ``(task, from_index)``); the windows are compared here,
+    instead of one ``tasks_due`` query per period."""
     periods = list({p.pk: p for p in periods}.values())
     if not periods:
         return {}
@@ -71,18 +74,19 @@ def due_tasks_of(*, periods: Iterable[ReportingPeriod]) -> dict[int, list[DueTas
         .order_by("period_index")
         .values("period_index")[:1]
     )
-    tasks = Task.objects.filter(lead_unit__isnull=False)
+    tasks = Task.objects.filter(lead_unit__isnull=False).exclude(has_shares())
     latest_day = max(p.last_day for p in periods)
     tasks = tasks.filter(Q(start__isnull=True) | Q(start__lte=latest_day))
-    rows = tasks.annotate(finished_index=Subquery(finished)).values_list(
-        "pk", "code", "lead_unit_id", "start", "end", "finished_index"
+    struck = {f"struck_{i}": struck_off_in(p) for i, p in enumerate(periods)}
+    rows = tasks.annotate(finished_index=Subquery(finished), **struck).values_list(
+        "pk", "code", "lead_unit_id", "start", "end", "finished_index", *struck
     )
     bounds = [(p.pk, p.first_day, p.last_day, p.index) for p in periods]
     due: dict[int, list[DueTask]] = {p.pk: [] for p in periods}
-    for pk, code, unit_id, start, end, finished_index in rows:
+    for pk, code, unit_id, start, end, finished_index, *struck_off in rows:
         task = (pk, code, unit_id, start, end)
-        for period_id, first_day, last_day, index in bounds:
-            if start is not None and start > last_day:
+        for (period_id, first_day, last_day, index), off in zip(bounds, struck_off, strict=True):
+            if off or (start is not None and start > last_day):
                 continue
             if end is None or end >= first_day or finished_index is None or finished_index >= index:
                 due[period_id].append(task)

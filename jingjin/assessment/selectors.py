@@ -30,7 +30,7 @@ from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
-from jingjin.reporting.selectors import ReportRow, report_rows, reported_done_before, tasks_due
+from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
 
 #: the criteria, in the order of the scheme's weights
 CRITERIA = ("on_time", "progress", "attainment")
@@ -72,9 +72,10 @@ class EntryResult:
 
 
 def scored_tasks(*, period: ReportingPeriod) -> QuerySet[Task]:
-    """The due tasks of :func:`jingjin.reporting.selectors.tasks_due`, less those already
-    reported done (100 %) in an earlier month — a finished task owes no more reports."""
-    return tasks_due(period=period).exclude(reported_done_before(period))
+    """The tasks the lists score for ``period``: exactly the due tasks of
+    :func:`jingjin.reporting.selectors.tasks_due` — a task struck off (销号) after its approved
+    100 % owes no more reports and is not scored, as in the cockpit and the reporting lists."""
+    return tasks_due(period=period)
 
 
 def group_units(*, scheme: RankingScheme) -> QuerySet[Unit]:

@@ -123,3 +123,8 @@ class RestrictedPermission(BasePermission):
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         return can(request.user, self.ACTION_OF_METHOD.get(request.method, "change"), obj)
+
+
+def may_reopen_task(user: Any) -> bool:
+    """May ``user`` reopen (恢复) a struck-off task? The plan office only."""
+    return role_of(user) == Role.PLAN_OFFICE

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from jingjin.core.api import RestrictedViewSet, UnitCodeField, clean_param
+from jingjin.core.permissions import PermissionDenied
 from jingjin.plans.models import Action, Indicator, IndicatorTarget, Measure, Mechanism, Milestone, Plan, Task
 
 NODE_FIELDS = [
@@ -66,10 +72,40 @@ class TaskSerializer(ActionSerializer):
         slug_field="code", many=True, required=False, queryset=Mechanism.objects.all()
     )
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    struck_off_from = serializers.SerializerMethodField(
+        help_text="struck off (销号) from this month, YYYY-MM; null when not struck off"
+    )
 
     class Meta:
         model = Task
-        fields = ["measure", *NODE_FIELDS, "counties", "mechanisms", "indicators"]
+        fields = ["measure", *NODE_FIELDS, "counties", "mechanisms", "indicators", "struck_off_from"]
+
+    def get_struck_off_from(self, task: Task) -> str | None:
+        from jingjin.reporting.selectors import month_code
+
+        index = getattr(task, "struck_off_index", None)
+        if index is None and not hasattr(task, "struck_off_index"):
+            index = _struck_off_index(Task.objects.filter(pk=task.pk)).values_list(
+                "struck_off_index", flat=True
+            )[0]
+        return None if index is None else month_code(index)
+
+
+def _struck_off_index(tasks: Any) -> Any:
+    """``tasks`` annotated with ``struck_off_index``: the first month (month index) of the task's
+    strike-off that is not reopened, or None."""
+    from jingjin.reporting.models import StrikeOff
+
+    current = StrikeOff.objects.filter(task=OuterRef("pk"), reopened_from_index__isnull=True).order_by(
+        "-from_index"
+    )
+    return tasks.annotate(struck_off_index=Subquery(current.values("from_index")[:1]))
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, allow_blank=True, help_text="why the struck-off task is reopened (required)"
+    )
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -172,7 +208,33 @@ class TaskViewSet(RestrictedViewSet):
     serializer_class = TaskSerializer
 
     def get_queryset(self) -> Any:
-        return _filtered(self, super().get_queryset(), "measure__action__plan__code")
+        return _struck_off_index(_filtered(self, super().get_queryset(), "measure__action__plan__code"))
+
+    def get_serializer_class(self) -> Any:
+        return ReopenSerializer if self.action == "reopen" else TaskSerializer
+
+    @extend_schema(
+        request=ReopenSerializer,
+        responses={200: TaskSerializer},
+        summary="Reopen (恢复) a struck-off task from the current month (plan office)",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        from jingjin.reporting.services import task_reopen
+
+        task = self.get_object()
+        body = ReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            task_reopen(actor=request.user, task=task, reason=body.validated_data["reason"], source="api")
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        fresh = self.get_queryset().get(pk=task.pk)
+        return Response(TaskSerializer(fresh, context=self.get_serializer_context()).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[PLAN_FILTER, CODE_FILTER]))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("plan/<slug:plan_code>/measures/<str:code>/tasks/", views.measure_tasks, name="measure_tasks"),
     path("plan/<slug:plan_code>/tasks/<str:code>/", views.task_detail, name="task"),
     path("plan/<slug:plan_code>/tasks/<str:code>/edit/", views.task_edit, name="task_edit"),
+    path("plan/<slug:plan_code>/tasks/<str:code>/reopen/", views.task_reopen, name="task_reopen"),
     path("plan/<slug:plan_code>/indicators/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),
 ]

@@ -14,13 +14,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jingjin.core.permissions import PermissionDenied, can, can_add, editable_fields, restrict, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    can,
+    can_add,
+    editable_fields,
+    may_reopen_task,
+    restrict,
+    role_of,
+)
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.plans import planfile, selectors, services
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
 from jingjin.reporting.models import Report
-from jingjin.reporting.selectors import latest_reported, node_progress
+from jingjin.reporting.selectors import current_strike_off, latest_reported, node_progress
 
 #: monthly reports listed on a task's page, newest first
 RECENT_REPORTS = 12
@@ -152,7 +160,39 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         .select_related("period")
         .order_by("-period_index")[:RECENT_REPORTS]
     )
-    return _node_page(request, task, "task", plan, indicators=indicators, reports=reports)
+    return _node_page(
+        request,
+        task,
+        "task",
+        plan,
+        indicators=indicators,
+        reports=reports,
+        strike_off=current_strike_off(task),
+        may_reopen=may_reopen_task(request.user),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def task_reopen(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """Reopen (恢复) a struck-off task with a reason (the plan office)."""
+    from jingjin.reporting.services import task_reopen as reopen
+
+    plan = _plan(request, plan_code)
+    try:
+        task = selectors.task_detail(user=request.user, plan=plan, code=code)
+    except Task.DoesNotExist as exc:
+        raise Http404(code) from exc
+    try:
+        reopen(actor=request.user, task=task, reason=request.POST.get("reason", ""))
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"reason": str(exc)}, status=403)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The task is reopened: it is due again from this month."))
+    return redirect("plans:task", plan_code=plan.code, code=task.code)
 
 
 def _edit(request: HttpRequest, obj: Any, plan: Plan, back: str) -> HttpResponse:

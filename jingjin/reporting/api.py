@@ -79,6 +79,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "next_plan",
             "problems",
             "support_needed",
+            "regression_reason",
             "indicator_values",
             "continuity",
             "evidence",

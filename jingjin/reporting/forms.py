@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.plans.models import Indicator
 from jingjin.reporting.choices import ContinuityOutcome
-from jingjin.reporting.models import ContinuityItem, Report
+from jingjin.reporting.models import REASON_MAX, ContinuityItem, Report
 from jingjin.reporting.services import ContinuityTick
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -40,6 +40,13 @@ class ReportForm(forms.Form):
     problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     support_needed = forms.CharField(
         label=_("Support needed"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    regression_reason = forms.CharField(
+        label=_("Reason for the lower completion"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Needed only when the completion is below the task's latest approved completion."),
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
     evidence = forms.FileField(
         label=_("Add an evidence file"),
@@ -92,6 +99,7 @@ class ReportForm(forms.Form):
                 "next_plan",
                 "problems",
                 "support_needed",
+                "regression_reason",
             )
         }
         for value in report.indicator_values.all():
@@ -116,6 +124,7 @@ class ReportForm(forms.Form):
             "next_plan": data["next_plan"],
             "problems": data["problems"],
             "support_needed": data["support_needed"],
+            "regression_reason": data["regression_reason"],
         }
 
     def indicator_values(self) -> dict[int, Any]:

@@ -25,7 +25,7 @@ from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Task
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
-from jingjin.reporting.models import Report, ReportingPeriod
+from jingjin.reporting.models import Report, ReportingPeriod, StrikeOff
 
 #: the state of a due task without any report
 MISSING = "missing"
@@ -288,12 +288,111 @@ class ReportRow:
 
 
 def tasks_due(*, period: ReportingPeriod) -> QuerySet[Task]:
-    """Tasks that owe a report for ``period``: a lead unit, and a window that overlaps the month —
-    or a window that ended before it while no earlier report said 100 % (an overdue task keeps
-    reporting until it is done). Tasks without dates are due every month."""
+    """Tasks that owe a report for ``period`` — the one rule of "due" (应报), used by the reporting
+    lists, the cockpit and the bulletin, the red/black lists, the warnings and the API:
+
+    * a lead unit;
+    * a window that overlaps the month — or a window that ended before it while no earlier report
+      said 100 % (an overdue task keeps reporting until it is done); tasks without dates are due
+      every month;
+    * not struck off (销号) in that month (:func:`struck_off_in`): a task whose 100 % report was
+      approved owes nothing from the next month until the plan office reopens it;
+    * not a city task split into shares (任务分解): such a task is reported through its shares.
+
+    Each condition is an index seek per task."""
     starts = Q(start__isnull=True) | Q(start__lte=period.last_day)
     runs = Q(end__isnull=True) | Q(end__gte=period.first_day) | ~reported_done_before(period)
-    return Task.objects.filter(lead_unit__isnull=False).filter(starts & runs)
+    return (
+        Task.objects.filter(lead_unit__isnull=False)
+        .filter(starts & runs)
+        .exclude(struck_off_in(period))
+        .exclude(has_shares())
+    )
+
+
+def struck_off_in(period: ReportingPeriod | int) -> Exists:
+    """For filtering tasks: the task is struck off (销号) in ``period`` (a period or a
+    :func:`~jingjin.reporting.models.month_index`) — a strike-off from that month or earlier, not
+    reopened by then. An index seek on (task, from_index) per task."""
+    index = period if isinstance(period, int) else period.index
+    return Exists(
+        StrikeOff.objects.filter(task=OuterRef("pk"), from_index__lte=index).filter(
+            Q(reopened_from_index__isnull=True) | Q(reopened_from_index__gt=index)
+        )
+    )
+
+
+def has_shares() -> Exists:
+    """For filtering tasks: the task is split into shares (任务分解) for counties and parks."""
+    return Exists(Task.objects.filter(parent=OuterRef("pk")))
+
+
+def struck_off_tasks(*, period: ReportingPeriod) -> QuerySet[Task]:
+    """The tasks struck off in ``period``, each annotated with ``struck_off_from`` (the month index
+    of its strike-off; :func:`month_code` gives ``YYYY-MM``) and ``struck_off_report`` (the id of the
+    approved report that struck it off, or None), in plan order."""
+    covering = StrikeOff.objects.filter(task=OuterRef("pk"), from_index__lte=period.index).filter(
+        Q(reopened_from_index__isnull=True) | Q(reopened_from_index__gt=period.index)
+    )
+    newest = covering.order_by("-from_index")
+    return (
+        Task.objects.filter(struck_off_in(period))
+        .annotate(
+            struck_off_from=Subquery(newest.values("from_index")[:1]),
+            struck_off_report=Subquery(newest.values("report_id")[:1]),
+        )
+        .select_related("lead_unit")
+        .order_by(
+            "measure__action__plan__code",
+            "measure__action__position",
+            "measure__position",
+            "position",
+            "code",
+        )
+    )
+
+
+def strike_off_of(task: Task, *, index: int) -> StrikeOff | None:
+    """The strike-off of ``task`` in effect in the month ``index`` (None: the task is not struck off)."""
+    return (
+        StrikeOff.objects.filter(task=task, from_index__lte=index)
+        .filter(Q(reopened_from_index__isnull=True) | Q(reopened_from_index__gt=index))
+        .select_related("report__period")
+        .order_by("-from_index")
+        .first()
+    )
+
+
+def current_strike_off(task: Task) -> StrikeOff | None:
+    """The task's strike-off that is not reopened (the newest), with its report and period; None
+    when the task is not struck off. It may start next month (a 100 % approved this month)."""
+    return (
+        StrikeOff.objects.filter(task=task, reopened_from_index__isnull=True)
+        .select_related("report__period")
+        .order_by("-from_index")
+        .first()
+    )
+
+
+def month_code(index: int) -> str:
+    """``YYYY-MM`` of a :func:`~jingjin.reporting.models.month_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def latest_approved(task: Task, *, before: int) -> Report | None:
+    """The task's latest approved report with a completion % of a month before ``before`` (a month
+    index): the completion a later report may not silently fall below."""
+    return (
+        Report.objects.filter(
+            task=task,
+            period_index__lt=before,
+            status=ReportStatus.APPROVED,
+            completion_pct__isnull=False,
+        )
+        .select_related("period")
+        .order_by("-period_index")
+        .first()
+    )
 
 
 def reported_done_before(period: ReportingPeriod) -> Exists:
@@ -582,8 +681,50 @@ def row_lead_units(rows: list[ReportRow]) -> list[tuple[str, str]]:
     return [(code, name) for code, (_position, name) in sorted(units.items(), key=lambda u: (u[1][0], u[0]))]
 
 
+def with_approved_before(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """``reports`` annotated with ``approved_pct`` and ``approved_index``: the completion % and
+    month index of each task's latest approved report of an earlier month (None without one) —
+    a report whose completion is lower shows the drop (see :attr:`Report.regression_reason`)."""
+    earlier = Report.objects.filter(
+        task=OuterRef("task_id"),
+        period_index__lt=OuterRef("period_index"),
+        status=ReportStatus.APPROVED,
+        completion_pct__isnull=False,
+    ).order_by("-period_index")
+    return reports.annotate(
+        approved_pct=Subquery(earlier.values("completion_pct")[:1]),
+        approved_index=Subquery(earlier.values("period_index")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A report's completion below the task's latest approved one (``pct`` in ``month``)."""
+
+    pct: int
+    month: str
+    reason: str
+
+
+def drop_of(report: Report | None, approved: Report | None = None) -> Drop | None:
+    """The drop of ``report`` below the latest approved completion — from ``approved`` or from
+    the annotations of :func:`with_approved_before` — or None."""
+    if report is None or report.completion_pct is None:
+        return None
+    pct: int | None
+    index: int | None
+    if approved is not None:
+        pct, index = approved.completion_pct, approved.period_index
+    else:
+        pct, index = getattr(report, "approved_pct", None), getattr(report, "approved_index", None)
+    if pct is None or index is None or report.completion_pct >= pct:
+        return None
+    return Drop(pct=pct, month=month_code(index), reason=report.regression_reason)
+
+
 def review_queue(*, user: Any) -> QuerySet[Report]:
-    """Submitted reports the user may approve or return, oldest submission first."""
+    """Submitted reports the user may approve or return, oldest submission first; each annotated
+    as :func:`with_approved_before` (its ``drop`` shows a lower completion)."""
     role = role_of(user)
     reports = Report.objects.filter(status__in=REVIEW_STATES)
     if role == Role.PLAN_OFFICE:
@@ -592,7 +733,11 @@ def review_queue(*, user: Any) -> QuerySet[Report]:
         reports = restrict(user, "change", reports)
     else:
         return Report.objects.none()
-    return reports.select_related("task__lead_unit", "period", "submitted_by").order_by("submitted_at", "pk")
+    return (
+        with_approved_before(reports)
+        .select_related("task__lead_unit", "period", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def report_list(

@@ -30,20 +30,39 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
-from jingjin.core.permissions import PermissionDenied, can, role_of
+from jingjin.core.permissions import PermissionDenied, can, may_reopen_task, role_of
 from jingjin.core.services import audit_change, audit_record
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
+from jingjin.plans.units import PERCENT_RANGE, UnitKind, unit_kind
 from jingjin.reporting.choices import EDITABLE_STATES, REVIEW_STATES, ContinuityOutcome, ReportStatus
-from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportIndicatorValue, ReportingPeriod
+from jingjin.reporting.models import (
+    REASON_MAX,
+    ContinuityItem,
+    Evidence,
+    Report,
+    ReportIndicatorValue,
+    ReportingPeriod,
+    StrikeOff,
+    month_index,
+)
 
 #: roles that fill in and submit reports
 REPORTING_ROLES = {Role.REPORTER, Role.COUNTY}
 #: roles that approve or return reports (the plan office everywhere, approvers in their unit)
 REVIEWING_ROLES = {Role.APPROVER, Role.PLAN_OFFICE}
 #: report fields a reporter fills in
-REPORT_FIELDS = ("progress", "completion_pct", "milestone_reached", "next_plan", "problems", "support_needed")
+REPORT_FIELDS = (
+    "progress",
+    "completion_pct",
+    "milestone_reached",
+    "next_plan",
+    "problems",
+    "support_needed",
+    "regression_reason",
+)
 #: numeric indicator directions whose actual values a report carries
 NUMERIC_DIRECTIONS = (Direction.HIGHER, Direction.LOWER, Direction.RANGE)
 #: allowed evidence types: extension → kind
@@ -195,10 +214,97 @@ def _clean_values(task: Task, values: dict[Any, Any]) -> dict[Indicator, Decimal
         if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
             errors.append(_("%(indicator)s: the number is out of range.") % {"indicator": indicator.code})
             continue
+        problem = _unit_range_error(indicator, number)
+        if problem:
+            errors.append(problem)
+            continue
         cleaned[indicator] = number.quantize(Decimal("0.000001"))
     if errors:
         raise ValidationError({"indicator_values": errors})
     return cleaned
+
+
+def _unit_range_error(indicator: Indicator, number: Decimal) -> str:
+    """The message when ``number`` is outside the range of the indicator's unit (see
+    :mod:`jingjin.plans.units`), or ``""``. Unknown units only get the finite, absolute-bound check."""
+    kind = unit_kind(indicator.unit)
+    label = f"{indicator.code} {indicator.name}"
+    if kind == UnitKind.COUNT:
+        if number < 0 or number != number.to_integral_value():
+            return _(
+                "%(indicator)s: %(value)s is not allowed — a count in %(unit)s is a whole number, 0 or more."
+            ) % {"indicator": label, "value": number.normalize(), "unit": indicator.unit}
+    elif kind == UnitKind.AMOUNT:
+        if number < 0:
+            return _("%(indicator)s: %(value)s is not allowed — an amount in %(unit)s is 0 or more.") % {
+                "indicator": label,
+                "value": number.normalize(),
+                "unit": indicator.unit,
+            }
+    elif kind == UnitKind.PERCENT:
+        low, high = PERCENT_RANGE
+        if not low <= number <= high:
+            return _(
+                "%(indicator)s: %(value)s is not allowed — a percentage lies between %(low)s and %(high)s."
+            ) % {"indicator": label, "value": number.normalize(), "low": low, "high": high}
+    return ""
+
+
+def _clean_reason(text: str, *, field: str, required: bool = True) -> str:
+    """A reason (a lower completion, reopening a task): stripped, at most :data:`REASON_MAX`
+    characters, no control characters (line breaks and tabs are fine); ValidationError on ``field``."""
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise ValidationError({field: _("Give a reason.")})
+        return ""
+    if len(text) > REASON_MAX:
+        raise ValidationError(
+            {field: _("The reason is longer than %(max)d characters.") % {"max": REASON_MAX}}
+        )
+    if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
+        raise ValidationError({field: _("The reason contains control characters.")})
+    return text
+
+
+def _check_regression(report: Report) -> None:
+    """Refuse a completion below the task's latest approved completion (of an earlier month)
+    unless the report carries a reason (``regression_reason``): ValidationError on
+    ``completion_pct``. The reason is cleaned (length, control characters) and kept on the report."""
+    if report.regression_reason:
+        report.regression_reason = _clean_reason(report.regression_reason, field="regression_reason")
+    if report.completion_pct is None:
+        return
+    from jingjin.reporting.selectors import latest_approved
+
+    approved = latest_approved(report.task, before=report.period.index)
+    if approved is None or approved.completion_pct is None:
+        return
+    if report.completion_pct < approved.completion_pct and not report.regression_reason:
+        raise ValidationError(
+            {
+                "completion_pct": _(
+                    "Below the approved completion of %(pct)s %% (%(month)s): give the reason for the "
+                    "lower completion."
+                )
+                % {"pct": approved.completion_pct, "month": approved.period.code}
+            }
+        )
+
+
+def _refuse_struck_off(task: Task, period: ReportingPeriod) -> None:
+    """A task struck off (销号) in ``period`` owes no report: none is created for that month."""
+    from jingjin.reporting.selectors import month_code, strike_off_of
+
+    strike_off = strike_off_of(task, index=period.index)
+    if strike_off is not None:
+        raise ValidationError(
+            _(
+                "Task %(task)s is struck off (done) from %(month)s: no report is due for %(period)s. "
+                "The plan office can reopen it."
+            )
+            % {"task": task.code, "month": month_code(strike_off.from_index), "period": period.code}
+        )
 
 
 def _clean_ticks(ticks: list[ContinuityTick], items: int) -> None:
@@ -238,6 +344,7 @@ def report_save_draft(
     report = Report.objects.select_for_update().filter(task=task, period=period).first()
     created = report is None
     if report is None:
+        _refuse_struck_off(task, period)
         report = Report(task=task, period=period)
         before = None
     else:
@@ -248,6 +355,7 @@ def report_save_draft(
             value = False if name == "milestone_reached" else ""
         setattr(report, name, value)
     report.full_clean()
+    _check_regression(report)
     values = _clean_values(task, indicator_values or {})
     report.save()
     if created:
@@ -294,6 +402,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
         errors["completion_pct"] = _("Give the completion percentage or tick the reached milestone.")
     if errors:
         raise ValidationError(errors)
+    _check_regression(report)
     before = report.snapshot()
     report.status = (
         ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
@@ -331,6 +440,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report.review_comment = comment.strip()
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    _strike_off_if_done(report, actor=actor, source=source)
     return report
 
 
@@ -348,6 +458,108 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# Strike-off (销号) and reopening (恢复)
+
+
+def _strike_off_if_done(report: Report, *, actor: Any, source: str = "web") -> StrikeOff | None:
+    """Strike the task off from the month after ``report`` when the approved report says 100 %
+    (the one rule: a reached milestone without a 100 % does not strike a task off), unless a
+    strike-off already covers that month. Audited; returns the new strike-off or None."""
+    if report.status != ReportStatus.APPROVED or (report.completion_pct or 0) < 100:
+        return None
+    from jingjin.reporting.selectors import strike_off_of
+
+    index = report.period_index + 1
+    if strike_off_of(report.task, index=index) is not None:
+        return None
+    strike_off = StrikeOff.objects.create(
+        task=report.task, report=report, from_index=index, struck_off_at=clock.now()
+    )
+    audit_change(actor=actor, obj=strike_off, before=None, source=source)
+    return strike_off
+
+
+@transaction.atomic
+def strike_offs_backfill(*, actor: Any = None, source: str = "demo") -> int:
+    """Strike off every task whose approved 100 % report has no strike-off yet (reports made in
+    bulk — the demo, an import — skip :func:`report_approve`): from the month after its first
+    such report not covered by a strike-off, as approving it would have. One audit row each
+    (``source``); returns how many were made. Idempotent."""
+    from jingjin.core.services import audit_entry, audit_record_many
+
+    done = (
+        Report.objects.filter(status=ReportStatus.APPROVED, completion_pct__gte=100)
+        .order_by("task_id", "period_index")
+        .values_list("task_id", "pk", "period_index", "reviewed_at")
+    )
+    existing: dict[int, list[tuple[int, int | None]]] = {}
+    for task_id, start, end in StrikeOff.objects.values_list("task_id", "from_index", "reopened_from_index"):
+        existing.setdefault(task_id, []).append((start, end))
+    made: list[StrikeOff] = []
+    for task_id, pk, index, reviewed_at in done:
+        month = index + 1
+        spans = existing.setdefault(task_id, [])
+        # covered, or a strike-off from a later month exists (history is not rewritten)
+        if any(start <= month and (end is None or month < end) for start, end in spans) or any(
+            start > month for start, _end in spans
+        ):
+            continue
+        if any(end is not None and end > month for _start, end in spans):
+            continue  # reopened after this report: the plan office's decision stands
+        made.append(
+            StrikeOff(
+                task_id=task_id, report_id=pk, from_index=month, struck_off_at=reviewed_at or clock.now()
+            )
+        )
+        spans.append((month, None))
+    StrikeOff.objects.bulk_create(made, batch_size=500)
+    created = list(StrikeOff.objects.filter(pk__in=[s.pk for s in made if s.pk is not None]))
+    if len(created) != len(made):  # a backend that does not return the ids of bulk inserts
+        created = list(StrikeOff.objects.order_by("-pk")[: len(made)])
+    audit_record_many(
+        audit_entry(
+            actor=actor, action=AuditAction.CREATE, obj=s, before=None, after=s.snapshot(), source=source
+        )
+        for s in created
+    )
+    return len(made)
+
+
+@transaction.atomic
+def task_reopen(
+    *, actor: Any, task: Task, reason: str, period: ReportingPeriod | None = None, source: str = "web"
+) -> StrikeOff:
+    """Reopen (恢复) a struck-off task from ``period`` (default: the current month by
+    :func:`jingjin.core.clock.today`): from that month it is due again. The plan office only; the
+    reason is required. Past months keep their verdict. Audited on the strike-off."""
+    if not may_reopen_task(actor):
+        raise PermissionDenied(_("Only the plan office reopens a struck-off task."))
+    reason = _clean_reason(reason, field="reason")
+    if period is None:
+        today = clock.today()
+        index = month_index(today.year, today.month)
+    else:
+        index = period.index
+    strike_off = (
+        StrikeOff.objects.select_for_update()
+        .filter(task=task, reopened_from_index__isnull=True)
+        .order_by("-from_index")
+        .first()
+    )
+    if strike_off is None:
+        raise ValidationError({"task": _("Task %(task)s is not struck off.") % {"task": task.code}})
+    before = strike_off.snapshot()
+    # a reopening in or before the first struck-off month undoes the whole strike-off
+    strike_off.reopened_from_index = max(index, strike_off.from_index)
+    strike_off.reopened_at = clock.now()
+    strike_off.reopened_by = actor
+    strike_off.reopen_reason = reason
+    strike_off.save()
+    audit_change(actor=actor, obj=strike_off, before=before, source=source)
+    return strike_off
 
 
 # --------------------------------------------------------------------------------------------

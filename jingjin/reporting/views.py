@@ -234,6 +234,8 @@ def review(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in services.REVIEWING_ROLES:
         return _forbidden(request, _("Only approvers and the plan office review reports."))
     reports = list(selectors.review_queue(user=request.user)[:500])
+    for report in reports:
+        report.drop = selectors.drop_of(report)  # type: ignore[attr-defined]
     return render(request, "reporting/review.html", {"reports": reports, "role": role_of(request.user)})
 
 
@@ -340,6 +342,7 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
         .first()
     )
     rows = selectors.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
+    approved = selectors.latest_approved(task, before=the_period.index)
     return render(
         request,
         "reporting/report.html",
@@ -353,6 +356,9 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
             "review_error": review_error,
             "previous": previous,
             "row": rows[0] if rows else None,
+            "approved": approved,
+            "drop": selectors.drop_of(report, approved),
+            "strike_off": selectors.strike_off_of(task, index=the_period.index),
             "milestones": task.indicators.filter(direction=Direction.MILESTONE).prefetch_related(
                 "milestones"
             ),

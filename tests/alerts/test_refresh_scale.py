@@ -73,6 +73,23 @@ def test_due_tasks_of_matches_tasks_due(users: Any, task_a: Any, task_b: Any, su
     assert [p.month for p in periods if task_b.pk in {t[0] for t in due[p.pk]}] == list(range(3, 13))
     assert selectors.due_tasks_of(periods=[]) == {}
 
+    # struck off (销号) from 2024-03, reopened from 2024-05: not due in 2024-03 and 2024-04
+    from django.utils import timezone
+
+    from jingjin.reporting.models import StrikeOff
+
+    StrikeOff.objects.create(
+        task=task_a,
+        from_index=periods[2].index,
+        reopened_from_index=periods[4].index,
+        struck_off_at=timezone.now(),
+    )
+    due = selectors.due_tasks_of(periods=periods)
+    for period in periods:
+        expected = list(tasks_due(period=period).values_list("pk", "code", "lead_unit_id", "start", "end"))
+        assert due[period.pk] == expected, period.code
+    assert [p.month for p in periods if task_a.pk in {t[0] for t in due[p.pk]}] == [2, 5, 6, 7]
+
 
 def test_due_tasks_and_reports_of_all_periods_in_two_queries(users: Any) -> None:
     from jingjin.reporting.services import period_get_or_create

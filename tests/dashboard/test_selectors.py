@@ -81,12 +81,12 @@ def test_trends_per_month_since_2021_09(users, scenario):
     assert points["2024-01"].progress is None  # nothing reported yet
     assert points["2024-02"].progress == pytest.approx(((50 + 2.5 * 20) / 3.5 + 3 * 40) / 4)
     assert points["2024-03"].progress == pytest.approx(37.5)
-    # February: 3 reports, 2 on time; due by window: T1 and T2 (A2.M1.T1 ended) → 2 / max(2, 3)
-    assert (points["2024-02"].reports, points["2024-02"].on_time, points["2024-02"].due) == (3, 2, 2)
+    # February: 3 reports, 2 on time; due as tasks_due: T1, T2 and A2.M1.T1 (ended, not done) → 2 / 3
+    assert (points["2024-02"].reports, points["2024-02"].on_time, points["2024-02"].due) == (3, 2, 3)
     assert points["2024-02"].on_time_rate == pytest.approx(2 / 3)
-    # March: T1 on time, the draft not submitted; due T1 and T2 → 1 / 2
-    assert points["2024-03"].on_time_rate == pytest.approx(0.5)
-    assert data.on_time_rate == pytest.approx(0.5)
+    # March: T1 on time, the draft not submitted; due T1, T2 and A2.M1.T1 → 1 / 3
+    assert points["2024-03"].on_time_rate == pytest.approx(1 / 3)
+    assert data.on_time_rate == pytest.approx(1 / 3)
 
 
 def test_per_county_view(users, scenario):

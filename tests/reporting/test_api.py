@@ -27,7 +27,7 @@ def _create(client: APIClient, task_id: int, **extra):
         "progress": "本月完成验收",
         "completion_pct": 50,
         "next_plan": "1. 培训",
-        "indicator_values": [{"indicator": "A1.M1.T1.I1", "value": "321.5"}],
+        "indicator_values": [{"indicator": "A1.M1.T1.I1", "value": "321"}],
         **extra,
     }
     return client.post("/api/reports", body, format="json")
@@ -44,7 +44,7 @@ def test_reporter_creates_patches_and_submits_approver_approves(users, approver_
     assert created.status_code == 201, created.content
     report = created.json()
     assert report["status"] == "draft" and report["period"] == "2024-03" and report["unit"] == "t.a"
-    assert report["indicator_values"] == [{"indicator": "A1.M1.T1.I1", "value": "321.500000"}]
+    assert report["indicator_values"] == [{"indicator": "A1.M1.T1.I1", "value": "321.000000"}]
     assert _create(reporter, task_a.pk).status_code == 409  # one report per task and month
 
     url = f"/api/reports/{report['id']}"
@@ -153,3 +153,64 @@ def test_submit_over_http_with_a_token(live_server, users, task_a):
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.loads(response.read())["status"] == "submitted"
+
+
+# --- strike-off (销号) and reopening over the API -------------------------------------------------
+
+
+def _approved_100(users, approver_a, task_a, period="2024-03"):
+    reporter = _client(users["reporter_a"])
+    report = _create(reporter, task_a.pk, period=period, completion_pct=100).json()
+    reporter.post(f"/api/reports/{report['id']}/submit")
+    assert (
+        _client(approver_a).post(f"/api/reports/{report['id']}/approve", {}, format="json").status_code == 200
+    )
+    return report
+
+
+def test_an_approved_100_shows_struck_off_from_and_the_plan_office_reopens(
+    users, approver_a, task_a, settings
+):
+    url = f"/api/tasks/{task_a.pk}"
+    assert _client(users["leader"]).get(url).json()["struck_off_from"] is None
+    _approved_100(users, approver_a, task_a)
+    assert _client(users["leader"]).get(url).json()["struck_off_from"] == "2024-04"
+    listed = _client(users["leader"]).get("/api/tasks", {"code": "A1.M1.T1"}).json()["results"]
+    assert listed[0]["struck_off_from"] == "2024-04"
+
+    # a struck-off month takes no report: 400, nothing written
+    refused = _create(_client(users["reporter_a"]), task_a.pk, period="2024-05")
+    assert refused.status_code == 400 and not Report.objects.filter(period__month=5).exists()
+
+    for who in ("reporter_a", "leader", "county_c"):
+        assert _client(users[who]).post(f"{url}/reopen", {"reason": "整改"}, format="json").status_code == 403
+    office = _client(users["office"])
+    empty = office.post(f"{url}/reopen", {"reason": "  "}, format="json")
+    assert empty.status_code == 400 and "reason" in empty.json()
+    assert office.post(f"{url}/reopen", {}, format="json").status_code == 400
+    settings.JINGJIN_AS_OF = "2024-06-10"
+    reopened = office.post(f"{url}/reopen", {"reason": "验收不合格"}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["struck_off_from"] is None
+    assert (
+        AuditEntry.objects.filter(content_type__model="strikeoff", source="api", action="update").count() == 1
+    )
+    assert (
+        _create(
+            _client(users["reporter_a"]), task_a.pk, period="2024-06", regression_reason="返工"
+        ).status_code
+        == 201
+    )
+    assert (
+        office.post(f"{url}/reopen", {"reason": "again"}, format="json").status_code == 400
+    )  # not struck off
+
+
+def test_the_reports_list_of_a_month_leaves_struck_off_tasks_out_of_due(users, approver_a, task_a):
+    from jingjin.dashboard.selectors import cockpit
+    from jingjin.reporting.services import period_get_or_create
+
+    _approved_100(users, approver_a, task_a)
+    april = period_get_or_create(year=2024, month=4)
+    body = _client(users["leader"]).get("/api/cockpit", {"period": "2024-04"}).json()
+    assert "A1.M1.T1" not in [a["task"] for a in body["reports"]["attention"]]
+    assert body["reports"]["due"] == len(cockpit(user=users["leader"], period=april).report_rows) == 1
