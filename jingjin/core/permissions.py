@@ -123,3 +123,9 @@ class RestrictedPermission(BasePermission):
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         return can(request.user, self.ACTION_OF_METHOD.get(request.method, "change"), obj)
+
+
+def can_manage_shares(user: Any) -> bool:
+    """May ``user`` split a city task into county and park shares (任务分解) and change or delete them?
+    The plan office only."""
+    return role_of(user) == Role.PLAN_OFFICE
