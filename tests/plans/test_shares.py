@@ -296,3 +296,31 @@ def test_county_user_sees_shares_but_no_form(client, users, units):
     assert client.post("/plan/test-plan/tasks/A1.M1.T1/shares/", {"units": ["t.p"]}).status_code == 403
     share_page = client.get("/plan/test-plan/tasks/A1.M1.T1.S1/").content.decode()
     assert 'data-testid="share-of"' in share_page
+
+
+def test_the_cockpit_rolls_shares_into_their_city_task(users, units):
+    from jingjin.dashboard.selectors import cockpit
+
+    c, p = _split(users, units)
+    report(c, 2024, 3, 40)
+    report(p, 2024, 3, 80)
+    period = period_get_or_create(year=2024, month=3)
+    with CaptureQueriesContext(connection) as with_shares:
+        data = cockpit(user=users["leader"], period=period, today=date(2024, 4, 20))
+    # the measure's tasks are T1 and T2: the shares are inside T1, whose progress is their roll-up
+    assert [t.code for t in data.tasks] == ["A1.M1.T1", "A1.M1.T2"]
+    assert data.tasks[0].reported_pct == pytest.approx(70.0)
+    assert data.progress == pytest.approx(70.0)  # T2 has not reported
+    # each county sees its own share, not the city task
+    assert [t.code for t in data.county("t.c").tasks] == [c.code]
+    assert [t.code for t in data.county("t.p").tasks] == [p.code]
+    # the trends carry the roll-up too; the split city task is not due itself, its shares are
+    march = next(point for point in data.trends if point.month == "2024-03")
+    assert march.progress == pytest.approx(70.0)
+    assert march.due == 3  # the two shares and T2
+    # as many queries as without shares
+    Report.objects.filter(task__in=[c, p]).delete()
+    Task.objects.filter(pk__in=[c.pk, p.pk]).delete()
+    with CaptureQueriesContext(connection) as without:
+        cockpit(user=users["leader"], period=period, today=date(2024, 4, 20))
+    assert len(with_shares) == len(without)
