@@ -324,3 +324,34 @@ def test_the_cockpit_rolls_shares_into_their_city_task(users, units):
     with CaptureQueriesContext(connection) as without:
         cockpit(user=users["leader"], period=period, today=date(2024, 4, 20))
     assert len(with_shares) == len(without)
+
+
+# --------------------------------------------------------------------------------------------
+# Demo and plan import
+
+
+def test_demo_shares_split_the_tasks_that_name_counties_and_get_demo_reports(users):
+    from jingjin.plans.demo import demo_shares
+    from jingjin.reporting.demo import demo_reports
+
+    assert demo_shares() == 1  # T1 names County C
+    share = t1().shares.get()
+    assert share.lead_unit.code == "t.c" and share.code == "A1.M1.T1.S1"
+    assert AuditEntry.objects.filter(object_id=str(share.pk), source="demo", action="create").exists()
+    assert demo_shares() == 0  # idempotent
+    assert demo_reports(today=date(2022, 3, 20)) > 0
+    assert Report.objects.filter(task=share).exists()
+    assert not Report.objects.filter(task=t1()).exists()  # reported through its share
+
+
+def test_reloading_the_plan_file_keeps_the_shares(users, units):
+    from jingjin.plans.services import plan_export, plan_import
+    from tests.conftest import small_plan
+
+    share = shares.task_share_create(actor=users["office"], task=t1(), unit=units["t.c"])
+    result = plan_import(data=small_plan(), actor=None, source="test")
+    assert not result.changed
+    assert Task.objects.filter(pk=share.pk).exists()
+    exported = plan_export(code="test-plan")
+    codes = [t["code"] for t in exported["actions"][0]["measures"][0]["tasks"]]
+    assert codes == ["A1.M1.T1", "A1.M1.T2"]
