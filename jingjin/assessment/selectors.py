@@ -344,7 +344,16 @@ def ranking_compute(
             continue
         if too_few[i]:
             out.append(
-                EntryResult(c, total, None, None, met, Verdict.NOT_RANKED, too_few_reason(c.tasks_due, min_items), items)
+                EntryResult(
+                    c,
+                    total,
+                    None,
+                    None,
+                    met,
+                    Verdict.NOT_RANKED,
+                    too_few_reason(c.tasks_due, min_items),
+                    items,
+                )
             )
             continue
         r, b = int(ranks[i]), int(bottoms[i])

@@ -250,12 +250,14 @@ class TaskViewSet(RestrictedViewSet):
         return _filtered(self, super().get_queryset(), "measure__action__plan__code")
 
     def _shares_response(self, task: Task) -> Response:
-        rows = list(task.shares.select_related("lead_unit", "parent").order_by("position", "code"))  # type: ignore[attr-defined]
+        rows = list(task.shares.select_related("lead_unit", "parent").order_by("position", "code"))
         latest = latest_reported(s.pk for s in rows)
         return Response(TaskShareSerializer(rows, many=True, context={"latest": latest}).data)
 
     @extend_schema(
-        methods=["GET"], responses=TaskShareSerializer(many=True), summary="The county and park shares of a task"
+        methods=["GET"],
+        responses=TaskShareSerializer(many=True),
+        summary="The county and park shares of a task",
     )
     @extend_schema(
         methods=["POST"],
@@ -305,11 +307,17 @@ class TaskViewSet(RestrictedViewSet):
     def share(self, request: Request, pk: str | None = None, share_id: str | None = None) -> Response:
         """PATCH: change one share of the task; DELETE: delete it (refused when it has reports)."""
         task = self.get_object()
-        found = Task.objects.filter(parent=task, pk=share_id).select_related("lead_unit", "parent").first()
+        found = (
+            Task.objects.filter(parent=task, pk=int(share_id or 0))
+            .select_related("lead_unit", "parent")
+            .first()
+        )
         if found is None:
             raise exceptions.NotFound("no such share of this task")
         if request.method == "DELETE":
-            _service_call(lambda: shares.task_share_delete(actor=request.user, share=found, source=self.source))
+            _service_call(
+                lambda: shares.task_share_delete(actor=request.user, share=found, source=self.source)
+            )
             return Response(status=status.HTTP_204_NO_CONTENT)
         if "unit" in request.data:
             raise exceptions.ValidationError({"unit": ["the unit of a share cannot be changed"]})

@@ -174,7 +174,7 @@ def task_share_rows(*, task: Task, as_of: date | None = None) -> list[ShareRow]:
     from jingjin.engines.status import Status, task_status
     from jingjin.reporting.selectors import latest_reported
 
-    shares = list(task.shares.select_related("lead_unit").order_by("position", "code"))  # type: ignore[attr-defined]
+    shares = list(task.shares.select_related("lead_unit").order_by("position", "code"))
     if not shares:
         return []
     latest = latest_reported(s.pk for s in shares)
@@ -205,7 +205,7 @@ def share_unit_choices(*, task: Task) -> list[tuple[Unit, bool, bool]]:
     from jingjin.plans.shares import SHARE_KINDS
 
     named = {u.pk for u in task.counties.all()}
-    held = set(task.shares.values_list("lead_unit_id", flat=True))  # type: ignore[attr-defined]
+    held = set(task.shares.values_list("lead_unit_id", flat=True))
     return [
         (u, u.pk in named, u.pk in held)
         for u in Unit.objects.filter(kind__in=SHARE_KINDS).order_by("position", "code")

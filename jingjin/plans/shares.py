@@ -43,7 +43,9 @@ def _require(actor: Any) -> None:
         raise PermissionDenied(_("Only the plan office may split tasks into county and park shares."))
 
 
-def _decimal(value: Any, field: str, *, minimum: Decimal | None = None, required: bool = True) -> Decimal | None:
+def _decimal(
+    value: Any, field: str, *, minimum: Decimal | None = None, required: bool = True
+) -> Decimal | None:
     """``value`` as a finite decimal within the columns' range (and ≥ ``minimum``), or a
     ``ValidationError`` naming ``field``."""
     if value is None or value == "":
@@ -63,6 +65,13 @@ def _decimal(value: Any, field: str, *, minimum: Decimal | None = None, required
     if minimum is not None and number < minimum:
         raise ValidationError({field: [_("Enter a number of at least %(min)s.") % {"min": minimum}]})
     return number.quantize(Decimal("0.000001"))
+
+
+def _weight(value: Any) -> Decimal:
+    """A share's weight: a finite number ≥ 0 (required)."""
+    weight = _decimal(value, "weight", minimum=Decimal(0))
+    assert weight is not None  # required
+    return weight
 
 
 def _text(value: Any, field: str, max_length: int) -> str:
@@ -91,7 +100,11 @@ def _check_unit(task: Task, unit: Unit | None, *, ignore: Task | None = None) ->
         raise ValidationError({"unit": [_("Choose a county or a park.")]})
     if unit.kind not in SHARE_KINDS:
         raise ValidationError(
-            {"unit": [_("Only a county or a park may hold a share; %(unit)s is not one.") % {"unit": unit.name}]}
+            {
+                "unit": [
+                    _("Only a county or a park may hold a share; %(unit)s is not one.") % {"unit": unit.name}
+                ]
+            }
         )
     taken = Task.objects.filter(parent=task, lead_unit=unit)
     if ignore is not None:
@@ -133,7 +146,7 @@ def _make(
     end: date | None,
     position: int,
 ) -> Task:
-    weight_value = _decimal(weight, "weight", minimum=Decimal(0))
+    weight_value = _weight(weight)
     target_value = _decimal(target, "target", required=False)
     unit_text = _text(target_unit, "target_unit", 40)
     start = start if start is not None else task.start
@@ -207,8 +220,8 @@ def task_split(
     source: str = "web",
 ) -> list[Task]:
     """Split the city task ``task`` into shares for ``units`` at once (each with ``weight``,
-    ``target`` and the task's window); units that already hold a share keep it. All or nothing: one unit that may not
-    hold a share refuses the whole split. Returns the shares created."""
+    ``target`` and the task's window); units that already hold a share keep it. All or nothing:
+    one unit that may not hold a share refuses the whole split. Returns the shares created."""
     _require(actor)
     _check_city_task(task)
     chosen = list(dict.fromkeys(units))
@@ -222,7 +235,8 @@ def task_split(
             raise ValidationError(
                 {
                     "units": [
-                        _("Only a county or a park may hold a share; %(unit)s is not one.") % {"unit": unit.name}
+                        _("Only a county or a park may hold a share; %(unit)s is not one.")
+                        % {"unit": unit.name}
                     ]
                 }
             )
@@ -267,7 +281,7 @@ def task_share_update(*, actor: Any, share: Task, source: str = "web", **changes
     share = Task.objects.select_for_update().get(pk=share.pk)
     before = share.snapshot()
     if "weight" in changes:
-        share.weight = _decimal(changes["weight"], "weight", minimum=Decimal(0))
+        share.weight = _weight(changes["weight"])
     if "target" in changes:
         share.share_target = _decimal(changes["target"], "target", required=False)
     if "target_unit" in changes:
@@ -289,9 +303,13 @@ def task_share_delete(*, actor: Any, share: Task, source: str = "web") -> None:
     _require(actor)
     if share.parent_id is None:
         raise ValidationError({"share": [_("This task is not a share of a city task.")]})
-    if share.reports.exists():  # type: ignore[attr-defined]
+    if share.reports.exists():
         raise ValidationError(
-            {"share": [_("This share has monthly reports and cannot be deleted; set its weight to 0 instead.")]}
+            {
+                "share": [
+                    _("This share has monthly reports and cannot be deleted; set its weight to 0 instead.")
+                ]
+            }
         )
     audit_record(
         actor=actor, action=AuditAction.DELETE, obj=share, before=share.snapshot(), after=None, source=source

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     can,
@@ -24,7 +25,6 @@ from jingjin.core.permissions import (
     restrict,
     role_of,
 )
-from jingjin.core.models import Unit
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.plans import planfile, selectors, services, shares
@@ -209,7 +209,9 @@ def _share_labels() -> dict[str, str]:
 def task_shares_add(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
     """Split the task into shares for the chosen counties and parks (plan office)."""
     plan = _plan(request, plan_code)
-    task = get_object_or_404(Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code)
+    task = get_object_or_404(
+        Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code
+    )
     back = f"/plan/{plan.code}/tasks/{task.code}/"
     codes = [c for c in request.POST.getlist("units") if c]
     units = list(Unit.objects.filter(code__in=codes).order_by("position", "code"))
@@ -239,7 +241,9 @@ def task_shares_add(request: HttpRequest, plan_code: str, code: str) -> HttpResp
 def task_share_edit(request: HttpRequest, plan_code: str, code: str, share_id: int) -> HttpResponse:
     """Change or delete one share of the task (plan office)."""
     plan = _plan(request, plan_code)
-    task = get_object_or_404(Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code)
+    task = get_object_or_404(
+        Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code
+    )
     share = get_object_or_404(Task, parent=task, pk=share_id)
     back = f"/plan/{plan.code}/tasks/{task.code}/"
     try:

@@ -115,7 +115,16 @@ def test_a_park_with_one_task_is_never_black_listed_twice(users, loaded_plan, sc
 def test_ties_share_a_rank_on_the_entries_shown():
     results = ranking_compute(
         rule=rule(n=1, m=1, target=0),
-        criteria=[unit(1, 90), unit(2, 80), unit(3, 80), unit(4, 70), unit(5, 60), unit(6, 50), unit(7, 40), unit(8, 30)],
+        criteria=[
+            unit(1, 90),
+            unit(2, 80),
+            unit(3, 80),
+            unit(4, 70),
+            unit(5, 60),
+            unit(6, 50),
+            unit(7, 40),
+            unit(8, 30),
+        ],
         exempt={},
     )
     assert [r.rank for r in results] == [1, 2, 2, 4, 5, 6, 7, 8]
@@ -225,7 +234,9 @@ def test_counties_are_scored_on_their_own_shares_not_on_the_city_tasks(users, ma
     share_d = task_share_create(actor=users["office"], task=task, unit=county_d)
     report(share_c.code, march, pct=25, submitted=date(2024, 4, 2))
     report(share_d.code, march, pct=10, submitted=date(2024, 4, 9))  # late and behind
-    rows = {c.unit.code: c for c in unit_criteria(scheme=schemes["counties-parks"], period=march, as_of=AFTER)}
+    rows = {
+        c.unit.code: c for c in unit_criteria(scheme=schemes["counties-parks"], period=march, as_of=AFTER)
+    }
     assert set(rows) == {"t.c", "t.d"}
     assert [code for code, _ratio in rows["t.c"].task_ratios] == [share_c.code]
     assert (rows["t.c"].on_time_pct, rows["t.d"].on_time_pct) == (100.0, 0.0)

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def units(users: dict[str, Any]) -> dict[str, Unit]:
     city = Unit.objects.get(code="t")
-    Unit.objects.create(code="t.d", name_zh="丁县", name_en="County D", kind="county", parent=city, position=5)
+    Unit.objects.create(
+        code="t.d", name_zh="丁县", name_en="County D", kind="county", parent=city, position=5
+    )
     Unit.objects.create(code="t.p", name_zh="戊园区", name_en="Park P", kind="park", parent=city, position=6)
     return {u.code: u for u in Unit.objects.all()}
 
@@ -137,7 +139,11 @@ def test_update_and_delete_are_audited_and_a_reported_share_is_kept(users, units
     share = shares.task_share_create(actor=users["office"], task=t1(), unit=units["t.c"])
     shares.task_share_update(actor=users["office"], share=share, weight="3.5", target="10", target_unit="个")
     share.refresh_from_db()
-    assert (share.weight, share.share_target, share.share_target_unit) == (Decimal("3.5"), Decimal("10"), "个")
+    assert (share.weight, share.share_target, share.share_target_unit) == (
+        Decimal("3.5"),
+        Decimal("10"),
+        "个",
+    )
     with pytest.raises(ValidationError) as exc:
         shares.task_share_update(actor=users["office"], share=share, weight="-0.1")
     assert "weight" in exc.value.message_dict
@@ -211,10 +217,17 @@ def test_api_lists_creates_changes_and_deletes_shares(client, users, units):
     client.force_login(users["office"])
     task = t1()
     url = f"/api/tasks/{task.pk}/shares"
-    created = client.post(url, {"unit": "t.c", "weight": "2", "target": "100", "target_unit": "户"}, "application/json")
+    created = client.post(
+        url, {"unit": "t.c", "weight": "2", "target": "100", "target_unit": "户"}, "application/json"
+    )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert (body["code"], body["unit"], body["task"], body["weight"]) == ("A1.M1.T1.S1", "t.c", "A1.M1.T1", "2.000000")
+    assert (body["code"], body["unit"], body["task"], body["weight"]) == (
+        "A1.M1.T1.S1",
+        "t.c",
+        "A1.M1.T1",
+        "2.000000",
+    )
     assert body["latest_pct"] is None
     report(Task.objects.get(pk=body["id"]), 2024, 3, 55)
     listed = client.get(url).json()
