@@ -32,3 +32,5 @@ class Verdict(models.TextChoices):
     BLACK = "black", _("Black list")
     NONE = "none", _("Not listed")
     EXEMPT = "exempt", _("Exempt (force majeure)")
+    #: fewer scored tasks in the month than the scheme's ``min_items``: scored, never on a list
+    NOT_RANKED = "unranked", _("Not ranked (too few scored tasks)")

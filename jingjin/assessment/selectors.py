@@ -20,6 +20,7 @@ import polars as pl
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
@@ -88,28 +89,15 @@ def group_units(*, scheme: RankingScheme) -> QuerySet[Unit]:
 def _tasks_by_unit(
     scheme: RankingScheme, rows: list[ReportRow], units: list[Unit]
 ) -> dict[int, list[ReportRow]]:
-    """Due tasks per unit: a department's are the tasks it leads; a county's or park's those it
-    leads and those that name it among their counties (the county's share of the plan, reported
-    by the lead department until county-level reporting exists)."""
+    """Due tasks per unit: the tasks it leads. A county or park leads its shares of city tasks
+    (任务分解) and any task of its own; a task that merely names it among its ``counties`` is the
+    lead department's, not the county's, and does not count for it."""
     ids = {u.pk for u in units}
     out: dict[int, list[ReportRow]] = {u.pk: [] for u in units}
-    if scheme.peer_group == PeerGroup.DEPARTMENTS:
-        for row in rows:
-            if row.task.lead_unit_id in ids:
-                out[row.task.lead_unit_id].append(row)
-        return out
-    through = Task.counties.through
-    counties: dict[int, set[int]] = {}
-    for task_id, unit_id in through.objects.filter(
-        task_id__in=[r.task.pk for r in rows], unit_id__in=ids
-    ).values_list("task_id", "unit_id"):
-        counties.setdefault(task_id, set()).add(unit_id)
     for row in rows:
-        owners = set(counties.get(row.task.pk, set()))
-        if row.task.lead_unit_id in ids:
-            owners.add(row.task.lead_unit_id)
-        for unit_id in owners:
-            out[unit_id].append(row)
+        lead = row.task.lead_unit_id
+        if lead in ids:
+            out[lead].append(row)
     return out
 
 
@@ -290,6 +278,20 @@ def target_met(rule: dict[str, Any], values: dict[str, float], total: float) -> 
     return total >= rule["target_score"] - 1e-9
 
 
+def list_limits(rule: dict[str, Any], ranked: int) -> tuple[int, int]:
+    """How many places the red and the black list have among ``ranked`` ranked units.
+
+    N and M of the scheme while at least N + M units are ranked. With fewer (k), the lists shrink
+    in proportion — red ⌊k·N/(N+M)⌋, black ⌊k·M/(N+M)⌋, each at least 1 (if N, M ≥ 1) — and
+    neither takes more than ⌊k/2⌋ places (1 when k = 1), so that not every unit lands on a list:
+    with 6 units, N = 4 and M = 3, red 3 and black 2 (the 4th of 6 is not black-listed)."""
+    n, m = int(rule["red_top_n"]), int(rule["black_bottom_m"])
+    if ranked >= n + m or n + m == 0:
+        return n, m
+    half = max(ranked // 2, 1)
+    return min(n, max(ranked * n // (n + m), 1), half), min(m, max(ranked * m // (n + m), 1), half)
+
+
 def ranking_compute(
     *, rule: dict[str, Any], criteria: list[UnitCriteria], exempt: dict[int, str]
 ) -> list[EntryResult]:
@@ -298,14 +300,19 @@ def ranking_compute(
     Scores come from :func:`jingjin.engines.scoring.score` and are rounded to 0.01 before
     ranking, so that scores shown equal tie. ``rank``: 1 = best, ties share the smallest rank
     (1, 2, 2, 4); ``bottom_rank`` the same from the worst. Exempt units (``exempt``: unit id →
-    reason) keep their score but are not ranked and not listed.
+    reason) keep their score but are not ranked and not listed; so are units with fewer scored
+    tasks than ``rule["min_items"]`` (verdict "not ranked", with the reason).
 
-    Red: target met and rank ≤ N. Black: target missed and bottom_rank ≤ M. Ties at a boundary
-    are all in (a list may hold more than N or M units); a unit ranked first that missed the
-    target is not red, a last unit that met it is not black.
+    With k ranked units and the places n, m of :func:`list_limits`: red = target met, rank ≤ n and
+    not in the bottom half (2 × bottom_rank > k); black = target missed, bottom_rank ≤ m and not
+    in the top half (2 × rank > k). Ties at a boundary are all in (a list may hold more than n or
+    m units) unless that reaches into the other half: a tie across the middle is on neither list.
+    A unit ranked first that missed the target is not red, a last unit that met it is not black;
+    no unit is on both lists (red needs the target met, black needs it missed).
     """
     if not criteria:
         return []
+    min_items = int(rule.get("min_items", 0) or 0)
     frame = pl.DataFrame(
         {
             "unit_id": [c.unit.pk for c in criteria],
@@ -318,13 +325,15 @@ def ranking_compute(
     scored = score(frame, score_spec(rule), explain=True)
     totals = np.round(scored.get_column("score").to_numpy().astype(np.float64), 2)
     is_exempt = scored.get_column("exempt").to_numpy().astype(bool)
+    too_few = np.array([c.tasks_due < min_items for c in criteria], dtype=bool)
     ranks = np.zeros(len(criteria), dtype=np.int64)
     bottoms = np.zeros(len(criteria), dtype=np.int64)
-    ranked = ~is_exempt
+    ranked = ~is_exempt & ~too_few
+    k = int(ranked.sum())
     if ranked.any():
         ranks[ranked] = rank(totals[ranked])
         bottoms[ranked] = rank(-totals[ranked])
-    n, m = int(rule["red_top_n"]), int(rule["black_bottom_m"])
+    n, m = list_limits(rule, k)
     out: list[EntryResult] = []
     for i, c in enumerate(criteria):
         values = {"on_time": c.on_time_pct, "progress": c.progress_pct, "attainment": c.attainment_pct}
@@ -334,14 +343,37 @@ def ranking_compute(
         if is_exempt[i]:
             out.append(EntryResult(c, total, None, None, met, Verdict.EXEMPT, exempt[c.unit.pk], items))
             continue
+        if too_few[i]:
+            out.append(
+                EntryResult(
+                    c,
+                    total,
+                    None,
+                    None,
+                    met,
+                    Verdict.NOT_RANKED,
+                    too_few_reason(c.tasks_due, min_items),
+                    items,
+                )
+            )
+            continue
         r, b = int(ranks[i]), int(bottoms[i])
         verdict = Verdict.NONE
-        if met and r <= n:
+        if met and r <= n and 2 * b > k:
             verdict = Verdict.RED
-        elif not met and b <= m:
+        elif not met and b <= m and 2 * r > k:
             verdict = Verdict.BLACK
         out.append(EntryResult(c, total, r, b, met, verdict, "", items))
     return out
+
+
+def too_few_reason(count: int, minimum: int) -> str:
+    """The reason of a "not ranked" verdict, in the active language."""
+    return ngettext(
+        "only %(n)d scored task (fewer than %(min)d)",
+        "only %(n)d scored tasks (fewer than %(min)d)",
+        count,
+    ) % {"n": count, "min": minimum}
 
 
 def _items(c: UnitCriteria, rule: dict[str, Any], contributions: dict[str, float]) -> list[dict[str, Any]]:

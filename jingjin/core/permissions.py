@@ -128,3 +128,9 @@ class RestrictedPermission(BasePermission):
 def may_reopen_task(user: Any) -> bool:
     """May ``user`` reopen (恢复) a struck-off task? The plan office only."""
     return role_of(user) == Role.PLAN_OFFICE
+
+
+def can_manage_shares(user: Any) -> bool:
+    """May ``user`` split a city task into county and park shares (任务分解) and change or delete them?
+    The plan office only."""
+    return role_of(user) == Role.PLAN_OFFICE

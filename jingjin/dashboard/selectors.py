@@ -15,7 +15,9 @@ period in a fixed number of queries (it does not grow with the number of tasks):
 * **trends** per month since 2021-09: plan progress and the on-time rate (reports of the month's
   due tasks first submitted by the deadline ÷ the month's due tasks, "due" as
   :func:`jingjin.reporting.selectors.tasks_due`: a struck-off task drops out of the month);
-* **per-county view**: the tasks that list a county (or park) in ``counties`` and their statuses;
+* **per-county view**: a county's (or park's) shares of city tasks (任务分解), the tasks it leads,
+  and the city tasks that name it in ``counties`` and are not split, with their statuses; a share
+  rolls up into its city task and is never a task of the measure;
 * **red/black lists** (红黑榜): whatever :func:`ranking_lists` finds — nothing while the assessment
   app has no data.
 """
@@ -117,6 +119,9 @@ class TaskRow:
     reported_pct: float | None
     expected_pct: float | None = None
     status: int = Status.UNKNOWN
+    #: the city task of a county's or park's share (任务分解); None for a city task
+    parent_id: int | None = None
+    lead_unit_id: int | None = None
 
     @property
     def status_key(self) -> str:
@@ -183,7 +188,8 @@ class ActionRow:
 
 @dataclass
 class CountyRow:
-    """A county or park (县（市、区）/ 园区) and the tasks that list it."""
+    """A county or park (县（市、区）/ 园区) and its tasks: its shares of city tasks and the tasks it
+    leads, and the city tasks that name it and are not split into shares."""
 
     code: str
     name: str
@@ -307,17 +313,26 @@ def cockpit(
     result = Cockpit(plan=plan, plans=plans, period=period, as_of=period.last_day)
     if plan is None:
         return result
-    tasks = _task_rows(user=user, plan=plan, period=period)
+    rows = _task_rows(user=user, plan=plan, period=period)
+    # a county's or park's share (任务分解) rolls up into its city task: not a task of the measure
+    tasks = [t for t in rows if t.parent_id is None]
+    city_ids = {t.pk for t in tasks}
+    shares = [t for t in rows if t.parent_id in city_ids]
+    ordered = tasks + shares
     actions = list(restrict(user, "view", Action.objects.filter(plan=plan)).order_by("position", "code"))
     measures = list(
         restrict(user, "view", Measure.objects.filter(action__plan=plan)).values_list(
             "pk", "action_id", "weight"
         )
     )
-    _statuses(tasks, period)
+    tree = _tree(plan, actions, measures, ordered)
+    progress, coverage = _rollup(tree, ordered)
+    split = {t.parent_id for t in shares}
+    for task in tasks:
+        if task.pk in split:  # reported through its shares
+            task.reported_pct = progress.get(f"t:{task.pk}")
+    _statuses(ordered, period)
     result.tasks = tasks
-    tree = _tree(plan, actions, measures, tasks)
-    progress, coverage = _rollup(tree, tasks)
     result.progress, result.coverage = progress.get(f"p:{plan.pk}"), coverage.get(f"p:{plan.pk}", 0.0)
     by_action: dict[int, list[TaskRow]] = {}
     for task in tasks:
@@ -339,8 +354,8 @@ def cockpit(
     overdue, due_soon = items_overdue(user=user, as_of=today), items_due_soon(user=user, as_of=today)
     result.overdue_items, result.overdue_count = list(overdue[:ITEM_LIMIT]), overdue.count()
     result.due_soon_items, result.due_soon_count = list(due_soon[:ITEM_LIMIT]), due_soon.count()
-    result.trends = _trends(plan, tree, tasks, period)
-    result.counties = _counties(plan, tasks)
+    result.trends = _trends(plan, tree, ordered, period)
+    result.counties = _counties(plan, ordered)
     result.ranking_lists = ranking_lists(user=user, period=period)
     result.synthetic = Report.objects.filter(
         period=period, is_synthetic=True, task__measure__action__plan=plan
@@ -375,6 +390,8 @@ def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRo
             "start",
             "end",
             "latest_pct",
+            "parent_id",
+            "lead_unit_id",
         )
     )
     english = english_active()
@@ -390,8 +407,25 @@ def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRo
             start=start,
             end=end,
             reported_pct=None if pct is None else float(pct),
+            parent_id=parent,
+            lead_unit_id=lead,
         )
-        for pk, code, name_zh, name_en, unit_zh, unit_en, action, measure, weight, start, end, pct in rows
+        for (
+            pk,
+            code,
+            name_zh,
+            name_en,
+            unit_zh,
+            unit_en,
+            action,
+            measure,
+            weight,
+            start,
+            end,
+            pct,
+            parent,
+            lead,
+        ) in rows
     ]
 
 
@@ -436,12 +470,13 @@ def _tree(
     parents = [-1] + [0] * len(actions) + [node[f"a:{m[1]}"] for m in kept_measures]
     weights = [1.0] + [float(a.weight) for a in actions] + [float(m[2]) for m in kept_measures]
     task_node = []
-    for task in tasks:
-        measure = node.get(f"m:{task.measure_id}")
+    for task in tasks:  # city tasks first, then shares (under their city task's node)
+        measure = node.get(f"t:{task.parent_id}" if task.parent_id is not None else f"m:{task.measure_id}")
         if measure is None:
             task_node.append(-1)
             continue
         task_node.append(len(keys))
+        node[f"t:{task.pk}"] = len(keys)
         keys.append(f"t:{task.pk}")
         parents.append(measure)
         weights.append(task.weight)
@@ -661,20 +696,29 @@ def _trends_compute(
 
 
 def _counties(plan: Plan, tasks: list[TaskRow]) -> list[CountyRow]:
-    """Counties and parks with the plan's tasks that list them (two queries)."""
+    """Counties and parks with their tasks: the shares they hold and the tasks they lead, and the
+    city tasks that name them in ``counties`` and are not split into shares (two queries)."""
     through = Task.counties.through
     links = list(through.objects.filter(task__measure__action__plan=plan).values_list("task_id", "unit_id"))
     by_pk = {t.pk: t for t in tasks}
+    split = {t.parent_id for t in tasks if t.parent_id is not None}
     units = Unit.objects.filter(
         Q(kind__in=[UnitKind.COUNTY, UnitKind.PARK]) | Q(pk__in={u for _t, u in links})
     ).order_by("position", "code")
-    tasks_of: dict[int, list[TaskRow]] = {}
+    tasks_of: dict[int, dict[int, TaskRow]] = {}
     for task_id, unit_id in links:
-        if task_id in by_pk:
-            tasks_of.setdefault(unit_id, []).append(by_pk[task_id])
+        if task_id in by_pk and task_id not in split:
+            tasks_of.setdefault(unit_id, {})[task_id] = by_pk[task_id]
+    for task in tasks:
+        if task.lead_unit_id is not None and task.pk not in split:
+            tasks_of.setdefault(task.lead_unit_id, {})[task.pk] = task
     order = {t.pk: i for i, t in enumerate(tasks)}
     return [
-        CountyRow(code=u.code, name=u.name, tasks=sorted(tasks_of.get(u.pk, []), key=lambda t: order[t.pk]))
+        CountyRow(
+            code=u.code,
+            name=u.name,
+            tasks=sorted(tasks_of.get(u.pk, {}).values(), key=lambda t: order[t.pk]),
+        )
         for u in units
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -36,6 +38,7 @@ def plan_outline(*, user: Any, plan: Plan) -> list[Action]:
         return actions
     counts = dict(
         plan_tasks(user=user, plan=plan)
+        .filter(parent__isnull=True)  # a county's share counts inside its city task
         .order_by()
         .values("measure_id")
         .annotate(n=Count("id"))
@@ -62,14 +65,18 @@ def measure_of_plan(*, user: Any, plan: Plan, code: str) -> Measure:
 
 
 def measure_tasks(*, user: Any, measure: Measure) -> list[Task]:
-    """The tasks of ``measure`` the user may see, with lead unit, mechanisms and ``indicator_count``.
+    """The city tasks of ``measure`` the user may see (shares stay inside their task), with lead
+    unit, mechanisms, ``indicator_count`` and ``share_count`` (its county and park shares).
 
     Two queries, however many tasks."""
     return list(
         Task.objects.restrict(user, "view")
-        .filter(measure=measure)
+        .filter(measure=measure, parent__isnull=True)
         .select_related("lead_unit")
-        .annotate(indicator_count=Count("indicators"))
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            share_count=Count("shares", distinct=True),
+        )
         .prefetch_related(Prefetch("mechanisms", queryset=Mechanism.objects.only("id", "name_zh", "name_en")))
         .order_by("position", "code")
     )
@@ -101,7 +108,11 @@ def task_detail(*, user: Any, plan: Plan, code: str) -> Task:
     return (
         Task.objects.restrict(user, "view")
         .select_related(
-            "lead_unit", "measure__action__plan", "measure__lead_unit", "measure__action__lead_unit"
+            "lead_unit",
+            "parent",
+            "measure__action__plan",
+            "measure__lead_unit",
+            "measure__action__lead_unit",
         )
         .prefetch_related(
             "co_units",
@@ -130,3 +141,72 @@ def unit_tasks(*, user: Any, unit: Unit) -> QuerySet[Task]:
 
 def mechanism_list(*, user: Any, plan: Plan) -> QuerySet[Mechanism]:
     return Mechanism.objects.restrict(user, "view").filter(plan=plan).prefetch_related("tasks")
+
+
+@dataclass
+class ShareRow:
+    """A county's or park's share of a city task with its latest reported completion and light."""
+
+    share: Task
+    pct: int | float | None
+    month: str | None
+    light: int
+
+    @property
+    def light_label(self) -> Any:
+        from jingjin.reporting.selectors import LIGHTS
+
+        return LIGHTS[self.light][0]
+
+    @property
+    def light_colour(self) -> str:
+        from jingjin.reporting.selectors import LIGHTS
+
+        return LIGHTS[self.light][1]
+
+
+def task_share_rows(*, task: Task, as_of: date | None = None) -> list[ShareRow]:
+    """The shares of ``task`` (任务分解) with each one's latest reported completion and the status
+    engine's light at ``as_of`` (default: the system's today). Two queries, however many shares."""
+    import polars as pl
+
+    from jingjin.core import clock
+    from jingjin.engines.status import Status, task_status
+    from jingjin.reporting.selectors import latest_reported
+
+    shares = list(task.shares.select_related("lead_unit").order_by("position", "code"))
+    if not shares:
+        return []
+    latest = latest_reported(s.pk for s in shares)
+    frame = pl.DataFrame(
+        {
+            "task_id": [s.pk for s in shares],
+            "start": [s.start for s in shares],
+            "end": [s.end for s in shares],
+            "reported_pct": [float(latest[s.pk][0]) if s.pk in latest else None for s in shares],
+        },
+        schema={"task_id": pl.Int64, "start": pl.Date, "end": pl.Date, "reported_pct": pl.Float64},
+    )
+    lights = dict(task_status(frame, as_of=as_of or clock.today()).select("task_id", "status").iter_rows())
+    return [
+        ShareRow(
+            share=s,
+            pct=latest[s.pk][0] if s.pk in latest else None,
+            month=latest[s.pk][1] if s.pk in latest else None,
+            light=int(lights.get(s.pk, Status.UNKNOWN)),
+        )
+        for s in shares
+    ]
+
+
+def share_unit_choices(*, task: Task) -> list[tuple[Unit, bool, bool]]:
+    """(unit, proposed, held) for every county and park: proposed when ``task`` names it among its
+    counties, held when it already has a share of the task."""
+    from jingjin.plans.shares import SHARE_KINDS
+
+    named = {u.pk for u in task.counties.all()}
+    held = set(task.shares.values_list("lead_unit_id", flat=True))
+    return [
+        (u, u.pk in named, u.pk in held)
+        for u in Unit.objects.filter(kind__in=SHARE_KINDS).order_by("position", "code")
+    ]

@@ -170,6 +170,8 @@ def plan_export(*, code: str | None = None) -> dict[str, Any]:
             m = {**measure_data(measure), "tasks": []}
             used_units.update(filter(None, [m["lead_unit"], *m["co_units"]]))
             for task in measure.tasks.all():
+                if task.parent_id is not None:
+                    continue  # a county's or park's share: listed under its city task
                 t = {**task_data(task), "indicators": []}
                 used_units.update(filter(None, [t["lead_unit"], *t["co_units"], *t["counties"]]))
                 for ind in task.indicators.all():
@@ -440,7 +442,8 @@ class _Importer:
             for measure, m_item in measures:
                 tasks = self.sync(
                     Task,
-                    {t.code: t for t in measure.tasks.all()},
+                    # the city tasks; county and park shares (任务分解) are not tasks of the file
+                    {t.code: t for t in measure.tasks.all() if t.parent_id is None},
                     m_item["tasks"],
                     lambda code, m=measure: Task(measure=m, code=code),
                     self.apply_node,

@@ -16,5 +16,11 @@ urlpatterns = [
     path("plan/<slug:plan_code>/tasks/<str:code>/", views.task_detail, name="task"),
     path("plan/<slug:plan_code>/tasks/<str:code>/edit/", views.task_edit, name="task_edit"),
     path("plan/<slug:plan_code>/tasks/<str:code>/reopen/", views.task_reopen, name="task_reopen"),
+    path("plan/<slug:plan_code>/tasks/<str:code>/shares/", views.task_shares_add, name="task_shares_add"),
+    path(
+        "plan/<slug:plan_code>/tasks/<str:code>/shares/<int:share_id>/",
+        views.task_share_edit,
+        name="task_share_edit",
+    ),
     path("plan/<slug:plan_code>/indicators/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),
 ]

@@ -12,12 +12,15 @@ from django.forms import DateInput, modelform_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     can,
     can_add,
+    can_manage_shares,
     editable_fields,
     may_reopen_task,
     restrict,
@@ -25,7 +28,7 @@ from jingjin.core.permissions import (
 )
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
-from jingjin.plans import planfile, selectors, services
+from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
 from jingjin.reporting.models import Report
 from jingjin.reporting.selectors import current_strike_off, latest_reported, node_progress
@@ -87,7 +90,7 @@ def measure_tasks(request: HttpRequest, plan_code: str, code: str) -> HttpRespon
         raise Http404(code) from exc
     if request.headers.get("HX-Request") != "true":  # opened directly: the measure's own page
         return redirect("plans:measure", plan.code, measure.code)
-    tasks = selectors.measure_tasks(user=request.user, measure=measure)
+    tasks = selectors.measure_tasks(user=request.user, measure=measure)  # city tasks, with share_count
     progress = latest_reported(t.pk for t in tasks)
     return render(
         request,
@@ -133,7 +136,13 @@ def measure_detail(request: HttpRequest, plan_code: str, code: str) -> HttpRespo
         action__plan=plan,
         code=code,
     )
-    return _node_page(request, measure, "measure", plan, children=measure.tasks.select_related("lead_unit"))
+    return _node_page(
+        request,
+        measure,
+        "measure",
+        plan,
+        children=measure.tasks.filter(parent__isnull=True).select_related("lead_unit"),
+    )
 
 
 @login_required
@@ -169,7 +178,98 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         reports=reports,
         strike_off=current_strike_off(task),
         may_reopen=may_reopen_task(request.user),
+        shares=selectors.task_share_rows(task=task),
+        share_units=selectors.share_unit_choices(task=task) if can_manage_shares(request.user) else [],
+        can_manage_shares=can_manage_shares(request.user) and task.parent_id is None,
     )
+
+
+def _error_text(exc: ValidationError, labels: dict[str, str]) -> str:
+    """A refusal of a share service as one line naming the field(s)."""
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{labels.get(name, name)}: {' '.join(messages_)}" for name, messages_ in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+def _share_labels() -> dict[str, str]:
+    return {
+        "unit": _("County or park"),
+        "units": _("Counties and parks"),
+        "weight": _("Weight"),
+        "target": _("Target"),
+        "target_unit": _("Unit of the target"),
+        "start": _("Start"),
+        "end": _("End"),
+        "share": _("Share"),
+        "task": _("Task"),
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def task_shares_add(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """Split the task into shares for the chosen counties and parks (plan office)."""
+    plan = _plan(request, plan_code)
+    task = get_object_or_404(
+        Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code
+    )
+    back = f"/plan/{plan.code}/tasks/{task.code}/"
+    codes = [c for c in request.POST.getlist("units") if c]
+    units = list(Unit.objects.filter(code__in=codes).order_by("position", "code"))
+    try:
+        created = shares.task_split(
+            actor=request.user,
+            task=task,
+            units=units,
+            weight=request.POST.get("weight", "").strip() or 1,
+            target=request.POST.get("target", "").strip() or None,
+            target_unit=request.POST.get("target_unit", ""),
+        )
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"reason": str(exc)}, status=403)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc, _share_labels()))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(n)d share added.", "%(n)d shares added.", len(created)) % {"n": len(created)},
+    )
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["POST"])
+def task_share_edit(request: HttpRequest, plan_code: str, code: str, share_id: int) -> HttpResponse:
+    """Change or delete one share of the task (plan office)."""
+    plan = _plan(request, plan_code)
+    task = get_object_or_404(
+        Task.objects.restrict(request.user, "view"), measure__action__plan=plan, code=code
+    )
+    share = get_object_or_404(Task, parent=task, pk=share_id)
+    back = f"/plan/{plan.code}/tasks/{task.code}/"
+    try:
+        if request.POST.get("delete"):
+            shares.task_share_delete(actor=request.user, share=share)
+            messages.success(request, _("Share deleted."))
+        else:
+            shares.task_share_update(
+                actor=request.user,
+                share=share,
+                weight=request.POST.get("weight", "").strip(),
+                target=request.POST.get("target", "").strip() or None,
+                target_unit=request.POST.get("target_unit", ""),
+                start=request.POST.get("start", "").strip() or None,
+                end=request.POST.get("end", "").strip() or None,
+            )
+            messages.success(request, _("Saved."))
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"reason": str(exc)}, status=403)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc, _share_labels()))
+    return redirect(back)
+
 
 
 @login_required

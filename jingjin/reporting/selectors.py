@@ -422,23 +422,58 @@ def latest_reported_of_task(field: str, *, up_to: ReportingPeriod | None = None)
 
 def latest_reported(
     task_ids: Iterable[int], *, up_to: ReportingPeriod | None = None
-) -> dict[int, tuple[int, str]]:
+) -> dict[int, tuple[int | float, str]]:
     """Task id → (completion %, period code) of each task's latest reported report up to and
     including ``up_to`` (see :func:`latest_reported_of_task`). Tasks without one are left out.
-    One query."""
+
+    A city task split into county and park shares (``Task.shares``) is reported through them: its
+    completion is the weighted roll-up (the status engine's :func:`rollup_matrix`, weights
+    renormalised over the shares that reported) of its shares' latest reported completion,
+    rounded to 0.1, and its month the newest of theirs; left out while no share has reported.
+    One query, shares included."""
     ids = list(task_ids)
     if not ids:
         return {}
-    rows = (
-        Task.objects.filter(pk__in=ids)
+    wanted = set(ids)
+    rows = list(
+        Task.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
         .annotate(
             latest_pct=latest_reported_of_task("completion_pct", up_to=up_to),
             latest_index=latest_reported_of_task("period_index", up_to=up_to),
         )
-        .filter(latest_pct__isnull=False)
-        .values_list("pk", "latest_pct", "latest_index")
+        .values_list("pk", "parent_id", "weight", "latest_pct", "latest_index")
     )
-    return {pk: (pct, f"{index // 12:04d}-{index % 12 + 1:02d}") for pk, pct, index in rows}
+    out: dict[int, tuple[int | float, str]] = {}
+    shares: dict[int, list[tuple[float, int | None, int | None]]] = {}
+    for pk, parent_id, weight, pct, index in rows:
+        if parent_id in wanted:
+            shares.setdefault(parent_id, []).append((float(weight), pct, index))
+        if pk in wanted and pct is not None:
+            out[pk] = (pct, _month_code(index))
+    for parent_id, parts in shares.items():
+        out.pop(parent_id, None)
+        rolled = shares_rollup(parts)
+        if rolled is not None:
+            out[parent_id] = rolled
+    return out
+
+
+def _month_code(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def shares_rollup(parts: list[tuple[float, int | None, int | None]]) -> tuple[float, str] | None:
+    """(completion %, month) of a city task from its shares' (weight, latest %, latest month index):
+    the status engine's weighted roll-up over the shares that reported, rounded to 0.1, and the
+    newest of their months; None when none has reported."""
+    reported = [(w, pct, index) for w, pct, index in parts if pct is not None and index is not None]
+    if not reported:
+        return None
+    parent = np.array([-1] + [0] * len(parts), dtype=np.int64)
+    weight = np.array([1.0] + [w for w, _pct, _index in parts])
+    values = np.array([np.nan] + [np.nan if pct is None else float(pct) for _w, pct, _index in parts])
+    result, _coverage = rollup_matrix(parent, weight, values)
+    return round(float(result[0, 0]), 1), _month_code(max(index for _w, _pct, index in reported))
 
 
 @dataclass(frozen=True)
@@ -457,8 +492,9 @@ class NodeProgress:
 
 def node_progress(*, user: Any, node: Any) -> NodeProgress:
     """Weighted roll-up (the status engine's, as on the cockpit) of the latest reported completion
-    of the tasks under ``node`` — an action, a measure or a task (its own latest report) — that
-    ``user`` may see. Three queries at most, whatever the number of tasks."""
+    of the tasks under ``node`` — an action, a measure or a task (its own latest report, or the
+    roll-up of its county and park shares) — that ``user`` may see. Shares count inside their city
+    task, never as tasks of the measure. Three queries at most, whatever the number of tasks."""
     from jingjin.plans.models import Action, Measure
 
     if isinstance(node, Task):
@@ -466,7 +502,8 @@ def node_progress(*, user: Any, node: Any) -> NodeProgress:
         if found is None:
             return NodeProgress(None, 0.0, None)
         return NodeProgress(float(found[0]), 1.0, found[1])
-    task_rows = restrict(user, "view", Task.objects.all())
+    # the city tasks (a task split into shares gets the roll-up of its shares from latest_reported)
+    task_rows = restrict(user, "view", Task.objects.filter(parent__isnull=True))
     measures: list[tuple[int, float]] = []
     if isinstance(node, Measure):
         task_rows = task_rows.filter(measure=node)

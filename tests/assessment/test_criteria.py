@@ -35,12 +35,32 @@ def test_department_criteria_worked_by_hand(march, schemes):
     assert (b.attainment_basis, b.attainment_pct) == ("task_status", 0.0)
 
 
-def test_county_scored_on_the_tasks_that_name_it(march, schemes):
+def test_county_scored_on_the_tasks_it_leads_not_on_those_that_name_it(march, schemes):
+    from datetime import date
+
+    from jingjin.core.models import Unit
+    from jingjin.plans.models import Measure, Task
+    from tests.assessment.conftest import report
+
+    # T1 names t.c among its counties: that is Bureau A's task, not the county's
     rows = _by_unit(selectors.unit_criteria(scheme=schemes["counties-parks"], period=march, as_of=AFTER))
-    assert set(rows) == {"t.c"}  # T1 names t.c among its counties
+    assert set(rows) == set()
+    Task.objects.create(
+        measure=Measure.objects.get(code="A1.M1"),
+        code="A1.M1.T4",
+        name_zh="丙县任务",
+        name_en="Task of County C",
+        lead_unit=Unit.objects.get(code="t.c"),
+        start=date(2024, 1, 1),
+        end=date(2024, 12, 31),
+        position=4,
+    )
+    report("A1.M1.T4", march, pct=20, submitted=date(2024, 4, 1))
+    rows = _by_unit(selectors.unit_criteria(scheme=schemes["counties-parks"], period=march, as_of=AFTER))
     c = rows["t.c"]
-    assert (c.tasks_due, c.on_time_pct, c.attainment_pct) == (1, 100.0, 100.0)
-    assert c.progress_pct == pytest.approx(92.6874, abs=1e-3)
+    assert (c.tasks_due, c.on_time_pct) == (1, 100.0)
+    # 20 / 24.863 (expected over 2024) = 0.804396
+    assert c.progress_pct == pytest.approx(80.4396, abs=1e-3)
 
 
 def test_score_through_the_engine_with_items(march, schemes):
@@ -58,8 +78,9 @@ def test_score_through_the_engine_with_items(march, schemes):
     assert a.items[0]["numerator"] == 1 and a.items[0]["denominator"] == 2
     # t.b: 0.3 × 100 + 0.4 × 100 + 0.3 × 0 = 70
     assert results["t.b"].score == pytest.approx(70.0)
-    # t.a ranks first but missed the target (79.63 < 80): not red; both missed, both in the bottom 3: black
-    assert (a.rank, a.target_met, a.verdict) == (1, False, "black")
+    # t.a ranks first but missed the target (79.63 < 80): not red; both missed, but with two units
+    # the black list has one place and t.a is in the top half: only t.b is black
+    assert (a.rank, a.target_met, a.verdict) == (1, False, "none")
     assert (results["t.b"].rank, results["t.b"].verdict) == (2, "black")
 
 

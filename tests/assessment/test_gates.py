@@ -43,11 +43,14 @@ def verdicts(results):
 
 def test_a_top_ranked_unit_that_missed_the_target_is_not_red():
     results = ranking_compute(
-        rule=rule(target=95), criteria=[unit(1, 90), unit(2, 85), unit(3, 70)], exempt={}
+        rule=rule(target=95),
+        criteria=[unit(1, 90), unit(2, 85), unit(3, 70), unit(4, 60), unit(5, 50)],
+        exempt={},
     )
     got = verdicts(results)
-    assert got["u1"] == (1, "none")  # rank 1, but 90 < 95: not red; bottom rank 3 > M = 2: not black
-    assert got["u2"] == (2, "black") and got["u3"] == (3, "black")
+    assert got["u1"] == (1, "none")  # rank 1, but 90 < 95: not red; bottom rank 5 > M = 2: not black
+    assert got["u2"] == (2, "none") and got["u3"] == (3, "none")
+    assert got["u4"] == (4, "black") and got["u5"] == (5, "black")
 
 
 def test_a_bottom_unit_that_met_the_target_is_not_black():
@@ -58,11 +61,19 @@ def test_a_bottom_unit_that_met_the_target_is_not_black():
 
 
 def test_ties_at_the_red_boundary_are_all_in():
-    # N = 2; scores 90, 85, 85, 60: ranks 1, 2, 2, 4 → three units on the red list
+    # N = 2; scores 90, 85, 85, 60, 50: ranks 1, 2, 2, 4, 5 → three units on the red list
     results = ranking_compute(
-        rule=rule(n=2, m=1), criteria=[unit(1, 90), unit(2, 85), unit(3, 85), unit(4, 60)], exempt={}
+        rule=rule(n=2, m=1),
+        criteria=[unit(1, 90), unit(2, 85), unit(3, 85), unit(4, 60), unit(5, 50)],
+        exempt={},
     )
-    assert verdicts(results) == {"u1": (1, "red"), "u2": (2, "red"), "u3": (2, "red"), "u4": (4, "black")}
+    assert verdicts(results) == {
+        "u1": (1, "red"),
+        "u2": (2, "red"),
+        "u3": (2, "red"),
+        "u4": (4, "none"),
+        "u5": (5, "black"),
+    }
 
 
 def test_ties_at_the_black_boundary_are_all_in():

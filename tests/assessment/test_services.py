@@ -35,11 +35,13 @@ def test_office_computes_a_draft_with_an_audit_row(users, march, schemes):
         actor=users["office"], scheme=schemes["departments"], period=march, today=AFTER
     )
     assert listed.status == "draft"
-    assert {e.unit.code: e.verdict for e in listed.entries.all()} == {"t.a": "black", "t.b": "black"}
+    # both missed the target; with two units the black list has one place, and t.a (rank 1) is in
+    # the top half: only t.b is black
+    assert {e.unit.code: e.verdict for e in listed.entries.all()} == {"t.a": "none", "t.b": "black"}
     rows = _audit(listed)
     assert [r.action for r in rows] == ["create"]
     assert rows[0].user_name == "office"
-    assert rows[0].after["entries"]["t.a"]["verdict"] == "black"
+    assert rows[0].after["entries"]["t.b"]["verdict"] == "black"
     # recomputing a draft replaces its entries and writes an update row only if something changed
     services.ranking_list_compute(
         actor=users["office"], scheme=schemes["departments"], period=march, today=AFTER
@@ -98,12 +100,27 @@ def test_exemption_keeps_the_unit_off_the_lists_with_its_reason(users, march, sc
     assert listed.entries.get(unit__code="t.b").rank == 1
     assert [r.action for r in _audit(exemption)] == ["create"]
     # withdrawing it puts the unit back
+    assert listed.entries.get(unit__code="t.b").verdict == "black"
     services.ranking_exempt_remove(actor=users["office"], exemption=exemption, today=AFTER)
-    assert listed.entries.get(unit=unit_a).verdict == "black"
+    assert listed.entries.get(unit=unit_a).verdict == "none"  # rank 1 of 2 again: top half
     assert not RankingExemption.objects.exists()
 
 
 def test_publishing_freezes_the_list(users, march, schemes):
+    from jingjin.plans.models import Measure, Task
+
+    # a task County C leads itself, reported on time (counties are scored on the tasks they lead)
+    county_task = Task.objects.create(
+        measure=Measure.objects.get(code="A1.M1"),
+        code="A1.M1.T4",
+        name_zh="丙县任务",
+        name_en="Task of County C",
+        lead_unit=Unit.objects.get(code="t.c"),
+        position=4,
+    )
+    county_task.start, county_task.end = date(2024, 1, 1), date(2024, 12, 31)
+    county_task.save()
+    report(county_task.code, march, pct=100, submitted=date(2024, 4, 2))
     listed = services.ranking_list_compute(
         actor=users["office"], scheme=schemes["counties-parks"], period=march, today=AFTER
     )
@@ -133,12 +150,30 @@ def test_publishing_freezes_the_list(users, march, schemes):
 
 def test_two_consecutive_black_listings_escalate(users, loaded_plan, schemes):
     office = users["office"]
-    # nothing is reported in 2024-05 and 2024-06: every department misses the target and is black
+    # nothing is reported in 2024-05 and 2024-06: both departments miss the target; they tie at
+    # rank 1 and bottom rank 1 — a tie across the middle of two units, on neither list… so a third
+    # department with a task that reports fully keeps them in the bottom half
+    from jingjin.plans.models import Measure, Task
+
+    Unit.objects.create(code="t.e", name_zh="戊局", name_en="Bureau E", kind="department", position=9)
+    Task.objects.create(
+        measure=Measure.objects.get(code="A1.M1"),
+        code="A1.M1.T5",
+        name_zh="戊局任务",
+        name_en="Task of E",
+        lead_unit=Unit.objects.get(code="t.e"),
+        start=date(2024, 1, 1),
+        end=date(2025, 12, 31),
+        position=5,
+    )
     may, june, july = period_of(2024, 5), period_of(2024, 6), period_of(2024, 7)
+    for period, day in ((may, date(2024, 6, 1)), (june, date(2024, 7, 1)), (july, date(2024, 8, 1))):
+        report("A1.M1.T5", period, pct=60, submitted=day)  # ahead of schedule: red
     first = services.ranking_list_compute(
         actor=office, scheme=schemes["departments"], period=may, today=date(2024, 9, 1)
     )
-    assert set(first.entries.values_list("verdict", "escalated")) == {("black", False)}
+    got = set(first.entries.values_list("unit__code", "verdict", "escalated"))
+    assert got == {("t.a", "black", False), ("t.b", "black", False), ("t.e", "red", False)}
     # a draft of the previous month does not count: only published lists do
     second = services.ranking_list_compute(
         actor=office, scheme=schemes["departments"], period=june, today=date(2024, 9, 1)
@@ -148,7 +183,11 @@ def test_two_consecutive_black_listings_escalate(users, loaded_plan, schemes):
     second = services.ranking_list_compute(
         actor=office, scheme=schemes["departments"], period=june, today=date(2024, 9, 1)
     )
-    assert set(second.entries.values_list("unit__code", "escalated")) == {("t.a", True), ("t.b", True)}
+    assert set(second.entries.values_list("unit__code", "escalated")) == {
+        ("t.a", True),
+        ("t.b", True),
+        ("t.e", False),
+    }
     services.ranking_list_publish(actor=office, ranking_list=second)
     # in July t.b reports on time and fully: it leaves the black list, t.a stays (escalated again)
     report("A1.M1.T2", july, pct=100, submitted=date(2024, 8, 2))
@@ -156,7 +195,7 @@ def test_two_consecutive_black_listings_escalate(users, loaded_plan, schemes):
         actor=office, scheme=schemes["departments"], period=july, today=date(2024, 9, 1)
     )
     got = dict(third.entries.values_list("unit__code", "escalated"))
-    assert got == {"t.a": True, "t.b": False}
+    assert got == {"t.a": True, "t.b": False, "t.e": False}
 
 
 def test_unit_history_shows_published_entries(users, march, schemes):
@@ -169,7 +208,7 @@ def test_unit_history_shows_published_entries(users, march, schemes):
     assert unit_history(user=users["reporter_a"], unit=unit_a).count() == 0  # a draft is the office's
     assert unit_history(user=users["office"], unit=unit_a).count() == 1
     services.ranking_list_publish(actor=users["office"], ranking_list=listed)
-    assert [e.verdict for e in unit_history(user=users["reporter_a"], unit=unit_a)] == ["black"]
+    assert [e.verdict for e in unit_history(user=users["reporter_a"], unit=unit_a)] == ["none"]
 
 
 def test_cockpit_contract(users, march, schemes):
@@ -184,9 +223,7 @@ def test_cockpit_contract(users, march, schemes):
     assert [(x["title"], x["period"], x["red"]) for x in got] == [
         ("Red/black list of city departments", "2024-03", [])
     ]
-    assert got[0]["black"][0] == {
-        "unit": "Bureau A",
-        "score": 79.63,
-        "reason": "Target missed; 2 from the bottom",
-    }
+    assert got[0]["black"] == [
+        {"unit": "Bureau B", "score": 70.0, "reason": "Target missed; 1 from the bottom"}
+    ]
     assert cockpit_ranking_lists(user=users["leader"], period=period_of(2024, 2)) == []
