@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import clock
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import AuditEntry, Unit, bilingual, english_active
 from jingjin.core.permissions import restrict
@@ -289,7 +290,7 @@ def cockpit(
     Reads through ``restrict`` (every signed-in user with a role may read the cockpit).
     A fixed number of queries, whatever the size of the plan.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     plans = list(Plan.objects.restrict(user, "view").order_by("code"))
     if plan_code:
         plan = next((p for p in plans if p.code == plan_code), None)

@@ -78,11 +78,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows; safe to run again."""
-    from django.utils import timezone
-
     from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
+    from jingjin.core import clock
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
 
@@ -91,7 +90,7 @@ def demo_load() -> dict[str, Any]:
     link_demo_indicators()
     units_created = synthetic_units()
     accounts = demo_accounts()
-    today = timezone.localdate()
+    today = clock.today()
     return {
         "plan": plan,
         "benchmark": benchmark,

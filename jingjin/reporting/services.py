@@ -27,9 +27,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.permissions import PermissionDenied, can, role_of
 from jingjin.core.services import audit_change, audit_record
@@ -298,7 +298,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
     report.status = (
         ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
     )
-    report.submitted_at = timezone.now()
+    report.submitted_at = clock.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = actor
     report.save()
@@ -326,7 +326,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report = _review(actor, report)
     before = report.snapshot()
     report.status = ReportStatus.APPROVED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = clock.now()
     report.reviewed_by = actor
     report.review_comment = comment.strip()
     report.save()
@@ -342,7 +342,7 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report = _review(actor, report)
     before = report.snapshot()
     report.status = ReportStatus.RETURNED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = clock.now()
     report.reviewed_by = actor
     report.review_comment = comment.strip()[:4000]
     report.save()

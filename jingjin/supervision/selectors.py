@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.utils import timezone
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of, unit_scope
@@ -30,7 +30,7 @@ DUE_SOON_DAYS = 3
 
 
 def _day(as_of: date | None) -> date:
-    return as_of if as_of is not None else timezone.localdate()
+    return as_of if as_of is not None else clock.today()
 
 
 def deadline_signal(*, deadline: date, state: str, as_of: date | None = None) -> str:

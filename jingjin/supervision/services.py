@@ -32,8 +32,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Length
-from django.utils import timezone
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, can, role_of
@@ -184,7 +184,7 @@ def item_issue(
     """
     if actor is not None and role_of(actor) != Role.PLAN_OFFICE:
         raise PermissionDenied("only the plan office may issue a supervision item")
-    day = issued_on or timezone.localdate()
+    day = issued_on or clock.today()
     if deadline < day:
         raise ValidationError({"deadline": f"the deadline {deadline} is before the day of issue {day}"})
     item = SupervisionItem(
@@ -233,7 +233,7 @@ def item_step(
     if step == ItemStep.ANSWER:
         item.answer = text
     if step == ItemStep.CLOSE:
-        item.closed_at = timezone.now()
+        item.closed_at = clock.now()
     item.save()
     _step_record(actor=actor, item=item, step=step, from_state=from_state, text=text, source=source)
     audit_change(actor=actor, obj=item, before=before, source=source)
