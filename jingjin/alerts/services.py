@@ -141,14 +141,19 @@ def _apply(warning: EarlyWarning, finding: rules.Finding) -> None:
 
 
 @transaction.atomic
-def warnings_refresh(*, as_of: date, actor: Any = None, notify: bool = True) -> RefreshSummary:
-    """Recompute the warnings for ``as_of`` (idempotent); notify the responsible users of new ones."""
+def warnings_refresh(
+    *, as_of: date, actor: Any = None, notify: bool = True, at: datetime | None = None
+) -> RefreshSummary:
+    """Recompute the warnings for ``as_of`` (idempotent); notify the responsible users of new ones.
+
+    Raised, seen and resolved times are ``at``, by default :func:`jingjin.core.clock.now` (the demo
+    replays the refreshes of the last weeks with earlier times).
+    """
     with translation.override("zh-hans"):  # reasons are stored in Chinese
-        return _refresh(as_of=as_of, actor=actor, notify=notify)
+        return _refresh(as_of=as_of, actor=actor, notify=notify, now=at or clock.now())
 
 
-def _refresh(*, as_of: date, actor: Any, notify: bool) -> RefreshSummary:
-    now = clock.now()
+def _refresh(*, as_of: date, actor: Any, notify: bool, now: datetime) -> RefreshSummary:
     found, checked_periods = findings(as_of=as_of)
     by_key = {f.key: f for f in found}
     existing: dict[str, tuple[Any, ...]] = {}
