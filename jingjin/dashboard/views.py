@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from jingjin.alerts.selectors import open_warning_counts
 from jingjin.core import clock
 from jingjin.dashboard import bulletin, selectors, services
 from jingjin.plans.models import Plan
@@ -56,7 +55,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "county": county,
             "chart_data": selectors.chart_data(data),
             "pdf_available": bulletin.soffice() is not None,
-            "open_warnings": open_warning_counts(user=request.user),
+            "open_warnings": data.open_warnings,
         },
     )
 
