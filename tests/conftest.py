@@ -20,6 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if "JINGJIN_AS_OF" not in os.environ:
         settings.JINGJIN_AS_OF = ""
 
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -28,7 +28,7 @@ AS_OF = date(2023, 10, 15)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-django fixtures
+def demo(django_db_setup, django_db_blocker):
     """The whole demo, loaded once for the module at as-of 2023-10 (rolled back afterwards)."""
     from django.db import connection, transaction
 
@@ -47,12 +47,12 @@ def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest-d
 
 
 @pytest.fixture
-def as_of(demo, db):  # noqa: ANN001, ANN201
+def as_of(demo, db):
     with override_settings(JINGJIN_AS_OF="2023-10"):
         yield demo
 
 
-def _user(name: str):  # noqa: ANN202
+def _user(name: str):
     return get_user_model().objects.get(username=name)
 
 
@@ -85,7 +85,7 @@ def test_reports_are_due_some_late_missing_returned_or_waiting(as_of):
     late = [r for r in rows if r.late]
     missing = [r for r in rows if r.missing]
     assert late and missing and len(missing) < len(rows) / 4
-    states = {s: 0 for s in ReportStatus.values}
+    states = dict.fromkeys(ReportStatus.values, 0)
     for status in Report.objects.filter(period=september).values_list("status", flat=True):
         states[status] += 1
     assert states["approved"] > states["submitted"] > 0  # reviewed in part, the rest waiting

@@ -229,6 +229,7 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
         [
             StrikeOff(task=r.task, report=r, from_index=index, struck_off_at=r.reviewed_at)
             for r, index in strike_offs
+            if r.reviewed_at is not None
         ],
         batch_size=1000,
     )
@@ -241,6 +242,8 @@ def _review_history(comments: list[tuple[Report, _Fate]]) -> None:
     approval after the resubmission when there was one."""
     rows = []
     for report, fate in comments:
+        if fate.returned_at is None:
+            continue
         rows.append(
             ReviewComment(
                 report=report,
@@ -249,7 +252,7 @@ def _review_history(comments: list[tuple[Report, _Fate]]) -> None:
                 created_at=fate.returned_at,
             )
         )
-        if report.status == ReportStatus.APPROVED:
+        if report.status == ReportStatus.APPROVED and report.reviewed_at is not None:
             rows.append(
                 ReviewComment(
                     report=report, verdict=ReportStatus.APPROVED, text="", created_at=report.reviewed_at

@@ -149,7 +149,8 @@ def items_as_they_stood(*, user: Any, day: date) -> QuerySet[SupervisionItem]:
 def items_signalled_on(*, user: Any, day: date, signal: str) -> QuerySet[SupervisionItem]:
     """The items that were overdue (``signal="overdue"``) or due soon at the end of ``day``, as they
     stood then (:func:`items_as_they_stood`)."""
-    return items_as_they_stood(user=user, day=day).filter(signal=signal)
+    items = items_as_they_stood(user=user, day=day)
+    return items.filter(signal=signal)  # type: ignore[misc]  # an annotation
 
 
 def as_they_stood(items: Any) -> list[SupervisionItem]:
