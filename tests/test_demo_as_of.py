@@ -164,3 +164,40 @@ def test_the_supervision_api_judges_deadlines_on_the_as_of_date(as_of, client):
     body = response.json()
     rows = body["results"] if isinstance(body, dict) else body
     assert rows and all(date.fromisoformat(r["deadline"]) < AS_OF for r in rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Where the as-of date comes from
+
+
+def test_the_demo_month_comes_from_the_data_file_unless_the_environment_sets_one(monkeypatch, tmp_path):
+    from jingjin.data.demo_calendar import demo_as_of_env, demo_calendar, store_as_of, stored_as_of
+
+    assert demo_calendar().as_of == "2023-10" and demo_calendar().first_month == (2021, 9)
+    monkeypatch.delenv("JINGJIN_AS_OF", raising=False)
+    assert demo_as_of_env() == "2023-10"
+    monkeypatch.setenv("JINGJIN_AS_OF", "")  # explicitly empty: the real date
+    assert demo_as_of_env() == ""
+    monkeypatch.setenv("JINGJIN_AS_OF", "2024-06")
+    assert demo_as_of_env() == "2024-06"
+
+    assert stored_as_of(tmp_path) is None
+    store_as_of(tmp_path, "2023-10")
+    assert stored_as_of(tmp_path) == "2023-10"
+    store_as_of(tmp_path, "")
+    assert stored_as_of(tmp_path) == ""
+
+
+def test_a_bad_demo_file_is_refused_with_the_key(tmp_path):
+    from jingjin.data.demo_calendar import demo_calendar
+
+    bad = tmp_path / "demo.yaml"
+    bad.write_text('as_of: "2023-13"\nfirst_month: "2021-09"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="as_of"):
+        demo_calendar(bad)
+
+
+@override_settings(JINGJIN_AS_OF="")
+def test_without_an_as_of_the_header_says_nothing(client, users):
+    client.force_login(_user("leader"))
+    assert 'data-testid="as-of"' not in client.get("/cockpit/").content.decode()
