@@ -6,7 +6,8 @@
 ``DEBUG``             ``1``/``true`` for development (default off)
 ``ALLOWED_HOSTS``     comma-separated host names (default ``127.0.0.1,localhost``)
 ``JINGJIN_PROFILE``   ``production`` turns on HTTPS-only cookies, HSTS and the other deploy checks
-``JINGJIN_AS_OF``     the system's "today", ``YYYY-MM`` or ``YYYY-MM-DD`` (default: the real date)
+``JINGJIN_AS_OF``     the system's "today", ``YYYY-MM`` or ``YYYY-MM-DD``; empty = the real date
+                      (default: the as-of ``jingjin demo`` stored in the data directory, else the real date)
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from jingjin.data.demo_calendar import stored_as_of
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jingjin.core.context_processors.roles",
+                "jingjin.core.context_processors.as_of",
             ],
         },
     }
@@ -138,8 +142,12 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 # The system's "today": YYYY-MM or YYYY-MM-DD, empty = the real date (jingjin.core.clock).
-# `jingjin demo` sets it to the demo's month when it is not set.
-JINGJIN_AS_OF = os.environ.get("JINGJIN_AS_OF", "")
+# `jingjin demo` sets it to the demo's month when it is not set and stores the value it loaded the
+# demo data with in $JINGJIN_DATA_DIR/as_of, so that `jingjin serve` on that directory runs at the
+# same date; an explicit variable (even empty) wins.
+JINGJIN_AS_OF = (
+    os.environ["JINGJIN_AS_OF"] if "JINGJIN_AS_OF" in os.environ else (stored_as_of(DATA_DIR) or "")
+)
 USE_I18N = True
 USE_TZ = True
 

@@ -11,6 +11,16 @@ import pytest
 # database before the browser starts, so Django's async-safety check is relaxed for the suite.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run on the real date: a data directory loaded by ``jingjin demo`` keeps the demo's as-of date
+    (``$JINGJIN_DATA_DIR/as_of``), which the suite must not pick up unless JINGJIN_AS_OF is set."""
+    from django.conf import settings
+
+    if "JINGJIN_AS_OF" not in os.environ:
+        settings.JINGJIN_AS_OF = ""
+
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.alerts.choices import NotificationKind, WarningLevel, WarningRule
+from jingjin.core import clock
 from jingjin.core.models import AuditedModel, Unit, _json_value
 
 
@@ -153,7 +154,7 @@ class Notification(models.Model):
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

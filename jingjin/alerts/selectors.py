@@ -4,13 +4,14 @@ task), the warnings a user sees, and the user's notifications."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from jingjin.alerts.models import Notification
 from jingjin.alerts.models import Warning as EarlyWarning
@@ -381,20 +382,27 @@ def warning_list(
     ).order_by("resolved_at", "-level", "-first_raised_at", "-pk")
 
 
-def open_warning_counts(*, user: Any) -> dict[str, int]:
-    """Open warnings the user sees, by level (for the cockpit): {"red": n, "yellow": m}."""
+def warnings_open_at(*, user: Any, day: date | None = None) -> QuerySet[EarlyWarning]:
+    """The visible warnings open at the end of ``day`` (raised on or before it and not resolved by
+    then), for past months' views; without ``day`` the warnings open now."""
+    warnings = warnings_visible(user=user)
+    if day is None:
+        return warnings.filter(resolved_at__isnull=True)
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return warnings.filter(first_raised_at__lt=end).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)
+    )
+
+
+def open_warning_counts(*, user: Any, day: date | None = None) -> dict[str, int]:
+    """Warnings the user sees open now (or at the end of ``day``), by level (for the cockpit and the
+    bulletin): {"red": n, "yellow": m}."""
     from django.db.models import Count
 
-    counts = {"red": 0, "yellow": 0}
-    for row in (
-        warnings_visible(user=user)
-        .filter(resolved_at__isnull=True)
-        .values("level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        counts[row["level"]] = row["n"]
-    return counts
+    counts = warnings_open_at(user=user, day=day).aggregate(
+        red=Count("pk", filter=Q(level="red")), yellow=Count("pk", filter=Q(level="yellow"))
+    )
+    return {"red": counts["red"] or 0, "yellow": counts["yellow"] or 0}
 
 
 def notifications_of(*, user: Any, limit: int = 20) -> QuerySet[Notification]:

@@ -19,13 +19,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import connections, router, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from jingjin.alerts import rules, selectors
 from jingjin.alerts.choices import WarningRule
 from jingjin.alerts.models import Notification
 from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, role_of, unit_scope
@@ -140,14 +141,19 @@ def _apply(warning: EarlyWarning, finding: rules.Finding) -> None:
 
 
 @transaction.atomic
-def warnings_refresh(*, as_of: date, actor: Any = None, notify: bool = True) -> RefreshSummary:
-    """Recompute the warnings for ``as_of`` (idempotent); notify the responsible users of new ones."""
+def warnings_refresh(
+    *, as_of: date, actor: Any = None, notify: bool = True, at: datetime | None = None
+) -> RefreshSummary:
+    """Recompute the warnings for ``as_of`` (idempotent); notify the responsible users of new ones.
+
+    Raised, seen and resolved times are ``at``, by default :func:`jingjin.core.clock.now` (the demo
+    replays the refreshes of the last weeks with earlier times).
+    """
     with translation.override("zh-hans"):  # reasons are stored in Chinese
-        return _refresh(as_of=as_of, actor=actor, notify=notify)
+        return _refresh(as_of=as_of, actor=actor, notify=notify, now=at or clock.now())
 
 
-def _refresh(*, as_of: date, actor: Any, notify: bool) -> RefreshSummary:
-    now = timezone.now()
+def _refresh(*, as_of: date, actor: Any, notify: bool, now: datetime) -> RefreshSummary:
     found, checked_periods = findings(as_of=as_of)
     by_key = {f.key: f for f in found}
     existing: dict[str, tuple[Any, ...]] = {}
@@ -315,13 +321,11 @@ def warning_acknowledge(
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     before = warning.snapshot()
     warning.acknowledged_by = actor
-    warning.acknowledged_at = timezone.now()
+    warning.acknowledged_at = clock.now()
     warning.acknowledge_note = note.strip()[:2000]
     warning.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledge_note"])
     audit_change(actor=actor, obj=warning, before=before, source=source)
-    Notification.objects.filter(warning=warning, user=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(warning=warning, user=actor, read_at__isnull=True).update(read_at=clock.now())
     return warning
 
 
@@ -372,4 +376,4 @@ def _mail(email: str, warnings: list[EarlyWarning]) -> tuple[str, str, None, lis
 
 def notifications_mark_read(*, user: Any) -> int:
     """Mark all the user's notifications read."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())

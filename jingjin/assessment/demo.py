@@ -3,19 +3,23 @@ the last months that have synthetic reports. Idempotent: a published list is lef
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from jingjin.assessment import selectors
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingList, RankingScheme
 from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
+from jingjin.core import clock
 from jingjin.reporting.models import Report, ReportingPeriod
 
 #: how many of the latest months with reports get lists
 MONTHS = 6
+#: a list is published this long after its period's deadline
+PUBLISH_AFTER = timedelta(days=3)
 #: a month qualifies when it has at least this share of the busiest month's demo reports
 MIN_SHARE = 0.25
 
@@ -52,5 +56,10 @@ def demo_lists(*, today: date, months: int = MONTHS) -> int:
             if not ranking_list.entries.exists():
                 continue
             ranking_list_publish(actor=None, ranking_list=ranking_list, source="demo")
+            # dated as a plan office would publish it: a few days after the period's deadline
+            at = min(
+                clock.now(), timezone.make_aware(datetime.combine(period.deadline + PUBLISH_AFTER, time(10)))
+            )
+            RankingList.objects.filter(pk=ranking_list.pk).update(computed_at=at, published_at=at)
             published += 1
     return published

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingjin.assessment import selectors
 from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, can_add
@@ -62,7 +62,7 @@ BUILTIN_SCHEMES: tuple[dict[str, Any], ...] = (
 
 def today_local() -> date:
     """Today in the project's time zone (one place, so tests can set the day)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def _require_office(actor: Any) -> None:
@@ -161,7 +161,7 @@ def ranking_list_compute(
     rule = scheme.rule()
     ranking_list.rule = rule
     ranking_list.as_of = today
-    ranking_list.computed_at = timezone.now()
+    ranking_list.computed_at = clock.now()
     ranking_list.computed_by = actor if getattr(actor, "is_authenticated", False) else None
     ranking_list.save()
     exempt = dict(ranking_list.exemptions.values_list("unit_id", "reason")) if not created else {}
@@ -247,7 +247,7 @@ def ranking_list_publish(*, actor: Any, ranking_list: RankingList, source: str =
     _require_draft(ranking_list)
     before = ranking_list.snapshot()
     ranking_list.status = ListStatus.PUBLISHED
-    ranking_list.published_at = timezone.now()
+    ranking_list.published_at = clock.now()
     ranking_list.published_by = actor if getattr(actor, "is_authenticated", False) else None
     ranking_list.save()
     audit_change(actor=actor, obj=ranking_list, before=before, source=source)

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingjin.assessment import selectors, services
 from jingjin.assessment.choices import Verdict
 from jingjin.assessment.models import RankingList, RankingScheme
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, role_of
@@ -43,7 +43,7 @@ def lists(request: HttpRequest) -> HttpResponse:
                 "black": [e for e in entries if e.verdict == Verdict.BLACK],
             }
         )
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "assessment/lists.html",

@@ -30,16 +30,20 @@ def register(subparsers: Any) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     from jingjin.commands._django import setup
+    from jingjin.data.demo_calendar import demo_as_of_env, store_as_of
 
+    demo_as_of_env()  # the demo's month from jingjin/data/demo.yaml, unless JINGJIN_AS_OF is set
     setup()
     from django.conf import settings
     from django.core.management import call_command
 
+    from jingjin.core import clock
     from jingjin.data.demo import DEMO_PASSWORD, demo_load
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
     summary = demo_load()
+    store_as_of(settings.DATA_DIR, settings.JINGJIN_AS_OF)
     plan = summary["plan"]
     print(
         f"Built-in plan {plan.plan.code}: {plan.created} created, {plan.updated} updated, "
@@ -51,10 +55,13 @@ def demo(args: argparse.Namespace) -> int:
         f"{statistics.revised} revised, {statistics.unchanged} unchanged"
     )
     print(f"Demo units (synthetic): {summary['units_created']} created")
+    print(f"Shares of city tasks for counties and parks (synthetic): {summary['shares']} created")
     print(f"Supervision items (synthetic examples): {summary['supervision_items']} created")
-    print(f"Monthly reports (synthetic, from 2021-09): {summary['reports']} created")
+    print(f"Monthly reports (synthetic, from {summary['first_month']}): {summary['reports']} created")
     print(f"Red/black lists published from the demo reports: {summary['ranking_lists']}")
     print(f"Open early warnings after a refresh: {summary['warnings']}")
+    real = "" if clock.as_of() is not None else "  (the real date; JINGJIN_AS_OF=YYYY-MM fixes it)"
+    print(f"演示日期 / as of {summary['as_of'].isoformat()}{real}")
     print(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for username, role, unit in summary["accounts"]:
         print(f"  {username:<16} {role:<12} {unit}")

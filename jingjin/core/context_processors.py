@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from jingjin.core import clock
 from jingjin.core.permissions import role_of
 
 
@@ -14,3 +15,8 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "user_unit": profile.unit if profile is not None else None,
         "user_profile": profile,
     }
+
+
+def as_of(request: HttpRequest) -> dict[str, Any]:
+    """The fixed "today" of ``JINGJIN_AS_OF`` (None on the real date), shown in every page's header."""
+    return {"as_of_date": clock.as_of()}

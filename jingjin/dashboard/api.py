@@ -83,10 +83,20 @@ class CockpitItemFigureSerializer(serializers.Serializer):
 
 
 class CockpitSupervisionFiguresSerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        allow_null=True,
+        help_text="the items are shown as they stood at the end of this day: the period's last day, "
+        "or today while the period runs",
+    )
     overdue_count = serializers.IntegerField()
     due_soon_count = serializers.IntegerField()
     overdue = CockpitItemFigureSerializer(many=True, help_text="at most 50, the most overdue first")
     due_soon = CockpitItemFigureSerializer(many=True)
+
+
+class CockpitOpenWarningsSerializer(serializers.Serializer):
+    red = serializers.IntegerField()
+    yellow = serializers.IntegerField()
 
 
 class CockpitTrendSerializer(serializers.Serializer):
@@ -136,6 +146,7 @@ class CockpitSerializer(serializers.Serializer):
     trends = CockpitTrendSerializer(many=True)
     counties = CockpitCountyFigureSerializer(many=True)
     ranking_lists = CockpitRankingListSerializer(many=True)
+    open_warnings = CockpitOpenWarningsSerializer(help_text="warnings open at the end of supervision.as_of")
     synthetic = serializers.BooleanField()
 
 

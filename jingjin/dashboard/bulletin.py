@@ -50,15 +50,15 @@ def title(data: Cockpit) -> str:
 
 
 def summary(data: Cockpit) -> str:
-    """One paragraph with the period's numbers."""
+    """One paragraph with the period's numbers; supervision items and warnings as they stood at the
+    end of the period (today while it runs). A month without any report due (after the plan's end,
+    or with every task struck off or outside its window) says so instead of a rate."""
     counts = {c.key: c.count for c in data.counts}
     rate = data.on_time_rate
-    return _(
+    tasks = _(
         "Period %(period)s (deadline %(deadline)s): %(tasks)s tasks, weighted plan progress "
         "%(progress)s percent. %(on_track)s on track, %(behind)s behind, %(far_behind)s far behind, "
-        "%(done)s done, %(overdue)s overdue, %(unknown)s unknown (no report or no time window). "
-        "Of %(due)s reports due, %(missing)s are missing and %(late)s late; on-time rate %(rate)s percent. "
-        "Supervision items: %(items_overdue)s overdue, %(items_due_soon)s due soon."
+        "%(done)s done, %(overdue)s overdue, %(unknown)s unknown (no report or no time window)."
     ) % {
         "period": data.period.code,
         "deadline": data.period.deadline.isoformat(),
@@ -70,13 +70,31 @@ def summary(data: Cockpit) -> str:
         "done": counts["done"],
         "overdue": counts["overdue"],
         "unknown": counts["unknown"],
-        "due": len(data.report_rows),
-        "missing": len(data.missing_rows),
-        "late": len(data.late_rows),
-        "rate": "—" if rate is None else f"{rate * 100:.1f}",
+    }
+    if not data.reports_due or rate is None:
+        reports = _("No reports due this month.")
+    else:
+        reports = _(
+            "Of %(due)s reports due, %(missing)s are missing and %(late)s late; "
+            "on-time rate %(rate)s percent."
+        ) % {
+            "due": len(data.report_rows),
+            "missing": len(data.missing_rows),
+            "late": len(data.late_rows),
+            "rate": f"{rate * 100:.1f}",
+        }
+    day = (data.items_day or data.period.last_day).isoformat()
+    items = _(
+        "On %(day)s: supervision items %(items_overdue)s overdue, %(items_due_soon)s due soon; "
+        "early warnings open %(red)s red, %(yellow)s yellow."
+    ) % {
+        "day": day,
         "items_overdue": data.overdue_count,
         "items_due_soon": data.due_soon_count,
+        "red": data.open_warnings.get("red", 0),
+        "yellow": data.open_warnings.get("yellow", 0),
     }
+    return " ".join((tasks, reports, items))
 
 
 def synthetic_note() -> str:

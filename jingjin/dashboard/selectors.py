@@ -43,6 +43,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.alerts.selectors import open_warning_counts
+from jingjin.core import clock
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import AuditEntry, Unit, bilingual, english_active
 from jingjin.core.permissions import restrict
@@ -59,7 +61,7 @@ from jingjin.reporting.selectors import (
     tasks_due,
 )
 from jingjin.supervision.models import SupervisionItem
-from jingjin.supervision.selectors import items_due_soon, items_overdue
+from jingjin.supervision.selectors import as_they_stood, items_signalled_on
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +235,11 @@ class Cockpit:
     counties: list[CountyRow] = field(default_factory=list)
     ranking_lists: list[dict[str, Any]] = field(default_factory=list)
     synthetic: bool = False
+    #: the day the supervision items and warnings are shown as they stood: the period's last day,
+    #: or today while the period runs
+    items_day: date | None = None
+    #: warnings open at the end of ``items_day``, by level: {"red": n, "yellow": m}
+    open_warnings: dict[str, int] = field(default_factory=lambda: {"red": 0, "yellow": 0})
 
     @property
     def counts(self) -> list[StatusCount]:
@@ -254,6 +261,12 @@ class Cockpit:
     @property
     def on_time_rate(self) -> float | None:
         return self.trends[-1].on_time_rate if self.trends else None
+
+    @property
+    def reports_due(self) -> bool:
+        """Whether any report is due in the period (no report is due after the plan's end, or in a
+        month whose tasks are all struck off or outside their windows)."""
+        return bool(self.report_rows)
 
     def county(self, code: str) -> CountyRow | None:
         return next((c for c in self.counties if c.code == code), None)
@@ -302,7 +315,7 @@ def cockpit(
     Reads through ``restrict`` (every signed-in user with a role may read the cockpit).
     A fixed number of queries, whatever the size of the plan.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     plans = list(Plan.objects.restrict(user, "view").order_by("code"))
     if plan_code:
         plan = next((p for p in plans if p.code == plan_code), None)
@@ -351,9 +364,13 @@ def cockpit(
     ]
     due = restrict(user, "view", tasks_due(period=period).filter(measure__action__plan=plan))
     result.report_rows = report_rows(period=period, tasks=due, as_of=today)
-    overdue, due_soon = items_overdue(user=user, as_of=today), items_due_soon(user=user, as_of=today)
-    result.overdue_items, result.overdue_count = list(overdue[:ITEM_LIMIT]), overdue.count()
-    result.due_soon_items, result.due_soon_count = list(due_soon[:ITEM_LIMIT]), due_soon.count()
+    # supervision items and warnings as they stood at the end of the period (today while it runs)
+    result.items_day = day = min(today, period.last_day)
+    overdue = items_signalled_on(user=user, day=day, signal="overdue")
+    due_soon = items_signalled_on(user=user, day=day, signal="due_soon")
+    result.overdue_items, result.overdue_count = as_they_stood(overdue[:ITEM_LIMIT]), overdue.count()
+    result.due_soon_items, result.due_soon_count = as_they_stood(due_soon[:ITEM_LIMIT]), due_soon.count()
+    result.open_warnings = open_warning_counts(user=user, day=None if day == today else day)
     result.trends = _trends(plan, tree, ordered, period)
     result.counties = _counties(plan, ordered)
     result.ranking_lists = ranking_lists(user=user, period=period)
@@ -892,6 +909,7 @@ def cockpit_json(data: Cockpit) -> dict[str, Any]:
             ],
         },
         "supervision": {
+            "as_of": data.items_day.isoformat() if data.items_day is not None else None,
             "overdue_count": data.overdue_count,
             "due_soon_count": data.due_soon_count,
             "overdue": [_item_json(i) for i in data.overdue_items],
@@ -918,5 +936,6 @@ def cockpit_json(data: Cockpit) -> dict[str, Any]:
             for c in data.counties
         ],
         "ranking_lists": data.ranking_lists,
+        "open_warnings": data.open_warnings,
         "synthetic": data.synthetic,
     }

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
 from jingjin.dashboard.selectors import default_month, month_choices
 from jingjin.reporting.models import ReportingPeriod
 from jingjin.reporting.services import period_get_or_create, period_parse
@@ -23,7 +23,7 @@ def period_resolve(*, code: str = "", today: date | None = None) -> ReportingPer
 
     Raises ValidationError for a malformed code or a month outside 2021-09 … this month.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not code:
         year, month = default_month(today)
     else:

@@ -9,10 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingjin.alerts.selectors import open_warning_counts
+from jingjin.core import clock
 from jingjin.dashboard import bulletin, selectors, services
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
@@ -52,11 +51,11 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "period": period,
-            "periods": selectors.month_choices(timezone.localdate()),
+            "periods": selectors.month_choices(clock.today()),
             "county": county,
             "chart_data": selectors.chart_data(data),
             "pdf_available": bulletin.soffice() is not None,
-            "open_warnings": open_warning_counts(user=request.user),
+            "open_warnings": data.open_warnings,
         },
     )
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from jingjin.core.choices import Role, UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.services import unit_create, user_ensure
+from jingjin.data.demo_calendar import demo_calendar
 from jingjin.plans.services import builtin_plan_load
 
 DEMO_PASSWORD = "jingjin-demo"  # noqa: S105 - printed for the demo, never used outside it
@@ -77,12 +78,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def demo_load() -> dict[str, Any]:
-    """Load everything ``make demo`` shows; safe to run again."""
-    from django.utils import timezone
-
+    """Load everything ``make demo`` shows, as of :func:`jingjin.core.clock.today` (the demo's
+    ``JINGJIN_AS_OF`` month, or the real date); safe to run again."""
     from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
+    from jingjin.core import clock
+    from jingjin.plans.demo import demo_shares
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
 
@@ -90,12 +92,17 @@ def demo_load() -> dict[str, Any]:
     benchmark = builtin_load()
     link_demo_indicators()
     units_created = synthetic_units()
+    shares = demo_shares()  # before the reports: counties and parks report on their shares
     accounts = demo_accounts()
-    today = timezone.localdate()
+    today = clock.today()
+    first = demo_calendar().first_month
     return {
+        "as_of": today,
+        "first_month": f"{first[0]:04d}-{first[1]:02d}",
         "plan": plan,
         "benchmark": benchmark,
         "units_created": units_created,
+        "shares": shares,
         "accounts": accounts,
         "supervision_items": demo_items(today=today),
         "reports": demo_reports(today=today),

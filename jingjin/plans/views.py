@@ -271,7 +271,6 @@ def task_share_edit(request: HttpRequest, plan_code: str, code: str, share_id: i
     return redirect(back)
 
 
-
 @login_required
 @require_http_methods(["POST"])
 def task_reopen(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:

@@ -1,21 +1,26 @@
-"""Synthetic monthly reports for the demo (示例月报), from 2021-09 to the month of ``today``.
+"""Synthetic monthly reports for the demo (示例月报), from the demo's first month to the month of ``today``.
 
 Every report made here is marked ``is_synthetic`` and the pages show a "demo data" badge.
 The generator is deterministic (each task draws from its own random stream seeded by
 ``seed`` and the task code), idempotent (a (task, month) that has a report is skipped, so a
-second run creates nothing) and fast: reports, indicator actuals, continuity ticks and one
-audit row per report (source ``demo``, the report's values as "after") are bulk-inserted.
+second run creates nothing) and fast: reports, indicator actuals, continuity ticks, review
+comments, strike-offs and one audit row per report (source ``demo``, the report's values as
+"after") are bulk-inserted.
 
-The story each task tells: progress rises over the task window at the task's own pace —
-most on schedule, some behind, a few far behind (those keep reporting after their end until
-done) — with some reports late, some returned for changes, a few missing, and the last
-month(s) still in drafts or waiting for review.
+The story each task tells, as it stands on ``today`` (the as-of date of the demo): progress rises
+over the task window at the task's own pace — most on schedule, some behind, a few far behind
+(those keep reporting after their end until done) — with some reports late, a few returned for
+changes and resubmitted, a few missing. Nothing is dated on or after ``today``: the month whose
+deadline passed last still has reports waiting for review, returned or missing, the month of
+``today`` has drafts (not yet due). A task whose 100 % report was approved is struck off (销号)
+from the next month and gets no later reports.
 """
 
 from __future__ import annotations
 
 import calendar
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,15 +31,28 @@ from django.utils import timezone
 
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditEntry
+from jingjin.data.demo_calendar import demo_calendar
 from jingjin.plans.models import Task
+from jingjin.plans.units import UnitKind, unit_kind
 from jingjin.reporting.choices import ContinuityOutcome, ReportStatus
-from jingjin.reporting.models import ContinuityItem, Report, ReportIndicatorValue, ReportingPeriod
+from jingjin.reporting.models import (
+    ContinuityItem,
+    Report,
+    ReportIndicatorValue,
+    ReportingPeriod,
+    ReviewComment,
+    StrikeOff,
+)
 from jingjin.reporting.services import NUMERIC_DIRECTIONS, default_deadline
 
-FIRST_MONTH = (2021, 9)
-DEFAULT_WINDOW = (date(2021, 9, 1), date(2025, 12, 31))
-#: reports stay returned or waiting for review only in months whose deadline is this close to the horizon
-RECENT_DAYS = 75
+#: a report is reviewed this many days after it was (re)submitted: (low, high) for older months …
+REVIEW_DAYS = (1, 3)
+#: … and for the months whose deadline passed less than ``RECENT_DAYS`` before ``today``, so that
+#: some of the last month's reports are still waiting for review
+RECENT_REVIEW_DAYS = (2, 16)
+RECENT_DAYS = 30
+#: shares of the reports that are missing, late and returned once (then resubmitted)
+MISSING, LATE, RETURNED_ONCE = 0.03, 0.08, 0.07
 
 PROGRESS_TEXTS = (
     "本月按计划推进{name}，召开专题调度会{n}次，完成阶段性工作。",
@@ -57,7 +75,7 @@ MOVE_REASONS = ("受天气影响顺延至下月", "待上级批复后实施", "�
 
 
 def _months(today: date) -> list[tuple[int, int]]:
-    year, month = FIRST_MONTH
+    year, month = demo_calendar().first_month
     out = []
     while (year, month) <= (today.year, today.month):
         out.append((year, month))
@@ -80,9 +98,22 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+@dataclass
+class _Fate:
+    """What became of one month's report by ``today``: its state and the dated steps that led there."""
+
+    status: str | None  # None: no report (missing, or not started in an open month)
+    first_submitted: datetime | None = None
+    submitted: datetime | None = None
+    reviewed: datetime | None = None
+    returned_at: datetime | None = None  # it was returned once (then resubmitted) at this time
+    return_comment: str = ""
+
+
 @transaction.atomic
 def demo_reports(*, today: date, seed: int = 2021) -> int:
-    """Fill the months from 2021-09 to ``today``'s month with synthetic reports; return how many were made.
+    """Fill the months from the demo's first month to ``today``'s month with synthetic reports as
+    they stand on ``today``; return how many were made.
 
     Idempotent: a task that has a report for a month is left alone there.
     """
@@ -91,17 +122,21 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
     tasks = list(
         Task.objects.filter(lead_unit__isnull=False)
         .exclude(shares__isnull=False)  # a task split into county shares is reported through them
+        .select_related("measure__action__plan")
         .prefetch_related("indicators")
         .order_by("measure__action__plan__code", "code")
     )
     done_pairs = set(Report.objects.values_list("task_id", "period_id"))
-    ends = [t.end for t in tasks if t.end is not None]
-    horizon = min(today, max(ends)) if ends else today
+    struck = set(StrikeOff.objects.values_list("task_id", flat=True))
+    first_day = date(*demo_calendar().first_month, 1)
     reports: list[Report] = []
     extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]] = []
+    comments: list[tuple[Report, _Fate]] = []
+    strike_offs: list[tuple[Report, int]] = []
     for task in tasks:
         rng = random.Random(f"{seed}:{task.code}")  # demo data, not security
-        start, end = task.start or DEFAULT_WINDOW[0], task.end or DEFAULT_WINDOW[1]
+        plan_end = date(task.measure.action.plan.end_year, 12, 31)
+        start, end = task.start or first_day, task.end or plan_end
         span = (end - start).days + 1
         roll = rng.random()
         pace = (
@@ -119,7 +154,7 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
             and ind.target_value is not None
         ]
         pct = 0
-        finished = False  # a 100 % report was submitted: the task owes no more reports
+        finished = False  # a 100 % report was approved: the task is struck off from the next month
         plan: list[str] = []
         for year, month in months:
             first = date(year, month, 1)
@@ -133,10 +168,10 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
             else:
                 pct = max(pct, min(100, round(expected * 100 * pace + rng.uniform(-3, 3))))
             previous_plan, plan = plan, rng.sample(PLAN_ITEMS, 2)
-            status, submitted, reviewed = _fate(rng, period, today, horizon)
-            if status is None:
+            fate = _fate(rng, period, today)
+            if fate.status is None:
                 continue
-            finished = pct >= 100 and status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+            finished = pct >= 100 and fate.status == ReportStatus.APPROVED
             # every draw of the month happens before the skip below, so reruns draw the same
             n = rng.randint(1, 4)
             report = Report(
@@ -147,27 +182,23 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
                 next_plan="\n".join(f"{i + 1}. {item}" for i, item in enumerate(plan)) if pct < 100 else "",
                 problems=rng.choice(PROBLEMS) if pct < 100 else "",
                 support_needed=rng.choice(SUPPORT) if pct < 100 else "",
-                status=status,
-                submitted_at=submitted,
-                first_submitted_at=submitted,
-                reviewed_at=reviewed,
-                review_comment=rng.choice(RETURN_COMMENTS) if status == ReportStatus.RETURNED else "",
+                status=fate.status,
+                submitted_at=fate.submitted,
+                first_submitted_at=fate.first_submitted,
+                reviewed_at=fate.reviewed,
+                review_comment=fate.return_comment if fate.status == ReportStatus.RETURNED else "",
                 is_synthetic=True,
             )
-            values = [
-                (
-                    ind,
-                    (
-                        ind.baseline_value + (ind.target_value - ind.baseline_value) * Decimal(pct) / 100
-                    ).quantize(Decimal("0.01")),
-                )
-                for ind in numeric
-            ]
+            values = [(ind, _actual(ind, pct)) for ind in numeric]
             outcomes = [_outcome(rng) for _ in previous_plan]
             if (task.pk, period.pk) in done_pairs:
                 continue
             reports.append(report)
             extras.append((report, values, previous_plan, outcomes))
+            if fate.returned_at is not None:
+                comments.append((report, fate))
+            if finished and task.pk not in struck:
+                strike_offs.append((report, period.index + 1))
     Report.objects.bulk_create(reports, batch_size=1000)
     values_rows: list[ReportIndicatorValue] = []
     items: list[ContinuityItem] = []
@@ -187,47 +218,118 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
             )
     ReportIndicatorValue.objects.bulk_create(values_rows, batch_size=1000)
     ContinuityItem.objects.bulk_create(items, batch_size=1000)
+    _review_history(comments)
+    StrikeOff.objects.bulk_create(
+        [
+            StrikeOff(task=r.task, report=r, from_index=index, struck_off_at=r.reviewed_at)
+            for r, index in strike_offs
+            if r.reviewed_at is not None
+        ],
+        batch_size=1000,
+    )
     _audit(extras)
     return len(reports)
 
 
-def _fate(
-    rng: random.Random, period: ReportingPeriod, today: date, horizon: date
-) -> tuple[str | None, datetime | None, datetime | None]:
-    """(status or None for a missing report, submitted at, reviewed at) of one month.
+def _review_history(comments: list[tuple[Report, _Fate]]) -> None:
+    """The review comments (审核意见) of the reports that were returned once: the return, and the
+    approval after the resubmission when there was one."""
+    rows = []
+    for report, fate in comments:
+        if fate.returned_at is None:
+            continue
+        rows.append(
+            ReviewComment(
+                report=report,
+                verdict=ReportStatus.RETURNED,
+                text=fate.return_comment,
+                created_at=fate.returned_at,
+            )
+        )
+        if report.status == ReportStatus.APPROVED and report.reviewed_at is not None:
+            rows.append(
+                ReviewComment(
+                    report=report, verdict=ReportStatus.APPROVED, text="", created_at=report.reviewed_at
+                )
+            )
+    ReviewComment.objects.bulk_create(rows, batch_size=1000)
 
-    Reports stay returned or waiting for review only in the months just before ``horizon`` (the
-    end of the plan's work, or today if earlier); older ones were resubmitted and approved.
+
+def _fate(rng: random.Random, period: ReportingPeriod, today: date) -> _Fate:
+    """What became of one month's report by ``today``; every step is dated before ``today``.
+
+    Open months (deadline not passed): no report yet, a draft, or submitted early. Past months: a
+    few missing, some late; reviewed a few days after submission — later in the months whose
+    deadline passed in the last ``RECENT_DAYS``, so that some still wait for review; some returned
+    once, resubmitted and approved (or still returned, or waiting again, when that is recent).
+    A submission whose day has not come yet is still a draft.
     """
-    first_of_period = date(period.year, period.month, 1)
-    if first_of_period > today:
-        return None, None, None
     roll = rng.random()
-    if today <= period.deadline:  # still open: drafts, submissions, nothing yet
-        if roll < 0.35:
-            return None, None, None
-        if roll < 0.7:
-            return ReportStatus.DRAFT, None, None
-        day = period.deadline - timedelta(days=rng.randint(0, 4))
-        return ReportStatus.SUBMITTED, _at(min(today, max(day, period.last_day)), 10), None
-    if roll < 0.03:
-        return None, None, None
-    late = rng.random() < 0.08
+    if today <= period.deadline:  # still open: nothing yet, drafts, early submissions
+        this_month = today <= period.last_day
+        if roll < (0.45 if this_month else 0.35):
+            return _Fate(None)
+        if roll < (0.95 if this_month else 0.7):
+            return _Fate(ReportStatus.DRAFT)
+        day = (
+            today - timedelta(days=rng.randint(1, 5))
+            if this_month
+            else period.deadline - timedelta(days=rng.randint(0, 4))
+        )
+        day = max(day, period.last_day if not this_month else date(period.year, period.month, 1))
+        if day >= today:
+            return _Fate(ReportStatus.DRAFT)
+        at = _at(day, 10)
+        return _Fate(ReportStatus.SUBMITTED, first_submitted=at, submitted=at)
+    if roll < MISSING:
+        return _Fate(None)
+    late = rng.random() < LATE
     day = (
         period.deadline + timedelta(days=rng.randint(1, 10))
         if late
         else period.deadline - timedelta(days=rng.randint(0, 4))
     )
-    submitted = _at(max(day, period.last_day), rng.randint(9, 17))
-    reviewed = submitted + timedelta(days=rng.randint(1, 3))
-    if reviewed.date() > today:
-        return ReportStatus.SUBMITTED, submitted, None
-    recent = (horizon - period.deadline).days < RECENT_DAYS
-    if roll < 0.07 and recent:
-        return ReportStatus.RETURNED, submitted, reviewed
-    if roll < 0.10 and recent:
-        return ReportStatus.SUBMITTED, submitted, None
-    return ReportStatus.APPROVED, submitted, reviewed
+    day = max(day, period.last_day)
+    lags = RECENT_REVIEW_DAYS if (today - period.deadline).days < RECENT_DAYS else REVIEW_DAYS
+    returned = rng.random() < RETURNED_ONCE
+    comment = rng.choice(RETURN_COMMENTS)
+    hour = rng.randint(9, 17)
+    if day >= today:
+        return _Fate(ReportStatus.DRAFT)  # late and not submitted yet: a draft
+    submitted = _at(day, hour)
+    reviewed = submitted + timedelta(days=rng.randint(*lags))
+    if reviewed.date() >= today:
+        return _Fate(ReportStatus.SUBMITTED, first_submitted=submitted, submitted=submitted)
+    if not returned:
+        return _Fate(ReportStatus.APPROVED, first_submitted=submitted, submitted=submitted, reviewed=reviewed)
+    again = reviewed + timedelta(days=rng.randint(1, 4))
+    if again.date() >= today:
+        return _Fate(
+            ReportStatus.RETURNED,
+            first_submitted=submitted,
+            submitted=submitted,
+            reviewed=reviewed,
+            returned_at=reviewed,
+            return_comment=comment,
+        )
+    approved = again + timedelta(days=rng.randint(*lags))
+    if approved.date() >= today:
+        return _Fate(
+            ReportStatus.RESUBMITTED,
+            first_submitted=submitted,
+            submitted=again,
+            reviewed=reviewed,
+            returned_at=reviewed,
+            return_comment=comment,
+        )
+    return _Fate(
+        ReportStatus.APPROVED,
+        first_submitted=submitted,
+        submitted=again,
+        reviewed=approved,
+        returned_at=reviewed,
+        return_comment=comment,
+    )
 
 
 def _outcome(rng: random.Random) -> str:
@@ -239,6 +341,17 @@ def _outcome(rng: random.Random) -> str:
     if roll < 0.97:
         return ContinuityOutcome.DROPPED
     return ""
+
+
+def _actual(indicator: Any, pct: int) -> Decimal:
+    """The demo's actual value of a numeric indicator at ``pct`` % of the way from its baseline to
+    its target, within its unit's rule (:mod:`jingjin.plans.units`): a whole number for a count."""
+    value = (
+        indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * Decimal(pct) / 100
+    )
+    if unit_kind(indicator.unit) == UnitKind.COUNT:
+        return max(value, Decimal(0)).quantize(Decimal(1))
+    return value.quantize(Decimal("0.01"))
 
 
 def _audit(extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]]) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit, bilingual, english_active
 from jingjin.core.permissions import restrict, role_of
@@ -555,7 +556,7 @@ def report_rows(
     Two queries whatever the number of tasks (the tasks with their lead units, the period's
     reports), read as plain values; models are made only for the rows whose ``task`` or
     ``report`` is used."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     task_values = list(
         tasks.order_by(
             "measure__action__plan__code",

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
@@ -407,7 +406,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
     report.status = (
         ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
     )
-    report.submitted_at = timezone.now()
+    report.submitted_at = clock.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = actor
     report.save()
@@ -435,7 +434,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report = _review(actor, report)
     before = report.snapshot()
     report.status = ReportStatus.APPROVED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = clock.now()
     report.reviewed_by = actor
     report.review_comment = comment.strip()
     report.save()
@@ -452,7 +451,7 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report = _review(actor, report)
     before = report.snapshot()
     report.status = ReportStatus.RETURNED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = clock.now()
     report.reviewed_by = actor
     report.review_comment = comment.strip()[:4000]
     report.save()

@@ -13,10 +13,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.permissions import PermissionDenied, restrict, role_of
 from jingjin.core.selectors import audit_for_object
@@ -31,7 +31,7 @@ from jingjin.reporting.services import WorkflowError
 
 def _period(code: str | None) -> ReportingPeriod:
     if not code:
-        today = timezone.localdate()
+        today = clock.today()
         return services.period_get_or_create(year=today.year, month=today.month)
     try:
         year, month = services.period_parse(code)
@@ -47,7 +47,7 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
 def _period_context(request: HttpRequest, period: ReportingPeriod) -> dict[str, Any]:
     return {
         "period": period,
-        "periods": selectors.period_choices(today=timezone.localdate()),
+        "periods": selectors.period_choices(today=clock.today()),
         "role": role_of(request.user),
         "review_count": selectors.review_queue(user=request.user).count(),
     }

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,6 +26,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jingjin.core import clock
 from jingjin.core.api import Conflict, Pagination, UnitCodeField, clean_param
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
@@ -175,7 +175,7 @@ class SupervisionItemViewSet(
             if unit is None:
                 return SupervisionItem.objects.none()
         items = selectors.item_list(user=user, state=state, unit=unit)
-        today = timezone.localdate()
+        today = clock.today()
         overdue = _flag(self.request, "overdue")
         if overdue is not None:
             q = selectors.overdue_q(today)

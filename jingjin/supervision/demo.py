@@ -1,16 +1,18 @@
 """Synthetic supervision items (督办件) for the demo: a dozen examples in every state.
 
 The items are marked ``is_synthetic`` and their titles begin with 【示例】 ("example"), so no one
-takes them for real instructions. Deadlines are set relative to ``today``: some items are due
-soon (yellow), some overdue (red), some closed. Calling :func:`demo_items` again changes nothing.
+takes them for real instructions. Deadlines are set relative to ``today`` (the demo's as-of date):
+some items are due soon (yellow), some overdue (red), some closed; each step is dated between the
+day of issue and the day before ``today``. Calling :func:`demo_items` again changes nothing.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
@@ -192,8 +194,14 @@ def demo_items(*, today: date, seed: int = 2021) -> int:
             is_synthetic=True,
             source="demo",
         )
-        for step, text in SENT_BACK if sent_back else PATH_TO[state]:
-            item = services.item_step(actor=None, item=item, step=step, text=text, source="demo")
+        path = SENT_BACK if sent_back else PATH_TO[state]
+        # the steps are spread over the days between the issue and today, so that past months'
+        # views show each item in the state it had then
+        gap = max(1, (today - item.issued_on).days // (len(path) + 1))
+        for number, (step, text) in enumerate(path, start=1):
+            day = min(item.issued_on + timedelta(days=gap * number), today - timedelta(days=1))
+            at = timezone.make_aware(datetime.combine(day, time(10, number)))
+            item = services.item_step(actor=None, item=item, step=step, text=text, source="demo", at=at)
         assert item.state == state, (item.code, item.state, state)
         created += 1
     return created

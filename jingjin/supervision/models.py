@@ -12,9 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import clock
 from jingjin.core.models import AuditedModel, Unit
 from jingjin.supervision.choices import ItemState, ItemStep
 
@@ -33,7 +33,7 @@ class SupervisionItem(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+    issued_on = models.DateField(_("issued on"), default=clock.today)
     assignee_unit = models.ForeignKey(
         Unit, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="supervision_items"
     )
@@ -97,7 +97,7 @@ class SupervisionStep(models.Model):
     actor_unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    time = models.DateTimeField(_("time"), default=timezone.now)
+    time = models.DateTimeField(_("time"), default=clock.now)
     from_state = models.CharField(_("from"), max_length=16, choices=ItemState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=16, choices=ItemState.choices)
     text = models.TextField(_("comment"), blank=True)

@@ -12,12 +12,14 @@ A closed item (办结) carries no signal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of, unit_scope
@@ -30,7 +32,7 @@ DUE_SOON_DAYS = 3
 
 
 def _day(as_of: date | None) -> date:
-    return as_of if as_of is not None else timezone.localdate()
+    return as_of if as_of is not None else clock.today()
 
 
 def deadline_signal(*, deadline: date, state: str, as_of: date | None = None) -> str:
@@ -107,6 +109,57 @@ def item_list(
     elif signal == Signal.DUE_SOON:
         items = items.filter(due_soon_q(day))
     return items.order_by("signal_rank", "deadline", "code")
+
+
+def items_as_they_stood(*, user: Any, day: date) -> QuerySet[SupervisionItem]:
+    """The visible items as they stood at the end of ``day`` (for past months' views and bulletins).
+
+    Only items issued on or before ``day``; each is annotated with ``state_then``, the state its
+    last step dated on or before ``day`` led to (its dated history, :class:`SupervisionStep`; an
+    item without any step keeps its state), and
+    with ``signal`` ("overdue", "due_soon" or "") judged on ``day`` from that state. Items closed
+    after ``day`` are open here; items issued after it are left out.
+    """
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    last_step = (
+        SupervisionStep.objects.filter(item=OuterRef("pk"), time__lt=end)
+        .order_by("-time", "-pk")
+        .values("to_state")[:1]
+    )
+    open_then = ~Q(state_then=ItemState.CLOSED)
+    overdue = open_then & Q(deadline__lt=day)
+    due_soon = open_then & Q(deadline__gte=day, deadline__lte=day + timedelta(days=DUE_SOON_DAYS))
+    return (
+        items_visible(user=user)
+        .filter(issued_on__lte=day)
+        .select_related("assignee_unit", "task", "issued_by")
+        .annotate(state_then=Coalesce(Subquery(last_step), F("state"), output_field=CharField()))
+        .annotate(
+            signal=Case(
+                When(overdue, then=Value(Signal.OVERDUE.value)),
+                When(due_soon, then=Value(Signal.DUE_SOON.value)),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .order_by("deadline", "code")
+    )
+
+
+def items_signalled_on(*, user: Any, day: date, signal: str) -> QuerySet[SupervisionItem]:
+    """The items that were overdue (``signal="overdue"``) or due soon at the end of ``day``, as they
+    stood then (:func:`items_as_they_stood`)."""
+    items = items_as_they_stood(user=user, day=day)
+    return items.filter(signal=signal)  # type: ignore[misc]  # an annotation
+
+
+def as_they_stood(items: Any) -> list[SupervisionItem]:
+    """The items of :func:`items_as_they_stood` with ``state`` set to the state they had then, for
+    display only (never saved)."""
+    out = list(items)
+    for item in out:
+        item.state = item.state_then
+    return out
 
 
 def items_overdue(*, user: Any, as_of: date | None = None) -> QuerySet[SupervisionItem]:

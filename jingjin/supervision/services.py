@@ -26,7 +26,7 @@ unit or a unit above it (the one rule, ``restrict(user, "change", …)`` over ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, can, role_of
@@ -44,6 +45,8 @@ from jingjin.supervision.models import SupervisionItem, SupervisionStep
 
 #: longest comment or answer accepted (characters)
 MAX_TEXT = 10_000
+#: the time of day of the issue step of an item issued on an earlier day
+ISSUE_TIME = time(9, 0)
 
 
 class SupervisionError(ValueError):
@@ -184,7 +187,7 @@ def item_issue(
     """
     if actor is not None and role_of(actor) != Role.PLAN_OFFICE:
         raise PermissionDenied("only the plan office may issue a supervision item")
-    day = issued_on or timezone.localdate()
+    day = issued_on or clock.today()
     if deadline < day:
         raise ValidationError({"deadline": f"the deadline {deadline} is before the day of issue {day}"})
     item = SupervisionItem(
@@ -201,7 +204,9 @@ def item_issue(
     )
     item.full_clean()
     item.save()
-    _step_record(actor=actor, item=item, step=ItemStep.ISSUE, from_state="", text="", source=source)
+    # the issue step is dated on the day of issue (now, when that is today)
+    at = clock.now() if day == clock.today() else timezone.make_aware(datetime.combine(day, ISSUE_TIME))
+    _step_record(actor=actor, item=item, step=ItemStep.ISSUE, from_state="", text="", source=source, at=at)
     audit_change(actor=actor, obj=item, before=None, source=source)
     return item
 
@@ -213,12 +218,21 @@ def item_issue(
 
 @transaction.atomic
 def item_step(
-    *, actor: Any, item: SupervisionItem, step: str, text: str = "", source: str = "web"
+    *,
+    actor: Any,
+    item: SupervisionItem,
+    step: str,
+    text: str = "",
+    source: str = "web",
+    at: datetime | None = None,
 ) -> SupervisionItem:
     """Do ``step`` (acknowledge, start, answer, close, reopen) on ``item`` with an optional text.
 
-    The item is read again inside the transaction, so a step sent twice fails the second time
-    with :class:`IllegalTransition` instead of being recorded twice.
+    The step is dated ``at`` (default :func:`jingjin.core.clock.now`; the demo and imports date the
+    steps of a history), which may not lie before the item's last step nor after now: past months'
+    views read an item's state at a date from these times. The item is read again inside the
+    transaction, so a step sent twice fails the second time with :class:`IllegalTransition`
+    instead of being recorded twice.
     """
     item = SupervisionItem.objects.select_for_update().select_related("assignee_unit").get(pk=item.pk)
     transition = check_step(actor=actor, item=item, step=step)
@@ -227,15 +241,21 @@ def item_step(
         raise TextRequired(step=step, field=transition.text_field)
     if len(text) > MAX_TEXT:
         raise SupervisionError(f"the {transition.text_field} is longer than {MAX_TEXT} characters")
+    if at is None:
+        at = clock.now()
+    else:
+        last = item.steps.order_by("-time").values_list("time", flat=True).first()
+        if at > clock.now() or (last is not None and at < last):
+            raise SupervisionError(f"a step dated {at.isoformat()} is before the last step or after now")
     before = item.snapshot()
     from_state = item.state
     item.state = transition.target
     if step == ItemStep.ANSWER:
         item.answer = text
     if step == ItemStep.CLOSE:
-        item.closed_at = timezone.now()
+        item.closed_at = at
     item.save()
-    _step_record(actor=actor, item=item, step=step, from_state=from_state, text=text, source=source)
+    _step_record(actor=actor, item=item, step=step, from_state=from_state, text=text, source=source, at=at)
     audit_change(actor=actor, obj=item, before=before, source=source)
     return item
 
@@ -272,7 +292,7 @@ def item_reopen(*, actor: Any, item: SupervisionItem, comment: str, source: str 
 
 
 def _step_record(
-    *, actor: Any, item: SupervisionItem, step: str, from_state: str, text: str, source: str
+    *, actor: Any, item: SupervisionItem, step: str, from_state: str, text: str, source: str, at: datetime
 ) -> SupervisionStep:
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     profile = getattr(user, "profile", None) if user is not None else None
@@ -285,4 +305,5 @@ def _step_record(
         from_state=from_state,
         to_state=item.state,
         text=text,
+        time=at,
     )

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jingjin.core import clock
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of
 from jingjin.core.selectors import audit_for_object
@@ -59,7 +59,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     signal = signal if signal in Signal.values else ""
     unit_code = request.GET.get("unit", "").strip()
     unit = Unit.objects.filter(code=unit_code).first() if unit_code else None
-    today = timezone.localdate()
+    today = clock.today()
     items = selectors.item_list(user=request.user, state=state, unit=unit, signal=signal, as_of=today)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -117,7 +117,7 @@ def item_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     item = _item(request, code)
-    today = timezone.localdate()
+    today = clock.today()
     labels = dict(ItemStep.choices)
     next_steps = [
         {

@@ -103,9 +103,8 @@ def build_scenario(plan: Any) -> dict[str, Any]:
     add_report("A2.M1.T1", february, 40, "approved", date(2024, 3, 1))
     add_report("A1.M1.T1", march, 55, "approved", date(2024, 4, 3))
     add_report("A2.M1.T1", march, 90, "draft", None)
-    from django.utils import timezone
-
-    today = timezone.localdate()
+    # items as they stood at the end of March 2024, the month the tests look at
+    today = date(2024, 3, 31)
     add_item("DB-2024-001", today - timedelta(days=2))
     add_item("DB-2024-002", today + timedelta(days=2))
     add_item("DB-2024-003", today - timedelta(days=5), state="closed")
