@@ -346,9 +346,8 @@ def _outcome(rng: random.Random) -> str:
 def _actual(indicator: Any, pct: int) -> Decimal:
     """The demo's actual value of a numeric indicator at ``pct`` % of the way from its baseline to
     its target, within its unit's rule (:mod:`jingjin.plans.units`): a whole number for a count."""
-    value = (
-        indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * Decimal(pct) / 100
-    )
+    baseline, target = Decimal(indicator.baseline_value), Decimal(indicator.target_value)
+    value = baseline + (target - baseline) * Decimal(pct) / 100
     if unit_kind(indicator.unit) == UnitKind.COUNT:
         return max(value, Decimal(0)).quantize(Decimal(1))
     return value.quantize(Decimal("0.01"))
