@@ -123,3 +123,9 @@ class RestrictedPermission(BasePermission):
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         return can(request.user, self.ACTION_OF_METHOD.get(request.method, "change"), obj)
+
+
+def can_fill_reports(user: Any) -> bool:
+    """Does the user's role fill in and submit monthly reports (reporters, county users)? Which
+    tasks is decided by ``restrict(user, "change", …)``."""
+    return role_of(user) in (Role.REPORTER, Role.COUNTY)
