@@ -79,7 +79,12 @@ def model_text_errors(instance: Any, names: Any) -> dict[str, str]:
 def text_cell(cell: Any, value: Any) -> Any:
     """Put ``value`` into an openpyxl cell; a text is stored as text even when it starts like a
     formula (= + - @): the cell is typed as a string and gets Excel's quote prefix, so neither
-    opening nor editing the cell evaluates it. Numbers and empty values go in as they are."""
+    opening nor editing the cell evaluates it. Control characters a workbook cannot hold (older
+    data) are left out. Numbers and empty values go in as they are."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
