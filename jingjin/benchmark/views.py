@@ -75,8 +75,8 @@ class Comparison:
                 ) % {"year": self.year}
                 self.target_year = None
         else:
-            default = _plan_end_year()
-            self.target_year = default if default is not None and default > self.year else None
+            plan_end = _plan_end_year()
+            self.target_year = plan_end if plan_end is not None and plan_end > self.year else None
         self.peers = [c.name_zh for c in self.group.cities.all()] if self.group else []
         self.data = selectors.statistics_frame(user=user)
         self.directions = {code: i.direction for code, i in self.catalogue.items()}

@@ -22,12 +22,12 @@ from jingjin.reporting.api import ReportSerializer, _call
 from jingjin.reporting.models import ReportingPeriod
 
 
-class CopyPreviousSerializer(serializers.Serializer):
+class CopyPreviousSerializer(serializers.Serializer):  # type: ignore[type-arg]
     task = serializers.IntegerField(min_value=1, help_text="task id")
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
 
 
-class BatchUploadSerializer(serializers.Serializer):
+class BatchUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text="the filled-in template (.xlsx)")
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
     submit = serializers.BooleanField(default=False, help_text="submit the reports for review too")
@@ -35,7 +35,8 @@ class BatchUploadSerializer(serializers.Serializer):
 
 def _period(code: str) -> ReportingPeriod:
     year, month = _call(services.period_parse, code=code)
-    return _call(services.period_get_or_create, year=year, month=month)
+    period: ReportingPeriod = _call(services.period_get_or_create, year=year, month=month)
+    return period
 
 
 class ReportToolsViewSet(viewsets.ViewSet):
