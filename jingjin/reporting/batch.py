@@ -35,7 +35,7 @@ from jingjin.core.texts import text_cell, text_problem
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting import selectors, services
 from jingjin.reporting.choices import EDITABLE_STATES, ReportStatus
-from jingjin.reporting.models import PROGRESS_MAX, TEXT_MAX, Report, ReportingPeriod
+from jingjin.reporting.models import PROGRESS_MAX, REASON_MAX, TEXT_MAX, Report, ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the largest template the upload reads (bytes)
@@ -75,8 +75,25 @@ VALUE_COLUMNS = (
     Column("last_value", gettext_lazy("Last value"), 14, False),
     Column("value", gettext_lazy("Actual value"), 14, True),
 )
-#: the report fields a row fills in
-INPUT_KEYS = ("completion_pct", "milestone_reached", "progress", "next_plan", "problems", "support_needed")
+#: the reason a report with a lower completion than the task's approved one carries — a column of
+#: the template when the report services take it (``regression_reason`` in ``REPORT_FIELDS``)
+REASON_COLUMN = Column(
+    "regression_reason", gettext_lazy("Reason for a lower completion"), 30, True, REASON_MAX
+)
+
+
+def report_columns() -> tuple[Column, ...]:
+    """The columns of the reports sheet."""
+    if REASON_COLUMN.key in services.REPORT_FIELDS:
+        return (*REPORT_COLUMNS, REASON_COLUMN)
+    return REPORT_COLUMNS
+
+
+def input_keys() -> tuple[str, ...]:
+    """The report fields a row fills in."""
+    return tuple(c.key for c in report_columns() if c.editable)
+
+
 REPORTS_SHEET = gettext_lazy("Reports")
 VALUES_SHEET = gettext_lazy("Indicator actuals")
 ABOUT_SHEET = gettext_lazy("About")
@@ -256,7 +273,8 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
             else:
                 cell.fill = grey
 
-    header(sheet, REPORT_COLUMNS)
+    columns = report_columns()
+    header(sheet, columns)
     for number, task in enumerate(tasks, start=2):
         report = current.get(task.pk)
         previous = last.get(task.pk)
@@ -274,7 +292,9 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
                 problems=report.problems,
                 support_needed=report.support_needed,
             )
-        fill_row(sheet, number, REPORT_COLUMNS, values, report is not None and not report.is_editable)
+        if report is not None and REASON_COLUMN in columns:
+            values[REASON_COLUMN.key] = getattr(report, REASON_COLUMN.key, "")
+        fill_row(sheet, number, columns, values, report is not None and not report.is_editable)
     last_row = max(len(tasks) + 1, 2)
     choice = DataValidation(type="list", formula1=f'"{yes},{no}"', allow_blank=True)
     choice.error = _("Choose %(yes)s or %(no)s.") % {"yes": yes, "no": no}
@@ -440,7 +460,8 @@ def _header_map(
         names = _labels(column)
         index = next((i for i, h in enumerate(header) if h in names), None)
         if index is None:
-            if column.editable or column.key == "task" or column.key == "indicator":
+            optional = column.key == REASON_COLUMN.key  # templates made before it was a column
+            if (column.editable and not optional) or column.key in ("task", "indicator"):
                 errors.append(
                     BatchError(
                         sheet,
@@ -507,8 +528,9 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
         raise BatchFileError([BatchError(str(REPORTS_SHEET), 0, "", "", _("the sheet is missing."))])
     sheet_name = sheet.title
     rows = list(sheet.iter_rows(values_only=True))
-    columns = _header_map(rows, REPORT_COLUMNS, sheet_name, errors)
-    header_of = {c.key: str(c.label) for c in REPORT_COLUMNS}
+    all_columns = report_columns()
+    columns = _header_map(rows, all_columns, sheet_name, errors)
+    header_of = {c.key: str(c.label) for c in all_columns}
 
     def place(row: int, key: str, message: str) -> BatchError:
         index = columns.get(key)
@@ -521,7 +543,7 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
     found: dict[str, BatchRow] = {}
     if "task" in columns:
         for number, values in enumerate(rows[1:], start=2):
-            inputs = {key: _cell(values, columns.get(key)) for key in INPUT_KEYS}
+            inputs = {key: _cell(values, columns.get(key)) for key in input_keys()}
             code = _text(_cell(values, columns["task"]))
             if all(_text(v) == "" for v in inputs.values()):
                 continue
@@ -585,7 +607,7 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
                 )
             else:
                 data["milestone_reached"] = reached
-            for column in REPORT_COLUMNS:
+            for column in all_columns:
                 if column.max_length is None:
                     continue
                 text = _text(inputs[column.key])
@@ -717,10 +739,6 @@ def _read_values(
 # Writing
 
 
-#: which column of the reports sheet a service's error about a field belongs to
-_FIELD_COLUMN = {key: index for index, key in enumerate(c.key for c in REPORT_COLUMNS)}
-
-
 def batch_import(
     *, actor: Any, period: ReportingPeriod, raw: bytes, submit: bool = False, source: str = "batch"
 ) -> BatchSummary:
@@ -772,12 +790,11 @@ def _service_errors(sheet: str, row: BatchRow, exc: ValidationError) -> list[Bat
     out: list[BatchError] = []
     items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
     for name, messages in items:
-        index = _FIELD_COLUMN.get(name)
+        columns = report_columns()
+        index = next((i for i, c in enumerate(columns) if c.key == name), None)
         for message in messages:
             if index is not None:
-                out.append(
-                    BatchError(sheet, row.row, _letter(index), str(REPORT_COLUMNS[index].label), message)
-                )
+                out.append(BatchError(sheet, row.row, _letter(index), str(columns[index].label), message))
             elif name == "indicator_values" and row.value_rows:
                 first = min(row.value_rows.values())
                 out.append(BatchError(str(VALUES_SHEET)[:31], first, "", "", message))

@@ -276,3 +276,22 @@ def test_api_batch_upload_gives_counts_or_the_error_list(client, users, task_a):
     assert response.json() == {"period": "2024-03", "created": 1, "updated": 0, "submitted": 1, "skipped": 0}
     assert Report.objects.get().status == "submitted"
     assert client.post("/api/reports/batch", {"period": "2024-03"}).status_code == 400
+
+
+def test_the_reason_for_a_lower_completion_is_a_column_when_reports_take_it(
+    client, users, task_a, monkeypatch
+):
+    from jingjin.reporting import services
+
+    assert batch.REASON_COLUMN not in batch.report_columns()
+    monkeypatch.setattr(services, "REPORT_FIELDS", (*services.REPORT_FIELDS, "regression_reason"))
+    raw = _template(client, users["reporter_a"])
+    sheet = load_workbook(io.BytesIO(raw)).worksheets[0]
+    assert sheet["J1"].value == "Reason for a lower completion" and not sheet["J2"].protection.locked
+    response = _upload(client, _fill(raw, {"A1.M1.T1": {"D": 5, "J": "口径调整"}}))
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Report.objects.get(task=task_a).regression_reason == "口径调整"
+    too_long = _fill(raw, {"A1.M1.T1": {"D": 5, "J": "x" * 1001}})
+    with pytest.raises(batch.BatchFileError) as caught:
+        batch.validate(user=users["reporter_a"], period=Report.objects.get().period, raw=too_long)
+    assert [(e.row, e.column) for e in caught.value.errors] == [(2, "J")]
