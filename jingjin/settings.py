@@ -162,6 +162,11 @@ STATICFILES_DIRS = [
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# The largest form body Django reads (the files of a form do not count). A report form holds
+# texts of up to 5000 + 3 × 3000 characters; 1 MB of Chinese text percent-encoded is about 9 MB,
+# so a form with far too long a text still comes back with the text kept and a message naming
+# the field. Anything larger gets the friendly 400 page (templates/400.html).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {

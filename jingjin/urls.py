@@ -47,3 +47,4 @@ urlpatterns = [
 ]
 
 handler403 = "jingjin.core.views.forbidden"
+handler400 = "jingjin.core.views.bad_request"

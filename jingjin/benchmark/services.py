@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jingjin import benchmark_data
 from jingjin.benchmark.models import CatalogueIndicator, City, PeerGroup, Statistic
@@ -90,11 +91,19 @@ def _catalogue() -> dict[str, benchmark_data.Indicator]:
     }
 
 
-def statistics_import(*, raw: bytes, fmt: str, actor: Any, source: str = "import") -> ImportSummary:
-    """Import a statistics file whole, or nothing (raises :class:`StatisticsFileError`)."""
+def statistics_import(
+    *, raw: bytes, fmt: str, actor: Any, source: str = "import", add_cities: bool = False
+) -> ImportSummary:
+    """Import a statistics file whole, or nothing (raises :class:`StatisticsFileError`).
+
+    A row whose city is not in the database is an error (a misspelt city would otherwise become a
+    new peer silently) unless ``add_cities`` is set: then the plan office asked for the file's new
+    cities to be added, and each is created and audited."""
     if actor is not None and not can_add(actor):
         raise PermissionDenied("only the plan office may import statistics")
     clean, errors = benchmark_data.statistics_errors(read_frame(raw, fmt), _catalogue())
+    if not add_cities:
+        errors = sorted([*errors, *unknown_city_errors(clean)], key=lambda e: e.row)
     if errors:
         raise StatisticsFileError(errors)
     catalogue = {i.code: i for i in CatalogueIndicator.objects.all()}
@@ -170,6 +179,30 @@ def statistics_import(*, raw: bytes, fmt: str, actor: Any, source: str = "import
                 )
         audit_record_many(audit)
     return summary
+
+
+def unknown_city_errors(clean: pl.DataFrame) -> list[RowError]:
+    """A :class:`RowError` for each row of ``clean`` (the checked rows of a statistics file) whose
+    city is not in the database."""
+    if clean.height == 0:
+        return []
+    names = set(clean.get_column("city").to_list())
+    known = set(City.objects.filter(name_zh__in=names).values_list("name_zh", flat=True))
+    return [
+        RowError(
+            row,
+            "city",
+            gettext(
+                "unknown city %(city)s; a city must already be in the benchmark data, or tick "
+                '"add the file\'s new cities" to add it'
+            )
+            % {"city": city},
+        )
+        for city, row in zip(
+            clean.get_column("city").to_list(), clean.get_column("row").to_list(), strict=True
+        )
+        if city not in known
+    ]
 
 
 def _upsert(
@@ -281,7 +314,11 @@ def builtin_load(*, actor: Any = None) -> dict[str, Any]:
     catalogue = [dataclasses.asdict(i) for i in benchmark_data.load_catalogue().values()]
     changed = catalogue_load(entries=catalogue, actor=actor, source="builtin")
     summary = statistics_import(
-        raw=benchmark_data.BUILTIN_DATA.read_bytes(), fmt="csv", actor=actor, source="builtin"
+        raw=benchmark_data.BUILTIN_DATA.read_bytes(),
+        fmt="csv",
+        actor=actor,
+        source="builtin",
+        add_cities=True,
     )
     for city in City.objects.filter(province=""):
         city.province = BUILTIN_PROVINCE.get(city.name_zh, "四川")

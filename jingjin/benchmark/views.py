@@ -65,7 +65,18 @@ class Comparison:
         self.year = _int(params.get("year"), self.years[-1] if self.years else 0)
         if self.years and self.year not in self.years:
             self.year = self.years[-1]
-        self.target_year = max(_int(params.get("target_year"), 2025), self.year)
+        self.target_error = ""
+        asked = params.get("target_year", "").strip()
+        if asked:
+            self.target_year: int | None = _int(asked, 0)
+            if self.target_year is None or not self.year < self.target_year <= 2100:
+                self.target_error = _(
+                    "The target year must be a year after the data year %(year)d (and at most 2100)."
+                ) % {"year": self.year}
+                self.target_year = None
+        else:
+            plan_end = _plan_end_year()
+            self.target_year = plan_end if plan_end is not None and plan_end > self.year else None
         self.peers = [c.name_zh for c in self.group.cities.all()] if self.group else []
         self.data = selectors.statistics_frame(user=user)
         self.directions = {code: i.direction for code, i in self.catalogue.items()}
@@ -80,7 +91,7 @@ class Comparison:
                 peers=self.peers,
                 directions=self.directions,
                 strict=False,
-                target_year=self.target_year if self.target_year > self.year else None,
+                target_year=self.target_year,
                 growth={code: i.growth for code, i in self.catalogue.items()},
                 comparable_from={
                     code: i.comparable_from for code, i in self.catalogue.items() if i.comparable_from
@@ -199,6 +210,13 @@ class Comparison:
         return {"radar": radar, "ranks": ranks}
 
 
+def _plan_end_year() -> int | None:
+    """The default target year: the last year of the latest plan."""
+    from jingjin.plans.models import Plan
+
+    return Plan.objects.order_by("-end_year").values_list("end_year", flat=True).first()
+
+
 def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value else default
@@ -233,72 +251,105 @@ def compare(request: HttpRequest) -> HttpResponse:
             "index_excluded": result.index_excluded,
             "index_error": result.index_error,
             "can_import": can_add(request.user),
+            "target_error": result.target_error,
+            "target_input": request.GET.get("target_year", "")[:10],
         },
+        status=400 if result.target_error else 200,
     )
+
+
+#: how the export rounds and shows numbers, as the page does: values and medians with two
+#: decimals (the ``number`` filter), percentages with one (``pct``), index scores with four and
+#: contributions with three; values stay numbers, with a number format
+VALUE_DECIMALS, PCT_DECIMALS, SCORE_DECIMALS, SHARE_DECIMALS = 2, 1, 4, 3
+VALUE_FORMAT, PCT_FORMAT, SCORE_FORMAT, SHARE_FORMAT = "#,##0.00", "0.0", "0.0000", "0.000"
+
+
+def _rounded(value: Any, decimals: int) -> float | None:
+    number = _finite(value)
+    return round(number, decimals) if number is not None else None
+
+
+def _format(sheet: Any, row: int, formats: dict[int, str]) -> None:
+    for column, number_format in formats.items():
+        sheet.cell(row=row, column=column).number_format = number_format
 
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    """The comparison, the composite index, the ranks over the years and the data with sources, as Excel."""
+    """The comparison, the composite index, the ranks over the years and the data with sources, as
+    Excel: headers in the UI's language, numbers rounded as on the page (numbers, not texts), every
+    text neutralised against formulas."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from jingjin.core.texts import append_row
+
     result = Comparison(request)
+    if result.target_error:
+        return HttpResponse(result.target_error, status=400, content_type="text/plain; charset=utf-8")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Comparison")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Benchmarking against peer cities"),
             result.focus,
             result.group.name if result.group else "",
             result.year,
-        ]
+        ],
     )
+    needed = _("Needed / yr") + (f" ({result.target_year}) %" if result.target_year else " %")
     header = [
         _("Indicator"),
         _("Unit"),
         _("Direction"),
         result.focus,
         _("Rank"),
-        "n",
+        _("Cities compared"),
         _("Median"),
         _("Best"),
         _("Best value"),
         _("Gap to best") + " %",
         _("Gap to median") + " %",
         _("Growth / yr") + " %",
-        _("Needed / yr") + f" ({result.target_year}) %",
+        needed,
         _("Flags"),
         _("Source"),
     ]
-    sheet.append(header)
+    append_row(sheet, header)
     fills = {"text-bg-success": "C6EFCE", "text-bg-warning": "FFEB9C", "text-bg-danger": "FFC7CE"}
+    value_columns = {4: VALUE_FORMAT, 7: VALUE_FORMAT, 9: VALUE_FORMAT}
+    pct_columns = {10: PCT_FORMAT, 11: PCT_FORMAT, 12: PCT_FORMAT, 13: PCT_FORMAT}
     for row in result.rows:
-        sheet.append(
+        number = append_row(
+            sheet,
             [
                 row["name"],
                 row["unit"],
                 str(Direction(row["direction"]).label),
-                row["value"],
+                _rounded(row["value"], VALUE_DECIMALS),
                 row["rank"],
                 row["n"],
-                row["median"],
+                _rounded(row["median"], VALUE_DECIMALS),
                 row["best_city"],
-                row["best_value"],
-                row["gap_to_best_pct"],
-                row["gap_to_median_pct"],
-                row.get("cagr_pct"),
-                row.get("required_growth_pct"),
+                _rounded(row["best_value"], VALUE_DECIMALS),
+                _rounded(row["gap_to_best_pct"], PCT_DECIMALS),
+                _rounded(row["gap_to_median_pct"], PCT_DECIMALS),
+                _rounded(row.get("cagr_pct"), PCT_DECIMALS),
+                _rounded(row.get("required_growth_pct"), PCT_DECIMALS),
                 "; ".join(str(f["label"]) for f in row["flags"]),
                 row["source"],
-            ]
+            ],
         )
-        sheet.cell(row=sheet.max_row, column=5).fill = PatternFill("solid", fgColor=fills[row["rank_class"]])
+        _format(sheet, number, {**value_columns, **pct_columns})
+        sheet.cell(row=number, column=5).fill = PatternFill("solid", fgColor=fills[row["rank_class"]])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     index = workbook.create_sheet(_("Composite index")[:31])
-    index.append(
+    append_row(
+        index,
         [
             _("Rank"),
             _("City"),
@@ -307,20 +358,33 @@ def export(request: HttpRequest) -> HttpResponse:
                 f"{c['name']} (w={c['weight']:.4f})" if c["weight"] is not None else c["name"]
                 for c in result.index_columns
             ],
-        ]
+        ],
     )
     for row in result.index_rows:
-        index.append([row["rank"], row["city"], row["score"], *row["contributions"]])
+        number = append_row(
+            index,
+            [
+                row["rank"],
+                row["city"],
+                _rounded(row["score"], SCORE_DECIMALS),
+                *[_rounded(c, SHARE_DECIMALS) for c in row["contributions"]],
+            ],
+        )
+        _format(
+            index,
+            number,
+            {3: SCORE_FORMAT, **{4 + i: SHARE_FORMAT for i in range(len(row["contributions"]))}},
+        )
     if result.index_excluded:
         index.append([])
-        index.append([_("Left out (missing values)"), "、".join(result.index_excluded)])
+        append_row(index, [_("Left out (missing values)"), "、".join(result.index_excluded)])
     ranks = workbook.create_sheet(_("Ranks over years")[:31])
     chart = result.chart_data()["ranks"]
-    ranks.append([_("Indicator"), *chart["years"]])
+    append_row(ranks, [_("Indicator"), *chart["years"]])
     for series in chart["series"]:
-        ranks.append([series["name"], *series["values"]])
+        append_row(ranks, [series["name"], *series["values"]])
     data = workbook.create_sheet(_("Data and sources")[:31])
-    data.append(["city", "year", "indicator", "value", "unit", "source"])
+    append_row(data, [_("City"), _("Year"), _("Indicator"), _("Value"), _("Unit"), _("Source")])
     from jingjin.benchmark.models import Statistic
 
     for s in (
@@ -329,7 +393,10 @@ def export(request: HttpRequest) -> HttpResponse:
         .select_related("city", "indicator")
         .order_by("indicator__position", "city__name_zh", "year")
     ):
-        data.append([s.city.name_zh, s.year, s.indicator.code, float(s.value), s.unit, s.source])
+        number = append_row(
+            data,
+            [s.city.name_zh, s.year, s.indicator.code, float(s.value), s.unit, s.source],
+        )  # the stored values, exact: this sheet is the data behind the comparison
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -355,7 +422,11 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 summary = services.statistics_import(
-                    raw=upload.read(), fmt=fmt, actor=request.user, source="web"
+                    raw=upload.read(),
+                    fmt=fmt,
+                    actor=request.user,
+                    source="web",
+                    add_cities=request.POST.get("add_cities") == "on",
                 )
             except services.StatisticsFileError as exc:
                 errors = errors_text(exc.errors).splitlines()
@@ -365,8 +436,14 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
                     _("Imported: %(c)d new values, %(r)d revised, %(u)d unchanged.")
                     % {"c": summary.created, "r": summary.revised, "u": summary.unchanged},
                 )
+                if summary.cities_created:
+                    messages.info(
+                        request,
+                        _("New cities added: %(cities)s.") % {"cities": "、".join(summary.cities_created)},
+                    )
                 return redirect("benchmark:compare")
-    return render(request, "benchmark/import.html", {"errors": errors}, status=400 if errors else 200)
+    context = {"errors": errors, "add_cities": request.POST.get("add_cities") == "on"}
+    return render(request, "benchmark/import.html", context, status=400 if errors else 200)
 
 
 class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -134,3 +134,9 @@ def can_manage_shares(user: Any) -> bool:
     """May ``user`` split a city task into county and park shares (任务分解) and change or delete them?
     The plan office only."""
     return role_of(user) == Role.PLAN_OFFICE
+
+
+def can_fill_reports(user: Any) -> bool:
+    """Does the user's role fill in and submit monthly reports (reporters, county users)? Which
+    tasks is decided by ``restrict(user, "change", …)``."""
+    return role_of(user) in (Role.REPORTER, Role.COUNTY)

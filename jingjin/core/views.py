@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -95,3 +96,32 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """The 400 page: a request Django refused before any view saw it (most often a form whose
+    texts are far larger than any field allows, see ``DATA_UPLOAD_MAX_MEMORY_SIZE``). The API gets
+    JSON; a page gets a message in the UI's language and a way back (the browser usually keeps the
+    text typed in the form)."""
+    from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+    from django.http import JsonResponse
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import gettext as _
+
+    too_big = isinstance(exception, RequestDataTooBig)
+    message = (
+        _("The form is too large to be read (more than %(mb)d MB). Shorten the texts and send it again.")
+        % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
+        if too_big
+        else _("The request could not be read.")
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    back = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except SuspiciousOperation:  # a bad Host header is one of the requests that end here
+        host = ""
+    if not host or not url_has_allowed_host_and_scheme(back, allowed_hosts={host}):
+        back = ""
+    return render(request, "400.html", {"message": message, "back": back}, status=400)

@@ -312,5 +312,9 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
 def register(router: Any) -> None:
     """Add this app's viewsets to the project's API router."""
+    from jingjin.reporting.batch_api import ReportToolsViewSet
+
+    # before the reports themselves: /reports/batch is not the report with the id "batch"
+    router.register("reports", ReportToolsViewSet, basename="report-tools")
     router.register("reports", ReportViewSet, basename="report")
     router.register("periods", PeriodViewSet, basename="period")

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core.texts import TextLimit
 from jingjin.plans.models import Indicator
 from jingjin.reporting.choices import ContinuityOutcome
-from jingjin.reporting.models import REASON_MAX, ContinuityItem, Report
+from jingjin.reporting.models import PROGRESS_MAX, REASON_MAX, TEXT_MAX, ContinuityItem, Report
 from jingjin.reporting.services import ContinuityTick
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -17,7 +18,10 @@ TEXTAREA = {"rows": 3, "class": "form-control"}
 
 class ReportForm(forms.Form):
     progress = forms.CharField(
-        label=_("Progress this month"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+        label=_("Progress this month"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[TextLimit(PROGRESS_MAX, _("Progress this month"))],
     )
     completion_pct = forms.IntegerField(
         label=_("Completion (%)"),
@@ -36,16 +40,25 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("One item per line: next month you will tick each one."),
         widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[TextLimit(TEXT_MAX, _("Plan for next month"))],
     )
-    problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    problems = forms.CharField(
+        label=_("Problems"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[TextLimit(TEXT_MAX, _("Problems"))],
+    )
     support_needed = forms.CharField(
-        label=_("Support needed"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+        label=_("Support needed"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[TextLimit(TEXT_MAX, _("Support needed"))],
     )
     regression_reason = forms.CharField(
         label=_("Reason for the lower completion"),
         required=False,
-        max_length=REASON_MAX,
         help_text=_("Needed only when the completion is below the task's latest approved completion."),
+        validators=[TextLimit(REASON_MAX, _("Reason for the lower completion"))],
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
     evidence = forms.FileField(
@@ -83,6 +96,7 @@ class ReportForm(forms.Form):
             self.fields[f"reason_{item.position}"] = forms.CharField(
                 label=_("Reason"),
                 required=False,
+                validators=[TextLimit(REASON_MAX, _("Reason"))],
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
 

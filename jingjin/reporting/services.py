@@ -33,6 +33,7 @@ from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.permissions import PermissionDenied, can, may_reopen_task, role_of
 from jingjin.core.services import audit_change, audit_record
+from jingjin.core.texts import model_text_errors
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
 from jingjin.plans.units import PERCENT_RANGE, UnitKind, unit_kind
@@ -353,6 +354,9 @@ def report_save_draft(
         if value is None and name != "completion_pct":
             value = False if name == "milestone_reached" else ""
         setattr(report, name, value)
+    text_errors = model_text_errors(report, data)
+    if text_errors:
+        raise ValidationError(text_errors)
     report.full_clean()
     _check_regression(report)
     values = _clean_values(task, indicator_values or {})
@@ -640,13 +644,22 @@ def evidence_add(
         raise ValidationError(
             {"file": _("The content of the file does not match its type (.%(ext)s).") % {"ext": extension}}
         )
+    digest = hashlib.sha256(data).hexdigest()
+    same = report.evidence.filter(sha256=digest).first()
+    if same is not None:
+        raise ValidationError(
+            {
+                "file": _("A file with the same content was uploaded already: %(name)s")
+                % {"name": same.original_name}
+            }
+        )
     before = report.snapshot()
     evidence = Evidence(
         report=report,
         original_name=original,
         kind=kind,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         uploaded_by=actor,
     )
     evidence.file.save(
@@ -668,3 +681,64 @@ def evidence_delete(*, actor: Any, evidence: Evidence, source: str = "web") -> N
     evidence.delete()
     transaction.on_commit(lambda: storage.delete(path) if path else None)
     audit_change(actor=actor, obj=report, before=before, source=source)
+
+
+# --------------------------------------------------------------------------------------------
+# Copy last month (复制上月)
+
+#: what "copy last month" takes over from the earlier report
+COPIED_FIELDS = ("progress", "completion_pct", "milestone_reached", "next_plan", "problems", "support_needed")
+
+
+def report_is_empty(report: Report) -> bool:
+    """Is this a draft nobody has filled in yet (no text, no completion, no value, no file)?"""
+    if report.status != ReportStatus.DRAFT:
+        return False
+    texts = (report.progress, report.next_plan, report.problems, report.support_needed)
+    if any(t.strip() for t in texts) or report.completion_pct is not None or report.milestone_reached:
+        return False
+    if report.indicator_values.filter(value__isnull=False).exists():
+        return False
+    return not report.evidence.exists()
+
+
+def copy_source(*, task: Task, period: ReportingPeriod) -> Report | None:
+    """The report "copy last month" copies: the task's latest report before ``period``."""
+    return (
+        Report.objects.filter(task=task, period_index__lt=period.index)
+        .select_related("period")
+        .order_by("-period_index")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_copy_previous(*, actor: Any, task: Task, period: ReportingPeriod, source: str = "web") -> Report:
+    """Make the draft of ``task`` for ``period`` from the task's latest earlier report (复制上月):
+    progress, completion, milestone flag, next month's plan, problems, support needed and the
+    indicator actuals; the reporter then edits it. Goes through :func:`report_save_draft`, so every
+    check applies and the draft is audited. Refused when there is no earlier report, or when this
+    month's report exists and is not an empty draft (nothing is overwritten)."""
+    _require_reporter(actor, task)
+    existing = Report.objects.select_for_update().filter(task=task, period=period).first()
+    if existing is not None and not report_is_empty(existing):
+        raise WorkflowError(
+            _("This month's report has been filled in already; copying last month would overwrite it.")
+        )
+    previous = copy_source(task=task, period=period)
+    if previous is None:
+        raise ValidationError({"period": _("There is no earlier report of this task to copy.")})
+    numeric = set(task.indicators.filter(direction__in=NUMERIC_DIRECTIONS).values_list("pk", flat=True))
+    values = {
+        v.indicator_id: v.value
+        for v in previous.indicator_values.all()
+        if v.indicator_id in numeric and v.value is not None
+    }
+    return report_save_draft(
+        actor=actor,
+        task=task,
+        period=period,
+        data={name: getattr(previous, name) for name in COPIED_FIELDS},
+        indicator_values=values,
+        source=source,
+    )

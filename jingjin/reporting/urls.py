@@ -12,3 +12,11 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("<str:period>/tasks/<int:task_id>/", views.report_page, name="report"),
 ]
+
+from jingjin.reporting import batch_views  # noqa: E402  (kept apart from the views of the form)
+
+urlpatterns += [
+    path("batch/", batch_views.batch_page, name="batch"),
+    path("batch/template.xlsx", batch_views.batch_template, name="batch_template"),
+    path("<str:period>/tasks/<int:task_id>/copy/", batch_views.copy_previous, name="copy_previous"),
+]

@@ -30,6 +30,7 @@ from jingjin.core import clock
 from jingjin.core.api import Conflict, Pagination, UnitCodeField, clean_param
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
+from jingjin.core.texts import TextLimit
 from jingjin.plans.models import Task
 from jingjin.supervision import selectors, services
 from jingjin.supervision.choices import ItemState, ItemStep, Signal
@@ -76,6 +77,10 @@ class SupervisionItemSerializer(serializers.ModelSerializer):
             "is_synthetic",
             "steps",
         ]
+        extra_kwargs = {
+            "title": {"validators": [TextLimit(200, "title")]},
+            "body": {"validators": [TextLimit(services.MAX_TEXT, "body")]},
+        }
         read_only_fields = ["code", "state", "answer", "issued_on", "closed_at", "is_synthetic"]
 
     @extend_schema_field(serializers.ChoiceField(choices=[("", "none"), *Signal.choices], allow_blank=True))
@@ -88,7 +93,7 @@ class StepInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        max_length=services.MAX_TEXT,
+        validators=[TextLimit(services.MAX_TEXT, "text")],
         help_text="comment; the answer for /answer, the reason for /reopen (both required there)",
     )
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
+from jingjin.core.texts import TextLimit
 from jingjin.plans.models import Task
 from jingjin.supervision.services import MAX_TEXT
 
@@ -16,9 +17,12 @@ from jingjin.supervision.services import MAX_TEXT
 class IssueForm(forms.Form):
     """The plan office's form to issue a supervision item."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), validators=[TextLimit(200, _("Title"))])
     body = forms.CharField(
-        label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("What is to be done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        validators=[TextLimit(MAX_TEXT, _("What is to be done"))],
     )
     assignee_unit = forms.ModelChoiceField(
         label=_("Assigned to"),
@@ -45,5 +49,8 @@ class StepForm(forms.Form):
     """The comment or answer sent with a step."""
 
     text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_TEXT
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[TextLimit(MAX_TEXT, _("Comment"))],
     )

@@ -60,7 +60,7 @@ def test_excel_export_has_every_table_and_the_sources(analyst):
     gdp = next(r for r in comparison if r[0] == "地区生产总值")
     assert gdp[3] == 1519.87 and gdp[4] == 12 and gdp[5] == 18
     data = list(book.worksheets[3].iter_rows(values_only=True))
-    assert data[0] == ("city", "year", "indicator", "value", "unit", "source")
+    assert data[0] == ("市", "年份", "指标", "数值", "单位", "来源")  # in the UI's language
     assert all(row[5] for row in data[1:])
 
 

@@ -1,0 +1,114 @@
+"""Pages of batch reporting (批量报送) and "copy last month" (复制上月).
+
+``/reports/batch/?period=YYYY-MM``: download the unit's template of a period, upload it back,
+see every error with its sheet, row and column, or what was saved. ``POST
+/reports/<period>/tasks/<id>/copy/`` makes this month's draft from the task's last report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jingjin.core import clock
+from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict, role_of
+from jingjin.plans.models import Task
+from jingjin.reporting import batch, selectors, services
+from jingjin.reporting.models import ReportingPeriod
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(code: str | None) -> ReportingPeriod:
+    if not code:
+        today = clock.today()
+        return services.period_get_or_create(year=today.year, month=today.month)
+    try:
+        year, month = services.period_parse(code)
+    except ValidationError as exc:
+        raise Http404(code) from exc
+    return services.period_get_or_create(year=year, month=month)
+
+
+def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_page(request: HttpRequest) -> HttpResponse:
+    """Batch reporting of one period: the template, the upload, the errors or the summary."""
+    if not can_fill_reports(request.user):
+        return _forbidden(request, _("Only reporters and county users fill in reports."))
+    period = _period(request.POST.get("period") or request.GET.get("period"))
+    errors: list[batch.BatchError] = []
+    summary: batch.BatchSummary | None = None
+    submit = request.POST.get("submit") == "on"
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [batch.BatchError("", 0, "", "", _("Choose the filled-in template to upload."))]
+        elif (upload.size or 0) > batch.MAX_FILE_SIZE:
+            message = _("The file is larger than %(mb)d MB.") % {"mb": batch.MAX_FILE_SIZE // 2**20}
+            errors = [batch.BatchError("", 0, "", "", message)]
+        else:
+            try:
+                summary = batch.batch_import(
+                    actor=request.user, period=period, raw=upload.read(), submit=submit, source="web"
+                )
+            except batch.BatchFileError as exc:
+                errors = exc.errors
+            except PermissionDenied as exc:
+                return _forbidden(request, str(exc))
+    tasks = batch.due_tasks(user=request.user, period=period)
+    return render(
+        request,
+        "reporting/batch.html",
+        {
+            "period": period,
+            "periods": selectors.period_choices(today=clock.today()),
+            "role": role_of(request.user),
+            "task_count": len(tasks),
+            "errors": errors,
+            "summary": summary,
+            "submit": submit,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def batch_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template of a period for the user's unit."""
+    if not can_fill_reports(request.user):
+        return _forbidden(request, _("Only reporters and county users fill in reports."))
+    period = _period(request.GET.get("period"))
+    response = HttpResponse(batch.template(user=request.user, period=period), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="reports-{period.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def copy_previous(request: HttpRequest, period: str, task_id: int) -> HttpResponse:
+    """Make this month's draft from the task's last report, then show the form to edit it."""
+    the_period = _period(period)
+    task = get_object_or_404(restrict(request.user, "view", Task.objects.all()), pk=task_id)
+    here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
+    try:
+        services.report_copy_previous(actor=request.user, task=task, period=the_period)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except (services.WorkflowError, ValidationError) as exc:
+        text: Any = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return here
+    messages.success(request, _("Last report copied: check every field and edit what changed."))
+    return here
