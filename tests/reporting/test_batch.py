@@ -278,13 +278,8 @@ def test_api_batch_upload_gives_counts_or_the_error_list(client, users, task_a):
     assert client.post("/api/reports/batch", {"period": "2024-03"}).status_code == 400
 
 
-def test_the_reason_for_a_lower_completion_is_a_column_when_reports_take_it(
-    client, users, task_a, monkeypatch
-):
-    from jingjin.reporting import services
-
-    assert batch.REASON_COLUMN not in batch.report_columns()
-    monkeypatch.setattr(services, "REPORT_FIELDS", (*services.REPORT_FIELDS, "regression_reason"))
+def test_the_reason_for_a_lower_completion_is_a_column(client, users, task_a):
+    assert batch.REASON_COLUMN in batch.report_columns()
     raw = _template(client, users["reporter_a"])
     sheet = load_workbook(io.BytesIO(raw)).worksheets[0]
     assert sheet["J1"].value == "Reason for a lower completion" and not sheet["J2"].protection.locked
