@@ -36,7 +36,7 @@ import polars as pl
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Max, Q, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, F, Max, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -347,12 +347,17 @@ def _before_or_at(period: ReportingPeriod, prefix: str = "period__") -> Q:
     )
 
 
-def _task_rows(*, user: Any, plan: Plan, period: ReportingPeriod) -> list[TaskRow]:
-    """The plan's tasks, each with the completion % of its latest reported report up to ``period``.
+def _task_rows(
+    *, user: Any, plan: Plan | None, period: ReportingPeriod, tasks: QuerySet[Task] | None = None
+) -> list[TaskRow]:
+    """The plan's tasks (or ``tasks``, already restricted), each with the completion % of its
+    latest reported report up to ``period``.
 
     One query; the latest report is an index seek on (task, period_index) per task."""
+    if tasks is None:
+        tasks = restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
     rows = (
-        restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
+        tasks
         .annotate(latest_pct=latest_reported_of_task("completion_pct", up_to=period))
         .order_by("measure__action__position", "measure__position", "position", "code")
         .values_list(
@@ -814,3 +819,99 @@ def cockpit_json(data: Cockpit) -> dict[str, Any]:
         "ranking_lists": data.ranking_lists,
         "synthetic": data.synthetic,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Figures of the plan tree, the tree's task branches and the unit scorecard (the cockpit's
+# figures, computed the same way, for other pages)
+
+
+@dataclass
+class NodeFigure:
+    """A plan node's progress (weighted roll-up of the latest reported completion up to the
+    period), the share of its weight behind it, and its light (the worst known status of its
+    tasks; a task's own status)."""
+
+    progress: float | None
+    coverage: float
+    status: int = Status.UNKNOWN
+
+    @property
+    def coverage_pct(self) -> int:
+        return round(self.coverage * 100)
+
+    @property
+    def status_key(self) -> str:
+        return STATUS_KEYS[self.status]
+
+    @property
+    def status_label(self) -> Promise:
+        return status_label(self.status)
+
+    @property
+    def status_colour(self) -> str:
+        return status_colour(self.status)
+
+
+@dataclass
+class PlanFigures:
+    """:class:`NodeFigure` of every node of a plan the user sees, by node key (``"p:1"``,
+    ``"a:2"``, ``"m:3"``, ``"t:4"``), at ``period``."""
+
+    period: ReportingPeriod
+    nodes: dict[str, NodeFigure] = field(default_factory=dict)
+
+    def of(self, node: Any) -> NodeFigure:
+        """The figure of a :class:`Plan`, :class:`Action`, :class:`Measure` or :class:`Task`."""
+        prefix = {Plan: "p", Action: "a", Measure: "m", Task: "t"}[type(node)]
+        return self.nodes.get(f"{prefix}:{node.pk}", NodeFigure(None, 0.0))
+
+
+def plan_figures(
+    *, user: Any, plan: Plan, period: ReportingPeriod, outline: list[Action] | None = None
+) -> PlanFigures:
+    """Progress, coverage and light of every node of ``plan`` that ``user`` sees, at ``period``:
+    the cockpit's roll-up and statuses over the whole tree. Three queries whatever the size; one
+    when ``outline`` gives the visible actions with their visible measures prefetched (as
+    :func:`jingjin.plans.selectors.plan_outline` does)."""
+    tasks = _task_rows(user=user, plan=plan, period=period)
+    if outline is None:
+        actions = list(restrict(user, "view", Action.objects.filter(plan=plan)).order_by("position", "code"))
+        measures = list(
+            restrict(user, "view", Measure.objects.filter(action__plan=plan)).values_list(
+                "pk", "action_id", "weight"
+            )
+        )
+    else:
+        actions = outline
+        measures = [(m.pk, m.action_id, m.weight) for a in outline for m in a.measures.all()]
+    _statuses(tasks, period)
+    tree = _tree(plan, actions, measures, tasks)
+    progress, coverage = _rollup(tree, tasks)
+    worst: dict[str, int] = {}
+    for task, node in zip(tasks, tree.task_node, strict=True):
+        if node < 0:
+            continue
+        worst[f"t:{task.pk}"] = task.status
+        if task.status == Status.UNKNOWN:
+            continue
+        parent = int(tree.parent[node])
+        while parent >= 0:  # measure, action, plan
+            key = tree.keys[parent]
+            worst[key] = max(worst.get(key, Status.UNKNOWN), task.status)
+            parent = int(tree.parent[parent])
+    return PlanFigures(
+        period=period,
+        nodes={
+            key: NodeFigure(progress.get(key), coverage.get(key, 0.0), worst.get(key, Status.UNKNOWN))
+            for key in tree.keys
+        },
+    )
+
+
+def task_figures(*, user: Any, tasks: QuerySet[Task], period: ReportingPeriod) -> dict[int, TaskRow]:
+    """Task id → :class:`TaskRow` (latest reported completion up to ``period``, expected progress
+    and status at its end) of the ``tasks`` the user may see. One query."""
+    rows = _task_rows(user=user, plan=None, period=period, tasks=restrict(user, "view", tasks))
+    _statuses(rows, period)
+    return {row.pk: row for row in rows}
