@@ -637,7 +637,8 @@ def ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -> list[d
     ``RankingList`` model and its ``selectors`` module defines ``cockpit_ranking_lists(*, user,
     period)``, that function's result is used. The contract (see ``docs/dashboard.md``): a list of
     ``{"title": str, "period": str, "red": [entry], "black": [entry]}`` with entries
-    ``{"unit": str, "score": float | None, "reason": str}``. Anything else gives ``[]``.
+    ``{"unit": str, "score": float | None, "reason": str}``, and optionally the list's ``"id":
+    int`` and each entry's unit ``"code": str`` (for the drill-down). Anything else gives ``[]``.
     """
     if not apps.is_installed("jingjin.assessment"):
         return []
@@ -667,23 +668,28 @@ def _clean_list(item: dict[str, Any]) -> dict[str, Any]:
         for entry in item.get(key) or []:
             if isinstance(entry, dict):
                 score = entry.get("score")
-                out.append(
-                    {
-                        "unit": str(entry.get("unit", "")),
-                        "score": float(score)
-                        if isinstance(score, int | float | Decimal) and not isinstance(score, bool)
-                        else None,
-                        "reason": str(entry.get("reason", "")),
-                    }
-                )
+                clean: dict[str, Any] = {
+                    "unit": str(entry.get("unit", "")),
+                    "score": float(score)
+                    if isinstance(score, int | float | Decimal) and not isinstance(score, bool)
+                    else None,
+                    "reason": str(entry.get("reason", "")),
+                }
+                if entry.get("code"):
+                    clean["code"] = str(entry["code"])
+                out.append(clean)
         return out
 
-    return {
+    result: dict[str, Any] = {
         "title": str(item.get("title", "")),
         "period": str(item.get("period", "")),
         "red": entries("red"),
         "black": entries("black"),
     }
+    list_id = item.get("id")
+    if isinstance(list_id, int) and not isinstance(list_id, bool):
+        result["id"] = list_id
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -915,3 +921,55 @@ def task_figures(*, user: Any, tasks: QuerySet[Task], period: ReportingPeriod) -
     rows = _task_rows(user=user, plan=None, period=period, tasks=restrict(user, "view", tasks))
     _statuses(rows, period)
     return {row.pk: row for row in rows}
+
+
+@dataclass
+class TaskList:
+    """The tasks behind a number of the cockpit: the plan's tasks at the period, narrowed to an
+    action, a county (as the cockpit's county view lists them) and a status."""
+
+    plan: Plan | None
+    plans: list[Plan]
+    period: ReportingPeriod
+    tasks: list[TaskRow] = field(default_factory=list)
+    counts: list[StatusCount] = field(default_factory=list)  # before the status filter
+    status: int | None = None
+    action: Action | None = None
+    county: CountyRow | None = None
+
+
+def cockpit_tasks(
+    *,
+    user: Any,
+    period: ReportingPeriod,
+    plan_code: str = "",
+    status: int | None = None,
+    action: str = "",
+    county: str = "",
+) -> TaskList:
+    """The tasks counted by a figure of :func:`cockpit` for the same user, plan and period: all,
+    or those of the action ``action`` (code), of the county or park ``county`` (code) and in the
+    status ``status``, with the same latest completion and status as on the cockpit. An unknown
+    action or county gives no task. Raises ``Plan.DoesNotExist`` as :func:`cockpit`.
+    Five queries at most, whatever the size of the plan."""
+    plans = list(Plan.objects.restrict(user, "view").order_by("code"))
+    if plan_code:
+        plan = next((p for p in plans if p.code == plan_code), None)
+        if plan is None:
+            raise Plan.DoesNotExist(f"no plan {plan_code!r}")
+    else:
+        plan = plans[0] if plans else None
+    result = TaskList(plan=plan, plans=plans, period=period, status=status)
+    if plan is None:
+        return result
+    tasks = _task_rows(user=user, plan=plan, period=period)
+    _statuses(tasks, period)
+    if action:
+        result.action = restrict(user, "view", Action.objects.filter(plan=plan, code=action)).first()
+        tasks = [t for t in tasks if result.action is not None and t.action_id == result.action.pk]
+    if county:
+        result.county = next((c for c in _counties(plan, tasks) if c.code == county), None)
+        tasks = result.county.tasks if result.county is not None else []
+    result.counts = status_counts(tasks)
+    result.tasks = [t for t in tasks if status is None or t.status == status]
+    return result
