@@ -183,9 +183,7 @@ def chart_links(data: Cockpit) -> dict[str, Any]:
         ],
         "status": [tasks_url(data, status=c.code) for c in data.counts if c.count],
         "trends": [cockpit_url(data, p.month) for p in data.trends],
-        "counties": [
-            [tasks_url(data, status=code, county=c.code) for c in counties] for code in STATUS_KEYS
-        ],
+        "counties": [[tasks_url(data, status=code, county=c.code) for c in counties] for code in STATUS_KEYS],
         "county_pages": [scorecard_url(c.code) for c in counties],
     }
 

@@ -357,8 +357,7 @@ def _task_rows(
     if tasks is None:
         tasks = restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
     rows = (
-        tasks
-        .annotate(latest_pct=latest_reported_of_task("completion_pct", up_to=period))
+        tasks.annotate(latest_pct=latest_reported_of_task("completion_pct", up_to=period))
         .order_by("measure__action__position", "measure__position", "position", "code")
         .values_list(
             "pk",

@@ -91,7 +91,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "period": period,
-            "status_links": [(c, links.tasks_url(data, status=c.code, action=action, county=county)) for c in data.counts],
+            "status_links": [
+                (c, links.tasks_url(data, status=c.code, action=action, county=county)) for c in data.counts
+            ],
             "all_url": links.tasks_url(data, action=action, county=county),
             "total": sum(c.count for c in data.counts),
             "cockpit_url": links.cockpit_url(data, period.code),

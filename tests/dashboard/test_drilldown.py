@@ -36,7 +36,7 @@ def leader(client: Any, users: dict[str, Any]) -> Any:
 
 def hrefs(html: str) -> list[str]:
     """The local links of a page's content (not the menu, the static files or the downloads)."""
-    content = html.split('<main', 1)[1] if "<main" in html else html
+    content = html.split("<main", 1)[1] if "<main" in html else html
     found = [unescape(h) for h in re.findall(r'href="(/[^"]*)"', content)]
     return [h for h in found if not h.startswith(("/static/", "/cockpit/bulletin/", "/i18n/"))]
 
