@@ -193,6 +193,8 @@ def test_red_and_black_list_entries_open_the_list_and_the_units_scorecard(leader
     assert 'href="/units/t.c/" data-testid="ranking-unit" data-unit="t.c"' in html
     for url in (ranking["url"], "/units/t.a/", "/units/t.c/"):
         assert leader.get(url).status_code == 200, url
+    # the list's page leads to each unit's scorecard too
+    assert 'href="/units/t.c/" data-testid="entry-scorecard"' in leader.get(ranking["url"]).content.decode()
 
 
 def test_the_charts_carry_a_link_for_every_bar_slice_and_point(leader, scenario):
