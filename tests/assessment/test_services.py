@@ -188,5 +188,7 @@ def test_cockpit_contract(users, march, schemes):
         "unit": "Bureau A",
         "score": 79.63,
         "reason": "Target missed; 2 from the bottom",
+        "code": "t.a",  # the unit's code and the list's id: the cockpit links them (drill-down)
     }
+    assert got[0]["id"] == listed.pk
     assert cockpit_ranking_lists(user=users["leader"], period=period_of(2024, 2)) == []

@@ -22,6 +22,7 @@ from jingjin.assessment.models import RankingEntry, RankingList
 from jingjin.core.models import Unit
 from jingjin.plans.models import Task
 from jingjin.reporting.models import Report
+from tests.dashboard.conftest import add_report
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,11 @@ def test_the_report_counts_open_the_overview_filtered_by_state(leader, scenario)
     assert listed(links["attention"]) == [r["task"] for r in reports["attention"]]
     assert len(listed(links["all"])) == reports["due"] == 3
     assert len(listed(links["review"])) == reports["review"] == 0
+    # a report submitted (late) for the missing one: it waits for review
+    add_report("A1.M1.T2", scenario["march"], 30, "submitted", date(2024, 4, 9))
+    data = leader.get("/api/cockpit", {"period": "2024-03"}).json()
+    assert listed(data["links"]["reports"]["review"]) == ["A1.M1.T2"] and data["reports"]["review"] == 1
+    assert len(listed(data["links"]["reports"]["attention"])) == len(data["reports"]["attention"]) == 2
 
 
 def test_before_the_deadline_the_attention_count_opens_the_missing_reports(leader, users, scenario):
@@ -226,3 +232,12 @@ def test_users_who_may_not_see_the_overview_get_no_link_to_it(client, users, sce
     assert client.get("/api/cockpit", {"period": "2024-03"}).json()["links"]["reports"] == {}
     for url in sorted(set(links)):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_api_links_match_the_documented_schema(leader, scenario):
+    from jingjin.dashboard.api import CockpitSerializer
+
+    body = leader.get("/api/cockpit", {"period": "2024-03"}).json()
+    serializer = CockpitSerializer(data=body)
+    assert serializer.is_valid(), serializer.errors
+    assert set(body["links"]) == {"tasks", "status", "reports", "supervision", "warnings"}
