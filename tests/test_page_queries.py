@@ -32,6 +32,10 @@ PAGES = [
     "/lists/",
     "/audit/",
     "/units/",
+    f"/units/t.a/?period={PERIOD}",  # the scorecard of the unit that leads the added tasks
+    f"/units/t.c/?period={PERIOD}",  # … and of the county they list
+    f"/cockpit/tasks/?period={PERIOD}",
+    f"/cockpit/tasks/?period={PERIOD}&county=t.c&status=on_track",
     "/plan/test-plan/tasks/A1.M1.T1/",
     "/plan/test-plan/measures/A1.M1/",
     "/plan/test-plan/actions/A1/",

@@ -496,13 +496,14 @@ def cockpit_ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -
 
         def rows(verdict: str, entries: list[RankingEntry] = entries) -> list[dict[str, Any]]:
             return [
-                {"unit": e.unit.name, "score": e.score, "reason": _entry_reason(e)}
+                {"unit": e.unit.name, "score": e.score, "reason": _entry_reason(e), "code": e.unit.code}
                 for e in entries
                 if e.verdict == verdict
             ]
 
         out.append(
             {
+                "id": found.pk,
                 "title": scheme.name,
                 "period": found.period.code,
                 "red": rows(Verdict.RED),

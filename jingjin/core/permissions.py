@@ -87,6 +87,11 @@ def can_add(user: Any) -> bool:
     return role_of(user) == Role.PLAN_OFFICE
 
 
+def may_see_report_overview(user: Any) -> bool:
+    """The period overview of every unit's reports (报送总览) is for the plan office and leaders."""
+    return role_of(user) in (Role.PLAN_OFFICE, Role.LEADER)
+
+
 def editable_fields(user: Any, obj: models.Model) -> tuple[str, ...]:
     """The fields ``user`` may change on ``obj`` (empty if none)."""
     if not can(user, "change", obj):

@@ -9,14 +9,14 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from jingjin.core import selectors
+from jingjin.core import clock, selectors
 from jingjin.core.models import AuditEntry, Unit
-from jingjin.plans.selectors import unit_tasks
 
 
 class LoginView(auth_views.LoginView):
@@ -41,14 +41,25 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's page and scorecard (单位画像): its tasks with their lights, its reporting record,
+    its red/black list history, its open warnings and supervision items (``?period=YYYY-MM``:
+    the month whose figures are shown, by default the month being reported on)."""
+    from jingjin.dashboard.scorecard import unit_scorecard
+    from jingjin.dashboard.services import period_resolve
+
     unit = get_object_or_404(Unit.objects.restrict(request.user, "view").select_related("parent"), code=code)
+    today = clock.today()
+    try:
+        period = period_resolve(code=request.GET.get("period", "").strip(), today=today)
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
     return render(
         request,
         "core/unit.html",
         {
             "unit": unit,
             "children": unit.children.all(),
-            "tasks": unit_tasks(user=request.user, unit=unit),
+            "card": unit_scorecard(user=request.user, unit=unit, period=period, today=today),
             "audit": selectors.audit_for_object(user=request.user, obj=unit)[:50],
         },
     )

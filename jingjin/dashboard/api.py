@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from jingjin.core.api import clean_param
 from jingjin.core.permissions import RestrictedPermission
-from jingjin.dashboard import selectors, services
+from jingjin.dashboard import links, selectors, services
 from jingjin.plans.models import Plan
 
 
@@ -45,6 +45,22 @@ class CockpitTaskFigureSerializer(serializers.Serializer):
     reported_pct = serializers.FloatField(allow_null=True, help_text="latest reported completion, 0–100")
     expected_pct = serializers.FloatField(allow_null=True, help_text="expected at the end of the period")
     status = serializers.CharField(help_text=STATUS_HELP)
+    url = serializers.CharField(help_text="the task's page")
+
+
+URL_HELP = "a relative URL of the list behind the figure (drill-down)"
+
+
+class CockpitStatusLinksSerializer(serializers.Serializer):
+    """The list behind each status count (the cockpit's task list filtered by status)."""
+
+    tasks = serializers.CharField(required=False, help_text="every task counted")
+    on_track = serializers.CharField(help_text=URL_HELP)
+    behind = serializers.CharField(help_text=URL_HELP)
+    far_behind = serializers.CharField(help_text=URL_HELP)
+    done = serializers.CharField(help_text=URL_HELP)
+    overdue = serializers.CharField(help_text=URL_HELP)
+    unknown = serializers.CharField(help_text=URL_HELP)
 
 
 class CockpitActionFigureSerializer(serializers.Serializer):
@@ -56,6 +72,8 @@ class CockpitActionFigureSerializer(serializers.Serializer):
     status_counts = CockpitStatusCountsSerializer()
     worst_status = serializers.CharField(help_text=STATUS_HELP)
     tasks = CockpitTaskFigureSerializer(many=True)
+    url = serializers.CharField(help_text="the action's page in the plan tree")
+    links = CockpitStatusLinksSerializer()
 
 
 class CockpitAttentionSerializer(serializers.Serializer):
@@ -65,12 +83,14 @@ class CockpitAttentionSerializer(serializers.Serializer):
     state = serializers.CharField(help_text="report state, or 'missing'")
     late = serializers.BooleanField()
     missing = serializers.BooleanField()
+    url = serializers.CharField(help_text="the report, or the task's page when it is missing")
 
 
 class CockpitReportFiguresSerializer(serializers.Serializer):
     due = serializers.IntegerField()
     late = serializers.IntegerField()
     missing = serializers.IntegerField()
+    review = serializers.IntegerField(help_text="submitted or resubmitted, waiting for review")
     attention = CockpitAttentionSerializer(many=True)
 
 
@@ -106,6 +126,7 @@ class CockpitTrendSerializer(serializers.Serializer):
     reports = serializers.IntegerField()
     on_time = serializers.IntegerField()
     due = serializers.IntegerField()
+    url = serializers.CharField(help_text="the cockpit of that month")
 
 
 class CockpitCountyTaskSerializer(serializers.Serializer):
@@ -118,19 +139,43 @@ class CockpitCountyFigureSerializer(serializers.Serializer):
     name = serializers.CharField()
     status_counts = CockpitStatusCountsSerializer()
     tasks = CockpitCountyTaskSerializer(many=True)
+    url = serializers.CharField(help_text="the unit's scorecard")
+    links = CockpitStatusLinksSerializer()
 
 
 class CockpitRankingEntrySerializer(serializers.Serializer):
     unit = serializers.CharField()
     score = serializers.FloatField(allow_null=True)
     reason = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="the unit's code")
+    url = serializers.CharField(help_text="the unit's scorecard, or empty without a code")
 
 
 class CockpitRankingListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False)
+    url = serializers.CharField(help_text="the list's page, or empty without an id")
     title = serializers.CharField()
     period = serializers.CharField()
     red = CockpitRankingEntrySerializer(many=True)
     black = CockpitRankingEntrySerializer(many=True)
+
+
+class CockpitReportLinksSerializer(serializers.Serializer):
+    """The period overview filtered by state; empty for users who may not see the overview."""
+
+    all = serializers.CharField(required=False)
+    attention = serializers.CharField(required=False, help_text="late or missing")
+    late = serializers.CharField(required=False)
+    missing = serializers.CharField(required=False)
+    review = serializers.CharField(required=False)
+
+
+class CockpitLinksSerializer(serializers.Serializer):
+    tasks = serializers.CharField(help_text="the cockpit's task list")
+    status = CockpitStatusLinksSerializer()
+    reports = CockpitReportLinksSerializer()
+    supervision = serializers.DictField(child=serializers.CharField(), help_text="overdue, due_soon")
+    warnings = serializers.DictField(child=serializers.CharField(), help_text="all, red, yellow")
 
 
 class CockpitSerializer(serializers.Serializer):
@@ -148,6 +193,7 @@ class CockpitSerializer(serializers.Serializer):
     ranking_lists = CockpitRankingListSerializer(many=True)
     open_warnings = CockpitOpenWarningsSerializer(help_text="warnings open at the end of supervision.as_of")
     synthetic = serializers.BooleanField()
+    links = CockpitLinksSerializer()
 
 
 class CockpitViewSet(viewsets.ViewSet):
@@ -173,7 +219,7 @@ class CockpitViewSet(viewsets.ViewSet):
             data = selectors.cockpit(user=request.user, period=period, plan_code=clean_param(request, "plan"))
         except Plan.DoesNotExist as exc:
             raise exceptions.ValidationError({"plan": ["There is no such plan."]}) from exc
-        return Response(selectors.cockpit_json(data))
+        return Response(links.add_json_links(selectors.cockpit_json(data), data, user=request.user))
 
 
 def register(router: Any) -> None:

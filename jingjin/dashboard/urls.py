@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.cockpit, name="cockpit"),
+    path("tasks/", views.task_list, name="tasks"),
     re_path(
         r"^bulletin/(?P<period>\d{4}-\d{2})\.(?P<fmt>docx|xlsx|pdf)$",
         views.bulletin_download,

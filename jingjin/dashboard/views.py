@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.dashboard import bulletin, selectors, services
+from jingjin.dashboard import bulletin, links, selectors, services
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
 
@@ -53,9 +54,52 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": selectors.month_choices(clock.today()),
             "county": county,
-            "chart_data": selectors.chart_data(data),
+            "chart_data": {**selectors.chart_data(data), "links": links.chart_links(data)},
+            "links": links.cockpit_links(data, user=request.user),
+            "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
             "pdf_available": bulletin.soffice() is not None,
             "open_warnings": data.open_warnings,
+        },
+    )
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """The tasks behind a number of the cockpit (drill-down): the plan's tasks at the period,
+    narrowed by ``action``, ``county`` and ``status`` (a status key: ``on_track``, ``behind``…)."""
+    period = _period(request.GET.get("period", ""))
+    status_key = request.GET.get("status", "")
+    if status_key and status_key not in links.STATUS_CODES:
+        raise Http404(_("There is no such status."))
+    try:
+        data = selectors.cockpit_tasks(
+            user=request.user,
+            period=period,
+            plan_code=request.GET.get("plan", ""),
+            status=links.STATUS_CODES.get(status_key),
+            action=request.GET.get("action", "").strip()[:64],
+            county=request.GET.get("county", "").strip()[:64],
+        )
+    except Plan.DoesNotExist as exc:
+        raise Http404(_("There is no such plan.")) from exc
+    action = data.action.code if data.action is not None else ""
+    county = data.county.code if data.county is not None else ""
+    return render(
+        request,
+        "dashboard/tasks.html",
+        {
+            "data": data,
+            "period": period,
+            "status_links": [
+                (c, links.tasks_url(data, status=c.code, action=action, county=county)) for c in data.counts
+            ],
+            "all_url": links.tasks_url(data, action=action, county=county),
+            "total": sum(c.count for c in data.counts),
+            "cockpit_url": links.cockpit_url(data, period.code),
+            "rows": [
+                (t, links.task_url(data, t.code), reverse("reporting:report", args=[period.code, t.pk]))
+                for t in data.tasks
+            ],
         },
     )
 

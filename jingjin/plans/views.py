@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core import clock
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -28,9 +29,11 @@ from jingjin.core.permissions import (
 )
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
+from jingjin.dashboard.selectors import plan_figures, task_figures
+from jingjin.dashboard.services import period_resolve
 from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
-from jingjin.reporting.models import Report
+from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import current_strike_off, latest_reported, node_progress
 
 #: monthly reports listed on a task's page, newest first
@@ -57,8 +60,12 @@ def plan_tree(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
 
     A fixed number of queries, however many measures and tasks the plan has."""
     plan = _plan(request, plan_code)
+    period = _tree_period(request)
     actions = selectors.plan_outline(user=request.user, plan=plan)
     measures = [m for a in actions for m in a.measures.all()]
+    figures = plan_figures(user=request.user, plan=plan, period=period, outline=actions)
+    for node in [*actions, *measures]:
+        node.figure = figures.of(node)
     counts = {
         "actions": len(actions),
         "measures": len(measures),
@@ -72,6 +79,8 @@ def plan_tree(request: HttpRequest, plan_code: str | None = None) -> HttpRespons
             "plan": plan,
             "actions": actions,
             "counts": counts,
+            "period": period,
+            "plan_figure": figures.of(plan),
             "plans": selectors.plan_list(user=request.user),
             "can_import": can_add(request.user),
         },
@@ -90,17 +99,29 @@ def measure_tasks(request: HttpRequest, plan_code: str, code: str) -> HttpRespon
         raise Http404(code) from exc
     if request.headers.get("HX-Request") != "true":  # opened directly: the measure's own page
         return redirect("plans:measure", plan.code, measure.code)
+    period = _tree_period(request)
     tasks = selectors.measure_tasks(user=request.user, measure=measure)  # city tasks, with share_count
-    progress = latest_reported(t.pk for t in tasks)
+    progress = latest_reported((t.pk for t in tasks), up_to=period)
+    lights = task_figures(user=request.user, tasks=Task.objects.filter(measure=measure), period=period)
     return render(
         request,
         "plans/measure_tasks.html",
         {
             "plan": plan,
             "measure": measure,
-            "rows": [(t, progress.get(t.pk)) for t in tasks],
+            "period": period,
+            "rows": [(t, progress.get(t.pk), lights.get(t.pk)) for t in tasks],
         },
     )
+
+
+def _tree_period(request: HttpRequest) -> ReportingPeriod:
+    """The month whose progress and lights the plan tree shows: ``?period=YYYY-MM``, by default
+    the month being reported on (the cockpit's default)."""
+    try:
+        return period_resolve(code=request.GET.get("period", "").strip(), today=clock.today())
+    except ValidationError as exc:
+        raise Http404(" ".join(exc.messages)) from exc
 
 
 def _node_page(request: HttpRequest, node: Model, kind: str, plan: Plan, **extra: Any) -> HttpResponse:

@@ -224,6 +224,12 @@ def test_cockpit_contract(users, march, schemes):
         ("Red/black list of city departments", "2024-03", [])
     ]
     assert got[0]["black"] == [
-        {"unit": "Bureau B", "score": 70.0, "reason": "Target missed; 1 from the bottom"}
+        {
+            "unit": "Bureau B",
+            "score": 70.0,
+            "reason": "Target missed; 1 from the bottom",
+            "code": "t.b",  # the unit's code and the list's id: the cockpit links them (drill-down)
+        }
     ]
+    assert got[0]["id"] == listed.pk
     assert cockpit_ranking_lists(user=users["leader"], period=period_of(2024, 2)) == []

@@ -40,6 +40,7 @@ def test_the_cockpit_figures(api, scenario):
         "reported_pct": 55.0,
         "expected_pct": 59.3,
         "status": "on_track",
+        "url": "/plan/test-plan/tasks/A1.M1.T1/",
     }
     assert data["reports"]["due"] == 3 and data["reports"]["late"] == 2 and data["reports"]["missing"] == 1
     assert [r["task"] for r in data["reports"]["attention"]] == ["A1.M1.T2", "A2.M1.T1"]
@@ -54,6 +55,7 @@ def test_the_cockpit_figures(api, scenario):
         "reports": 2,
         "on_time": 1,
         "due": 3,
+        "url": "/cockpit/?period=2024-03",
     }
     county = next(c for c in data["counties"] if c["code"] == "t.c")
     assert county["tasks"] == [

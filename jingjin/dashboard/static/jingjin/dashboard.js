@@ -1,9 +1,19 @@
-/* Charts of the leader cockpit (Apache ECharts, served locally). Data come from a JSON script tag. */
+/* Charts of the leader cockpit (Apache ECharts, served locally). Data come from a JSON script tag.
+   A click on a bar, a slice or a point opens the list behind it: the URLs are in data.links. */
 (function () {
   const source = document.getElementById("cockpit-data");
   if (!source || typeof echarts === "undefined") { return; }
   const data = JSON.parse(source.textContent);
+  const links = data.links || {};
   const charts = [];
+  // Open a link of the chart data; the chart's box records it for tests (data-last-link).
+  const drill = (chart, pick) => chart.on("click", params => {
+    const url = pick(params);
+    if (url) {
+      chart.getDom().dataset.lastLink = url;
+      window.location.assign(url);
+    }
+  });
   const box = id => document.getElementById(id);
   const narrow = window.innerWidth < 576;
 
@@ -14,8 +24,9 @@
       grid: { left: 40, right: 16, top: 24, bottom: 32 },
       xAxis: { type: "category", data: data.actions.labels },
       yAxis: { type: "value", min: 0, max: 100, name: data.actions.axis },
-      series: [{ type: "bar", barMaxWidth: 48, data: data.actions.progress, itemStyle: { color: "#b0282c" }, label: { show: true, position: "top" } }],
+      series: [{ type: "bar", barMaxWidth: 48, data: data.actions.progress, itemStyle: { color: "#b0282c" }, label: { show: true, position: "top" }, cursor: "pointer" }],
     });
+    drill(chart, p => (links.actions || [])[p.dataIndex]);
     charts.push(chart);
   }
 
@@ -29,6 +40,7 @@
         data: data.status.map(s => ({ name: s.name, value: s.value, itemStyle: { color: s.colour } })),
       }],
     });
+    drill(chart, p => (links.status || [])[p.dataIndex]);
     charts.push(chart);
   }
 
@@ -45,6 +57,7 @@
         { name: data.trends.on_time_name, type: "line", data: data.trends.on_time, itemStyle: { color: "#0d6efd" } },
       ],
     });
+    drill(chart, p => (links.trends || [])[p.dataIndex]);
     charts.push(chart);
   }
 
@@ -54,10 +67,14 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { bottom: 0, type: "scroll" },
       grid: { left: 40, right: 16, top: 16, bottom: 56 },
-      xAxis: { type: "category", data: data.counties.names },
+      xAxis: { type: "category", data: data.counties.names, triggerEvent: true },
       yAxis: { type: "value", minInterval: 1 },
       series: data.counties.series.map(s => ({ name: s.name, type: "bar", stack: "status", barMaxWidth: 48, data: s.values, itemStyle: { color: s.colour } })),
     });
+    // a segment: the county's tasks in that status; the county's name: its scorecard
+    drill(chart, p => p.componentType === "xAxis"
+      ? (links.county_pages || [])[data.counties.names.indexOf(p.value)]
+      : ((links.counties || [])[p.seriesIndex] || [])[p.dataIndex]);
     charts.push(chart);
   } else if (box("chart-counties")) {
     box("chart-counties").style.height = "0";
