@@ -52,6 +52,15 @@ class ContinuitySerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, max_length=4000)
 
 
+class ReviewCommentSerializer(serializers.Serializer):
+    verdict = serializers.CharField(read_only=True, help_text="returned or approved")
+    text = serializers.CharField(read_only=True, help_text="the reviewer's comment")
+    author = serializers.CharField(
+        source="author.get_username", read_only=True, allow_null=True, default=None, help_text="user name"
+    )
+    created_at = serializers.DateTimeField(read_only=True, help_text="local time with its offset")
+
+
 class ReportSerializer(serializers.ModelSerializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$", source="period.code", help_text="YYYY-MM")
     task = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all())
@@ -62,6 +71,9 @@ class ReportSerializer(serializers.ModelSerializer):
     indicator_values = IndicatorValueSerializer(many=True, required=False)
     continuity = ContinuitySerializer(many=True, required=False, source="continuity_items")
     evidence = EvidenceSerializer(many=True, read_only=True)
+    review_comments = ReviewCommentSerializer(
+        many=True, read_only=True, help_text="every verdict with its comment, oldest first"
+    )
     completion_pct = serializers.IntegerField(min_value=0, max_value=100, allow_null=True, required=False)
 
     class Meta:
@@ -87,6 +99,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "reviewed_by",
             "review_comment",
+            "review_comments",
             "is_synthetic",
         ]
         read_only_fields = [

@@ -35,6 +35,7 @@ from jingjin.core.permissions import PermissionDenied, can, role_of
 from jingjin.core.services import audit_change, audit_record
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
+from jingjin.reporting import messages
 from jingjin.reporting.choices import EDITABLE_STATES, REVIEW_STATES, ContinuityOutcome, ReportStatus
 from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportIndicatorValue, ReportingPeriod
 
@@ -303,6 +304,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
     report.submitted_by = actor
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.notify_submitted(report=report, actor=actor)
     return report
 
 
@@ -331,6 +333,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report.review_comment = comment.strip()
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
     return report
 
 
@@ -347,6 +350,8 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report.review_comment = comment.strip()[:4000]
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
+    messages.notify_returned(report=report, actor=actor)
     return report
 
 
