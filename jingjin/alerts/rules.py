@@ -281,7 +281,13 @@ def black_list_escalation(rows: Iterable[EntryRow], *, as_of: date) -> list[Find
 #: params that name an object by its code, and how a rendered reason shows them: "code name"
 #: (tasks, indicators, supervision items) or the name alone (units, schemes); the names are stored
 #: next to the code as ``<param>_zh`` and ``<param>_en`` when the warning is raised
-NAMED_PARAMS: dict[str, bool] = {"task": True, "indicator": True, "item": True, "unit": False, "scheme": False}
+NAMED_PARAMS: dict[str, bool] = {
+    "task": True,
+    "indicator": True,
+    "item": True,
+    "unit": False,
+    "scheme": False,
+}
 
 
 def render_reason(rule: str, params: dict[str, Any]) -> str:

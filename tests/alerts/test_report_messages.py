@@ -44,10 +44,15 @@ def test_submission_tells_the_reviewers_only(users: Any, make_user: Any, approve
     assert note is not None and note.warning is None
     assert note.link == REPORT_URL.format(draft.task_id)
     assert note.params["task"] == "A1.M1.T1" and note.params["period"] == "2024-03"
-    assert note.text == "Bureau A submitted the report of A1.M1.T1 Task of A for 2024-03: it waits for your review."
+    assert (
+        note.text
+        == "Bureau A submitted the report of A1.M1.T1 Task of A for 2024-03: it waits for your review."
+    )
 
 
-def test_return_tells_the_reporters_with_the_comment(users: Any, make_user: Any, approver_a: Any, draft: Any) -> None:
+def test_return_tells_the_reporters_with_the_comment(
+    users: Any, make_user: Any, approver_a: Any, draft: Any
+) -> None:
     make_user("reporter_a2", "reporter", "t.a")
     make_user("approver_other", "approver", "t.a")  # may not edit: not told
     report = services.report_submit(actor=users["reporter_a"], report=draft)

@@ -202,8 +202,9 @@ def test_query_budget(office, loaded_plan, django_assert_max_num_queries):
     grow(loaded_plan, actions=1, measures=2, tasks=30)
     office.get(TREE)
     office.get(FRAGMENT.format("A2.M1"), headers=HX)
-    # session + user + profile, the plan, the plan list, actions, measures, task counts, indicators
-    with django_assert_max_num_queries(9):
+    # session + user + profile, the plan, the plan list, actions, measures, task counts, indicators,
+    # the unread notifications of the navigation's badge
+    with django_assert_max_num_queries(10):
         office.get(TREE)
     # session + user + profile, the plan, the measure, tasks, mechanisms, latest reports
     with django_assert_max_num_queries(9):

@@ -1,0 +1,149 @@
+"""Words (defect 5 of issue 10): change histories in field labels, choice labels, names and local
+times; the task page's link to a report reads as a verb; no English msgid on the Chinese pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jingjin.core.audit_display import describe, display_value, local_time
+from jingjin.core.models import AuditEntry
+from jingjin.reporting import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english(settings: Any) -> Any:
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def approver_a(make_user: Any, users: Any) -> Any:
+    return make_user("approver_a", "approver", "t.a")
+
+
+@pytest.fixture
+def returned(users: Any, approver_a: Any, loaded_plan: Any) -> Any:
+    """A report of A1.M1.T1 for 2024-03, submitted and returned."""
+    from jingjin.plans.models import Task
+
+    period = services.period_get_or_create(year=2024, month=3)
+    report = services.report_save_draft(
+        actor=users["reporter_a"],
+        task=Task.objects.get(code="A1.M1.T1"),
+        period=period,
+        data={"progress": "完成户厕改造1200户", "completion_pct": 55},
+    )
+    report = services.report_submit(actor=users["reporter_a"], report=report)
+    return services.report_return(actor=approver_a, report=report, comment="请补充佐证材料")
+
+
+def _changes(entry: AuditEntry) -> dict[str, tuple[str, str, str]]:
+    (row,) = describe([entry])
+    return {c.field: (c.label, c.before, c.after) for c in row.changes}
+
+
+def test_local_time() -> None:
+    assert local_time("2025-12-05T06:30:00+00:00") == "2025-12-05 14:30"
+    assert local_time(datetime(2025, 12, 31, 20, 0, tzinfo=ZoneInfo("UTC"))) == "2026-01-01 04:00"
+    assert local_time("") == "—" and local_time("not a time") == "not a time"
+
+
+def test_history_shows_labels_names_and_local_times(english: Any, returned: Any) -> None:
+    from jingjin.core.models import Unit
+    from jingjin.plans.models import Task
+
+    entry = AuditEntry.objects.filter(object_id=returned.pk, content_type__model="report").first()
+    assert entry is not None and entry.after["status"] == "returned"
+    changes = _changes(entry)
+    assert changes["status"] == ("Status", "Submitted", "Returned")
+    label, before, after = changes["reviewed_at"]
+    assert label == "Reviewed at" and before == "—"
+    stored = datetime.fromisoformat(entry.after["reviewed_at"])
+    assert after == stored.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert "T" not in after and "+" not in after
+
+    created = AuditEntry.objects.filter(
+        object_id=returned.pk, content_type__model="report", action="create"
+    ).get()
+    values = {c.field: (c.label, c.after) for c in describe([created])[0].changes}
+    assert values["task"] == ("Task", "A1.M1.T1 Task of A")  # a foreign key by its name
+    assert values["milestone_reached"][1] == "No"
+    assert values["completion_pct"] == ("Completion (%)", "55")
+
+    # a unit's history in Chinese: the parent by its Chinese name
+    from django.utils import translation
+
+    unit_entry = AuditEntry.objects.filter(
+        content_type__model="unit", object_id=Unit.objects.get(code="t.a").pk
+    ).first()
+    assert unit_entry is not None
+    with translation.override("zh-hans"):
+        (row,) = describe([unit_entry])
+        parent = {c.field: c.after for c in row.changes}["parent"]
+        kinds = {c.field: c.after for c in row.changes}["kind"]
+    assert parent == "测试市" and kinds != "department"
+    assert Task.objects.filter(code="A1.M1.T1").exists()
+
+
+def test_a_warning_history_names_ids_too(english: Any, users: Any, loaded_plan: Any) -> None:
+    from datetime import date
+
+    from jingjin.alerts.services import warnings_refresh
+
+    services.period_get_or_create(year=2024, month=3)
+    warnings_refresh(as_of=date(2024, 4, 8))
+    entry = AuditEntry.objects.filter(content_type__model="warning").order_by("pk").first()
+    assert entry is not None and isinstance(entry.after["unit"], int)  # the snapshot keeps ids
+    values = {c.field: c.after for c in describe([entry])[0].changes}
+    assert values["unit"] in {"Bureau A", "Bureau B"}
+    assert values["task"].startswith("A1.M1.T") and " Task of " in values["task"]
+    assert values["period"] == "2024-03"
+    assert values["level"] == "Red" and values["rule"] == "Report missing"
+
+
+def test_display_value_of_plain_values() -> None:
+    assert display_value(None, None) == "—"
+    assert display_value(None, ["a", "b"]) == "a、b"
+    assert display_value(None, {"A1.I1": 3, "A1.I2": None}) == "A1.I1: 3; A1.I2: —"
+
+
+def test_the_pages_show_the_history_in_words(client: Any, english: Any, users: Any, returned: Any) -> None:
+    client.force_login(users["office"])
+    for url in ("/audit/", f"/reports/2024-03/tasks/{returned.task_id}/"):
+        text = client.get(url).content.decode()
+        assert "<strong>Status</strong>: <del>Submitted</del> → <ins>Returned</ins>" in text, url
+        assert "<strong>status</strong>" not in text and "<strong>reviewed_at</strong>" not in text, url
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text), url  # no ISO times
+    audit = client.get("/audit/").content.decode()
+    assert '<span class="small text-muted">Monthly report</span>' in audit  # not "report"
+    assert '<option value="report" >Monthly report</option>' in audit
+    assert "web page" in audit  # the source in words
+
+
+def test_the_audit_api_gives_local_times(client: Any, users: Any, returned: Any) -> None:
+    client.force_login(users["office"])
+    rows = client.get("/api/audit").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert rows and all(row["time"].endswith("+08:00") for row in rows)
+
+
+def test_the_task_page_link_to_a_report_is_a_verb(
+    client: Any, settings: Any, users: Any, returned: Any
+) -> None:
+    client.force_login(users["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    text = client.get("/plan/test-plan/tasks/A1.M1.T1/").content.decode()
+    link = re.search(r'data-testid="open-report">([^<]*)<', text)
+    assert link is not None
+    assert link.group(1) == "查看"
+    assert "未办结" not in text
