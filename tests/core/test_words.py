@@ -147,3 +147,83 @@ def test_the_task_page_link_to_a_report_is_a_verb(
     assert link is not None
     assert link.group(1) == "查看"
     assert "未办结" not in text
+
+
+def _bad_plan() -> bytes:
+    import json
+
+    from tests.conftest import small_plan
+
+    data = small_plan()
+    task = data["actions"][0]["measures"][0]["tasks"][0]
+    task["lead_unit"] = "t.zz"
+    task["name_zh"] = ""
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "english_text"),
+    [
+        ("en", ["unknown unit 't.zz'", "must not be empty"], True),
+        ("zh-hans", ["未知单位 't.zz'", "不能为空"], False),
+    ],
+)
+def test_plan_import_errors_in_the_ui_language(
+    client: Any, settings: Any, users: Any, language: str, expected: list[str], english_text: bool
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    upload = SimpleUploadedFile("plan.json", _bad_plan(), content_type="application/json")
+    response = client.post("/plan/import/", {"file": upload})
+    assert response.status_code == 400
+    text = response.content.decode()
+    errors = text[text.index('data-testid="import-errors"') :]
+    errors = errors[: errors.index("</div>")]
+    for message in expected:
+        assert message.replace("'", "&#x27;") in errors, (message, errors)
+    assert ("unknown unit" in errors) is english_text
+    assert "$.actions[0].measures[0].tasks[0].lead_unit" in errors  # the place stays exact
+
+
+def test_plan_file_errors_stay_english_outside_a_request() -> None:
+    from django.utils import translation
+
+    from jingjin.plans import planfile
+    from tests.conftest import small_plan
+
+    data = small_plan()
+    data["actions"][0]["measures"][0]["tasks"][0]["lead_unit"] = "t.zz"
+    with translation.override("zh-hans"):
+        errors = planfile.validate(data, known_units={"t", "t.a", "t.b", "t.c"})
+        assert [str(e.message) for e in errors] == ["unknown unit 't.zz'"]  # the command line's text
+        assert [e.message.translated() for e in errors] == ["未知单位 't.zz'"]  # a page's text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "data row 1 (spreadsheet row 2), column 'value': not a number: 'abc'"),
+        ("zh-hans", "第 1 条数据（表格第 2 行），“value”列：不是数字：“abc”"),
+    ],
+)
+def test_statistics_import_errors_in_the_ui_language(
+    client: Any, settings: Any, users: Any, language: str, expected: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingjin.benchmark import services as benchmark
+    from jingjin.benchmark.models import Statistic
+
+    benchmark.builtin_load()
+    before = Statistic.objects.count()
+    client.force_login(users["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    raw = "city,year,indicator,value,unit,source\n遂宁,2024,gdp,abc,亿元,test\n".encode()
+    upload = SimpleUploadedFile("data.csv", raw, content_type="text/csv")
+    response = client.post("/benchmark/import/", {"file": upload})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert expected.replace("'", "&#x27;") in text
+    assert Statistic.objects.count() == before

@@ -56,3 +56,11 @@ def localtime_text(value: Any) -> str:
     from jingjin.core.audit_display import local_time
 
     return local_time(value)
+
+
+@register.filter
+def tr(value: Any) -> str:
+    """A message of a Django-free module (:class:`jingjin.i18n.Msg`) in the active language."""
+    from jingjin.i18n import translated
+
+    return translated(value)
