@@ -177,13 +177,12 @@ class ContinuityField:
 
 
 def field_label(model_field: Any, name: str) -> str:
-    """A field's verbose name; a reverse relation's the plural of the related model; else ``name``."""
-    if model_field is None:
-        return name
-    verbose = getattr(model_field, "verbose_name", None)
-    if verbose is None and getattr(model_field, "related_model", None) is not None:
-        verbose = model_field.related_model._meta.verbose_name_plural
-    return str(capfirst(verbose)) if verbose else name
+    """A field's verbose name; for a reverse relation or a key that is no field, the name written
+    as a label ("milestones" → "Milestones") and translated when the catalogue has it."""
+    verbose = getattr(model_field, "verbose_name", None) if model_field is not None else None
+    if verbose:
+        return str(capfirst(verbose))
+    return gettext(str(capfirst(name.replace("_", " "))))
 
 
 def _related_model(model_field: Any) -> Any:
