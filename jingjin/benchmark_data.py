@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from jingjin.i18n import Msg, _
 from jingjin.tabular import TableError, read_table
 
 BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "benchmark"
@@ -80,7 +81,21 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"data row {self.row} (spreadsheet row {self.row + 1}), column '{self.column}': {self.message}"
+        return str(self.describe())
+
+    def describe(self) -> Msg:
+        """The error with its place, as a message a page can show in its language."""
+        if not self.row and not self.column:
+            return self.message if isinstance(self.message, Msg) else Msg(self.message)
+        if not self.row:
+            return _("column '%(column)s': %(message)s", column=self.column, message=self.message)
+        return _(
+            "data row %(row)s (spreadsheet row %(sheet_row)s), column '%(column)s': %(message)s",
+            row=self.row,
+            sheet_row=self.row + 1,
+            column=self.column,
+            message=self.message,
+        )
 
 
 # --------------------------------------------------------------------------- catalogue and groups
@@ -269,7 +284,7 @@ def statistics_errors(
     if missing:
         listed = ", ".join(str(c) for c in frame.columns)
         return _empty_statistics(), [
-            RowError(0, c, f"missing column (the file has: {listed})") for c in missing
+            RowError(0, c, _("missing column (the file has: %(columns)s)", columns=listed)) for c in missing
         ]
     columns = {c: frame.get_column(names[c]).to_list() for c in REQUIRED_COLUMNS}
     sources = frame.get_column(names["source"]).to_list() if "source" in names else [None] * frame.height
@@ -282,34 +297,47 @@ def statistics_errors(
         row_errors: list[RowError] = []
         city = _text(columns["city"][index])
         if not city:
-            row_errors.append(RowError(row, "city", "empty city"))
+            row_errors.append(RowError(row, "city", _("empty city")))
         raw_year = columns["year"][index]
         year = _year(raw_year)
         if year is None:
-            row_errors.append(RowError(row, "year", f"not a whole year: '{_text(raw_year)}'"))
+            row_errors.append(
+                RowError(row, "year", _("not a whole year: '%(value)s'", value=_text(raw_year)))
+            )
         code = _text(columns["indicator"][index])
         indicator = catalogue.get(code)
         if not code:
-            row_errors.append(RowError(row, "indicator", "empty indicator"))
+            row_errors.append(RowError(row, "indicator", _("empty indicator")))
         elif indicator is None:
             row_errors.append(
-                RowError(row, "indicator", f"unknown indicator '{code}' (the catalogue has: {known})")
+                RowError(
+                    row,
+                    "indicator",
+                    _("unknown indicator '%(code)s' (the catalogue has: %(known)s)", code=code, known=known),
+                )
             )
         raw_value = columns["value"][index]
         value = _number(raw_value)
         if not _text(raw_value):
-            row_errors.append(RowError(row, "value", "empty value (a missing value is an absent row)"))
+            row_errors.append(RowError(row, "value", _("empty value (a missing value is an absent row)")))
         elif value is None:
-            row_errors.append(RowError(row, "value", f"not a number: '{_text(raw_value)}'"))
+            row_errors.append(RowError(row, "value", _("not a number: '%(value)s'", value=_text(raw_value))))
         elif not math.isfinite(value):
-            row_errors.append(RowError(row, "value", f"not a finite number: '{_text(raw_value)}'"))
+            row_errors.append(
+                RowError(row, "value", _("not a finite number: '%(value)s'", value=_text(raw_value)))
+            )
         unit = _text(columns["unit"][index])
         if indicator is not None and unit and unit_key(unit) != unit_key(indicator.unit):
             row_errors.append(
                 RowError(
                     row,
                     "unit",
-                    f"unit '{unit}' contradicts the catalogue, which gives '{indicator.unit}' for {code}",
+                    _(
+                        "unit '%(unit)s' contradicts the catalogue, which gives '%(expected)s' for %(code)s",
+                        unit=unit,
+                        expected=indicator.unit,
+                        code=code,
+                    ),
                 )
             )
         if row_errors:
@@ -324,8 +352,16 @@ def statistics_errors(
                     RowError(
                         row,
                         "value",
-                        f"{city} {year} {code} is also in data row {first_row} with a different value "
-                        f"({first_value:g} there, {value:g} here)",
+                        _(
+                            "%(city)s %(year)s %(code)s is also in data row %(first)s with a different "
+                            "value (%(there)s there, %(here)s here)",
+                            city=city,
+                            year=year,
+                            code=code,
+                            first=first_row,
+                            there=f"{first_value:g}",
+                            here=f"{value:g}",
+                        ),
                     )
                 )
             continue
@@ -351,12 +387,21 @@ def _empty_statistics() -> pl.DataFrame:
     return pl.DataFrame(schema=_STATISTICS_SCHEMA)
 
 
+def errors_messages(errors: list[RowError]) -> list[Msg]:
+    """The first :data:`MAX_LISTED_ERRORS` errors, and a count of the rest, as messages a page
+    shows in its language (:func:`jingjin.i18n.translated`)."""
+    lines = [error.describe() for error in errors[:MAX_LISTED_ERRORS]]
+    if len(errors) > MAX_LISTED_ERRORS:
+        lines.append(_("… and %(count)s more error(s)", count=len(errors) - MAX_LISTED_ERRORS))
+    return lines
+
+
 def errors_text(errors: list[RowError], *, name: str = "") -> str:
     """The first :data:`MAX_LISTED_ERRORS` errors, one per line, with a count of the rest."""
     prefix = f"{name}: " if name else ""
     lines: list[str] = []
     for error in errors[:MAX_LISTED_ERRORS]:
-        text = str(error) if error.row else f"column '{error.column}': {error.message}"
+        text = str(error)
         lines.append(prefix + text)
     if len(errors) > MAX_LISTED_ERRORS:
         lines.append(f"… and {len(errors) - MAX_LISTED_ERRORS} more error(s)")

@@ -169,3 +169,13 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def text(self) -> str:
+        """What the notification says, in the active language: a warning's reason, or the message
+        of a report notification made from ``kind`` and ``params``."""
+        if self.warning_id is not None and self.warning is not None:
+            return self.warning.reason_text
+        from jingjin.alerts.rules import render_notification
+
+        return render_notification(self.kind, self.params or {})

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from jingjin.alerts.choices import WarningLevel, WarningRule
+from jingjin.alerts.choices import NotificationKind, WarningLevel, WarningRule
 from jingjin.engines.status import Outlook, Status
 
 #: rule → the reason message (English msgid, Chinese in the catalogue), filled with the params
@@ -278,21 +278,81 @@ def black_list_escalation(rows: Iterable[EntryRow], *, as_of: date) -> list[Find
     ]
 
 
+#: params that name an object by its code, and how a rendered reason shows them: "code name"
+#: (tasks, indicators, supervision items) or the name alone (units, schemes); the names are stored
+#: next to the code as ``<param>_zh`` and ``<param>_en`` when the warning is raised
+NAMED_PARAMS: dict[str, bool] = {
+    "task": True,
+    "indicator": True,
+    "item": True,
+    "unit": False,
+    "scheme": False,
+}
+
+
 def render_reason(rule: str, params: dict[str, Any]) -> str:
     """The reason of a warning in the active language: the rule's message filled with ``params``
-    (the values named in ``params["_t"]`` are msgids and are translated too)."""
+    (the values named in ``params["_t"]`` are msgids and are translated too; the objects of
+    :data:`NAMED_PARAMS` are shown by their names in the active language when ``params`` holds
+    them, by their codes otherwise)."""
     from django.utils.translation import gettext
 
-    values = dict(params)
-    for name in params.get("_t", ()):
-        values[name] = gettext(str(values.get(name, "")))
     message = MESSAGES.get(rule)
     if message is None:
         return ""
+    values = dict(params)
+    for name in params.get("_t", ()):
+        values[name] = gettext(str(values.get(name, "")))
+    return render_reason_values(message, values)
+
+
+#: notification kind → its message (English msgid, Chinese in the catalogue), filled with the
+#: notification's params; "task" shows as "code name" and "unit" as the name in the reader's language
+NOTIFICATION_MESSAGES: dict[str, str] = {
+    NotificationKind.REPORT_RETURNED: gettext_noop(
+        "Your report of %(task)s for %(period)s was returned by %(reviewer)s: %(comment)s"
+    ),
+    NotificationKind.REPORT_SUBMITTED: gettext_noop(
+        "%(unit)s submitted the report of %(task)s for %(period)s: it waits for your review."
+    ),
+}
+#: the same for a report submitted again after it was returned
+RESUBMITTED_MESSAGE = gettext_noop(
+    "%(unit)s resubmitted the report of %(task)s for %(period)s: it waits for your review."
+)
+
+
+def render_notification(kind: str, params: dict[str, Any]) -> str:
+    """The text of a report notification (returned, submitted) in the active language; "" for a
+    kind without a message (a warning's notification shows the warning's reason)."""
+    message = NOTIFICATION_MESSAGES.get(kind)
+    if message is None:
+        return ""
+    if kind == NotificationKind.REPORT_SUBMITTED and params.get("resubmitted"):
+        message = RESUBMITTED_MESSAGE
+    values = {"task": "", "period": "", "reviewer": "", "comment": "", "unit": "", **params}
+    return render_reason_values(message, values)
+
+
+def render_reason_values(message: str, params: dict[str, Any]) -> str:
+    """``message`` translated and filled with ``params``, names as :func:`render_reason` shows them."""
+    from django.utils.translation import gettext
+
+    from jingjin.core.models import bilingual, english_active
+
+    values = dict(params)
+    english = english_active()
+    for name, with_code in NAMED_PARAMS.items():
+        label = bilingual(
+            str(params.get(f"{name}_zh") or ""), str(params.get(f"{name}_en") or ""), english=english
+        )
+        if label:
+            code = values.get(name)
+            values[name] = f"{code} {label}" if with_code and code else label
     try:
         return gettext(message) % values
     except (KeyError, TypeError, ValueError):
-        return str(message)
+        return gettext(message)
 
 
 def _number(value: float | None) -> str:

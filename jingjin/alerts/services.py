@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from jingjin.alerts import rules, selectors
-from jingjin.alerts.choices import WarningRule
+from jingjin.alerts.choices import NotificationKind, WarningRule
 from jingjin.alerts.models import Notification
 from jingjin.alerts.models import Warning as EarlyWarning
 from jingjin.core import clock
@@ -66,7 +66,48 @@ def findings(*, as_of: date) -> tuple[list[rules.Finding], set[int]]:
     found += rules.supervision_due_soon(items, as_of=as_of)
     found += rules.supervision_overdue(items, as_of=as_of)
     found += rules.black_list_escalation(selectors.entry_rows(), as_of=as_of)
-    return found, {p.pk for p in periods}
+    return with_names(found), {p.pk for p in periods}
+
+
+def with_names(found: list[rules.Finding]) -> list[rules.Finding]:
+    """The findings with the names of the objects their reasons mention (``task_zh``/``task_en``,
+    ``unit_zh``/``unit_en``, ``indicator_…``, ``scheme_…``, ``item_zh``) added to their params,
+    so that a reason shows names in the reader's language instead of codes. One query per kind of
+    object (in chunks of :data:`CHUNK` ids), whatever the number of findings."""
+    from jingjin.assessment.models import RankingEntry
+    from jingjin.core.models import Unit
+    from jingjin.plans.models import Indicator, Task
+    from jingjin.supervision.models import SupervisionItem
+
+    wanted: dict[str, tuple[str, Any, tuple[str, str]]] = {
+        "task": ("task_id", Task, ("name_zh", "name_en")),
+        "unit": ("unit_id", Unit, ("name_zh", "name_en")),
+        "indicator": ("indicator_id", Indicator, ("name_zh", "name_en")),
+        "item": ("supervision_item_id", SupervisionItem, ("title", "title")),
+        "scheme": (
+            "ranking_entry_id",
+            RankingEntry,
+            ("ranking_list__scheme__name_zh", "ranking_list__scheme__name_en"),
+        ),
+    }
+    names: dict[str, dict[int, tuple[str, str]]] = {}
+    for param, (attribute, model, fields) in wanted.items():
+        ids = sorted({getattr(f, attribute) for f in found if param in f.params and getattr(f, attribute)})
+        names[param] = {}
+        for start in range(0, len(ids), CHUNK):
+            for pk, zh, en in model.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
+                "pk", *fields
+            ):
+                names[param][pk] = (zh or "", en or "")
+    out = []
+    for finding in found:
+        extra: dict[str, str] = {}
+        for param, (attribute, _model, _fields) in wanted.items():
+            name = names[param].get(getattr(finding, attribute) or 0) if param in finding.params else None
+            if name is not None:
+                extra[f"{param}_zh"], extra[f"{param}_en"] = name
+        out.append(replace(finding, params={**finding.params, **extra}) if extra else finding)
+    return out
 
 
 def _params(finding: rules.Finding) -> dict[str, Any]:
@@ -372,6 +413,18 @@ def _mail(email: str, warnings: list[EarlyWarning]) -> tuple[str, str, None, lis
         lines.append("")
         lines.append(gettext("Please sign in to Jingjin to acknowledge them."))
     return subject, "\n".join(lines), None, [email]
+
+
+def notifications_send(*, users: Iterable[Any], kind: str, params: dict[str, Any], link: str = "") -> int:
+    """One in-app notification of ``kind`` (a report returned or submitted) for each of ``users``
+    (users or ids); its text is made in the reader's language from ``kind`` and ``params`` when
+    shown. Returns the number of notifications."""
+    if kind not in NotificationKind.values or kind == NotificationKind.WARNING:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    ids = sorted({getattr(user, "pk", user) for user in users})
+    notes = [Notification(user_id=pk, kind=kind, params=params, link=link[:300]) for pk in ids]
+    Notification.objects.bulk_create(notes, batch_size=CHUNK)
+    return len(notes)
 
 
 def notifications_mark_read(*, user: Any) -> int:

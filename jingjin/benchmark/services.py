@@ -31,6 +31,7 @@ from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.core.services import audit_entry, audit_record_many
+from jingjin.i18n import _
 
 
 class StatisticsFileError(ValueError):
@@ -55,19 +56,23 @@ def read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
         try:
             rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         except UnicodeDecodeError as exc:
-            raise StatisticsFileError([RowError(0, "", "the file is not UTF-8 text")]) from exc
+            raise StatisticsFileError([RowError(0, "", _("the file is not UTF-8 text"))]) from exc
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-            raise StatisticsFileError([RowError(0, "", f"not a valid .xlsx file: {exc}")]) from exc
+            raise StatisticsFileError(
+                [RowError(0, "", _("not a valid .xlsx file: %(error)s", error=exc))]
+            ) from exc
         rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
-        raise StatisticsFileError([RowError(0, "", f"unknown file type {fmt!r}; use .csv or .xlsx")])
+        raise StatisticsFileError(
+            [RowError(0, "", _("unknown file type %(type)s; use .csv or .xlsx", type=repr(fmt)))]
+        )
     if not rows:
-        raise StatisticsFileError([RowError(0, "", "the file is empty")])
+        raise StatisticsFileError([RowError(0, "", _("the file is empty"))])
     header = [str(h).strip() for h in rows[0]]
     body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
     width = len(header)

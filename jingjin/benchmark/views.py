@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from jingjin.benchmark import selectors, services
 from jingjin.benchmark.models import CatalogueIndicator, Direction, GrowthKind
-from jingjin.benchmark_data import errors_text
+from jingjin.benchmark_data import errors_messages
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.engines import benchmark as engine
+from jingjin.i18n import translated
 
 #: short Chinese-first labels of the engine's flags (their long English help is engine.FLAGS)
 FLAG_LABELS = {
@@ -429,7 +430,7 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
                     add_cities=request.POST.get("add_cities") == "on",
                 )
             except services.StatisticsFileError as exc:
-                errors = errors_text(exc.errors).splitlines()
+                errors = [translated(line) for line in errors_messages(exc.errors)]
             else:
                 messages.success(
                     request,

@@ -145,3 +145,40 @@ def can_fill_reports(user: Any) -> bool:
     """Does the user's role fill in and submit monthly reports (reporters, county users)? Which
     tasks is decided by ``restrict(user, "change", …)``."""
     return role_of(user) in (Role.REPORTER, Role.COUNTY)
+
+
+def unit_and_ancestor_ids(unit_id: int) -> set[int]:
+    """Ids of a unit and every unit above it: the units whose users' scope includes it."""
+    from jingjin.core.models import Unit
+
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    ids: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in ids:
+        ids.add(current)
+        current = parents.get(current)
+    return ids
+
+
+def users_who_may_report(unit_id: int | None) -> models.QuerySet[Any]:
+    """Active users who fill in and submit the reports of a task led by this unit: reporters and
+    county users of the unit or of a unit above it (those whose scope includes it)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    if unit_id is None:
+        return users.none()
+    return users.filter(
+        profile__role__in=(Role.REPORTER, Role.COUNTY), profile__unit_id__in=unit_and_ancestor_ids(unit_id)
+    )
+
+
+def users_who_may_review(unit_id: int | None) -> models.QuerySet[Any]:
+    """Active users who approve or return the reports of a task led by this unit: approvers of the
+    unit or of a unit above it, and the plan office."""
+    from django.contrib.auth import get_user_model
+
+    condition = Q(profile__role=Role.PLAN_OFFICE) | Q(is_superuser=True)
+    if unit_id is not None:
+        condition |= Q(profile__role=Role.APPROVER, profile__unit_id__in=unit_and_ancestor_ids(unit_id))
+    return get_user_model().objects.filter(is_active=True).filter(condition)

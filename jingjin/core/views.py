@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jingjin.core import clock, selectors
+from jingjin.core.audit_display import model_label
 from jingjin.core.models import AuditEntry, Unit
 
 
@@ -88,10 +90,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     users = AuditEntry.objects.order_by("user_name").values_list("user_name", flat=True).distinct()
-    models = (
-        AuditEntry.objects.order_by("content_type__model")
-        .values_list("content_type__model", flat=True)
-        .distinct()
+    types = AuditEntry.objects.order_by().values_list("content_type_id", flat=True).distinct()
+    models = sorted(
+        (
+            (kind.model, model_label(kind.model_class(), kind.model))
+            for kind in (ContentType.objects.get_for_id(pk) for pk in types)
+        ),
+        key=lambda pair: pair[1],
     )
     query = request.GET.copy()
     query.pop("page", None)

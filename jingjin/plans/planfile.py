@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from jingjin.i18n import _
+
 FORMAT = "jingjin-plan/1"
 
 PLAN_KEYS = (
@@ -199,14 +201,16 @@ class _Validator:
 
     def keys(self, obj: Any, place: str, allowed: tuple[str, ...]) -> bool:
         if not isinstance(obj, dict):
-            self.error(place, f"must be an object, not {type(obj).__name__}")
+            self.error(place, _("must be an object, not %(type)s", type=type(obj).__name__))
             return False
         for key in obj:
             if key not in allowed:
-                self.error(f"{place}.{key}", f"unknown field (allowed: {', '.join(allowed)})")
+                self.error(
+                    f"{place}.{key}", _("unknown field (allowed: %(allowed)s)", allowed=", ".join(allowed))
+                )
         for key in allowed:
             if key in REQUIRED and key not in obj:
-                self.error(f"{place}.{key}", "is required")
+                self.error(f"{place}.{key}", _("is required"))
         return True
 
     def text(
@@ -222,25 +226,35 @@ class _Validator:
             return
         value = obj[key]
         if not isinstance(value, str):
-            self.error(f"{place}.{key}", f"must be text, not {_show(value)}")
+            self.error(f"{place}.{key}", _("must be text, not %(value)s", value=_show(value)))
         elif required and not value.strip():
-            self.error(f"{place}.{key}", "must not be empty")
+            self.error(f"{place}.{key}", _("must not be empty"))
         elif pattern is not None and not pattern.match(value):
-            self.error(f"{place}.{key}", f"{value!r} is not a valid code (pattern {pattern.pattern})")
+            self.error(
+                f"{place}.{key}",
+                _(
+                    "%(value)s is not a valid code (pattern %(pattern)s)",
+                    value=repr(value),
+                    pattern=pattern.pattern,
+                ),
+            )
 
     def number(self, obj: dict[str, Any], place: str, key: str, *, positive: bool = False) -> None:
         value = obj.get(key)
         if value is None:
             return
         if not _is_number(value):
-            self.error(f"{place}.{key}", f"must be a number, not {_show(value)}")
+            self.error(f"{place}.{key}", _("must be a number, not %(value)s", value=_show(value)))
         elif positive and value <= 0:
-            self.error(f"{place}.{key}", f"must be greater than 0, not {value}")
+            self.error(f"{place}.{key}", _("must be greater than 0, not %(value)s", value=value))
 
     def year(self, obj: dict[str, Any], place: str, key: str) -> None:
         value = obj.get(key)
         if value is not None and not _is_year(value):
-            self.error(f"{place}.{key}", f"must be a year (a whole number 1900–2200), not {_show(value)}")
+            self.error(
+                f"{place}.{key}",
+                _("must be a year (a whole number 1900–2200), not %(value)s", value=_show(value)),
+            )
 
     def dates(self, obj: dict[str, Any], place: str) -> None:
         parsed: dict[str, date | None] = {}
@@ -250,10 +264,14 @@ class _Validator:
                 continue
             parsed[key] = _parse_date(value)
             if parsed[key] is None:
-                self.error(f"{place}.{key}", f"must be a date YYYY-MM-DD, not {_show(value)}")
+                self.error(
+                    f"{place}.{key}", _("must be a date YYYY-MM-DD, not %(value)s", value=_show(value))
+                )
         start, end = parsed.get("start"), parsed.get("end")
         if start is not None and end is not None and start > end:
-            self.error(f"{place}.end", f"{obj['end']} is before the start {obj['start']}")
+            self.error(
+                f"{place}.end", _("%(end)s is before the start %(start)s", end=obj["end"], start=obj["start"])
+            )
 
     def unit_ref(self, obj: dict[str, Any], place: str, key: str, *, kinds: tuple[str, ...] = ()) -> None:
         values = obj.get(key)
@@ -261,17 +279,23 @@ class _Validator:
         if values is None:
             return
         if many and not isinstance(values, list):
-            self.error(f"{place}.{key}", "must be a list of unit codes")
+            self.error(f"{place}.{key}", _("must be a list of unit codes"))
             return
         for index, code in enumerate(values if many else [values]):
             where = f"{place}.{key}[{index}]" if many else f"{place}.{key}"
             if not isinstance(code, str):
-                self.error(where, f"must be a unit code, not {_show(code)}")
+                self.error(where, _("must be a unit code, not %(value)s", value=_show(code)))
             elif code not in self.known_units:
-                self.error(where, f"unknown unit {code!r}")
+                self.error(where, _("unknown unit %(code)s", code=repr(code)))
             elif kinds and code in self.unit_kinds and self.unit_kinds[code] not in kinds:
                 self.error(
-                    where, f"unit {code!r} is a {self.unit_kinds[code]}, expected {' or '.join(kinds)}"
+                    where,
+                    _(
+                        "unit %(code)s is a %(kind)s, expected %(kinds)s",
+                        code=repr(code),
+                        kind=self.unit_kinds[code],
+                        kinds=" or ".join(kinds),
+                    ),
                 )
 
     def code(self, obj: dict[str, Any], place: str, pattern: re.Pattern[str]) -> str | None:
@@ -280,7 +304,7 @@ class _Validator:
         if not isinstance(value, str) or not pattern.match(value):
             return None
         if value in self.codes:
-            self.error(f"{place}.code", f"duplicate code {value!r}")
+            self.error(f"{place}.code", _("duplicate code %(code)s", code=repr(value)))
         self.codes.add(value)
         return value
 
@@ -308,7 +332,7 @@ class _Validator:
     def children(self, obj: dict[str, Any], place: str, key: str) -> list[Any]:
         value = obj.get(key, [])
         if not isinstance(value, list):
-            self.error(f"{place}.{key}", "must be a list")
+            self.error(f"{place}.{key}", _("must be a list"))
             return []
         return value
 
@@ -316,15 +340,22 @@ class _Validator:
 
     def run(self, data: Any) -> None:
         if not isinstance(data, dict):
-            self.error("$", "the file must hold an object with 'plan' and 'actions'")
+            self.error("$", _("the file must hold an object with 'plan' and 'actions'"))
             return
         self.keys(data, "$", ("format", "plan", "units", "mechanisms", "actions"))
         if "format" in data and data["format"] != FORMAT:
-            self.error("$.format", f"unsupported format {data['format']!r}; expected {FORMAT!r}")
+            self.error(
+                "$.format",
+                _(
+                    "unsupported format %(format)s; expected %(expected)s",
+                    format=repr(data["format"]),
+                    expected=repr(FORMAT),
+                ),
+            )
         if "plan" not in data:
-            self.error("$.plan", "is required")
+            self.error("$.plan", _("is required"))
         if "actions" not in data:
-            self.error("$.actions", "is required")
+            self.error("$.actions", _("is required"))
         self.units(self.children(data, "$", "units"))
         for index, mechanism in enumerate(self.children(data, "$", "mechanisms")):
             place = f"$.mechanisms[{index}]"
@@ -345,7 +376,7 @@ class _Validator:
                 and _is_year(plan.get("end_year"))
                 and plan["start_year"] > plan["end_year"]
             ):
-                self.error("$.plan.end_year", "is before the start year")
+                self.error("$.plan.end_year", _("is before the start year"))
         for a_index, action in enumerate(self.children(data, "$", "actions")):
             self.action(action, f"$.actions[{a_index}]")
 
@@ -369,12 +400,12 @@ class _Validator:
             if parent is None:
                 continue
             if parent not in self.known_units:
-                self.error(f"{place}.parent", f"unknown unit {parent!r}")
+                self.error(f"{place}.parent", _("unknown unit %(code)s", code=repr(parent)))
                 continue
             seen, current = {code}, parent
             while current in parents and parents[current][1] is not None:
                 if current in seen:
-                    self.error(f"{place}.parent", f"unit {code!r} is its own ancestor")
+                    self.error(f"{place}.parent", _("unit %(code)s is its own ancestor", code=repr(code)))
                     break
                 seen.add(current)
                 current = parents[current][1]
@@ -404,7 +435,9 @@ class _Validator:
         mechanisms = self.children(task, place, "mechanisms")
         for index, mechanism in enumerate(mechanisms):
             if mechanism not in self.mechanisms:
-                self.error(f"{place}.mechanisms[{index}]", f"unknown mechanism {_show(mechanism)}")
+                self.error(
+                    f"{place}.mechanisms[{index}]", _("unknown mechanism %(value)s", value=_show(mechanism))
+                )
         for index, indicator in enumerate(self.children(task, place, "indicators")):
             self.indicator(indicator, f"{place}.indicators[{index}]", code)
 
@@ -425,15 +458,15 @@ class _Validator:
         self.unit_ref(ind, place, "responsible_unit")
         numbers = [ind.get(k) for k in ("baseline_value", "target_value", "target_min", "target_max")]
         if direction == "milestone" and (any(v is not None for v in numbers) or ind.get("targets")):
-            self.error(place, "a milestone indicator has no numbers (baseline, targets)")
+            self.error(place, _("a milestone indicator has no numbers (baseline, targets)"))
         if direction == "range" and (ind.get("target_min") is None or ind.get("target_max") is None):
-            self.error(place, "a range indicator needs target_min and target_max")
+            self.error(place, _("a range indicator needs target_min and target_max"))
         if (
             _is_number(ind.get("target_min"))
             and _is_number(ind.get("target_max"))
             and ind["target_min"] > ind["target_max"]
         ):
-            self.error(f"{place}.target_max", "is below target_min")
+            self.error(f"{place}.target_max", _("is below target_min"))
         last_year = None
         for index, target in enumerate(self.children(ind, place, "targets")):
             where = f"{place}.targets[{index}]"
@@ -444,7 +477,14 @@ class _Validator:
             year = target.get("year")
             if _is_year(year):
                 if last_year is not None and year <= last_year:
-                    self.error(f"{where}.year", f"{year} does not follow {last_year}: years must increase")
+                    self.error(
+                        f"{where}.year",
+                        _(
+                            "%(year)s does not follow %(last)s: years must increase",
+                            year=year,
+                            last=last_year,
+                        ),
+                    )
                 last_year = year
         for index, milestone in enumerate(self.children(ind, place, "milestones")):
             where = f"{place}.milestones[{index}]"
@@ -452,7 +492,10 @@ class _Validator:
                 continue
             self.names(milestone, where)
             if milestone.get("date") is not None and _parse_date(milestone["date"]) is None:
-                self.error(f"{where}.date", f"must be a date YYYY-MM-DD, not {_show(milestone['date'])}")
+                self.error(
+                    f"{where}.date",
+                    _("must be a date YYYY-MM-DD, not %(value)s", value=_show(milestone["date"])),
+                )
 
 
 def _show(value: Any) -> str:
@@ -537,7 +580,9 @@ def load(path: str | Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanFileError([PlanError(str(path), f"cannot be read: {exc.strerror or exc}")]) from exc
+        raise PlanFileError(
+            [PlanError(str(path), _("cannot be read: %(error)s", error=exc.strerror or exc))]
+        ) from exc
     return loads(raw, suffix.lstrip("."), name=path.name)
 
 
@@ -547,19 +592,27 @@ def loads(raw: bytes, fmt: str, *, name: str = "file") -> Any:
             return json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             where = (
-                f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else name
+                _("line %(line)s, column %(column)s", line=exc.lineno, column=exc.colno)
+                if isinstance(exc, json.JSONDecodeError)
+                else name
             )
-            raise PlanFileError([PlanError(where, f"not valid JSON: {exc}")]) from exc
+            raise PlanFileError([PlanError(where, _("not valid JSON: %(error)s", error=exc))]) from exc
     if fmt in {"yaml", "yml"}:
         try:
             return yaml.safe_load(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else name
-            raise PlanFileError([PlanError(where, f"not valid YAML: {exc}")]) from exc
+            where = (
+                _("line %(line)s, column %(column)s", line=mark.line + 1, column=mark.column + 1)
+                if mark is not None
+                else name
+            )
+            raise PlanFileError([PlanError(where, _("not valid YAML: %(error)s", error=exc))]) from exc
     if fmt == "xlsx":
         return from_xlsx(raw)
-    raise PlanFileError([PlanError(name, f"unknown file type {fmt!r}; use .json, .yaml, .yml or .xlsx")])
+    raise PlanFileError(
+        [PlanError(name, _("unknown file type %(type)s; use .json, .yaml, .yml or .xlsx", type=repr(fmt)))]
+    )
 
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -626,12 +679,14 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise PlanFileError([PlanError("workbook", f"not a valid .xlsx file: {exc}")]) from exc
+        raise PlanFileError(
+            [PlanError(_("workbook"), _("not a valid .xlsx file: %(error)s", error=exc))]
+        ) from exc
     errors: list[PlanError] = []
     tables: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
     for sheet_name, columns in SHEETS.items():
         if sheet_name not in workbook.sheetnames:
-            errors.append(PlanError(f"sheet '{sheet_name}'", "is missing"))
+            errors.append(PlanError(_("sheet '%(sheet)s'", sheet=sheet_name), _("is missing")))
             continue
         sheet = workbook[sheet_name]
         all_rows = list(sheet.iter_rows(values_only=True))
@@ -639,13 +694,23 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
         places: dict[str, str] = {}
         for column in columns:
             if column not in header:
-                errors.append(PlanError(f"sheet '{sheet_name}', row 1", f"column '{column}' is missing"))
+                errors.append(
+                    PlanError(
+                        _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=1),
+                        _("column '%(column)s' is missing", column=column),
+                    )
+                )
         for index, name in enumerate(header):
             if name and name not in columns:
                 errors.append(
                     PlanError(
-                        f"sheet '{sheet_name}', row 1, column {get_column_letter(index + 1)}",
-                        f"unknown column '{name}'",
+                        _(
+                            "sheet '%(sheet)s', row %(row)s, column %(column)s",
+                            sheet=sheet_name,
+                            row=1,
+                            column=get_column_letter(index + 1),
+                        ),
+                        _("unknown column '%(name)s'", name=name),
                     )
                 )
         table = []
@@ -677,10 +742,14 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
                 if isinstance(value, datetime):
                     value = value.date().isoformat()
                 record[name] = value
-                places[name] = (
-                    f"sheet '{sheet_name}', row {row_number}, column {get_column_letter(index + 1)} ({name})"
+                places[name] = _(
+                    "sheet '%(sheet)s', row %(row)s, column %(column)s (%(name)s)",
+                    sheet=sheet_name,
+                    row=row_number,
+                    column=get_column_letter(index + 1),
+                    name=name,
                 )
-            places["$row"] = f"sheet '{sheet_name}', row {row_number}"
+            places["$row"] = _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=row_number)
             table.append((row_number, record, places))
         tables[sheet_name] = table
     if errors:
@@ -698,7 +767,12 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
     plan_rows = tables["plan"]
     if len(plan_rows) != 1:
         raise PlanFileError(
-            [PlanError("sheet 'plan'", f"must have exactly one data row, has {len(plan_rows)}")]
+            [
+                PlanError(
+                    _("sheet '%(sheet)s'", sheet="plan"),
+                    _("must have exactly one data row, has %(count)s", count=len(plan_rows)),
+                )
+            ]
         )
     row_places: dict[int, dict[str, str]] = {}
 
@@ -727,7 +801,14 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
                 holder = by_code.get(str(parent))
                 if holder is None:
                     errors.append(
-                        PlanError(places.get(parent_key, places["$row"]), f"unknown {parent_key} {parent!r}")
+                        PlanError(
+                            places.get(parent_key, places["$row"]),
+                            (
+                                _("unknown action %(code)s", code=repr(parent))
+                                if parent_key == "action"
+                                else _("unknown measure %(code)s", code=repr(parent))
+                            ),
+                        )
                     )
                     continue
                 holder[sheet].append(obj)
@@ -747,7 +828,10 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
         holder = by_code.get(str(record.get("task")))
         if holder is None:
             errors.append(
-                PlanError(places.get("task", places["$row"]), f"unknown task {record.get('task')!r}")
+                PlanError(
+                    places.get("task", places["$row"]),
+                    _("unknown task %(code)s", code=repr(record.get("task"))),
+                )
             )
             continue
         holder["indicators"].append(obj)
@@ -760,7 +844,7 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
                 errors.append(
                     PlanError(
                         places.get("indicator", places["$row"]),
-                        f"unknown indicator {record.get('indicator')!r}",
+                        _("unknown indicator %(code)s", code=repr(record.get("indicator"))),
                     )
                 )
                 continue

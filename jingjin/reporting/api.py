@@ -21,7 +21,7 @@ from jingjin.core.permissions import PermissionDenied, RestrictedPermission, can
 from jingjin.plans.models import Task
 from jingjin.reporting import selectors, services
 from jingjin.reporting.choices import ReportStatus
-from jingjin.reporting.models import Report, ReportingPeriod
+from jingjin.reporting.models import COMMENT_MAX, REASON_MAX, Report, ReportingPeriod
 from jingjin.reporting.services import WorkflowError
 
 
@@ -49,7 +49,16 @@ class ContinuitySerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=1000)
     text = serializers.CharField(read_only=True)
     outcome = serializers.ChoiceField(choices=["", "done", "moved", "dropped"], allow_blank=True)
-    reason = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=REASON_MAX)
+
+
+class ReviewCommentSerializer(serializers.Serializer):
+    verdict = serializers.CharField(read_only=True, help_text="returned or approved")
+    text = serializers.CharField(read_only=True, help_text="the reviewer's comment")
+    author = serializers.CharField(
+        source="author.get_username", read_only=True, allow_null=True, default=None, help_text="user name"
+    )
+    created_at = serializers.DateTimeField(read_only=True, help_text="local time with its offset")
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -62,6 +71,9 @@ class ReportSerializer(serializers.ModelSerializer):
     indicator_values = IndicatorValueSerializer(many=True, required=False)
     continuity = ContinuitySerializer(many=True, required=False, source="continuity_items")
     evidence = EvidenceSerializer(many=True, read_only=True)
+    review_comments = ReviewCommentSerializer(
+        many=True, read_only=True, help_text="every verdict with its comment, oldest first"
+    )
     completion_pct = serializers.IntegerField(min_value=0, max_value=100, allow_null=True, required=False)
 
     class Meta:
@@ -88,6 +100,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "reviewed_by",
             "review_comment",
+            "review_comments",
             "is_synthetic",
         ]
         read_only_fields = [
@@ -115,11 +128,11 @@ class ReportUpdateSerializer(ReportSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000, help_text="why the report is returned (required)")
+    comment = serializers.CharField(max_length=COMMENT_MAX, help_text="why the report is returned (required)")
 
 
 class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=COMMENT_MAX, required=False, allow_blank=True)
 
 
 REPORT_FILTERS = [

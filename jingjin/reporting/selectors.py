@@ -26,7 +26,7 @@ from jingjin.core.permissions import restrict, role_of
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Task
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
-from jingjin.reporting.models import Report, ReportingPeriod, StrikeOff
+from jingjin.reporting.models import Report, ReportingPeriod, ReviewComment, StrikeOff
 
 #: the state of a due task without any report
 MISSING = "missing"
@@ -791,7 +791,9 @@ def report_list(
         reports = reports.filter(status=status)
     return reports.select_related(
         "task__lead_unit", "period", "submitted_by", "reviewed_by"
-    ).prefetch_related("indicator_values__indicator", "evidence", "continuity_items")
+    ).prefetch_related(
+        "indicator_values__indicator", "evidence", "continuity_items", "review_comments__author"
+    )
 
 
 def previous_report(*, report: Report) -> Report | None:
@@ -809,3 +811,10 @@ def period_choices(*, today: date, first: tuple[int, int] = (2021, 9)) -> list[s
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return out
+
+
+def review_history(*, report: Report | None) -> list[ReviewComment]:
+    """Every verdict on the report (returned, approved) with its comment and reviewer, oldest first."""
+    if report is None:
+        return []
+    return list(report.review_comments.select_related("author").order_by("created_at", "pk"))

@@ -33,12 +33,14 @@ from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.permissions import PermissionDenied, can, may_reopen_task, role_of
 from jingjin.core.services import audit_change, audit_record
-from jingjin.core.texts import model_text_errors
+from jingjin.core.texts import model_text_errors, text_problem
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
 from jingjin.plans.units import PERCENT_RANGE, UnitKind, unit_kind
+from jingjin.reporting import messages
 from jingjin.reporting.choices import EDITABLE_STATES, REVIEW_STATES, ContinuityOutcome, ReportStatus
 from jingjin.reporting.models import (
+    COMMENT_MAX,
     REASON_MAX,
     ContinuityItem,
     Evidence,
@@ -415,6 +417,7 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
     report.submitted_by = actor
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.notify_submitted(report=report, actor=actor)
     return report
 
 
@@ -432,6 +435,16 @@ def _review(actor: Any, report: Report) -> Report:
     return report
 
 
+def _clean_comment(comment: str) -> str:
+    """A reviewer's comment, stripped; ValidationError on ``comment`` when it is longer than
+    :data:`~jingjin.reporting.models.COMMENT_MAX` or holds a control character (nothing is cut)."""
+    text = (comment or "").strip()
+    problem = text_problem(text, label=_("Comment"), max_length=COMMENT_MAX)
+    if problem is not None:
+        raise ValidationError({"comment": problem})
+    return text
+
+
 @transaction.atomic
 def report_approve(*, actor: Any, report: Report, comment: str = "", source: str = "web") -> Report:
     """Approve a submitted report (→ approved, locked)."""
@@ -440,9 +453,10 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report.status = ReportStatus.APPROVED
     report.reviewed_at = clock.now()
     report.reviewed_by = actor
-    report.review_comment = comment.strip()
+    report.review_comment = _clean_comment(comment)
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
     _strike_off_if_done(report, actor=actor, source=source)
     return report
 
@@ -457,9 +471,11 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     report.status = ReportStatus.RETURNED
     report.reviewed_at = clock.now()
     report.reviewed_by = actor
-    report.review_comment = comment.strip()[:4000]
+    report.review_comment = _clean_comment(comment)
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
+    messages.notify_returned(report=report, actor=actor)
     return report
 
 

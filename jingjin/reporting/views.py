@@ -364,6 +364,7 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
             ),
             "unaddressed": [i for i in items if not i.outcome] if report is not None else [],
             "evidence": list(report.evidence.all()) if report is not None else [],
+            "review_comments": selectors.review_history(report=report),
             "audit": audit_for_object(user=request.user, obj=report)[:50] if report is not None else [],
         },
         status=400 if request.method == "POST" else 200,

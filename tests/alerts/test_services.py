@@ -129,7 +129,10 @@ def test_black_list_escalation(users: Any, period: Any) -> None:
     warnings_refresh(as_of=date(2024, 4, 6))
     found = _open("black_list_escalation")
     assert [(w.unit.code, w.level) for w in found] == [("t.b", "red")]
-    assert "t.b" in found[0].reason_text
+    # names, not codes (defect 5 of issue 10: "单位 sn.gxq 连续两期列入 counties-parks 黑榜")
+    assert "Bureau B" in found[0].reason_text and "Departments" in found[0].reason_text
+    assert "t.b" not in found[0].reason_text and "dept" not in found[0].reason_text
+    assert "乙局" in found[0].reason and "部门" in found[0].reason  # the stored Chinese reason
 
 
 def test_acknowledge_permissions(users: Any, make_user: Any, item: Any) -> None:

@@ -72,9 +72,8 @@ def test_plan_office_imports_statistics_from_the_page(client, users):
     bad = SimpleUploadedFile("s.csv", "city,year,indicator,value,unit\n遂宁,2024,gdp,x,亿元\n".encode())
     response = client.post("/benchmark/import/", {"file": bad})
     assert response.status_code == 400
-    assert (
-        "data row 1 (spreadsheet row 2), column &#x27;value&#x27;: not a number" in response.content.decode()
-    )
+    # in the UI's language (Chinese by default): row and column named
+    assert "第 1 条数据（表格第 2 行），“value”列：不是数字" in response.content.decode()
     good = SimpleUploadedFile("s.csv", "city,year,indicator,value,unit\n遂宁,2024,gdp,1750,亿元\n".encode())
     assert client.post("/benchmark/import/", {"file": good}).status_code == 302
     client.login(username="reporter_a", password=PASSWORD)

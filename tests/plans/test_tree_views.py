@@ -203,12 +203,13 @@ def test_query_budget(office, loaded_plan, django_assert_max_num_queries):
     office.get(TREE)
     office.get(FRAGMENT.format("A2.M1"), headers=HX)
     # session + user + profile, the plan, the plan list, actions, measures, task counts, indicators,
-    # the period, the tasks' latest reports (progress and lights of every node)
-    with django_assert_max_num_queries(11):
+    # the period, the tasks' latest reports (progress and lights of every node), the unread
+    # notifications of the navigation's badge
+    with django_assert_max_num_queries(12):
         office.get(TREE)
     # session + user + profile, the plan, the measure, tasks, mechanisms, latest reports, the
-    # period, the tasks' lights
-    with django_assert_max_num_queries(11):
+    # period, the tasks' lights, the unread notifications of the navigation's badge
+    with django_assert_max_num_queries(12):
         office.get(FRAGMENT.format("A2.M1"), headers=HX)
 
 

@@ -39,3 +39,28 @@ def pct(value: Any) -> str:
     if value is None or value != value:  # None or NaN
         return "—"
     return f"{value:+.1f}%"
+
+
+@register.simple_tag
+def audit_rows(entries: Any) -> list[Any]:
+    """``{% audit_rows entries as rows %}``: a page of audit entries with field labels, choice
+    labels, names and local times (:func:`jingjin.core.audit_display.describe`)."""
+    from jingjin.core.audit_display import describe
+
+    return describe(entries or [])
+
+
+@register.filter
+def localtime_text(value: Any) -> str:
+    """An ISO time or a datetime in the local zone, ``YYYY-MM-DD HH:MM`` (— when empty)."""
+    from jingjin.core.audit_display import local_time
+
+    return local_time(value)
+
+
+@register.filter
+def tr(value: Any) -> str:
+    """A message of a Django-free module (:class:`jingjin.i18n.Msg`) in the active language."""
+    from jingjin.i18n import translated
+
+    return translated(value)
