@@ -98,14 +98,20 @@ def test_login_is_rate_limited(settings, users):
 
 def po_entries() -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) of every entry of the Chinese catalogue."""
+    return [(msgid, msgstr, fuzzy) for _context, msgid, msgstr, fuzzy in po_entries_with_context()]
+
+
+def po_entries_with_context() -> list[tuple[str | None, str, str, bool]]:
+    """(msgctxt or None, msgid, msgstr, fuzzy) of every entry of the Chinese catalogue."""
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     entries = []
     for block in text.split("\n\n")[1:]:
         fuzzy = "#, fuzzy" in block
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
         msgid = "".join(re.findall(r'"(.*)"', re.search(r'^msgid ((?:".*"\n?)+)', block, re.M).group(1)))
         found = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block, re.M)
         msgstr = "".join(re.findall(r'"(.*)"', found.group(1))) if found else ""
-        entries.append((msgid, msgstr, fuzzy))
+        entries.append((context.group(1) if context else None, msgid, msgstr, fuzzy))
     return entries
 
 
@@ -118,7 +124,10 @@ def test_every_ui_string_has_a_chinese_translation():
 def test_compiled_catalogue_matches_the_po_file():
     with (LOCALE / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    for msgid, msgstr, _ in po_entries():
+    for context, msgid, msgstr, _ in po_entries_with_context():
         msgid = msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
         expected = msgstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        if context is not None:
+            assert catalogue.pgettext(context, msgid) == expected, (context, msgid)
+            continue
         assert catalogue.gettext(msgid) == expected or catalogue.ngettext(msgid, msgid, 1) == expected, msgid
