@@ -68,6 +68,14 @@ class AuditRow:
     def __getattr__(self, name: str) -> Any:  # the entry's own fields (time, user_name, …)
         return getattr(self.entry, name)
 
+    @property
+    def who(self) -> str:
+        """The user's name; a change made by the system itself (no user: the demo loader, an
+        import from the command line, the warning recomputation) reads "system"."""
+        if self.entry.user_id is not None:
+            return self.entry.user_name
+        return gettext("system")
+
 
 def _named_models() -> dict[type[models.Model], tuple[str, str, str, bool]]:
     """Related models shown by name: model → (code field, Chinese, English, show the code too)."""
@@ -176,12 +184,25 @@ class ContinuityField:
         return f"{item.get('item', '')}: {label}{reason}"
 
 
+#: the audited values that are no field of their model (``snapshot()`` adds them), by key
+SNAPSHOT_LABELS = {
+    "indicator_values": gettext_lazy("Indicator actuals"),
+    "evidence": gettext_lazy("Evidence files"),
+    "continuity": gettext_lazy("Last month's plan"),
+    "entries": gettext_lazy("Entries"),
+    "targets": gettext_lazy("Yearly targets"),
+    "milestones": gettext_lazy("Milestones"),
+}
+
+
 def field_label(model_field: Any, name: str) -> str:
-    """A field's verbose name; for a reverse relation or a key that is no field, the name written
-    as a label ("milestones" → "Milestones") and translated when the catalogue has it."""
+    """A field's verbose name; for a reverse relation or a key that is no field, its label from
+    :data:`SNAPSHOT_LABELS`, else the name written as a label ("co_units" → "Co units")."""
     verbose = getattr(model_field, "verbose_name", None) if model_field is not None else None
     if verbose:
         return str(capfirst(verbose))
+    if name in SNAPSHOT_LABELS:
+        return str(SNAPSHOT_LABELS[name])
     return gettext(str(capfirst(name.replace("_", " "))))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
@@ -28,10 +29,13 @@ def bundled(db):
 def test_an_unknown_city_is_refused_with_row_and_column_and_nothing_is_written(bundled):
     before = (Statistic.objects.count(), City.objects.count(), AuditEntry.objects.count())
     raw = (HEADER + "遂宁,2024,gdp,1700,亿元,a\n遂林,2024,gdp,1700,亿元,a\n").encode()
-    with pytest.raises(services.StatisticsFileError) as caught:
+    with translation.override("en"), pytest.raises(services.StatisticsFileError) as caught:
         services.statistics_import(raw=raw, fmt="csv", actor=None)
     [error] = caught.value.errors
     assert (error.row, error.column) == (2, "city") and "unknown city 遂林" in error.message
+    with translation.override("zh-hans"), pytest.raises(services.StatisticsFileError) as caught:
+        services.statistics_import(raw=raw, fmt="csv", actor=None)
+    assert "未知城市 遂林" in caught.value.errors[0].message
     assert (Statistic.objects.count(), City.objects.count(), AuditEntry.objects.count()) == before
     # asked for explicitly, the new city is added and audited
     summary = services.statistics_import(raw=raw, fmt="csv", actor=None, add_cities=True)
