@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import translation
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from jingjin.benchmark import services
