@@ -366,11 +366,16 @@ def warning_list(
     rule: str = "",
     acknowledged: bool | None = None,
     include_resolved: bool = False,
+    open_on: date | None = None,
 ) -> QuerySet[EarlyWarning]:
-    """The visible warnings (open ones unless ``include_resolved``), red first, newest first."""
-    warnings = warnings_visible(user=user)
-    if not include_resolved:
-        warnings = warnings.filter(resolved_at__isnull=True)
+    """The visible warnings (open ones unless ``include_resolved``; with ``open_on``, those open at
+    the end of that past day, as :func:`warnings_open_at`), red first, newest first."""
+    if open_on is not None:
+        warnings = warnings_open_at(user=user, day=open_on)
+    else:
+        warnings = warnings_visible(user=user)
+        if not include_resolved:
+            warnings = warnings.filter(resolved_at__isnull=True)
     if level:
         warnings = warnings.filter(level=level)
     if rule:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jingjin.alerts import selectors, services
 from jingjin.alerts.choices import WarningLevel, WarningRule
 from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.core import clock
 from jingjin.core.permissions import PermissionDenied
 
 
@@ -55,7 +56,10 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     rule = rule if rule in WarningRule.values else ""
     ack = request.GET.get("acknowledged", "")
     acknowledged = {"yes": True, "no": False}.get(ack)
-    warnings = selectors.warning_list(user=request.user, level=level, rule=rule, acknowledged=acknowledged)
+    on = clock.past_day(request.GET.get("on", ""))  # as they stood on a past day (a past cockpit)
+    warnings = selectors.warning_list(
+        user=request.user, level=level, rule=rule, acknowledged=acknowledged, open_on=on
+    )
     warnings = warnings.select_related("task__measure__action__plan", "ranking_entry")
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
     rows = [
@@ -81,7 +85,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "levels": WarningLevel.choices,
             "rules": WarningRule.choices,
             "query": query.urlencode(),
-            "counts": selectors.open_warning_counts(user=request.user),
+            "counts": selectors.open_warning_counts(user=request.user, day=on),
+            "on": on,
             "notifications": selectors.notifications_of(user=request.user),
             "unread": selectors.unread_count(user=request.user),
         },

@@ -59,3 +59,14 @@ def now() -> datetime:
     if fixed is None:
         return real
     return real.replace(year=fixed.year, month=fixed.month, day=fixed.day)
+
+
+def past_day(text: str, *, before: date | None = None) -> date | None:
+    """A ``YYYY-MM-DD`` query parameter naming a day before ``before`` (default: :func:`today`),
+    for the lists that show things as they stood on a past day; None when it is empty, not a date
+    or not in the past (then the list shows today)."""
+    try:
+        day = date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return day if day < (before or today()) else None

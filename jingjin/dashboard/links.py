@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from jingjin.core import clock
 from jingjin.core.permissions import may_see_report_overview
 from jingjin.dashboard.selectors import (
     STATUS_KEYS,
@@ -136,14 +137,27 @@ def _report_links(data: Cockpit, user: Any) -> dict[str, str]:
     }
 
 
-def _supervision_links() -> dict[str, str]:
-    url = reverse("supervision:list")
-    return {"overdue": f"{url}?signal=overdue", "due_soon": f"{url}?signal=due_soon"}
+def _on(data: Cockpit) -> str:
+    """``&on=YYYY-MM-DD`` when the cockpit counts items and warnings as they stood on a past day
+    (a past month), so that the list shows what the number counted; empty for today."""
+    day = getattr(data, "items_day", None)
+    if day is None or day >= clock.today():
+        return ""
+    return f"&on={day.isoformat()}"
 
 
-def _warning_links() -> dict[str, str]:
-    url = reverse("alerts:list")
-    return {"all": url, "red": f"{url}?level=red", "yellow": f"{url}?level=yellow"}
+def _supervision_links(data: Cockpit) -> dict[str, str]:
+    url, on = reverse("supervision:list"), _on(data)
+    return {"overdue": f"{url}?signal=overdue{on}", "due_soon": f"{url}?signal=due_soon{on}"}
+
+
+def _warning_links(data: Cockpit) -> dict[str, str]:
+    url, on = reverse("alerts:list"), _on(data)
+    return {
+        "all": f"{url}?{on[1:]}" if on else url,
+        "red": f"{url}?level=red{on}",
+        "yellow": f"{url}?level=yellow{on}",
+    }
 
 
 def review_count(data: Cockpit) -> int:
@@ -167,8 +181,8 @@ def cockpit_links(data: Cockpit, *, user: Any, attention_limit: int = 50) -> Coc
         attention=[(r, report_url(data, r)) for r in data.attention_rows[:attention_limit]],
         reports=_report_links(data, user),
         review_count=review_count(data),
-        supervision=_supervision_links(),
-        warnings=_warning_links(),
+        supervision=_supervision_links(data),
+        warnings=_warning_links(data),
         counties={c.code: scorecard_url(c.code) for c in data.counties},
     )
 
@@ -210,8 +224,8 @@ def add_json_links(body: dict[str, Any], data: Cockpit, *, user: Any) -> dict[st
         "tasks": tasks_url(data),
         "status": {c.key: url for c, url in _status_links(data, data.counts)},
         "reports": _report_links(data, user),
-        "supervision": _supervision_links(),
-        "warnings": _warning_links(),
+        "supervision": _supervision_links(data),
+        "warnings": _warning_links(data),
     }
     body["reports"]["review"] = review_count(data)
     for action_json, action in zip(body["actions"], data.actions, strict=True):

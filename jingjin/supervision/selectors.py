@@ -111,6 +111,27 @@ def item_list(
     return items.order_by("signal_rank", "deadline", "code")
 
 
+def item_list_as_they_stood(
+    *, user: Any, day: date, state: str = "", unit: Unit | None = None, signal: str = ""
+) -> QuerySet[SupervisionItem]:
+    """:func:`item_list` for a past ``day``: the items as they stood at its end
+    (:func:`items_as_they_stood`), filtered by the state they had then, the unit and the signal
+    judged on that day; overdue first, then due soon, then by deadline."""
+    items = items_as_they_stood(user=user, day=day)
+    if state:
+        items = items.filter(state_then=state)  # type: ignore[misc]  # an annotation
+    if unit is not None:
+        items = items.filter(assignee_unit_id__in=unit.descendant_ids())
+    if signal in (Signal.OVERDUE, Signal.DUE_SOON):
+        items = items.filter(signal=signal)  # type: ignore[misc]  # an annotation
+    rank = Case(
+        When(signal=Signal.OVERDUE.value, then=Value(0)),
+        When(signal=Signal.DUE_SOON.value, then=Value(1)),
+        default=Value(2),
+    )
+    return items.annotate(signal_rank=rank).order_by("signal_rank", "deadline", "code")
+
+
 def items_as_they_stood(*, user: Any, day: date) -> QuerySet[SupervisionItem]:
     """The visible items as they stood at the end of ``day`` (for past months' views and bulletins).
 

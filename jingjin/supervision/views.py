@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.core import clock
+from jingjin.core.clock import past_day
 from jingjin.core.models import Unit
 from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of
 from jingjin.core.selectors import audit_for_object
@@ -60,8 +61,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit", "").strip()
     unit = Unit.objects.filter(code=unit_code).first() if unit_code else None
     today = clock.today()
-    items = selectors.item_list(user=request.user, state=state, unit=unit, signal=signal, as_of=today)
+    on = past_day(request.GET.get("on", ""), before=today)
+    if on is None:
+        items = selectors.item_list(user=request.user, state=state, unit=unit, signal=signal, as_of=today)
+    else:  # as the items stood at the end of a past day (a past month's cockpit links here)
+        items = selectors.item_list_as_they_stood(
+            user=request.user, day=on, state=state, unit=unit, signal=signal
+        )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    if on is not None:
+        page.object_list = selectors.as_they_stood(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     sees_all = role_of(request.user) not in UNIT_ROLES
@@ -76,6 +85,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "states": ItemState.choices,
             "signals": Signal.choices,
             "today": today,
+            "on": on,
             "query": query.urlencode(),
             "can_issue": selectors.can_issue(user=request.user),
             "summary": selectors.item_summary_by_unit(user=request.user, as_of=today) if sees_all else [],

@@ -59,10 +59,11 @@ def test_every_link_of_the_cockpit_opens(leader, scenario):
         "/reports/overview/?period=2024-03&state=late",
         "/reports/overview/?period=2024-03&state=missing",
         "/reports/overview/?period=2024-03&state=submitted",
-        "/supervision/?signal=overdue",
-        "/supervision/?signal=due_soon",
-        "/warnings/?level=red",
-        "/warnings/?level=yellow",
+        # a past month: items and warnings as they stood at its end
+        "/supervision/?signal=overdue&on=2024-03-31",
+        "/supervision/?signal=due_soon&on=2024-03-31",
+        "/warnings/?level=red&on=2024-03-31",
+        "/warnings/?level=yellow&on=2024-03-31",
         "/units/t.c/",
         "/plan/test-plan/tasks/A1.M1.T2/",  # the missing report: its task
         f"/reports/2024-03/tasks/{Task.objects.get(code='A2.M1.T1').pk}/",  # the late draft
