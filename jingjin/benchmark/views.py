@@ -44,6 +44,16 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _plan_city(cities: list[Any]) -> str:
+    """The default city of the comparison: the city of the plan being run, when the statistics
+    hold it (遂宁市 → 遂宁), else the first city."""
+    from jingjin.plans.models import Plan
+
+    plan = Plan.objects.order_by("-end_year", "code").first()
+    found = selectors.statistics_city(plan_city=plan.city) if plan is not None else None
+    return found or (cities[0].name_zh if cities else "")
+
+
 class Comparison:
     """Everything the comparison page and its Excel export show, computed once."""
 
@@ -55,11 +65,7 @@ class Comparison:
         self.years = selectors.years(user=user)
         self.catalogue = {i.code: i for i in selectors.catalogue(user=user)}
         params = request.GET
-        self.focus = params.get("focus") or (
-            "遂宁"
-            if any(c.name_zh == "遂宁" for c in self.cities)
-            else (self.cities[0].name_zh if self.cities else "")
-        )
+        self.focus = params.get("focus") or _plan_city(self.cities)
         self.group = next(
             (g for g in self.groups if g.code == params.get("group")), self.groups[0] if self.groups else None
         )

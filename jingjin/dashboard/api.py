@@ -204,7 +204,9 @@ class CockpitViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "period", str, description="month YYYY-MM (2021-09 … this month); default: last month"
+                "period",
+                str,
+                description="month YYYY-MM (the first reporting month … this month); default: last month",
             ),
             OpenApiParameter("plan", str, description="plan code; default: the first plan"),
         ],

@@ -12,8 +12,8 @@ period in a fixed number of queries (it does not grow with the number of tasks):
 * **attention list**: the late and missing reports of the period
   (:func:`jingjin.reporting.selectors.report_rows`) and the open supervision items overdue or due
   soon (:mod:`jingjin.supervision.selectors`) — until early warnings exist;
-* **trends** per month since 2021-09: plan progress and the on-time rate (reports of the month's
-  due tasks first submitted by the deadline ÷ the month's due tasks, "due" as
+* **trends** per month since the first reporting month: plan progress and the on-time rate
+  (reports of the month's due tasks first submitted by the deadline ÷ the month's due tasks, "due" as
   :func:`jingjin.reporting.selectors.tasks_due`: a struck-off task drops out of the month);
 * **per-county view**: a county's (or park's) shares of city tasks (任务分解), the tasks it leads,
   and the city tasks that name it in ``counties`` and are not split, with their statuses; a share
@@ -65,6 +65,7 @@ from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import (
     LIGHTS,
     ReportRow,
+    first_month,
     has_shares,
     latest_reported_of_task,
     report_rows,
@@ -76,7 +77,6 @@ from jingjin.supervision.selectors import as_they_stood, items_signalled_on
 logger = logging.getLogger(__name__)
 
 #: the first reporting month of the trends
-FIRST_MONTH = (2021, 9)
 #: how long computed trends stay cached (any write makes them stale at once anyway)
 TRENDS_CACHE_SECONDS = 24 * 3600
 #: supervision items listed per signal (``overdue_count`` and ``due_soon_count`` are exact)
@@ -301,10 +301,16 @@ def default_month(today: date) -> tuple[int, int]:
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
+def trends_start(until: tuple[int, int]) -> tuple[int, int]:
+    """The first month of the trends and of the month choices: the first reporting month
+    (:func:`jingjin.reporting.selectors.first_month`), else ``until``."""
+    return first_month() or until
+
+
 def month_choices(today: date) -> list[str]:
-    """Period codes a user may choose, newest first: from 2021-09 to ``today``'s month."""
+    """Period codes a user may choose, newest first: from the first reporting month to ``today``'s."""
     last = (today.year, today.month)
-    return [f"{y:04d}-{m:02d}" for y, m in reversed(months_between(FIRST_MONTH, last))]
+    return [f"{y:04d}-{m:02d}" for y, m in reversed(months_between(trends_start(last), last))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -604,17 +610,19 @@ def _reported_matrix(plan: Plan, period: ReportingPeriod) -> np.ndarray:
 def _trends_compute(
     plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod
 ) -> list[TrendPoint]:
-    """Plan progress and on-time rate for every month from 2021-09 to ``period`` (four queries).
+    """Plan progress and on-time rate for every month from the first reporting month to ``period``
+    (four queries).
 
     The on-time rate of a month is the reports of its due tasks first submitted by the deadline ÷
     its due tasks, "due" being the rule of :func:`jingjin.reporting.selectors.tasks_due` computed
     here for every month at once: a lead unit; a window that overlaps the month, or ended before
     it while no earlier reported report said 100 %; not struck off (销号) in the month; not a
     task split into shares."""
-    months = months_between(FIRST_MONTH, (period.year, period.month))
+    start = trends_start((period.year, period.month))
+    months = months_between(start, (period.year, period.month))
     if not months or not tasks:
         return []
-    base = FIRST_MONTH[0] * 12 + FIRST_MONTH[1] - 1
+    base = start[0] * 12 + start[1] - 1
     pks = np.array([t.pk for t in tasks], dtype=np.int64)
     order = np.argsort(pks)
 

@@ -803,14 +803,34 @@ def previous_report(*, report: Report) -> Report | None:
     return Report.objects.filter(task_id=report.task_id, period__year=year, period__month=month).first()
 
 
-def period_choices(*, today: date, first: tuple[int, int] = (2021, 9)) -> list[str]:
-    """Month codes from ``today``'s month back to the first reporting month (newest first)."""
+def first_month() -> tuple[int, int] | None:
+    """(year, month) of the first reporting month: the earliest period that exists, else January
+    of the earliest plan's start year; None without either. One or two queries."""
+    from jingjin.plans.models import Plan
+
+    period = ReportingPeriod.objects.order_by("year", "month").values_list("year", "month").first()
+    if period is not None:
+        return period
+    start = Plan.objects.order_by("start_year").values_list("start_year", flat=True).first()
+    return (start, 1) if start is not None else None
+
+
+def period_choices(*, today: date, first: tuple[int, int] | None = None) -> list[str]:
+    """Month codes from ``today``'s month back to the first reporting month (``first``, default
+    :func:`first_month`; without one, the last twelve months), newest first."""
+    if first is None:
+        first = first_month() or _months_before(today, 11)
     year, month = today.year, today.month
     out: list[str] = []
     while (year, month) >= first and len(out) < 600:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return out
+
+
+def _months_before(day: date, n: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 - n
+    return index // 12, index % 12 + 1
 
 
 def review_history(*, report: Report | None) -> list[ReviewComment]:

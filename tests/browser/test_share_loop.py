@@ -126,8 +126,13 @@ def test_county_share_lower_completion_is_returned_and_the_cockpit_reaches_it(
     # The county user sees the message: a badge in the menu and the message on the warnings page,
     # whose link opens the report with the return comment.
     assert Notification.objects.filter(user=county_user, kind="report_returned").count() == 1
-    page.goto(f"{base}/alerts/")
-    assert page.get_by_test_id("unread-badge").text_content().strip() == "1"
+    page.goto(f"{base}/reports/?period={PERIOD}")
+    badge = page.get_by_test_id("unread-badge")
+    assert badge.text_content().strip() == "1"
+    page.locator("button[aria-controls='nav']").click()  # the phone's menu
+    page.locator("#nav a", has=badge).click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}/warnings/"
     assert page.get_by_test_id("unread-count").inner_text().strip() == "1"
     message = page.get_by_test_id("notifications").locator("[data-kind='report_returned']")
     assert message.count() == 1

@@ -73,7 +73,15 @@ def test_open_supervision_items_overdue_and_due_soon(users, scenario):
     assert (data.overdue_count, data.due_soon_count) == (1, 1)
 
 
+def test_trends_start_at_the_first_reporting_month(users, scenario):
+    data = _cockpit(users, scenario)  # the scenario's first period is 2024-02
+    assert [p.month for p in data.trends] == ["2024-02", "2024-03"]
+
+
 def test_trends_per_month_since_2021_09(users, scenario):
+    from jingjin.reporting.services import period_get_or_create
+
+    period_get_or_create(year=2021, month=9)  # the first reporting month (no month is a constant)
     data = _cockpit(users, scenario)
     assert data.trends[0].month == "2021-09" and data.trends[-1].month == "2024-03"
     assert len(data.trends) == 31

@@ -135,6 +135,18 @@ def test_review_queue_by_role_and_unit(draft, users, approver_a, make_user):
     assert not selectors.review_queue(user=users["reporter_a"]).exists()
 
 
-def test_period_choices_run_back_to_the_first_month():
-    choices = selectors.period_choices(today=date(2022, 1, 20))
+def test_period_choices_run_back_to_the_first_month(db):
+    choices = selectors.period_choices(today=date(2022, 1, 20), first=(2021, 9))
     assert choices[0] == "2022-01" and choices[-1] == "2021-09" and len(choices) == 5
+
+
+def test_the_first_month_comes_from_the_data(db, loaded_plan):
+    from jingjin.reporting.services import period_get_or_create
+
+    # no period yet: January of the plan's start year
+    start = loaded_plan.start_year
+    assert selectors.first_month() == (start, 1)
+    period_get_or_create(year=start, month=9)
+    period_get_or_create(year=start + 1, month=3)
+    assert selectors.first_month() == (start, 9)
+    assert selectors.period_choices(today=date(start + 1, 1, 20))[-1] == f"{start:04d}-09"
