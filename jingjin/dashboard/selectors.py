@@ -69,6 +69,7 @@ from jingjin.reporting.selectors import (
     has_shares,
     latest_reported_of_task,
     report_rows,
+    reported_month,
     tasks_due,
 )
 from jingjin.supervision.models import SupervisionItem
@@ -297,8 +298,8 @@ def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[
 
 
 def default_month(today: date) -> tuple[int, int]:
-    """The month being reported on now: the month before ``today``'s (its deadline is this month)."""
-    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    """The month being reported on now (:func:`jingjin.reporting.selectors.reported_month`)."""
+    return reported_month(today)
 
 
 def trends_start(until: tuple[int, int]) -> tuple[int, int]:

@@ -803,6 +803,11 @@ def previous_report(*, report: Report) -> Report | None:
     return Report.objects.filter(task_id=report.task_id, period__year=year, period__month=month).first()
 
 
+def reported_month(today: date) -> tuple[int, int]:
+    """The month being reported on ``today``: the month before (its deadline is this month)."""
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
 def first_month() -> tuple[int, int] | None:
     """(year, month) of the first reporting month: the earliest period that exists, else January
     of the earliest plan's start year; None without either. One or two queries."""

@@ -30,9 +30,11 @@ from jingjin.reporting.services import WorkflowError
 
 
 def _period(code: str | None) -> ReportingPeriod:
+    """The period ``code`` (``YYYY-MM``); without one, the month being reported on now — last
+    month, whose deadline falls in this month (as on the cockpit)."""
     if not code:
-        today = clock.today()
-        return services.period_get_or_create(year=today.year, month=today.month)
+        year, month = selectors.reported_month(clock.today())
+        return services.period_get_or_create(year=year, month=month)
     try:
         year, month = services.period_parse(code)
     except ValidationError as exc:

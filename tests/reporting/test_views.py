@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -23,8 +25,10 @@ def test_home_lists_the_units_tasks_with_lights(client, users, task_a):
     html = page.content.decode()
     assert page.status_code == 200 and "A1.M1.T1" in html and "A1.M1.T2" not in html
     assert 'data-testid="light"' in html
+    # without a month: the month being reported on (last month, due in this one)
     today = timezone.localdate()
-    assert f'value="{today:%Y-%m}" selected' in client.get("/reports/").content.decode()
+    last = today.replace(day=1) - timedelta(days=1)
+    assert f'value="{last:%Y-%m}" selected' in client.get("/reports/").content.decode()
     assert client.get("/reports/?period=2024-99").status_code == 404
 
 
