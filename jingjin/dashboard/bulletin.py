@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jingjin.core.texts import append_row
 from jingjin.dashboard.selectors import Cockpit
 
 #: seconds LibreOffice may take to convert one bulletin
@@ -278,9 +279,9 @@ def xlsx_bytes(data: Cockpit) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Summary")[:31]
-    sheet.append([title(data)])
+    append_row(sheet, [title(data)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([summary(data)])
+    append_row(sheet, [summary(data)])
     if data.synthetic:
         sheet.append([synthetic_note()])
     used = {sheet.title}
@@ -292,13 +293,13 @@ def xlsx_bytes(data: Cockpit) -> bytes:
             suffix += 1
         used.add(name)
         ws = book.create_sheet(name)
-        ws.append([table.title])
+        append_row(ws, [table.title])
         ws["A1"].font = Font(bold=True)
-        ws.append([str(h) for h in table.header])
+        append_row(ws, [str(h) for h in table.header])
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for values in table.rows:
-            ws.append(list(values))
+            append_row(ws, list(values))  # a text that looks like a formula stays text
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

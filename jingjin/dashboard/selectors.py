@@ -309,9 +309,11 @@ def trends_start(until: tuple[int, int]) -> tuple[int, int]:
 
 
 def month_choices(today: date) -> list[str]:
-    """Period codes a user may choose, newest first: from the first reporting month to ``today``'s."""
+    """Period codes a user may choose, newest first: from the first reporting month (or the plan's
+    first month, when earlier) to ``today``'s."""
     last = (today.year, today.month)
-    return [f"{y:04d}-{m:02d}" for y, m in reversed(months_between(trends_start(last), last))]
+    start = first_month(with_plan_start=True) or last
+    return [f"{y:04d}-{m:02d}" for y, m in reversed(months_between(start, last))]
 
 
 # --------------------------------------------------------------------------------------------

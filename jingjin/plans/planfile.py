@@ -634,6 +634,8 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from jingjin.core.texts import append_row
+
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SHEETS}
     rows["plan"].append(data["plan"])
     rows["units"].extend(data["units"])
@@ -662,7 +664,7 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
                 if column in LIST_FIELDS:
                     value = ";".join(value or [])
                 values.append(value)
-            sheet.append(values)
+            append_row(sheet, values)  # a text that looks like a formula stays text
         for column_cells in sheet.columns:
             sheet.column_dimensions[column_cells[0].column_letter].width = 16
         sheet.freeze_panes = "A2"

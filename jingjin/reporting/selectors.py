@@ -808,23 +808,26 @@ def reported_month(today: date) -> tuple[int, int]:
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
-def first_month() -> tuple[int, int] | None:
+def first_month(*, with_plan_start: bool = False) -> tuple[int, int] | None:
     """(year, month) of the first reporting month: the earliest period that exists, else January
-    of the earliest plan's start year; None without either. One or two queries."""
+    of the earliest plan's start year; None without either. With ``with_plan_start`` the earlier
+    of the two (the months a user may choose: a plan's first months can be opened before anyone
+    reported on them). Two queries at most."""
     from jingjin.plans.models import Plan
 
     period = ReportingPeriod.objects.order_by("year", "month").values_list("year", "month").first()
-    if period is not None:
+    if period is not None and not with_plan_start:
         return period
     start = Plan.objects.order_by("start_year").values_list("start_year", flat=True).first()
-    return (start, 1) if start is not None else None
+    months = [m for m in (period, (start, 1) if start is not None else None) if m is not None]
+    return min(months) if months else None
 
 
 def period_choices(*, today: date, first: tuple[int, int] | None = None) -> list[str]:
     """Month codes from ``today``'s month back to the first reporting month (``first``, default
     :func:`first_month`; without one, the last twelve months), newest first."""
     if first is None:
-        first = first_month() or _months_before(today, 11)
+        first = first_month(with_plan_start=True) or _months_before(today, 11)
     year, month = today.year, today.month
     out: list[str] = []
     while (year, month) >= first and len(out) < 600:

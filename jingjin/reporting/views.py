@@ -20,6 +20,7 @@ from jingjin.core import clock
 from jingjin.core.choices import Role
 from jingjin.core.permissions import PermissionDenied, restrict, role_of
 from jingjin.core.selectors import audit_for_object
+from jingjin.core.texts import append_row
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Task
 from jingjin.reporting import selectors, services
@@ -202,21 +203,20 @@ def overview_export(request: HttpRequest) -> HttpResponse:
         ]
     )
     yes, no = _("Yes"), _("No")
-    for number, row in enumerate(rows, start=2):
-        texts = (row.code, row.name, row.lead_unit_name)
-        sheet.append(
+    for row in rows:
+        append_row(  # a text that looks like a formula stays text
+            sheet,
             [
-                *texts,
+                row.code,
+                row.name,
+                row.lead_unit_name,
                 round(row.expected_pct) if row.expected_pct is not None else None,
                 row.completion_pct,
                 str(row.light_label),
                 str(row.state_label),
                 yes if row.late else no,
-            ]
+            ],
         )
-        for column, text in enumerate(texts, start=1):
-            if text.startswith("="):  # a name that looks like a formula stays text
-                sheet.cell(row=number, column=column).data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -148,5 +148,7 @@ def test_the_first_month_comes_from_the_data(db, loaded_plan):
     assert selectors.first_month() == (start, 1)
     period_get_or_create(year=start, month=9)
     period_get_or_create(year=start + 1, month=3)
-    assert selectors.first_month() == (start, 9)
-    assert selectors.period_choices(today=date(start + 1, 1, 20))[-1] == f"{start:04d}-09"
+    assert selectors.first_month() == (start, 9)  # the trends start where reporting started
+    # the months one may open start with the plan, even before anyone reported
+    assert selectors.first_month(with_plan_start=True) == (start, 1)
+    assert selectors.period_choices(today=date(start + 1, 1, 20))[-1] == f"{start:04d}-01"
