@@ -92,9 +92,13 @@ def report_url(data: Any, row: ReportRow) -> str:
     return reverse("reporting:report", args=[data.period.code, row.task_id])
 
 
-def scorecard_url(code: str) -> str:
-    """The scorecard (单位画像) of the unit ``code``."""
-    return reverse("unit", args=[code]) if code else ""
+def scorecard_url(code: str, period: str = "") -> str:
+    """The scorecard (单位画像) of the unit ``code``, at the month ``period`` (``YYYY-MM``; default:
+    the month being reported on)."""
+    if not code:
+        return ""
+    url = reverse("unit", args=[code])
+    return f"{url}?{urlencode({'period': period})}" if period else url
 
 
 def attention_state(rows: list[ReportRow]) -> str:
@@ -183,7 +187,7 @@ def cockpit_links(data: Cockpit, *, user: Any, attention_limit: int = 50) -> Coc
         review_count=review_count(data),
         supervision=_supervision_links(data),
         warnings=_warning_links(data),
-        counties={c.code: scorecard_url(c.code) for c in data.counties},
+        counties={c.code: scorecard_url(c.code, data.period.code) for c in data.counties},
     )
 
 
@@ -198,7 +202,7 @@ def chart_links(data: Cockpit) -> dict[str, Any]:
         "status": [tasks_url(data, status=c.code) for c in data.counts if c.count],
         "trends": [cockpit_url(data, p.month) for p in data.trends],
         "counties": [[tasks_url(data, status=code, county=c.code) for c in counties] for code in STATUS_KEYS],
-        "county_pages": [scorecard_url(c.code) for c in counties],
+        "county_pages": [scorecard_url(c.code, data.period.code) for c in counties],
     }
 
 
@@ -208,7 +212,7 @@ def _task_links(data: Cockpit, tasks: list[TaskRow]) -> list[str]:
 
 def _county_links(data: Cockpit, county: CountyRow) -> dict[str, Any]:
     return {
-        "url": scorecard_url(county.code),
+        "url": scorecard_url(county.code, data.period.code),
         "links": {
             "tasks": tasks_url(data, county=county.code),
             **{c.key: tasks_url(data, status=c.code, county=county.code) for c in county.counts},
@@ -259,6 +263,11 @@ def ranking_links(ranking: dict[str, Any]) -> dict[str, Any]:
     return {
         **ranking,
         "url": list_url(ranking),
-        "red": [{**e, "url": scorecard_url(e.get("code", ""))} for e in ranking["red"]],
-        "black": [{**e, "url": scorecard_url(e.get("code", ""))} for e in ranking["black"]],
+        "red": [
+            {**e, "url": scorecard_url(e.get("code", ""), ranking.get("period", ""))} for e in ranking["red"]
+        ],
+        "black": [
+            {**e, "url": scorecard_url(e.get("code", ""), ranking.get("period", ""))}
+            for e in ranking["black"]
+        ],
     }

@@ -64,7 +64,7 @@ def test_every_link_of_the_cockpit_opens(leader, scenario):
         "/supervision/?signal=due_soon&on=2024-03-31",
         "/warnings/?level=red&on=2024-03-31",
         "/warnings/?level=yellow&on=2024-03-31",
-        "/units/t.c/",
+        "/units/t.c/?period=2024-03",  # the county's scorecard at the cockpit's month
         "/plan/test-plan/tasks/A1.M1.T2/",  # the missing report: its task
         f"/reports/2024-03/tasks/{Task.objects.get(code='A2.M1.T1').pk}/",  # the late draft
     }
@@ -88,7 +88,7 @@ def test_the_status_lights_open_the_tasks_they_count(leader, scenario):
     county = next(c for c in data["counties"] if c["code"] == "t.c")
     assert rows(leader.get(county["links"]["tasks"])) == [t["code"] for t in county["tasks"]]
     assert rows(leader.get(county["links"]["overdue"])) == ["A2.M1.T1"]
-    assert county["url"] == "/units/t.c/" and leader.get(county["url"]).status_code == 200
+    assert county["url"] == "/units/t.c/?period=2024-03" and leader.get(county["url"]).status_code == 200
 
 
 def test_the_task_list_shows_the_cockpit_figures_and_leads_to_the_report(leader, scenario):
@@ -193,15 +193,18 @@ def test_red_and_black_list_entries_open_the_list_and_the_units_scorecard(leader
     data = leader.get("/api/cockpit", {"period": "2024-03"}).json()
     ranking = next(r for r in data["ranking_lists"] if r["id"] == published.pk)
     assert ranking["url"] == f"/lists/{published.pk}/"
-    assert [e["url"] for e in ranking["red"]] == ["/units/t.a/"]
-    assert [e["url"] for e in ranking["black"]] == ["/units/t.c/"]
+    # each unit's scorecard at the list's month
+    month = ranking["period"]
+    assert [e["url"] for e in ranking["red"]] == [f"/units/t.a/?period={month}"]
+    assert [e["url"] for e in ranking["black"]] == [f"/units/t.c/?period={month}"]
     html = leader.get(COCKPIT).content.decode()
     assert f'href="/lists/{published.pk}/" data-testid="ranking-list-link"' in html
-    assert 'href="/units/t.c/" data-testid="ranking-unit" data-unit="t.c"' in html
-    for url in (ranking["url"], "/units/t.a/", "/units/t.c/"):
+    assert f'href="/units/t.c/?period={month}" data-testid="ranking-unit" data-unit="t.c"' in html
+    for url in (ranking["url"], f"/units/t.a/?period={month}", f"/units/t.c/?period={month}"):
         assert leader.get(url).status_code == 200, url
-    # the list's page leads to each unit's scorecard too
-    assert 'href="/units/t.c/" data-testid="entry-scorecard"' in leader.get(ranking["url"]).content.decode()
+    # the list's page leads to each unit's scorecard too, at the list's month
+    page = leader.get(ranking["url"]).content.decode()
+    assert f'href="/units/t.c/?period={month}" data-testid="entry-scorecard"' in page
 
 
 def test_the_charts_carry_a_link_for_every_bar_slice_and_point(leader, scenario):
@@ -219,7 +222,7 @@ def test_the_charts_carry_a_link_for_every_bar_slice_and_point(leader, scenario)
         assert len(urls) == len(series["values"])
         for value, url in zip(series["values"], urls, strict=True):
             assert len(rows(leader.get(url))) == value
-    assert links["county_pages"] == ["/units/t.c/"]
+    assert links["county_pages"] == ["/units/t.c/?period=2024-03"]
     # the chart script reads the links from the page's JSON and opens them on a click (each chart)
     script = Path(jingjin.__file__).parent / "dashboard" / "static" / "jingjin" / "dashboard.js"
     assert script.read_text(encoding="utf-8").count("drill(chart,") == 4
