@@ -27,7 +27,8 @@ from jingjin.assessment.models import RankingEntry
 from jingjin.assessment.selectors import unit_history
 from jingjin.core.models import Unit
 from jingjin.core.permissions import restrict
-from jingjin.dashboard.selectors import TaskRow, months_between, task_figures
+from jingjin.dashboard.figures import task_figures
+from jingjin.dashboard.selectors import TaskRow, months_between
 from jingjin.plans.models import Task
 from jingjin.reporting.models import ReportingPeriod
 from jingjin.reporting.selectors import report_rows, tasks_due

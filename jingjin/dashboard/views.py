@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.dashboard import bulletin, links, selectors, services
+from jingjin.dashboard import bulletin, figures, links, selectors, services
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
 
@@ -72,7 +72,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if status_key and status_key not in links.STATUS_CODES:
         raise Http404(_("There is no such status."))
     try:
-        data = selectors.cockpit_tasks(
+        data = figures.cockpit_tasks(
             user=request.user,
             period=period,
             plan_code=request.GET.get("plan", ""),

@@ -29,7 +29,7 @@ from jingjin.core.permissions import (
 )
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
-from jingjin.dashboard.selectors import plan_figures, task_figures
+from jingjin.dashboard.figures import plan_figures, task_figures
 from jingjin.dashboard.services import period_resolve
 from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
