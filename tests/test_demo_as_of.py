@@ -114,6 +114,8 @@ def test_the_cockpit_shows_a_plan_in_motion(as_of):
     data = dashboard.cockpit(user=_user("leader"), period=period)
     assert data.progress is not None and 0 < data.progress < 100
     assert data.report_rows and data.attention_rows
+    # as they stood at the end of the month shown: some items were overdue already, warnings open
+    assert data.overdue_count >= 1 and sum(data.open_warnings.values()) >= 1
 
 
 def test_a_reporter_has_tasks_due(as_of):

@@ -38,7 +38,7 @@ DEMO_ITEMS: tuple[tuple[str, str, str, int, str, bool], ...] = (
         "上报村级集体经济薄弱村名单",
         "按消薄倍增要求核实薄弱村名单并报送。",
         ItemState.ASSIGNED,
-        -3,
+        -21,  # overdue already at the end of last month: the cockpit's default month shows it
         "county",
         False,
     ),
@@ -62,7 +62,7 @@ DEMO_ITEMS: tuple[tuple[str, str, str, int, str, bool], ...] = (
         "报送产业链链长制工作台账",
         "按月更新链长制工作台账并报送督查考核办。",
         ItemState.ACKNOWLEDGED,
-        -5,
+        -18,
         "department",
         False,
     ),
