@@ -130,7 +130,11 @@ def unit_scorecard(*, user: Any, unit: Unit, period: ReportingPeriod, today: dat
     record of the :data:`MONTHS` months up to ``period`` as of ``today``, lists, warnings, items."""
     card = UnitScorecard(unit=unit, period=period)
     scope = unit.descendant_ids()
-    listing = Task.counties.through.objects.filter(unit_id=unit.pk).values("task_id")
+    # the tasks that name the unit, less those it holds a share of (listed as the share it leads)
+    shared = Task.objects.filter(lead_unit_id__in=scope, parent__isnull=False).values("parent_id")
+    listing = (
+        Task.counties.through.objects.filter(unit_id=unit.pk).exclude(task_id__in=shared).values("task_id")
+    )
     tasks = restrict(user, "view", Task.objects.filter(Q(lead_unit_id__in=scope) | Q(pk__in=listing)))
     figures = task_figures(user=user, tasks=tasks, period=period)
     for task in tasks.select_related("lead_unit", "measure__action__plan", "parent").order_by(

@@ -92,6 +92,17 @@ def test_the_scorecard_lists_the_units_tasks_with_their_lights(leader, scenario)
     ]
 
 
+def test_a_task_the_county_holds_a_share_of_is_listed_as_the_share(leader, users, scenario):
+    from jingjin.plans.shares import task_split
+
+    task = Task.objects.get(code="A1.M1.T1")
+    [share] = task_split(actor=users["office"], task=task, units=[Unit.objects.get(code="t.c")])
+    county = leader.get("/units/t.c/").content.decode()
+    assert re.findall(r'<tr data-task="([^"]+)"', table(county, "card-tasks-led")) == [share.code]
+    # the city task is no longer listed as merely naming the county: the county leads its share
+    assert re.findall(r'<tr data-task="([^"]+)"', table(county, "card-tasks-listed")) == ["A2.M1.T1"]
+
+
 def test_the_statuses_agree_with_the_cockpit(leader, scenario):
     cockpit = leader.get("/api/cockpit", {"period": "2024-03"}).json()
     statuses = {t["code"]: t["status"] for a in cockpit["actions"] for t in a["tasks"]}
