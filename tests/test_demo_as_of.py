@@ -11,11 +11,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.test import override_settings
+from django.utils import timezone
 
 from jingjin.alerts.models import Warning as EarlyWarning
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingList
 from jingjin.core import clock
+from jingjin.core.models import AuditEntry
 from jingjin.dashboard import selectors as dashboard
 from jingjin.dashboard.services import period_resolve
 from jingjin.reporting import selectors as reporting
@@ -75,6 +77,8 @@ def test_nothing_is_dated_after_the_as_of_date(as_of):
     assert EarlyWarning.objects.aggregate(m=Max("first_raised_at"))["m"].date() <= AS_OF
     assert max(RankingList.objects.values_list("period__year", "period__month")) < last
     assert RankingList.objects.aggregate(m=Max("published_at"))["m"].date() <= AS_OF
+    # the change history too: the demo's writes are recorded on the as-of day at the latest
+    assert timezone.localtime(AuditEntry.objects.aggregate(m=Max("time"))["m"]).date() <= AS_OF
 
 
 def test_reports_are_due_some_late_missing_returned_or_waiting(as_of):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role, UnitKind
 from jingjin.core.querysets import RestrictedQuerySet
 
@@ -156,7 +157,7 @@ class Profile(models.Model):
 class AuditEntry(models.Model):
     """One recorded change (变更记录): who changed what, when, with the values before and after."""
 
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    time = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL
     )
