@@ -592,35 +592,53 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
     return cast(list[TrendPoint], found)
 
 
-def _reported_matrix(plan: Plan, period: ReportingPeriod) -> np.ndarray:
-    """(task id, month index, completion %) of every reported report of the plan up to ``period``.
+def _report_facts(plan: Plan, period: ReportingPeriod) -> np.ndarray:
+    """One row per report of the plan: (task id, month index, completion % when the report counts
+    as reported — submitted, resubmitted or approved — else NaN, 1 when it was first submitted by
+    its period's deadline else 0). Months after ``period`` are read and left to the caller.
 
-    Read with a plain cursor into one float array: at 300,000 reports Django's row objects cost
-    most of the time."""
+    One pass over the table, read with a plain cursor into one float array (at 300,000 reports
+    Django's row objects would cost most of the time). The on-time flag is one CASE per row (an OR
+    of a condition per period costs three times as much on SQLite); "task_id + 0" (and no
+    condition on period_index) keeps SQLite from walking the (task, month) index task by task and
+    fetching every row out of order."""
+    periods = list(ReportingPeriod.objects.filter(_before_or_at(period, prefix="")))
+    on_time_case = Case(
+        # the period first: one integer comparison per WHEN, the date only for the row's own period
+        *[
+            When(Q(period_id=p.pk) & Q(first_submitted_at__lt=_deadline_end(p)), then=Value(1))
+            for p in periods
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    reported_pct = Case(
+        When(status__in=REPORTED_STATES, then=F("completion_pct")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    plan_tasks = Task.objects.filter(measure__action__plan=plan).values("pk")
     query = (
-        Report.objects.filter(
-            task__measure__action__plan=plan,
-            period_index__lte=period.index,
-            status__in=REPORTED_STATES,
-            completion_pct__isnull=False,
-        )
+        Report.objects.alias(task_key=F("task_id") + 0)
+        .filter(task_key__in=Subquery(plan_tasks))
+        .annotate(reported_pct=reported_pct, on_time_flag=on_time_case)
         .order_by()
-        .values_list("task_id", "period_index", "completion_pct")
+        .values_list("task_id", "period_index", "reported_pct", "on_time_flag")
     )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         chunks = []
         while rows := cursor.fetchmany(50_000):
-            chunks.append(np.array(rows, dtype=np.float64).reshape(-1, 3))
-    return np.concatenate(chunks) if chunks else np.empty((0, 3))
+            chunks.append(np.array(rows, dtype=np.float64).reshape(-1, 4))  # None → NaN
+    return np.concatenate(chunks) if chunks else np.empty((0, 4))
 
 
 def _trends_compute(
     plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod
 ) -> list[TrendPoint]:
     """Plan progress and on-time rate for every month from the first reporting month to ``period``
-    (four queries).
+    (four queries: the first month, the periods, the reports, the split and struck-off tasks).
 
     The on-time rate of a month is the reports of its due tasks first submitted by the deadline ÷
     its due tasks, "due" being the rule of :func:`jingjin.reporting.selectors.tasks_due` computed
@@ -645,11 +663,12 @@ def _trends_compute(
         row = order[position]
         return row, (month_indexes - base).astype(np.int64), pks[row] == task_ids
 
-    reported = _reported_matrix(plan, period)
+    facts = _report_facts(plan, period)
+    reported = facts[~np.isnan(facts[:, 2])]
     matrix = np.full((len(tasks), len(months)), np.nan)
     done_before = np.zeros((len(tasks), len(months)), dtype=bool)
     if len(reported):
-        row, column, known = place(reported[:, 0].astype(np.int64), reported[:, 1])
+        row, column, known = place(reported[:, 0].astype(np.int64), reported[:, 1].astype(np.int64))
         keep = known & (column >= 0) & (column < len(months))
         matrix[row[keep], column[keep]] = reported[keep, 2]
         # "an earlier reported report said 100 %": done from the month after
@@ -691,37 +710,12 @@ def _trends_compute(
             stop = len(months) if end is None else end - base
             due[row[0]] &= ~((columns >= start - base) & (columns < stop))
 
-    # each report of the plan: its task, month and whether it was first submitted by the deadline
-    # (one CASE per row; an OR of a condition per period costs three times as much on SQLite).
-    # "task_id + 0" (and no condition on period_index) keeps SQLite from walking the (task, month)
-    # index task by task and fetching every row out of order. Months outside the trends are read
-    # and not used.
-    periods = list(ReportingPeriod.objects.filter(_before_or_at(period, prefix="")))
-    on_time_case = Case(
-        *[When(period_id=p.pk, first_submitted_at__lt=_deadline_end(p), then=Value(1)) for p in periods],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    query = (
-        Report.objects.alias(task_key=F("task_id") + 0)
-        .filter(task_key__in=Subquery(plan_tasks.values("pk")))
-        .annotate(on_time_flag=on_time_case)
-        .order_by()
-        .values_list("task_id", "period_index", "on_time_flag")
-    )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        chunks = []
-        while rows := cursor.fetchmany(50_000):
-            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
-    facts = np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.int64)
     counted = np.zeros(len(months), dtype=np.int64)
     on_time = np.zeros(len(months), dtype=np.int64)
     if len(facts):
-        row, column, known = place(facts[:, 0], facts[:, 1])
+        row, column, known = place(facts[:, 0].astype(np.int64), facts[:, 1].astype(np.int64))
         keep = known & (column >= 0) & (column < len(months))
-        row, column, flag = row[keep], column[keep], facts[keep, 2]
+        row, column, flag = row[keep], column[keep], facts[keep, 3].astype(np.int64)
         mine = due[row, column]  # reports of tasks not due that month count nowhere
         np.add.at(counted, column[mine], 1)
         np.add.at(on_time, column[mine], flag[mine])

@@ -211,9 +211,9 @@ def test_the_trends_are_cached_until_the_next_write(scenario, users):
         first = cockpit(user=leader, period=march)
     with CaptureQueriesContext(connection) as warm:
         assert cockpit(user=leader, period=march).trends == first.trends  # cached now
-    # the five queries of the trends (first month, periods, monthly counts, reported history,
-    # split and struck-off tasks) are not run again
-    assert len(warm.captured_queries) == len(cold.captured_queries) - 5
+    # the four queries of the trends (first month, periods, the reports in one pass, split and
+    # struck-off tasks) are not run again
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 4
     assert not any("GROUP BY" in q["sql"] for q in warm.captured_queries)
 
     # the draft of 90 % does not count yet; once submitted it is the task's latest reported value
