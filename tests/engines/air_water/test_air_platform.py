@@ -125,6 +125,10 @@ def test_rows_the_platform_did_not_publish(realtime):
     )
     assert rest["pm25_1h"].null_count() == 3
     assert rest["complete"].to_list() == [False, False, False]
+    concentrations_missing = pl.any_horizontal(pl.col(c).is_null() for c in concentrations)
+    published_with_gaps = realtime.filter(pl.col("pub_aqi").is_not_null() & concentrations_missing)
+    assert published_with_gaps.height == 399
+    assert published_with_gaps["complete"].to_list() == [False] * 399
     published_without_pm25 = realtime.filter(pl.col("pub_aqi").is_not_null() & pl.col("pm25_1h").is_null())
     assert published_without_pm25.height == 4
     assert (published_without_pm25["aqi"] == published_without_pm25["pub_aqi"]).all()
@@ -302,3 +306,33 @@ def test_cli_end_label_with_a_daily_report_exits_2_and_writes_nothing(tmp_path, 
     assert code == 2
     assert "--hour-label end applies to hourly and realtime reports" in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_the_worked_example_of_the_docs(tmp_path):
+    """docs/engines/air.md: the switch hour as the platform labels it."""
+    source = tmp_path / "platform.csv"
+    source.write_text(
+        "station,timepoint,pm10_1h,pm25_1h,o3_1h,o3_8h_mov\n"
+        "1001A,2026-03-01 00:00,160,70,30,40\n"
+        "1001A,2026-03-01 01:00,160,70,30,40\n",
+        encoding="utf-8",
+    )
+    results = {}
+    for label in ("end", "start"):
+        target = tmp_path / f"out-{label}.csv"
+        args = ["air", "aqi", str(source), "-o", str(target), "--standard", "auto", "--report", "realtime"]
+        assert main([*args, "--time-column", "timepoint", "--hour-label", label]) == 0
+        results[label] = read_table(target)
+    end = results["end"]
+    assert end.columns[:6] == ["station", "timepoint", "pm10_1h", "pm25_1h", "o3_1h", "o3_8h_mov"]
+    assert end["iaqi_pm10_1h"].to_list() == [105, 116]
+    assert end["iaqi_pm25_1h"].to_list() == [94, 110]
+    assert end["iaqi_o3_1h"].to_list() == [10, 10]
+    assert end["aqi"].to_list() == [105, 116]
+    assert end["primary_pollutants"].to_list() == ["pm10_1h", "pm10_1h"]
+    assert end["exceeding_pollutants"].fill_null("").to_list() == ["pm10_1h", ""]
+    assert end["complete"].to_list() == [False, False]
+    assert end["standard"].to_list() == ["HJ633-2012", "HJ633-2026"]
+    assert "iaqi_o3_8h" not in end.columns
+    assert results["start"]["aqi"].to_list() == [116, 116]
+    assert results["start"]["standard"].to_list() == ["HJ633-2026", "HJ633-2026"]
