@@ -1,7 +1,7 @@
 """``jingjin air``: air quality index and evaluation (HJ 633-2012 / HJ 633-2026, HJ 663, GB 3095).
 
-* ``jingjin air aqi INPUT -o OUTPUT --standard HJ633-2012|HJ633-2026|auto --report daily|hourly
-  [--time-column COL] [--invalid raise|skip]``
+* ``jingjin air aqi INPUT -o OUTPUT --standard HJ633-2012|HJ633-2026|auto
+  --report daily|hourly|realtime [--time-column COL] [--hour-label start|end] [--invalid raise|skip]``
 * ``jingjin air daily HOURLY -o DAILY --station-column S --time-column T [--city-column C]``
 * ``jingjin air annual DAILY -o REPORT [--date-column date] [--group-column G]``
 
@@ -91,8 +91,22 @@ def register(subparsers: Any) -> None:
         "-o", "--output", required=True, help="output table; keeps every input column and the row order"
     )
     aqi.add_argument("--standard", required=True, choices=("HJ633-2012", "HJ633-2026", "auto"))
-    aqi.add_argument("--report", required=True, choices=("daily", "hourly"))
+    aqi.add_argument(
+        "--report",
+        required=True,
+        choices=("daily", "hourly", "realtime"),
+        help="daily (日报); hourly: the real-time report as HJ 633-2012's text has it (PM from the "
+        "24-h moving means, O3 8-h counts); realtime: as the national platform publishes it "
+        "(the six 1-h values)",
+    )
     aqi.add_argument("--time-column", help="date or time column; needed with --standard auto")
+    aqi.add_argument(
+        "--hour-label",
+        choices=("start", "end"),
+        default="start",
+        help="hourly and realtime reports: whether a time names the start (default) or the end of its "
+        "hour (the national platform: end); --standard auto decides by the hour's start",
+    )
     add_invalid_option(aqi)
     aqi.set_defaults(handler=aqi_command)
 
@@ -133,6 +147,10 @@ def aqi_command(args: argparse.Namespace) -> int:
     check_output(args.output)
     if args.standard == "auto" and not args.time_column:
         raise UsageError("--standard auto picks the standard by date and needs --time-column")
+    if args.hour_label == "end" and args.report == "daily":
+        raise UsageError(
+            "--hour-label end applies to hourly and realtime reports; a daily report is dated by its day"
+        )
     frame = read_input(args.input)
     if args.time_column and args.time_column not in frame.columns:
         raise UsageError(f"--time-column {args.time_column!r} is not a column of {args.input}")
@@ -142,6 +160,7 @@ def aqi_command(args: argparse.Namespace) -> int:
             standard=args.standard,
             report=args.report,
             time_column=args.time_column if args.standard == "auto" else None,
+            hour_label=args.hour_label,
             invalid=args.invalid,
         )
     )

@@ -23,6 +23,14 @@ strictly between two millionths that bracket no whole IAQI, and its ceiling is e
 Under HJ 633-2026 the concentrations are first rounded by GB/T 8170 (µg/m³ to integers,
 CO to one decimal), ties to even at the dropped digit on the decimal as written
 (2.45 → 2.4, 2.35 → 2.4, 35.5 → 36, 36.5 → 36).
+
+Two real-time (hourly) reports. ``"hourly"`` is HJ 633-2012 §5.1.3 as written: the PM
+sub-indices come from the 24-h moving means and the O3 8-h moving mean counts too.
+``"realtime"`` is what the national platform (全国城市空气质量实时发布平台) publishes: under
+HJ 633-2012 the IAQI of PM10 and PM2.5 from their 1-h concentrations on the 24-h breakpoints
+and no O3 8-h term (measured: it reproduces every one of 2,937 published station-hours, the
+literal reading few of them); under HJ 633-2026 both are the standard's real-time report.
+The platform labels an hour by its end (``hour_label="end"``).
 """
 
 from __future__ import annotations
@@ -55,9 +63,13 @@ from jingjin.engines.air._input import (
 from jingjin.engines.tables import air_hj633 as tables
 
 Standard = Literal["HJ633-2012", "HJ633-2026"]
-Report = Literal["daily", "hourly"]
+Report = Literal["daily", "hourly", "realtime"]
+HourLabel = Literal["start", "end"]
 STANDARDS: Final = ("HJ633-2012", "HJ633-2026")
-REPORTS: Final = ("daily", "hourly")
+REPORTS: Final = ("daily", "hourly", "realtime")
+HOUR_LABELS: Final = ("start", "end")
+#: Reports of one hour (实时报): their time may name the hour's start or its end.
+_HOURLY_REPORTS: Final = ("hourly", "realtime")
 
 #: Every concentration column the engine knows, in output order (µg/m³; CO mg/m³).
 COLUMNS: Final = (
@@ -111,6 +123,16 @@ def _check_report(report: str) -> Report:
     if report not in REPORTS:
         raise ValueError(f"report must be one of {', '.join(REPORTS)}, not {report!r}")
     return report  # type: ignore[return-value]
+
+
+def _check_hour_label(hour_label: str, report: Report) -> HourLabel:
+    if hour_label not in HOUR_LABELS:
+        raise ValueError(f"hour_label must be one of {', '.join(HOUR_LABELS)}, not {hour_label!r}")
+    if hour_label == "end" and report not in _HOURLY_REPORTS:
+        raise InvalidInputError(
+            f"hour label 'end' applies to hourly and realtime reports; a {report} report is dated by its day"
+        )
+    return hour_label  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -412,6 +434,8 @@ def iaqi(values: npt.ArrayLike, *, indicator: str, standard: Standard) -> FloatA
     ----------
     values : array of concentrations, µg/m³ (CO mg/m³); NaN for missing.
     indicator : a column name of :data:`COLUMNS` with a table in ``standard``.
+        ``pm10_1h``/``pm25_1h`` under HJ 633-2012 use the 24-h breakpoints, as the national
+        platform's real-time AQI does (the standard's text gives them no IAQI).
     standard : ``"HJ633-2012"`` or ``"HJ633-2026"``.
 
     Returns
@@ -509,7 +533,7 @@ def _compute_block(
             has_1h = o3_1h >= 0 if o3_1h is not None else np.zeros(hi - lo, dtype=np.bool_)
             covered["o3_8h"] = o3_8h | (special["o3_8h"] & has_1h)
         # Note (2): SO2 1-h above 800 → the SO2 sub-index comes from the 24-h value.
-        if report == "hourly" and "so2_24h" in result.iaqi:
+        if report in _HOURLY_REPORTS and "so2_24h" in result.iaqi:
             stand_in = subs["so2_24h"] = result.iaqi["so2_24h"][lo:hi]
             result.found.add("gaps")
             fallback = special.get("so2_1h")
@@ -581,7 +605,7 @@ def _compute(
     """
     indicators = tables.INDICATORS[(standard, report)]
     names = [name for name in indicators if name in values]
-    if standard == "HJ633-2012" and report == "hourly" and "so2_24h" in values:
+    if standard == "HJ633-2012" and report in _HOURLY_REPORTS and "so2_24h" in values:
         names.append("so2_24h")  # stands in for SO2 1-h above 800 (note 2)
     *subs, best, primary, level, complete = _arrays(
         n, [*(np.int16 for _ in names), np.int16, np.uint16, np.int8, np.bool_]
@@ -680,13 +704,21 @@ def levels(aqi_values: npt.ArrayLike) -> npt.NDArray[np.int8]:
     return _LEVELS.take(np.clip(a, -1, 500))
 
 
-def _dates(frame: pl.DataFrame, column: str) -> pl.Series:
-    """Dates of a time column (date, datetime or ISO text); errors name the rows."""
+def _dates(frame: pl.DataFrame, column: str, hour_label: HourLabel = "start") -> pl.Series:
+    """Dates of a time column (date, datetime or ISO text); errors name the rows.
+
+    With ``hour_label="end"`` a time names the end of its hour and the date is that of the
+    hour's start: 2026-03-01 00:00 is the hour 23:00–24:00 of 2026-02-28, and 01:00 the
+    hour 00:00–01:00 of 2026-03-01.
+    """
     if column not in frame.columns:
         raise InvalidInputError(
             f"time column {column!r} is not in the input (columns: {', '.join(frame.columns)})"
         )
-    return parse_times(frame[column], column).dt.date()
+    times = parse_times(frame[column], column)
+    if hour_label == "end":
+        times = times.dt.offset_by("-1h")
+    return times.dt.date()
 
 
 def standard_for_dates(dates: pl.Series, column: str = "time") -> npt.NDArray[np.int64]:
@@ -712,6 +744,7 @@ def aqi(
     standard: str,
     report: str,
     time_column: str | None = None,
+    hour_label: str = "start",
     invalid: InvalidPolicy = "raise",
 ) -> pl.DataFrame:
     """Air quality index (空气质量指数) with sub-indices, level, category and pollutants.
@@ -724,12 +757,22 @@ def aqi(
         Other columns are carried through unchanged.
     standard : ``"HJ633-2012"``, ``"HJ633-2026"`` or ``"auto"`` (by the date in
         ``time_column``: 2012 rules before 2026-03-01, 2026 rules from it).
-    report : ``"daily"`` (日报) or ``"hourly"`` (实时报). Indicators per report:
+    report : ``"daily"`` (日报), ``"hourly"`` (实时报 as the standard's text has it) or
+        ``"realtime"`` (实时报 as the national platform publishes it). Indicators per report:
         2012 daily so2/no2/pm10/pm25/co 24-h, o3 1-h and 8-h daily maxima; 2012 hourly
         so2/no2/co/o3 1-h, o3 8-h, pm10/pm25 24-h moving means (so2_24h stands in when SO2
-        1-h > 800); 2026 daily so2/no2/pm10/pm25/co 24-h and o3 8-h; 2026 hourly the six 1-h
-        values (PM on the daily breakpoints).
+        1-h > 800); 2012 realtime the six 1-h values so2/no2/co/o3/pm10/pm25, PM on the
+        24-h breakpoints, no O3 8-h term (the platform's convention, measured on its
+        published data; so2_24h stands in as in hourly); 2026 daily so2/no2/pm10/pm25/co
+        24-h and o3 8-h; 2026 hourly and realtime the six 1-h values (PM on the daily
+        breakpoints, §4.2.3–§4.2.4).
     time_column : the date/time column, needed with ``standard="auto"``.
+    hour_label : for hourly and realtime reports, whether a time names the hour's
+        ``"start"`` (default) or its ``"end"`` (the platform's labels: 01:00 is the hour
+        00:00–01:00). ``standard="auto"`` decides by the hour's start, so the hour labelled
+        2026-03-01 01:00 by its end is the first under HJ 633-2026 and the one labelled
+        2026-03-01 00:00 the last under HJ 633-2012. ``"end"`` with a daily report is an
+        :class:`InvalidInputError`.
     invalid : ``"raise"`` (default) raises :class:`InvalidInputError` naming columns and
         1-based data rows for negative, infinite or non-numeric concentrations; ``"skip"``
         marks those cells missing.
@@ -746,9 +789,14 @@ def aqi(
     The number of invalid cells skipped is in ``frame.invalid_counts`` (see
     :func:`aqi_with_counts`).
     """
-    return aqi_with_counts(data, standard=standard, report=report, time_column=time_column, invalid=invalid)[
-        0
-    ]
+    return aqi_with_counts(
+        data,
+        standard=standard,
+        report=report,
+        time_column=time_column,
+        hour_label=hour_label,
+        invalid=invalid,
+    )[0]
 
 
 def _read(
@@ -771,10 +819,12 @@ def aqi_with_counts(
     standard: str,
     report: str,
     time_column: str | None = None,
+    hour_label: str = "start",
     invalid: InvalidPolicy = "raise",
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """:func:`aqi`, also returning the number of invalid cells marked missing per column."""
     rep = _check_report(report)
+    label = _check_hour_label(hour_label, rep)
     frame = as_frame(data)
     n = frame.height
     if standard == "auto":
@@ -782,7 +832,7 @@ def aqi_with_counts(
             raise InvalidInputError(
                 "standard 'auto' needs a time column (--time-column) to pick the standard by date"
             )
-        which = standard_for_dates(_dates(frame, time_column), time_column)
+        which = standard_for_dates(_dates(frame, time_column, label), time_column)
         used = [s for k, s in enumerate(STANDARDS) if (which == k).any()]
     else:
         std = _check_standard(standard)
@@ -797,7 +847,7 @@ def aqi_with_counts(
     counting: set[str] = set()
     for std_name in used or list(STANDARDS):
         counting.update(tables.INDICATORS[(std_name, rep)])
-        if std_name == "HJ633-2012" and rep == "hourly":
+        if std_name == "HJ633-2012" and rep in _HOURLY_REPORTS:
             counting.add("so2_24h")
     wanted = [name for name in COLUMNS if name in mapping and name in counting]
     # Float columns without nulls that the computation reads in full (one standard, one of its

@@ -32,6 +32,11 @@ HJ633_2012: Final[dict[str, tuple[int, ...]]] = {
     "o3_1h": (0, 160, 200, 300, 400, 800, 1000, 1200),
     "o3_8h": (0, 100, 160, 215, 265, 800),  # note (3): above 800 no 8-h IAQI, use the 1-h value
     "pm25_24h": (0, 35, 75, 115, 150, 250, 350, 500),
+    # Not in the text: the national platform's real-time AQI (the "realtime" report) takes the
+    # PM sub-indices from the 1-h concentrations on the 24-h breakpoints (REFERENCE.md §1.2,
+    # measured on 2,937 published station-hours), as HJ 633-2026 §4.2.4 later wrote down.
+    "pm10_1h": (0, 50, 150, 250, 350, 420, 500, 600),
+    "pm25_1h": (0, 35, 75, 115, 150, 250, 350, 500),
 }
 
 #: HJ 633-2026 Table 3. ``pm10_1h``/``pm25_1h`` use the daily breakpoints (§4.2.4).
@@ -51,13 +56,18 @@ HJ633_2026: Final[dict[str, tuple[int, ...]]] = {
 }
 
 #: Indicators that enter the AQI, per standard and report (HJ 633-2012 §5.1.2/§5.1.3,
-#: HJ 633-2026 §4.2.2/§4.2.3). The 2012 real-time report takes the PM sub-indices from
-#: the 24-h moving means; ``so2_24h`` there only stands in when SO2 1-h is above 800.
+#: HJ 633-2026 §4.2.2/§4.2.3). The 2012 real-time report ("hourly", the standard's text)
+#: takes the PM sub-indices from the 24-h moving means; ``so2_24h`` there only stands in
+#: when SO2 1-h is above 800. "realtime" is what the national platform publishes: under
+#: HJ 633-2012 the six 1-h values (PM on the 24-h breakpoints, no O3 8-h term; measured, not
+#: in the text), under HJ 633-2026 the standard's real-time report.
 INDICATORS: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("HJ633-2012", "daily"): ("so2_24h", "no2_24h", "pm10_24h", "pm25_24h", "co_24h", "o3_1h", "o3_8h"),
     ("HJ633-2012", "hourly"): ("so2_1h", "no2_1h", "pm10_24h", "pm25_24h", "co_1h", "o3_1h", "o3_8h"),
     ("HJ633-2026", "daily"): ("so2_24h", "no2_24h", "pm10_24h", "pm25_24h", "co_24h", "o3_8h"),
     ("HJ633-2026", "hourly"): ("so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"),
+    ("HJ633-2012", "realtime"): ("so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"),
+    ("HJ633-2026", "realtime"): ("so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"),
 }
 
 #: Concentration decimals kept by GB/T 8170 rounding before the IAQI (HJ 633-2026 §4.2.2):

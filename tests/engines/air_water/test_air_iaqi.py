@@ -312,6 +312,9 @@ def test_report_indicator_sets():
         ],
         ("HJ633-2026", "daily"): ["so2_24h", "no2_24h", "pm10_24h", "pm25_24h", "co_24h", "o3_8h"],
         ("HJ633-2026", "hourly"): ["so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"],
+        # The platform's real-time report: the six 1-h values (so2_24h stands in above 800, 2012).
+        ("HJ633-2012", "realtime"): ["so2_24h", "so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"],
+        ("HJ633-2026", "realtime"): ["so2_1h", "no2_1h", "pm10_1h", "pm25_1h", "co_1h", "o3_1h"],
     }
     for (standard, report), names in expected.items():
         out = aqi(every, standard=standard, report=report)

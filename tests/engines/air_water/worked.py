@@ -66,3 +66,8 @@ def worked_iaqi(text: str, indicator: str, standard: str) -> int | None:
             value = Fraction(STEPS[k + 1] - STEPS[k], hi - lo) * (c - lo) + STEPS[k]
             return math.ceil(value)
     raise AssertionError("unreachable")
+
+
+# Not in HJ 633-2012's text: the national platform's real-time AQI takes the PM sub-indices
+# from the 1-h concentrations on the 24-h breakpoints (REFERENCE.md §1.2, "measured").
+PLATFORM_2012 = {"pm10_1h": HJ633_2012["pm10_24h"], "pm25_1h": HJ633_2012["pm25_24h"]}
