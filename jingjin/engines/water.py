@@ -3,7 +3,8 @@
 * :func:`parameter_class` — class 1–6 (I … 劣V) of one parameter (单因子评价);
 * :func:`classify` — class of each sample: the worst class of its assessed parameters, with
   the limiting parameters, grade (水质状况), good (I–III) and exceedance multiples over
-  class III (超标倍数 = (C − S_III) / S_III);
+  class III (超标倍数 = (C − S_III) / S_III); rivers, lakes and reservoirs may be mixed in one
+  input by a type column (:func:`waterbody_types`), and cells flagged by quality control left out;
 * :func:`river` — evaluation of a river or basin from its sections (断面): single-factor on
   the parameter means with fewer than 5 sections, otherwise the class-share method;
 * :func:`blackodor` — light / severe black-odorous water (城市黑臭水体整治工作指南 2015) per
