@@ -441,3 +441,32 @@ def test_flagged_tn_of_a_river_row_is_not_listed():
     out = classify(frame, waterbody_column="type", missing_flag_suffix="_flag")
     assert out["excluded"].to_list() == ["", "tn"]
     assert out["class_tn"].to_list() == [None, None]
+
+
+def test_worked_example_of_the_docs_a_taihu_point_both_ways():
+    # docs/engines/water.md: 拖山 (Taihu), 2026-08-21 20:00, published IV; 密云水库, CODMn failed QC.
+    frame = pl.DataFrame(
+        {
+            "section": ["拖山", "密云水库"],
+            "type": ["湖泊", "水库"],
+            "ph": [8.72, 8.20],
+            "do": [7.68, 9.36],
+            "codmn": [5.95, 2.5],
+            "nh3_n": [None, 0.022],
+            "tp": [0.071, 0.008],
+            "tn": [1.16, 3.46],
+            "codmn_qc": [None, "当天质控不合格"],
+        }
+    )
+    river_run = classify(frame, waterbody="river")
+    # TP 0.071 river II, CODMn 5.95 III; without the flag 密云水库's CODMn 2.5 (a value that
+    # failed QC) counts: II.
+    assert river_run["class"].to_list() == ["III", "II"]
+    assert river_run["limiting"].to_list() == ["codmn", "codmn"]
+    out = classify(frame, waterbody_column="type", missing_flag_suffix="_qc")
+    assert out["class"].to_list() == ["IV", "I"]  # TP 0.071 lake IV
+    assert out["limiting"].to_list() == ["tp", ""]
+    assert out["exceedances"].to_list() == ["tp:0.42", ""]  # (0.071 − 0.05)/0.05 = 0.42
+    assert out["class_tn"].to_list() == ["IV", "劣V"]  # TN out of the class
+    assert out["excluded"].to_list() == ["", "codmn"]
+    assert out["assessed"].to_list() == [4, 4]
