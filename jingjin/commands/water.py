@@ -1,6 +1,7 @@
 """``jingjin water``: surface water class (GB 3838-2002) and black-odorous water bodies.
 
-* ``jingjin water classify INPUT -o OUTPUT --waterbody river|lake [--items routine|all]``
+* ``jingjin water classify INPUT -o OUTPUT --waterbody river|lake [--items routine|all]
+  [--waterbody-column TYPE] [--missing-flag-suffix SUFFIX]``
 * ``jingjin water river INPUT -o OUTPUT --group-column RIVER [--waterbody river|lake]``
 * ``jingjin water blackodor INPUT -o OUTPUT [--point-column point] [--waterbody-column C]``
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from jingjin.cli import UsageError
 from jingjin.commands.air import (
     add_invalid_option,
     check_output,
@@ -31,8 +33,25 @@ def register(subparsers: Any) -> None:
     classify = commands.add_parser("classify", help="water class per sample, single-factor method")
     classify.add_argument("input")
     classify.add_argument("-o", "--output", required=True)
-    classify.add_argument("--waterbody", required=True, choices=("river", "lake"))
+    classify.add_argument(
+        "--waterbody",
+        choices=("river", "lake"),
+        help="the type of every row (lakes and reservoirs: lake); with --waterbody-column, "
+        "the type of rows whose type cell is empty",
+    )
+    classify.add_argument(
+        "--waterbody-column",
+        metavar="COL",
+        help="column with each row's type: river, lake, reservoir (河流, 湖泊, 水库); reservoirs are "
+        "evaluated as lakes; the type used is written to waterbody_used",
+    )
     classify.add_argument("--items", choices=("routine", "all"), default="routine")
+    classify.add_argument(
+        "--missing-flag-suffix",
+        metavar="SUFFIX",
+        help="e.g. _flag: a value whose column <item>SUFFIX is not empty (failed quality control) "
+        "is left out and listed in the excluded column",
+    )
     add_invalid_option(classify)
     classify.set_defaults(handler=classify_command)
 
@@ -68,10 +87,21 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def classify_command(args: argparse.Namespace) -> int:
     from jingjin.engines.water import classify_with_counts
 
+    if args.waterbody is None and args.waterbody_column is None:
+        raise UsageError("give the water body type: --waterbody river|lake, or --waterbody-column COL")
+    if args.missing_flag_suffix is not None and not args.missing_flag_suffix.strip():
+        raise UsageError("--missing-flag-suffix must not be empty")
     check_output(args.output)
     frame = read_input(args.input)
     result, counts = run_engine(
-        lambda: classify_with_counts(frame, waterbody=args.waterbody, items=args.items, invalid=args.invalid)
+        lambda: classify_with_counts(
+            frame,
+            waterbody=args.waterbody,
+            items=args.items,
+            invalid=args.invalid,
+            waterbody_column=args.waterbody_column,
+            missing_flag_suffix=args.missing_flag_suffix,
+        )
     )
     report_skipped(counts)
     write_output(result, args.output)

@@ -3,7 +3,8 @@
 * :func:`parameter_class` — class 1–6 (I … 劣V) of one parameter (单因子评价);
 * :func:`classify` — class of each sample: the worst class of its assessed parameters, with
   the limiting parameters, grade (水质状况), good (I–III) and exceedance multiples over
-  class III (超标倍数 = (C − S_III) / S_III);
+  class III (超标倍数 = (C − S_III) / S_III); rivers, lakes and reservoirs may be mixed in one
+  input by a type column (:func:`waterbody_types`), and cells flagged by quality control left out;
 * :func:`river` — evaluation of a river or basin from its sections (断面): single-factor on
   the parameter means with fewer than 5 sections, otherwise the class-share method;
 * :func:`blackodor` — light / severe black-odorous water (城市黑臭水体整治工作指南 2015) per
@@ -33,6 +34,7 @@ from jingjin.engines.air._input import (
     InvalidPolicy,
     Problems,
     as_frame,
+    describe_rows,
     finish,
     match_columns,
     numeric,
@@ -48,6 +50,25 @@ PARAMETERS: Final = gb3838.PARAMETERS
 BLACKODOR_COLUMNS: Final = tuple(gb3838.BLACKODOR)
 BLACKODOR_LEVELS: Final = ("非黑臭", "轻度黑臭", "重度黑臭")
 
+#: Water body type names accepted in a type column (lower-cased) → the type used.
+#: Reservoirs are evaluated as lakes (GB 3838-2002 Table 1: one column for 湖、库).
+WATERBODY_NAMES: Final[dict[str, str]] = {
+    "river": "river",
+    "河流": "river",
+    "河": "river",
+    "lake": "lake",
+    "湖泊": "lake",
+    "湖": "lake",
+    "湖库": "lake",
+    "reservoir": "reservoir",
+    "水库": "reservoir",
+    "库": "reservoir",
+}
+#: Result column with the type each row was evaluated as (with ``waterbody_column``).
+WATERBODY_USED: Final = "waterbody_used"
+#: Result column listing the items left out by a quality-control flag (with ``missing_flag_suffix``).
+EXCLUDED: Final = "excluded"
+
 __all__ = [
     "BLACKODOR_COLUMNS",
     "PARAMETERS",
@@ -58,6 +79,7 @@ __all__ = [
     "classify_with_counts",
     "parameter_class",
     "river",
+    "waterbody_types",
 ]
 
 
@@ -67,6 +89,47 @@ def _check(waterbody: str, items: str) -> tuple[Waterbody, Items]:
     if items not in ("routine", "all"):
         raise ValueError(f"items must be 'routine' or 'all', not {items!r}")
     return waterbody, items  # type: ignore[return-value]
+
+
+def waterbody_types(
+    data: pl.DataFrame | Mapping[str, Any], column: str, *, default: str | None = None
+) -> pl.Series:
+    """Each row's water body type (水体类型) from a type column: ``river``, ``lake`` or ``reservoir``.
+
+    Accepted (trimmed, any case): ``river`` / 河流 / 河; ``lake`` / 湖泊 / 湖 / 湖库;
+    ``reservoir`` / 水库 / 库. An empty or missing cell takes ``default`` (``"river"`` or
+    ``"lake"``); without a default it is an error naming the row. A value that is none of
+    these is always an error naming the row and column: a misspelt type must not silently
+    become a river. Reservoirs are evaluated as lakes (GB 3838-2002 Table 1 gives one
+    湖、库 column), but keep their own name in the result.
+    """
+    frame = as_frame(data)
+    if column not in frame.columns:
+        raise InvalidInputError(
+            f"water body type column {column!r} is not in the input (columns: {', '.join(frame.columns)})"
+        )
+    if default is not None:
+        _check(default, "routine")
+    text = frame[column].cast(pl.String).str.strip_chars()
+    empty = (text.is_null() | (text == "")).to_numpy()
+    kinds = text.str.to_lowercase().replace_strict(WATERBODY_NAMES, default=None, return_dtype=pl.String)
+    unknown = np.flatnonzero(kinds.is_null().to_numpy() & ~empty)
+    if unknown.size:
+        shown = ", ".join(repr(v) for v in text.gather(unknown[:5]).unique(maintain_order=True).to_list())
+        raise InvalidInputError(
+            f"column {column}: unknown water body type ({shown}) in {describe_rows(unknown)}; "
+            f"use river, lake or reservoir (河流, 湖泊, 水库) (rows counted from 1 = the first data row "
+            f"under the header)"
+        )
+    if empty.any():
+        if default is None:
+            raise InvalidInputError(
+                f"column {column}: empty water body type in {describe_rows(np.flatnonzero(empty))}; "
+                f"fill it in or give a default type (--waterbody) (rows counted from 1 = the first "
+                f"data row under the header)"
+            )
+        kinds = kinds.fill_null(default)
+    return kinds.alias(WATERBODY_USED)
 
 
 def _limits(parameter: str, waterbody: Waterbody) -> tuple[str, tuple[float, ...]]:
@@ -141,9 +204,11 @@ def _class_strings(classes: ClassArray) -> pl.Series:
 def classify(
     data: pl.DataFrame | Mapping[str, Any],
     *,
-    waterbody: str,
+    waterbody: str | None = None,
     items: str = "routine",
     invalid: InvalidPolicy = "raise",
+    waterbody_column: str | None = None,
+    missing_flag_suffix: str | None = None,
 ) -> pl.DataFrame:
     """Water quality class of each sample (水质类别) by GB 3838-2002, single-factor method.
 
@@ -152,9 +217,17 @@ def classify(
     data : DataFrame or mapping with any of ``ph do codmn cod bod5 nh3_n tp tn cu zn f se
         as hg cd cr6 pb cn phenol petroleum las sulfide fecal_coliform`` (mg/L, pH
         dimensionless, faecal coliform 个/L); other columns are carried through.
-    waterbody : ``"river"`` or ``"lake"`` (lakes and reservoirs: TP lake column, TN).
+    waterbody : ``"river"`` or ``"lake"`` (lakes and reservoirs: TP lake column, TN) for
+        every row; with ``waterbody_column``, the type of rows whose type cell is empty.
     items : ``"routine"`` (21 items) or ``"all"`` (see :func:`assessed_items`).
     invalid : ``"raise"`` or ``"skip"`` as in :func:`jingjin.engines.air.aqi`.
+    waterbody_column : a column giving each row's type (see :func:`waterbody_types`):
+        each row is evaluated exactly as a ``waterbody="river"`` or ``"lake"`` run would
+        evaluate it (reservoirs as lakes).
+    missing_flag_suffix : e.g. ``"_flag"``: a cell of item column ``C`` whose column
+        ``C<suffix>`` is non-empty (any text, any number, ``True``) is treated as missing
+        whatever it holds — a value that failed the day's quality control (当天质控不合格)
+        is left out of the class, as the national platform does.
 
     Returns
     -------
@@ -162,21 +235,65 @@ def classify(
     ``class_num`` (1–6), ``grade`` (I–II 优, III 良好, IV 轻度污染, V 中度污染, 劣V 重度污染),
     ``good`` (class I–III), ``limiting`` (parameters at the sample's class, ``;``-joined,
     empty for class I), ``exceedances`` (``name:multiple`` over class III for parameters
-    worse than III, not for pH and DO), ``assessed`` (number of parameters assessed), and
-    for lakes with routine items and TN given, ``class_tn``.
+    worse than III, not for pH and DO), ``assessed`` (number of parameters assessed),
+    for lakes with routine items and TN given ``class_tn`` (null on river rows), with
+    ``waterbody_column`` ``waterbody_used`` (river / lake / reservoir), and with
+    ``missing_flag_suffix`` ``excluded`` (the flagged items left out, ``;``-joined).
     """
-    return classify_with_counts(data, waterbody=waterbody, items=items, invalid=invalid)[0]
+    return classify_with_counts(
+        data,
+        waterbody=waterbody,
+        items=items,
+        invalid=invalid,
+        waterbody_column=waterbody_column,
+        missing_flag_suffix=missing_flag_suffix,
+    )[0]
+
+
+def _flagged(frame: pl.DataFrame, column: str, suffix: str) -> npt.NDArray[np.bool_] | None:
+    """Rows whose flag column ``<column><suffix>`` is non-empty; None when there is no such column."""
+    wanted = f"{column}{suffix}".strip().lower()
+    names = [c for c in frame.columns if c.strip().lower() == wanted]
+    if not names:
+        return None
+    if len(names) > 1:
+        raise InvalidInputError(f"the flag column {wanted} is given twice: {', '.join(names)}")
+    flag = frame[names[0]]
+    if flag.dtype == pl.Boolean:
+        marked = flag.fill_null(False)
+    elif flag.dtype == pl.String or flag.dtype == pl.Categorical:
+        text = flag.cast(pl.String).str.strip_chars()
+        marked = text.is_not_null() & (text != "")
+    else:
+        marked = flag.is_not_null()
+    return np.asarray(marked.to_numpy(), dtype=np.bool_)
+
+
+def _joined_names(masks: list[tuple[str, npt.NDArray[np.bool_]]], n: int) -> pl.Series:
+    """Per row, the names whose mask is set, ``;``-joined in the order given (empty for none)."""
+    codes = np.zeros(n, dtype=np.int64)
+    for k, (_, mask) in enumerate(masks):
+        codes |= np.where(mask, 1 << k, 0)
+    unique, inverse = np.unique(codes, return_inverse=True)
+    texts = [";".join(name for k, (name, _) in enumerate(masks) if int(code) >> k & 1) for code in unique]
+    return pl.Series(texts, dtype=pl.String).gather(pl.Series(inverse.ravel().astype(np.uint32)))
 
 
 def classify_with_counts(
     data: pl.DataFrame | Mapping[str, Any],
     *,
-    waterbody: str,
+    waterbody: str | None = None,
     items: str = "routine",
     invalid: InvalidPolicy = "raise",
+    waterbody_column: str | None = None,
+    missing_flag_suffix: str | None = None,
 ) -> tuple[pl.DataFrame, dict[str, int]]:
     """:func:`classify`, also returning the number of invalid cells marked missing per column."""
-    body, which = _check(waterbody, items)
+    if waterbody is None and waterbody_column is None:
+        raise ValueError("give waterbody ('river' or 'lake') or waterbody_column")
+    body, which = _check(waterbody or "river", items)
+    if missing_flag_suffix is not None and not missing_flag_suffix.strip():
+        raise ValueError("missing_flag_suffix must not be empty")
     frame = as_frame(data)
     n = frame.height
     mapping = match_columns(frame.columns, PARAMETERS)
@@ -185,16 +302,58 @@ def classify_with_counts(
             f"none of the known water quality columns is in the input (known: {' '.join(PARAMETERS)}; "
             f"found: {', '.join(frame.columns) or 'no columns'})"
         )
-    assessed = assessed_items(body, which)
-    separate_tn = body == "lake" and which == "routine" and "tn" in mapping
-    used = [p for p in PARAMETERS if p in mapping and (p in assessed or (p == "tn" and separate_tn))]
+    kinds: pl.Series | None = None
+    if waterbody_column is not None:
+        kinds = waterbody_types(frame, waterbody_column, default=waterbody)
+        lake = (kinds != "river").to_numpy()
+    else:
+        lake = np.full(n, body == "lake")
+    # Items assessed on river rows and on lake rows; TN is read only where a lake run reads it.
+    river_items = assessed_items("river", which)
+    lake_items = assessed_items("lake", which)
+    reads_tn = "tn" in mapping and (kinds is not None or body == "lake")
+    separate_tn = reads_tn and which == "routine"
+    used = [p for p in PARAMETERS if p in mapping and (p in lake_items or p in river_items or p == "tn")]
+    used = [p for p in used if p != "tn" or reads_tn]
+    # Rows where an item counts: everywhere, except TN (lake rows only).
+    applies = {p: lake if p == "tn" else np.ones(n, dtype=np.bool_) for p in used}
+
+    excluded: list[tuple[str, npt.NDArray[np.bool_]]] = []
+    columns: dict[str, pl.Series] = {}
+    for p in used:
+        series = frame[mapping[p]]
+        if missing_flag_suffix is not None:
+            flagged = _flagged(frame, mapping[p], missing_flag_suffix)
+            if flagged is not None:
+                excluded.append((p, flagged & applies[p]))
+                if flagged.any():
+                    series = series.zip_with(pl.Series(~flagged), pl.Series([None] * n, dtype=series.dtype))
+        columns[p] = series
+    if missing_flag_suffix is not None and not excluded:
+        raise InvalidInputError(
+            f"no flag column ending in {missing_flag_suffix!r} for the item columns "
+            f"({', '.join(mapping[p] for p in used)}); expected e.g. {mapping[used[0]]}{missing_flag_suffix}"
+        )
+
     problems = Problems()
-    values: dict[str, FloatArray] = {p: numeric(frame[mapping[p]], mapping[p], problems) for p in used}
+    values: dict[str, FloatArray] = {}
+    for p in used:
+        if p == "tn":
+            # A river row's TN is not read by a river run: its problems and its value are ignored.
+            found = Problems()
+            values[p] = numeric(columns[p], mapping[p], found)
+            for (name, reason), rows in found.found.items():
+                problems.add(name, reason, rows[lake[rows]])
+            values[p] = np.where(lake, values[p], np.nan)
+        else:
+            values[p] = numeric(columns[p], mapping[p], problems)
     counts = problems.counts()
     finish(problems, invalid, values)
 
-    deciding = [p for p in used if p in assessed]
-    per_parameter = {p: parameter_class(values[p], parameter=p, waterbody=body) for p in used}
+    deciding = [p for p in used if p in lake_items or p in river_items]
+    if which == "routine":
+        deciding = [p for p in deciding if p != "tn"]
+    per_parameter = {p: _mixed_class(values[p], p, lake) for p in used}
     if deciding:
         stacked = np.stack([per_parameter[p] for p in deciding])
         worst = stacked.max(axis=0).astype(np.int8)
@@ -204,12 +363,7 @@ def classify_with_counts(
         worst = np.zeros(n, dtype=np.int8)
         n_assessed = np.zeros(n, dtype=np.int64)
 
-    limiting_codes = np.zeros(n, dtype=np.int64)
-    for k in range(len(deciding)):
-        limiting_codes |= np.where((stacked[k] == worst) & (worst > 1), 1 << k, 0)
-    unique, inverse = np.unique(limiting_codes, return_inverse=True)
-    texts = [";".join(p for k, p in enumerate(deciding) if int(code) >> k & 1) for code in unique]
-    limiting = pl.Series(texts, dtype=pl.String).gather(pl.Series(inverse.ravel().astype(np.uint32)))
+    limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
 
     parts: list[pl.Series] = []
     for k, p in enumerate(deciding):
@@ -217,11 +371,19 @@ def classify_with_counts(
             continue
         rows = np.flatnonzero(stacked[k] > 3)
         if rows.size:
-            hundredths = multiple_hundredths(values[p][rows], _limits(p, body)[1][2])
+            hundredths = np.empty(rows.size, dtype=np.int64)
+            sides: tuple[tuple[Waterbody, npt.NDArray[np.bool_]], ...] = (
+                ("river", ~lake[rows]),
+                ("lake", lake[rows]),
+            )
+            for kind, on in sides:
+                if on.any():
+                    limit = _limits(p, kind)[1][2]
+                    hundredths[on] = multiple_hundredths(values[p][rows[on]], limit)
             unique, inverse = np.unique(hundredths, return_inverse=True)
             labels = pl.Series([f"{p}:{u // 100}.{u % 100:02d}" for u in unique.tolist()], dtype=pl.String)
-            column = pl.Series([None] * n, dtype=pl.String)
-            parts.append(column.scatter(rows, labels.gather(pl.Series(inverse.ravel().astype(np.uint32)))))
+            blank = pl.Series([None] * n, dtype=pl.String)
+            parts.append(blank.scatter(rows, labels.gather(pl.Series(inverse.ravel().astype(np.uint32)))))
     if parts:
         exceedances = pl.select(
             pl.concat_str([pl.lit(part) for part in parts], separator=";", ignore_nulls=True)
@@ -241,12 +403,30 @@ def classify_with_counts(
     ]
     if separate_tn:
         added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
+    if kinds is not None:
+        added.append(kinds)
+    if missing_flag_suffix is not None:
+        added.append(_joined_names(excluded, n).alias(EXCLUDED))
     clash = [s.name for s in added if s.name in frame.columns]
     if clash:
         raise InvalidInputError(
             f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
         )
     return frame.hstack(added), counts
+
+
+def _mixed_class(values: FloatArray, parameter: str, lake: npt.NDArray[np.bool_]) -> ClassArray:
+    """:func:`parameter_class` with the lake column on ``lake`` rows and the river column elsewhere.
+
+    TN has no river limit: 0 (not assessed) on river rows.
+    """
+    if parameter == "tn":
+        return np.where(lake, parameter_class(values, parameter="tn", waterbody="lake"), 0).astype(np.int8)
+    if parameter not in gb3838.LAKE_LIMITS or lake.all() or not lake.any():
+        return parameter_class(values, parameter=parameter, waterbody="lake" if lake.all() else "river")
+    on_lake = parameter_class(values, parameter=parameter, waterbody="lake")
+    on_river = parameter_class(values, parameter=parameter, waterbody="river")
+    return np.where(lake, on_lake, on_river).astype(np.int8)
 
 
 def share_grade(share_good: float, share_worst: float) -> str:

@@ -367,3 +367,52 @@ def test_daily_and_blackodor_skip_count_the_invalid_cells(tmp_path, capsys):
     code, err = run(["water", "blackodor", str(bo), "-o", str(out), "--invalid", "skip"], capsys)
     assert code == 0 and "marked 1 invalid cell(s) missing (do: 1)" in err
     assert read_table(out)["level_orp"].to_list() == ["重度黑臭", "重度黑臭"]
+
+
+def test_water_classify_type_column_equals_separate_runs(tmp_path, capsys):
+    source = tmp_path / "sections.csv"
+    source.write_text(
+        "section,type,ph,do,codmn,nh3_n,tp,tn,tp_flag\n"
+        "A,河流,7.1,8.0,2.5,0.2,0.05,3.1,\n"
+        "B,湖泊,7.3,7.0,3.5,0.3,0.05,0.8,\n"
+        "C,水库,7.8,6.5,2.0,0.1,0.12,1.6,\n"
+        "D,river,7.5,5.5,5.0,0.9,0.25,,\n"
+        "E,lake,8.1,8.2,4.5,0.4,--,2.2,当天质控不合格\n"
+        "F,,7.0,8.0,2.0,0.1,0.02,0.3,\n",
+        encoding="utf-8",
+    )
+    mixed = tmp_path / "mixed.csv"
+    args = ["water", "classify", str(source), "-o", str(mixed), "--waterbody-column", "type"]
+    code, err = run([*args, "--waterbody", "river", "--missing-flag-suffix", "_flag"], capsys)
+    assert code == 0, err
+    out = read_table(mixed)
+    assert out.columns[:9] == ["section", "type", "ph", "do", "codmn", "nh3_n", "tp", "tn", "tp_flag"]
+    # TP 0.05: river II, lake III; TP 0.12 reservoir (lake column) V; E's TP failed QC: CODMn 4.5 III.
+    assert out["class"].to_list() == ["II", "III", "V", "IV", "III", "I"]
+    assert out["waterbody_used"].to_list() == ["river", "lake", "reservoir", "river", "lake", "river"]
+    assert out["excluded"].fill_null("").to_list() == ["", "", "", "", "tp", ""]
+    for body, rows in (("river", [0, 3, 5]), ("lake", [1, 2, 4])):
+        alone = tmp_path / f"{body}.csv"
+        single = ["water", "classify", str(source), "-o", str(alone), "--waterbody", body]
+        assert run([*single, "--missing-flag-suffix", "_flag"], capsys)[0] == 0
+        expected = read_table(alone)[rows]
+        for column in expected.columns:
+            assert out[rows][column].to_list() == expected[column].to_list(), (body, column)
+
+
+def test_water_classify_type_errors(tmp_path, capsys):
+    source = tmp_path / "sections.csv"
+    source.write_text("section,type,tp\nA,river,0.1\nB,海,0.1\nC,,0.1\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    base = ["water", "classify", str(source), "-o", str(target)]
+    code, err = run([*base, "--waterbody-column", "type", "--waterbody", "lake"], capsys)
+    assert code == 2
+    assert "column type: unknown water body type ('海') in data row 2" in err
+    source.write_text("section,type,tp\nA,river,0.1\nC,,0.1\n", encoding="utf-8")
+    code, err = run([*base, "--waterbody-column", "type"], capsys)
+    assert code == 2 and "column type: empty water body type in data row 2" in err
+    code, err = run(base, capsys)
+    assert code == 2 and "--waterbody river|lake, or --waterbody-column" in err
+    code, err = run([*base, "--waterbody", "river", "--missing-flag-suffix", "_flag"], capsys)
+    assert code == 2 and "no flag column ending in '_flag'" in err
+    assert not target.exists()

@@ -287,3 +287,186 @@ def test_exceedance_multiple_for_values_with_many_decimals():
 
     got = multiple_hundredths(np.array([0.000112500001, 0.0001125]), 0.0001)
     assert got.tolist() == [13, 12]
+
+
+# --- Rivers, lakes and reservoirs in one file (a type column) -------------------------------
+
+MIXED = pl.DataFrame(
+    {
+        "section": ["R1", "L1", "R2", "L2", "V1", "R3", "L3", "V2"],
+        "type": ["river", "lake", "河流", "湖泊", "水库", " River ", "LAKE", "Reservoir"],
+        "ph": [7.0, 7.0, 7.0, 7.0, 7.0, 5.5, 7.0, 7.0],
+        "do": [8.0, 8.0, 6.0, 6.0, 8.0, 8.0, 8.0, 4.0],
+        "codmn": [2.0, 2.0, 4.0, 4.0, 2.0, 2.0, 11.0, 2.0],
+        "nh3_n": [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+        # River TP limits 0.02 0.1 0.2 0.3 0.4; lake and reservoir 0.01 0.025 0.05 0.1 0.2.
+        "tp": [0.05, 0.05, 0.1, 0.1, 0.025, 0.3, 0.3, 0.01],
+        "tn": [5.0, 0.4, 9.0, 1.2, 2.5, None, 0.2, 0.5],
+    }
+)
+
+
+def test_type_column_classes_by_hand():
+    out = classify(MIXED, waterbody_column="type")
+    # R1 TP 0.05 river II; L1 lake III; R2 TP 0.1 river II (DO 6 II); L2 lake IV; V1 TP 0.025
+    # reservoir (lake column) II; R3 pH 5.5 劣V, TP 0.3 river IV; L3 TP 0.3 lake 劣V, CODMn 11 V;
+    # V2 DO 4 IV, TP 0.01 I.
+    assert out["class"].to_list() == ["II", "III", "II", "IV", "II", "劣V", "劣V", "IV"]
+    assert out["waterbody_used"].to_list() == [
+        "river",
+        "lake",
+        "river",
+        "lake",
+        "reservoir",
+        "river",
+        "lake",
+        "reservoir",
+    ]
+    # Over class III: river TP (0.3 − 0.2)/0.2 = 0.50; lake TP (0.3 − 0.05)/0.05 = 5.00,
+    # CODMn (11 − 6)/6 = 0.8333 → 0.83.
+    assert out["exceedances"].to_list() == ["", "", "", "tp:1.00", "", "tp:0.50", "codmn:0.83;tp:5.00", ""]
+    # TN is assessed separately on lake and reservoir rows only (routine items).
+    assert out["class_tn"].to_list() == [None, "II", None, "IV", "劣V", None, "I", "II"]
+    assert out.columns[: MIXED.width] == MIXED.columns
+
+
+@pytest.mark.parametrize("items", ["routine", "all"])
+def test_type_column_gives_row_by_row_what_separate_runs_give(items):
+    mixed = classify(MIXED, waterbody_column="type", items=items)
+    lake_rows = mixed["waterbody_used"] != "river"
+    for body, rows in (("river", ~lake_rows), ("lake", lake_rows)):
+        alone = classify(MIXED, waterbody=body, items=items).filter(rows)
+        assert alone.height == rows.sum()
+        for column in alone.columns:
+            assert mixed.filter(rows)[column].to_list() == alone[column].to_list(), (body, column)
+    if items == "all":
+        # TN counts on lake rows only: L1 TN 0.4 → II; V1 TN 2.5 → 劣V; R1 TN 5.0 ignored.
+        assert mixed["class"].to_list()[:5] == ["II", "III", "II", "IV", "劣V"]
+        assert mixed["limiting"].to_list()[4] == "tn"
+    else:
+        assert mixed.filter(~lake_rows)["class_tn"].to_list() == [None, None, None]
+
+
+def test_reservoirs_are_lakes_but_keep_their_name():
+    frame = pl.DataFrame({"type": ["reservoir", "水库", "湖库", "lake"], "tp": [0.05, 0.06, 0.06, 0.05]})
+    out = classify(frame, waterbody_column="type")
+    assert out["class"].to_list() == ["III", "IV", "IV", "III"]  # lake column: 0.05 III, 0.06 IV
+    assert out["waterbody_used"].to_list() == ["reservoir", "reservoir", "lake", "lake"]
+    assert classify(frame, waterbody="river")["class"].to_list() == ["II", "II", "II", "II"]
+
+
+def test_chinese_and_spelled_types():
+    frame = pl.DataFrame({"类型": ["河流", "湖泊", "水库", "河", "湖", "库"], "tp": [0.1] * 6})
+    out = classify(frame, waterbody_column="类型")
+    assert out["waterbody_used"].to_list() == ["river", "lake", "reservoir", "river", "lake", "reservoir"]
+    assert out["class"].to_list() == ["II", "IV", "IV", "II", "IV", "IV"]
+
+
+def test_unknown_type_is_an_error_naming_row_and_column_even_with_a_default():
+    frame = pl.DataFrame({"type": ["river", "sea", "lake", "lkae"], "tp": [0.1] * 4})
+    for default in (None, "river"):
+        message = r"column type: unknown water body type \('sea', 'lkae'\) in data rows 2, 4"
+        with pytest.raises(InvalidInputError, match=message):
+            classify(frame, waterbody=default, waterbody_column="type")
+
+
+def test_empty_type_takes_the_default_or_is_an_error():
+    frame = pl.DataFrame({"type": ["lake", "", None, "  "], "tp": [0.1] * 4})
+    with pytest.raises(InvalidInputError, match="column type: empty water body type in data rows 2, 3, 4"):
+        classify(frame, waterbody_column="type")
+    out = classify(frame, waterbody="lake", waterbody_column="type")
+    assert out["waterbody_used"].to_list() == ["lake"] * 4
+    assert out["class"].to_list() == ["IV"] * 4
+    out = classify(frame, waterbody="river", waterbody_column="type")
+    assert out["waterbody_used"].to_list() == ["lake", "river", "river", "river"]
+    assert out["class"].to_list() == ["IV", "II", "II", "II"]
+
+
+def test_type_column_missing_or_not_given():
+    with pytest.raises(InvalidInputError, match="water body type column 'kind' is not in the input"):
+        classify({"tp": [0.1]}, waterbody_column="kind")
+    with pytest.raises(ValueError, match="give waterbody"):
+        classify({"tp": [0.1]})
+
+
+def test_river_rows_tn_is_not_read_lake_rows_tn_is():
+    frame = pl.DataFrame({"type": ["river", "lake"], "tp": [0.1, 0.1], "tn": ["n/d", "1.0"]})
+    out = classify(frame, waterbody_column="type")  # a river run never reads TN
+    assert out["class_tn"].to_list() == [None, "III"]
+    bad = frame.with_columns(type=pl.Series(["lake", "river"]))
+    with pytest.raises(InvalidInputError, match="column tn: not a number in data row 1"):
+        classify(bad, waterbody_column="type")
+
+
+# --- Cells that failed quality control ---------------------------------------------------------
+
+
+def test_flagged_cells_are_left_out_and_listed():
+    frame = pl.DataFrame(
+        {
+            "ph": [7.0, 7.0, 7.0, 7.0],
+            "do": [8.0, 8.0, 8.0, 8.0],
+            "nh3_n": ["1.8", "--", "1.8", "0.1"],
+            "nh3_n_flag": ["", "当天质控不合格", "qc", None],
+            "tp": [0.3, 0.3, 0.5, 0.01],
+            "tp_flag": [None, "qc", "  ", "x"],
+        }
+    )
+    out = classify(frame, waterbody="river", missing_flag_suffix="_flag")
+    # Row 1 nothing flagged: NH3-N 1.8 V. Row 2 both flagged: pH, DO I (and "--" is not read).
+    # Row 3 NH3-N flagged, TP 0.5 劣V (a blank flag is no flag). Row 4 TP flagged: NH3-N 0.1 I.
+    assert out["class"].to_list() == ["V", "I", "劣V", "I"]
+    assert out["excluded"].to_list() == ["", "nh3_n;tp", "nh3_n", "tp"]
+    assert out["assessed"].to_list() == [4, 2, 3, 3]
+    assert out.columns[: frame.width] == frame.columns
+    with pytest.raises(InvalidInputError, match="column nh3_n: not a number in data row 2"):
+        classify(frame, waterbody="river")
+
+
+def test_flags_of_other_kinds_and_a_wrong_suffix():
+    frame = pl.DataFrame({"TP": [0.3, 0.3, 0.3], "TP_qc": [True, False, None], "cod": [30.0, 10.0, -1.0]})
+    frame = frame.with_columns(cod_qc=pl.Series([None, None, 1]))
+    out = classify(frame, waterbody="river", missing_flag_suffix="_qc")
+    # Boolean flag: True only; a number flag: any number (the negative COD in row 3 is not read).
+    assert out["excluded"].to_list() == ["tp", "", "cod"]
+    assert out["class"].to_list() == ["IV", "IV", "IV"]
+    with pytest.raises(InvalidInputError, match="no flag column ending in '_flag'"):
+        classify(frame, waterbody="river", missing_flag_suffix="_flag")
+
+
+def test_flagged_tn_of_a_river_row_is_not_listed():
+    frame = pl.DataFrame(
+        {"type": ["river", "lake"], "tp": [0.1, 0.1], "tn": [1.0, 1.0], "tn_flag": ["qc", "qc"]}
+    )
+    out = classify(frame, waterbody_column="type", missing_flag_suffix="_flag")
+    assert out["excluded"].to_list() == ["", "tn"]
+    assert out["class_tn"].to_list() == [None, None]
+
+
+def test_worked_example_of_the_docs_a_taihu_point_both_ways():
+    # docs/engines/water.md: 拖山 (Taihu), 2026-08-21 20:00, published IV; 密云水库, CODMn failed QC.
+    frame = pl.DataFrame(
+        {
+            "section": ["拖山", "密云水库"],
+            "type": ["湖泊", "水库"],
+            "ph": [8.72, 8.20],
+            "do": [7.68, 9.36],
+            "codmn": [5.95, 2.5],
+            "nh3_n": [None, 0.022],
+            "tp": [0.071, 0.008],
+            "tn": [1.16, 3.46],
+            "codmn_qc": [None, "当天质控不合格"],
+        }
+    )
+    river_run = classify(frame, waterbody="river")
+    # TP 0.071 river II, CODMn 5.95 III; without the flag 密云水库's CODMn 2.5 (a value that
+    # failed QC) counts: II.
+    assert river_run["class"].to_list() == ["III", "II"]
+    assert river_run["limiting"].to_list() == ["codmn", "codmn"]
+    out = classify(frame, waterbody_column="type", missing_flag_suffix="_qc")
+    assert out["class"].to_list() == ["IV", "I"]  # TP 0.071 lake IV
+    assert out["limiting"].to_list() == ["tp", ""]
+    assert out["exceedances"].to_list() == ["tp:0.42", ""]  # (0.071 − 0.05)/0.05 = 0.42
+    assert out["class_tn"].to_list() == ["IV", "劣V"]  # TN out of the class
+    assert out["excluded"].to_list() == ["", "codmn"]
+    assert out["assessed"].to_list() == [4, 4]
