@@ -39,4 +39,4 @@ def test_the_behaviours_live_in_a_static_file(client, users) -> None:
     client.force_login(users["office"])
     html = client.get("/reports/?period=2024-03").content.decode()
     assert "/static/jingjin/ui.js" in html
-    assert 'data-autosubmit' in html  # the period picker submits through ui.js
+    assert "data-autosubmit" in html  # the period picker submits through ui.js
