@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -363,9 +364,17 @@ def _font_css() -> str:
     )
 
 
+def _ems(text: str) -> float:
+    """The width of ``text`` in ems, roughly: a Chinese character 1, a Latin letter or digit 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
 def _cell(value: Any) -> dict[str, Any]:
+    """A table cell: numbers are right-aligned; short texts (a code, a unit, a state, a date) are
+    kept on one line, so that a long column (a task's name) does not squeeze them."""
     text = "" if value is None else str(value)
-    return {"text": text, "numeric": isinstance(value, int | float) or bool(_NUMBER.fullmatch(text))}
+    numeric = isinstance(value, int | float) or bool(_NUMBER.fullmatch(text))
+    return {"text": text, "numeric": numeric, "nowrap": not numeric and _ems(text) <= 7}
 
 
 def pdf_sections(data: Cockpit, *, english: bool) -> list[dict[str, Any]]:
@@ -395,7 +404,7 @@ def pdf_sections(data: Cockpit, *, english: bool) -> list[dict[str, Any]]:
         section["tables"].append(
             {
                 "title": table.title,
-                "header": [str(h) for h in table.header],
+                "header": [{"text": str(h), "nowrap": _ems(str(h)) <= 4} for h in table.header],
                 "rows": [[_cell(v) for v in row] for row in table.rows],
                 "empty": empty,
                 "wide": len(table.header) > 7,
