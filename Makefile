@@ -26,7 +26,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## The Python packages, and Debian's libraries and fonts of the PDF bulletin (pango, Noto CJK;
+## poppler-utils for its tests) — installed when we are root, otherwise the command is printed
 install: $(VENV)/.installed
+	@bash scripts/ensure-system-packages
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -4,27 +4,31 @@ The bulletin is written from the cockpit's figures (:func:`jingjin.dashboard.sel
 a title, a summary paragraph with the numbers, a status table per action, the late and missing
 reports, the overdue supervision items, the red/black lists (when the assessment app has
 published some) and a note when the reports are synthetic demo data. Headings and labels are
-translated with the active language (Chinese by default). PDF needs LibreOffice (``soffice``) on
-the PATH: the Word file is converted in a temporary directory.
+translated with the active language (Chinese by default). The PDF is printed from HTML by
+WeasyPrint in the layout of an official notice (GB/T 9704-2012), with Debian's Noto CJK fonts.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
+import logging
+import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
+from jingjin.core.models import english_active
 from jingjin.core.texts import append_row
-from jingjin.dashboard.selectors import Cockpit
+from jingjin.dashboard.selectors import Cockpit, issuing_office
 
-#: seconds LibreOffice may take to convert one bulletin
-PDF_TIMEOUT = 120
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -308,34 +312,171 @@ def xlsx_bytes(data: Cockpit) -> bytes:
 # --------------------------------------------------------------------------------------------
 # PDF
 
+#: the bulletin's fonts, each a fallback chain: Debian's Noto CJK (fonts-noto-cjk) first, then
+#: the same faces under Adobe's names, the usual Windows and macOS faces, and the generic family
+FONTS: dict[str, tuple[str, ...]] = {
+    "serif": ("Noto Serif CJK SC", "Source Han Serif SC", "FangSong", "SimSun", "Songti SC", "serif"),
+    "sans": (
+        "Noto Sans CJK SC",
+        "Source Han Sans SC",
+        "SimHei",
+        "Microsoft YaHei",
+        "PingFang SC",
+        "sans-serif",
+    ),
+}
 
-def soffice() -> str | None:
-    """The LibreOffice program, or None when it is not on the PATH."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+#: the page layout (A4, GB/T 9704-2012 margins, fonts sizes, tables) — a static file, given to
+#: WeasyPrint as a stylesheet
+STYLESHEET = Path(__file__).resolve().parent / "static" / "jingjin" / "bulletin-pdf.css"
+
+_DIGITS = "〇一二三四五六七八九"
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?|—")
 
 
-def pdf_bytes(data: Cockpit) -> bytes | None:
-    """The bulletin as PDF (the Word file converted by LibreOffice), or None without LibreOffice."""
-    program = soffice()
-    if program is None:
-        return None
-    with tempfile.TemporaryDirectory() as directory:
-        source = Path(directory) / "bulletin.docx"
-        source.write_bytes(docx_bytes(data))
-        subprocess.run(
-            [
-                program,
-                f"-env:UserInstallation=file://{directory}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                directory,
-                str(source),
-            ],
-            capture_output=True,
-            timeout=PDF_TIMEOUT,
-            check=False,
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (1 ≤ n ≤ 99)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"{n} is not between 1 and 99")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _DIGITS[tens] + "十"
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def section_number(n: int, *, english: bool) -> str:
+    """The number of a section: 一、二、… in Chinese, 1. 2. … in English."""
+    return f"{n}. " if english else f"{chinese_number(n)}、"
+
+
+def table_number(n: int, *, english: bool) -> str:
+    """The number of a table within its section: （一）（二）… in Chinese, (1) (2) … in English."""
+    return f"({n}) " if english else f"（{chinese_number(n)}）"
+
+
+def _font_css() -> str:
+    def chain(key: str) -> str:
+        return ", ".join(f'"{name}"' if " " in name else name for name in FONTS[key])
+
+    return (
+        f"@page {{ font-family: {chain('serif')}; }}\n"
+        f"body {{ font-family: {chain('serif')}; }}\n"
+        f".issuer, .title, h2, table, .note {{ font-family: {chain('sans')}; }}\n"
+    )
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` in ems, roughly: a Chinese character 1, a Latin letter or digit 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def _cell(value: Any) -> dict[str, Any]:
+    """A table cell: numbers are right-aligned; short texts (a code, a unit, a state, a date) are
+    kept on one line, so that a long column (a task's name) does not squeeze them."""
+    text = "" if value is None else str(value)
+    numeric = isinstance(value, int | float) or bool(_NUMBER.fullmatch(text))
+    return {"text": text, "numeric": numeric, "nowrap": not numeric and _ems(text) <= 7}
+
+
+def pdf_sections(data: Cockpit, *, english: bool) -> list[dict[str, Any]]:
+    """The numbered sections of the PDF: the summary, then the tables of :func:`tables` under the
+    same headings as the Word file, each table numbered within its section."""
+    headings = {
+        _("Late and missing"): _("Reports"),
+        _("Supervision overdue"): _("Supervision items"),
+        _("Red-black lists"): _("Red/black lists"),
+    }
+    sections: list[dict[str, Any]] = [
+        {"heading": _("Summary"), "paragraphs": [summary(data)], "tables": []},
+        {"heading": _("Status by action"), "paragraphs": [], "tables": []},
+    ]
+    for table in tables(data):
+        if table.sheet in headings:
+            sections.append({"heading": headings[table.sheet], "paragraphs": [], "tables": []})
+        section = sections[-1]
+        if not table.rows:
+            empty = (
+                _("No red/black list has been published yet.")
+                if table.sheet == _("Red-black lists")
+                else _("None.")
+            )
+        else:
+            empty = ""
+        section["tables"].append(
+            {
+                "title": table.title,
+                "header": [{"text": str(h), "nowrap": _ems(str(h)) <= 4} for h in table.header],
+                "rows": [[_cell(v) for v in row] for row in table.rows],
+                "empty": empty,
+                "wide": len(table.header) > 7,
+            }
         )
-        target = Path(directory) / "bulletin.pdf"
-        return target.read_bytes() if target.exists() else None
+    for number, section in enumerate(sections, start=1):
+        section["number"] = section_number(number, english=english)
+        many = len(section["tables"]) > 1
+        for sub, table in enumerate(section["tables"], start=1):
+            table["number"] = table_number(sub, english=english) if many else ""
+    return sections
+
+
+def pdf_html(data: Cockpit, *, issuer: str, day: date) -> str:
+    """The bulletin as the HTML page WeasyPrint prints (``dashboard/bulletin_pdf.html``)."""
+    english = english_active()
+    return render_to_string(
+        "dashboard/bulletin_pdf.html",
+        {
+            "language": "en" if english else "zh-Hans",
+            "title": title(data),
+            "issuer": issuer,
+            "day": formats.date_format(day, "DATE_FORMAT"),
+            "synthetic": data.synthetic,
+            "note": synthetic_note(),
+            "sections": pdf_sections(data, english=english),
+        },
+    )
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint's URL fetcher: the bulletin loads nothing (no network at run time)."""
+    raise ValueError(f"the bulletin loads no resources ({url})")
+
+
+def _check_fonts(document: Any) -> None:
+    """Log a warning when the preferred Noto CJK fonts were not found and another font stands in,
+    or when a font lacks glyphs (they print as empty boxes)."""
+    used = sorted({font.family for font in document.fonts.values()})
+    for key, chain in FONTS.items():
+        if chain[0] not in used:
+            logger.warning(
+                "Bulletin PDF: the %s font %r is not installed (Debian: fonts-noto-cjk, see "
+                "scripts/ensure-system-packages); the PDF uses %s instead.",
+                key,
+                chain[0],
+                ", ".join(used) or "no font",
+            )
+    for font in document.fonts.values():
+        if font.missing:
+            logger.warning(
+                "Bulletin PDF: the font %r has no glyph for %d characters, printed as empty boxes.",
+                font.family,
+                len(font.missing),
+            )
+
+
+def pdf_bytes(data: Cockpit, *, day: date | None = None) -> bytes:
+    """The bulletin as PDF, in the layout of an official notice (GB/T 9704-2012): the issuing
+    office (:func:`selectors.issuing_office`), the title, the synthetic-data note, the numbered
+    sections with their tables, the issuing office and ``day`` (today by default) at the end.
+    Rendered from HTML by WeasyPrint; without the Noto CJK fonts it uses a fallback font and
+    logs a warning."""
+    import weasyprint
+
+    html = pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today())
+    document = weasyprint.HTML(string=html, url_fetcher=_refuse).render(
+        stylesheets=[
+            weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),
+            weasyprint.CSS(string=_font_css(), url_fetcher=_refuse),
+        ]
+    )
+    content = bytes(document.write_pdf())
+    _check_fonts(document)  # the fonts are known once the PDF is written
+    return content

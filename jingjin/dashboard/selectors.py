@@ -55,7 +55,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.alerts.selectors import open_warning_counts
 from jingjin.core import clock
-from jingjin.core.choices import UnitKind
+from jingjin.core.choices import Role, UnitKind
 from jingjin.core.models import AuditEntry, Unit, bilingual, english_active
 from jingjin.core.permissions import restrict
 from jingjin.engines.status import Status, rollup_matrix, task_status
@@ -970,3 +970,17 @@ def cockpit_json(data: Cockpit) -> dict[str, Any]:
         "open_warnings": data.open_warnings,
         "synthetic": data.synthetic,
     }
+
+
+def issuing_office(plan: Plan | None) -> str:
+    """The issuing office (发文机关) of the bulletin: the unit of the plan office — the unit of the
+    first active plan-office account — in the active language, else the plan's city ("" without
+    either)."""
+    unit = (
+        Unit.objects.filter(profile__role=Role.PLAN_OFFICE, profile__user__is_active=True)
+        .order_by("profile__user_id")
+        .first()
+    )
+    if unit is not None:
+        return unit.name
+    return plan.city if plan is not None else ""

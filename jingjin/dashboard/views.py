@@ -57,7 +57,6 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "chart_data": {**selectors.chart_data(data), "links": links.chart_links(data)},
             "links": links.cockpit_links(data, user=request.user),
             "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
-            "pdf_available": bulletin.soffice() is not None,
             "open_warnings": data.open_warnings,
         },
     )
@@ -106,19 +105,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulletin_download(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
-    """The monthly bulletin of ``period`` as .docx, .xlsx or .pdf (PDF only with LibreOffice)."""
+    """The monthly bulletin of ``period`` as .docx, .xlsx or .pdf (printed from HTML by WeasyPrint)."""
     the_period = _period(period)
-    if fmt == "pdf" and bulletin.soffice() is None:
-        raise Http404(_("PDF bulletins need LibreOffice (soffice), which is not installed on this server."))
     data = _cockpit(request, the_period)
     if fmt == "docx":
-        content: bytes | None = bulletin.docx_bytes(data)
+        content = bulletin.docx_bytes(data)
     elif fmt == "xlsx":
         content = bulletin.xlsx_bytes(data)
     else:
         content = bulletin.pdf_bytes(data)
-        if content is None:
-            raise Http404(_("LibreOffice could not convert the bulletin to PDF."))
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="bulletin-{the_period.code}.{fmt}"'
     return response

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document
 from openpyxl import load_workbook
 
-from jingjin.dashboard import bulletin
 from jingjin.reporting.models import Report
 from tests.conftest import PASSWORD
 from tests.dashboard.conftest import add_report
@@ -183,13 +182,6 @@ def test_the_excel_bulletin(leader, scenario):
     items = [r[0] for r in book["Supervision overdue"].iter_rows(min_row=3, values_only=True)]
     assert items == ["DB-2024-001"]
     assert book["Red-black lists"].max_row == 2  # title and header only
-
-
-def test_pdf_without_libreoffice_is_404_and_the_link_is_hidden(leader, scenario, monkeypatch):
-    monkeypatch.setattr(bulletin, "soffice", lambda: None)
-    assert leader.get("/cockpit/bulletin/2024-03.pdf").status_code == 404
-    assert 'data-testid="bulletin-pdf"' not in leader.get("/cockpit/?period=2024-03").content.decode()
-    assert 'data-testid="bulletin-docx"' in leader.get("/cockpit/?period=2024-03").content.decode()
 
 
 def test_every_role_may_read_the_cockpit(client, users, scenario):
