@@ -90,7 +90,9 @@ class JobPermission(RestrictedPermission):
     list=extend_schema(
         summary="后台任务 Jobs the user sees, newest first",
         parameters=[
-            OpenApiParameter("state", str, enum=JobState.values, description="queued, running, done or failed"),
+            OpenApiParameter(
+                "state", str, enum=JobState.values, description="queued, running, done or failed"
+            ),
             OpenApiParameter("kind", str, description="a job kind, e.g. warnings-refresh"),
         ],
     ),
@@ -115,7 +117,10 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     @extend_schema(
         summary="The result file of a done job",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="no such job, or no result (yet)")},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="no such job, or no result (yet)"),
+        },
     )
     @action(detail=True, methods=["get"])
     def result(self, request: Request, pk: Any = None) -> FileResponse:

@@ -24,7 +24,8 @@ def load_tasks() -> None:
 
 
 def consumer_options(workers: int | None = None) -> dict[str, Any]:
-    options = dict(settings.HUEY.get("consumer", {}) if isinstance(settings.HUEY, dict) else {})
+    configured: Any = settings.HUEY.get("consumer", {}) if isinstance(settings.HUEY, dict) else {}
+    options: dict[str, Any] = dict(configured)
     if workers is not None:
         options["workers"] = workers
     return options
@@ -57,7 +58,7 @@ class _EmbeddedConsumer:
     def __init__(self, huey: Any, options: dict[str, Any]) -> None:
         from huey.consumer import Consumer
 
-        class Embedded(Consumer):
+        class Embedded(Consumer):  # type: ignore[misc,unused-ignore]
             def _set_signal_handlers(self) -> None:  # the web server keeps Ctrl+C
                 pass
 

@@ -48,9 +48,7 @@ class Job(AuditedModel):
     state = models.CharField(
         _("state"), max_length=8, choices=JobState.choices, default=JobState.QUEUED, db_index=True
     )
-    progress = models.PositiveSmallIntegerField(
-        _("progress"), default=0, validators=[MaxValueValidator(100)]
-    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, validators=[MaxValueValidator(100)])
     message = models.CharField(_("message"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -69,7 +67,10 @@ class Job(AuditedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["unit", "-created_at"]), models.Index(fields=["owner", "-created_at"])]
+        indexes = [
+            models.Index(fields=["unit", "-created_at"]),
+            models.Index(fields=["owner", "-created_at"]),
+        ]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
 

@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,20 +64,23 @@ def user_errors() -> tuple[type[BaseException], ...]:
     return (kinds.JobInputError, InputError, SchemeError, TableError)
 
 
-def _in_site_language(text: Any) -> str:
-    """A message stored on the job, in the site's language (Chinese first)."""
+def _in_site_language(message: Callable[[], str]) -> str:
+    """A message stored on the job, made in the site's language (Chinese first)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
+        return str(message())
 
 
 def internal_error_text() -> str:
     return _in_site_language(
-        _("Internal error: the job could not be finished. Retry it; if it fails again, tell the administrator.")
+        lambda: _(
+            "Internal error: the job could not be finished. "
+            "Retry it; if it fails again, tell the administrator."
+        )
     )
 
 
 def stale_error_text() -> str:
-    return _in_site_language(_("The worker stopped while the job ran; retry it."))
+    return _in_site_language(lambda: _("The worker stopped while the job ran; retry it."))
 
 
 def worker_id() -> str:
@@ -97,7 +101,10 @@ def _json_object(value: Any, *, field: str) -> dict[str, Any]:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValidationError(
-            {field: _("%(field)s must hold plain JSON values (finite numbers, texts, lists).") % {"field": field}}
+            {
+                field: _("%(field)s must hold plain JSON values (finite numbers, texts, lists).")
+                % {"field": field}
+            }
         ) from exc
     return value
 
@@ -207,7 +214,7 @@ def job_enqueue(job_id: int) -> None:
         log.exception("job %s: the queue could not be reached", job_id)
         job_fail(
             job_id,
-            error=_in_site_language(_("The job queue could not be reached; retry the job later.")),
+            error=_in_site_language(lambda: _("The job queue could not be reached; retry the job later.")),
             expected=(JobState.QUEUED,),
         )
 
@@ -234,7 +241,7 @@ def job_run(job_id: int, *, worker: str | None = None) -> Job | None:
     entry = kinds.find(job.kind)
     if entry is None:
         return job_fail(
-            job, error=_in_site_language(_("Unknown job kind: %(kind)s.") % {"kind": job.kind})
+            job, error=_in_site_language(lambda: _("Unknown job kind: %(kind)s.") % {"kind": job.kind})
         )
 
     def progress(pct: float, message: str = "") -> None:

@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_task
 from jingjin.jobs import services
 
 
-@db_task()
+@db_task()  # type: ignore[untyped-decorator,unused-ignore]
 def run_job(job_id: int) -> None:
     """Run job ``job_id`` (nothing when it is no longer queued: a duplicate delivery)."""
     services.job_run(job_id)

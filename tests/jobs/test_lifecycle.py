@@ -39,7 +39,9 @@ def _states(job: Job) -> list[str]:
     return [e.after["state"] for e in entries]
 
 
-def test_a_job_runs_queued_running_done(users: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_a_job_runs_queued_running_done(
+    users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     reporter = users["reporter_a"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.job_submit(
@@ -62,7 +64,12 @@ def test_a_job_runs_queued_running_done(users: dict[str, Any], django_capture_on
     assert job.summary == {"rows": 3, "total": 7.5}
     assert job.result_file.name == f"jobs/{job.pk}/doubled.csv"
     with job.result_file.open("rb") as handle:
-        assert handle.read().decode().splitlines() == ["name,value,double", "a,1.0,2.0", "b,2.5,5.0", "c,4.0,8.0"]
+        assert handle.read().decode().splitlines() == [
+            "name,value,double",
+            "a,1.0,2.0",
+            "b,2.5,5.0",
+            "c,4.0,8.0",
+        ]
     assert not (job.directory() / ".scratch").exists()
     assert _states(job) == ["queued", "running", "done"]
     assert job.worker.split(":")[1] == str(os.getpid())
@@ -80,7 +87,9 @@ def test_bad_input_fails_with_the_runners_words_and_no_result(
     assert _states(job) == ["queued", "running", "failed"]
 
 
-def test_an_engine_error_is_shown_as_it_is(users: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_an_engine_error_is_shown_as_it_is(
+    users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     job = _submit(users["reporter_a"], GOOD_CSV, django_capture_on_commit_callbacks, engine=True)
     assert job.state == JobState.FAILED
     assert job.error == "column 'value' is missing"
@@ -159,11 +168,18 @@ def test_a_job_left_running_by_a_dead_worker_fails_and_can_be_retried(
     dead = _dead_pid()
     me = f"host-a:{os.getpid()}:newstart:MainThread"
     stale = Job.objects.create(
-        kind="test-sum", owner=reporter, unit=reporter.profile.unit, state=JobState.RUNNING,
-        worker=f"host-a:{dead}:oldstart:Worker-1", attempts=1,
+        kind="test-sum",
+        owner=reporter,
+        unit=reporter.profile.unit,
+        state=JobState.RUNNING,
+        worker=f"host-a:{dead}:oldstart:Worker-1",
+        attempts=1,
     )
     restarted = Job.objects.create(  # this very pid, from before a restart (a container's pid 1)
-        kind="test-sum", owner=office, state=JobState.RUNNING, worker=f"host-a:{os.getpid()}:oldstart:Worker-1"
+        kind="test-sum",
+        owner=office,
+        state=JobState.RUNNING,
+        worker=f"host-a:{os.getpid()}:oldstart:Worker-1",
     )
     alive = Job.objects.create(  # another worker of this host, still running
         kind="test-sum", owner=office, state=JobState.RUNNING, worker=f"host-a:{os.getppid()}:x:Worker-1"
@@ -217,7 +233,9 @@ def test_a_queue_that_cannot_be_reached_fails_the_job(
     assert job.error == "The job queue could not be reached; retry the job later."
 
 
-def test_a_job_already_taken_is_not_run_twice(users: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_a_job_already_taken_is_not_run_twice(
+    users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     job = _submit(users["reporter_a"], GOOD_CSV, django_capture_on_commit_callbacks)
     assert services.job_run(job.pk) is None  # a second delivery of the same job
     assert _states(job) == ["queued", "running", "done"]
