@@ -200,3 +200,26 @@ def test_approving_a_report_queues_a_warnings_refresh(
     # the system's jobs: the plan office sees them, a unit user does not
     assert job.pk in _ids(_client(users["office"]).get("/api/jobs"))
     assert job.pk not in _ids(_client(users["reporter_a"]).get("/api/jobs"))
+
+
+def test_my_jobs_page_queries_do_not_grow_with_the_jobs(users: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = users["office"]
+    client = _client(office)
+
+    def make(n: int) -> None:
+        for i in range(n):
+            state = [JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED][i % 4]
+            Job.objects.create(
+                kind="test-sum", owner=users["reporter_a"], unit=users["reporter_a"].profile.unit, state=state
+            )
+
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/jobs/").status_code == 200
+    make(20)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/jobs/").status_code == 200
+    assert len(many) == len(few)
