@@ -8,6 +8,13 @@
 ``JINGJIN_PROFILE``   ``production`` turns on HTTPS-only cookies, HSTS and the other deploy checks
 ``JINGJIN_AS_OF``     the system's "today", ``YYYY-MM`` or ``YYYY-MM-DD``; empty = the real date
                       (default: the as-of ``jingjin demo`` stored in the data directory, else the real date)
+``REDIS_URL``         the job queue's broker, e.g. ``redis://127.0.0.1:6379/0`` (production: several
+                      workers on several machines); empty = a SQLite queue file
+                      ``$JINGJIN_DATA_DIR/jobs.sqlite3`` on this machine (the default)
+``JINGJIN_JOBS_IMMEDIATE``  ``1``/``true`` runs every job at once in the process that submits it,
+                      without a worker (tests; default off)
+``JINGJIN_JOB_WORKERS``  worker threads of ``jingjin worker`` and of the consumer ``jingjin demo``
+                      and ``jingjin serve`` embed when ``REDIS_URL`` is empty (default 2)
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ INSTALLED_APPS = [
     "jingjin.assessment",
     "jingjin.dashboard",
     "jingjin.alerts",
+    "jingjin.jobs",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +207,41 @@ SPECTACULAR_SETTINGS = {
         "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
     },
 }
+
+# The job queue (Huey, huey.contrib.djhuey; see docs/jobs.md). Without REDIS_URL the queue is a SQLite
+# file in the data directory and `jingjin demo` / `jingjin serve` run an embedded consumer, so the
+# demo needs no extra server; with REDIS_URL, `jingjin worker` processes on any machine consume it.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+JINGJIN_JOBS_IMMEDIATE = _flag("JINGJIN_JOBS_IMMEDIATE")
+JINGJIN_JOB_WORKERS = max(1, int(os.environ.get("JINGJIN_JOB_WORKERS", "2")))
+_HUEY_CONSUMER = {
+    "workers": JINGJIN_JOB_WORKERS,
+    "worker_type": "thread",
+    # an idle worker asks the queue at least every half second (enqueue-to-start under 1 s)
+    "initial_delay": 0.1,
+    "backoff": 1.15,
+    "max_delay": 0.5,
+    "periodic": True,
+}
+if REDIS_URL:
+    HUEY: dict[str, object] = {
+        "huey_class": "huey.RedisHuey",
+        "name": "jingjin",
+        "immediate": JINGJIN_JOBS_IMMEDIATE,
+        # BRPOP: an idle worker wakes as soon as a job is enqueued
+        "connection": {"url": REDIS_URL, "blocking": True, "read_timeout": 1},
+        "consumer": _HUEY_CONSUMER,
+    }
+else:
+    if not JINGJIN_JOBS_IMMEDIATE:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "jingjin",
+        "immediate": JINGJIN_JOBS_IMMEDIATE,
+        "connection": {"filename": str(DATA_DIR / "jobs.sqlite3")},
+        "consumer": _HUEY_CONSUMER,
+    }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -19,6 +19,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if "JINGJIN_AS_OF" not in os.environ:
         settings.JINGJIN_AS_OF = ""
+    # Jobs run at once where they are submitted (Huey's immediate mode, an in-memory queue); the
+    # tests that need a real consumer switch it off themselves (tests/jobs/test_consumer.py).
+    if os.environ.get("JINGJIN_JOBS_IMMEDIATE", "1").strip().lower() not in {"0", "false", "no", "off"}:
+        settings.JINGJIN_JOBS_IMMEDIATE = True
+        settings.HUEY = {**settings.HUEY, "immediate": True}
+        import sys
+
+        if "huey.contrib.djhuey" in sys.modules:  # already built from the settings: switch it
+            sys.modules["huey.contrib.djhuey"].HUEY.immediate = True
 
 
 PASSWORD = "correct-horse-battery"

@@ -80,7 +80,10 @@ def serve_only(args: argparse.Namespace) -> int:
 def _serve(host: str, port: int, threads: int) -> int:
     from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 
+    from jingjin.jobs.consumer import start_embedded_consumer
     from jingjin.wsgi import application
+
+    start_embedded_consumer()  # background jobs in this process unless REDIS_URL names a queue
 
     print(f"\nServing Jingjin on http://{host}:{port}/  (Ctrl+C stops)")
     serve(application, host=host, port=port, threads=threads, ident="jingjin")

@@ -182,3 +182,54 @@ def users_who_may_review(unit_id: int | None) -> models.QuerySet[Any]:
     if unit_id is not None:
         condition |= Q(profile__role=Role.APPROVER, profile__unit_id__in=unit_and_ancestor_ids(unit_id))
     return get_user_model().objects.filter(is_active=True).filter(condition)
+
+
+# --------------------------------------------------------------------------------------------
+# Background jobs (后台任务)
+
+
+def may_refresh_warnings(user: Any) -> bool:
+    """May ``user`` start a refresh of the early warnings as a job? The plan office only."""
+    return role_of(user) == Role.PLAN_OFFICE
+
+
+def visible_jobs(user: Any, queryset: Q_) -> Q_:
+    """The jobs ``user`` sees: the plan office all of them; anyone else with a role their own and
+    those of their unit and the units below it."""
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role == Role.PLAN_OFFICE:
+        return queryset
+    scope = unit_scope(user)
+    return queryset.filter(Q(owner_id=user.pk) | Q(unit_id__in=scope))
+
+
+def may_see_job(user: Any, job: Any) -> bool:
+    """May ``user`` see this job, its progress and its result? (:func:`visible_jobs`)"""
+    role = role_of(user)
+    if role is None:
+        return False
+    if role == Role.PLAN_OFFICE or job.owner_id == user.pk:
+        return True
+    return job.unit_id is not None and job.unit_id in unit_scope(user)
+
+
+def may_submit_job(user: Any, kind: Any) -> bool:
+    """May ``user`` submit a job of this registered kind (a ``jobs.kinds.JobKind``)? Signed-in users
+    with a role whom the kind's own predicate allows."""
+    return role_of(user) is not None and bool(kind.may_run(user))
+
+
+def may_retry_job(user: Any, job: Any) -> bool:
+    """May ``user`` retry this job? A failed job, by its owner or the plan office, when the kind
+    still allows them to run it (a job of the system: the plan office)."""
+    from jingjin.jobs import kinds
+    from jingjin.jobs.choices import JobState
+
+    if job.state != JobState.FAILED or role_of(user) is None:
+        return False
+    if role_of(user) != Role.PLAN_OFFICE and (job.owner_id is None or job.owner_id != user.pk):
+        return False
+    kind = kinds.find(job.kind)
+    return kind is not None and may_submit_job(user, kind)

@@ -34,6 +34,7 @@ from jingjin.core.choices import AuditAction, Role
 from jingjin.core.permissions import PermissionDenied, can, may_reopen_task, role_of
 from jingjin.core.services import audit_change, audit_record
 from jingjin.core.texts import model_text_errors, text_problem
+from jingjin.jobs.services import after_approval as jobs_after_approval
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Indicator, Task
 from jingjin.plans.units import PERCENT_RANGE, UnitKind, unit_kind
@@ -458,6 +459,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     audit_change(actor=actor, obj=report, before=before, source=source)
     messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
     _strike_off_if_done(report, actor=actor, source=source)
+    transaction.on_commit(jobs_after_approval)  # queue a warnings refresh (jingjin.jobs)
     return report
 
 

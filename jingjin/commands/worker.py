@@ -1,0 +1,45 @@
+"""``jingjin worker``: run the job queue's consumer (Huey) until stopped.
+
+With ``REDIS_URL`` set, run as many as needed on as many machines; without it, the queue is the
+SQLite file ``$JINGJIN_DATA_DIR/jobs.sqlite3`` of this machine (``jingjin demo`` and ``jingjin
+serve`` then run a consumer of their own). Jobs a dead worker left running are marked failed at
+start, so that they can be retried.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from jingjin.cli import UsageError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "worker", help="run the job queue's worker (background jobs, evaluations, the schedule)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker threads (default: JINGJIN_JOB_WORKERS, 2)",
+    )
+    parser.set_defaults(handler=worker)
+
+
+def worker(args: argparse.Namespace) -> int:
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise UsageError("--workers: give a number from 1 to 64")
+    from jingjin.commands._django import setup
+
+    setup()
+    from django.conf import settings
+
+    from jingjin.jobs.consumer import run_consumer
+
+    if settings.JINGJIN_JOBS_IMMEDIATE:
+        raise UsageError("JINGJIN_JOBS_IMMEDIATE is set: jobs run where they are submitted, not in a worker")
+    where = "Redis" if settings.REDIS_URL else f"SQLite {settings.DATA_DIR / 'jobs.sqlite3'}"
+    print(f"Job worker on {where}  (Ctrl+C stops)", flush=True)
+    run_consumer(args.workers)
+    return 0
