@@ -4,14 +4,21 @@ The programmatic pattern of gunicorn's documentation ("Custom Application"): a
 :class:`gunicorn.app.base.BaseApplication` whose configuration comes from :func:`options` rather
 than from gunicorn's own command line or a ``gunicorn.conf.py``, and whose application is
 ``jingjin.wsgi:application``, loaded in each worker after the fork (no ``preload_app``: every
-worker opens its own database connections). This module imports gunicorn at import time, so
-:mod:`jingjin.commands.demo` imports it only when gunicorn is to be used (and gunicorn itself
-cannot be imported on Windows).
+worker opens its own database connections and starts its own Polars thread pool).
+
+``jingjin serve`` runs this module in a fresh interpreter (``python -m jingjin.commands._gunicorn``,
+through ``exec``, so the process id stays the one systemd started): the ``jingjin`` command line has
+imported Polars, whose threads do not survive a fork — workers forked from such a master hang when
+they exit, and Polars is documented as unsafe to use after a fork. The master here imports gunicorn
+and nothing of the application.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -71,6 +78,39 @@ class JingjinApplication(BaseApplication):  # type: ignore[misc]
         return application
 
 
-def run(*, host: str, port: int, workers: int, threads: int) -> None:
+def command(*, host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The command line that runs gunicorn's master in a fresh interpreter (see the module's notes)."""
+    return [
+        sys.executable,
+        "-m",
+        __name__,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m jingjin.commands._gunicorn")
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, required=True)
+    parser.add_argument("--threads", type=int, required=True)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     """Serve until gunicorn's master is stopped (SIGINT/SIGTERM); gunicorn exits the process."""
-    JingjinApplication(options(host=host, port=port, workers=workers, threads=threads)).run()
+    args = parse_args(argv)
+    JingjinApplication(
+        options(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    ).run()
+
+
+if __name__ == "__main__":
+    main()

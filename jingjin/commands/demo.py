@@ -163,17 +163,18 @@ def choose_server(workers: int, requested: str = "auto") -> tuple[str, str]:
 
 
 def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
-    from django.db import connections
+    """Replace this process by gunicorn's master in a fresh interpreter (same process id)."""
+    from jingjin.commands._gunicorn import command
 
-    from jingjin.commands import _gunicorn
-
-    connections.close_all()  # the workers are forked: none may share this process's connections
     print(
         f"\nServing Jingjin on http://{host}:{port}/ with gunicorn, {workers} worker(s) × "
-        f"{threads} thread(s)  (Ctrl+C stops)"
+        f"{threads} thread(s)  (Ctrl+C stops)",
+        flush=True,
     )
-    _gunicorn.run(host=host, port=port, workers=workers, threads=threads)
-    return 0
+    sys.stderr.flush()
+    argv = command(host=host, port=port, workers=workers, threads=threads)
+    os.execv(argv[0], argv)  # noqa: S606 - our own interpreter and module, no shell
+    return 0  # pragma: no cover - execv does not return
 
 
 def _serve(host: str, port: int, threads: int) -> int:

@@ -147,6 +147,13 @@ def test_gunicorn_options() -> None:
     assert application.load() is wsgi_application
 
 
+def test_gunicorn_runs_in_a_fresh_interpreter() -> None:
+    argv = _gunicorn.command(host="127.0.0.1", port=8001, workers=3, threads=2)
+    assert argv[:3] == [sys.executable, "-m", "jingjin.commands._gunicorn"]
+    args = _gunicorn.parse_args(argv[3:])
+    assert (args.host, args.port, args.workers, args.threads) == ("127.0.0.1", 8001, 3, 2)
+
+
 def test_gunicorn_refuses_an_unknown_setting(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):  # gunicorn prints the configuration error and exits
         _gunicorn.JingjinApplication({"wokers": 2})
@@ -211,13 +218,22 @@ def test_serve_with_two_gunicorn_workers(tmp_path: Path) -> None:
         while len(children(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(children(process.pid)) == 2  # gunicorn's master and two worker processes
+        # the master (exec'd in place of the command, same process id) has not loaded Polars, whose
+        # threads do not survive the workers' fork
+        master_threads = [
+            (task / "comm").read_text().strip() for task in Path(f"/proc/{process.pid}/task").iterdir()
+        ]
+        assert not [name for name in master_threads if "polars" in name], master_threads
     finally:
+        stopping = time.monotonic()
         process.send_signal(signal.SIGTERM)
         try:
             output, _ = process.communicate(timeout=45)
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
+    # idle workers exit at once, well before gunicorn's graceful timeout
+    assert time.monotonic() - stopping < _gunicorn.GRACEFUL_TIMEOUT / 2, output
     assert process.returncode == 0, output
     assert "with gunicorn, 2 worker(s) × 4 thread(s)" in output
     assert "Using worker: gthread" in output
