@@ -28,6 +28,11 @@ from gunicorn.app.base import BaseApplication
 TIMEOUT = 60
 #: Seconds the workers get to finish their requests on SIGTERM (``systemctl stop``).
 GRACEFUL_TIMEOUT = 30
+#: Seconds an idle keep-alive connection stays open: longer than a client (or nginx's upstream
+#: ``keepalive_timeout``, 60 s) keeps it, so the server never closes a connection the client is
+#: just reusing — with gunicorn's 2 s default, users clicking every 1–3 s got "connection reset".
+#: The gthread worker holds idle connections in its poller, not in a thread.
+KEEPALIVE = 75
 
 
 def bind_address(host: str, port: int) -> str:
@@ -52,6 +57,7 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
         "threads": threads,
         "timeout": TIMEOUT,
         "graceful_timeout": GRACEFUL_TIMEOUT,
+        "keepalive": KEEPALIVE,
         "proc_name": "jingjin",
         "preload_app": False,
         "control_socket_disable": True,

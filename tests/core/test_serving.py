@@ -135,12 +135,14 @@ def test_gunicorn_options() -> None:
     assert options["bind"] == "127.0.0.1:8000"
     assert (options["workers"], options["worker_class"], options["threads"]) == (2, "gthread", 4)
     assert options["control_socket_disable"] is True
+    assert options["keepalive"] > 60  # longer than nginx's upstream keep-alive (deploy/nginx-jingjin.conf)
     assert _gunicorn.options(host="::1", port=8001, workers=1, threads=1)["worker_class"] == "sync"
     assert _gunicorn.bind_address("::1", 8001) == "[::1]:8001"
     application = _gunicorn.JingjinApplication(options)
     assert application.cfg.workers == 2
     assert application.cfg.threads == 4
     assert application.cfg.worker_class_str == "gthread"
+    assert application.cfg.keepalive == _gunicorn.KEEPALIVE
     assert application.cfg.address == [("127.0.0.1", 8000)]
     from jingjin.wsgi import application as wsgi_application
 
