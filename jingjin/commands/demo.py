@@ -2,12 +2,35 @@
 
 Running it again keeps the data: migrations and loading are idempotent and existing demo
 accounts are left as they are.
+
+``jingjin serve --workers N`` serves without loading anything. With one process (the default, and
+what ``jingjin demo`` runs) the server is waitress, multi-threaded, on every system; with N > 1 it
+is gunicorn with N worker processes (:mod:`jingjin.commands._gunicorn`), which needs a POSIX
+system — where gunicorn cannot be imported (Windows, or not installed) the command says so and
+falls back to waitress in one process with as many threads as the N processes would have had.
+``--server gunicorn|waitress`` forces one (e.g. gunicorn with a single worker).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
+
+#: Threads of the one waitress process, and of each gunicorn worker, unless ``--threads`` says.
+WAITRESS_THREADS = 8
+GUNICORN_THREADS = 4
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def register(subparsers: Any) -> None:
@@ -17,10 +40,33 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-serve", action="store_true", help="set up and load, but do not serve")
     parser.set_defaults(handler=demo)
 
-    serve = subparsers.add_parser("serve", help="serve the web UI (waitress) without loading anything")
+    serve = subparsers.add_parser(
+        "serve",
+        help="serve the web UI without loading anything (gunicorn with --workers N > 1, else waitress)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="web processes (default 1); more than 1 runs gunicorn on Linux, with waitress as the fallback",
+    )
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        default=None,
+        help=(
+            f"threads per process (default {WAITRESS_THREADS} for one process, "
+            f"{GUNICORN_THREADS} per gunicorn worker)"
+        ),
+    )
+    serve.add_argument(
+        "--server",
+        choices=["auto", "gunicorn", "waitress"],
+        default="auto",
+        help="auto (default): gunicorn when --workers > 1 and it can run here, else waitress",
+    )
     serve.set_defaults(handler=serve_only)
 
     manage = subparsers.add_parser("manage", help="run a Django management command", add_help=False)
@@ -74,7 +120,69 @@ def serve_only(args: argparse.Namespace) -> int:
     from jingjin.commands._django import setup
 
     setup()
-    return _serve(args.host, args.port, args.threads)
+    server, note = choose_server(args.workers, args.server)
+    if note:
+        print(f"jingjin serve: {note}", file=sys.stderr)
+    if server == "gunicorn":
+        from django.conf import settings
+
+        if not settings.REDIS_URL:  # the embedded job consumer runs in one waitress process only
+            print(
+                "jingjin serve: background jobs need a worker beside the web processes: run "
+                "`jingjin worker` (same data directory), or set REDIS_URL for workers on other machines",
+                file=sys.stderr,
+            )
+        return _serve_gunicorn(args.host, args.port, args.workers, args.threads or GUNICORN_THREADS)
+    threads = args.threads or (GUNICORN_THREADS * args.workers if args.workers > 1 else WAITRESS_THREADS)
+    return _serve(args.host, args.port, threads)
+
+
+def gunicorn_unavailable() -> str | None:
+    """Why gunicorn cannot serve here, or None when it can."""
+    if os.name != "posix":
+        return "gunicorn needs a POSIX system (Linux)"
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError as exc:
+        return f"gunicorn cannot be imported ({exc})"
+    return None
+
+
+def choose_server(workers: int, requested: str = "auto") -> tuple[str, str]:
+    """The server (``gunicorn`` or ``waitress``) for ``workers`` processes, and a note to print.
+
+    ``auto`` takes waitress for one process and gunicorn for several; where gunicorn cannot run,
+    several processes fall back to waitress with a note. ``gunicorn`` asked for explicitly where
+    it cannot run is an error (:class:`jingjin.cli.UsageError`); ``waitress`` serves one process.
+    """
+    from jingjin.cli import UsageError
+
+    if requested == "waitress":
+        note = f"waitress serves in one process; --workers {workers} ignored" if workers > 1 else ""
+        return "waitress", note
+    if requested == "auto" and workers == 1:
+        return "waitress", ""
+    reason = gunicorn_unavailable()
+    if reason is None:
+        return "gunicorn", ""
+    if requested == "gunicorn":
+        raise UsageError(f"--server gunicorn: {reason}")
+    return "waitress", f"{reason}; serving with waitress in one process instead of {workers}"
+
+
+def _serve_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
+    """Replace this process by gunicorn's master in a fresh interpreter (same process id)."""
+    from jingjin.commands._gunicorn import command
+
+    print(
+        f"\nServing Jingjin on http://{host}:{port}/ with gunicorn, {workers} worker(s) × "
+        f"{threads} thread(s)  (Ctrl+C stops)",
+        flush=True,
+    )
+    sys.stderr.flush()
+    argv = command(host=host, port=port, workers=workers, threads=threads)
+    os.execv(argv[0], argv)  # noqa: S606 - our own interpreter and module, no shell
+    return 0  # pragma: no cover - execv does not return
 
 
 def _serve(host: str, port: int, threads: int) -> int:
