@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -101,6 +102,13 @@ def _options(request: Request) -> Any:
     return value
 
 
+class FormatIsTheFilesFormat(DefaultContentNegotiation):
+    """``?format=csv|xlsx|parquet`` names the result file's format here, not DRF's renderer."""
+
+    class settings:  # noqa: N801 - stands in for DRF's api_settings
+        URL_FORMAT_OVERRIDE = None
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="评价 Evaluations the user sees, newest first",
@@ -117,6 +125,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     permission_classes = [JobPermission]
     pagination_class = Pagination
     parser_classes = [MultiPartParser, FormParser]
+    content_negotiation_class = FormatIsTheFilesFormat
 
     def get_queryset(self) -> Any:
         kind = clean_param(self.request, "kind") if self.action == "list" else ""

@@ -43,12 +43,13 @@ def _plain_json(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _message(exc: Exception, job: Job) -> str:
-    """The engine's message for users: the row convention spelled out, the server's path of the
-    upload replaced by the file's own name."""
+def _message(exc: Exception, job: Job, *, note_rows: bool = False) -> str:
+    """The engine's message for users, as the command line prints it (``note_rows``: with the row
+    convention spelled out, as ``jingjin score``/``land``/``allocate`` add it), the server's path of
+    the upload replaced by the file's own name."""
     from jingjin.schemes import user_message
 
-    text = user_message(exc)
+    text = user_message(exc) if note_rows else str(exc)
     if job.input_file:
         text = text.replace(job.input_file.path, job.input_name or "input")
     return text
@@ -130,10 +131,10 @@ def run_evaluation(job: Job, progress: ProgressFn) -> JobOutcome:
         )
         run = compute(job.kind, frame, options, source=job.input_name)
         progress(80, gettext("Writing %(rows)d result rows") % {"rows": run.table.height})
-    except evaluation_options.OptionsError as exc:
+    except (evaluation_options.OptionsError, runs.OptionError, InvalidInputError) as exc:
         raise JobInputError(_message(exc, job)) from exc
-    except (runs.OptionError, InvalidInputError, InputError, SchemeError, TableError) as exc:
-        raise JobInputError(_message(exc, job)) from exc
+    except (InputError, SchemeError, TableError) as exc:
+        raise JobInputError(_message(exc, job, note_rows=True)) from exc
     path = job.scratch_path(f"{job.kind}{RESULT_SUFFIX}")
     run.table.write_parquet(path)
     progress(100, gettext("Done: %(rows)d rows") % {"rows": run.table.height})
