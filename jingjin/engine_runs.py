@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import polars as pl
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from jingjin.engines.scoring import ScoreSpec
 
 Flag = Callable[[str], str]
+Invalid = Literal["raise", "skip"]
+HourLabel = Literal["start", "end"]
 
 AQI_STANDARDS = ("HJ633-2012", "HJ633-2026", "auto")
 AQI_REPORTS = ("daily", "hourly", "realtime")
@@ -106,8 +108,8 @@ def aqi_run(
         standard=standard,
         report=report,
         time_column=time_column if standard == "auto" else None,
-        hour_label=hour_label,
-        invalid=invalid,
+        hour_label=cast(HourLabel, hour_label),
+        invalid=cast(Invalid, invalid),
     )
     return Run(result, {"rows": frame.height, "skipped": dict(counts)}, dict(counts))
 
@@ -131,8 +133,8 @@ def daily_run(
         station_column=station_column,
         time_column=time_column,
         city_column=city_column,
-        hour_label=hour_label,
-        invalid=invalid,
+        hour_label=cast(HourLabel, hour_label),
+        invalid=cast(Invalid, invalid),
     )
     counts = invalid_counts(frame, HOURLY_COLUMNS) if invalid == "skip" else {}
     return Run(result, {"hours": frame.height, "rows": result.height, "skipped": dict(counts)}, dict(counts))
@@ -144,7 +146,7 @@ def annual_run(frame: pl.DataFrame, *, date_column: str, group_column: str | Non
     from jingjin.engines.air._input import invalid_counts
     from jingjin.engines.air.aggregate import DAILY_COLUMNS
 
-    result = annual(frame, date_column=date_column, group_column=group_column, invalid=invalid)
+    result = annual(frame, date_column=date_column, group_column=group_column, invalid=cast(Invalid, invalid))
     counts = invalid_counts(frame, DAILY_COLUMNS) if invalid == "skip" else {}
     return Run(result, {"days": frame.height, "rows": result.height, "skipped": dict(counts)}, dict(counts))
 
@@ -181,7 +183,7 @@ def water_run(
         frame,
         waterbody=waterbody,
         items=items,
-        invalid=invalid,
+        invalid=cast(Invalid, invalid),
         waterbody_column=waterbody_column,
         missing_flag_suffix=missing_flag_suffix,
     )

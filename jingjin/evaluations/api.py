@@ -105,7 +105,7 @@ def _options(request: Request) -> Any:
 class FormatIsTheFilesFormat(DefaultContentNegotiation):
     """``?format=csv|xlsx|parquet`` names the result file's format here, not DRF's renderer."""
 
-    class settings:  # noqa: N801 - stands in for DRF's api_settings
+    class settings:  # stands in for DRF's api_settings
         URL_FORMAT_OVERRIDE = None
 
 
@@ -178,7 +178,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         },
     )
     @action(detail=True, methods=["get"])
-    def result(self, request: Request, pk: Any = None) -> HttpResponse:
+    def result(self, request: Request, pk: Any = None) -> HttpResponse | FileResponse:
         fmt = clean_param(request, "format") or "parquet"
         if fmt not in selectors.FORMATS:
             raise exceptions.ValidationError({"format": f"must be one of {', '.join(selectors.FORMATS)}"})
@@ -186,7 +186,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return download(job, fmt)
 
 
-def download(job: Job, fmt: str) -> HttpResponse:
+def download(job: Job, fmt: str) -> HttpResponse | FileResponse:
     """The response with a done evaluation's result in ``fmt`` (404 before it is done; 400 when the
     result has more rows than a workbook's sheet holds)."""
     if job.state != JobState.DONE or not job.result_file:

@@ -76,7 +76,7 @@ class EvaluationForm(forms.Form):
         return field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         upload = data.get("file")
         if upload is not None and not str(upload.name).lower().endswith(SUPPORTED):
             self.add_error(
@@ -92,7 +92,7 @@ class EvaluationForm(forms.Form):
                 continue
             if option.type == MAPPING:
                 try:
-                    value = yaml.safe_load(value)
+                    value = yaml.safe_load(str(value))
                 except yaml.YAMLError as exc:
                     self.add_error(option.name, _("Not valid YAML or JSON: %(error)s") % {"error": exc})
                     return data

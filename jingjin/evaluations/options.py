@@ -61,7 +61,7 @@ class Evaluation:
     label: Any
     description: Any
     command: str
-    columns: str
+    columns: Any
     options: tuple[Option, ...]
     check: Callable[[dict[str, Any]], None] = lambda options: None
 

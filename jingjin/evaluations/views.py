@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -115,7 +115,7 @@ def evaluation_status(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation_result(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def evaluation_result(request: HttpRequest, kind: str, pk: int) -> HttpResponse | FileResponse:
     """The result as CSV, XLSX or Parquet (``?format=``; Parquet by default)."""
     evaluation = _evaluation(kind)
     job = _job(request, evaluation, pk)
