@@ -37,6 +37,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     """An evaluation: its kind, where it is (state, progress 0–100, message), the engine's error or
     the summary, the options it ran with and the download addresses of its result."""
 
+    state = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
     options = serializers.SerializerMethodField(help_text="the options, defaults filled in")
     results = serializers.SerializerMethodField(
         help_text="download addresses by format (csv, xlsx, parquet) once done, else null"
