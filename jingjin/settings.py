@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jingjin.dashboard",
     "jingjin.alerts",
     "jingjin.jobs",
+    "jingjin.evaluations",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from jingjin.cli import UsageError
+from jingjin.engine_runs import AQI_REPORTS, AQI_STANDARDS, HOUR_LABELS, INVALID_CHOICES
 
 T = TypeVar("T")
 
@@ -73,7 +74,7 @@ def report_skipped(counts: dict[str, int]) -> None:
 def add_invalid_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--invalid",
-        choices=("raise", "skip"),
+        choices=INVALID_CHOICES,
         default="raise",
         help="negative or non-numeric values: stop with an error (default), or mark them missing "
         "and count them",
@@ -90,11 +91,11 @@ def register(subparsers: Any) -> None:
     aqi.add_argument(
         "-o", "--output", required=True, help="output table; keeps every input column and the row order"
     )
-    aqi.add_argument("--standard", required=True, choices=("HJ633-2012", "HJ633-2026", "auto"))
+    aqi.add_argument("--standard", required=True, choices=AQI_STANDARDS)
     aqi.add_argument(
         "--report",
         required=True,
-        choices=("daily", "hourly", "realtime"),
+        choices=AQI_REPORTS,
         help="daily (日报); hourly: the real-time report as HJ 633-2012's text has it (PM from the "
         "24-h moving means, O3 8-h counts); realtime: as the national platform publishes it "
         "(the six 1-h values)",
@@ -102,7 +103,7 @@ def register(subparsers: Any) -> None:
     aqi.add_argument("--time-column", help="date or time column; needed with --standard auto")
     aqi.add_argument(
         "--hour-label",
-        choices=("start", "end"),
+        choices=HOUR_LABELS,
         default="start",
         help="hourly and realtime reports: whether a time names the start (default) or the end of its "
         "hour (the national platform: end); --standard auto decides by the hour's start",
@@ -118,7 +119,7 @@ def register(subparsers: Any) -> None:
     daily.add_argument("--city-column", help="give city values: the mean over the city's stations")
     daily.add_argument(
         "--hour-label",
-        choices=("start", "end"),
+        choices=HOUR_LABELS,
         default="start",
         help="whether a time names the start (default) or the end of its hour",
     )
@@ -141,43 +142,56 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _option(call: Callable[[], T]) -> T:
+    """Run a shared check or run; an option it refuses becomes :class:`UsageError`."""
+    from jingjin.engine_runs import OptionError
+
+    try:
+        return call()
+    except OptionError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def aqi_command(args: argparse.Namespace) -> int:
-    from jingjin.engines.air import aqi_with_counts
+    from jingjin.engine_runs import aqi_check, aqi_run, cli_flag
 
     check_output(args.output)
-    if args.standard == "auto" and not args.time_column:
-        raise UsageError("--standard auto picks the standard by date and needs --time-column")
-    if args.hour_label == "end" and args.report == "daily":
-        raise UsageError(
-            "--hour-label end applies to hourly and realtime reports; a daily report is dated by its day"
-        )
-    frame = read_input(args.input)
-    if args.time_column and args.time_column not in frame.columns:
-        raise UsageError(f"--time-column {args.time_column!r} is not a column of {args.input}")
-    result, counts = run_engine(
-        lambda: aqi_with_counts(
-            frame,
+    _option(
+        lambda: aqi_check(
             standard=args.standard,
             report=args.report,
-            time_column=args.time_column if args.standard == "auto" else None,
+            time_column=args.time_column,
             hour_label=args.hour_label,
-            invalid=args.invalid,
+            flag=cli_flag,
         )
     )
-    report_skipped(counts)
-    write_output(result, args.output)
+    frame = read_input(args.input)
+    run = _option(
+        lambda: run_engine(
+            lambda: aqi_run(
+                frame,
+                standard=args.standard,
+                report=args.report,
+                time_column=args.time_column,
+                hour_label=args.hour_label,
+                invalid=args.invalid,
+                source=args.input,
+                flag=cli_flag,
+            )
+        )
+    )
+    report_skipped(run.skipped)
+    write_output(run.table, args.output)
     return 0
 
 
 def daily_command(args: argparse.Namespace) -> int:
-    from jingjin.engines.air import daily
-    from jingjin.engines.air._input import invalid_counts
-    from jingjin.engines.air.aggregate import HOURLY_COLUMNS
+    from jingjin.engine_runs import daily_run
 
     check_output(args.output)
     frame = read_input(args.input)
-    result = run_engine(
-        lambda: daily(
+    run = run_engine(
+        lambda: daily_run(
             frame,
             station_column=args.station_column,
             time_column=args.time_column,
@@ -187,24 +201,22 @@ def daily_command(args: argparse.Namespace) -> int:
         )
     )
     if args.invalid == "skip":
-        report_skipped(invalid_counts(frame, HOURLY_COLUMNS))
-    write_output(result, args.output)
+        report_skipped(run.skipped)
+    write_output(run.table, args.output)
     return 0
 
 
 def annual_command(args: argparse.Namespace) -> int:
-    from jingjin.engines.air import annual
-    from jingjin.engines.air._input import invalid_counts
-    from jingjin.engines.air.aggregate import DAILY_COLUMNS
+    from jingjin.engine_runs import annual_run
 
     check_output(args.output)
     frame = read_input(args.input)
-    result = run_engine(
-        lambda: annual(
+    run = run_engine(
+        lambda: annual_run(
             frame, date_column=args.date_column, group_column=args.group_column, invalid=args.invalid
         )
     )
     if args.invalid == "skip":
-        report_skipped(invalid_counts(frame, DAILY_COLUMNS))
-    write_output(result, args.output)
+        report_skipped(run.skipped)
+    write_output(run.table, args.output)
     return 0

@@ -65,21 +65,21 @@ def _quiet_stdout() -> Iterator[None]:
 
 def run(args: argparse.Namespace) -> int:
     from jingjin.cli import UsageError
-    from jingjin.engines.allocation import allocate_table
+    from jingjin.engine_runs import OptionError, allocate_check, allocate_run, cli_flag
     from jingjin.engines.scoring import InputError
     from jingjin.schemes import SchemeError, check_output, read_input, user_message, write_output
 
-    if not 0 < args.gap < 1:
-        raise UsageError(f"--gap must be between 0 and 1, got {args.gap:g}")
-    if args.time_limit is not None and args.time_limit <= 0:
-        raise UsageError(f"--time-limit must be > 0 seconds, got {args.time_limit:g}")
-    if args.leading_bonus < 0:
-        raise UsageError(f"--leading-bonus must be ≥ 0, got {args.leading_bonus:g}")
+    try:
+        allocate_check(
+            gap=args.gap, time_limit=args.time_limit, leading_bonus=args.leading_bonus, flag=cli_flag
+        )
+    except OptionError as exc:
+        raise UsageError(str(exc)) from exc
     try:
         check_output(args.output)
         frame = read_input(args.input)
         with _quiet_stdout():
-            result, summary = allocate_table(
+            run_ = allocate_run(
                 frame,
                 land=args.land,
                 energy=args.energy,
@@ -89,9 +89,10 @@ def run(args: argparse.Namespace) -> int:
                 gap=args.gap,
                 time_limit=args.time_limit,
             )
-        write_output(result, args.output)
+        write_output(run_.table, args.output)
     except (InputError, SchemeError) as exc:
         raise UsageError(user_message(exc)) from exc
+    summary = run_.summary
     if not summary["proven"]:
         print(
             f"jingjin allocate: warning: gap {summary['gap']:.3g} not proven within {args.gap:g} "

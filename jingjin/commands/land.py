@@ -64,7 +64,7 @@ def register(subparsers: Any) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from jingjin.cli import UsageError
-    from jingjin.engines.land import evaluate
+    from jingjin.engine_runs import land_run
     from jingjin.engines.scoring import InputError
     from jingjin.schemes import SchemeError, check_output, land_scheme, read_input, user_message, write_output
 
@@ -72,25 +72,17 @@ def run_evaluate(args: argparse.Namespace) -> int:
         check_output(args.output)
         scheme = land_scheme(args.scheme, normalize_weights=args.normalize_weights)
         frame = read_input(args.input)
-        result = evaluate(frame, scheme, explain=not args.no_items)
-        summary: dict[str, Any] = {
-            "scheme": scheme.name,
-            "firms": frame.height,
-            "evaluated": int(result.get_column("score").is_not_null().sum()),
-        }
-        if "class" in result.columns:
-            counts = result.get_column("class").drop_nulls().value_counts(sort=True)
-            summary["classes"] = dict(sorted((str(k), int(v)) for k, v in counts.iter_rows()))
-        write_output(result, args.output)
+        run = land_run(frame, scheme, items=not args.no_items)
+        write_output(run.table, args.output)
     except (InputError, SchemeError) as exc:
         raise UsageError(user_message(exc)) from exc
-    print(json.dumps(summary, ensure_ascii=False))
+    print(json.dumps(run.summary, ensure_ascii=False))
     return 0
 
 
 def run_admit(args: argparse.Namespace) -> int:
     from jingjin.cli import UsageError
-    from jingjin.engines.land import admit
+    from jingjin.engine_runs import admit_run
     from jingjin.engines.scoring import InputError
     from jingjin.schemes import (
         SchemeError,
@@ -105,11 +97,9 @@ def run_admit(args: argparse.Namespace) -> int:
         check_output(args.output)
         thresholds, rules = admission_thresholds(args.thresholds)
         frame = read_input(args.input)
-        result = admit(frame, thresholds, rules)
-        counts = result.get_column("admission").value_counts(sort=True)
-        summary = {"projects": frame.height, "admission": {str(k): int(v) for k, v in counts.iter_rows()}}
-        write_output(result, args.output)
+        run = admit_run(frame, thresholds, rules)
+        write_output(run.table, args.output)
     except (InputError, SchemeError) as exc:
         raise UsageError(user_message(exc)) from exc
-    print(json.dumps(summary, ensure_ascii=False))
+    print(json.dumps(run.summary, ensure_ascii=False))
     return 0

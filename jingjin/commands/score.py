@@ -41,25 +41,18 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from jingjin.cli import UsageError
-    from jingjin.engines.scoring import InputError, ScoreSpec, score_details
+    from jingjin.engine_runs import score_run
+    from jingjin.engines.scoring import InputError, ScoreSpec
     from jingjin.schemes import SchemeError, check_output, read_input, score_spec, user_message, write_output
 
     try:
         check_output(args.output)
         spec: ScoreSpec = score_spec(args.spec, normalize_weights=args.normalize_weights)
         frame = read_input(args.input)
-        result, details = score_details(frame, spec, explain=args.explain)
-        summary: dict[str, Any] = {
-            "rows": frame.height,
-            "method": spec.method,
-            "weights": spec.weights,
-            "weight_values": details.weights,
-        }
-        if spec.classes is not None:
-            counts = result.get_column("class").drop_nulls().value_counts()
-            summary["classes"] = dict(sorted((str(k), int(v)) for k, v in counts.iter_rows()))
-        write_output(result, args.output)
+        run = score_run(frame, spec, explain=args.explain)
+        write_output(run.table, args.output)
     except (InputError, SchemeError) as exc:
         raise UsageError(user_message(exc)) from exc
+    summary: dict[str, Any] = run.summary
     print(json.dumps(summary, ensure_ascii=False))
     return 0

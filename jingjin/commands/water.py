@@ -23,6 +23,7 @@ from jingjin.commands.air import (
     run_engine,
     write_output,
 )
+from jingjin.engine_runs import WATER_ITEMS, WATERBODIES
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +36,7 @@ def register(subparsers: Any) -> None:
     classify.add_argument("-o", "--output", required=True)
     classify.add_argument(
         "--waterbody",
-        choices=("river", "lake"),
+        choices=WATERBODIES,
         help="the type of every row (lakes and reservoirs: lake); with --waterbody-column, "
         "the type of rows whose type cell is empty",
     )
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
         help="column with each row's type: river, lake, reservoir (河流, 湖泊, 水库); reservoirs are "
         "evaluated as lakes; the type used is written to waterbody_used",
     )
-    classify.add_argument("--items", choices=("routine", "all"), default="routine")
+    classify.add_argument("--items", choices=WATER_ITEMS, default="routine")
     classify.add_argument(
         "--missing-flag-suffix",
         metavar="SUFFIX",
@@ -85,26 +86,31 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def classify_command(args: argparse.Namespace) -> int:
-    from jingjin.engines.water import classify_with_counts
+    from jingjin.engine_runs import OptionError, cli_flag, water_check, water_run
 
-    if args.waterbody is None and args.waterbody_column is None:
-        raise UsageError("give the water body type: --waterbody river|lake, or --waterbody-column COL")
-    if args.missing_flag_suffix is not None and not args.missing_flag_suffix.strip():
-        raise UsageError("--missing-flag-suffix must not be empty")
+    try:
+        water_check(
+            waterbody=args.waterbody,
+            waterbody_column=args.waterbody_column,
+            missing_flag_suffix=args.missing_flag_suffix,
+            flag=cli_flag,
+        )
+    except OptionError as exc:
+        raise UsageError(str(exc)) from exc
     check_output(args.output)
     frame = read_input(args.input)
-    result, counts = run_engine(
-        lambda: classify_with_counts(
+    run = run_engine(
+        lambda: water_run(
             frame,
             waterbody=args.waterbody,
+            waterbody_column=args.waterbody_column,
             items=args.items,
             invalid=args.invalid,
-            waterbody_column=args.waterbody_column,
             missing_flag_suffix=args.missing_flag_suffix,
         )
     )
-    report_skipped(counts)
-    write_output(result, args.output)
+    report_skipped(run.skipped)
+    write_output(run.table, args.output)
     return 0
 
 

@@ -233,3 +233,14 @@ def may_retry_job(user: Any, job: Any) -> bool:
         return False
     kind = kinds.find(job.kind)
     return kind is not None and may_submit_job(user, kind)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluations (评价): the engines in the web, as jobs
+
+
+def may_evaluate(user: Any) -> bool:
+    """May ``user`` run an evaluation (air, water, score, land, admission, allocation) on a table
+    they upload? Every signed-in user with a role: an evaluation changes nothing of the plan, and
+    who sees it afterwards is :func:`visible_jobs` (their own unit's; the plan office all)."""
+    return role_of(user) is not None
