@@ -9,6 +9,7 @@ from jingjin.core import api as core_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
 from jingjin.jobs import api as jobs_api
+from jingjin.notifications import api as notifications_api
 from jingjin.plans import api as plans_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -27,6 +28,7 @@ assessment_api.register(router)
 dashboard_api.register(router)
 alerts_api.register(router)
 jobs_api.register(router)
+notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("cockpit/", include("jingjin.dashboard.urls")),
     path("warnings/", include("jingjin.alerts.urls")),
     path("jobs/", include("jingjin.jobs.urls")),
+    path("notifications/", include("jingjin.notifications.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 
