@@ -36,7 +36,8 @@ def test_three_and_one_day_before_the_deadline(people: dict[str, Any], period: A
     assert note.params["days"] == 3 and note.params["tasks"] == ["A1.M1.T1"]
     assert note.link == "/reports/?period=2024-03"
     assert note.text == (
-        "Reminder: Bureau A has 1 report(s) for 2024-03 not submitted yet; the deadline is 2024-04-05, in 3 day(s)."
+        "Reminder: Bureau A has 1 report(s) for 2024-03 not submitted yet; "
+        "the deadline is 2024-04-05, in 3 day(s)."
     )
     assert reminders_send(as_of=date(2024, 4, 3)).total == 0  # 2 days before: nothing
     assert reminders_send(as_of=date(2024, 4, 4)).sent == {ReminderKind.BEFORE: 2}
@@ -105,7 +106,8 @@ def test_daily_after_the_deadline_and_escalation_after_n_days(people: dict[str, 
     assert seen["reporter_a"] == ["overdue"] * 3
     escalated = Notification.objects.get(user=people["leader_b"])
     assert escalated.text == (
-        "Escalation: Bureau B still has 1 report(s) for 2024-03 not submitted, 3 day(s) after the deadline 2024-04-05."
+        "Escalation: Bureau B still has 1 report(s) for 2024-03 not submitted, "
+        "3 day(s) after the deadline 2024-04-05."
     )
     assert Reminder.objects.get(kind=ReminderKind.ESCALATION, unit__code="t.b").recipients == 2
 
