@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
