@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jingjin.alerts",
     "jingjin.jobs",
     "jingjin.evaluations",
+    "jingjin.notifications",
 ]
 
 MIDDLEWARE = [
@@ -244,7 +245,43 @@ else:
         "consumer": _HUEY_CONSUMER,
     }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (SMTP) of the notifications (docs/notifications.md). Without EMAIL_HOST mails are printed on the
+# console (development); with it, sent through that SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jingjin@localhost")
+# The address of the site in e-mails and webhook messages (links), e.g. https://jingjin.example.gov.cn
+JINGJIN_SITE_URL = os.environ.get("JINGJIN_SITE_URL", "").strip().rstrip("/")
+# Sending e-mails and webhooks: attempts per message and the wait before a retry (seconds x attempt)
+JINGJIN_NOTIFY_ATTEMPTS = max(1, int(os.environ.get("JINGJIN_NOTIFY_ATTEMPTS", "3")))
+JINGJIN_NOTIFY_RETRY_SECONDS = max(1, int(os.environ.get("JINGJIN_NOTIFY_RETRY_SECONDS", "300")))
+JINGJIN_WEBHOOK_TIMEOUT = max(1, int(os.environ.get("JINGJIN_WEBHOOK_TIMEOUT", "10")))
+
+# The schedule (docs/notifications.md): crontab lines "minute hour day month day-of-week" in TIME_ZONE,
+# run by the job queue's consumer (`jingjin worker`, or the one embedded in `jingjin demo`/`serve`).
+JINGJIN_SCHEDULE = {
+    "warnings-refresh": os.environ.get("JINGJIN_SCHEDULE_WARNINGS", "30 1 * * *"),
+    "reminders": os.environ.get("JINGJIN_SCHEDULE_REMINDERS", "0 8 * * *"),
+    "supervision-reminders": os.environ.get("JINGJIN_SCHEDULE_SUPERVISION", "15 8 * * *"),
+    "bulletin": os.environ.get("JINGJIN_SCHEDULE_BULLETIN", "0 7 6 * *"),
+}
+# Reminders (催报): days before a deadline, days after it with daily reminders, escalation after N days
+JINGJIN_REMINDER_DAYS_BEFORE = [
+    int(d) for d in os.environ.get("JINGJIN_REMINDER_DAYS_BEFORE", "3,1").split(",") if d.strip()
+]
+JINGJIN_REMINDER_OVERDUE_DAYS = max(0, int(os.environ.get("JINGJIN_REMINDER_OVERDUE_DAYS", "30")))
+JINGJIN_REMINDER_ESCALATE_DAYS = max(1, int(os.environ.get("JINGJIN_REMINDER_ESCALATE_DAYS", "3")))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

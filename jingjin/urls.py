@@ -10,6 +10,7 @@ from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
+from jingjin.notifications import api as notifications_api
 from jingjin.plans import api as plans_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -29,6 +30,7 @@ dashboard_api.register(router)
 alerts_api.register(router)
 jobs_api.register(router)
 evaluations_api.register(router)
+notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -49,6 +51,7 @@ urlpatterns = [
     path("warnings/", include("jingjin.alerts.urls")),
     path("jobs/", include("jingjin.jobs.urls")),
     path("evaluations/", include("jingjin.evaluations.urls")),
+    path("notifications/", include("jingjin.notifications.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

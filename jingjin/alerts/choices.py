@@ -28,3 +28,8 @@ class NotificationKind(models.TextChoices):
     WARNING = "warning", _("Early warning")
     REPORT_RETURNED = "report_returned", _("Report returned")
     REPORT_SUBMITTED = "report_submitted", _("Report submitted for review")
+    REPORT_APPROVED = "report_approved", _("Report approved")
+    REMINDER = "reminder", _("Reminder to report")
+    SUPERVISION_NEW = "supervision_new", _("New supervision item")
+    SUPERVISION_DUE = "supervision_due", _("Supervision item due soon or overdue")
+    JOB_FINISHED = "job_finished", _("Job finished")

@@ -320,17 +320,62 @@ NOTIFICATION_MESSAGES: dict[str, str] = {
 RESUBMITTED_MESSAGE = gettext_noop(
     "%(unit)s resubmitted the report of %(task)s for %(period)s: it waits for your review."
 )
+NOTIFICATION_MESSAGES[NotificationKind.REPORT_APPROVED] = gettext_noop(
+    "Your report of %(task)s for %(period)s was approved by %(reviewer)s."
+)
+NOTIFICATION_MESSAGES[NotificationKind.SUPERVISION_NEW] = gettext_noop(
+    "Supervision item %(item)s was assigned to %(unit)s (deadline %(deadline)s)."
+)
+NOTIFICATION_MESSAGES[NotificationKind.JOB_FINISHED] = gettext_noop("Your job %(job)s (%(kind)s) is done.")
+#: (kind, params["stage"]) → the message of that stage of a kind (reminders, supervision items, jobs)
+NOTIFICATION_STAGES: dict[tuple[str, str], str] = {
+    (NotificationKind.REMINDER, "before"): gettext_noop(
+        "Reminder: %(unit)s has %(count)s report(s) for %(period)s not submitted yet; "
+        "the deadline is %(deadline)s, in %(days)s day(s)."
+    ),
+    (NotificationKind.REMINDER, "overdue"): gettext_noop(
+        "Overdue: %(unit)s has %(count)s report(s) for %(period)s not submitted; "
+        "the deadline was %(deadline)s, %(days)s day(s) ago. Please submit them."
+    ),
+    (NotificationKind.REMINDER, "escalation"): gettext_noop(
+        "Escalation: %(unit)s still has %(count)s report(s) for %(period)s not submitted, "
+        "%(days)s day(s) after the deadline %(deadline)s."
+    ),
+    (NotificationKind.REMINDER, "urge"): gettext_noop(
+        "The plan office urges %(unit)s: %(count)s report(s) for %(period)s are not submitted "
+        "(deadline %(deadline)s)."
+    ),
+    (NotificationKind.SUPERVISION_DUE, "due_soon"): gettext_noop(
+        "Supervision item %(item)s of %(unit)s is due on %(deadline)s."
+    ),
+    (NotificationKind.SUPERVISION_DUE, "overdue"): gettext_noop(
+        "Supervision item %(item)s of %(unit)s is overdue since %(deadline)s; please answer it."
+    ),
+    (NotificationKind.JOB_FINISHED, "failed"): gettext_noop("Your job %(job)s (%(kind)s) failed: %(error)s"),
+}
 
 
 def render_notification(kind: str, params: dict[str, Any]) -> str:
-    """The text of a report notification (returned, submitted) in the active language; "" for a
-    kind without a message (a warning's notification shows the warning's reason)."""
-    message = NOTIFICATION_MESSAGES.get(kind)
+    """The text of a notification (a report returned, submitted or approved, a reminder, a
+    supervision item, a finished job) in the active language; ``params["stage"]`` picks a variant
+    of the kind (:data:`NOTIFICATION_STAGES`), the values named in ``params["_t"]`` are msgids and
+    are translated too. "" for a kind without a message (a warning's notification shows the
+    warning's reason)."""
+    from django.utils.translation import gettext
+
+    message = NOTIFICATION_STAGES.get((kind, str(params.get("stage", "")))) or NOTIFICATION_MESSAGES.get(kind)
     if message is None:
         return ""
     if kind == NotificationKind.REPORT_SUBMITTED and params.get("resubmitted"):
         message = RESUBMITTED_MESSAGE
     values = {"task": "", "period": "", "reviewer": "", "comment": "", "unit": "", **params}
+    for name in params.get("_t", ()):  # values that are msgids
+        values[name] = gettext(str(values.get(name, "")))
+    if kind == NotificationKind.JOB_FINISHED:  # the job kind's label in the reader's language
+        from jingjin.jobs.kinds import find
+
+        entry = find(str(params.get("kind", "")))
+        values["kind"] = str(entry.label) if entry is not None else params.get("kind", "")
     return render_reason_values(message, values)
 
 

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import connections, router, transaction
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -376,9 +375,13 @@ def warning_acknowledge(
 
 
 def notifications_create(*, warnings: Iterable[EarlyWarning]) -> int:
-    """An in-app notification for each user of each warning's responsible unit, and one e-mail per
-    user with an e-mail address listing that user's new warnings (in Chinese). Returns the number of
-    notifications."""
+    """An in-app notification for each user of each warning's responsible unit who keeps warnings
+    on in the app, and one e-mail (and webhook message) per user listing that user's new warnings
+    (in Chinese), as the user's notification settings allow; sent from a worker after the commit
+    (:mod:`jingjin.notifications`). Returns the number of in-app notifications."""
+    from jingjin.notifications.selectors import channel_users
+    from jingjin.notifications.services import digest_deliveries
+
     by_unit: dict[int, list[EarlyWarning]] = defaultdict(list)
     for warning in warnings:
         if warning.unit_id is not None:
@@ -390,15 +393,23 @@ def notifications_create(*, warnings: Iterable[EarlyWarning]) -> int:
         .objects.filter(is_active=True, profile__unit_id__in=by_unit)
         .values_list("pk", "email", "profile__unit_id")
     )
-    notes = [Notification(user_id=pk, warning=w) for pk, _email, unit_id in users for w in by_unit[unit_id]]
+    in_app = channel_users(user_ids={pk for pk, _email, _unit in users}, kind=NotificationKind.WARNING)[
+        "in_app"
+    ]
+    notes = [
+        Notification(user_id=pk, warning=w)
+        for pk, _email, unit_id in users
+        if pk in in_app
+        for w in by_unit[unit_id]
+    ]
     Notification.objects.bulk_create(notes, batch_size=CHUNK)
-    mails = [_mail(email, by_unit[unit_id]) for _pk, email, unit_id in users if email]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    digest_deliveries(
+        kind=NotificationKind.WARNING, messages={pk: _mail(by_unit[unit_id]) for pk, _email, unit_id in users}
+    )
     return len(notes)
 
 
-def _mail(email: str, warnings: list[EarlyWarning]) -> tuple[str, str, None, list[str]]:
+def _mail(warnings: list[EarlyWarning]) -> tuple[str, str]:
     shown = warnings[:20]
     with translation.override("zh-hans"):
         subject = ngettext(
@@ -412,19 +423,17 @@ def _mail(email: str, warnings: list[EarlyWarning]) -> tuple[str, str, None, lis
             lines.append(gettext("… and %(count)s more.") % {"count": len(warnings) - len(shown)})
         lines.append("")
         lines.append(gettext("Please sign in to Jingjin to acknowledge them."))
-    return subject, "\n".join(lines), None, [email]
+    return subject, "\n".join(lines)
 
 
 def notifications_send(*, users: Iterable[Any], kind: str, params: dict[str, Any], link: str = "") -> int:
-    """One in-app notification of ``kind`` (a report returned or submitted) for each of ``users``
-    (users or ids); its text is made in the reader's language from ``kind`` and ``params`` when
-    shown. Returns the number of notifications."""
-    if kind not in NotificationKind.values or kind == NotificationKind.WARNING:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    ids = sorted({getattr(user, "pk", user) for user in users})
-    notes = [Notification(user_id=pk, kind=kind, params=params, link=link[:300]) for pk in ids]
-    Notification.objects.bulk_create(notes, batch_size=CHUNK)
-    return len(notes)
+    """Notify ``users`` (users or ids) of ``kind`` (a report returned, submitted or approved …) on
+    their channels (:func:`jingjin.notifications.services.notify`): the in-app text is made in the
+    reader's language from ``kind`` and ``params`` when shown. Returns the number of in-app
+    notifications."""
+    from jingjin.notifications.services import notify
+
+    return notify(users=users, kind=kind, params=params, link=link)
 
 
 def notifications_mark_read(*, user: Any) -> int:

@@ -147,6 +147,32 @@ def can_fill_reports(user: Any) -> bool:
     return role_of(user) in (Role.REPORTER, Role.COUNTY)
 
 
+def may_urge_reports(user: Any) -> bool:
+    """May ``user`` urge every unit with missing reports of a period (一键催报)? The plan office."""
+    return role_of(user) == Role.PLAN_OFFICE
+
+
+def may_see_reminders(user: Any) -> bool:
+    """May ``user`` read the reminder history (催报记录) of every unit? The plan office and leaders."""
+    return role_of(user) in (Role.PLAN_OFFICE, Role.LEADER)
+
+
+def may_run_scheduled_jobs(user: Any) -> bool:
+    """May ``user`` start a job of the schedule (reminders, the monthly bulletin) by hand? The plan
+    office."""
+    return role_of(user) == Role.PLAN_OFFICE
+
+
+def may_set_unit_webhook(user: Any, unit: Any) -> bool:
+    """May ``user`` set the webhook of ``unit``'s group robot? The plan office for every unit, an
+    approver for their own unit."""
+    role = role_of(user)
+    if role == Role.PLAN_OFFICE:
+        return True
+    profile = getattr(user, "profile", None)
+    return role == Role.APPROVER and unit is not None and profile is not None and profile.unit_id == unit.pk
+
+
 def unit_and_ancestor_ids(unit_id: int) -> set[int]:
     """Ids of a unit and every unit above it: the units whose users' scope includes it."""
     from jingjin.core.models import Unit

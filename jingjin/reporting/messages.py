@@ -6,6 +6,7 @@
   the latest, so a later approval no longer erases the reason of an earlier return.
 * :func:`notify_returned` tells the users who may edit the report (reporters and county users of
   the task's lead unit or a unit above it) that it came back, with the reviewer's comment.
+* :func:`notify_approved` tells the same users that it was approved.
 * :func:`notify_submitted` tells the users who may review it (approvers of the unit or a unit
   above it, and the plan office) that it waits for them.
 
@@ -70,6 +71,17 @@ def notify_returned(*, report: Report, actor: Any) -> int:
     return notifications_send(
         users=users_who_may_report(report.task.lead_unit_id).values_list("pk", flat=True),
         kind=NotificationKind.REPORT_RETURNED,
+        params=params,
+        link=report_link(report),
+    )
+
+
+def notify_approved(*, report: Report, actor: Any) -> int:
+    """A message to every user who may edit the report's task that it was approved; returns how many."""
+    params = _params(report) | {"reviewer": _name(actor), "comment": report.review_comment}
+    return notifications_send(
+        users=users_who_may_report(report.task.lead_unit_id).values_list("pk", flat=True),
+        kind=NotificationKind.REPORT_APPROVED,
         params=params,
         link=report_link(report),
     )

@@ -458,6 +458,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
     messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
+    messages.notify_approved(report=report, actor=actor)
     _strike_off_if_done(report, actor=actor, source=source)
     transaction.on_commit(jobs_after_approval)  # queue a warnings refresh (jingjin.jobs)
     return report

@@ -208,6 +208,10 @@ def item_issue(
     at = clock.now() if day == clock.today() else timezone.make_aware(datetime.combine(day, ISSUE_TIME))
     _step_record(actor=actor, item=item, step=ItemStep.ISSUE, from_state="", text="", source=source, at=at)
     audit_change(actor=actor, obj=item, before=None, source=source)
+    if not is_synthetic:  # tell the handling unit (in the app, by e-mail, by webhook)
+        from jingjin.notifications.services import notify_supervision_new
+
+        notify_supervision_new(item=item)
     return item
 
 
