@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from jingjin.alerts.models import Notification
 from jingjin.core.models import Unit
@@ -61,6 +62,10 @@ def test_county_share_lower_completion_is_returned_and_the_cockpit_reaches_it(
     county_user = users["county_c"]
     share = approved_february_share(users["office"], county_user, approver)
     assert share.parent.code == "A1.M1.T1" and share.lead_unit.code == "t.c"
+    # February's approval told the county so; it has read that message already
+    approved = Notification.objects.filter(user=county_user, kind="report_approved")
+    assert approved.count() == 1
+    approved.update(read_at=timezone.now())
     base = live_server.url
 
     # The county user opens "my reports" of March: its share is listed; no message is waiting yet.
