@@ -267,6 +267,16 @@ JINGJIN_SITE_URL = os.environ.get("JINGJIN_SITE_URL", "").strip().rstrip("/")
 JINGJIN_NOTIFY_ATTEMPTS = max(1, int(os.environ.get("JINGJIN_NOTIFY_ATTEMPTS", "3")))
 JINGJIN_NOTIFY_RETRY_SECONDS = max(1, int(os.environ.get("JINGJIN_NOTIFY_RETRY_SECONDS", "300")))
 JINGJIN_WEBHOOK_TIMEOUT = max(1, int(os.environ.get("JINGJIN_WEBHOOK_TIMEOUT", "10")))
+# The hosts a webhook may be sent to (comma-separated host names, or host:port): the group robots of
+# WeCom, DingTalk and Feishu by default; an intranet adds its own IM gateway. Nothing else is
+# posted to, so a user cannot make the server call an internal address ("*" allows any host).
+JINGJIN_WEBHOOK_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get(
+        "JINGJIN_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com,open.feishu.cn"
+    ).split(",")
+    if host.strip()
+]
 
 # The schedule (docs/notifications.md): crontab lines "minute hour day month day-of-week" in TIME_ZONE,
 # run by the job queue's consumer (`jingjin worker`, or the one embedded in `jingjin demo`/`serve`).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -178,11 +179,14 @@ def _post_webhook(delivery: Delivery) -> None:
     data = json.dumps(webhook_payload(delivery), ensure_ascii=False).encode("utf-8")
     if not delivery.target.lower().startswith(("http://", "https://")):
         raise ValueError(f"not a web address: {delivery.target[:60]}")
+    if not webhook_host_allowed(delivery.target):  # the setting may have changed since it was saved
+        raise ValueError(f"host not allowed (JINGJIN_WEBHOOK_HOSTS): {delivery.target[:60]}")
     request = urllib.request.Request(  # noqa: S310 (http and https only, checked above)
         delivery.target, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
     timeout = int(getattr(settings, "JINGJIN_WEBHOOK_TIMEOUT", 10))
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http/https checked)
+    opener = urllib.request.build_opener(_NoRedirects)
+    with opener.open(request, timeout=timeout) as response:  # http/https and the host checked above
         text = response.read(65536).decode("utf-8", "replace")
     try:
         answer = json.loads(text) if text.strip() else {}
@@ -256,7 +260,35 @@ def _check_url(url: str, *, field_name: str) -> str:
         raise ValidationError(
             {field_name: _("Give a web address starting with http:// or https://.")}
         ) from exc
+    if not webhook_host_allowed(url):
+        raise ValidationError(
+            {
+                field_name: _("Messages may only be sent to these hosts: %(hosts)s.")
+                % {"hosts": ", ".join(settings.JINGJIN_WEBHOOK_HOSTS)}
+            }
+        )
     return url
+
+
+def webhook_host_allowed(url: str) -> bool:
+    """Is ``url``'s host (or host:port) in the setting ``JINGJIN_WEBHOOK_HOSTS`` ("*": any)?"""
+    allowed = [h.lower() for h in getattr(settings, "JINGJIN_WEBHOOK_HOSTS", [])]
+    if "*" in allowed:
+        return True
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return bool(host) and (host in allowed or (port is not None and f"{host}:{port}" in allowed))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook is posted where it was set up to go, never redirected elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 @transaction.atomic

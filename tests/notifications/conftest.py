@@ -208,7 +208,9 @@ class WebhookReceiver:
 
 
 @pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
+def webhook(settings: Any) -> Iterator[WebhookReceiver]:
     receiver = WebhookReceiver()
+    # the local receiver is the one host messages may go to (JINGJIN_WEBHOOK_HOSTS)
+    settings.JINGJIN_WEBHOOK_HOSTS = [f"127.0.0.1:{receiver.server.server_address[1]}"]
     yield receiver
     receiver.close()

@@ -110,8 +110,12 @@ def test_a_units_robot_gets_its_reminders_once(
     )
 
 
-def test_only_the_plan_office_or_the_units_approver_sets_its_robot(people: dict[str, Any]) -> None:
+def test_only_the_plan_office_or_the_units_approver_sets_its_robot(
+    people: dict[str, Any], settings: Any
+) -> None:
     from jingjin.core.models import Unit
+
+    settings.JINGJIN_WEBHOOK_HOSTS = ["x.example"]
     from jingjin.core.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -281,3 +285,36 @@ def test_warning_emails_follow_the_preferences(
     assert summary.raised >= 2
     assert [m.to for m in mail.outbox] == [["reporter_a@example.org"]]
     assert Notification.objects.filter(user=people["reporter_b"], kind=NotificationKind.WARNING).exists()
+
+
+def test_a_webhook_goes_only_to_an_allowed_host(
+    people: dict[str, Any], webhook: WebhookReceiver, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from jingjin.notifications.services import webhook_host_allowed
+
+    # a host that is not in JINGJIN_WEBHOOK_HOSTS is refused when the address is saved
+    for url in (
+        "http://127.0.0.1:6379/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://intranet.local/x",
+    ):
+        with pytest.raises(ValidationError) as caught:
+            preferences_save(actor=people["approver_a"], choices={}, webhook_url=url)
+        assert "webhook_url" in caught.value.message_dict
+    settings.JINGJIN_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    assert webhook_host_allowed("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1")
+    assert not webhook_host_allowed("https://qyapi.weixin.qq.com.evil.example/x")
+    assert not webhook_host_allowed("http://127.0.0.1/")
+    settings.JINGJIN_WEBHOOK_HOSTS = ["*"]
+    assert webhook_host_allowed("http://anything.example/")
+    # a host taken out of the setting after the address was saved is not posted to either
+    settings.JINGJIN_WEBHOOK_HOSTS = [f"127.0.0.1:{webhook.server.server_address[1]}"]
+    preferences_save(actor=people["approver_a"], choices={}, webhook_url=webhook.url)
+    settings.JINGJIN_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[people["approver_a"]], kind=NotificationKind.REPORT_RETURNED, params=PARAMS)
+    assert webhook.received == []
+    delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
+    assert delivery.state != DeliveryState.SENT and "JINGJIN_WEBHOOK_HOSTS" in delivery.error

@@ -109,7 +109,8 @@ def test_reminder_history_page(people: dict[str, Any], period: Any) -> None:
     assert client_of(people["reporter_a"]).get("/notifications/reminders/").status_code == 403
 
 
-def test_settings_page(people: dict[str, Any]) -> None:
+def test_settings_page(people: dict[str, Any], settings: Any) -> None:
+    settings.JINGJIN_WEBHOOK_HOSTS = ["qyapi.example"]
     user = people["reporter_a"]
     client = client_of(user)
     page = client.get("/notifications/settings/")
