@@ -147,6 +147,22 @@ def can_fill_reports(user: Any) -> bool:
     return role_of(user) in (Role.REPORTER, Role.COUNTY)
 
 
+def reads_only(user: Any) -> bool:
+    """Does the user's role read everything and change nothing (leaders)?"""
+    return role_of(user) == Role.LEADER
+
+
+def can_review_reports(user: Any) -> bool:
+    """Does the user's role approve or return monthly reports (approvers, the plan office)? Which
+    reports is decided by :func:`reviews_every_unit` and ``restrict(user, "change", …)``."""
+    return role_of(user) in (Role.APPROVER, Role.PLAN_OFFICE)
+
+
+def reviews_every_unit(user: Any) -> bool:
+    """Does the user review the reports of every unit (the plan office), not only its own?"""
+    return role_of(user) == Role.PLAN_OFFICE
+
+
 def may_urge_reports(user: Any) -> bool:
     """May ``user`` urge every unit with missing reports of a period (一键催报)? The plan office."""
     return role_of(user) == Role.PLAN_OFFICE

@@ -25,7 +25,6 @@ from jingjin.core.permissions import (
     editable_fields,
     may_reopen_task,
     restrict,
-    role_of,
 )
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
@@ -418,6 +417,6 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/import.html",
-        {"errors": errors, "role": role_of(request.user)},
+        {"errors": errors},
         status=400 if errors else 200,
     )

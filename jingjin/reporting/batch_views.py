@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.core import clock
-from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict, role_of
+from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
 from jingjin.plans.models import Task
 from jingjin.reporting import batch, selectors, services
 from jingjin.reporting.models import ReportingPeriod
@@ -74,7 +74,6 @@ def batch_page(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "periods": selectors.period_choices(today=clock.today()),
-            "role": role_of(request.user),
             "task_count": len(tasks),
             "errors": errors,
             "summary": summary,

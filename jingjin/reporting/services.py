@@ -30,8 +30,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.core.choices import AuditAction, Role
-from jingjin.core.permissions import PermissionDenied, can, may_reopen_task, role_of
+from jingjin.core.choices import AuditAction
+from jingjin.core.permissions import (
+    PermissionDenied,
+    can,
+    can_fill_reports,
+    can_review_reports,
+    may_reopen_task,
+    reviews_every_unit,
+)
 from jingjin.core.services import audit_change, audit_record
 from jingjin.core.texts import model_text_errors, text_problem
 from jingjin.jobs.services import after_approval as jobs_after_approval
@@ -52,10 +59,6 @@ from jingjin.reporting.models import (
     month_index,
 )
 
-#: roles that fill in and submit reports
-REPORTING_ROLES = {Role.REPORTER, Role.COUNTY}
-#: roles that approve or return reports (the plan office everywhere, approvers in their unit)
-REVIEWING_ROLES = {Role.APPROVER, Role.PLAN_OFFICE}
 #: report fields a reporter fills in
 REPORT_FIELDS = (
     "progress",
@@ -131,7 +134,7 @@ def period_parse(code: str) -> tuple[int, int]:
 
 def may_edit(user: Any, report_or_task: Report | Task) -> bool:
     """May ``user`` fill in and submit reports of this task (or edit this report now)?"""
-    if role_of(user) not in REPORTING_ROLES:
+    if not can_fill_reports(user):
         return False
     task = report_or_task.task if isinstance(report_or_task, Report) else report_or_task
     if not can(user, "change", task):
@@ -141,14 +144,13 @@ def may_edit(user: Any, report_or_task: Report | Task) -> bool:
 
 def may_review(user: Any, report: Report) -> bool:
     """May ``user`` approve or return this report now?"""
-    role = role_of(user)
-    if role not in REVIEWING_ROLES or report.status not in REVIEW_STATES:
+    if not can_review_reports(user) or report.status not in REVIEW_STATES:
         return False
-    return role == Role.PLAN_OFFICE or can(user, "change", report)
+    return reviews_every_unit(user) or can(user, "change", report)
 
 
 def _require_reporter(actor: Any, task: Task) -> None:
-    if role_of(actor) not in REPORTING_ROLES:
+    if not can_fill_reports(actor):
         raise PermissionDenied(_("Only reporters and county users fill in reports."))
     if not can(actor, "change", task):
         raise PermissionDenied(_("This task belongs to another unit."))
@@ -424,10 +426,9 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
 
 def _review(actor: Any, report: Report) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
-    role = role_of(actor)
-    if role not in REVIEWING_ROLES:
+    if not can_review_reports(actor):
         raise PermissionDenied(_("Only approvers and the plan office review reports."))
-    if role != Role.PLAN_OFFICE and not can(actor, "change", report):
+    if not reviews_every_unit(actor) and not can(actor, "change", report):
         raise PermissionDenied(_("This task belongs to another unit."))
     if report.status == ReportStatus.APPROVED:
         raise WorkflowError(_("This report is approved and locked."))

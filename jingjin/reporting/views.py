@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jingjin.core import clock
-from jingjin.core.choices import Role
-from jingjin.core.permissions import PermissionDenied, restrict, role_of
+from jingjin.core.permissions import PermissionDenied, can_review_reports, may_see_report_overview, restrict
 from jingjin.core.selectors import audit_for_object
 from jingjin.core.texts import append_row
 from jingjin.plans.choices import Direction
@@ -51,7 +50,6 @@ def _period_context(request: HttpRequest, period: ReportingPeriod) -> dict[str, 
     return {
         "period": period,
         "periods": selectors.period_choices(today=clock.today()),
-        "role": role_of(request.user),
         "review_count": selectors.review_queue(user=request.user).count(),
     }
 
@@ -158,7 +156,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _may_see_overview(request: HttpRequest) -> bool:
-    return role_of(request.user) in (Role.PLAN_OFFICE, Role.LEADER)
+    return may_see_report_overview(request.user)
 
 
 @login_required
@@ -233,12 +231,12 @@ def overview_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """Submitted reports waiting for the user's approval (approvers, plan office)."""
-    if role_of(request.user) not in services.REVIEWING_ROLES:
+    if not can_review_reports(request.user):
         return _forbidden(request, _("Only approvers and the plan office review reports."))
     reports = list(selectors.review_queue(user=request.user)[:500])
     for report in reports:
         report.drop = selectors.drop_of(report)  # type: ignore[attr-defined]
-    return render(request, "reporting/review.html", {"reports": reports, "role": role_of(request.user)})
+    return render(request, "reporting/review.html", {"reports": reports})
 
 
 @login_required

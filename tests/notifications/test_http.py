@@ -185,3 +185,12 @@ def test_only_the_plan_office_starts_a_bulletin(people: dict[str, Any]) -> None:
 
     with pytest.raises(PermissionDenied):
         job_submit(actor=people["reporter_a"], kind="bulletin")
+
+
+def test_the_reporting_menu_of_the_reminders_page_offers_what_the_user_may_do(people: dict[str, Any]) -> None:
+    """The menu's entries come from the named predicates (no role is compared in a template), on
+    every page that shows it — the reminders page too."""
+    office = client_of(people["office"]).get("/notifications/reminders/?period=2024-03").content.decode()
+    assert 'data-testid="nav-review"' in office and 'data-testid="nav-reminders"' in office
+    leader = client_of(people["leader"]).get("/notifications/reminders/").content.decode()
+    assert 'data-testid="nav-review"' not in leader and 'data-testid="nav-reminders"' in leader
