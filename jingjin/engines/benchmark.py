@@ -23,7 +23,7 @@ Public API
 - :func:`cagr_pct`, :func:`required_growth_pct`, :func:`robust_z` — the scalar formulas.
 
 Every function takes ``strict`` (default True): a peer city with no row at all in the data
-raises ValueError; ``strict=False`` keeps it as a city without values, for a named group
+raises InputError; ``strict=False`` keeps it as a city without values, for a named group
 whose cities the data do not all cover (for example after filtering to one indicator).
 
 Definitions (docs/engines/benchmark.md gives them with worked examples)
@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from jingjin.engines.errors import InputError
 from jingjin.engines.scoring import entropy_weights, rank, topsis
 
 DIRECTIONS = ("higher", "lower")
@@ -184,7 +185,7 @@ class _Table:
 def _prepare(data: pl.DataFrame) -> _Table:
     missing = [c for c in ("city", "year", "indicator", "value") if c not in data.columns]
     if missing:
-        raise ValueError(f"data lacks the column(s) {', '.join(missing)} (it has: {', '.join(data.columns)})")
+        raise InputError(f"data lacks the column(s) {', '.join(missing)} (it has: {', '.join(data.columns)})")
     frame = data.select(
         pl.col("city").cast(pl.String),
         pl.col("year").cast(pl.Int64),
@@ -192,16 +193,16 @@ def _prepare(data: pl.DataFrame) -> _Table:
         pl.col("value").cast(pl.Float64),
     ).filter(pl.col("value").is_not_null())
     if frame.select(pl.col("city").is_null().any() | pl.col("year").is_null().any()).item():
-        raise ValueError("data has rows without a city or a year")
+        raise InputError("data has rows without a city or a year")
     if not frame.select(pl.col("value").is_finite().all()).item():
-        raise ValueError("data has non-finite values")
+        raise InputError("data has non-finite values")
     cities: dict[str, None] = {}
     values: dict[str, dict[int, dict[str, float]]] = {}
     for city, year, indicator, value in frame.iter_rows():
         cities.setdefault(city, None)
         cell = values.setdefault(indicator, {}).setdefault(year, {})
         if city in cell and cell[city] != value:
-            raise ValueError(
+            raise InputError(
                 f"data has two different values for {city} {year} {indicator}: {cell[city]} and {value}"
             )
         cell[city] = value
@@ -211,7 +212,7 @@ def _prepare(data: pl.DataFrame) -> _Table:
 def _check_directions(directions: Mapping[str, str]) -> None:
     bad = {k: v for k, v in directions.items() if v not in DIRECTIONS}
     if bad:
-        raise ValueError(f"direction must be 'higher' or 'lower': {bad}")
+        raise InputError(f"direction must be 'higher' or 'lower': {bad}")
 
 
 def _group(table: _Table, focus: str | None, peers: Sequence[str] | None, strict: bool = True) -> list[str]:
@@ -222,14 +223,14 @@ def _group(table: _Table, focus: str | None, peers: Sequence[str] | None, strict
     """
     known = set(table.cities)
     if focus is not None and focus not in known:
-        raise ValueError(f"focus city '{focus}' is not in the data")
+        raise InputError(f"focus city '{focus}' is not in the data")
     if peers is None:
         return list(table.cities)
     if isinstance(peers, str):
-        raise ValueError("peers must be a sequence of city names, not one string")
+        raise InputError("peers must be a sequence of city names, not one string")
     unknown = [p for p in dict.fromkeys(peers) if p not in known]
     if unknown and strict:
-        raise ValueError(f"peer cities not in the data: {', '.join(unknown)}")
+        raise InputError(f"peer cities not in the data: {', '.join(unknown)}")
     group = list(dict.fromkeys(peers))
     if focus is not None and focus not in group:
         group.append(focus)
@@ -346,18 +347,18 @@ def compare(
     kinds = dict(growth or {})
     bad_kinds = {k: v for k, v in kinds.items() if v not in GROWTH_KINDS}
     if bad_kinds:
-        raise ValueError(f"growth must be 'level' or 'rate': {bad_kinds}")
+        raise InputError(f"growth must be 'level' or 'rate': {bad_kinds}")
     starts = dict(comparable_from or {})
     if base_year is not None and base_year >= year:
-        raise ValueError(f"base_year {base_year} must be before year {year}")
+        raise InputError(f"base_year {base_year} must be before year {year}")
     if target_year is not None and target_year <= year:
-        raise ValueError(f"target_year {target_year} must be after year {year}")
+        raise InputError(f"target_year {target_year} must be after year {year}")
     table = _prepare(data)
     group = _group(table, focus, peers, strict)
     present = [ind for ind, years in table.values.items() if focus in years.get(year, {})]
     undirected = [ind for ind in present if ind not in directions]
     if undirected:
-        raise ValueError(f"no direction for indicator(s): {', '.join(undirected)}")
+        raise InputError(f"no direction for indicator(s): {', '.join(undirected)}")
 
     rows: list[dict[str, object]] = []
     for indicator, direction in directions.items():
@@ -558,7 +559,7 @@ def radar(
     _check_directions(directions)
     unknown = [i for i in indicators if i not in directions]
     if unknown:
-        raise ValueError(f"no direction for indicator(s): {', '.join(unknown)}")
+        raise InputError(f"no direction for indicator(s): {', '.join(unknown)}")
     table = _prepare(data)
     group = _group(table, focus, peers, strict)
     schema = {
@@ -625,10 +626,10 @@ def _composite(
     _check_directions(directions)
     chosen = list(dict.fromkeys(indicators))
     if not chosen:
-        raise ValueError("choose at least one indicator for the composite index")
+        raise InputError("choose at least one indicator for the composite index")
     unknown = [i for i in chosen if i not in directions]
     if unknown:
-        raise ValueError(f"no direction for indicator(s): {', '.join(unknown)}")
+        raise InputError(f"no direction for indicator(s): {', '.join(unknown)}")
     table = _prepare(data)
     group = _group(table, None, peers, strict)
     cells = [table.values.get(ind, {}).get(year, {}) for ind in chosen]
@@ -641,7 +642,7 @@ def _composite(
         else:
             included.append(city)
     if len(included) < 2:
-        raise ValueError(
+        raise InputError(
             f"the composite index needs at least 2 cities with every chosen indicator in {year}; "
             f"found {len(included)}"
         )
