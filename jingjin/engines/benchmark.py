@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from jingjin.engines.errors import InputError
+from jingjin.engines.errors import InputError, rows_text
 from jingjin.engines.scoring import entropy_weights, rank, topsis
 
 DIRECTIONS = ("higher", "lower")
@@ -186,16 +186,21 @@ def _prepare(data: pl.DataFrame) -> _Table:
     missing = [c for c in ("city", "year", "indicator", "value") if c not in data.columns]
     if missing:
         raise InputError(f"data lacks the column(s) {', '.join(missing)} (it has: {', '.join(data.columns)})")
+    # NaN is a missing value, as in every engine: the row is absent, like an empty value.
     frame = data.select(
         pl.col("city").cast(pl.String),
         pl.col("year").cast(pl.Int64),
         pl.col("indicator").cast(pl.String),
-        pl.col("value").cast(pl.Float64),
-    ).filter(pl.col("value").is_not_null())
-    if frame.select(pl.col("city").is_null().any() | pl.col("year").is_null().any()).item():
-        raise InputError("data has rows without a city or a year")
-    if not frame.select(pl.col("value").is_finite().all()).item():
-        raise InputError("data has non-finite values")
+        pl.col("value").cast(pl.Float64).fill_nan(None),
+    )
+    present = frame.get_column("value").is_not_null()
+    unplaced = (frame.get_column("city").is_null() | frame.get_column("year").is_null()) & present
+    if unplaced.any():
+        raise InputError(f"data has values without a city or a year in {rows_text(unplaced.to_numpy())}")
+    infinite = frame.get_column("value").is_infinite().fill_null(False)
+    if infinite.any():
+        raise InputError(f"column 'value': infinite value in {rows_text(infinite.to_numpy())}")
+    frame = frame.filter(present)
     cities: dict[str, None] = {}
     values: dict[str, dict[int, dict[str, float]]] = {}
     for city, year, indicator, value in frame.iter_rows():
