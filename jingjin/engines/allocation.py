@@ -50,6 +50,11 @@ ALLOCATION_COLUMNS = (
 )
 QUOTA_COLUMNS = (("land", "land_mu"), ("energy", "energy_tce"), ("env", "env_units"))
 
+#: The largest benefit, requirement or quota the solver is given (in the user's units). Beyond
+#: it HiGHS reads a coefficient as infinite (1e20) or the objective overflows; real plans use
+#: values many orders of magnitude below.
+MAGNITUDE_LIMIT = 1e15
+
 
 @dataclass(frozen=True)
 class QuotaUse:
@@ -127,6 +132,19 @@ def greedy_allocation(
     return x
 
 
+def _check_magnitudes(columns: list[tuple[str, np.ndarray]]) -> None:
+    """Refuse infinite, NaN or too large values, naming the column and the data rows."""
+    for column, values in columns:
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise InputError(f"{column}: not a finite number in {rows_text(bad)}")
+        big = np.abs(values) > MAGNITUDE_LIMIT
+        if big.any():
+            raise InputError(
+                f"{column}: value beyond ±{MAGNITUDE_LIMIT:g} (too large to solve) in {rows_text(big)}"
+            )
+
+
 def allocate(
     benefit: Any,
     requirements: Any,
@@ -178,8 +196,10 @@ def allocate(
     lead = np.zeros(n, bool) if leading is None else np.asarray(leading, bool)
     must_f = np.zeros(n, bool) if must is None else np.asarray(must, bool)
     excl = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
-    if not (np.isfinite(b).all() and np.isfinite(req).all() and np.isfinite(q).all()):
-        raise InputError("benefits, requirements and quotas must be finite numbers")
+    _check_magnitudes([("benefit", b), *((f"{names[j]} requirement", req[:, j]) for j in range(k))])
+    for name, limit in zip(names, q, strict=True):
+        if not np.isfinite(limit) or abs(limit) > MAGNITUDE_LIMIT:
+            raise InputError(f"{name} quota: expected a number up to {MAGNITUDE_LIMIT:g}, got {limit:g}")
     if (req < 0).any() or (q < 0).any():
         raise InputError("requirements and quotas must be ≥ 0")
     both = must_f & excl
@@ -192,7 +212,9 @@ def allocate(
         raise InputError(
             f"infeasible: the must-fund projects ({rows_text(must_f)}) exceed the quota: " + "; ".join(parts)
         )
-    value = b * (1.0 + leading_bonus * lead)
+    with np.errstate(over="ignore"):
+        value = b * (1.0 + leading_bonus * lead)
+    _check_magnitudes([("weighted benefit (benefit × (1 + leading bonus))", value)])
 
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
@@ -283,6 +305,12 @@ def allocate_table(
     for (name, _), limit in zip(QUOTA_COLUMNS, limits, strict=True):
         if not np.isfinite(limit) or limit < 0:
             raise InputError(f"--{name}: the quota must be a number ≥ 0, got {limit:g}")
+    _check_magnitudes(
+        [
+            ("column 'benefit'", benefit),
+            *((f"column '{col}'", req[:, j]) for j, (_, col) in enumerate(QUOTA_COLUMNS)),
+        ]
+    )
     flags = {
         c: flag_column(frame, c) if c in frame.columns else np.zeros(frame.height, bool)
         for c in ("leading", "must", "exclude")
