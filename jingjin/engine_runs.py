@@ -10,9 +10,10 @@ the command line writes:
   name the way its caller shows it: ``--time-column`` on the command line (:func:`cli_flag`),
   ``time_column`` in the API (:func:`api_flag`).
 * ``<run>_run(frame, ...)`` calls the engine and gives a :class:`Run`: the result table, a JSON
-  summary and the count of invalid cells marked missing (``invalid="skip"``). The engines' own
-  errors (``InvalidInputError`` of air and water, ``InputError`` of scoring, land and allocation)
-  go through to the caller, which shows their message (rows and columns named).
+  summary and the count of invalid cells marked missing (``invalid="skip"``). The engines' one
+  error, :class:`jingjin.engines.errors.InputError`, goes through to the
+  caller, which shows its message (rows and columns named); the command line exits with
+  status 2.
 
 Nothing here imports Django (the engine commands start fast and run without settings).
 """
