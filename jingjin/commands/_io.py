@@ -4,8 +4,11 @@ One place reads and writes what the engines take and give, so that ``jingjin air
 ``score``, ``land``, ``allocate``, ``benchmark`` and the evaluation uploads (评价任务) agree:
 
 * Tables are ``.csv``, ``.parquet`` or ``.xlsx``, chosen by the file's extension. Every column
-  is kept, in its order. Excel files are read with python-calamine (fast, no formula
+  is kept, in its order. CSV text is UTF-8 (with or without a byte-order mark) or, when the
+  file is not valid UTF-8, GB18030 — the superset of GBK that Chinese office software writes
+  when it saves "CSV (逗号分隔)". Excel files are read with python-calamine (fast, no formula
   evaluation) and written with openpyxl.
+* The header rule is the same in every format: a column name is not empty and appears once.
 * Writes are atomic: the table goes to a temporary file beside the target, which then replaces
   it (``os.replace``); a failed write leaves the old file, or none, and no partial file.
 * Specs (YAML/JSON), the built-in per-mu schemes and the admission thresholds are read here
@@ -22,6 +25,8 @@ Nothing here imports Django (the engine commands start fast and run without sett
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import tempfile
@@ -35,6 +40,8 @@ if TYPE_CHECKING:
     from jingjin.engines.scoring import ScoreSpec
 
 SUPPORTED = (".csv", ".parquet", ".xlsx")
+#: The encodings a CSV file is read in, in the order they are tried.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 LAND_SCHEMES = {"huangyan-2022", "huangyan-2021", "sichuan-2020"}
 DEFAULT_THRESHOLDS = "longchang-2022"
@@ -109,6 +116,31 @@ def _excel_frame(rows: list[list[Any]], path: str | Path) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    with path.open(encoding=encoding, newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _read_csv(path: Path, n_rows: int | None) -> pl.DataFrame:
+    """UTF-8 (read in place) or, when the file is not valid UTF-8, GB18030 (decoded, then read)."""
+    options: dict[str, Any] = {"infer_schema_length": None, "try_parse_dates": False, "n_rows": n_rows}
+    try:
+        check_header(_csv_header(path, CSV_ENCODINGS[0]), path)
+        return pl.read_csv(path, **options)
+    except (UnicodeDecodeError, pl.exceptions.ComputeError) as exc:
+        if isinstance(exc, pl.exceptions.ComputeError) and "utf-8" not in str(exc).lower():
+            raise
+    try:
+        text = path.read_bytes().decode(CSV_ENCODINGS[1])
+    except UnicodeDecodeError:
+        raise TableError(
+            f"{path}: the text is neither UTF-8 nor GB18030/GBK; save the file as CSV in UTF-8 "
+            "or as an Excel workbook (.xlsx)"
+        ) from None
+    check_header(next(csv.reader(io.StringIO(text, newline="")), []), path)
+    return pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)
+
+
 def read_table(path: str | Path, *, n_rows: int | None = None) -> pl.DataFrame:
     """Read a table (the first ``n_rows`` data rows if given); raise :class:`TableError` on failure."""
     path = Path(path)
@@ -117,9 +149,11 @@ def read_table(path: str | Path, *, n_rows: int | None = None) -> pl.DataFrame:
         raise TableError(f"{path}: no such file")
     try:
         if suffix == ".csv":
-            return pl.read_csv(path, infer_schema_length=None, try_parse_dates=False, n_rows=n_rows)
+            return _read_csv(path, n_rows)
         if suffix == ".parquet":
-            return pl.scan_parquet(path).head(n_rows).collect() if n_rows else pl.read_parquet(path)
+            frame = pl.scan_parquet(path).head(n_rows).collect() if n_rows else pl.read_parquet(path)
+            check_header(frame.columns, path)
+            return frame
         from python_calamine import CalamineWorkbook
 
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
