@@ -209,8 +209,12 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
 
 
 def read_input(path: str | Path) -> pl.DataFrame:
-    """The INPUT table of an engine command."""
-    return read_table(path)
+    """The INPUT table of an engine command: readable, and with at least one data row."""
+    from jingjin.engines.errors import require_rows
+
+    frame = read_table(path)
+    require_rows(frame.height)
+    return frame
 
 
 def check_output(path: str | Path) -> Path:

@@ -92,6 +92,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
     """Catalogue, checked data and peer list (None = every city), or UsageError."""
     from jingjin import benchmark_data as bd
     from jingjin.cli import UsageError
+    from jingjin.engines.errors import require_rows
 
     check_output(args.output)
     try:
@@ -99,6 +100,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
         data = bd.read_statistics(args.data, catalogue)
     except bd.DataError as exc:
         raise UsageError(str(exc)) from exc
+    require_rows(data.height)
     cities = list(dict.fromkeys(data.get_column("city").to_list()))
     peers: list[str] | None = None
     if args.peers is not None:
