@@ -343,7 +343,7 @@ def compare(
 
     Raises
     ------
-    ValueError
+    InputError
         Unknown focus city or peers (named), an indicator without a direction, a bad
         direction or growth kind, base_year ≥ year or target_year ≤ year, conflicting
         duplicate rows.
@@ -364,107 +364,163 @@ def compare(
     undirected = [ind for ind in present if ind not in directions]
     if undirected:
         raise InputError(f"no direction for indicator(s): {', '.join(undirected)}")
-
-    rows: list[dict[str, object]] = []
-    for indicator, direction in directions.items():
-        if indicator not in present:
-            continue
-        by_year = table.values[indicator]
-        stats = _stats(by_year[year], group, direction)
-        assert stats is not None  # the focus city has a value
-        i = stats.cities.index(focus)
-        value = float(stats.x[i])
-        flags: list[str] = []
-        if stats.z[i] > OUTLIER_THRESHOLD:
-            flags.append("outlier")
-        if any(stats.z[stats.cities.index(c)] > OUTLIER_THRESHOLD for c in stats.best_cities):
-            flags.append("best_outlier")
-        start = starts.get(indicator)
-        series = {y: cell[focus] for y, cell in by_year.items() if focus in cell}
-        level = kinds.get(indicator, "level") == "level"
-
-        base: int | None = None
-        base_value: float | None = None
-        cagr: float | None = None
-        leader_cagr: float | None = None
-        projected: float | None = None
-        required: float | None = None
-        if level:
-            if base_year is not None:
-                base = base_year
-                if base_year not in series:
-                    flags.append("no_base_value")
-            else:
-                earlier = [y for y in series if y < year and (start is None or y >= start)]
-                base = min(earlier) if earlier else None
-            if base is not None and base in series:
-                base_value = series[base]
-                cagr = cagr_pct(base_value, value, year - base)
-            if cagr is not None and base is not None and target_year is not None:
-                horizon = target_year - year
-                options: list[tuple[float, float]] = []
-                for city in stats.best_cities:
-                    g = cagr_pct(by_year.get(base, {}).get(city, math.nan), stats.best_value, year - base)
-                    if g is not None:
-                        options.append((projected_value(stats.best_value, g, horizon), g))
-                if options:
-                    pick = max if direction == "higher" else min
-                    projected, leader_cagr = pick(options, key=lambda o: o[0])
-                    required = required_growth_pct(value, projected, horizon)
-                else:
-                    flags.append("no_leader_growth")
-            # a fall of a higher-is-better level series between consecutive years next to
-            # `year` or inside the window (a lower-is-better level such as PM2.5 moves both ways)
-            pairs = [(year - 1, year), (year, year + 1)]
-            if base is not None:
-                pairs += [(y, y + 1) for y in range(base, year)]
-            if start is not None:
-                pairs = [(a, b) for a, b in pairs if a >= start]
-            if direction == "higher" and _falls(series, pairs):
-                flags.append("series_break_or_revision")
-        if start is not None and (year < start or (base is not None and base < start)):
-            flags.append("per_capita_base_2019")
-        if value == 0:
-            flags.append("zero_value")
-        rows.append(
-            {
-                "indicator": indicator,
-                "value": value,
-                "rank": int(stats.ranks[i]),
-                "n": len(stats.cities),
-                "median": stats.median,
-                "best_city": _SEP.join(stats.best_cities),
-                "best_value": stats.best_value,
-                "gap_to_best_pct": _gap_pct(value, stats.best_value, direction),
-                "gap_to_median_pct": _gap_pct(value, stats.median, direction),
-                "base_year": base,
-                "base_value": base_value,
-                "cagr_pct": cagr,
-                "leader_cagr_pct": leader_cagr,
-                "projected_leader_value": projected,
-                "required_growth_pct": required,
-                "flags": _SEP.join(dict.fromkeys(flags)),
-            }
+    window = _Window(year=year, base_year=base_year, target_year=target_year)
+    rows = [
+        _compare_row(
+            indicator,
+            direction,
+            table.values[indicator],
+            focus=focus,
+            group=group,
+            window=window,
+            level=kinds.get(indicator, "level") == "level",
+            start=starts.get(indicator),
         )
-    schema = {
-        "indicator": pl.String,
-        "value": pl.Float64,
-        "rank": pl.Int64,
-        "n": pl.Int64,
-        "median": pl.Float64,
-        "best_city": pl.String,
-        "best_value": pl.Float64,
-        "gap_to_best_pct": pl.Float64,
-        "gap_to_median_pct": pl.Float64,
-        "base_year": pl.Int64,
-        "base_value": pl.Float64,
-        "cagr_pct": pl.Float64,
-        "leader_cagr_pct": pl.Float64,
-        "projected_leader_value": pl.Float64,
-        "required_growth_pct": pl.Float64,
-        "flags": pl.String,
-    }
+        for indicator, direction in directions.items()
+        if indicator in present
+    ]
+    schema = _COMPARE_SCHEMA
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+_COMPARE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "indicator": pl.String,
+    "value": pl.Float64,
+    "rank": pl.Int64,
+    "n": pl.Int64,
+    "median": pl.Float64,
+    "best_city": pl.String,
+    "best_value": pl.Float64,
+    "gap_to_best_pct": pl.Float64,
+    "gap_to_median_pct": pl.Float64,
+    "base_year": pl.Int64,
+    "base_value": pl.Float64,
+    "cagr_pct": pl.Float64,
+    "leader_cagr_pct": pl.Float64,
+    "projected_leader_value": pl.Float64,
+    "required_growth_pct": pl.Float64,
+    "flags": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The year compared, the growth window's given start and the catch-up target year."""
+
+    year: int
+    base_year: int | None
+    target_year: int | None
+
+
+@dataclass
+class _Growth:
+    """The growth columns of one indicator; None where undefined."""
+
+    base: int | None = None
+    base_value: float | None = None
+    cagr: float | None = None
+    leader_cagr: float | None = None
+    projected: float | None = None
+    required: float | None = None
+
+
+def _compare_row(
+    indicator: str,
+    direction: str,
+    by_year: dict[int, dict[str, float]],
+    *,
+    focus: str,
+    group: list[str],
+    window: _Window,
+    level: bool,
+    start: int | None,
+) -> dict[str, object]:
+    """One row of :func:`compare`: the focus city's rank, gaps, growth and flags for ``indicator``."""
+    year = window.year
+    stats = _stats(by_year[year], group, direction)
+    assert stats is not None  # the focus city has a value
+    i = stats.cities.index(focus)
+    value = float(stats.x[i])
+    flags: list[str] = []
+    if stats.z[i] > OUTLIER_THRESHOLD:
+        flags.append("outlier")
+    if any(stats.z[stats.cities.index(c)] > OUTLIER_THRESHOLD for c in stats.best_cities):
+        flags.append("best_outlier")
+    series = {y: cell[focus] for y, cell in by_year.items() if focus in cell}
+    growth = _Growth()
+    if level:
+        growth = _level_growth(series, by_year, stats, value, direction, window, start, flags)
+    if start is not None and (year < start or (growth.base is not None and growth.base < start)):
+        flags.append("per_capita_base_2019")
+    if value == 0:
+        flags.append("zero_value")
+    return {
+        "indicator": indicator,
+        "value": value,
+        "rank": int(stats.ranks[i]),
+        "n": len(stats.cities),
+        "median": stats.median,
+        "best_city": _SEP.join(stats.best_cities),
+        "best_value": stats.best_value,
+        "gap_to_best_pct": _gap_pct(value, stats.best_value, direction),
+        "gap_to_median_pct": _gap_pct(value, stats.median, direction),
+        "base_year": growth.base,
+        "base_value": growth.base_value,
+        "cagr_pct": growth.cagr,
+        "leader_cagr_pct": growth.leader_cagr,
+        "projected_leader_value": growth.projected,
+        "required_growth_pct": growth.required,
+        "flags": _SEP.join(dict.fromkeys(flags)),
+    }
+
+
+def _level_growth(
+    series: dict[int, float],
+    by_year: dict[int, dict[str, float]],
+    stats: _Stats,
+    value: float,
+    direction: str,
+    window: _Window,
+    start: int | None,
+    flags: list[str],
+) -> _Growth:
+    """CAGR, the leader's growth and the catch-up growth of a level indicator; adds its flags."""
+    year, base_year, target_year = window.year, window.base_year, window.target_year
+    growth = _Growth()
+    if base_year is not None:
+        growth.base = base_year
+        if base_year not in series:
+            flags.append("no_base_value")
+    else:
+        earlier = [y for y in series if y < year and (start is None or y >= start)]
+        growth.base = min(earlier) if earlier else None
+    base = growth.base
+    if base is not None and base in series:
+        growth.base_value = series[base]
+        growth.cagr = cagr_pct(growth.base_value, value, year - base)
+    if growth.cagr is not None and base is not None and target_year is not None:
+        horizon = target_year - year
+        options: list[tuple[float, float]] = []
+        for city in stats.best_cities:
+            g = cagr_pct(by_year.get(base, {}).get(city, math.nan), stats.best_value, year - base)
+            if g is not None:
+                options.append((projected_value(stats.best_value, g, horizon), g))
+        if options:
+            pick = max if direction == "higher" else min
+            growth.projected, growth.leader_cagr = pick(options, key=lambda o: o[0])
+            growth.required = required_growth_pct(value, growth.projected, horizon)
+        else:
+            flags.append("no_leader_growth")
+    # a fall of a higher-is-better level series between consecutive years next to
+    # `year` or inside the window (a lower-is-better level such as PM2.5 moves both ways)
+    pairs = [(year - 1, year), (year, year + 1)]
+    if base is not None:
+        pairs += [(y, y + 1) for y in range(base, year)]
+    if start is not None:
+        pairs = [(a, b) for a, b in pairs if a >= start]
+    if direction == "higher" and _falls(series, pairs):
+        flags.append("series_break_or_revision")
+    return growth
 
 
 # --------------------------------------------------------------------------- rank history
