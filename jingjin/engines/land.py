@@ -17,7 +17,7 @@ coal (tce), emissions in tonnes, electricity in 万千瓦时 (10⁴ kWh).
 Sources: ../shared/REFERENCE.md §4 (亩均论英雄: Sichuan 2020 indicators, the 台州市黄岩区
 formula and definitions), §5 (标准地: 川办发〔2021〕11号, the 隆昌市内荣工业园 table, the
 2024 industry catalogue) and §8 (三线一单). Built-in schemes and thresholds are data in
-``jingjin/engines/tables`` and are read by :mod:`jingjin.schemes`.
+``jingjin/engines/tables`` and are read by :mod:`jingjin.commands._io`.
 """
 
 from __future__ import annotations
