@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from jingjin.commands._io import land_scheme
 from jingjin.engines.land import evaluate
-from jingjin.schemes import land_scheme
 
 WORK = Path("/tmp/jingjin-bench-land")
 

@@ -28,8 +28,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from jingjin.commands._io import TableError, read_table
 from jingjin.i18n import Msg, _
-from jingjin.tabular import TableError, read_table
 
 BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "benchmark"
 BUILTIN_DATA = BENCHMARK_DIR / "sichuan_cities.csv"

@@ -10,9 +10,11 @@ the command line writes:
   name the way its caller shows it: ``--time-column`` on the command line (:func:`cli_flag`),
   ``time_column`` in the API (:func:`api_flag`).
 * ``<run>_run(frame, ...)`` calls the engine and gives a :class:`Run`: the result table, a JSON
-  summary and the count of invalid cells marked missing (``invalid="skip"``). The engines' own
-  errors (``InvalidInputError`` of air and water, ``InputError`` of scoring, land and allocation)
-  go through to the caller, which shows their message (rows and columns named).
+  summary and the count of invalid cells marked missing (``invalid="skip"``). A frame without
+  data rows is refused the same way by every run (:func:`jingjin.engines.errors.require_rows`).
+  The engines' one error, :class:`jingjin.engines.errors.InputError`, goes through to the
+  caller, which shows its message (rows and columns named); the command line exits with
+  status 2.
 
 Nothing here imports Django (the engine commands start fast and run without settings).
 """
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import polars as pl
+
+from jingjin.engines.errors import require_rows
 
 if TYPE_CHECKING:
     from jingjin.engines.land import AdmissionRules, LandScheme
@@ -101,6 +105,7 @@ def aqi_run(
     """IAQI, AQI, level, category and primary pollutants per row (``jingjin air aqi``)."""
     from jingjin.engines.air import aqi_with_counts
 
+    require_rows(frame.height)
     if time_column and time_column not in frame.columns:
         raise OptionError("time_column", f"{flag('time_column')} {time_column!r} is not a column of {source}")
     result, counts = aqi_with_counts(
@@ -128,6 +133,7 @@ def daily_run(
     from jingjin.engines.air._input import invalid_counts
     from jingjin.engines.air.aggregate import HOURLY_COLUMNS
 
+    require_rows(frame.height)
     result = daily(
         frame,
         station_column=station_column,
@@ -146,6 +152,7 @@ def annual_run(frame: pl.DataFrame, *, date_column: str, group_column: str | Non
     from jingjin.engines.air._input import invalid_counts
     from jingjin.engines.air.aggregate import DAILY_COLUMNS
 
+    require_rows(frame.height)
     result = annual(frame, date_column=date_column, group_column=group_column, invalid=cast(Invalid, invalid))
     counts = invalid_counts(frame, DAILY_COLUMNS) if invalid == "skip" else {}
     return Run(result, {"days": frame.height, "rows": result.height, "skipped": dict(counts)}, dict(counts))
@@ -179,6 +186,7 @@ def water_run(
     """Water class per sample, single-factor method (``jingjin water classify``)."""
     from jingjin.engines.water import classify_with_counts
 
+    require_rows(frame.height)
     result, counts = classify_with_counts(
         frame,
         waterbody=waterbody,
@@ -202,6 +210,7 @@ def score_run(frame: pl.DataFrame, spec: ScoreSpec, *, explain: bool) -> Run:
     """Composite scores, ranks and classes under a spec (``jingjin score``)."""
     from jingjin.engines.scoring import score_details
 
+    require_rows(frame.height)
     result, details = score_details(frame, spec, explain=explain)
     summary: dict[str, Any] = {
         "rows": frame.height,
@@ -219,6 +228,7 @@ def land_run(frame: pl.DataFrame, scheme: LandScheme, *, items: bool) -> Run:
     """Per-mu evaluation of firms (``jingjin land evaluate``)."""
     from jingjin.engines.land import evaluate
 
+    require_rows(frame.height)
     result = evaluate(frame, scheme, explain=items)
     summary: dict[str, Any] = {
         "scheme": scheme.name,
@@ -235,6 +245,7 @@ def admit_run(frame: pl.DataFrame, thresholds: pl.DataFrame, rules: AdmissionRul
     """Admission of new projects on standard land (``jingjin land admit``)."""
     from jingjin.engines.land import admit
 
+    require_rows(frame.height)
     result = admit(frame, thresholds, rules)
     counts = result.get_column("admission").value_counts(sort=True)
     return Run(
@@ -265,6 +276,7 @@ def allocate_run(
     """Projects chosen within the land, energy and environmental quotas (``jingjin allocate``)."""
     from jingjin.engines.allocation import allocate_table
 
+    require_rows(frame.height)
     result, summary = allocate_table(
         frame,
         land=land,

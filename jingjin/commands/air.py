@@ -5,62 +5,19 @@
 * ``jingjin air daily HOURLY -o DAILY --station-column S --time-column T [--city-column C]``
 * ``jingjin air annual DAILY -o REPORT [--date-column date] [--group-column G]``
 
-Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension. Bad input ends with exit
-status 2 and a message naming the columns and data rows (row 1 = first row under the
-header); nothing is written then.
+Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension (see :mod:`jingjin.commands._io`).
+Bad input ends with exit status 2 and a message naming the columns and data rows (row 1 =
+first row under the header); nothing is written then.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import polars as pl
-
-from jingjin.cli import UsageError
+from jingjin.commands._io import check_output, read_input, write_output
 from jingjin.engine_runs import AQI_REPORTS, AQI_STANDARDS, HOUR_LABELS, INVALID_CHOICES
-
-T = TypeVar("T")
-
-
-def read_input(path: str) -> pl.DataFrame:
-    """Read a table for a command, turning reading errors into :class:`UsageError`."""
-    from jingjin.tabular import TableError, read_table
-
-    try:
-        return read_table(path)
-    except TableError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def check_output(path: str) -> None:
-    """Refuse an unsupported output type before any work is done."""
-    from jingjin.tabular import SUPPORTED
-
-    if Path(path).suffix.lower() not in SUPPORTED:
-        raise UsageError(f"{path}: unsupported output file type; use one of {', '.join(SUPPORTED)}")
-
-
-def write_output(frame: pl.DataFrame, path: str) -> None:
-    from jingjin.tabular import TableError, write_table
-
-    try:
-        write_table(frame, path)
-    except TableError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def run_engine(call: Callable[[], T]) -> T:
-    """Run an engine call; its input errors become :class:`UsageError` (exit status 2)."""
-    from jingjin.engines.air import InvalidInputError
-
-    try:
-        return call()
-    except InvalidInputError as exc:
-        raise UsageError(str(exc)) from exc
 
 
 def report_skipped(counts: dict[str, int]) -> None:
@@ -142,43 +99,27 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _option(call: Callable[[], T]) -> T:
-    """Run a shared check or run; an option it refuses becomes :class:`UsageError`."""
-    from jingjin.engine_runs import OptionError
-
-    try:
-        return call()
-    except OptionError as exc:
-        raise UsageError(str(exc)) from exc
-
-
 def aqi_command(args: argparse.Namespace) -> int:
     from jingjin.engine_runs import aqi_check, aqi_run, cli_flag
 
     check_output(args.output)
-    _option(
-        lambda: aqi_check(
-            standard=args.standard,
-            report=args.report,
-            time_column=args.time_column,
-            hour_label=args.hour_label,
-            flag=cli_flag,
-        )
+    aqi_check(
+        standard=args.standard,
+        report=args.report,
+        time_column=args.time_column,
+        hour_label=args.hour_label,
+        flag=cli_flag,
     )
     frame = read_input(args.input)
-    run = _option(
-        lambda: run_engine(
-            lambda: aqi_run(
-                frame,
-                standard=args.standard,
-                report=args.report,
-                time_column=args.time_column,
-                hour_label=args.hour_label,
-                invalid=args.invalid,
-                source=args.input,
-                flag=cli_flag,
-            )
-        )
+    run = aqi_run(
+        frame,
+        standard=args.standard,
+        report=args.report,
+        time_column=args.time_column,
+        hour_label=args.hour_label,
+        invalid=args.invalid,
+        source=args.input,
+        flag=cli_flag,
     )
     report_skipped(run.skipped)
     write_output(run.table, args.output)
@@ -190,15 +131,13 @@ def daily_command(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     frame = read_input(args.input)
-    run = run_engine(
-        lambda: daily_run(
-            frame,
-            station_column=args.station_column,
-            time_column=args.time_column,
-            city_column=args.city_column,
-            hour_label=args.hour_label,
-            invalid=args.invalid,
-        )
+    run = daily_run(
+        frame,
+        station_column=args.station_column,
+        time_column=args.time_column,
+        city_column=args.city_column,
+        hour_label=args.hour_label,
+        invalid=args.invalid,
     )
     if args.invalid == "skip":
         report_skipped(run.skipped)
@@ -211,10 +150,8 @@ def annual_command(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     frame = read_input(args.input)
-    run = run_engine(
-        lambda: annual_run(
-            frame, date_column=args.date_column, group_column=args.group_column, invalid=args.invalid
-        )
+    run = annual_run(
+        frame, date_column=args.date_column, group_column=args.group_column, invalid=args.invalid
     )
     if args.invalid == "skip":
         report_skipped(run.skipped)

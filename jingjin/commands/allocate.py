@@ -64,34 +64,24 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jingjin.cli import UsageError
-    from jingjin.engine_runs import OptionError, allocate_check, allocate_run, cli_flag
-    from jingjin.engines.scoring import InputError
-    from jingjin.schemes import SchemeError, check_output, read_input, user_message, write_output
+    from jingjin.commands._io import check_output, read_input, write_output
+    from jingjin.engine_runs import allocate_check, allocate_run, cli_flag
 
-    try:
-        allocate_check(
-            gap=args.gap, time_limit=args.time_limit, leading_bonus=args.leading_bonus, flag=cli_flag
+    allocate_check(gap=args.gap, time_limit=args.time_limit, leading_bonus=args.leading_bonus, flag=cli_flag)
+    check_output(args.output)
+    frame = read_input(args.input)
+    with _quiet_stdout():
+        run_ = allocate_run(
+            frame,
+            land=args.land,
+            energy=args.energy,
+            env=args.env,
+            leading_bonus=args.leading_bonus,
+            partial=args.partial,
+            gap=args.gap,
+            time_limit=args.time_limit,
         )
-    except OptionError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        check_output(args.output)
-        frame = read_input(args.input)
-        with _quiet_stdout():
-            run_ = allocate_run(
-                frame,
-                land=args.land,
-                energy=args.energy,
-                env=args.env,
-                leading_bonus=args.leading_bonus,
-                partial=args.partial,
-                gap=args.gap,
-                time_limit=args.time_limit,
-            )
-        write_output(run_.table, args.output)
-    except (InputError, SchemeError) as exc:
-        raise UsageError(user_message(exc)) from exc
+    write_output(run_.table, args.output)
     summary = run_.summary
     if not summary["proven"]:
         print(

@@ -21,8 +21,9 @@ import argparse
 import json
 import re
 import sys
-from pathlib import Path
 from typing import Any
+
+from jingjin.commands._io import check_output, write_output
 
 _SPLIT = re.compile(r"[,，、;；]")
 
@@ -87,28 +88,19 @@ def _names(text: str) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in _SPLIT.split(text) if part.strip()))
 
 
-def _check_output(output: str) -> None:
-    from jingjin.cli import UsageError
-    from jingjin.tabular import SUPPORTED
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in SUPPORTED:
-        raise UsageError(
-            f"{output}: unsupported output type {suffix or '(none)'}; use one of {', '.join(SUPPORTED)}"
-        )
-
-
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
     """Catalogue, checked data and peer list (None = every city), or UsageError."""
     from jingjin import benchmark_data as bd
     from jingjin.cli import UsageError
+    from jingjin.engines.errors import require_rows
 
-    _check_output(args.output)
+    check_output(args.output)
     try:
         catalogue = bd.load_catalogue(args.catalogue)
         data = bd.read_statistics(args.data, catalogue)
     except bd.DataError as exc:
         raise UsageError(str(exc)) from exc
+    require_rows(data.height)
     cities = list(dict.fromkeys(data.get_column("city").to_list()))
     peers: list[str] | None = None
     if args.peers is not None:
@@ -139,16 +131,6 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
     return catalogue, data, peers
 
 
-def _write(frame: Any, output: str) -> None:
-    from jingjin.cli import UsageError
-    from jingjin.tabular import TableError, write_table
-
-    try:
-        write_table(frame, output)
-    except (TableError, OSError) as exc:
-        raise UsageError(f"{output}: cannot be written: {exc}") from exc
-
-
 def run_compare(args: argparse.Namespace) -> int:
     from jingjin import benchmark_data as bd
     from jingjin.cli import UsageError
@@ -176,7 +158,7 @@ def run_compare(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    _write(result, args.output)
+    write_output(result, args.output)
     summary = {
         "focus": args.focus,
         "year": args.year,
@@ -215,7 +197,7 @@ def run_index(args: argparse.Namespace) -> int:
         weights = composite_weights(data, **options)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    _write(result, args.output)
+    write_output(result, args.output)
     summary = {
         "year": args.year,
         "ranked": int(result.get_column("rank").is_not_null().sum()),

@@ -63,43 +63,26 @@ def register(subparsers: Any) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from jingjin.cli import UsageError
+    from jingjin.commands._io import check_output, land_scheme, read_input, write_output
     from jingjin.engine_runs import land_run
-    from jingjin.engines.scoring import InputError
-    from jingjin.schemes import SchemeError, check_output, land_scheme, read_input, user_message, write_output
 
-    try:
-        check_output(args.output)
-        scheme = land_scheme(args.scheme, normalize_weights=args.normalize_weights)
-        frame = read_input(args.input)
-        run = land_run(frame, scheme, items=not args.no_items)
-        write_output(run.table, args.output)
-    except (InputError, SchemeError) as exc:
-        raise UsageError(user_message(exc)) from exc
+    check_output(args.output)
+    scheme = land_scheme(args.scheme, normalize_weights=args.normalize_weights)
+    frame = read_input(args.input)
+    run = land_run(frame, scheme, items=not args.no_items)
+    write_output(run.table, args.output)
     print(json.dumps(run.summary, ensure_ascii=False))
     return 0
 
 
 def run_admit(args: argparse.Namespace) -> int:
-    from jingjin.cli import UsageError
+    from jingjin.commands._io import admission_thresholds, check_output, read_input, write_output
     from jingjin.engine_runs import admit_run
-    from jingjin.engines.scoring import InputError
-    from jingjin.schemes import (
-        SchemeError,
-        admission_thresholds,
-        check_output,
-        read_input,
-        user_message,
-        write_output,
-    )
 
-    try:
-        check_output(args.output)
-        thresholds, rules = admission_thresholds(args.thresholds)
-        frame = read_input(args.input)
-        run = admit_run(frame, thresholds, rules)
-        write_output(run.table, args.output)
-    except (InputError, SchemeError) as exc:
-        raise UsageError(user_message(exc)) from exc
+    check_output(args.output)
+    thresholds, rules = admission_thresholds(args.thresholds)
+    frame = read_input(args.input)
+    run = admit_run(frame, thresholds, rules)
+    write_output(run.table, args.output)
     print(json.dumps(run.summary, ensure_ascii=False))
     return 0

@@ -40,19 +40,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from jingjin.cli import UsageError
+    from jingjin.commands._io import check_output, read_input, score_spec, write_output
     from jingjin.engine_runs import score_run
-    from jingjin.engines.scoring import InputError, ScoreSpec
-    from jingjin.schemes import SchemeError, check_output, read_input, score_spec, user_message, write_output
 
-    try:
-        check_output(args.output)
-        spec: ScoreSpec = score_spec(args.spec, normalize_weights=args.normalize_weights)
-        frame = read_input(args.input)
-        run = score_run(frame, spec, explain=args.explain)
-        write_output(run.table, args.output)
-    except (InputError, SchemeError) as exc:
-        raise UsageError(user_message(exc)) from exc
+    check_output(args.output)
+    spec = score_spec(args.spec, normalize_weights=args.normalize_weights)
+    frame = read_input(args.input)
+    run = score_run(frame, spec, explain=args.explain)
+    write_output(run.table, args.output)
     summary: dict[str, Any] = run.summary
     print(json.dumps(summary, ensure_ascii=False))
     return 0

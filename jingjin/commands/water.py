@@ -5,8 +5,9 @@
 * ``jingjin water river INPUT -o OUTPUT --group-column RIVER [--waterbody river|lake]``
 * ``jingjin water blackodor INPUT -o OUTPUT [--point-column point] [--waterbody-column C]``
 
-Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension; bad input ends with exit status
-2 and a message naming the columns and data rows (row 1 = first row under the header).
+Files are ``.csv``, ``.parquet`` or ``.xlsx`` by extension (see :mod:`jingjin.commands._io`);
+bad input ends with exit status 2 and a message naming the columns and data rows (row 1 =
+first row under the header).
 """
 
 from __future__ import annotations
@@ -14,15 +15,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from jingjin.cli import UsageError
-from jingjin.commands.air import (
-    add_invalid_option,
-    check_output,
-    read_input,
-    report_skipped,
-    run_engine,
-    write_output,
-)
+from jingjin.commands._io import check_output, read_input, write_output
+from jingjin.commands.air import add_invalid_option, report_skipped
 from jingjin.engine_runs import WATER_ITEMS, WATERBODIES
 
 
@@ -86,28 +80,23 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def classify_command(args: argparse.Namespace) -> int:
-    from jingjin.engine_runs import OptionError, cli_flag, water_check, water_run
+    from jingjin.engine_runs import cli_flag, water_check, water_run
 
-    try:
-        water_check(
-            waterbody=args.waterbody,
-            waterbody_column=args.waterbody_column,
-            missing_flag_suffix=args.missing_flag_suffix,
-            flag=cli_flag,
-        )
-    except OptionError as exc:
-        raise UsageError(str(exc)) from exc
+    water_check(
+        waterbody=args.waterbody,
+        waterbody_column=args.waterbody_column,
+        missing_flag_suffix=args.missing_flag_suffix,
+        flag=cli_flag,
+    )
     check_output(args.output)
     frame = read_input(args.input)
-    run = run_engine(
-        lambda: water_run(
-            frame,
-            waterbody=args.waterbody,
-            waterbody_column=args.waterbody_column,
-            items=args.items,
-            invalid=args.invalid,
-            missing_flag_suffix=args.missing_flag_suffix,
-        )
+    run = water_run(
+        frame,
+        waterbody=args.waterbody,
+        waterbody_column=args.waterbody_column,
+        items=args.items,
+        invalid=args.invalid,
+        missing_flag_suffix=args.missing_flag_suffix,
     )
     report_skipped(run.skipped)
     write_output(run.table, args.output)
@@ -120,14 +109,12 @@ def river_command(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     frame = read_input(args.input)
-    result = run_engine(
-        lambda: river(
-            frame,
-            group_column=args.group_column,
-            waterbody=args.waterbody,
-            items=args.items,
-            invalid=args.invalid,
-        )
+    result = river(
+        frame,
+        group_column=args.group_column,
+        waterbody=args.waterbody,
+        items=args.items,
+        invalid=args.invalid,
     )
     if args.invalid == "skip":
         report_skipped(invalid_counts(frame, PARAMETERS))
@@ -141,13 +128,8 @@ def blackodor_command(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     frame = read_input(args.input)
-    result = run_engine(
-        lambda: blackodor(
-            frame,
-            point_column=args.point_column,
-            waterbody_column=args.waterbody_column,
-            invalid=args.invalid,
-        )
+    result = blackodor(
+        frame, point_column=args.point_column, waterbody_column=args.waterbody_column, invalid=args.invalid
     )
     if args.invalid == "skip":
         report_skipped(invalid_counts(frame, (*BLACKODOR_COLUMNS, "depth"), allow_negative=("orp",)))

@@ -50,6 +50,11 @@ ALLOCATION_COLUMNS = (
 )
 QUOTA_COLUMNS = (("land", "land_mu"), ("energy", "energy_tce"), ("env", "env_units"))
 
+#: The largest benefit, requirement or quota the solver is given (in the user's units). Beyond
+#: it HiGHS reads a coefficient as infinite (1e20) or the objective overflows; real plans use
+#: values many orders of magnitude below.
+MAGNITUDE_LIMIT = 1e15
+
 
 @dataclass(frozen=True)
 class QuotaUse:
@@ -127,6 +132,19 @@ def greedy_allocation(
     return x
 
 
+def _check_magnitudes(columns: list[tuple[str, np.ndarray]]) -> None:
+    """Refuse infinite, NaN or too large values, naming the column and the data rows."""
+    for column, values in columns:
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise InputError(f"{column}: not a finite number in {rows_text(bad)}")
+        big = np.abs(values) > MAGNITUDE_LIMIT
+        if big.any():
+            raise InputError(
+                f"{column}: value beyond ±{MAGNITUDE_LIMIT:g} (too large to solve) in {rows_text(big)}"
+            )
+
+
 def allocate(
     benefit: Any,
     requirements: Any,
@@ -178,8 +196,59 @@ def allocate(
     lead = np.zeros(n, bool) if leading is None else np.asarray(leading, bool)
     must_f = np.zeros(n, bool) if must is None else np.asarray(must, bool)
     excl = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
-    if not (np.isfinite(b).all() and np.isfinite(req).all() and np.isfinite(q).all()):
-        raise InputError("benefits, requirements and quotas must be finite numbers")
+    _check_problem(b, req, q, must_f, excl, names)
+    with np.errstate(over="ignore"):
+        value = b * (1.0 + leading_bonus * lead)
+    _check_magnitudes([("weighted benefit (benefit × (1 + leading bonus))", value)])
+
+    h = _solve(value, req, q, must_f, excl, partial=partial, gap=gap, time_limit=time_limit)
+    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    solution = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    if solution.size != n or status in ("Infeasible", "Not Set", "Load error", "Model error"):
+        raise InputError(f"the allocation problem has no solution (HiGHS: {status})")
+    x = np.clip(solution, 0.0, 1.0)
+    if not partial:
+        x = np.round(x)
+    objective = float(value @ x)
+    if partial:
+        bound = objective if status == "Optimal" else float(info.objective_function_value)
+        rel_gap = 0.0 if status == "Optimal" else float("nan")
+    else:
+        bound = float(info.mip_dual_bound)
+        rel_gap = max(0.0, (bound - objective) / max(abs(objective), 1e-10))
+    g = greedy_allocation(value, req, q, must_f, excl, partial=partial)
+    return Allocation(
+        selected=x,
+        objective=objective,
+        bound=bound,
+        gap=rel_gap,
+        status=status,
+        proven=status == "Optimal" and (partial or rel_gap <= gap * (1 + 1e-9) + 1e-12),
+        quotas=_quota_use(x, value, req, q, excl, names, partial=partial),
+        weighted_benefit=value,
+        greedy_selected=g,
+        greedy_objective=float(value @ g),
+        runtime=float(h.getRunTime()),
+        partial=partial,
+    )
+
+
+def _check_problem(
+    b: np.ndarray,
+    req: np.ndarray,
+    q: np.ndarray,
+    must_f: np.ndarray,
+    excl: np.ndarray,
+    names: tuple[str, ...],
+) -> None:
+    """Finite values the solver can take, requirements and quotas ≥ 0, no project both must-fund
+    and excluded, and must-fund projects within every quota."""
+    k = q.size
+    _check_magnitudes([("benefit", b), *((f"{names[j]} requirement", req[:, j]) for j in range(k))])
+    for name, limit in zip(names, q, strict=True):
+        if not np.isfinite(limit) or abs(limit) > MAGNITUDE_LIMIT:
+            raise InputError(f"{name} quota: expected a number up to {MAGNITUDE_LIMIT:g}, got {limit:g}")
     if (req < 0).any() or (q < 0).any():
         raise InputError("requirements and quotas must be ≥ 0")
     both = must_f & excl
@@ -192,8 +261,21 @@ def allocate(
         raise InputError(
             f"infeasible: the must-fund projects ({rows_text(must_f)}) exceed the quota: " + "; ".join(parts)
         )
-    value = b * (1.0 + leading_bonus * lead)
 
+
+def _solve(
+    value: np.ndarray,
+    req: np.ndarray,
+    q: np.ndarray,
+    must_f: np.ndarray,
+    excl: np.ndarray,
+    *,
+    partial: bool,
+    gap: float,
+    time_limit: float | None,
+) -> Any:
+    """The knapsack as a HiGHS model (columns = projects, rows = quotas), solved."""
+    n, k = req.shape
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -217,46 +299,31 @@ def allocate(
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     h.passModel(lp)
     h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    info = h.getInfo()
-    solution = np.asarray(h.getSolution().col_value, dtype=np.float64)
-    if solution.size != n or status in ("Infeasible", "Not Set", "Load error", "Model error"):
-        raise InputError(f"the allocation problem has no solution (HiGHS: {status})")
-    x = np.clip(solution, 0.0, 1.0)
-    if not partial:
-        x = np.round(x)
-    objective = float(value @ x)
-    if partial:
-        bound = objective if status == "Optimal" else float(info.objective_function_value)
-        rel_gap = 0.0 if status == "Optimal" else float("nan")
-    else:
-        bound = float(info.mip_dual_bound)
-        rel_gap = max(0.0, (bound - objective) / max(abs(objective), 1e-10))
+    return h
+
+
+def _quota_use(
+    x: np.ndarray,
+    value: np.ndarray,
+    req: np.ndarray,
+    q: np.ndarray,
+    excl: np.ndarray,
+    names: tuple[str, ...],
+    *,
+    partial: bool,
+) -> list[QuotaUse]:
+    """Use and slack of each quota, and whether it binds (see :class:`QuotaUse`)."""
     used = req.T @ x
     slack = q - used
     quotas: list[QuotaUse] = []
     free = (x < 0.5) & ~excl & (value > 0)
-    for j in range(k):
+    for j in range(q.size):
         if partial:
             binds = bool(slack[j] <= 1e-9 * max(q[j], 1.0))
         else:
             binds = bool((req[free, j] > slack[j] + 1e-9 * max(q[j], 1.0)).any())
         quotas.append(QuotaUse(names[j], float(q[j]), float(used[j]), float(slack[j]), binds))
-    g = greedy_allocation(value, req, q, must_f, excl, partial=partial)
-    return Allocation(
-        selected=x,
-        objective=objective,
-        bound=bound,
-        gap=rel_gap,
-        status=status,
-        proven=status == "Optimal" and (partial or rel_gap <= gap * (1 + 1e-9) + 1e-12),
-        quotas=quotas,
-        weighted_benefit=value,
-        greedy_selected=g,
-        greedy_objective=float(value @ g),
-        runtime=float(h.getRunTime()),
-        partial=partial,
-    )
+    return quotas
 
 
 def allocate_table(
@@ -283,6 +350,12 @@ def allocate_table(
     for (name, _), limit in zip(QUOTA_COLUMNS, limits, strict=True):
         if not np.isfinite(limit) or limit < 0:
             raise InputError(f"--{name}: the quota must be a number ≥ 0, got {limit:g}")
+    _check_magnitudes(
+        [
+            ("column 'benefit'", benefit),
+            *((f"column '{col}'", req[:, j]) for j, (_, col) in enumerate(QUOTA_COLUMNS)),
+        ]
+    )
     flags = {
         c: flag_column(frame, c) if c in frame.columns else np.zeros(frame.height, bool)
         for c in ("leading", "must", "exclude")

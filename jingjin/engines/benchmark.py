@@ -23,7 +23,7 @@ Public API
 - :func:`cagr_pct`, :func:`required_growth_pct`, :func:`robust_z` — the scalar formulas.
 
 Every function takes ``strict`` (default True): a peer city with no row at all in the data
-raises ValueError; ``strict=False`` keeps it as a city without values, for a named group
+raises InputError; ``strict=False`` keeps it as a city without values, for a named group
 whose cities the data do not all cover (for example after filtering to one indicator).
 
 Definitions (docs/engines/benchmark.md gives them with worked examples)
@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from jingjin.engines.errors import InputError, rows_text
 from jingjin.engines.scoring import entropy_weights, rank, topsis
 
 DIRECTIONS = ("higher", "lower")
@@ -184,24 +185,29 @@ class _Table:
 def _prepare(data: pl.DataFrame) -> _Table:
     missing = [c for c in ("city", "year", "indicator", "value") if c not in data.columns]
     if missing:
-        raise ValueError(f"data lacks the column(s) {', '.join(missing)} (it has: {', '.join(data.columns)})")
+        raise InputError(f"data lacks the column(s) {', '.join(missing)} (it has: {', '.join(data.columns)})")
+    # NaN is a missing value, as in every engine: the row is absent, like an empty value.
     frame = data.select(
         pl.col("city").cast(pl.String),
         pl.col("year").cast(pl.Int64),
         pl.col("indicator").cast(pl.String),
-        pl.col("value").cast(pl.Float64),
-    ).filter(pl.col("value").is_not_null())
-    if frame.select(pl.col("city").is_null().any() | pl.col("year").is_null().any()).item():
-        raise ValueError("data has rows without a city or a year")
-    if not frame.select(pl.col("value").is_finite().all()).item():
-        raise ValueError("data has non-finite values")
+        pl.col("value").cast(pl.Float64).fill_nan(None),
+    )
+    present = frame.get_column("value").is_not_null()
+    unplaced = (frame.get_column("city").is_null() | frame.get_column("year").is_null()) & present
+    if unplaced.any():
+        raise InputError(f"data has values without a city or a year in {rows_text(unplaced.to_numpy())}")
+    infinite = frame.get_column("value").is_infinite().fill_null(False)
+    if infinite.any():
+        raise InputError(f"column 'value': infinite value in {rows_text(infinite.to_numpy())}")
+    frame = frame.filter(present)
     cities: dict[str, None] = {}
     values: dict[str, dict[int, dict[str, float]]] = {}
     for city, year, indicator, value in frame.iter_rows():
         cities.setdefault(city, None)
         cell = values.setdefault(indicator, {}).setdefault(year, {})
         if city in cell and cell[city] != value:
-            raise ValueError(
+            raise InputError(
                 f"data has two different values for {city} {year} {indicator}: {cell[city]} and {value}"
             )
         cell[city] = value
@@ -211,7 +217,7 @@ def _prepare(data: pl.DataFrame) -> _Table:
 def _check_directions(directions: Mapping[str, str]) -> None:
     bad = {k: v for k, v in directions.items() if v not in DIRECTIONS}
     if bad:
-        raise ValueError(f"direction must be 'higher' or 'lower': {bad}")
+        raise InputError(f"direction must be 'higher' or 'lower': {bad}")
 
 
 def _group(table: _Table, focus: str | None, peers: Sequence[str] | None, strict: bool = True) -> list[str]:
@@ -222,14 +228,14 @@ def _group(table: _Table, focus: str | None, peers: Sequence[str] | None, strict
     """
     known = set(table.cities)
     if focus is not None and focus not in known:
-        raise ValueError(f"focus city '{focus}' is not in the data")
+        raise InputError(f"focus city '{focus}' is not in the data")
     if peers is None:
         return list(table.cities)
     if isinstance(peers, str):
-        raise ValueError("peers must be a sequence of city names, not one string")
+        raise InputError("peers must be a sequence of city names, not one string")
     unknown = [p for p in dict.fromkeys(peers) if p not in known]
     if unknown and strict:
-        raise ValueError(f"peer cities not in the data: {', '.join(unknown)}")
+        raise InputError(f"peer cities not in the data: {', '.join(unknown)}")
     group = list(dict.fromkeys(peers))
     if focus is not None and focus not in group:
         group.append(focus)
@@ -337,7 +343,7 @@ def compare(
 
     Raises
     ------
-    ValueError
+    InputError
         Unknown focus city or peers (named), an indicator without a direction, a bad
         direction or growth kind, base_year ≥ year or target_year ≤ year, conflicting
         duplicate rows.
@@ -346,119 +352,175 @@ def compare(
     kinds = dict(growth or {})
     bad_kinds = {k: v for k, v in kinds.items() if v not in GROWTH_KINDS}
     if bad_kinds:
-        raise ValueError(f"growth must be 'level' or 'rate': {bad_kinds}")
+        raise InputError(f"growth must be 'level' or 'rate': {bad_kinds}")
     starts = dict(comparable_from or {})
     if base_year is not None and base_year >= year:
-        raise ValueError(f"base_year {base_year} must be before year {year}")
+        raise InputError(f"base_year {base_year} must be before year {year}")
     if target_year is not None and target_year <= year:
-        raise ValueError(f"target_year {target_year} must be after year {year}")
+        raise InputError(f"target_year {target_year} must be after year {year}")
     table = _prepare(data)
     group = _group(table, focus, peers, strict)
     present = [ind for ind, years in table.values.items() if focus in years.get(year, {})]
     undirected = [ind for ind in present if ind not in directions]
     if undirected:
-        raise ValueError(f"no direction for indicator(s): {', '.join(undirected)}")
-
-    rows: list[dict[str, object]] = []
-    for indicator, direction in directions.items():
-        if indicator not in present:
-            continue
-        by_year = table.values[indicator]
-        stats = _stats(by_year[year], group, direction)
-        assert stats is not None  # the focus city has a value
-        i = stats.cities.index(focus)
-        value = float(stats.x[i])
-        flags: list[str] = []
-        if stats.z[i] > OUTLIER_THRESHOLD:
-            flags.append("outlier")
-        if any(stats.z[stats.cities.index(c)] > OUTLIER_THRESHOLD for c in stats.best_cities):
-            flags.append("best_outlier")
-        start = starts.get(indicator)
-        series = {y: cell[focus] for y, cell in by_year.items() if focus in cell}
-        level = kinds.get(indicator, "level") == "level"
-
-        base: int | None = None
-        base_value: float | None = None
-        cagr: float | None = None
-        leader_cagr: float | None = None
-        projected: float | None = None
-        required: float | None = None
-        if level:
-            if base_year is not None:
-                base = base_year
-                if base_year not in series:
-                    flags.append("no_base_value")
-            else:
-                earlier = [y for y in series if y < year and (start is None or y >= start)]
-                base = min(earlier) if earlier else None
-            if base is not None and base in series:
-                base_value = series[base]
-                cagr = cagr_pct(base_value, value, year - base)
-            if cagr is not None and base is not None and target_year is not None:
-                horizon = target_year - year
-                options: list[tuple[float, float]] = []
-                for city in stats.best_cities:
-                    g = cagr_pct(by_year.get(base, {}).get(city, math.nan), stats.best_value, year - base)
-                    if g is not None:
-                        options.append((projected_value(stats.best_value, g, horizon), g))
-                if options:
-                    pick = max if direction == "higher" else min
-                    projected, leader_cagr = pick(options, key=lambda o: o[0])
-                    required = required_growth_pct(value, projected, horizon)
-                else:
-                    flags.append("no_leader_growth")
-            # a fall of a higher-is-better level series between consecutive years next to
-            # `year` or inside the window (a lower-is-better level such as PM2.5 moves both ways)
-            pairs = [(year - 1, year), (year, year + 1)]
-            if base is not None:
-                pairs += [(y, y + 1) for y in range(base, year)]
-            if start is not None:
-                pairs = [(a, b) for a, b in pairs if a >= start]
-            if direction == "higher" and _falls(series, pairs):
-                flags.append("series_break_or_revision")
-        if start is not None and (year < start or (base is not None and base < start)):
-            flags.append("per_capita_base_2019")
-        if value == 0:
-            flags.append("zero_value")
-        rows.append(
-            {
-                "indicator": indicator,
-                "value": value,
-                "rank": int(stats.ranks[i]),
-                "n": len(stats.cities),
-                "median": stats.median,
-                "best_city": _SEP.join(stats.best_cities),
-                "best_value": stats.best_value,
-                "gap_to_best_pct": _gap_pct(value, stats.best_value, direction),
-                "gap_to_median_pct": _gap_pct(value, stats.median, direction),
-                "base_year": base,
-                "base_value": base_value,
-                "cagr_pct": cagr,
-                "leader_cagr_pct": leader_cagr,
-                "projected_leader_value": projected,
-                "required_growth_pct": required,
-                "flags": _SEP.join(dict.fromkeys(flags)),
-            }
+        raise InputError(f"no direction for indicator(s): {', '.join(undirected)}")
+    window = _Window(year=year, base_year=base_year, target_year=target_year)
+    rows = [
+        _compare_row(
+            indicator,
+            direction,
+            table.values[indicator],
+            focus=focus,
+            group=group,
+            window=window,
+            level=kinds.get(indicator, "level") == "level",
+            start=starts.get(indicator),
         )
-    schema = {
-        "indicator": pl.String,
-        "value": pl.Float64,
-        "rank": pl.Int64,
-        "n": pl.Int64,
-        "median": pl.Float64,
-        "best_city": pl.String,
-        "best_value": pl.Float64,
-        "gap_to_best_pct": pl.Float64,
-        "gap_to_median_pct": pl.Float64,
-        "base_year": pl.Int64,
-        "base_value": pl.Float64,
-        "cagr_pct": pl.Float64,
-        "leader_cagr_pct": pl.Float64,
-        "projected_leader_value": pl.Float64,
-        "required_growth_pct": pl.Float64,
-        "flags": pl.String,
-    }
+        for indicator, direction in directions.items()
+        if indicator in present
+    ]
+    schema = _COMPARE_SCHEMA
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+_COMPARE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "indicator": pl.String,
+    "value": pl.Float64,
+    "rank": pl.Int64,
+    "n": pl.Int64,
+    "median": pl.Float64,
+    "best_city": pl.String,
+    "best_value": pl.Float64,
+    "gap_to_best_pct": pl.Float64,
+    "gap_to_median_pct": pl.Float64,
+    "base_year": pl.Int64,
+    "base_value": pl.Float64,
+    "cagr_pct": pl.Float64,
+    "leader_cagr_pct": pl.Float64,
+    "projected_leader_value": pl.Float64,
+    "required_growth_pct": pl.Float64,
+    "flags": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The year compared, the growth window's given start and the catch-up target year."""
+
+    year: int
+    base_year: int | None
+    target_year: int | None
+
+
+@dataclass
+class _Growth:
+    """The growth columns of one indicator; None where undefined."""
+
+    base: int | None = None
+    base_value: float | None = None
+    cagr: float | None = None
+    leader_cagr: float | None = None
+    projected: float | None = None
+    required: float | None = None
+
+
+def _compare_row(
+    indicator: str,
+    direction: str,
+    by_year: dict[int, dict[str, float]],
+    *,
+    focus: str,
+    group: list[str],
+    window: _Window,
+    level: bool,
+    start: int | None,
+) -> dict[str, object]:
+    """One row of :func:`compare`: the focus city's rank, gaps, growth and flags for ``indicator``."""
+    year = window.year
+    stats = _stats(by_year[year], group, direction)
+    assert stats is not None  # the focus city has a value
+    i = stats.cities.index(focus)
+    value = float(stats.x[i])
+    flags: list[str] = []
+    if stats.z[i] > OUTLIER_THRESHOLD:
+        flags.append("outlier")
+    if any(stats.z[stats.cities.index(c)] > OUTLIER_THRESHOLD for c in stats.best_cities):
+        flags.append("best_outlier")
+    series = {y: cell[focus] for y, cell in by_year.items() if focus in cell}
+    growth = _Growth()
+    if level:
+        growth = _level_growth(series, by_year, stats, value, direction, window, start, flags)
+    if start is not None and (year < start or (growth.base is not None and growth.base < start)):
+        flags.append("per_capita_base_2019")
+    if value == 0:
+        flags.append("zero_value")
+    return {
+        "indicator": indicator,
+        "value": value,
+        "rank": int(stats.ranks[i]),
+        "n": len(stats.cities),
+        "median": stats.median,
+        "best_city": _SEP.join(stats.best_cities),
+        "best_value": stats.best_value,
+        "gap_to_best_pct": _gap_pct(value, stats.best_value, direction),
+        "gap_to_median_pct": _gap_pct(value, stats.median, direction),
+        "base_year": growth.base,
+        "base_value": growth.base_value,
+        "cagr_pct": growth.cagr,
+        "leader_cagr_pct": growth.leader_cagr,
+        "projected_leader_value": growth.projected,
+        "required_growth_pct": growth.required,
+        "flags": _SEP.join(dict.fromkeys(flags)),
+    }
+
+
+def _level_growth(
+    series: dict[int, float],
+    by_year: dict[int, dict[str, float]],
+    stats: _Stats,
+    value: float,
+    direction: str,
+    window: _Window,
+    start: int | None,
+    flags: list[str],
+) -> _Growth:
+    """CAGR, the leader's growth and the catch-up growth of a level indicator; adds its flags."""
+    year, base_year, target_year = window.year, window.base_year, window.target_year
+    growth = _Growth()
+    if base_year is not None:
+        growth.base = base_year
+        if base_year not in series:
+            flags.append("no_base_value")
+    else:
+        earlier = [y for y in series if y < year and (start is None or y >= start)]
+        growth.base = min(earlier) if earlier else None
+    base = growth.base
+    if base is not None and base in series:
+        growth.base_value = series[base]
+        growth.cagr = cagr_pct(growth.base_value, value, year - base)
+    if growth.cagr is not None and base is not None and target_year is not None:
+        horizon = target_year - year
+        options: list[tuple[float, float]] = []
+        for city in stats.best_cities:
+            g = cagr_pct(by_year.get(base, {}).get(city, math.nan), stats.best_value, year - base)
+            if g is not None:
+                options.append((projected_value(stats.best_value, g, horizon), g))
+        if options:
+            pick = max if direction == "higher" else min
+            growth.projected, growth.leader_cagr = pick(options, key=lambda o: o[0])
+            growth.required = required_growth_pct(value, growth.projected, horizon)
+        else:
+            flags.append("no_leader_growth")
+    # a fall of a higher-is-better level series between consecutive years next to
+    # `year` or inside the window (a lower-is-better level such as PM2.5 moves both ways)
+    pairs = [(year - 1, year), (year, year + 1)]
+    if base is not None:
+        pairs += [(y, y + 1) for y in range(base, year)]
+    if start is not None:
+        pairs = [(a, b) for a, b in pairs if a >= start]
+    if direction == "higher" and _falls(series, pairs):
+        flags.append("series_break_or_revision")
+    return growth
 
 
 # --------------------------------------------------------------------------- rank history
@@ -558,7 +620,7 @@ def radar(
     _check_directions(directions)
     unknown = [i for i in indicators if i not in directions]
     if unknown:
-        raise ValueError(f"no direction for indicator(s): {', '.join(unknown)}")
+        raise InputError(f"no direction for indicator(s): {', '.join(unknown)}")
     table = _prepare(data)
     group = _group(table, focus, peers, strict)
     schema = {
@@ -625,10 +687,10 @@ def _composite(
     _check_directions(directions)
     chosen = list(dict.fromkeys(indicators))
     if not chosen:
-        raise ValueError("choose at least one indicator for the composite index")
+        raise InputError("choose at least one indicator for the composite index")
     unknown = [i for i in chosen if i not in directions]
     if unknown:
-        raise ValueError(f"no direction for indicator(s): {', '.join(unknown)}")
+        raise InputError(f"no direction for indicator(s): {', '.join(unknown)}")
     table = _prepare(data)
     group = _group(table, None, peers, strict)
     cells = [table.values.get(ind, {}).get(year, {}) for ind in chosen]
@@ -641,7 +703,7 @@ def _composite(
         else:
             included.append(city)
     if len(included) < 2:
-        raise ValueError(
+        raise InputError(
             f"the composite index needs at least 2 cities with every chosen indicator in {year}; "
             f"found {len(included)}"
         )

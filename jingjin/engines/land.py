@@ -17,7 +17,7 @@ coal (tce), emissions in tonnes, electricity in 万千瓦时 (10⁴ kWh).
 Sources: ../shared/REFERENCE.md §4 (亩均论英雄: Sichuan 2020 indicators, the 台州市黄岩区
 formula and definitions), §5 (标准地: 川办发〔2021〕11号, the 隆昌市内荣工业园 table, the
 2024 industry catalogue) and §8 (三线一单). Built-in schemes and thresholds are data in
-``jingjin/engines/tables`` and are read by :mod:`jingjin.schemes`.
+``jingjin/engines/tables`` and are read by :mod:`jingjin.commands._io`.
 """
 
 from __future__ import annotations
@@ -499,6 +499,47 @@ def admit(
         check, ``; ``-separated; empty when admitted without reservation).
     """
     rules = rules or AdmissionRules()
+    _check_admission_keys(projects, thresholds)
+    checks = [c for c in THRESHOLD_CHECKS if c in thresholds.columns]
+    matched = _match_thresholds(projects, _threshold_table(thresholds, checks), checks)
+    values = _admission_indicators(projects, matched, checks)
+    n = projects.height
+    severity = {name: i for i, name in enumerate(ADMISSION_CLASSES)}
+    frame = pl.DataFrame({"__row": np.arange(n)}).with_columns(
+        [pl.Series(k, v, nan_to_null=True) for k, v in values.items()]
+    )
+    frame = frame.with_columns(matched.select(checks)) if checks else frame
+    level, reasons = _threshold_outcomes(frame, checks, values, rules, severity)
+    level, more, extra_cols = _catalogue_and_zoning(projects, rules, severity, level)
+    reasons += more
+    if extra_cols:
+        frame = frame.with_columns(extra_cols)
+    if reasons:
+        text = frame.select(
+            pl.concat_list([r.alias(f"__r{i}") for i, r in enumerate(reasons)])
+            .list.drop_nulls()
+            .list.join("; ")
+            .alias("reasons")
+        ).get_column("reasons")
+    else:
+        text = pl.Series("reasons", [""] * n)
+    admission = pl.Series("admission", level).replace_strict(
+        dict(enumerate(ADMISSION_CLASSES)), return_dtype=pl.String
+    )
+    added = [pl.Series(k, v, nan_to_null=True) for k, v in values.items()]
+    added += [
+        admission,
+        admission.replace_strict(ADMISSION_LABELS_ZH, return_dtype=pl.String).alias("admission_zh"),
+        text.alias("reasons"),
+    ]
+    clash = [s.name for s in added if s.name in projects.columns and s.name != "plot_ratio"]
+    if clash:
+        raise InputError(f"the input already has column(s) {', '.join(clash)}; rename them")
+    return projects.with_columns([s for s in added if s.name != "plot_ratio"])
+
+
+def _check_admission_keys(projects: pl.DataFrame, thresholds: pl.DataFrame) -> None:
+    """Project ids, and the park and industry columns of projects and thresholds, present and filled."""
     check_ids(projects, "project_id")
     for column in ("park", "industry"):
         if column not in projects.columns:
@@ -509,7 +550,10 @@ def admit(
         empty = projects.get_column(column).cast(pl.String).str.strip_chars().fill_null("") == ""
         if empty.any():
             raise InputError(f"column '{column}': empty value in {rows_text(empty.to_numpy())}")
-    checks = [c for c in THRESHOLD_CHECKS if c in thresholds.columns]
+
+
+def _threshold_table(thresholds: pl.DataFrame, checks: list[str]) -> pl.DataFrame:
+    """The thresholds' keys trimmed and checks as floats; a (park, industry) pair given once."""
     table = thresholds.select(
         pl.col("park").cast(pl.String).str.strip_chars(),
         pl.col("industry").cast(pl.String).str.strip_chars(),
@@ -518,7 +562,12 @@ def admit(
     dup = table.select("park", "industry").is_duplicated()
     if dup.any():
         raise InputError(f"thresholds: (park, industry) repeated in {rows_text(dup.to_numpy())}")
-    n = projects.height
+    return table
+
+
+def _match_thresholds(projects: pl.DataFrame, table: pl.DataFrame, checks: list[str]) -> pl.DataFrame:
+    """Each project's thresholds from the most specific row: (park, industry), (park, *),
+    (*, industry), (*, *); a project no row matches is an error naming its rows."""
     keys = projects.select(
         pl.col("park").cast(pl.String).str.strip_chars().alias("__park"),
         pl.col("industry").cast(pl.String).str.strip_chars().alias("__industry"),
@@ -554,7 +603,14 @@ def admit(
             f"'{keys['__industry'][first]}' (columns park, industry) in {rows_text(missing)}; "
             "add a row (or a '*' row) to the thresholds"
         )
+    return matched
 
+
+def _admission_indicators(
+    projects: pl.DataFrame, matched: pl.DataFrame, checks: list[str]
+) -> dict[str, np.ndarray]:
+    """The indicators the input can give (ratios of its columns, and plot_ratio as given); a
+    column a matched threshold needs must be there."""
     needed: dict[str, set[str]] = {}
     for check in checks:
         if matched.get_column(check).is_not_null().any():
@@ -584,14 +640,19 @@ def admit(
                 f"column '{bottom}': zero denominator of {indicator} = {top} / {bottom} in {rows_text(zero)}"
             )
         values[indicator] = t / b
+    return values
 
-    severity = {name: i for i, name in enumerate(ADMISSION_CLASSES)}
-    level = np.zeros(n, np.int64)
+
+def _threshold_outcomes(
+    frame: pl.DataFrame,
+    checks: list[str],
+    values: dict[str, np.ndarray],
+    rules: AdmissionRules,
+    severity: dict[str, int],
+) -> tuple[np.ndarray, list[pl.Expr]]:
+    """The admission level each project's thresholds give, and the reason of each missed one."""
+    level = np.zeros(frame.height, np.int64)
     reasons: list[pl.Expr] = []
-    frame = pl.DataFrame({"__row": np.arange(n)}).with_columns(
-        [pl.Series(k, v, nan_to_null=True) for k, v in values.items()]
-    )
-    frame = frame.with_columns(matched.select(checks)) if checks else frame
     for check in checks:
         indicator, op, label, unit = THRESHOLD_CHECKS[check]
         if indicator not in values:
@@ -631,6 +692,15 @@ def admit(
             )
             .otherwise(None)
         )
+    return level, reasons
+
+
+def _catalogue_and_zoning(
+    projects: pl.DataFrame, rules: AdmissionRules, severity: dict[str, int], level: np.ndarray
+) -> tuple[np.ndarray, list[pl.Expr], list[pl.Series]]:
+    """The industrial catalogue (产业结构调整指导目录) and zoning (三线一单) outcomes, where the
+    input has those columns: the raised level, the reasons and the helper columns they read."""
+    reasons: list[pl.Expr] = []
     extra_cols: list[pl.Series] = []
     if "catalogue" in projects.columns:
         codes = _text_codes(projects, "catalogue", CATALOGUE_VALUES).fill_null("permitted")
@@ -664,27 +734,4 @@ def admit(
             )
             .otherwise(None)
         )
-    if extra_cols:
-        frame = frame.with_columns(extra_cols)
-    if reasons:
-        text = frame.select(
-            pl.concat_list([r.alias(f"__r{i}") for i, r in enumerate(reasons)])
-            .list.drop_nulls()
-            .list.join("; ")
-            .alias("reasons")
-        ).get_column("reasons")
-    else:
-        text = pl.Series("reasons", [""] * n)
-    admission = pl.Series("admission", level).replace_strict(
-        dict(enumerate(ADMISSION_CLASSES)), return_dtype=pl.String
-    )
-    added = [pl.Series(k, v, nan_to_null=True) for k, v in values.items()]
-    added += [
-        admission,
-        admission.replace_strict(ADMISSION_LABELS_ZH, return_dtype=pl.String).alias("admission_zh"),
-        text.alias("reasons"),
-    ]
-    clash = [s.name for s in added if s.name in projects.columns and s.name != "plot_ratio"]
-    if clash:
-        raise InputError(f"the input already has column(s) {', '.join(clash)}; rename them")
-    return projects.with_columns([s for s in added if s.name != "plot_ratio"])
+    return level, reasons, extra_cols

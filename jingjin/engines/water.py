@@ -318,37 +318,8 @@ def classify_with_counts(
     # Rows where an item counts: everywhere, except TN (lake rows only).
     applies = {p: lake if p == "tn" else np.ones(n, dtype=np.bool_) for p in used}
 
-    excluded: list[tuple[str, npt.NDArray[np.bool_]]] = []
-    columns: dict[str, pl.Series] = {}
-    for p in used:
-        series = frame[mapping[p]]
-        if missing_flag_suffix is not None:
-            flagged = _flagged(frame, mapping[p], missing_flag_suffix)
-            if flagged is not None:
-                excluded.append((p, flagged & applies[p]))
-                if flagged.any():
-                    series = series.zip_with(pl.Series(~flagged), pl.Series([None] * n, dtype=series.dtype))
-        columns[p] = series
-    if missing_flag_suffix is not None and not excluded:
-        raise InvalidInputError(
-            f"no flag column ending in {missing_flag_suffix!r} for the item columns "
-            f"({', '.join(mapping[p] for p in used)}); expected e.g. {mapping[used[0]]}{missing_flag_suffix}"
-        )
-
-    problems = Problems()
-    values: dict[str, FloatArray] = {}
-    for p in used:
-        if p == "tn":
-            # A river row's TN is not read by a river run: its problems and its value are ignored.
-            found = Problems()
-            values[p] = numeric(columns[p], mapping[p], found)
-            for (name, reason), rows in found.found.items():
-                problems.add(name, reason, rows[lake[rows]])
-            values[p] = np.where(lake, values[p], np.nan)
-        else:
-            values[p] = numeric(columns[p], mapping[p], problems)
-    counts = problems.counts()
-    finish(problems, invalid, values)
+    columns, excluded = _flag_excluded(frame, mapping, used, applies, missing_flag_suffix)
+    values, counts = _item_values(columns, mapping, used, lake, invalid)
 
     deciding = [p for p in used if p in lake_items or p in river_items]
     if which == "routine":
@@ -365,6 +336,95 @@ def classify_with_counts(
 
     limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
 
+    exceedances_series = _exceedances(deciding, stacked, values, lake)
+    grade_index = pl.Series(worst.astype(np.uint32))
+    added = [
+        _class_strings(worst).alias("class"),
+        pl.Series("class_num", worst.astype(np.float64)).replace(0.0, None).cast(pl.Int64),
+        pl.Series([None, *gb3838.GRADES], dtype=pl.String).gather(grade_index).alias("grade"),
+        pl.Series("good", np.where(worst == 0, np.nan, worst <= 3)).fill_nan(None).cast(pl.Boolean),
+        limiting.alias("limiting"),
+        exceedances_series,
+        pl.Series("assessed", n_assessed.astype(np.int64)),
+    ]
+    if separate_tn:
+        added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
+    if kinds is not None:
+        added.append(kinds)
+    if missing_flag_suffix is not None:
+        added.append(_joined_names(excluded, n).alias(EXCLUDED))
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added), counts
+
+
+def _flag_excluded(
+    frame: pl.DataFrame,
+    mapping: dict[str, str],
+    used: list[str],
+    applies: dict[str, npt.NDArray[np.bool_]],
+    missing_flag_suffix: str | None,
+) -> tuple[dict[str, pl.Series], list[tuple[str, npt.NDArray[np.bool_]]]]:
+    """The item columns, with the values whose flag column is not empty (failed quality
+    control) left out; and, per item, the rows left out where the item counts."""
+    n = frame.height
+    excluded: list[tuple[str, npt.NDArray[np.bool_]]] = []
+    columns: dict[str, pl.Series] = {}
+    for p in used:
+        series = frame[mapping[p]]
+        if missing_flag_suffix is not None:
+            flagged = _flagged(frame, mapping[p], missing_flag_suffix)
+            if flagged is not None:
+                excluded.append((p, flagged & applies[p]))
+                if flagged.any():
+                    series = series.zip_with(pl.Series(~flagged), pl.Series([None] * n, dtype=series.dtype))
+        columns[p] = series
+    if missing_flag_suffix is not None and not excluded:
+        raise InvalidInputError(
+            f"no flag column ending in {missing_flag_suffix!r} for the item columns "
+            f"({', '.join(mapping[p] for p in used)}); expected e.g. {mapping[used[0]]}{missing_flag_suffix}"
+        )
+    return columns, excluded
+
+
+def _item_values(
+    columns: dict[str, pl.Series],
+    mapping: dict[str, str],
+    used: list[str],
+    lake: npt.NDArray[np.bool_],
+    invalid: InvalidPolicy,
+) -> tuple[dict[str, FloatArray], dict[str, int]]:
+    """Each item's values (NaN = missing) and the invalid cells per column (raised, or with
+    ``invalid="skip"`` marked missing)."""
+    problems = Problems()
+    values: dict[str, FloatArray] = {}
+    for p in used:
+        if p == "tn":
+            # A river row's TN is not read by a river run: its problems and its value are ignored.
+            found = Problems()
+            values[p] = numeric(columns[p], mapping[p], found)
+            for (name, reason), rows in found.found.items():
+                problems.add(name, reason, rows[lake[rows]])
+            values[p] = np.where(lake, values[p], np.nan)
+        else:
+            values[p] = numeric(columns[p], mapping[p], problems)
+    counts = problems.counts()
+    finish(problems, invalid, values)
+    return values, counts
+
+
+def _exceedances(
+    deciding: list[str],
+    stacked: npt.NDArray[np.int8],
+    values: dict[str, FloatArray],
+    lake: npt.NDArray[np.bool_],
+) -> pl.Series:
+    """The ``exceedances`` column: ``item:multiple`` of the class III limit for each item worse
+    than class III, joined by ``;`` ("" when none)."""
+    n = lake.size
     parts: list[pl.Series] = []
     for k, p in enumerate(deciding):
         if p in gb3838.NO_MULTIPLE:
@@ -388,31 +448,8 @@ def classify_with_counts(
         exceedances = pl.select(
             pl.concat_str([pl.lit(part) for part in parts], separator=";", ignore_nulls=True)
         )
-        exceedances_series = exceedances.to_series().fill_null("").alias("exceedances")
-    else:
-        exceedances_series = pl.Series("exceedances", [""] * n, dtype=pl.String)
-    grade_index = pl.Series(worst.astype(np.uint32))
-    added = [
-        _class_strings(worst).alias("class"),
-        pl.Series("class_num", worst.astype(np.float64)).replace(0.0, None).cast(pl.Int64),
-        pl.Series([None, *gb3838.GRADES], dtype=pl.String).gather(grade_index).alias("grade"),
-        pl.Series("good", np.where(worst == 0, np.nan, worst <= 3)).fill_nan(None).cast(pl.Boolean),
-        limiting.alias("limiting"),
-        exceedances_series,
-        pl.Series("assessed", n_assessed.astype(np.int64)),
-    ]
-    if separate_tn:
-        added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
-    if kinds is not None:
-        added.append(kinds)
-    if missing_flag_suffix is not None:
-        added.append(_joined_names(excluded, n).alias(EXCLUDED))
-    clash = [s.name for s in added if s.name in frame.columns]
-    if clash:
-        raise InvalidInputError(
-            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
-        )
-    return frame.hstack(added), counts
+        return exceedances.to_series().fill_null("").alias("exceedances")
+    return pl.Series("exceedances", [""] * n, dtype=pl.String)
 
 
 def _mixed_class(values: FloatArray, parameter: str, lake: npt.NDArray[np.bool_]) -> ClassArray:
@@ -594,6 +631,41 @@ def blackodor(
         *(pl.Series(f"__any_{c}", levels[c] >= 1) for c in indicators),
         *(pl.Series(f"__has_{c}", levels[c] >= 0) for c in indicators),
     )
+    points = _point_and_body_levels(work, indicators)
+    joined = (
+        work.select("__row", "__body", "__point")
+        .join(
+            points.select("__body", "__point", "__point_level", "__body_level", "__stretch"),
+            on=["__body", "__point"],
+            how="left",
+            nulls_equal=True,
+        )
+        .sort("__row")
+    )
+    names = pl.Series(["", *BLACKODOR_LEVELS], dtype=pl.String)
+
+    def named(codes: npt.NDArray[np.int64] | npt.NDArray[np.int8], name: str) -> pl.Series:
+        series = names.gather(pl.Series((np.asarray(codes).astype(np.int64) + 1).astype(np.uint32)))
+        return series.replace("", None).alias(name)
+
+    added = [named(levels[c], f"level_{c}") for c in indicators]
+    added += [
+        named(sample, "sample_level"),
+        named(joined["__point_level"].to_numpy(), "point_level"),
+        named(joined["__body_level"].to_numpy(), "waterbody_level"),
+        joined["__stretch"].alias("severe_stretch"),
+    ]
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added)
+
+
+def _point_and_body_levels(work: pl.DataFrame, indicators: list[str]) -> pl.DataFrame:
+    """Per sampling point: its level (by the shares of severe / light results per indicator),
+    its water body's level and whether it lies in a severe stretch (see :func:`blackodor`)."""
 
     def rule(prefix: str) -> pl.Expr:
         shares = [pl.col(f"__{prefix}_{c}").sum() / pl.col(f"__has_{c}").sum() for c in indicators]
@@ -641,32 +713,4 @@ def blackodor(
         .alias("__body_level"),
         (pl.col("__stretch") | pl.col("__body_severe")).alias("__stretch"),
     )
-    joined = (
-        work.select("__row", "__body", "__point")
-        .join(
-            points.select("__body", "__point", "__point_level", "__body_level", "__stretch"),
-            on=["__body", "__point"],
-            how="left",
-            nulls_equal=True,
-        )
-        .sort("__row")
-    )
-    names = pl.Series(["", *BLACKODOR_LEVELS], dtype=pl.String)
-
-    def named(codes: npt.NDArray[np.int64] | npt.NDArray[np.int8], name: str) -> pl.Series:
-        series = names.gather(pl.Series((np.asarray(codes).astype(np.int64) + 1).astype(np.uint32)))
-        return series.replace("", None).alias(name)
-
-    added = [named(levels[c], f"level_{c}") for c in indicators]
-    added += [
-        named(sample, "sample_level"),
-        named(joined["__point_level"].to_numpy(), "point_level"),
-        named(joined["__body_level"].to_numpy(), "waterbody_level"),
-        joined["__stretch"].alias("severe_stretch"),
-    ]
-    clash = [s.name for s in added if s.name in frame.columns]
-    if clash:
-        raise InvalidInputError(
-            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
-        )
-    return frame.hstack(added)
+    return points

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingjin.commands._io import SUPPORTED
 from jingjin.evaluations.options import (
     CHOICE,
     FLAG,
@@ -22,7 +23,6 @@ from jingjin.evaluations.options import (
     OptionsError,
     clean_options,
 )
-from jingjin.tabular import SUPPORTED
 
 MAPPING_MAX = 200_000
 

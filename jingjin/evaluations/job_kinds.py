@@ -47,7 +47,7 @@ def _message(exc: Exception, job: Job, *, note_rows: bool = False) -> str:
     """The engine's message for users, as the command line prints it (``note_rows``: with the row
     convention spelled out, as ``jingjin score``/``land``/``allocate`` add it), the server's path of
     the upload replaced by the file's own name."""
-    from jingjin.schemes import user_message
+    from jingjin.commands._io import user_message
 
     text = user_message(exc) if note_rows else str(exc)
     if job.input_file:
@@ -114,10 +114,8 @@ def compute(kind: str, frame: Any, options: dict[str, Any], *, source: str) -> r
 
 def run_evaluation(job: Job, progress: ProgressFn) -> JobOutcome:
     """Read the upload, run the engine, write the result as Parquet; progress at each step."""
-    from jingjin.engines.air import InvalidInputError
-    from jingjin.engines.scoring import InputError
-    from jingjin.schemes import SchemeError
-    from jingjin.tabular import TableError, read_table
+    from jingjin.commands._io import TableError, read_table
+    from jingjin.engines.errors import InputError
 
     if not job.input_file:
         raise JobInputError(gettext("No input file was uploaded."))
@@ -131,9 +129,9 @@ def run_evaluation(job: Job, progress: ProgressFn) -> JobOutcome:
         )
         run = compute(job.kind, frame, options, source=job.input_name)
         progress(80, gettext("Writing %(rows)d result rows") % {"rows": run.table.height})
-    except (evaluation_options.OptionsError, runs.OptionError, InvalidInputError) as exc:
+    except (evaluation_options.OptionsError, runs.OptionError) as exc:
         raise JobInputError(_message(exc, job)) from exc
-    except (InputError, SchemeError, TableError) as exc:
+    except (InputError, TableError) as exc:
         raise JobInputError(_message(exc, job, note_rows=True)) from exc
     path = job.scratch_path(f"{job.kind}{RESULT_SUFFIX}")
     run.table.write_parquet(path)

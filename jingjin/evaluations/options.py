@@ -20,8 +20,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from jingjin import engine_runs as runs
+from jingjin.commands._io import LAND_SCHEMES
 from jingjin.core.texts import text_problem
-from jingjin.schemes import LAND_SCHEMES
 
 #: the types of options: one of ``choices``; a text (a column name); a finite number; a yes/no flag;
 #: a JSON object (a scoring spec, admission thresholds); a built-in land scheme's name or a JSON object
@@ -143,10 +143,10 @@ def score_spec(options: Mapping[str, Any]) -> Any:
 def land_scheme(options: Mapping[str, Any]) -> Any:
     """The :class:`~jingjin.engines.land.LandScheme`: a built-in scheme by name, or a JSON object in
     the YAML form of ``jingjin/engines/tables/land_*.yaml`` (never a file of the server)."""
+    from jingjin.commands._io import SchemeError
+    from jingjin.commands._io import land_scheme as builtin
     from jingjin.engines.land import LandScheme
     from jingjin.engines.scoring import InputError
-    from jingjin.schemes import SchemeError
-    from jingjin.schemes import land_scheme as builtin
 
     value = options["scheme"]
     normalize = bool(options.get("normalize_weights"))
@@ -163,9 +163,9 @@ def admission(options: Mapping[str, Any]) -> tuple[Any, Any]:
     ``{"thresholds": [rows], "rules": {...}}`` as the command line's YAML file."""
     import polars as pl
 
+    from jingjin.commands._io import admission_thresholds
     from jingjin.engines.land import AdmissionRules
     from jingjin.engines.scoring import InputError
-    from jingjin.schemes import admission_thresholds
 
     value = options.get("thresholds")
     if value is None:

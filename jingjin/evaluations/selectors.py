@@ -71,21 +71,11 @@ def input_preview(job: Job, rows: int = PREVIEW_ROWS) -> Preview | None:
     says why)."""
     if not job.input_file:
         return None
-    path = Path(job.input_file.path)
+    from jingjin.commands._io import TableError, read_table
+
     try:
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            frame = pl.read_csv(path, n_rows=rows, infer_schema_length=None)
-        elif suffix == ".parquet":
-            frame = pl.scan_parquet(path).head(rows).collect()
-        else:
-            from python_calamine import CalamineWorkbook
-
-            from jingjin.tabular import _excel_frame
-
-            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            frame = _excel_frame(sheet.to_python(skip_empty_area=False, nrows=rows + 1), path)
-    except Exception:  # a file the engine refuses: the job's error names the problem
+        frame = read_table(job.input_file.path, n_rows=rows)
+    except TableError:  # a file the engine refuses: the job's error names the problem
         return None
     return _preview(frame, None)
 

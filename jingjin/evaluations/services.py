@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 
+from jingjin.commands._io import SUPPORTED
 from jingjin.evaluations.options import EVALUATIONS, OptionsError, clean_options
 from jingjin.jobs.models import Job
 from jingjin.jobs.services import job_submit
-from jingjin.tabular import SUPPORTED
 
 
 def evaluation_submit(

@@ -23,8 +23,8 @@ a short message (cheap to call often: the database is written at most twice a se
 at 100). ``may_run(user) -> bool`` is a predicate of :mod:`jingjin.core.permissions`.
 
 A runner says what is wrong with the input by raising :class:`JobInputError` (or the engines'
-``InputError``, ``SchemeError``, ``TableError``): its message becomes the job's error text as it
-is. Any other exception fails the job with a plain "internal error" text and a log line.
+``InputError``, or ``TableError`` of :mod:`jingjin.commands._io`): its message becomes the job's
+error text as it is. Any other exception fails the job with a plain "internal error" text and a log line.
 """
 
 from __future__ import annotations

@@ -57,11 +57,10 @@ _last_progress: dict[int, float] = {}
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """The exceptions whose message is the job's error text as it is: bad input, said plainly."""
-    from jingjin.engines.scoring._inputs import InputError
-    from jingjin.schemes import SchemeError
-    from jingjin.tabular import TableError
+    from jingjin.commands._io import TableError
+    from jingjin.engines.errors import InputError
 
-    return (kinds.JobInputError, InputError, SchemeError, TableError)
+    return (kinds.JobInputError, InputError, TableError)
 
 
 def _in_site_language(message: Callable[[], str]) -> str:

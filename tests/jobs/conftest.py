@@ -33,7 +33,7 @@ def run_sum(job: Any, progress: Any) -> JobOutcome:
     """Sum the column ``value`` of the uploaded CSV; write ``name,value,double`` to the result.
     A value that is not a number fails the job naming its row; ``params["crash"]`` raises a plain
     error after half the result is written; ``params["engine"]`` raises a TableError."""
-    from jingjin.tabular import TableError
+    from jingjin.commands._io import TableError
 
     if job.params.get("engine"):
         raise TableError("column 'value' is missing")

@@ -15,13 +15,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from jingjin.engines.errors import MISSING_TEXTS as MISSING_TEXTS
+from jingjin.engines.errors import InputError
+from jingjin.engines.errors import describe_rows as describe_rows
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 InvalidPolicy = Literal["raise", "skip"]
-
-#: Cell texts read as "missing" (HJ 633 tables print a missing value as NA).
-MISSING_TEXTS = ("", "na", "n/a", "nan", "null", "none", "-", "—")
 
 #: The bits of +inf read as uint64. A float's bits read so are below these iff it is finite
 #: and not negative (−0.0, NaN and the infinities are above): one ``max`` tells a clean column.
@@ -30,8 +31,8 @@ INF_BITS = int(np.float64(np.inf).view(np.uint64))
 _DUPLICATED = re.compile(r"^(?P<name>.+)_duplicated_\d+$")
 
 
-class InvalidInputError(ValueError):
-    """Input the engines refuse: the message names the columns and the 1-based data rows."""
+#: The engines' one input error (:class:`jingjin.engines.errors.InputError`) by its air/water name.
+InvalidInputError = InputError
 
 
 @dataclass
@@ -61,17 +62,6 @@ class Problems:
         ordered = sorted(self.found.items(), key=lambda item: int(item[1][0]))
         parts = [f"column {column}: {reason} in {describe_rows(rows)}" for (column, reason), rows in ordered]
         return "; ".join(parts) + " (rows counted from 1 = the first data row under the header)"
-
-
-def describe_rows(rows: npt.NDArray[np.int64] | Sequence[int], limit: int = 10) -> str:
-    """``data row 3`` / ``data rows 3, 8 and 12 more`` from 0-based row positions."""
-    shown = [str(int(r) + 1) for r in list(rows)[:limit]]
-    more = len(rows) - len(shown)
-    word = "data row" if len(rows) == 1 else "data rows"
-    text = f"{word} {', '.join(shown)}"
-    if more > 0:
-        text += f" and {more} more"
-    return text
 
 
 def _series(name: str, values: Any) -> pl.Series:

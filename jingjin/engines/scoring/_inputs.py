@@ -9,20 +9,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from jingjin.engines.errors import InputError, rows_text
+
 ROWS_NOTE = "data rows counted from 1 below the header"
 
-
-class InputError(ValueError):
-    """Bad data or a bad spec. The message names the columns and the data rows (1-based)."""
-
-
-def rows_text(mask: np.ndarray, limit: int = 10) -> str:
-    """Name the rows where ``mask`` is true: ``"data rows 2, 5 and 7"`` (1-based data rows)."""
-    rows = (np.flatnonzero(mask) + 1).tolist()
-    shown = ", ".join(str(r) for r in rows[:limit])
-    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-    noun = "data row" if len(rows) == 1 else "data rows"
-    return f"{noun} {shown}{more}"
+__all__ = ["ROWS_NOTE", "InputError", "check_ids", "flag_column", "numeric_column", "rows_text"]
 
 
 def numeric_column(

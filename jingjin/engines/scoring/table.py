@@ -73,6 +73,47 @@ def score_arrays(
     active = np.ones(n, bool) if scored is None else np.asarray(scored, bool)
     exempt = flag_column(data, spec.exempt) & active if spec.exempt else np.zeros(n, bool)
     population = active & ~exempt
+    raw = _raw_criteria(data, spec, active, arrays)
+    parts: TopsisParts | None = None
+    if spec.method == "weighted_sum":
+        items, base, w = _weighted_sum(spec, raw, active, population)
+    else:
+        items, base, w, parts = _topsis(spec, raw, active, population)
+
+    bonus = _adjustment_total(data, spec.bonus)
+    deduct = _adjustment_total(data, spec.deduct)
+    all_active = bool(active.all())
+    final = base if all_active or spec.method == "weighted_sum" else np.where(active, base, np.nan)
+    if spec.bonus or spec.deduct:
+        final = final + bonus - deduct
+
+    gate_pass: np.ndarray | None = None
+    if spec.gates:
+        gate_pass = np.ones(n, bool)
+        for g in spec.gates:
+            gate_pass &= _gate_mask(data, g)
+    ranks, codes, labels = _rank_and_grade(data, spec, final, population, exempt, gate_pass)
+    weights = {c.item: float(w[j]) for j, c in enumerate(spec.criteria)}
+    return ScoreResult(
+        score=final,
+        rank=ranks,
+        class_code=codes,
+        class_labels=labels,
+        items=items,
+        weights=weights,
+        bonus=bonus,
+        deduct=deduct,
+        gate_pass=gate_pass,
+        d_best=None if parts is None else parts.d_best,
+        d_worst=None if parts is None else parts.d_worst,
+    )
+
+
+def _raw_criteria(
+    data: pl.DataFrame, spec: ScoreSpec, active: np.ndarray, arrays: Mapping[str, np.ndarray] | None
+) -> dict[str, np.ndarray]:
+    """Each criterion's values as floats (NaN = empty); an empty value where ``missing: error``
+    is refused naming its rows."""
     raw: dict[str, np.ndarray] = {}
     for c in spec.criteria:
         if arrays is not None and c.column in arrays:
@@ -83,11 +124,23 @@ def score_arrays(
         if c.missing == "error" and empty.any():
             raise InputError(f"column '{c.column}': empty value in {rows_text(empty)}")
         raw[c.item] = values
+    return raw
 
-    normalised: dict[str, np.ndarray] = {}
-    parts: TopsisParts | None = None
-    # The weighted sum runs on the scored rows only (all rows, or a segment's rows); the
-    # checks that name rows were made above on the full arrays.
+
+def _fixed_weights(spec: ScoreSpec) -> np.ndarray:
+    w = np.array([c.weight or 0.0 for c in spec.criteria])
+    return w * (spec.total / w.sum()) if spec.normalize_weights else w
+
+
+def _weighted_sum(
+    spec: ScoreSpec, raw: dict[str, np.ndarray], active: np.ndarray, population: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Items (w_j n_ij), base score and weights of the weighted sum.
+
+    It runs on the scored rows only (all rows, or a segment's rows); the checks that name rows
+    are made on the full arrays.
+    """
+    n = active.size
     all_active = bool(active.all())
 
     def take(a: np.ndarray) -> np.ndarray:
@@ -100,93 +153,96 @@ def score_arrays(
         out[active] = a
         return out
 
-    if spec.method == "weighted_sum":
-        pop = take(population)
-        for c in spec.criteria:
-            method = c.normalize or "minmax"
-            if method == "ratio" and c.direction == "cost":
-                zero = active & (raw[c.item] == 0)
-                if zero.any() and c.cap is None:
-                    raise InputError(
-                        f"column '{c.column}': zero denominator (cost ratio benchmark / value) in "
-                        f"{rows_text(zero)}; set a cap"
-                    )
-            values = take(raw[c.item])
-            r = normalize(
-                values,
-                method,
-                benefit=c.direction == "benefit",
-                benchmark=c.benchmark,
-                cap=c.cap,
-                target=c.target,
-                population=pop & ~np.isnan(values),
-                column=c.column,
-            )
-            gap = np.isnan(r)
-            if gap.any():
-                known = pop & ~gap
-                r[gap] = 0.0 if c.missing == "zero" or not known.any() else float(np.mean(r[known]))
-            normalised[c.item] = r
-        if spec.weights == "entropy":
-            matrix = np.column_stack([normalised[c.item][pop] for c in spec.criteria])
-            if (matrix < 0).any():
-                col = spec.criteria[int(np.nonzero((matrix < 0).any(axis=0))[0][0])].column
-                raise InputError(f"column '{col}': entropy weights need normalised values ≥ 0 (not zscore)")
-            w = entropy_weights(matrix) * spec.total if matrix.shape[0] else np.zeros(len(spec.criteria))
-        else:
-            w = np.array([c.weight or 0.0 for c in spec.criteria])
-            w = w * (spec.total / w.sum()) if spec.normalize_weights else w
-        items: dict[str, np.ndarray] = {}
-        base_rows = np.zeros(int(active.sum()))
-        for j, c in enumerate(spec.criteria):
-            contribution = normalised[c.item]  # a fresh array from normalize(): scaled in place
-            contribution *= w[j]
-            base_rows += contribution
-            items[c.item] = spread(contribution)
-        base = spread(base_rows)
+    pop = take(population)
+    normalised: dict[str, np.ndarray] = {}
+    for c in spec.criteria:
+        method = c.normalize or "minmax"
+        if method == "ratio" and c.direction == "cost":
+            zero = active & (raw[c.item] == 0)
+            if zero.any() and c.cap is None:
+                raise InputError(
+                    f"column '{c.column}': zero denominator (cost ratio benchmark / value) in "
+                    f"{rows_text(zero)}; set a cap"
+                )
+        values = take(raw[c.item])
+        r = normalize(
+            values,
+            method,
+            benefit=c.direction == "benefit",
+            benchmark=c.benchmark,
+            cap=c.cap,
+            target=c.target,
+            population=pop & ~np.isnan(values),
+            column=c.column,
+        )
+        gap = np.isnan(r)
+        if gap.any():
+            known = pop & ~gap
+            r[gap] = 0.0 if c.missing == "zero" or not known.any() else float(np.mean(r[known]))
+        normalised[c.item] = r
+    if spec.weights == "entropy":
+        matrix = np.column_stack([normalised[c.item][pop] for c in spec.criteria])
+        if (matrix < 0).any():
+            col = spec.criteria[int(np.nonzero((matrix < 0).any(axis=0))[0][0])].column
+            raise InputError(f"column '{col}': entropy weights need normalised values ≥ 0 (not zscore)")
+        w = entropy_weights(matrix) * spec.total if matrix.shape[0] else np.zeros(len(spec.criteria))
     else:
-        matrix = np.column_stack([raw[c.item] for c in spec.criteria])
-        matrix = np.where(active[:, None], matrix, 0.0)
-        if spec.weights == "entropy":
-            ref = matrix[population]
-            if (ref < 0).any():
-                col = spec.criteria[int(np.nonzero((ref < 0).any(axis=0))[0][0])].column
-                raise InputError(f"column '{col}': entropy weights need values ≥ 0")
-            w = entropy_weights(ref) * spec.total if ref.shape[0] else np.zeros(len(spec.criteria))
-        else:
-            w = np.array([c.weight or 0.0 for c in spec.criteria])
-            w = w * (spec.total / w.sum()) if spec.normalize_weights else w
-        if not population.any():
-            raise InputError("no rows to score (every row is exempt)")
-        parts = topsis_parts(matrix, w, [c.direction == "benefit" for c in spec.criteria], population)
-        items = {c.item: matrix[:, j] * parts.scale[j] for j, c in enumerate(spec.criteria)}
-        base = parts.score.copy()
+        w = _fixed_weights(spec)
+    items: dict[str, np.ndarray] = {}
+    base_rows = np.zeros(int(active.sum()))
+    for j, c in enumerate(spec.criteria):
+        contribution = normalised[c.item]  # a fresh array from normalize(): scaled in place
+        contribution *= w[j]
+        base_rows += contribution
+        items[c.item] = spread(contribution)
+    return items, spread(base_rows), w
 
-    def adjustment_total(adjustments: tuple[Adjustment, ...]) -> np.ndarray:
-        total = np.zeros(n)
-        for a in adjustments:
-            values = np.nan_to_num(numeric_column(data, a.column, allow_null=True), nan=0.0)
-            total += values if a.cap is None else np.minimum(values, a.cap)
-        return total
 
-    bonus = adjustment_total(spec.bonus)
-    deduct = adjustment_total(spec.deduct)
-    final = base if all_active or spec.method == "weighted_sum" else np.where(active, base, np.nan)
-    if spec.bonus or spec.deduct:
-        final = final + bonus - deduct
+def _topsis(
+    spec: ScoreSpec, raw: dict[str, np.ndarray], active: np.ndarray, population: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, TopsisParts]:
+    """Items (v_ij), base score, weights and the distances of TOPSIS."""
+    matrix = np.column_stack([raw[c.item] for c in spec.criteria])
+    matrix = np.where(active[:, None], matrix, 0.0)
+    if spec.weights == "entropy":
+        ref = matrix[population]
+        if (ref < 0).any():
+            col = spec.criteria[int(np.nonzero((ref < 0).any(axis=0))[0][0])].column
+            raise InputError(f"column '{col}': entropy weights need values ≥ 0")
+        w = entropy_weights(ref) * spec.total if ref.shape[0] else np.zeros(len(spec.criteria))
+    else:
+        w = _fixed_weights(spec)
+    if not population.any():
+        raise InputError("no rows to score (every row is exempt)")
+    parts = topsis_parts(matrix, w, [c.direction == "benefit" for c in spec.criteria], population)
+    items = {c.item: matrix[:, j] * parts.scale[j] for j, c in enumerate(spec.criteria)}
+    return items, parts.score.copy(), w, parts
 
-    gate_pass: np.ndarray | None = None
-    if spec.gates:
-        gate_pass = np.ones(n, bool)
-        for g in spec.gates:
-            gate_pass &= _gate_mask(data, g)
+
+def _adjustment_total(data: pl.DataFrame, adjustments: tuple[Adjustment, ...]) -> np.ndarray:
+    total = np.zeros(data.height)
+    for a in adjustments:
+        values = np.nan_to_num(numeric_column(data, a.column, allow_null=True), nan=0.0)
+        total += values if a.cap is None else np.minimum(values, a.cap)
+    return total
+
+
+def _rank_and_grade(
+    data: pl.DataFrame,
+    spec: ScoreSpec,
+    final: np.ndarray,
+    population: np.ndarray,
+    exempt: np.ndarray,
+    gate_pass: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Ranks within the ``group_by`` groups (gate-passers first) and class codes and labels."""
+    n = data.height
     if spec.group_by:
         if spec.group_by not in data.columns:
             raise InputError(f"missing column '{spec.group_by}' (group_by)")
         groups = data.get_column(spec.group_by).rank("dense").fill_null(0).to_numpy().astype(np.int64)
     else:
         groups = np.zeros(n, np.int64)
-
     ranks = np.full(n, np.nan)
     codes = np.full(n, -1, np.int64)
     labels: tuple[str, ...] = ()
@@ -212,20 +268,7 @@ def score_arrays(
                 chosen[final[idx] >= cl.bounds[k][1]] = k
         chosen[vetoed] = len(cl.bounds)  # a veto (一票否决) gives the lowest class
         codes[idx] = chosen
-    weights = {c.item: float(w[j]) for j, c in enumerate(spec.criteria)}
-    return ScoreResult(
-        score=final,
-        rank=ranks,
-        class_code=codes,
-        class_labels=labels,
-        items=items,
-        weights=weights,
-        bonus=bonus,
-        deduct=deduct,
-        gate_pass=gate_pass,
-        d_best=None if parts is None else parts.d_best,
-        d_worst=None if parts is None else parts.d_worst,
-    )
+    return ranks, codes, labels
 
 
 def class_series(result: ScoreResult, name: str = "class") -> pl.Series:

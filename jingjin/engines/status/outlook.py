@@ -135,68 +135,8 @@ def indicator_outlook(
         raise InputError(f"method must be 'linear' or 'compound', not {method!r}")
     if not 0 <= tolerance < 1:
         raise InputError(f"tolerance must be in [0, 1), got {tolerance}")
-    ids = targets.get_column("indicator_id")
-    if ids.is_null().any() or ids.is_duplicated().any():
-        bad = (ids.is_null() | ids.is_duplicated()).to_numpy()
-        raise InputError(f"targets: empty or repeated indicator_id in {rows_text(bad)}")
-    direction = (
-        targets.get_column("direction").cast(pl.String).fill_null("").str.strip_chars().str.to_lowercase()
-    )
-    unknown = ~direction.is_in(DIRECTIONS).to_numpy()
-    if unknown.any():
-        raise InputError(f"targets: direction must be one of {', '.join(DIRECTIONS)} in {rows_text(unknown)}")
-    t_year = _optional_numeric(targets, "target_year")
-    if target_year is not None:
-        t_year = np.where(np.isnan(t_year), float(target_year), t_year)
-    methods = np.full(targets.height, method, dtype=object)
-    if "method" in targets.columns:
-        given = targets.get_column("method").cast(pl.String).str.strip_chars().str.to_lowercase()
-        bad = ~given.is_in(["linear", "compound"]).fill_null(True).to_numpy()
-        if bad.any():
-            raise InputError(f"targets: method must be linear or compound in {rows_text(bad)}")
-        methods = np.where(given.is_null().to_numpy(), method, given.fill_null("").to_numpy())
-
-    year = numeric_column(actuals, "year")
-    if (year != np.round(year)).any():
-        raise InputError(f"actuals: column 'year': not a whole year in {rows_text(year != np.round(year))}")
-    value = numeric_column(actuals, "value", allow_null=True)
-    actual_ids = actuals.get_column("indicator_id")
-    if actual_ids.dtype != ids.dtype:
-        actual_ids = actual_ids.cast(ids.dtype, strict=False)
-    a = pl.DataFrame({"indicator_id": actual_ids, "year": year, "value": value}).with_columns(
-        pl.col("value").fill_nan(None)
-    )
-    filled = a.with_row_index("row").drop_nulls("value")
-    repeated = np.zeros(a.height, dtype=bool)
-    repeated[
-        filled.filter(pl.struct("indicator_id", "year").is_duplicated()).get_column("row").to_numpy()
-    ] = True
-    if repeated.any():
-        raise InputError(f"actuals: two values for one indicator and year in {rows_text(repeated)}")
-    years = pl.DataFrame({"indicator_id": ids, "T": pl.Series(t_year, nan_to_null=True)})
-    a = (
-        a.drop_nulls("value")
-        .join(years, on="indicator_id", how="inner")
-        .filter(pl.col("year") <= pl.col("T"))
-        .with_columns(
-            x=pl.col("year") - pl.col("year").mean().over("indicator_id"),
-            ln=pl.when(pl.col("value") > 0).then(pl.col("value").log()),
-        )
-    )
-    stats = a.group_by("indicator_id").agg(
-        n=pl.len(),
-        mean_year=pl.col("year").mean(),
-        mean_value=pl.col("value").mean(),
-        sxx=(pl.col("x") ** 2).sum(),
-        sxv=(pl.col("x") * pl.col("value")).sum(),
-        positive=(pl.col("value") > 0).all(),
-        mean_ln=pl.col("ln").mean(),
-        sxl=(pl.col("x") * pl.col("ln")).sum(),
-        last_year=pl.col("year").max(),
-        last_value=pl.col("value").sort_by("year").last(),
-        at_target=pl.col("value").filter(pl.col("year") == pl.col("T")).first(),
-    )
-    s = pl.DataFrame({"indicator_id": ids}).join(stats, on="indicator_id", how="left", maintain_order="left")
+    ids, direction, t_year, methods = _outlook_targets(targets, method, target_year)
+    s = _actual_stats(actuals, ids, t_year)
 
     def col(name: str) -> np.ndarray:
         return np.asarray(s.get_column(name).cast(pl.Float64).to_numpy(), dtype=np.float64)
@@ -252,4 +192,79 @@ def indicator_outlook(
         pl.Series("fallback", fallback, dtype=pl.Boolean),
         pl.Series("projected", projected, dtype=pl.Float64, nan_to_null=True),
         pl.Series("outlook", outlook, dtype=pl.Int8),
+    )
+
+
+def _outlook_targets(
+    targets: pl.DataFrame, method: str, target_year: int | None
+) -> tuple[pl.Series, pl.Series, np.ndarray, np.ndarray]:
+    """The targets' ids (filled, once each), directions, target years and projection methods."""
+    ids = targets.get_column("indicator_id")
+    if ids.is_null().any() or ids.is_duplicated().any():
+        bad = (ids.is_null() | ids.is_duplicated()).to_numpy()
+        raise InputError(f"targets: empty or repeated indicator_id in {rows_text(bad)}")
+    direction = (
+        targets.get_column("direction").cast(pl.String).fill_null("").str.strip_chars().str.to_lowercase()
+    )
+    unknown = ~direction.is_in(DIRECTIONS).to_numpy()
+    if unknown.any():
+        raise InputError(f"targets: direction must be one of {', '.join(DIRECTIONS)} in {rows_text(unknown)}")
+    t_year = _optional_numeric(targets, "target_year")
+    if target_year is not None:
+        t_year = np.where(np.isnan(t_year), float(target_year), t_year)
+    methods = np.full(targets.height, method, dtype=object)
+    if "method" in targets.columns:
+        given = targets.get_column("method").cast(pl.String).str.strip_chars().str.to_lowercase()
+        bad = ~given.is_in(["linear", "compound"]).fill_null(True).to_numpy()
+        if bad.any():
+            raise InputError(f"targets: method must be linear or compound in {rows_text(bad)}")
+        methods = np.where(given.is_null().to_numpy(), method, given.fill_null("").to_numpy())
+    return ids, direction, t_year, methods
+
+
+def _actual_stats(actuals: pl.DataFrame, ids: pl.Series, t_year: np.ndarray) -> pl.DataFrame:
+    """Per target (in the targets' order): the count, means and sums of the least-squares lines
+    through the actuals up to its target year, the last actual and the target-year actual."""
+    year = numeric_column(actuals, "year")
+    if (year != np.round(year)).any():
+        raise InputError(f"actuals: column 'year': not a whole year in {rows_text(year != np.round(year))}")
+    value = numeric_column(actuals, "value", allow_null=True)
+    actual_ids = actuals.get_column("indicator_id")
+    if actual_ids.dtype != ids.dtype:
+        actual_ids = actual_ids.cast(ids.dtype, strict=False)
+    a = pl.DataFrame({"indicator_id": actual_ids, "year": year, "value": value}).with_columns(
+        pl.col("value").fill_nan(None)
+    )
+    filled = a.with_row_index("row").drop_nulls("value")
+    repeated = np.zeros(a.height, dtype=bool)
+    repeated[
+        filled.filter(pl.struct("indicator_id", "year").is_duplicated()).get_column("row").to_numpy()
+    ] = True
+    if repeated.any():
+        raise InputError(f"actuals: two values for one indicator and year in {rows_text(repeated)}")
+    years = pl.DataFrame({"indicator_id": ids, "T": pl.Series(t_year, nan_to_null=True)})
+    a = (
+        a.drop_nulls("value")
+        .join(years, on="indicator_id", how="inner")
+        .filter(pl.col("year") <= pl.col("T"))
+        .with_columns(
+            x=pl.col("year") - pl.col("year").mean().over("indicator_id"),
+            ln=pl.when(pl.col("value") > 0).then(pl.col("value").log()),
+        )
+    )
+    stats = a.group_by("indicator_id").agg(
+        n=pl.len(),
+        mean_year=pl.col("year").mean(),
+        mean_value=pl.col("value").mean(),
+        sxx=(pl.col("x") ** 2).sum(),
+        sxv=(pl.col("x") * pl.col("value")).sum(),
+        positive=(pl.col("value") > 0).all(),
+        mean_ln=pl.col("ln").mean(),
+        sxl=(pl.col("x") * pl.col("ln")).sum(),
+        last_year=pl.col("year").max(),
+        last_value=pl.col("value").sort_by("year").last(),
+        at_target=pl.col("value").filter(pl.col("year") == pl.col("T")).first(),
+    )
+    return pl.DataFrame({"indicator_id": ids}).join(
+        stats, on="indicator_id", how="left", maintain_order="left"
     )

@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 
 from jingjin.cli import main
+from jingjin.commands._io import read_table
 from jingjin.engines.air import InvalidInputError, aqi, iaqi
-from jingjin.tabular import read_table
 from tests.engines.air_water.worked import PLATFORM_2012, STEPS, worked_iaqi
 
 PLATFORM_FILE = Path(__file__).parent / "data" / "cnemc_hourly_2017_2018.csv"

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from jingjin.cli import main
-from jingjin.tabular import read_table, write_table
+from jingjin.commands._io import read_table, write_table
 
 AIR = pl.DataFrame(
     {
@@ -189,7 +189,7 @@ def test_air_missing_input_file_and_bad_output_type(tmp_path, capsys):
         ],
         capsys,
     )
-    assert code == 2 and "unsupported output file type" in err
+    assert code == 2 and "unsupported output type" in err
 
 
 def test_air_daily_then_annual(tmp_path):

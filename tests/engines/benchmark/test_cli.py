@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from jingjin.commands._io import write_table
 from jingjin.engines.benchmark import COMPARE_COLUMNS
-from jingjin.tabular import write_table
 
 JINGJIN = Path(sys.executable).parent / "jingjin"
 HEADER = "city,year,indicator,value,unit,source\n"
@@ -58,7 +58,7 @@ def test_compare_with_peers_and_xlsx_output(cli, tmp_path: Path) -> None:
         out,
     )
     assert run.code == 0, run.err
-    from jingjin.tabular import read_table
+    from jingjin.commands._io import read_table
 
     result = read_table(out)
     assert result.filter(pl.col("indicator") == "gdp").select("rank", "n").row(0) == (4, 5)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from jingjin.tabular import read_table, write_table
+from jingjin.commands._io import read_table, write_table
 
 SPEC = """
 method: weighted_sum

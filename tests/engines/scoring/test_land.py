@@ -10,9 +10,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from jingjin.commands._io import admission_thresholds, land_scheme
 from jingjin.engines.land import AdmissionRules, LandScheme, admit, evaluate
 from jingjin.engines.scoring import InputError
-from jingjin.schemes import admission_thresholds, land_scheme
 
 NULL = None
 
