@@ -86,11 +86,6 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     elif suffix == ".parquet":
         frame.write_parquet(path)
     else:
-        from openpyxl import Workbook
+        from jingjin.core.exports import frame_to_xlsx
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("data")
-        sheet.append(frame.columns)
-        for row in frame.iter_rows():
-            sheet.append(list(row))
-        workbook.save(path)
+        frame_to_xlsx(frame, path)  # texts never become formulas
