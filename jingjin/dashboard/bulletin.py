@@ -24,7 +24,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.core.exports import append_row, docx_text
+from jingjin.core.exports import append_row, clean_text, docx_text
 from jingjin.core.models import english_active
 from jingjin.dashboard.selectors import Cockpit, issuing_office
 
@@ -470,7 +470,8 @@ def pdf_bytes(data: Cockpit, *, day: date | None = None) -> bytes:
     logs a warning."""
     import weasyprint
 
-    html = pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today())
+    # control characters of older data would print as empty boxes: left out, as in every export
+    html = clean_text(pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today()))
     document = weasyprint.HTML(string=html, url_fetcher=_refuse).render(
         stylesheets=[
             weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),

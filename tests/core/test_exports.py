@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -108,7 +109,7 @@ def test_the_plan_workbook_keeps_formula_texts_and_imports_back(
 
 
 def test_the_bulletin_with_hostile_names_downloads_as_excel_and_word(
-    client: Any, users: Any, loaded_plan: Any
+    client: Any, users: Any, loaded_plan: Any, caplog: Any
 ) -> None:
     _hostile_plan(loaded_plan)
     Action.objects.filter(code="A1").update(name_en="=1+1\x0b\x00")
@@ -123,6 +124,14 @@ def test_the_bulletin_with_hostile_names_downloads_as_excel_and_word(
     document = Document(io.BytesIO(word.content))
     texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "=1+1" in texts
+    pdf = client.get("/cockpit/bulletin/2024-03.pdf")  # printed from HTML: the names are text there
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "has no glyph" not in caplog.text  # the vertical tab and the NUL were left out
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout
+        assert "=1+1" in text.decode(), text.decode()
 
 
 # --------------------------------------------------------------------------------------------
