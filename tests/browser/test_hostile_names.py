@@ -10,6 +10,7 @@ also after hovering over every chart (the cockpit's tooltips once built HTML fro
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -73,6 +74,46 @@ def make_everything_hostile() -> int:
     return written
 
 
+def hostile_evaluation(user: Any) -> Any:
+    """A done air-quality evaluation of an upload whose name and texts are payloads."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingjin.evaluations.services import evaluation_submit
+    from jingjin.jobs.models import Job
+
+    rows = [f'"{p.replace(chr(34), chr(39))}",2026-03-0{i + 1},{20 + i}' for i, p in enumerate(PAYLOADS)]
+    content = ("station,date,pm25_24h\n" + "\n".join(rows) + "\n").encode()
+    name = '<img src=x onerror="window.__xss=6">.csv'
+    job = evaluation_submit(
+        actor=user,
+        kind="air-aqi",
+        file=SimpleUploadedFile(name, content),
+        file_name=name,
+        options={"standard": "auto", "report": "daily", "time_column": "date"},
+    )
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == "done", job.error
+    return job
+
+
+def published_list(user: Any) -> Any:
+    """The departments' red/black list of 2024-03, computed and published."""
+    from jingjin.assessment.models import RankingScheme
+    from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
+    from jingjin.reporting.models import ReportingPeriod
+
+    schemes_load_builtin()
+    RankingScheme.objects.update(min_items=1)
+    scheme = RankingScheme.objects.get(code="departments")
+    ranking = ranking_list_compute(
+        actor=user,
+        scheme=scheme,
+        period=ReportingPeriod.objects.get(year=2024, month=3),
+        today=date(2024, 4, 10),
+    )
+    return ranking_list_publish(actor=user, ranking_list=ranking)
+
+
 def hover_charts(page: Any) -> None:
     for canvas in page.locator(".jj-chart canvas").all():
         box = canvas.bounding_box()
@@ -88,12 +129,20 @@ def hover_charts(page: Any) -> None:
 def test_hostile_names_run_no_script_on_any_main_page(
     live_server: Any, users: Any, loaded_plan: Any, page: Any
 ) -> None:
+    from jingjin.alerts.services import warnings_refresh
     from jingjin.benchmark import services as benchmark
+    from jingjin.reporting.models import Report
     from jingjin.supervision.models import SupervisionItem
 
     build_scenario(loaded_plan)
     benchmark.builtin_load()
+    evaluation = hostile_evaluation(users["office"])
+    ranking = published_list(users["office"])
+    warnings_refresh(as_of=date(2024, 4, 10), notify=False)
     assert make_everything_hostile() > 50
+    report = Report.objects.filter(period__year=2024, period__month=3).order_by("pk").first()
+    warning = next(m for m in apps.get_app_config("alerts").get_models() if m.__name__.endswith("Warning"))
+    assert report is not None and warning.objects.exists()
 
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -122,13 +171,17 @@ def test_hostile_names_run_no_script_on_any_main_page(
         "/benchmark/",
         "/lists/",
         "/warnings/",
+        f"/reports/2024-03/tasks/{report.task_id}/",
+        f"/lists/{ranking.pk}/",
         "/evaluations/",
+        f"/evaluations/{evaluation.kind}/{evaluation.pk}/",
         "/jobs/",
         "/units/",
         "/audit/",
         "/api/docs",
     ]
-    visited = []
+    visited: list[str] = []
+    shown: list[str] = []  # the pages that show a payload as text
     for path in pages:
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
@@ -139,6 +192,8 @@ def test_hostile_names_run_no_script_on_any_main_page(
         if path == "/api/docs":
             page.locator(".swagger-ui .info").wait_for()  # Swagger UI starts under the policy
         hover_charts(page)
+        if "window.__xss" in page.inner_text("body"):
+            shown.append(path)
         state = page.evaluate("({xss: window.__xss || null, csp: window.__csp || []})")
         assert state == {"xss": None, "csp": []}, (path, state)
         visited.append(path)
@@ -147,3 +202,4 @@ def test_hostile_names_run_no_script_on_any_main_page(
     assert "<img src=x onerror=" in page.get_by_test_id("action-table").inner_text()
     assert dialogs == [] and console == [] and errors == [], (dialogs, console, errors)
     assert len(visited) == len(pages)
+    assert set(pages) - set(shown) == {"/evaluations/", "/api/docs"}  # every other page shows payloads
