@@ -176,3 +176,35 @@ def test_no_export_code_writes_cells_around_the_writer() -> None:
     for path in writers:
         text = path.read_text(encoding="utf-8")
         assert "jingjin.core.exports" in text or path.name == "exports.py", path
+
+
+# --------------------------------------------------------------------------------------------
+# the evaluations' downloads
+
+
+def test_evaluation_downloads_neutralise_formulas_and_control_characters(
+    client: Any, users: Any, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = ['"\t=1+1",2026-03-01,80', '"a\x0bb@",2026-03-02,20', '"@SUM(A1)",2026-03-03,30']
+    content = ("station,date,pm25_24h\n" + "\n".join(rows) + "\n").encode()
+    client.force_login(users["office"])
+    options = '{"standard": "auto", "report": "daily", "time_column": "date"}'
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            "/api/evaluations",
+            {"kind": "air-aqi", "file": SimpleUploadedFile("air.csv", content), "options": options},
+        )
+    assert done.status_code == 202, done.content
+    pk = done.json()["id"]
+    csv = client.get(f"/api/evaluations/{pk}/result", {"format": "csv"})
+    assert csv.status_code == 200
+    stations = pl.read_csv(io.BytesIO(b"".join(csv.streaming_content) if csv.streaming else csv.content))
+    assert stations["station"].to_list() == ["'\t=1+1", "ab@", "'@SUM(A1)"]
+    xlsx = client.get(f"/api/evaluations/{pk}/result", {"format": "xlsx"})
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.content))
+    _assert_texts_not_formulas(book, ["\t=1+1", "@SUM(A1)"])
+    assert "ab@" in [c.value for c in _cells(book)]
