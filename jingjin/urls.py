@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -34,7 +34,7 @@ notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
     path("api/auth/token", obtain_auth_token, name="api-token"),
     path("api/", include(router.urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -290,7 +290,7 @@ def export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from jingjin.core.texts import append_row
+    from jingjin.core.exports import append_row
 
     result = Comparison(request)
     if result.target_error:

@@ -166,14 +166,9 @@ def read_table(path: str | Path, *, n_rows: int | None = None) -> pl.DataFrame:
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
+    from jingjin.core.exports import frame_to_xlsx
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():
-        sheet.append(list(row))
-    workbook.save(path)
+    frame_to_xlsx(frame, path)  # texts never become formulas
 
 
 def write_table(frame: pl.DataFrame, path: str | Path) -> None:

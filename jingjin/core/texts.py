@@ -2,23 +2,18 @@
 
 Every text that enters is within its stated length and free of control characters (line breaks
 and tabs are allowed); the message names the field in the UI's language ("本月进展最多 5000 字，
-当前 6000 字"). Every text cell an export writes is stored as text, never as a formula, even when
-it starts with ``=``, ``+``, ``-`` or ``@`` (:func:`text_cell`).
+当前 6000 字"). What the exports write is made safe in :mod:`jingjin.core.exports`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-#: C0 control characters except tab, line feed and carriage return, DEL, and the C1 controls
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: what makes a spreadsheet read a cell as a formula
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+from jingjin.core.exports import CONTROL_CHARACTERS as CONTROL_CHARACTERS  # re-exported: the checks use it
 
 
 def text_problem(value: str, *, label: Any, max_length: int | None) -> str | None:
@@ -74,30 +69,3 @@ def model_text_errors(instance: Any, names: Any) -> dict[str, str]:
         if problem is not None:
             errors[name] = problem
     return errors
-
-
-def text_cell(cell: Any, value: Any) -> Any:
-    """Put ``value`` into an openpyxl cell; a text is stored as text even when it starts like a
-    formula (= + - @): the cell is typed as a string and gets Excel's quote prefix, so neither
-    opening nor editing the cell evaluates it. Control characters a workbook cannot hold (older
-    data) are left out. Numbers and empty values go in as they are."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
-def append_row(sheet: Any, values: list[Any]) -> int:
-    """Append a row to an openpyxl sheet with every text neutralised (:func:`text_cell`); returns
-    the row's number."""
-    sheet.append(values)
-    row = int(sheet.max_row)
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            text_cell(sheet.cell(row=row, column=column), value)
-    return row

@@ -24,8 +24,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
+from jingjin.core.exports import append_row, clean_text, docx_text
 from jingjin.core.models import english_active
-from jingjin.core.texts import append_row
 from jingjin.dashboard.selectors import Cockpit, issuing_office
 
 logger = logging.getLogger(__name__)
@@ -221,7 +221,7 @@ def docx_bytes(data: Cockpit) -> bytes:
     from docx import Document
 
     document = Document()
-    heading = document.add_heading(title(data), level=0)
+    heading = document.add_heading(docx_text(title(data)), level=0)
     for run in heading.runs:
         _east_asian(run, "SimHei")
     if data.synthetic:
@@ -231,7 +231,7 @@ def docx_bytes(data: Cockpit) -> bytes:
         _east_asian(run)
     document.add_heading(_("Summary"), level=1)
     paragraph = document.add_paragraph()
-    _east_asian(paragraph.add_run(summary(data)))
+    _east_asian(paragraph.add_run(docx_text(summary(data))))
     all_tables = tables(data)
     document.add_heading(_("Status by action"), level=1)
     for table in all_tables:
@@ -241,7 +241,7 @@ def docx_bytes(data: Cockpit) -> bytes:
             document.add_heading(_("Supervision items"), level=1)
         elif table.sheet == _("Red-black lists"):
             document.add_heading(_("Red/black lists"), level=1)
-        sub = document.add_heading(table.title, level=2)
+        sub = document.add_heading(docx_text(table.title), level=2)
         for run in sub.runs:
             _east_asian(run, "SimHei")
         if table.sheet == _("Red-black lists") and not table.rows:
@@ -253,14 +253,14 @@ def docx_bytes(data: Cockpit) -> bytes:
         grid = document.add_table(rows=1, cols=len(table.header))
         grid.style = "Table Grid"
         for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-            cell.text = str(text)
+            cell.text = docx_text(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
                 _east_asian(run)
         for values in table.rows:
             cells = grid.add_row().cells
             for cell, value in zip(cells, values, strict=True):
-                cell.text = "" if value is None else str(value)
+                cell.text = docx_text(value)
                 for run in cell.paragraphs[0].runs:
                     _east_asian(run)
     buffer = io.BytesIO()
@@ -470,7 +470,8 @@ def pdf_bytes(data: Cockpit, *, day: date | None = None) -> bytes:
     logs a warning."""
     import weasyprint
 
-    html = pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today())
+    # control characters of older data would print as empty boxes: left out, as in every export
+    html = clean_text(pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today()))
     document = weasyprint.HTML(string=html, url_fetcher=_refuse).render(
         stylesheets=[
             weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),

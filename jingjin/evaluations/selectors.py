@@ -1,5 +1,5 @@
 """Reads of evaluations (评价): the evaluation jobs a user sees, the first rows of an upload or a
-result, and a result converted for download (CSV and XLSX with formula prefixes neutralised)."""
+result, and a result converted for download (CSV and XLSX written by :mod:`jingjin.core.exports`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
-from jingjin.core.texts import FORMULA_PREFIXES
 from jingjin.evaluations.options import EVALUATIONS
 from jingjin.jobs.choices import JobState
 from jingjin.jobs.models import Job
@@ -92,22 +91,6 @@ def result_preview(job: Job, rows: int = RESULT_ROWS) -> Preview | None:
         return None
 
 
-def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every text cell that starts like a formula (= + - @) gets a leading apostrophe, so that a
-    spreadsheet opening the CSV shows it as text instead of evaluating it."""
-    pattern = "^[" + "".join("\\" + p for p in FORMULA_PREFIXES) + "]"
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not texts:
-        return frame
-    return frame.with_columns(
-        pl.when(pl.col(name).str.contains(pattern))
-        .then(pl.lit("'") + pl.col(name))
-        .otherwise(pl.col(name))
-        .alias(name)
-        for name in texts
-    )
-
-
 class ResultTooLarge(ValueError):
     """The result does not fit the asked format (a workbook's sheet holds at most 1,048,575 rows)."""
 
@@ -115,34 +98,18 @@ class ResultTooLarge(ValueError):
 def result_download(job: Job, fmt: str) -> tuple[bytes | Path, str, str]:
     """The result of a done evaluation in ``fmt`` (csv, xlsx or parquet): the bytes (or, for
     Parquet, the stored file), the file name and the content type."""
-    from jingjin.core.texts import text_cell
+    from jingjin.core.exports import frame_to_csv, frame_to_xlsx
 
     path = Path(job.result_file.path)
     stem = path.stem
     if fmt == "parquet":
         return path, path.name, CONTENT_TYPES[fmt]
     frame = pl.read_parquet(path)
+    buffer = io.BytesIO()
     if fmt == "csv":
-        buffer = io.BytesIO()
-        neutralised(frame).write_csv(buffer)
+        frame_to_csv(frame, buffer)
         return buffer.getvalue(), f"{stem}.csv", CONTENT_TYPES[fmt]
     if frame.height > XLSX_MAX_ROWS:
         raise ResultTooLarge(frame.height)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append([text_cell(WriteOnlyCell(sheet), name) for name in frame.columns])
-    for row in frame.iter_rows():
-        sheet.append(
-            [
-                text_cell(WriteOnlyCell(sheet), v)
-                if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-                else v
-                for v in row
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    frame_to_xlsx(frame, buffer)
     return buffer.getvalue(), f"{stem}.xlsx", CONTENT_TYPES[fmt]

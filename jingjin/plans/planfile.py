@@ -634,7 +634,7 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from jingjin.core.texts import append_row
+    from jingjin.core.exports import append_row
 
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SHEETS}
     rows["plan"].append(data["plan"])

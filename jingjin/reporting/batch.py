@@ -30,8 +30,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingjin.core.exports import write_cell
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
-from jingjin.core.texts import text_cell, text_problem
+from jingjin.core.texts import text_problem
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting import selectors, services
 from jingjin.reporting.choices import EDITABLE_STATES, ReportStatus
@@ -253,7 +254,7 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
 
     def header(target: Any, columns: tuple[Column, ...]) -> None:
         for index, column in enumerate(columns):
-            cell = text_cell(target.cell(row=1, column=index + 1), str(column.label))
+            cell = write_cell(target.cell(row=1, column=index + 1), str(column.label))
             cell.font = bold
             cell.fill = grey
             target.column_dimensions[_letter(index)].width = column.width
@@ -266,7 +267,7 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
         target: Any, row: int, columns: tuple[Column, ...], values: dict[str, Any], locked: bool
     ) -> None:
         for index, column in enumerate(columns):
-            cell = text_cell(target.cell(row=row, column=index + 1), values.get(column.key))
+            cell = write_cell(target.cell(row=row, column=index + 1), values.get(column.key))
             cell.alignment = wrap
             if column.editable and not locked:
                 cell.protection = unlocked
@@ -358,8 +359,8 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
     ]
     for label, text in lines:
         row = about.max_row + 1 if about["A1"].value is not None else 1
-        text_cell(about.cell(row=row, column=1), str(label)).font = bold
-        text_cell(about.cell(row=row, column=2), str(text))
+        write_cell(about.cell(row=row, column=1), str(label)).font = bold
+        write_cell(about.cell(row=row, column=2), str(text))
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 90
     buffer = io.BytesIO()

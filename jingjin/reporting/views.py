@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jingjin.core import clock
+from jingjin.core.exports import append_row
 from jingjin.core.permissions import PermissionDenied, can_review_reports, may_see_report_overview, restrict
 from jingjin.core.selectors import audit_for_object
-from jingjin.core.texts import append_row
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Task
 from jingjin.reporting import selectors, services

@@ -1,5 +1,8 @@
 /* Charts of the leader cockpit (Apache ECharts, served locally). Data come from a JSON script tag.
-   A click on a bar, a slice or a point opens the list behind it: the URLs are in data.links. */
+   A click on a bar, a slice or a point opens the list behind it: the URLs are in data.links.
+   Names come from users: no tooltip is HTML. Every tooltip is drawn as rich text on the canvas
+   (renderMode "richText"), so a name like <img onerror=…> is shown as the text it is and the
+   strict Content-Security-Policy (no inline style attributes either) holds. */
 (function () {
   const source = document.getElementById("cockpit-data");
   if (!source || typeof echarts === "undefined") { return; }
@@ -16,11 +19,12 @@
   });
   const box = id => document.getElementById(id);
   const narrow = window.innerWidth < 576;
+  const tooltip = options => Object.assign({ renderMode: "richText", confine: true }, options);
 
   if (box("chart-actions") && data.actions.labels.length) {
     const chart = echarts.init(box("chart-actions"));
     chart.setOption({
-      tooltip: { trigger: "axis", formatter: p => `${data.actions.names[p[0].dataIndex]}<br>${p[0].value ?? "—"}%` },
+      tooltip: tooltip({ trigger: "axis", formatter: p => `${data.actions.names[p[0].dataIndex]}\n${p[0].value ?? "—"}%` }),
       grid: { left: 40, right: 16, top: 24, bottom: 32 },
       xAxis: { type: "category", data: data.actions.labels },
       yAxis: { type: "value", min: 0, max: 100, name: data.actions.axis },
@@ -33,7 +37,7 @@
   if (box("chart-status") && data.status.length) {
     const chart = echarts.init(box("chart-status"));
     chart.setOption({
-      tooltip: { trigger: "item" },
+      tooltip: tooltip({ trigger: "item" }),
       legend: { bottom: 0, type: "scroll" },
       series: [{
         type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], label: { show: !narrow },
@@ -47,7 +51,7 @@
   if (box("chart-trends") && data.trends.months.length) {
     const chart = echarts.init(box("chart-trends"));
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: tooltip({ trigger: "axis" }),
       legend: { bottom: 0 },
       grid: { left: 40, right: 16, top: 24, bottom: 56 },
       xAxis: { type: "category", data: data.trends.months },
@@ -64,7 +68,7 @@
   if (box("chart-counties") && data.counties.names.length) {
     const chart = echarts.init(box("chart-counties"));
     chart.setOption({
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: tooltip({ trigger: "axis", axisPointer: { type: "shadow" } }),
       legend: { bottom: 0, type: "scroll" },
       grid: { left: 40, right: 16, top: 16, bottom: 56 },
       xAxis: { type: "category", data: data.counties.names, triggerEvent: true },
