@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from jingjin.alerts import selectors, services
 from jingjin.alerts.choices import WarningLevel, WarningRule
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.core.api import Pagination, clean_param
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
 

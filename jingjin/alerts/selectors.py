@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.alerts.rules import DueRow, EntryRow, ItemRow, LightRow, OutlookRow
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingEntry, RankingList

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from jingjin.alerts import rules, selectors
 from jingjin.alerts.choices import NotificationKind, WarningRule
 from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction, Role
 from jingjin.core.models import AuditEntry

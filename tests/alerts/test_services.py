@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.alerts.services import warning_acknowledge, warnings_refresh
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied
