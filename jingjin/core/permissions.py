@@ -304,14 +304,11 @@ def may_submit_job(user: Any, kind: Any) -> bool:
 def may_retry_job(user: Any, job: Any) -> bool:
     """May ``user`` retry this job? A failed job, by its owner or the plan office, when the kind
     still allows them to run it (a job of the system: the plan office)."""
-    from jingjin.jobs import kinds
-    from jingjin.jobs.choices import JobState
-
-    if job.state != JobState.FAILED or role_of(user) is None:
+    if not job.has_failed or not has_role(user):
         return False
-    if role_of(user) != Role.PLAN_OFFICE and (job.owner_id is None or job.owner_id != user.pk):
+    if not is_plan_office(user) and (job.owner_id is None or job.owner_id != user.pk):
         return False
-    kind = kinds.find(job.kind)
+    kind = job.kind_spec
     return kind is not None and may_submit_job(user, kind)
 
 
