@@ -17,7 +17,7 @@ from jingjin.alerts.models import EarlyWarning, Notification
 from jingjin.alerts.rules import DueRow, EntryRow, ItemRow, LightRow, OutlookRow
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingEntry, RankingList
-from jingjin.core.permissions import acts_for_a_unit, restrict, unit_scope
+from jingjin.core.permissions import listed_for, restrict
 from jingjin.engines.status import indicator_outlook, task_status
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import REPORTED_STATES
@@ -352,10 +352,7 @@ def entry_rows() -> list[EntryRow]:
 def warnings_visible(*, user: Any) -> QuerySet[EarlyWarning]:
     """Warnings in the user's list: the plan office and leaders see all, unit users those of their
     unit and the units below it; anyone else none."""
-    warnings = restrict(user, "view", EarlyWarning.objects.all())
-    if acts_for_a_unit(user):
-        warnings = warnings.filter(unit_id__in=unit_scope(user))
-    return warnings
+    return listed_for(user, restrict(user, "view", EarlyWarning.objects.all()), "unit_id")
 
 
 def warning_list(

@@ -352,6 +352,25 @@ def may_manage_ranking_lists(user: Any) -> bool:
 # Early warnings (预警)
 
 
+def listed_for(user: Any, queryset: Q_, unit_field: str) -> Q_:
+    """The objects of ``queryset`` in ``user``'s lists of warnings and supervision items: unit users
+    those whose ``unit_field`` (a unit id field) is their unit or below; the plan office and leaders
+    all; anyone without a role none."""
+    if not has_role(user):
+        return queryset.none()
+    if acts_for_a_unit(user):
+        return queryset.filter(**{f"{unit_field}__in": unit_scope(user)})
+    return queryset
+
+
+def may_see_warning(user: Any, warning: Any) -> bool:
+    """May ``user`` read ``warning`` (its page and ``/api/warnings/{id}``)? As :func:`listed_for`:
+    unit users those of their unit and below, the plan office and leaders all."""
+    if not has_role(user):
+        return False
+    return not acts_for_a_unit(user) or (warning.unit_id is not None and warning.unit_id in unit_scope(user))
+
+
 def may_acknowledge_warning(user: Any, warning: Any) -> bool:
     """May ``user`` acknowledge (签收) ``warning``? The plan office, or a unit user whose unit scope
     includes the warning's unit; leaders never."""

@@ -108,6 +108,11 @@ class ItemPermission(SignedInPermission):
     office); a step on an item is for the plan office or the item's handling unit, and the service
     decides which step each may take."""
 
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if getattr(view, "action", None) == "create" and not may_issue_supervision_items(request.user):
+            return False
+        return super().has_permission(request, view)
+
     def may_act(self, user: Any, obj: Any) -> bool:
         return may_issue_supervision_items(user) or may_handle_supervision_item(user, obj)
 

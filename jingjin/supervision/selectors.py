@@ -23,10 +23,9 @@ from jingjin.core import clock
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
-    acts_for_a_unit,
     has_role,
+    listed_for,
     may_issue_supervision_items,
-    unit_scope,
 )
 from jingjin.supervision import services
 from jingjin.supervision.choices import ItemState, Signal
@@ -68,10 +67,7 @@ def items_visible(*, user: Any) -> QuerySet[SupervisionItem]:
     """The items in ``user``'s lists: the plan office and leaders see all, unit users those of their
     unit and the units below it. (Any signed-in user with a role may open an item by its code —
     the one rule's ``view`` — but only the right users may act on it.)"""
-    items = SupervisionItem.objects.restrict(user, "view")
-    if acts_for_a_unit(user):
-        items = items.filter(assignee_unit_id__in=unit_scope(user))
-    return items
+    return listed_for(user, SupervisionItem.objects.restrict(user, "view"), "assignee_unit_id")
 
 
 def item_list(
