@@ -249,4 +249,6 @@ def test_unit_users_may_not_change_the_actions_and_measures_their_unit_leads(use
     assert not AuditEntry.objects.filter(action="update").exists()
     office = APIClient()
     office.force_authenticate(users["office"])
-    assert office.patch(f"/api/{path}/{node.pk}", {"description_zh": "可以"}, format="json").status_code == 200
+    assert (
+        office.patch(f"/api/{path}/{node.pk}", {"description_zh": "可以"}, format="json").status_code == 200
+    )
