@@ -72,7 +72,7 @@ class World:
     items: dict[str, Any] = field(default_factory=dict)
     warnings: dict[str, Any] = field(default_factory=dict)
     jobs: dict[str, Any] = field(default_factory=dict)
-    ranking_list: Any = None
+    lists: dict[str, Any] = field(default_factory=dict)  # "draft" and "published" red/black lists
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -166,6 +166,16 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         world.shares[code], world.indicators[code], world.reports[code] = share, indicator, report
         world.evidence[code], world.items[code], world.warnings[code] = evidence, item, warning
         world.jobs[code] = job
+    from jingjin.assessment.models import RankingScheme
+    from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
+
+    schemes_load_builtin()
+    scheme = RankingScheme.objects.order_by("pk").first()
+    world.lists["draft"] = ranking_list_compute(actor=None, scheme=scheme, period=period)
+    published = ranking_list_compute(
+        actor=None, scheme=scheme, period=period_get_or_create(year=2024, month=2)
+    )
+    world.lists["published"] = ranking_list_publish(actor=None, ranking_list=published)
     return world
 
 
@@ -274,6 +284,11 @@ def urges(user: Any, world: World, unit: str | None) -> bool:
     return P.may_urge_reports(user)
 
 
+def sees_list(user: Any, world: World, state: str | None) -> bool:
+    """A published list: every signed-in user; a draft: those who manage the lists."""
+    return P.has_role(user) and (state == "published" or P.may_manage_ranking_lists(user))
+
+
 def lists_office(user: Any, world: World, unit: str | None) -> bool:
     return P.may_manage_ranking_lists(user)
 
@@ -309,6 +324,7 @@ class Entry:
     may_404: bool = False  # allowed, the object's state may still answer 404
     public: bool = False  # open to anonymous users (sign-in, language, API token)
     data: dict[str, Any] = field(default_factory=dict)  # the body of a write
+    states: bool = False  # the object is a red/black list, draft or published (not a unit's)
 
 
 def page(path: str | PathOf, methods: dict[str, Rule] | None = None, **kw: Any) -> Entry:
@@ -407,9 +423,15 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/api/supervision-items/{w.items[u].pk}/reopen", {"POST": issues_items}, scoped=True
     ),
     "ranking-list-list": api("/api/ranking-lists", {"GET": signed_in, "POST": lists_office}),
-    "ranking-list-detail": api("/api/ranking-lists/999999", may_404=True),
-    "ranking-list-exempt": api("/api/ranking-lists/999999/exempt", {"POST": lists_office}, may_404=True),
-    "ranking-list-publish": api("/api/ranking-lists/999999/publish", {"POST": lists_office}, may_404=True),
+    "ranking-list-detail": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}", {"GET": sees_list}, states=True
+    ),
+    "ranking-list-exempt": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}/exempt", {"POST": lists_office}, states=True
+    ),
+    "ranking-list-publish": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}/publish", {"POST": lists_office}, states=True
+    ),
     "ranking-scheme-list": api("/api/ranking-schemes"),
     "ranking-scheme-detail": api("/api/ranking-schemes/999999", may_404=True),
     "cockpit-list": api("/api/cockpit"),
@@ -472,9 +494,16 @@ MATRIX: dict[str, Entry] = {
     ),
     "assessment:lists": page("/lists/"),
     "assessment:compute": page("/lists/compute/", {"POST": lists_office}, may_404=True),
-    "assessment:list": page("/lists/999999/", may_404=True),
-    "assessment:publish": page("/lists/999999/publish/", {"POST": lists_office}, may_404=True),
-    "assessment:exempt": page("/lists/999999/exempt/", {"POST": lists_office}, may_404=True),
+    "assessment:list": page(lambda w, s: f"/lists/{w.lists[s].pk}/", {"GET": sees_list}, states=True),
+    "assessment:publish": page(
+        lambda w, s: f"/lists/{w.lists[s].pk}/publish/", {"POST": lists_office}, states=True
+    ),
+    "assessment:exempt": page(
+        lambda w, s: f"/lists/{w.lists[s].pk}/exempt/",
+        {"POST": lists_office},
+        states=True,
+        data={"unit": "t.a", "reason": "测试"},
+    ),
     "assessment:history": page(lambda w, u: f"/lists/units/{u}/", scoped=True),
     "dashboard:cockpit": page("/cockpit/"),
     "dashboard:tasks": page("/cockpit/tasks/"),
@@ -597,6 +626,8 @@ def _request(client: Any, method: str, path: str, entry: Entry) -> Any:
 
 
 def _cases(entry: Entry, role: str) -> list[str | None]:
+    if entry.states:
+        return ["draft", "published"]
     if not entry.scoped:
         return [None]
     related = RELATED_UNIT[UNIT_OF_ROLE[role]]
@@ -611,7 +642,10 @@ def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
         if user is not None:
             client.force_login(user)
         for relation in _cases(entry, role):
-            unit = RELATED_UNIT[UNIT_OF_ROLE[role]][relation] if relation else None
+            if entry.states:
+                unit = relation
+            else:
+                unit = RELATED_UNIT[UNIT_OF_ROLE[role]][relation] if relation else None
             path = entry.path(world, unit)
             for method, rule in entry.methods.items():
                 audit_before = AuditEntry.objects.count()
@@ -620,7 +654,9 @@ def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
                     audited = AuditEntry.objects.count() != audit_before
                     transaction.set_rollback(True)
                 status = response.status_code
-                where = f"{method} {path} as {role}" + (f" on {relation} unit" if relation else "")
+                where = f"{method} {path} as {role}" + (
+                    f" on {relation} " + ("list" if entry.states else "unit") if relation else ""
+                )
                 if status >= 500:
                     problems.append(f"{where}: server error {status}")
                 elif user is None and not entry.public:
