@@ -591,7 +591,8 @@ def url_names() -> dict[str, set[str]]:
                 methods: set[str] = set()
                 if actions:  # the viewset's actions that its http_method_names lets through
                     allowed = {m.upper() for m in pattern.callback.cls.http_method_names}
-                    methods = {m.upper() for m in actions} & allowed
+                    # (DRF adds HEAD to the actions of GET at the first request: not a method of its own)
+                    methods = ({m.upper() for m in actions} & allowed) - {"HEAD", "OPTIONS"}
                 yield namespace + (pattern.name or str(pattern.pattern)), methods
 
     names: dict[str, set[str]] = {}
