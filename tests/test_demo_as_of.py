@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.test import override_settings
 from django.utils import timezone
 
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingList
 from jingjin.core import clock

@@ -20,9 +20,13 @@ from rest_framework.response import Response
 
 from jingjin.alerts import selectors, services
 from jingjin.alerts.choices import WarningLevel, WarningRule
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.core.api import Pagination, clean_param
-from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_acknowledge_warning,
+)
 
 
 class EarlyWarningSerializer(serializers.ModelSerializer):
@@ -73,14 +77,11 @@ class EarlyWarningAcknowledgeSerializer(serializers.Serializer):
     )
 
 
-class WarningPermission(RestrictedPermission):
-    """Any signed-in user with a role may read and POST; the service decides who may acknowledge."""
+class WarningPermission(SignedInPermission):
+    """Any signed-in user with a role may read; acknowledging is for those who may acknowledge."""
 
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return role_of(request.user) is not None
-
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return True
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_acknowledge_warning(user, obj)
 
 
 def _flag(request: Request, name: str) -> bool | None:

@@ -18,7 +18,7 @@ STEP_DAYS = 7
 def demo_warnings(*, today: date, weeks: int = WEEKS) -> int:
     """Recompute the warnings once a week for the last ``weeks`` weeks and then for ``today`` (no
     e-mail for the synthetic data), each refresh dated on its day; return how many are open."""
-    from jingjin.alerts.models import Warning as EarlyWarning
+    from jingjin.alerts.models import EarlyWarning
 
     days = [today - timedelta(days=STEP_DAYS * n) for n in range(weeks, 0, -1)]
     for day in days:

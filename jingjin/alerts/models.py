@@ -1,6 +1,6 @@
 """Early warnings (预警) and the in-app notifications they raise.
 
-A :class:`Warning` is raised by a rule (:mod:`jingjin.alerts.rules`) about one object — a task,
+An :class:`EarlyWarning` is raised by a rule (:mod:`jingjin.alerts.rules`) about one object — a task,
 a report, a supervision item, an indicator or a red/black list entry — and names the
 responsible unit. Its ``key`` (rule + object + period) makes recomputation idempotent:
 :func:`jingjin.alerts.services.warnings_refresh` raises, refreshes and resolves warnings by key.
@@ -20,7 +20,7 @@ from jingjin.core import clock
 from jingjin.core.models import AuditedModel, Unit, _json_value
 
 
-class Warning(AuditedModel):
+class EarlyWarning(AuditedModel):
     """An early warning (预警): which rule, how serious, why, about what, for which unit, and its
     life: first raised, last seen, resolved, acknowledged (with a note)."""
 
@@ -150,7 +150,7 @@ class Notification(models.Model):
         _("kind"), max_length=24, choices=NotificationKind.choices, default=NotificationKind.WARNING
     )
     warning = models.ForeignKey(
-        Warning, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        EarlyWarning, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)

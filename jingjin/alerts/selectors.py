@@ -13,12 +13,11 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning, Notification
 from jingjin.alerts.rules import DueRow, EntryRow, ItemRow, LightRow, OutlookRow
 from jingjin.assessment.choices import ListStatus
 from jingjin.assessment.models import RankingEntry, RankingList
-from jingjin.core.permissions import UNIT_ROLES, restrict, role_of, unit_scope
+from jingjin.core.permissions import listed_for, restrict
 from jingjin.engines.status import indicator_outlook, task_status
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting.choices import REPORTED_STATES
@@ -353,10 +352,7 @@ def entry_rows() -> list[EntryRow]:
 def warnings_visible(*, user: Any) -> QuerySet[EarlyWarning]:
     """Warnings in the user's list: the plan office and leaders see all, unit users those of their
     unit and the units below it; anyone else none."""
-    warnings = restrict(user, "view", EarlyWarning.objects.all())
-    if role_of(user) in UNIT_ROLES:
-        warnings = warnings.filter(unit_id__in=unit_scope(user))
-    return warnings
+    return listed_for(user, restrict(user, "view", EarlyWarning.objects.all()), "unit_id")
 
 
 def warning_list(

@@ -23,12 +23,11 @@ from django.utils.translation import gettext, ngettext
 
 from jingjin.alerts import rules, selectors
 from jingjin.alerts.choices import NotificationKind, WarningRule
-from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning, Notification
 from jingjin.core import clock
-from jingjin.core.choices import AuditAction, Role
+from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditEntry
-from jingjin.core.permissions import PermissionDenied, role_of, unit_scope
+from jingjin.core.permissions import PermissionDenied, may_acknowledge_warning
 from jingjin.core.services import audit_change, audit_entry, audit_record_many
 
 SOURCE = "warnings"
@@ -342,13 +341,8 @@ def _audit(
 
 
 def may_acknowledge(user: Any, warning: EarlyWarning) -> bool:
-    """The plan office, or a unit user whose unit scope includes the warning's unit; leaders never."""
-    role = role_of(user)
-    if role == Role.PLAN_OFFICE:
-        return True
-    if role not in (Role.REPORTER, Role.APPROVER, Role.COUNTY):
-        return False
-    return warning.unit_id is not None and warning.unit_id in unit_scope(user)
+    """The rule :func:`jingjin.core.permissions.may_acknowledge_warning`."""
+    return may_acknowledge_warning(user, warning)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jingjin.alerts import selectors, services
 from jingjin.alerts.choices import WarningLevel, WarningRule
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.core import clock
 from jingjin.core.permissions import PermissionDenied
 

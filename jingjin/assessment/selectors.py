@@ -24,9 +24,9 @@ from django.utils.translation import ngettext
 
 from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
-from jingjin.core.choices import Role, UnitKind
+from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
-from jingjin.core.permissions import restrict, role_of
+from jingjin.core.permissions import may_manage_ranking_lists, restrict
 from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
@@ -420,9 +420,8 @@ def _items(c: UnitCriteria, rule: dict[str, Any], contributions: dict[str, float
 
 def visible_lists(*, user: Any) -> QuerySet[RankingList]:
     """Lists the user may see: every list for the plan office, published ones for anyone else."""
-    role = role_of(user)
     lists = restrict(user, "view", RankingList.objects.all())
-    if role != Role.PLAN_OFFICE:
+    if not may_manage_ranking_lists(user):
         lists = lists.filter(status=ListStatus.PUBLISHED)
     return lists.select_related("scheme", "period")
 

@@ -27,7 +27,7 @@ from jingjin.assessment.models import RankingEntry, RankingExemption, RankingLis
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, can_add
+from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
 from jingjin.core.services import audit_change, audit_record
 from jingjin.reporting.models import ReportingPeriod
 
@@ -66,7 +66,7 @@ def today_local() -> date:
 
 
 def _require_office(actor: Any) -> None:
-    if actor is not None and not can_add(actor):
+    if actor is not None and not may_manage_ranking_lists(actor):
         raise PermissionDenied(_("Only the plan office computes, exempts and publishes red/black lists."))
 
 

@@ -15,9 +15,8 @@ from jingjin.assessment import selectors, services
 from jingjin.assessment.choices import Verdict
 from jingjin.assessment.models import RankingList, RankingScheme
 from jingjin.core import clock
-from jingjin.core.choices import Role
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, role_of
+from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
 from jingjin.reporting.selectors import period_choices
 from jingjin.reporting.services import period_get_or_create, period_parse
 
@@ -27,7 +26,7 @@ def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 def _is_office(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.PLAN_OFFICE
+    return may_manage_ranking_lists(request.user)
 
 
 @login_required

@@ -8,7 +8,7 @@ import polars as pl
 from django.db.models import QuerySet
 
 from jingjin.benchmark.models import CatalogueIndicator, City, PeerGroup, Statistic
-from jingjin.core.permissions import role_of
+from jingjin.core.permissions import has_role
 
 
 def statistics_frame(*, user: Any, cities: list[str] | None = None) -> pl.DataFrame:
@@ -45,7 +45,7 @@ def cities(*, user: Any) -> QuerySet[City]:
 
 
 def years(*, user: Any) -> list[int]:
-    if role_of(user) is None:
+    if not has_role(user):
         return []
     return sorted(set(Statistic.objects.filter(is_current=True).values_list("year", flat=True)))
 

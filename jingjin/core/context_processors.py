@@ -9,12 +9,11 @@ from jingjin.core.permissions import (
     may_see_report_overview,
     may_urge_reports,
     reads_only,
-    role_of,
 )
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in user's role and unit for every template, what the menus may offer (the named
+    """The signed-in user's unit and profile for every template, what the menus may offer (the named
     predicates of :mod:`jingjin.core.permissions`, so that no template compares roles), and the
     number of the user's unread notifications (counted only when a template shows it)."""
     user = getattr(request, "user", None)
@@ -26,7 +25,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         return unread_count(user=user)
 
     return {
-        "user_role": role_of(user),
         "user_unit": profile.unit if profile is not None else None,
         "user_profile": profile,
         "unread_notifications": unread_notifications,

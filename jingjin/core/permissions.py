@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from jingjin.core.choices import Role
+from jingjin.core.choices import Role, UnitKind
 
 ACTIONS = ("view", "add", "change", "delete")
 UNIT_ROLES = {Role.REPORTER, Role.APPROVER, Role.COUNTY}
@@ -77,6 +77,22 @@ def restrict(user: Any, action: str, queryset: Q_) -> Q_:
     return queryset.filter(condition).distinct()
 
 
+def has_role(user: Any) -> bool:
+    """Is ``user`` signed in with a role? The least every page and API endpoint asks."""
+    return role_of(user) is not None
+
+
+def acts_for_a_unit(user: Any) -> bool:
+    """Does ``user`` act for a unit (reporters, approvers, county users)? Their lists of
+    supervision items and warnings show their unit and the units below it, not every unit."""
+    return role_of(user) in UNIT_ROLES
+
+
+def is_plan_office(user: Any) -> bool:
+    """Is ``user`` the plan office (督查考核办, or a Django superuser)?"""
+    return role_of(user) == Role.PLAN_OFFICE
+
+
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """May ``user`` ``action`` this one object?"""
     manager = type(obj)._default_manager
@@ -84,7 +100,8 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
 
 
 def can_add(user: Any) -> bool:
-    return role_of(user) == Role.PLAN_OFFICE
+    """May ``user`` add (and delete) plan objects? The plan office only."""
+    return is_plan_office(user)
 
 
 def may_see_report_overview(user: Any) -> bool:
@@ -128,6 +145,27 @@ class RestrictedPermission(BasePermission):
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         return can(request.user, self.ACTION_OF_METHOD.get(request.method, "change"), obj)
+
+
+class SignedInPermission(BasePermission):
+    """DRF permission of the endpoints whose writes are steps decided by a service (supervision
+    items, warnings, jobs, reminders): signed-in users with a role may call them; on one object,
+    reading needs :meth:`may_read` (the one rule's ``view``) and a step needs :meth:`may_act`,
+    which an app's subclass names by a predicate of this module (the default refuses)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return has_role(request.user)
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return self.may_read(request.user, obj)
+        return self.may_act(request.user, obj)
+
+    def may_read(self, user: Any, obj: Any) -> bool:
+        return can(user, "view", obj)
+
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return False
 
 
 def may_reopen_task(user: Any) -> bool:
@@ -266,14 +304,11 @@ def may_submit_job(user: Any, kind: Any) -> bool:
 def may_retry_job(user: Any, job: Any) -> bool:
     """May ``user`` retry this job? A failed job, by its owner or the plan office, when the kind
     still allows them to run it (a job of the system: the plan office)."""
-    from jingjin.jobs import kinds
-    from jingjin.jobs.choices import JobState
-
-    if job.state != JobState.FAILED or role_of(user) is None:
+    if not job.has_failed or not has_role(user):
         return False
-    if role_of(user) != Role.PLAN_OFFICE and (job.owner_id is None or job.owner_id != user.pk):
+    if not is_plan_office(user) and (job.owner_id is None or job.owner_id != user.pk):
         return False
-    kind = kinds.find(job.kind)
+    kind = job.kind_spec
     return kind is not None and may_submit_job(user, kind)
 
 
@@ -286,3 +321,111 @@ def may_evaluate(user: Any) -> bool:
     they upload? Every signed-in user with a role: an evaluation changes nothing of the plan, and
     who sees it afterwards is :func:`visible_jobs` (their own unit's; the plan office all)."""
     return role_of(user) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Supervision (督查督办)
+
+
+def may_issue_supervision_items(user: Any) -> bool:
+    """May ``user`` issue (交办) supervision items and take the office's steps on them (accept,
+    return, close, reopen)? The plan office only."""
+    return is_plan_office(user)
+
+
+def may_handle_supervision_item(user: Any, item: Any) -> bool:
+    """May ``user`` take the handling unit's steps (answer, …) on ``item``? A unit user whose
+    scope includes the item's unit (``restrict(user, "change", …)``)."""
+    return acts_for_a_unit(user) and can(user, "change", item)
+
+
+# --------------------------------------------------------------------------------------------
+# Red/black lists (红黑榜)
+
+
+def may_manage_ranking_lists(user: Any) -> bool:
+    """May ``user`` compute, exempt, publish and see the draft red/black lists? The plan office."""
+    return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Early warnings (预警)
+
+
+def listed_for(user: Any, queryset: Q_, unit_field: str) -> Q_:
+    """The objects of ``queryset`` in ``user``'s lists of warnings and supervision items: unit users
+    those whose ``unit_field`` (a unit id field) is their unit or below; the plan office and leaders
+    all; anyone without a role none."""
+    if not has_role(user):
+        return queryset.none()
+    if acts_for_a_unit(user):
+        return queryset.filter(**{f"{unit_field}__in": unit_scope(user)})
+    return queryset
+
+
+def may_see_warning(user: Any, warning: Any) -> bool:
+    """May ``user`` read ``warning`` (its page and ``/api/warnings/{id}``)? As :func:`listed_for`:
+    unit users those of their unit and below, the plan office and leaders all."""
+    if not has_role(user):
+        return False
+    return not acts_for_a_unit(user) or (warning.unit_id is not None and warning.unit_id in unit_scope(user))
+
+
+def may_acknowledge_warning(user: Any, warning: Any) -> bool:
+    """May ``user`` acknowledge (签收) ``warning``? The plan office, or a unit user whose unit scope
+    includes the warning's unit; leaders never."""
+    if is_plan_office(user):
+        return True
+    if not acts_for_a_unit(user):
+        return False
+    return warning.unit_id is not None and warning.unit_id in unit_scope(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Who is told (recipients chosen by role)
+
+
+def plan_office_users(*, with_superusers: bool = True) -> models.QuerySet[Any]:
+    """Active users of the plan office (and Django superusers unless ``with_superusers`` is
+    false): told of failed and announced system jobs; the bulletin's issuing office is theirs."""
+    from django.contrib.auth import get_user_model
+
+    condition = Q(profile__role=Role.PLAN_OFFICE)
+    if with_superusers:
+        condition |= Q(is_superuser=True)
+    return get_user_model().objects.filter(is_active=True).filter(condition)
+
+
+def users_who_head_unit(unit_id: int) -> models.QuerySet[Any]:
+    """Active approvers and leaders of the unit itself: they get an escalated reminder (the
+    approver signs the unit's reports off, the leader reads them)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, profile__unit_id=unit_id, profile__role__in=(Role.APPROVER, Role.LEADER)
+    )
+
+
+def users_who_may_handle(unit_id: int) -> models.QuerySet[Any]:
+    """Active unit users (reporters, approvers, county users) of the unit or of a unit above it:
+    those whose scope includes it, reminded of its supervision items."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, profile__role__in=UNIT_ROLES, profile__unit_id__in=unit_and_ancestor_ids(unit_id)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Which role a unit may hold
+
+
+def check_role_and_unit(role: str, unit: Any) -> None:
+    """Raise ``ValueError`` unless a user of ``role`` may belong to ``unit`` (None: no unit): unit
+    users need a unit; a county user belongs to a county or a park."""
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    if role in UNIT_ROLES and unit is None:
+        raise ValueError(f"role {role} needs a unit")
+    if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
+        raise ValueError("a county user belongs to a county or a park")

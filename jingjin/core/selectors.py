@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
 from jingjin.core.models import AuditEntry, Unit
-from jingjin.core.permissions import role_of
+from jingjin.core.permissions import has_role
 
 
 def audit_list(
@@ -23,7 +23,7 @@ def audit_list(
     query: str = "",
 ) -> QuerySet[AuditEntry]:
     """The audit trail, newest first, filtered by user name, the actor's unit code, object type and dates."""
-    if role_of(user) is None:
+    if not has_role(user):
         return AuditEntry.objects.none()
     entries = AuditEntry.objects.select_related("unit", "content_type", "user")
     if username:
@@ -42,7 +42,7 @@ def audit_list(
 
 
 def audit_for_object(*, user: Any, obj: Model) -> QuerySet[AuditEntry]:
-    if role_of(user) is None:
+    if not has_role(user):
         return AuditEntry.objects.none()
     return AuditEntry.objects.select_related("unit").filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
@@ -51,7 +51,7 @@ def audit_for_object(*, user: Any, obj: Model) -> QuerySet[AuditEntry]:
 
 def unit_tree(*, user: Any) -> list[tuple[Unit, int]]:
     """Every unit with its depth, parents before children, for an indented list."""
-    if role_of(user) is None:
+    if not has_role(user):
         return []
     units = list(Unit.objects.all())
     children: dict[int | None, list[Unit]] = {}

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from jingjin.core.choices import AuditAction, Role, UnitKind
+from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditedModel, AuditEntry, Profile, Unit
-from jingjin.core.permissions import PermissionDenied, can_add, editable_fields, require
+from jingjin.core.permissions import PermissionDenied, can_add, check_role_and_unit, editable_fields, require
 
 
 def audit_record(
@@ -176,12 +176,7 @@ def user_ensure(
     *, username: str, password: str, role: str, unit: Unit | None, full_name: str = "", source: str = "demo"
 ) -> tuple[Any, bool]:
     """Create a user with a role and unit if missing; return (user, created). Keeps an existing user."""
-    if role not in Role.values:
-        raise ValueError(f"unknown role {role!r}")
-    if role in {Role.REPORTER, Role.APPROVER, Role.COUNTY} and unit is None:
-        raise ValueError(f"role {role} needs a unit")
-    if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
-        raise ValueError("a county user belongs to a county or a park")
+    check_role_and_unit(role, unit)
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=username, defaults={"first_name": full_name})
     if created:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.alerts.selectors import warning_list
 from jingjin.assessment.models import RankingEntry
 from jingjin.assessment.selectors import unit_history

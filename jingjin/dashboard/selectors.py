@@ -55,9 +55,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.alerts.selectors import open_warning_counts
 from jingjin.core import clock
-from jingjin.core.choices import Role, UnitKind
+from jingjin.core.choices import UnitKind
 from jingjin.core.models import AuditEntry, Unit, bilingual, english_active
-from jingjin.core.permissions import restrict
+from jingjin.core.permissions import plan_office_users, restrict
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
 from jingjin.reporting.choices import REPORTED_STATES
@@ -976,11 +976,13 @@ def issuing_office(plan: Plan | None) -> str:
     """The issuing office (发文机关) of the bulletin: the unit of the plan office — the unit of the
     first active plan-office account — in the active language, else the plan's city ("" without
     either)."""
-    unit = (
-        Unit.objects.filter(profile__role=Role.PLAN_OFFICE, profile__user__is_active=True)
-        .order_by("profile__user_id")
+    office = (
+        plan_office_users(with_superusers=False)
+        .filter(profile__unit__isnull=False)
+        .select_related("profile__unit")
+        .order_by("pk")
         .first()
     )
-    if unit is not None:
-        return unit.name
+    if office is not None:
+        return office.profile.unit.name
     return plan.city if plan is not None else ""

@@ -23,7 +23,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.core.api import Pagination, clean_param
-from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_see_job,
+)
 from jingjin.jobs import selectors, services
 from jingjin.jobs.choices import JobState
 from jingjin.jobs.models import Job
@@ -75,15 +79,15 @@ def job_payload(job: Job, request: Any = None) -> dict[str, Any]:
     return dict(JobSerializer(job, context={"request": request}).data)
 
 
-class JobPermission(RestrictedPermission):
-    """Signed-in users with a role; which jobs and who may retry is decided by the selectors and
-    the service (core.permissions)."""
+class JobPermission(SignedInPermission):
+    """Signed-in users with a role; a job is read and retried by those who see it (the retry
+    service then asks :func:`~jingjin.core.permissions.may_retry_job`)."""
 
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return role_of(request.user) is not None
+    def may_read(self, user: Any, obj: Any) -> bool:
+        return may_see_job(user, obj)
 
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return True
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_see_job(user, obj)
 
 
 @extend_schema_view(

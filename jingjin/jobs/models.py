@@ -85,6 +85,17 @@ class Job(AuditedModel):
         return self.state in ACTIVE_STATES
 
     @property
+    def has_failed(self) -> bool:
+        return self.state == JobState.FAILED
+
+    @property
+    def kind_spec(self) -> Any:
+        """The registered kind (a ``jobs.kinds.JobKind``), None when it is not registered."""
+        from jingjin.jobs import kinds
+
+        return kinds.find(self.kind)
+
+    @property
     def kind_label(self) -> str:
         """The kind's label in the active language (the kind's code when it is not registered)."""
         from jingjin.jobs import kinds

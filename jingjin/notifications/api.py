@@ -12,7 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.core.api import Pagination, clean_param
-from jingjin.core.permissions import PermissionDenied, RestrictedPermission, may_see_reminders, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_see_reminders,
+    may_urge_reports,
+)
 from jingjin.notifications import selectors, services
 from jingjin.notifications.choices import ReminderKind
 from jingjin.notifications.models import Reminder
@@ -21,14 +26,12 @@ from jingjin.reporting.models import ReportingPeriod
 PERIOD_CODE = r"\d{4}-\d{2}"
 
 
-class SignedInPermission(RestrictedPermission):
-    """Signed-in users with a role; what each may do is decided by the services and predicates."""
+class ReminderPermission(SignedInPermission):
+    """Signed-in users with a role; urging (the one step, checked by the service) is the plan
+    office's."""
 
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return role_of(request.user) is not None
-
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return True
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_urge_reports(user)
 
 
 def period_of(code: str) -> ReportingPeriod:
@@ -43,7 +46,7 @@ class PeriodUrgeViewSet(viewsets.GenericViewSet):
     """一键催报: urge every unit with missing reports of a period (the plan office)."""
 
     queryset = ReportingPeriod.objects.none()
-    permission_classes = [SignedInPermission]
+    permission_classes = [ReminderPermission]
     lookup_field = "code"
     lookup_value_regex = PERIOD_CODE
     serializer_class = serializers.Serializer
@@ -115,7 +118,7 @@ class ReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     queryset = Reminder.objects.none()
     serializer_class = ReminderSerializer
-    permission_classes = [SignedInPermission]
+    permission_classes = [ReminderPermission]
     pagination_class = Pagination
 
     def get_queryset(self) -> Any:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core import clock
-from jingjin.core.permissions import may_run_scheduled_jobs, role_of
+from jingjin.core.permissions import has_role, may_run_scheduled_jobs
 from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, register
 from jingjin.jobs.models import Job
 
@@ -76,7 +76,7 @@ def run_bulletin(job: Job, progress: ProgressFn) -> JobOutcome:
         if period is None:
             raise JobInputError(gettext("period: no reporting period has passed its deadline yet."))
     progress(10, gettext("Collecting the figures of %(period)s") % {"period": period.code})
-    reader = job.owner if job.owner is not None and role_of(job.owner) is not None else SystemReader()
+    reader = job.owner if job.owner is not None and has_role(job.owner) else SystemReader()
     data = cockpit(user=reader, period=period, today=today)
     progress(50, gettext("Printing the bulletin"))
     with_language = settings.LANGUAGE_CODE

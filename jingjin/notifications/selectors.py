@@ -7,13 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 
 from jingjin.alerts.choices import NotificationKind
-from jingjin.core.choices import Role
 from jingjin.core.models import Unit
-from jingjin.core.permissions import UNIT_ROLES, unit_and_ancestor_ids, users_who_may_report
+from jingjin.core.permissions import (
+    users_who_head_unit,
+    users_who_may_handle,
+    users_who_may_report,
+)
 from jingjin.notifications.choices import Channel
 from jingjin.notifications.models import Preference, Reminder, UnitWebhook, UserChannels
 from jingjin.reporting.choices import REPORTED_STATES
@@ -61,21 +63,13 @@ def reporters_of(unit_id: int) -> QuerySet[Any]:
 def leaders_of(unit_id: int) -> QuerySet[Any]:
     """Who gets an escalated reminder (the unit's leaders): the active approvers and leaders of the
     unit itself — the approver signs the unit's reports off, the leader reads them."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, profile__unit_id=unit_id, profile__role__in=(Role.APPROVER, Role.LEADER)
-        )
-        .order_by("pk")
-    )
+    return users_who_head_unit(unit_id).order_by("pk")
 
 
 def handlers_of(unit_id: int) -> QuerySet[Any]:
     """Who is reminded of a supervision item: the active reporters, approvers and county users of
     the handling unit or a unit above it."""
-    return get_user_model().objects.filter(
-        is_active=True, profile__role__in=UNIT_ROLES, profile__unit_id__in=unit_and_ancestor_ids(unit_id)
-    )
+    return users_who_may_handle(unit_id)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,12 @@ from jingjin.alerts.models import Notification
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, may_set_unit_webhook, may_urge_reports, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    has_role,
+    may_set_unit_webhook,
+    may_urge_reports,
+)
 from jingjin.core.services import audit_change, audit_record
 from jingjin.core.texts import CONTROL_CHARACTERS
 from jingjin.notifications import selectors
@@ -297,7 +302,7 @@ def preferences_save(
 ) -> UserChannels:
     """Store ``actor``'s own choices: kind → channel → on/off (every kind of the settings page; a
     kind left out keeps all its channels on) and their webhook address (empty: none). Audited."""
-    if role_of(actor) is None:
+    if not has_role(actor):
         raise PermissionDenied("sign in to choose notification settings")
     url = _check_url(webhook_url, field_name="webhook_url")
     unknown = set(choices) - set(selectors.PREFERENCE_KINDS)

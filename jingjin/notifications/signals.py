@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import post_save
 from django.urls import reverse
 
 from jingjin.alerts.choices import NotificationKind
-from jingjin.core.choices import Role
+from jingjin.core.permissions import plan_office_users
 
 #: system jobs whose success the plan office hears of
 ANNOUNCED_SYSTEM_KINDS = {"bulletin"}
@@ -42,12 +40,7 @@ def job_notify(*, job_id: int, state: str, attempt: int) -> int:
     if job.owner_id is not None:
         users = [job.owner_id]
     elif failed or job.kind in ANNOUNCED_SYSTEM_KINDS:
-        users = list(
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(profile__role=Role.PLAN_OFFICE) | Q(is_superuser=True))
-            .values_list("pk", flat=True)
-        )
+        users = list(plan_office_users().values_list("pk", flat=True))
     else:
         return 0
     seen = Notification.objects.filter(

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from jingjin.core.permissions import (
     PermissionDenied,
+    has_role,
     may_see_reminders,
     may_set_unit_webhook,
     may_urge_reports,
-    role_of,
 )
 from jingjin.core.views import forbidden
 from jingjin.notifications import selectors, services
@@ -37,7 +37,7 @@ def _own_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
 def settings_page(request: HttpRequest) -> HttpResponse:
     """The user's channels for each kind of notification, their webhook address and — for the
     plan office and a unit's approver — the webhook of their unit's group robot."""
-    if role_of(request.user) is None:
+    if not has_role(request.user):
         return forbidden(request)
     unit = _own_unit(request)
     may_unit = unit is not None and may_set_unit_webhook(request.user, unit)

@@ -117,10 +117,14 @@ class PlanNode(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
 
 
 class Action(PlanNode):
-    """A benchmark-and-compete action (对标竞进行动), owned by its lead department."""
+    """A benchmark-and-compete action (对标竞进行动), led by a department; only the plan office
+    changes it (docs/permissions.md: a unit user changes tasks and indicators, not actions)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True, related_name="+")
+
+    owner_lookups: tuple[str, ...] = ()
+    unit_editable_fields: tuple[str, ...] = ()
 
     class Meta:
         ordering = ["position", "code"]
@@ -130,10 +134,13 @@ class Action(PlanNode):
 
 
 class Measure(PlanNode):
-    """A measure (方面 / 措施) of an action."""
+    """A measure (方面 / 措施) of an action; only the plan office changes it."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measures")
     co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True, related_name="+")
+
+    owner_lookups: tuple[str, ...] = ()
+    unit_editable_fields: tuple[str, ...] = ()
 
     class Meta:
         ordering = ["position", "code"]

@@ -32,6 +32,7 @@ from jingjin.dashboard.figures import plan_figures, task_figures
 from jingjin.dashboard.services import period_resolve
 from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
+from jingjin.reporting import share_progress
 from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import current_strike_off, latest_reported, node_progress
 
@@ -198,7 +199,7 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         reports=reports,
         strike_off=current_strike_off(task),
         may_reopen=may_reopen_task(request.user),
-        shares=selectors.task_share_rows(task=task),
+        shares=share_progress.task_share_rows(task=task),
         share_units=selectors.share_unit_choices(task=task) if can_manage_shares(request.user) else [],
         can_manage_shares=can_manage_shares(request.user) and task.parent_id is None,
     )

@@ -6,6 +6,7 @@ Reads go through the one rule (``restrict``); every write goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,7 +18,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.core.api import Conflict, Pagination, clean_param
-from jingjin.core.permissions import PermissionDenied, RestrictedPermission, can, restrict
+from jingjin.core.permissions import (
+    PermissionDenied,
+    RestrictedPermission,
+    can,
+    can_fill_reports,
+    can_review_reports,
+    restrict,
+)
 from jingjin.plans.models import Task
 from jingjin.reporting import selectors, services
 from jingjin.reporting.choices import ReportStatus
@@ -156,8 +164,24 @@ def _call(function: Any, **kwargs: Any) -> Any:
 
 
 class ReportPermission(RestrictedPermission):
-    """Signed-in users with a role; the workflow actions (POST on a report) need ``change`` on it —
-    the services then check the role (reporter, approver, plan office)."""
+    """Signed-in users with a role; creating, changing and submitting a report need a role that
+    fills reports in, approving and returning one a role that reviews them (refused before the
+    body is read); the workflow actions on a report need ``change`` on it — the services then
+    check the rest."""
+
+    ROLE_OF_ACTION: dict[str, Callable[[Any], bool]] = {
+        "create": can_fill_reports,
+        "partial_update": can_fill_reports,
+        "submit": can_fill_reports,
+        "approve": can_review_reports,
+        "return_report": can_review_reports,
+    }
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        rule = self.ROLE_OF_ACTION.get(getattr(view, "action", None) or "")
+        return rule is None or rule(request.user)
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         action = "view" if request.method in ("GET", "HEAD", "OPTIONS") else "change"

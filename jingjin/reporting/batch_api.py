@@ -39,10 +39,17 @@ def _period(code: str) -> ReportingPeriod:
     return period
 
 
+class ReportToolsPermission(RestrictedPermission):
+    """Reporters and county users, refused before the request's body or parameters are read."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return super().has_permission(request, view) and can_fill_reports(request.user)
+
+
 class ReportToolsViewSet(viewsets.ViewSet):
     """Copy last month's report; upload all of a unit's reports of a month from one Excel file."""
 
-    permission_classes = [RestrictedPermission]
+    permission_classes = [ReportToolsPermission]
     allow_post_for_units = True
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -20,9 +20,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core import clock
-from jingjin.core.choices import Role
 from jingjin.core.models import Unit, bilingual, english_active
-from jingjin.core.permissions import restrict, role_of
+from jingjin.core.permissions import (
+    can_review_reports,
+    may_see_report_overview,
+    restrict,
+    reviews_every_unit,
+)
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Task
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
@@ -652,7 +656,7 @@ def my_rows(*, user: Any, period: ReportingPeriod, as_of: date | None = None) ->
 
 def overview_rows(*, user: Any, period: ReportingPeriod, as_of: date | None = None) -> list[ReportRow]:
     """Every due task of the period (for the plan office and leaders; empty for anyone else)."""
-    if role_of(user) not in (Role.PLAN_OFFICE, Role.LEADER):
+    if not may_see_report_overview(user):
         return []
     return report_rows(period=period, tasks=tasks_due(period=period), as_of=as_of)
 
@@ -763,14 +767,11 @@ def drop_of(report: Report | None, approved: Report | None = None) -> Drop | Non
 def review_queue(*, user: Any) -> QuerySet[Report]:
     """Submitted reports the user may approve or return, oldest submission first; each annotated
     as :func:`with_approved_before` (its ``drop`` shows a lower completion)."""
-    role = role_of(user)
     reports = Report.objects.filter(status__in=REVIEW_STATES)
-    if role == Role.PLAN_OFFICE:
-        pass
-    elif role == Role.APPROVER:
-        reports = restrict(user, "change", reports)
-    else:
+    if not can_review_reports(user):
         return Report.objects.none()
+    if not reviews_every_unit(user):
+        reports = restrict(user, "change", reports)
     return (
         with_approved_before(reports)
         .select_related("task__lead_unit", "period", "submitted_by")

@@ -29,7 +29,12 @@ from rest_framework.response import Response
 from jingjin.core import clock
 from jingjin.core.api import Conflict, Pagination, UnitCodeField, clean_param
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, RestrictedPermission, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_handle_supervision_item,
+    may_issue_supervision_items,
+)
 from jingjin.core.texts import TextLimit
 from jingjin.plans.models import Task
 from jingjin.supervision import selectors, services
@@ -98,14 +103,18 @@ class StepInputSerializer(serializers.Serializer):
     )
 
 
-class ItemPermission(RestrictedPermission):
-    """Any signed-in user with a role may read and POST; the services decide who may do a step."""
+class ItemPermission(SignedInPermission):
+    """Any signed-in user with a role may read and POST (the issue service refuses all but the plan
+    office); a step on an item is for the plan office or the item's handling unit, and the service
+    decides which step each may take."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return role_of(request.user) is not None
+        if getattr(view, "action", None) == "create" and not may_issue_supervision_items(request.user):
+            return False
+        return super().has_permission(request, view)
 
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return True
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_issue_supervision_items(user) or may_handle_supervision_item(user, obj)
 
 
 def _flag(request: Request, name: str) -> bool | None:

@@ -20,9 +20,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jingjin.core import clock
-from jingjin.core.choices import Role
 from jingjin.core.models import Unit
-from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of, unit_scope
+from jingjin.core.permissions import (
+    PermissionDenied,
+    has_role,
+    listed_for,
+    may_issue_supervision_items,
+)
 from jingjin.supervision import services
 from jingjin.supervision.choices import ItemState, Signal
 from jingjin.supervision.models import SupervisionItem, SupervisionStep
@@ -63,10 +67,7 @@ def items_visible(*, user: Any) -> QuerySet[SupervisionItem]:
     """The items in ``user``'s lists: the plan office and leaders see all, unit users those of their
     unit and the units below it. (Any signed-in user with a role may open an item by its code —
     the one rule's ``view`` — but only the right users may act on it.)"""
-    items = SupervisionItem.objects.restrict(user, "view")
-    if role_of(user) in UNIT_ROLES:
-        items = items.filter(assignee_unit_id__in=unit_scope(user))
-    return items
+    return listed_for(user, SupervisionItem.objects.restrict(user, "view"), "assignee_unit_id")
 
 
 def item_list(
@@ -209,7 +210,7 @@ def item_steps(*, item: SupervisionItem) -> QuerySet[SupervisionStep]:
 
 def item_next_steps(*, user: Any, item: SupervisionItem) -> list[str]:
     """The steps ``user`` may take on ``item`` now (for the buttons of the item page)."""
-    if role_of(user) is None:
+    if not has_role(user):
         return []
     steps = []
     for step in services.TRANSITIONS:
@@ -222,7 +223,7 @@ def item_next_steps(*, user: Any, item: SupervisionItem) -> list[str]:
 
 
 def can_issue(*, user: Any) -> bool:
-    return role_of(user) == Role.PLAN_OFFICE
+    return may_issue_supervision_items(user)
 
 
 @dataclass

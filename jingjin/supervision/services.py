@@ -35,9 +35,12 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from jingjin.core import clock
-from jingjin.core.choices import Role
 from jingjin.core.models import Unit
-from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, can, role_of
+from jingjin.core.permissions import (
+    PermissionDenied,
+    may_handle_supervision_item,
+    may_issue_supervision_items,
+)
 from jingjin.core.services import audit_change
 from jingjin.plans.models import Task
 from jingjin.supervision.choices import ItemState, ItemStep
@@ -122,12 +125,11 @@ def check_authorised(*, actor: Any, item: SupervisionItem, step: str) -> None:
     if actor is None:  # the system itself
         return
     transition = TRANSITIONS[step]
-    role = role_of(actor)
     if transition.by == "office":
-        if role != Role.PLAN_OFFICE:
+        if not may_issue_supervision_items(actor):
             raise PermissionDenied(f"only the plan office may {step} a supervision item")
         return
-    if role not in UNIT_ROLES or not can(actor, "change", item):
+    if not may_handle_supervision_item(actor, item):
         raise PermissionDenied(
             f"only users of {item.assignee_unit.code} may {step} supervision item {item.code}"
         )
@@ -185,7 +187,7 @@ def item_issue(
     The deadline may not lie before the day of issue (``issued_on``, default today). Raises
     :class:`PermissionDenied` for other roles and :class:`ValidationError` for bad values.
     """
-    if actor is not None and role_of(actor) != Role.PLAN_OFFICE:
+    if actor is not None and not may_issue_supervision_items(actor):
         raise PermissionDenied("only the plan office may issue a supervision item")
     day = issued_on or clock.today()
     if deadline < day:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jingjin.core import clock
 from jingjin.core.clock import past_day
 from jingjin.core.models import Unit
-from jingjin.core.permissions import UNIT_ROLES, PermissionDenied, role_of
+from jingjin.core.permissions import PermissionDenied, acts_for_a_unit
 from jingjin.core.selectors import audit_for_object
 from jingjin.supervision import selectors, services
 from jingjin.supervision.choices import ItemState, ItemStep, Signal
@@ -73,7 +73,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         page.object_list = selectors.as_they_stood(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    sees_all = role_of(request.user) not in UNIT_ROLES
+    sees_all = not acts_for_a_unit(request.user)
     return render(
         request,
         "supervision/list.html",

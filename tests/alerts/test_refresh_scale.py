@@ -12,8 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jingjin.alerts import selectors
-from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning, Notification
 from jingjin.alerts.services import RefreshSummary, warning_acknowledge, warnings_refresh
 from jingjin.core.models import AuditEntry
 

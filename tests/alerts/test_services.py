@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from jingjin.alerts.models import Notification
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning, Notification
 from jingjin.alerts.services import warning_acknowledge, warnings_refresh
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.alerts.services import warnings_refresh
 from tests.conftest import PASSWORD
 

@@ -229,3 +229,26 @@ def test_audit_api_lists_changes_with_before_and_after(users):
     [row] = response.json()["results"]
     assert row["before"]["end"] == "2025-12-31" and row["after"]["end"] == "2024-12-31"
     assert row["unit"] == "t.a" and row["model"] == "task"
+
+
+@pytest.mark.parametrize(("path", "username"), [("actions", "reporter_a"), ("measures", "reporter_a")])
+def test_unit_users_may_not_change_the_actions_and_measures_their_unit_leads(users, path, username):
+    """Finding 6 of issue 18: a unit user changes tasks and indicators, never actions and measures,
+    even those its unit leads (docs/permissions.md)."""
+    from jingjin.plans.models import Action, Measure
+
+    model = Action if path == "actions" else Measure
+    node = model.objects.get(code="A1" if path == "actions" else "A1.M1")
+    assert node.lead_unit.code == "t.a"
+    api = APIClient()
+    api.force_authenticate(users[username])
+    response = api.patch(f"/api/{path}/{node.pk}", {"description_zh": "越权"}, format="json")
+    assert response.status_code == 403
+    node.refresh_from_db()
+    assert node.description_zh == ""
+    assert not AuditEntry.objects.filter(action="update").exists()
+    office = APIClient()
+    office.force_authenticate(users["office"])
+    assert (
+        office.patch(f"/api/{path}/{node.pk}", {"description_zh": "可以"}, format="json").status_code == 200
+    )

@@ -25,7 +25,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
 from jingjin.core.models import Unit
 from jingjin.plans.models import Measure, Task

@@ -102,7 +102,7 @@ def test_a_warning_history_names_ids_too(english: Any, users: Any, loaded_plan: 
 
     services.period_get_or_create(year=2024, month=3)
     warnings_refresh(as_of=date(2024, 4, 8))
-    entry = AuditEntry.objects.filter(content_type__model="warning").order_by("pk").first()
+    entry = AuditEntry.objects.filter(content_type__model="earlywarning").order_by("pk").first()
     assert entry is not None and isinstance(entry.after["unit"], int)  # the snapshot keeps ids
     values = {c.field: c.after for c in describe([entry])[0].changes}
     assert values["unit"] in {"Bureau A", "Bureau B"}

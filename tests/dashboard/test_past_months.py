@@ -14,7 +14,7 @@ from django.test import override_settings
 from docx import Document
 from openpyxl import load_workbook
 
-from jingjin.alerts.models import Warning as EarlyWarning
+from jingjin.alerts.models import EarlyWarning
 from jingjin.core.models import Unit
 from jingjin.dashboard.selectors import cockpit
 from jingjin.reporting.services import period_get_or_create

@@ -1,0 +1,734 @@
+"""The role × endpoint × object matrix (issue 18), generated from the URL conf.
+
+Every URL pattern of the project (pages and API, each method it answers) has an entry in
+:data:`MATRIX` — a test fails when a URL is added without one. Each entry names, for each method,
+the predicate of :mod:`jingjin.core.permissions` that decides who may call it; the test then
+asks, for every role (plan office, reporter, approver, county user, leader, anonymous) and every
+object relative to the user's unit (own unit, another unit, the unit above, a unit below):
+
+* denied by the predicate → 403 or 404, and nothing is written (no audit row);
+* allowed → no 401/403 (no 404 unless the entry says a state may hide it), never a server error;
+* anonymous → the sign-in page (pages) or 401 (API).
+
+Writes run in a transaction rolled back after each request, so every case starts from the same
+data. Payloads are empty: an allowed write may answer 400 (a validation error) — it passed the
+permission check, which is what this matrix tests; the workflows have their own tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from jingjin.core import permissions as P
+from jingjin.core.models import AuditEntry, Unit
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("plan_office", "reporter", "approver", "county", "leader", "anonymous")
+RELATIONS = ("own", "other", "above", "below")
+
+#: the user's unit of each role, and the unit at each relation to it (None: no such unit)
+UNIT_OF_ROLE = {
+    "plan_office": "t",
+    "reporter": "t.a",
+    "approver": "t.a",
+    "county": "t.c",
+    "leader": "t",
+    "anonymous": "t.a",
+}
+RELATED_UNIT = {
+    "t": {"own": "t", "other": None, "above": None, "below": "t.a"},
+    "t.a": {"own": "t.a", "other": "t.b", "above": "t", "below": "t.a.x"},
+    "t.c": {"own": "t.c", "other": "t.a", "above": "t", "below": "t.c.x"},
+}
+UNITS = ("t", "t.a", "t.a.x", "t.b", "t.c", "t.c.x")
+
+
+# --------------------------------------------------------------------------------------------
+# The objects: one of each kind per unit
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    units: dict[str, Unit]
+    period: Any
+    actions: dict[str, Any] = field(default_factory=dict)
+    measures: dict[str, Any] = field(default_factory=dict)
+    tasks: dict[str, Any] = field(default_factory=dict)
+    shares: dict[str, Any] = field(default_factory=dict)
+    indicators: dict[str, Any] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    items: dict[str, Any] = field(default_factory=dict)
+    warnings: dict[str, Any] = field(default_factory=dict)
+    jobs: dict[str, Any] = field(default_factory=dict)
+    lists: dict[str, Any] = field(default_factory=dict)  # "draft" and "published" red/black lists
+
+
+def _build(loaded_plan: Any, make_user: Any) -> World:
+    from jingjin.alerts.models import EarlyWarning
+    from jingjin.jobs.models import Job
+    from jingjin.plans.models import Action, Indicator, Measure, Task
+    from jingjin.reporting.models import Evidence, Report
+    from jingjin.reporting.services import period_get_or_create
+    from jingjin.supervision.models import SupervisionItem
+
+    units = {u.code: u for u in Unit.objects.all()}
+    units["t.a.x"] = Unit.objects.create(
+        code="t.a.x", name_zh="甲局下属", kind="department", parent=units["t.a"]
+    )
+    units["t.c.x"] = Unit.objects.create(
+        code="t.c.x", name_zh="丙县乡镇", kind="township", parent=units["t.c"]
+    )
+    users = {
+        "plan_office": make_user("m_office", "plan_office", "t"),
+        "reporter": make_user("m_reporter", "reporter", "t.a"),
+        "approver": make_user("m_approver", "approver", "t.a"),
+        "county": make_user("m_county", "county", "t.c"),
+        "leader": make_user("m_leader", "leader", "t"),
+        "anonymous": None,
+    }
+    period = period_get_or_create(year=2024, month=3)
+    world = World(users=users, units=units, period=period)
+    now = timezone.make_aware(datetime(2024, 3, 20, 10))
+    for number, code in enumerate(UNITS, start=1):
+        unit = units[code]
+        action = Action.objects.create(
+            plan=loaded_plan,
+            code=f"M{number}",
+            name_zh=f"行动{number}",
+            name_en=f"Action {number}",
+            lead_unit=unit,
+        )
+        measure = Measure.objects.create(
+            action=action, code=f"M{number}.M1", name_zh="措施", name_en="Measure", lead_unit=unit
+        )
+        task = Task.objects.create(
+            measure=measure,
+            code=f"M{number}.M1.T1",
+            name_zh="任务",
+            name_en="Task",
+            lead_unit=unit,
+            start=date(2021, 9, 1),
+            end=date(2025, 12, 31),
+        )
+        share = Task.objects.create(
+            measure=measure,
+            code=f"M{number}.M1.T1.S1",
+            name_zh="分解",
+            name_en="Share",
+            lead_unit=units["t.c"],
+            parent=task,
+        )
+        indicator = Indicator.objects.create(
+            task=task,
+            code=f"M{number}.M1.T1.I1",
+            name_zh="指标",
+            name_en="Indicator",
+            direction="higher",
+            responsible_unit=unit,
+        )
+        report = Report.objects.create(
+            task=task, period=period, completion_pct=40, status="submitted", submitted_at=now
+        )
+        evidence = Evidence.objects.create(
+            report=report, file="evidence/x.pdf", original_name="x.pdf", kind="pdf", size=1, sha256="0" * 64
+        )
+        item = SupervisionItem.objects.create(
+            code=f"DB-2024-{number:03}",
+            title="督办事项",
+            assignee_unit=unit,
+            deadline=date(2024, 4, 10),
+            issued_on=date(2024, 3, 1),
+        )
+        warning = EarlyWarning.objects.create(
+            key=f"matrix:{code}",
+            rule="report_missing",
+            level="yellow",
+            reason="未报",
+            unit=unit,
+            task=task,
+            first_raised_at=now,
+            last_seen_at=now,
+        )
+        job = Job.objects.create(kind="air-aqi", unit=unit, state="failed", error="坏了")
+        world.actions[code], world.measures[code], world.tasks[code] = action, measure, task
+        world.shares[code], world.indicators[code], world.reports[code] = share, indicator, report
+        world.evidence[code], world.items[code], world.warnings[code] = evidence, item, warning
+        world.jobs[code] = job
+    from jingjin.assessment.models import RankingScheme
+    from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
+
+    schemes_load_builtin()
+    scheme = RankingScheme.objects.order_by("pk").first()
+    world.lists["draft"] = ranking_list_compute(actor=None, scheme=scheme, period=period)
+    published = ranking_list_compute(
+        actor=None, scheme=scheme, period=period_get_or_create(year=2024, month=2)
+    )
+    world.lists["published"] = ranking_list_publish(actor=None, ranking_list=published)
+    return world
+
+
+# --------------------------------------------------------------------------------------------
+# The entries
+
+
+Rule = Callable[[Any, World, str | None], bool]
+PathOf = Callable[[World, str | None], str]
+
+
+def signed_in(user: Any, world: World, unit: str | None) -> bool:
+    return P.has_role(user)
+
+
+def nobody(user: Any, world: World, unit: str | None) -> bool:
+    return False
+
+
+def anybody(user: Any, world: World, unit: str | None) -> bool:
+    return True
+
+
+def office(user: Any, world: World, unit: str | None) -> bool:
+    return P.can_add(user)
+
+
+def change(kind: str) -> Rule:
+    """``restrict(user, "change", …)`` on the unit's object of ``kind`` (a World attribute)."""
+
+    def rule(user: Any, world: World, unit: str | None) -> bool:
+        assert unit is not None
+        return P.can(user, "change", getattr(world, kind)[unit])
+
+    rule.__name__ = f"change_{kind}"
+    return rule
+
+
+def delete(kind: str) -> Rule:
+    def rule(user: Any, world: World, unit: str | None) -> bool:
+        assert unit is not None
+        return P.can(user, "delete", getattr(world, kind)[unit])
+
+    return rule
+
+
+def sees_job(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_see_job(user, world.jobs[unit])
+
+
+def retries_job(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_retry_job(user, world.jobs[unit])
+
+
+def sees_warning(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_see_warning(user, world.warnings[unit])
+
+
+def acknowledges_warning(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_acknowledge_warning(user, world.warnings[unit])
+
+
+def handles_item(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_handle_supervision_item(user, world.items[unit])
+
+
+def issues_items(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_issue_supervision_items(user)
+
+
+def reviews(user: Any, world: World, unit: str | None) -> bool:
+    """Approve/return: an approver of the report's unit (or above), the plan office."""
+    assert unit is not None
+    report = world.reports[unit]
+    return P.can_review_reports(user) and (P.reviews_every_unit(user) or P.can(user, "change", report))
+
+
+def fills(user: Any, world: World, unit: str | None) -> bool:
+    """Fill in / submit the report of the unit's task: reporters and county users of its unit."""
+    assert unit is not None
+    return P.can_fill_reports(user) and P.can(user, "change", world.tasks[unit])
+
+
+def fills_any(user: Any, world: World, unit: str | None) -> bool:
+    return P.can_fill_reports(user)
+
+
+def overview(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_report_overview(user)
+
+
+def reviewers(user: Any, world: World, unit: str | None) -> bool:
+    return P.can_review_reports(user)
+
+
+def reminders(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_reminders(user)
+
+
+def urges(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_urge_reports(user)
+
+
+def sees_list(user: Any, world: World, state: str | None) -> bool:
+    """A published list: every signed-in user; a draft: those who manage the lists."""
+    return P.has_role(user) and (state == "published" or P.may_manage_ranking_lists(user))
+
+
+def lists_office(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_ranking_lists(user)
+
+
+def edits_indicator(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return bool(P.editable_fields(user, world.indicators[unit]))
+
+
+def edits_task(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return bool(P.editable_fields(user, world.tasks[unit]))
+
+
+def manages_shares(user: Any, world: World, unit: str | None) -> bool:
+    return P.can_manage_shares(user)
+
+
+def reopens(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_reopen_task(user)
+
+
+def evaluates(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_evaluate(user)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: PathOf
+    methods: dict[str, Rule]
+    api: bool = False
+    scoped: bool = False  # the object depends on the unit (own / other / above / below)
+    may_404: bool = False  # allowed, the object's state may still answer 404
+    public: bool = False  # open to anonymous users (sign-in, language, API token)
+    data: dict[str, Any] = field(default_factory=dict)  # the body of a write
+    states: bool = False  # the object is a red/black list, draft or published (not a unit's)
+
+
+def page(path: str | PathOf, methods: dict[str, Rule] | None = None, **kw: Any) -> Entry:
+    return Entry(path if callable(path) else (lambda w, u, p=path: p), methods or {"GET": signed_in}, **kw)
+
+
+def api(path: str | PathOf, methods: dict[str, Rule] | None = None, **kw: Any) -> Entry:
+    return page(path, methods, api=True, **kw)
+
+
+def plan(w: World) -> str:
+    return w.tasks["t"].measure.action.plan.code
+
+
+def _pk(kind: str, suffix: str = "") -> PathOf:
+    return lambda w, u: f"/api/{kind.replace('_', '-')}s/{getattr(w, kind + 's')[u].pk}{suffix}"
+
+
+def _crud(kind: str, **kw: Any) -> Entry:
+    return api(
+        _pk(kind),
+        {
+            "GET": signed_in,
+            "PUT": change(kind + "s"),
+            "PATCH": change(kind + "s"),
+            "DELETE": delete(kind + "s"),
+        },
+        scoped=True,
+        **kw,
+    )
+
+
+MATRIX: dict[str, Entry] = {
+    # -- the API ---------------------------------------------------------------------------
+    # the schema and its docs: the `api` slice of issue 18 makes them need signing in; anonymous
+    # is not checked here until then
+    "openapi": api("/api/openapi.json", public=True),
+    "api-docs": api("/api/docs", public=True),
+    "api-token": api("/api/auth/token", {"POST": anybody}, public=True),
+    "api-root": api("/api/"),
+    "unit-list": api("/api/units", {"GET": signed_in, "POST": office}),
+    "unit-detail": api(
+        lambda w, u: f"/api/units/{w.units[u].pk}",
+        {"GET": signed_in, "PUT": office, "PATCH": office, "DELETE": office},
+        scoped=True,
+    ),
+    "plan-list": api("/api/plans", {"GET": signed_in, "POST": office}),
+    "plan-detail": api(
+        lambda w, u: f"/api/plans/{w.tasks['t'].measure.action.plan_id}",
+        {"GET": signed_in, "PUT": office, "PATCH": office, "DELETE": office},
+    ),
+    "action-list": api("/api/actions", {"GET": signed_in, "POST": office}),
+    "action-detail": _crud("action"),
+    "measure-list": api("/api/measures", {"GET": signed_in, "POST": office}),
+    "measure-detail": _crud("measure"),
+    "task-list": api("/api/tasks", {"GET": signed_in, "POST": office}),
+    "task-detail": _crud("task"),
+    "task-reopen": api(_pk("task", "/reopen"), {"POST": reopens}, scoped=True),
+    "task-shares": api(_pk("task", "/shares"), {"GET": signed_in, "POST": manages_shares}, scoped=True),
+    "task-share": api(
+        lambda w, u: f"/api/tasks/{w.tasks[u].pk}/shares/{w.shares[u].pk}",
+        {"PATCH": manages_shares, "DELETE": manages_shares},
+        scoped=True,
+    ),
+    "indicator-list": api("/api/indicators", {"GET": signed_in, "POST": office}),
+    "indicator-detail": _crud("indicator"),
+    "audit-list": api("/api/audit"),
+    "audit-detail": api(lambda w, u: f"/api/audit/{AuditEntry.objects.order_by('pk').first().pk}"),
+    "report-tools-batch": api("/api/reports/batch", {"GET": fills_any, "POST": fills_any}),
+    "report-tools-copy-previous": api("/api/reports/copy-previous", {"POST": fills_any}),
+    "report-list": api("/api/reports", {"GET": signed_in, "POST": fills_any}),
+    "report-detail": api(_pk("report"), {"GET": signed_in, "PATCH": fills}, scoped=True),
+    "report-approve": api(_pk("report", "/approve"), {"POST": reviews}, scoped=True),
+    "report-return": api(_pk("report", "/return"), {"POST": reviews}, scoped=True),
+    "report-submit": api(_pk("report", "/submit"), {"POST": fills}, scoped=True),
+    "period-list": api("/api/periods"),
+    "period-detail": api(lambda w, u: f"/api/periods/{w.period.pk}"),
+    "period-urge-urge": api(lambda w, u: f"/api/periods/{w.period.code}/urge", {"POST": urges}),
+    "supervision-item-list": api("/api/supervision-items", {"GET": signed_in, "POST": issues_items}),
+    "supervision-item-detail": api(lambda w, u: f"/api/supervision-items/{w.items[u].pk}", scoped=True),
+    "supervision-item-acknowledge": api(
+        lambda w, u: f"/api/supervision-items/{w.items[u].pk}/acknowledge",
+        {"POST": handles_item},
+        scoped=True,
+    ),
+    "supervision-item-start": api(
+        lambda w, u: f"/api/supervision-items/{w.items[u].pk}/start", {"POST": handles_item}, scoped=True
+    ),
+    "supervision-item-answer": api(
+        lambda w, u: f"/api/supervision-items/{w.items[u].pk}/answer", {"POST": handles_item}, scoped=True
+    ),
+    "supervision-item-close": api(
+        lambda w, u: f"/api/supervision-items/{w.items[u].pk}/close", {"POST": issues_items}, scoped=True
+    ),
+    "supervision-item-reopen": api(
+        lambda w, u: f"/api/supervision-items/{w.items[u].pk}/reopen", {"POST": issues_items}, scoped=True
+    ),
+    "ranking-list-list": api("/api/ranking-lists", {"GET": signed_in, "POST": lists_office}),
+    "ranking-list-detail": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}", {"GET": sees_list}, states=True
+    ),
+    "ranking-list-exempt": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}/exempt", {"POST": lists_office}, states=True
+    ),
+    "ranking-list-publish": api(
+        lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}/publish", {"POST": lists_office}, states=True
+    ),
+    "ranking-scheme-list": api("/api/ranking-schemes"),
+    "ranking-scheme-detail": api("/api/ranking-schemes/999999", may_404=True),
+    "cockpit-list": api("/api/cockpit"),
+    "warning-list": api("/api/warnings"),
+    "warning-detail": api(
+        lambda w, u: f"/api/warnings/{w.warnings[u].pk}", {"GET": sees_warning}, scoped=True
+    ),
+    "warning-acknowledge": api(
+        lambda w, u: f"/api/warnings/{w.warnings[u].pk}/acknowledge",
+        {"POST": acknowledges_warning},
+        scoped=True,
+    ),
+    "job-list": api("/api/jobs"),
+    "job-detail": api(lambda w, u: f"/api/jobs/{w.jobs[u].pk}", {"GET": sees_job}, scoped=True),
+    "job-result": api(
+        lambda w, u: f"/api/jobs/{w.jobs[u].pk}/result", {"GET": sees_job}, scoped=True, may_404=True
+    ),
+    "job-retry": api(lambda w, u: f"/api/jobs/{w.jobs[u].pk}/retry", {"POST": retries_job}, scoped=True),
+    "evaluation-list": api("/api/evaluations", {"GET": signed_in, "POST": evaluates}),
+    "evaluation-detail": api(lambda w, u: f"/api/evaluations/{w.jobs[u].pk}", {"GET": sees_job}, scoped=True),
+    "evaluation-result": api(
+        lambda w, u: f"/api/evaluations/{w.jobs[u].pk}/result", {"GET": sees_job}, scoped=True, may_404=True
+    ),
+    "reminder-list": api("/api/reminders", {"GET": reminders}),
+    # -- the pages -------------------------------------------------------------------------
+    "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
+    "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
+    "logout": page("/accounts/logout/", {"POST": anybody}, public=True),
+    "units": page("/units/"),
+    "unit": page(lambda w, u: f"/units/{u}/", scoped=True),
+    "audit": page("/audit/"),
+    "benchmark:compare": page("/benchmark/"),
+    "benchmark:export": page("/benchmark/export.xlsx"),
+    "benchmark:import": page("/benchmark/import/", {"GET": office, "POST": office}),
+    "benchmark:catalogue": page("/benchmark/catalogue/"),
+    "benchmark:groups": page("/benchmark/groups/"),
+    "reporting:home": page("/reports/"),
+    "reporting:review": page("/reports/review/", {"GET": reviewers}),
+    "reporting:overview": page("/reports/overview/", {"GET": overview}),
+    "reporting:overview_export": page("/reports/overview/export.xlsx", {"GET": overview}),
+    "reporting:evidence": page(
+        lambda w, u: f"/reports/evidence/{w.evidence[u].pk}/", scoped=True, may_404=True
+    ),
+    "reporting:report": page(
+        lambda w, u: f"/reports/{w.period.code}/tasks/{w.tasks[u].pk}/",
+        {"GET": signed_in, "POST": fills},
+        scoped=True,
+        data={"action": "save"},
+    ),
+    "reporting:batch": page("/reports/batch/", {"GET": fills_any, "POST": fills_any}),
+    "reporting:batch_template": page("/reports/batch/template.xlsx", {"GET": fills_any}),
+    "reporting:copy_previous": page(
+        lambda w, u: f"/reports/{w.period.code}/tasks/{w.tasks[u].pk}/copy/", {"POST": fills}, scoped=True
+    ),
+    "supervision:list": page("/supervision/"),
+    "supervision:issue": page("/supervision/new/", {"GET": issues_items, "POST": issues_items}),
+    "supervision:detail": page(lambda w, u: f"/supervision/{w.items[u].code}/", scoped=True),
+    "supervision:step": page(
+        lambda w, u: f"/supervision/{w.items[u].code}/answer/", {"POST": handles_item}, scoped=True
+    ),
+    "assessment:lists": page("/lists/"),
+    "assessment:compute": page("/lists/compute/", {"POST": lists_office}, may_404=True),
+    "assessment:list": page(lambda w, s: f"/lists/{w.lists[s].pk}/", {"GET": sees_list}, states=True),
+    "assessment:publish": page(
+        lambda w, s: f"/lists/{w.lists[s].pk}/publish/", {"POST": lists_office}, states=True
+    ),
+    "assessment:exempt": page(
+        lambda w, s: f"/lists/{w.lists[s].pk}/exempt/",
+        {"POST": lists_office},
+        states=True,
+        data={"unit": "t.a", "reason": "测试"},
+    ),
+    "assessment:history": page(lambda w, u: f"/lists/units/{u}/", scoped=True),
+    "dashboard:cockpit": page("/cockpit/"),
+    "dashboard:tasks": page("/cockpit/tasks/"),
+    "dashboard:bulletin": page(lambda w, u: f"/cockpit/bulletin/{w.period.code}.xlsx"),
+    "alerts:list": page("/warnings/"),
+    "alerts:acknowledge": page(
+        lambda w, u: f"/warnings/{w.warnings[u].pk}/acknowledge/", {"POST": acknowledges_warning}, scoped=True
+    ),
+    "alerts:notifications_read": page("/warnings/notifications/read/", {"POST": signed_in}),
+    "jobs:list": page("/jobs/"),
+    "jobs:rows": page("/jobs/rows/"),
+    "jobs:detail": page(lambda w, u: f"/jobs/{w.jobs[u].pk}/", {"GET": sees_job}, scoped=True),
+    "jobs:status": page(lambda w, u: f"/jobs/{w.jobs[u].pk}/status/", {"GET": sees_job}, scoped=True),
+    "jobs:result": page(
+        lambda w, u: f"/jobs/{w.jobs[u].pk}/result", {"GET": sees_job}, scoped=True, may_404=True
+    ),
+    "jobs:retry": page(lambda w, u: f"/jobs/{w.jobs[u].pk}/retry/", {"POST": retries_job}, scoped=True),
+    "evaluations:index": page("/evaluations/"),
+    "evaluations:kind": page("/evaluations/air-aqi/", {"GET": evaluates, "POST": evaluates}),
+    "evaluations:run": page(
+        lambda w, u: f"/evaluations/air-aqi/{w.jobs[u].pk}/", {"GET": sees_job}, scoped=True
+    ),
+    "evaluations:status": page(
+        lambda w, u: f"/evaluations/air-aqi/{w.jobs[u].pk}/status/", {"GET": sees_job}, scoped=True
+    ),
+    "evaluations:result": page(
+        lambda w, u: f"/evaluations/air-aqi/{w.jobs[u].pk}/result",
+        {"GET": sees_job},
+        scoped=True,
+        may_404=True,
+    ),
+    "notifications:settings": page("/notifications/settings/", {"GET": signed_in, "POST": signed_in}),
+    "notifications:reminders": page("/notifications/reminders/", {"GET": reminders}),
+    "notifications:urge": page("/notifications/urge/", {"POST": urges}),
+    "plans:tree": page("/"),
+    "plans:search": page("/search/"),
+    "plans:import": page("/plan/import/", {"GET": office, "POST": office}),
+    "plans:tree_of": page(lambda w, u: f"/plan/{plan(w)}/"),
+    "plans:export": page(lambda w, u: f"/plan/{plan(w)}/export.xlsx"),
+    "plans:action": page(lambda w, u: f"/plan/{plan(w)}/actions/{w.actions[u].code}/", scoped=True),
+    "plans:measure": page(lambda w, u: f"/plan/{plan(w)}/measures/{w.measures[u].code}/", scoped=True),
+    "plans:measure_tasks": page(
+        lambda w, u: f"/plan/{plan(w)}/measures/{w.measures[u].code}/tasks/", scoped=True
+    ),
+    "plans:task": page(lambda w, u: f"/plan/{plan(w)}/tasks/{w.tasks[u].code}/", scoped=True),
+    "plans:task_edit": page(
+        lambda w, u: f"/plan/{plan(w)}/tasks/{w.tasks[u].code}/edit/",
+        {"GET": edits_task, "POST": edits_task},
+        scoped=True,
+    ),
+    "plans:task_reopen": page(
+        lambda w, u: f"/plan/{plan(w)}/tasks/{w.tasks[u].code}/reopen/", {"POST": reopens}, scoped=True
+    ),
+    "plans:task_shares_add": page(
+        lambda w, u: f"/plan/{plan(w)}/tasks/{w.tasks[u].code}/shares/", {"POST": manages_shares}, scoped=True
+    ),
+    "plans:task_share_edit": page(
+        lambda w, u: f"/plan/{plan(w)}/tasks/{w.tasks[u].code}/shares/{w.shares[u].pk}/",
+        {"POST": manages_shares},
+        scoped=True,
+    ),
+    "plans:indicator_edit": page(
+        lambda w, u: f"/plan/{plan(w)}/indicators/{w.indicators[u].code}/edit/",
+        {"GET": edits_indicator, "POST": edits_indicator},
+        scoped=True,
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# The URL conf
+
+
+def url_names() -> dict[str, set[str]]:
+    """Every named URL pattern of the project → the HTTP methods it answers (API: from the
+    viewset's actions; pages: every method, the test's entry says which are meant)."""
+
+    def walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, set[str]]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                actions = getattr(pattern.callback, "actions", None)
+                methods: set[str] = set()
+                if actions:  # the viewset's actions that its http_method_names lets through
+                    allowed = {m.upper() for m in pattern.callback.cls.http_method_names}
+                    # (DRF adds HEAD to the actions of GET at the first request: not a method of its own)
+                    methods = ({m.upper() for m in actions} & allowed) - {"HEAD", "OPTIONS"}
+                yield namespace + (pattern.name or str(pattern.pattern)), methods
+
+    names: dict[str, set[str]] = {}
+    for name, methods in walk(get_resolver().url_patterns):
+        names.setdefault(name, set()).update(methods)
+    return names
+
+
+def test_every_url_has_an_entry_in_the_matrix() -> None:
+    names = url_names()
+    assert sorted(set(names) - set(MATRIX)) == [], "add the new URLs to MATRIX with their predicates"
+    assert sorted(set(MATRIX) - set(names)) == [], "remove the entries of URLs that are gone"
+    for name, methods in names.items():
+        if methods:  # an API viewset: the entry lists every method it answers
+            assert set(MATRIX[name].methods) == methods, name
+
+
+# --------------------------------------------------------------------------------------------
+# The matrix
+
+
+DENIED = {403, 404}
+
+
+def _request(client: Any, method: str, path: str, entry: Entry) -> Any:
+    kwargs: dict[str, Any] = {}
+    if entry.api and method in {"POST", "PUT", "PATCH"}:
+        kwargs = {"data": entry.data, "content_type": "application/json"}
+    elif method == "POST":
+        kwargs = {"data": entry.data}
+    return getattr(client, method.lower())(path, **kwargs)
+
+
+def _cases(entry: Entry, role: str) -> list[str | None]:
+    if entry.states:
+        return ["draft", "published"]
+    if not entry.scoped:
+        return [None]
+    related = RELATED_UNIT[UNIT_OF_ROLE[role]]
+    return [r for r in RELATIONS if related[r] is not None]
+
+
+def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
+    problems = []
+    for role in ROLES:
+        user = world.users[role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for relation in _cases(entry, role):
+            if entry.states:
+                unit = relation
+            else:
+                unit = RELATED_UNIT[UNIT_OF_ROLE[role]][relation] if relation else None
+            path = entry.path(world, unit)
+            for method, rule in entry.methods.items():
+                audit_before = AuditEntry.objects.count()
+                with transaction.atomic():
+                    response = _request(client, method, path, entry)
+                    audited = AuditEntry.objects.count() != audit_before
+                    transaction.set_rollback(True)
+                status = response.status_code
+                where = f"{method} {path} as {role}" + (
+                    f" on {relation} " + ("list" if entry.states else "unit") if relation else ""
+                )
+                if status >= 500:
+                    problems.append(f"{where}: server error {status}")
+                elif user is None and not entry.public:
+                    login = status == 302 and "/accounts/login/" in response.get("Location", "")
+                    if not (login or status in {401, 403}):
+                        problems.append(f"{where}: anonymous got {status}")
+                elif user is None:
+                    continue
+                elif rule(user, world, unit):
+                    if status in {401, 403} or (status == 404 and not entry.may_404):
+                        problems.append(f"{where}: allowed by {rule.__name__} but got {status}")
+                else:
+                    if status not in DENIED:
+                        problems.append(f"{where}: denied by {rule.__name__} but got {status}")
+                    elif audited:
+                        problems.append(f"{where}: denied, yet an audit row was written")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix(
+    name: str, client: Any, loaded_plan: Any, make_user: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    world = _build(loaded_plan, make_user)
+    problems = _check(world, client, name, MATRIX[name])
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_relations_are_what_they_say() -> None:
+    """own / other / above / below are what their names say in the unit tree used here."""
+    parents = {"t": None, "t.a": "t", "t.a.x": "t.a", "t.b": "t", "t.c": "t", "t.c.x": "t.c"}
+    for own, related in RELATED_UNIT.items():
+        assert related["own"] == own
+        if related["above"]:
+            assert parents[own] == related["above"]
+        if related["below"]:
+            assert parents[related["below"]] == own
+        if related["other"]:
+            assert not re.match(re.escape(own) + r"(\.|$)", related["other"])
+            assert not re.match(re.escape(related["other"]) + r"(\.|$)", own)
+
+
+#: docs/permissions.md's table of ``change``, written out: role → the relations whose objects of
+#: each kind the role changes (the plan office: all; leaders: none; unit users: their unit and
+#: below, and only tasks, indicators, reports, supervision items, warnings and jobs — never
+#: actions and measures, even those their unit leads: finding 6 of issue 18)
+UNIT_KINDS = ("tasks", "indicators", "reports", "items", "warnings", "jobs")
+DOCUMENTED_CHANGE = {
+    "plan_office": {kind: {"own", "below"} for kind in ("actions", "measures", *UNIT_KINDS)},
+    "reporter": {"actions": set(), "measures": set(), **{k: {"own", "below"} for k in UNIT_KINDS}},
+    "approver": {"actions": set(), "measures": set(), **{k: {"own", "below"} for k in UNIT_KINDS}},
+    "county": {"actions": set(), "measures": set(), **{k: {"own", "below"} for k in UNIT_KINDS}},
+    "leader": {kind: set() for kind in ("actions", "measures", *UNIT_KINDS)},
+    "anonymous": {kind: set() for kind in ("actions", "measures", *UNIT_KINDS)},
+}
+
+
+def test_the_change_rule_is_the_documented_one(loaded_plan: Any, make_user: Any) -> None:
+    """The predicates the matrix reads agree with the table of docs/permissions.md."""
+    world = _build(loaded_plan, make_user)
+    wrong = []
+    for role, kinds in DOCUMENTED_CHANGE.items():
+        user = world.users[role]
+        for kind, relations in kinds.items():
+            for relation, unit in RELATED_UNIT[UNIT_OF_ROLE[role]].items():
+                if unit is None:
+                    continue
+                allowed = P.can(user, "change", getattr(world, kind)[unit]) if user is not None else False
+                if allowed != (relation in relations):
+                    wrong.append(
+                        f"{role} {'may' if allowed else 'may not'} change the {kind} of the {relation} unit"
+                    )
+    assert wrong == []
