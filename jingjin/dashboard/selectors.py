@@ -72,6 +72,7 @@ from jingjin.reporting.selectors import (
     reported_month,
     tasks_due,
 )
+from jingjin.reporting.summaries import plan_facts
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import as_they_stood, items_signalled_on
 
@@ -561,9 +562,14 @@ def _rollup(tree: _Tree, tasks: list[TaskRow]) -> tuple[dict[str, float | None],
 
 def _deadline_end(period: ReportingPeriod) -> Any:
     """The first moment after a period's deadline day (local time)."""
+    return _deadline_end_of(period.deadline)
+
+
+def _deadline_end_of(deadline: date) -> Any:
+    """The first moment after the deadline day ``deadline`` (local time)."""
     from datetime import datetime, time, timedelta
 
-    return timezone.make_aware(datetime.combine(period.deadline + timedelta(days=1), time.min))
+    return timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time.min))
 
 
 def _data_version() -> int:
@@ -595,7 +601,35 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
 def _report_facts(plan: Plan, period: ReportingPeriod) -> np.ndarray:
     """One row per report of the plan: (task id, month index, completion % when the report counts
     as reported — submitted, resubmitted or approved — else NaN, 1 when it was first submitted by
-    its period's deadline else 0). Months after ``period`` are read and left to the caller.
+    its period's deadline else 0). Months after ``period`` are read (flag 0) and left to the caller.
+
+    Read from the tasks' report summaries kept at write time (:mod:`jingjin.reporting.summaries`:
+    one row per task instead of one per report) and the deadlines of the periods up to ``period``;
+    two queries."""
+    facts = plan_facts(plan)
+    periods = list(
+        ReportingPeriod.objects.filter(_before_or_at(period, prefix="")).values_list(
+            "year", "month", "deadline"
+        )
+    )
+    if not len(facts):
+        return np.empty((0, 4))
+    indexes = facts[:, 1].astype(np.int64)
+    low = int(indexes.min())
+    deadline_end = np.full(int(indexes.max()) - low + 1, -np.inf)  # no deadline: never on time
+    for year, month, deadline in periods:
+        index = year * 12 + month - 1 - low
+        if 0 <= index < len(deadline_end):
+            deadline_end[index] = _deadline_end_of(deadline).timestamp() * 1_000_000
+    with np.errstate(invalid="ignore"):
+        on_time = (facts[:, 3] < deadline_end[indexes - low]).astype(np.float64)  # NaN → False
+    return np.column_stack([facts[:, :3], on_time])
+
+
+def _report_facts_scan(plan: Plan, period: ReportingPeriod) -> np.ndarray:
+    """The reference for :func:`_report_facts` (tests compare the two): the same array computed
+    from scratch from the report table instead of the tasks' report summaries. Months after
+    ``period`` are read and left to the caller.
 
     One pass over the table, read with a plain cursor into one float array (at 300,000 reports
     Django's row objects would cost most of the time). The on-time flag is one CASE per row (an OR
