@@ -589,7 +589,12 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
     fingerprint.update(tree.weight.tobytes())
     fingerprint.update("\n".join(tree.keys).encode())
     fingerprint.update(np.array([t.lead_unit != "" for t in tasks]).tobytes())
-    fingerprint.update(repr([(t.start, t.end) for t in tasks]).encode())
+    fingerprint.update(
+        np.array(
+            [(t.start.toordinal() if t.start else 0, t.end.toordinal() if t.end else 0) for t in tasks],
+            dtype=np.int64,
+        ).tobytes()
+    )
     key = f"jingjin:trends:{plan.pk}:{period.index}:{_data_version()}:{fingerprint.hexdigest()}"
     found = cache.get(key)
     if found is None:

@@ -26,7 +26,9 @@ compares the stored rows with a fresh computation.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +39,8 @@ FIELDS = ("period_index", "reported_pct", "first_submitted_us")
 WIDTH = len(FIELDS)
 #: tasks refreshed per query
 CHUNK = 500
+#: inside :func:`summaries_deferred`: the tasks to refresh when it ends
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("jingjin_summaries_deferred", default=None)
 
 
 def _micros(moment: datetime | None) -> float:
@@ -99,6 +103,10 @@ def summaries_refresh(task_ids: Iterable[int]) -> int:
     from jingjin.reporting.models import TaskSummary
 
     ids = sorted({int(i) for i in task_ids if i is not None})
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.update(ids)
+        return 0
     if not ids:
         return 0
     with transaction.atomic():
@@ -117,6 +125,23 @@ def summaries_refresh(task_ids: Iterable[int]) -> int:
                 batch_size=CHUNK,
             )
     return len(ids)
+
+
+@contextmanager
+def summaries_deferred() -> Iterator[None]:
+    """Refresh the summaries once at the end instead of at every write inside (bulk loaders that
+    write the reports of many months one month at a time, e.g. ``bench/bench_cockpit.py``). Nothing
+    is refreshed when the block raises (its transaction is expected to roll back)."""
+    if _DEFERRED.get() is not None:  # nested: the outer block refreshes
+        yield
+        return
+    token = _DEFERRED.set(set())
+    try:
+        yield
+        ids = _DEFERRED.get() or set()
+    finally:
+        _DEFERRED.reset(token)
+    summaries_refresh(ids)
 
 
 def summaries_rebuild(*, plan: Any = None) -> int:

@@ -231,3 +231,25 @@ def test_the_command_line_rebuilds_and_checks_the_summaries(tmp_path):
     assert checked.returncode == 0 and "agree" in checked.stdout
     missing = run("summaries", "rebuild", "--plan", "nowhere")
     assert missing.returncode == 2 and "no plan 'nowhere'" in missing.stderr
+
+
+def test_a_deferred_block_refreshes_the_summaries_once_at_its_end(users, scenario, monkeypatch):
+    """Bulk loaders writing one month at a time refresh the summaries once, at the end."""
+    from jingjin.reporting import summaries
+
+    calls: list[int] = []
+    real = summaries.compute
+    monkeypatch.setattr(summaries, "compute", lambda ids: calls.append(len(list(ids))) or real(ids))
+    with summaries.summaries_deferred():
+        for month in (1, 2, 3):
+            period = services.period_get_or_create(year=2023, month=month)
+            Report.objects.bulk_create(
+                [
+                    Report(task=t, period=period, completion_pct=month, status="approved")
+                    for t in Task.objects.all()
+                ]
+            )
+        assert summaries_check()  # not refreshed yet
+        calls.clear()  # (the check computes them too)
+    assert calls == [3]
+    assert_fresh(users["office"], scenario["march"], monkeypatch)
