@@ -93,10 +93,12 @@ def compute(task_ids: Iterable[int]) -> dict[int, bytes]:
 def summaries_refresh(task_ids: Iterable[int]) -> int:
     """Recompute the stored summaries of ``task_ids`` from their reports; returns how many tasks.
 
-    Idempotent. The tasks' rows are locked first (``SELECT … FOR UPDATE`` where the database has it)
-    so that two transactions writing reports of the same task cannot leave the summary of the one
-    that read first. A task without reports has no row (which is also what deleting a task, and with
-    it its reports, needs: nothing is inserted for a task about to go)."""
+    Idempotent. The tasks' rows are locked first (``SELECT … FOR NO KEY UPDATE`` where the database
+    has it: it serialises the refreshes of a task and does not block other transactions' foreign-key
+    checks on it) so that two transactions writing reports of the same task cannot leave the
+    summary of the one that read first, nor both insert its row. A task without reports has no
+    row (which is also what deleting a task, and with it its reports, needs: nothing is inserted
+    for a task about to go)."""
     from django.db import transaction
 
     from jingjin.plans.models import Task
@@ -113,7 +115,7 @@ def summaries_refresh(task_ids: Iterable[int]) -> int:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             existing = list(
-                Task.objects.select_for_update()
+                Task.objects.select_for_update(no_key=True)
                 .filter(pk__in=chunk)
                 .order_by("pk")
                 .values_list("pk", flat=True)

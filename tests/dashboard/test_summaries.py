@@ -253,3 +253,46 @@ def test_a_deferred_block_refreshes_the_summaries_once_at_its_end(users, scenari
         calls.clear()  # (the check computes them too)
     assert calls == [3]
     assert_fresh(users["office"], scenario["march"], monkeypatch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reports_of_one_task_leave_a_summary_with_both(loaded_plan):
+    """Two transactions writing reports of the same task at once: the summary holds both (the
+    second waits for the first's lock on the task, then reads its committed report; without the
+    lock both insert the task's summary row and one fails). PostgreSQL only: SQLite runs one writer
+    at a time."""
+    import threading
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL (CI runs with DATABASE_URL)")
+    task = Task.objects.get(code="A1.M1.T1")
+    periods = [services.period_get_or_create(year=2024, month=m) for m in (1, 2)]
+    inside = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(period: ReportingPeriod) -> None:
+        try:
+            with transaction.atomic():
+                report = Report(
+                    task=task, period=period, completion_pct=10 * period.month, status="submitted"
+                )
+                super(Report, report).save()  # the row first (its foreign key's lock) …
+                inside.wait(timeout=10)  # … both rows written, neither committed
+                report.save()  # … then the refresh, as in every save
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in periods]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert Report.objects.filter(task=task).count() == 2
+    assert summaries_check() == []
+    entries = selectors._report_facts(loaded_plan, periods[1])
+    assert sorted(entries[:, 2].tolist()) == [10.0, 20.0]
