@@ -618,7 +618,7 @@ def _report_facts(plan: Plan, period: ReportingPeriod) -> np.ndarray:
         )
     )
     if not len(facts):
-        return np.empty((0, 4))
+        return facts
     indexes = facts[:, 1].astype(np.int64)
     low = int(indexes.min())
     deadline_end = np.full(int(indexes.max()) - low + 1, -np.inf)  # no deadline: never on time
@@ -627,8 +627,8 @@ def _report_facts(plan: Plan, period: ReportingPeriod) -> np.ndarray:
         if 0 <= index < len(deadline_end):
             deadline_end[index] = _deadline_end_of(deadline).timestamp() * 1_000_000
     with np.errstate(invalid="ignore"):
-        on_time = (facts[:, 3] < deadline_end[indexes - low]).astype(np.float64)  # NaN → False
-    return np.column_stack([facts[:, :3], on_time])
+        facts[:, 3] = facts[:, 3] < deadline_end[indexes - low]  # NaN → False; in place of the time
+    return facts
 
 
 def _report_facts_scan(plan: Plan, period: ReportingPeriod) -> np.ndarray:
@@ -692,15 +692,27 @@ def _trends_compute(
     pks = np.array([t.pk for t in tasks], dtype=np.int64)
     order = np.argsort(pks)
 
+    # task id → row: a direct lookup table when the ids are dense enough, else a binary search
+    lookup = None
+    if len(pks) and pks.min() >= 0 and pks.max() <= 16 * len(pks) + 1_000_000:
+        lookup = np.full(int(pks.max()) + 2, -1, dtype=np.int64)  # the last entry: ids out of range
+        lookup[pks] = np.arange(len(pks))
+
     def place(task_ids: np.ndarray, month_indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row (task) and column (month) of each pair, and which pairs belong to the matrix; the
         columns may be negative (before the first month) or past the last."""
         if not len(task_ids):
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=bool)
-        position = np.searchsorted(pks, task_ids, sorter=order).clip(0, len(pks) - 1)
-        row = order[position]
-        return row, (month_indexes - base).astype(np.int64), pks[row] == task_ids
+        if lookup is not None:
+            row = lookup[np.clip(task_ids, -1, len(lookup) - 1)]  # −1 (an unknown id) → the last entry
+            known = row >= 0
+            row = np.where(known, row, 0)
+        else:
+            position = np.searchsorted(pks, task_ids, sorter=order).clip(0, len(pks) - 1)
+            row = order[position]
+            known = pks[row] == task_ids
+        return row, (month_indexes - base).astype(np.int64), known
 
     facts = _report_facts(plan, period)
     reported = facts[~np.isnan(facts[:, 2])]
@@ -723,10 +735,13 @@ def _trends_compute(
 
     # the due tasks of every month (tasks × months)
     has_lead = np.array([t.lead_unit != "" for t in tasks])
-    starts = np.array([t.start or date.min for t in tasks], dtype="datetime64[D]")
-    ends = np.array([t.end or date.max for t in tasks], dtype="datetime64[D]")
-    firsts = np.array([date(y, m, 1) for y, m in months], dtype="datetime64[D]")
-    lasts = np.array([ReportingPeriod(year=y, month=m).last_day for y, m in months], dtype="datetime64[D]")
+    # days as ordinals (date.toordinal): integer comparisons, and no date objects converted
+    starts = np.fromiter(((t.start or date.min).toordinal() for t in tasks), dtype=np.int64, count=len(tasks))
+    ends = np.fromiter(((t.end or date.max).toordinal() for t in tasks), dtype=np.int64, count=len(tasks))
+    firsts = np.array([date(y, m, 1).toordinal() for y, m in months], dtype=np.int64)
+    lasts = np.array(
+        [ReportingPeriod(year=y, month=m).last_day.toordinal() for y, m in months], dtype=np.int64
+    )
     due = (
         has_lead[:, None]
         & (starts[:, None] <= lasts[None, :])

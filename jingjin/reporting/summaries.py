@@ -196,5 +196,7 @@ def plan_facts(plan: Any) -> np.ndarray:
     blobs = [bytes(blob) for _task, blob in rows]
     entries = np.frombuffer(b"".join(blobs), dtype=np.float64).reshape(-1, WIDTH)
     lengths = np.fromiter((len(b) // (8 * WIDTH) for b in blobs), dtype=np.int64, count=len(blobs))
-    task_ids = np.repeat(np.fromiter((t for t, _b in rows), dtype=np.float64, count=len(rows)), lengths)
-    return np.column_stack([task_ids, entries])
+    out = np.empty((len(entries), WIDTH + 1))  # a fresh, writable array (the caller may change it)
+    out[:, 0] = np.repeat(np.fromiter((t for t, _b in rows), dtype=np.float64, count=len(rows)), lengths)
+    out[:, 1:] = entries
+    return out
