@@ -296,3 +296,12 @@ def test_concurrent_reports_of_one_task_leave_a_summary_with_both(loaded_plan):
     assert summaries_check() == []
     entries = selectors._report_facts(loaded_plan, periods[1])
     assert sorted(entries[:, 2].tolist()) == [10.0, 20.0]
+
+
+def test_the_demo_reports_come_with_their_summaries(users, monkeypatch):
+    """``jingjin demo`` makes its reports in bulk: the summaries are kept without a rebuild."""
+    from jingjin.reporting.demo import demo_reports
+
+    assert demo_reports(today=date(2024, 3, 3)) > 40
+    assert TaskSummary.objects.count() == Report.objects.values("task").distinct().count()
+    assert_fresh(users["office"], ReportingPeriod.objects.get(year=2024, month=3), monkeypatch)
