@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.models import AuditedModel, _json_value
@@ -82,14 +82,41 @@ class ReportingPeriod(models.Model):
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
 
+def _summaries_refresh(task_ids: Any) -> None:
+    """Keep the tasks' report summaries (:mod:`jingjin.reporting.summaries`) after a write."""
+    from jingjin.reporting.summaries import summaries_refresh
+
+    summaries_refresh(task_ids)
+
+
 class ReportQuerySet(RestrictedQuerySet):
+    """Every write of reports in bulk keeps the tasks' report summaries, as ``save`` does (a task's
+    deletion removes its reports and its summary together, by the cascade)."""
+
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         """Fill in each report's ``period_index`` (``save`` does it for single reports)."""
         objs = list(objs)
         for obj in objs:
             if isinstance(obj, Report):
                 obj.period_index = obj.period.index
-        return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic():
+            made = super().bulk_create(objs, *args, **kwargs)
+            _summaries_refresh({obj.task_id for obj in objs})
+        return made
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            task_ids = set(self.order_by().values_list("task_id", flat=True))
+            deleted = super().delete()
+            _summaries_refresh(task_ids)
+        return deleted
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic():
+            task_ids = set(self.order_by().values_list("task_id", flat=True))
+            changed = super().update(**kwargs)
+            _summaries_refresh(task_ids)
+        return changed
 
 
 class Report(AuditedModel):
@@ -186,7 +213,17 @@ class Report(AuditedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.period_index = self.period.index
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            _summaries_refresh([self.task_id])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Deleting a task deletes its reports and its summary in the database's cascade; deleting a
+        report on its own keeps the summary here."""
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            _summaries_refresh([self.task_id])
+        return deleted
 
     @property
     def is_editable(self) -> bool:
@@ -368,3 +405,26 @@ class StrikeOff(AuditedModel):
     def from_month(self) -> str:
         """The first month struck off, ``YYYY-MM``."""
         return f"{self.from_index // 12:04d}-{self.from_index % 12 + 1:02d}"
+
+
+class TaskSummary(models.Model):
+    """The report summary of one task (报送摘要), kept at write time: one entry per period the task
+    was reported on — month index, completion % when reported, first submission — packed into one
+    binary array (:mod:`jingjin.reporting.summaries`). Derived data: rebuilt from the reports with
+    ``jingjin summaries rebuild``; the cockpit's trends read it instead of every report."""
+
+    task = models.OneToOneField(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="report_summary",
+    )
+    facts = models.BinaryField(_("packed report facts"))
+
+    class Meta:
+        verbose_name = _("report summary")
+        verbose_name_plural = _("report summaries")
+
+    def __str__(self) -> str:
+        return f"summary of task {self.task_id}"
