@@ -13,6 +13,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from django.core.exceptions import ImproperlyConfigured
+
 from jingjin import __version__
 
 
@@ -48,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = handler(args)
     except UsageError as exc:
         print(f"jingjin {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except ImproperlyConfigured as exc:  # the settings refused the environment: say why, no traceback
+        print(f"jingjin {args.command}: configuration error: {exc}", file=sys.stderr)
         return 2
     return int(result or 0)
 

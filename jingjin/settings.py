@@ -24,6 +24,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from jingjin.data.demo_calendar import stored_as_of
 
@@ -44,7 +45,11 @@ def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set in the production profile")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the production profile (JINGJIN_PROFILE=production): put "
+            "SECRET_KEY=<at least 50 random characters> in the environment file, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (see docs/deploy.md)"
+        )
     path = DATA_DIR / "secret_key"
     try:
         return path.read_text().strip()
