@@ -190,8 +190,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jingjin.core.permissions.RestrictedPermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "jingjin.core.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "jingjin.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
@@ -204,10 +204,16 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The document and its docs page are for signed-in users (a session or an API token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jingjin.core.openapi.add_error_responses",
+    ],
     # Several models have a "status" field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "jingjin.reporting.choices.ReportStatus",

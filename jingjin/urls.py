@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
@@ -34,7 +35,7 @@ notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
+    path("api/docs", login_required(SpectacularSwaggerView.as_view(url_name="openapi")), name="api-docs"),
     path("api/auth/token", obtain_auth_token, name="api-token"),
     path("api/", include(router.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -57,3 +58,4 @@ urlpatterns = [
 
 handler403 = "jingjin.core.views.forbidden"
 handler400 = "jingjin.core.views.bad_request"
+handler404 = "jingjin.core.views.not_found"

@@ -6,26 +6,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from rest_framework import exceptions, pagination, serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.request import Request
 
 from jingjin.core import services
 from jingjin.core.models import AuditEntry, Unit
+from jingjin.core.pagination import Pagination
 from jingjin.core.permissions import PermissionDenied
 
-
-class Pagination(pagination.LimitOffsetPagination):
-    """Limit/offset paging with bounds, so that absurd numbers get a 400, not a database error."""
-
-    default_limit = 100
-    max_limit = 1000
-    max_offset = 10**9
-
-    def get_offset(self, request: Request) -> int:
-        offset = super().get_offset(request)
-        if offset > self.max_offset:
-            raise exceptions.ValidationError({"offset": f"must be at most {self.max_offset}"})
-        return offset
+__all__ = ["Pagination", "RestrictedViewSet", "UnitCodeField", "clean_param"]
 
 
 def clean_param(request: Request, name: str) -> str:
@@ -125,7 +114,7 @@ class UnitViewSet(RestrictedViewSet):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     model = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:

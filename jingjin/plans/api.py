@@ -322,7 +322,7 @@ class TaskViewSet(RestrictedViewSet):
         responses={201: TaskShareSerializer},
         summary="Give a county or park a share of a city task (plan office)",
     )
-    @action(detail=True, methods=["get", "post"], url_path="shares")
+    @action(detail=True, methods=["get", "post"], url_path="shares", pagination_class=None)
     def shares(self, request: Request, pk: str | None = None) -> Response:
         """GET: the task's shares (任务分解) with their latest reported completion; POST: add one."""
         task = self.get_object()
