@@ -15,10 +15,12 @@
                       without a worker (tests; default off)
 ``JINGJIN_JOB_WORKERS``  worker threads of ``jingjin worker`` and of the consumer ``jingjin demo``
                       and ``jingjin serve`` embed when ``REDIS_URL`` is empty (default 2)
+``JINGJIN_API_TOKEN_DAYS``  days an API token is accepted after it was issued (default 30)
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -186,7 +188,7 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jingjin.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jingjin.core.permissions.RestrictedPermission"],
@@ -196,6 +198,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
+# An API token is accepted this long after it was issued (POST /api/auth/token gives a new one then).
+API_TOKEN_LIFETIME = datetime.timedelta(days=max(1, int(os.environ.get("JINGJIN_API_TOKEN_DAYS", "30"))))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingjin 竞进 API",
     "DESCRIPTION": (
