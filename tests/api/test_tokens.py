@@ -25,6 +25,7 @@ def _get_token(client, username: str, **extra) -> dict:
 
 
 def _units(client, key: str):
+    client.cookies["django_language"] = "en"
     return client.get("/api/units", HTTP_AUTHORIZATION=f"Token {key}")
 
 
@@ -81,3 +82,18 @@ def test_wrong_password_gets_no_token(client, users):
         "/api/auth/token", {"username": "office", "password": "wrong"}, content_type="application/json"
     )
     assert response.status_code == 400 and "token" not in response.json()
+
+
+def test_token_requests_count_towards_the_login_lockout(client, users, settings):
+    """Guessing passwords through the token endpoint is limited like the sign-in page (django-axes)."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post(
+            "/api/auth/token", {"username": "office", "password": "guess"}, content_type="application/json"
+        )
+        assert response.status_code == 400
+    locked = client.post(
+        "/api/auth/token", {"username": "office", "password": PASSWORD}, content_type="application/json"
+    )
+    assert locked.status_code in {400, 403, 429} and "token" not in locked.json()
