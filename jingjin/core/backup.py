@@ -396,7 +396,13 @@ def _restore_files(source: Path, data_dir: Path) -> None:
             partial = target.with_name(f".jingjin-restore-{target.name}")
             shutil.copyfile(path, partial)
             os.replace(partial, target)
-    # files of the same kinds that the backup did not have are removed: the data directory is as it was
-    for path, _name in list(_data_files(data_dir, skip)):
-        if path.resolve() not in wanted and path.name not in {"secret_key"}:
+    # files the backup did not have, in the directories it has (media/, results/ …), are removed: those
+    # directories are as they were; loose files at the top and other directories are left alone
+    directories = {
+        PurePosixPath(p.relative_to(source).as_posix()).parts[0] for p in source.rglob("*") if p.is_file()
+    }
+    directories = {d for d in directories if (source / d).is_dir()}
+    for path, name in list(_data_files(data_dir, skip)):
+        parts = PurePosixPath(name).parts
+        if len(parts) > 1 and parts[0] in directories and path.resolve() not in wanted:
             path.unlink()

@@ -68,6 +68,7 @@ def test_backup_and_restore_round_trip(users, data_dir, tmp_path, capsys, databa
     Unit.objects.create(code="t.z", name_zh="新单位", name_en="New", kind="department")
     (data_dir / "media" / "evidence" / "photo.jpg").write_bytes(b"changed")
     (data_dir / "media" / "evidence" / "later.pdf").write_bytes(b"uploaded after the backup")
+    (data_dir / "operator-notes.txt").write_text("not the site's")  # not in a directory of the backup
     assert _state() != before
 
     assert main(["restore", str(out), "--yes"]) == 0
@@ -75,6 +76,7 @@ def test_backup_and_restore_round_trip(users, data_dir, tmp_path, capsys, databa
     assert _state() == before
     assert (data_dir / "media" / "evidence" / "photo.jpg").read_bytes() == b"\xff\xd8 the evidence " * 100
     assert not (data_dir / "media" / "evidence" / "later.pdf").exists()
+    assert (data_dir / "operator-notes.txt").read_text() == "not the site's"
     assert (data_dir / "results" / "grades.csv").read_text(encoding="utf-8") == "unit,grade\n甲,A\n"
     # the restored site works: a signed-in request reads the restored plan
     from django.test import Client
@@ -153,3 +155,64 @@ def test_restore_on_the_command_line_refuses_a_damaged_archive(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("jingjin restore: error:") and "not a jingjin backup" in result.stderr
+
+
+def test_a_sqlite_backup_is_consistent_while_the_site_writes(tmp_path):
+    """As a user runs it, on a SQLite file: ``jingjin backup`` while another connection keeps writing
+    pairs of rows in one transaction each; the archived database is intact and holds whole pairs only,
+    the live database files are not copied as files, and ``jingjin restore`` brings that state back."""
+    import sqlite3
+    import threading
+    import time
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["JINGJIN_DATA_DIR"] = str(data)
+
+    def jingjin(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", CLI, *arguments], env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert jingjin("manage", "migrate", "--verbosity", "0").returncode == 0
+    database = data / "jingjin.sqlite3"
+    with sqlite3.connect(database) as setup:
+        setup.execute("CREATE TABLE pair_a (n INTEGER)")
+        setup.execute("CREATE TABLE pair_b (n INTEGER)")
+    stop = threading.Event()
+
+    def writer() -> None:
+        connection = sqlite3.connect(database, timeout=30)
+        n = 0
+        while not stop.is_set():
+            with connection:
+                connection.execute("INSERT INTO pair_a VALUES (?)", (n,))
+                time.sleep(0.001)
+                connection.execute("INSERT INTO pair_b VALUES (?)", (n,))
+            n += 1
+        connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        time.sleep(0.3)
+        result = jingjin("backup", str(tmp_path / "live.tar.gz"))
+    finally:
+        stop.set()
+        thread.join()
+    assert result.returncode == 0, result.stderr
+    with tarfile.open(tmp_path / "live.tar.gz") as archive:
+        names = archive.getnames()
+        archive.extract("database/db.sqlite3", tmp_path / "out", filter="data")
+    assert not any(n.startswith("files/jingjin.sqlite3") for n in names)
+    copy = sqlite3.connect(tmp_path / "out" / "database" / "db.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    a, b = (copy.execute(f"SELECT count(*) FROM pair_{t}").fetchone()[0] for t in "ab")  # noqa: S608
+    copy.close()
+    assert a == b > 0
+
+    with sqlite3.connect(database) as later:
+        later.execute("INSERT INTO pair_a VALUES (-1)")
+    assert jingjin("restore", "--yes", str(tmp_path / "live.tar.gz")).returncode == 0
+    with sqlite3.connect(database) as restored:
+        assert restored.execute("SELECT count(*) FROM pair_a").fetchone()[0] == a
