@@ -14,7 +14,7 @@ from jingjin.core.models import AuditEntry, Unit
 from jingjin.core.pagination import Pagination
 from jingjin.core.permissions import PermissionDenied
 
-__all__ = ["Pagination", "RestrictedViewSet", "UnitCodeField", "clean_param"]
+__all__ = ["CodeRelatedField", "Pagination", "RestrictedViewSet", "UnitCodeField", "clean_param"]
 
 
 def clean_param(request: Request, name: str) -> str:
@@ -25,7 +25,17 @@ def clean_param(request: Request, name: str) -> str:
     return value
 
 
-class UnitCodeField(serializers.SlugRelatedField):
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A reference to an object by its code: a code with a NUL character is a 400 before any query
+    (PostgreSQL refuses NUL in a text parameter, which would otherwise be a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
+class UnitCodeField(CodeRelatedField):
     """A reference to a unit by its code."""
 
     def __init__(self, **kwargs: Any):

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jingjin.core.api import RestrictedViewSet, UnitCodeField, clean_param
+from jingjin.core.api import CodeRelatedField, RestrictedViewSet, UnitCodeField, clean_param
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied
 from jingjin.plans import shares
@@ -71,7 +71,7 @@ class MeasureSerializer(ActionSerializer):
 
 class TaskSerializer(ActionSerializer):
     counties = UnitCodeField(many=True, required=False)
-    mechanisms = serializers.SlugRelatedField(
+    mechanisms = CodeRelatedField(
         slug_field="code", many=True, required=False, queryset=Mechanism.objects.all()
     )
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)

@@ -237,3 +237,32 @@ def test_an_unknown_api_address_answers_json(client, users):
         assert response.json() == {"detail": "Not found."}
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/measures/{measure}", "lead_unit"),
+        ("/api/measures/{measure}", "co_units"),
+        ("/api/tasks/{task}", "mechanisms"),
+        ("/api/units/{unit}", "parent"),
+    ],
+)
+def test_a_code_with_nul_is_a_400_not_a_500(client, users, path, field):
+    """Found by schemathesis on PostgreSQL: a unit code with a NUL character in a PATCH gave 500
+    (PostgreSQL refuses NUL in a query parameter); it is a 400 naming the field, nothing written."""
+    from jingjin.core.models import AuditEntry, Unit
+    from jingjin.plans.models import Measure, Task
+
+    client.force_login(users["office"])
+    url = path.format(
+        measure=Measure.objects.get(code="A1.M1").pk,
+        task=Task.objects.get(code="A1.M1.T1").pk,
+        unit=Unit.objects.get(code="t.c").pk,
+    )
+    value = "t.a\x00" if field not in {"co_units", "mechanisms"} else ["t.b\x00x"]
+    before = AuditEntry.objects.count()
+    response = client.patch(url, {field: value}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert AuditEntry.objects.count() == before
