@@ -16,6 +16,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from django.core.exceptions import ImproperlyConfigured
+
 from jingjin import __version__
 
 
@@ -82,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise
         print(f"jingjin {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except ImproperlyConfigured as exc:  # the settings refused the environment: say why, no traceback
+        print(f"jingjin {args.command}: configuration error: {exc}", file=sys.stderr)
         return 2
     return int(result or 0)
 

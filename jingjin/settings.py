@@ -15,15 +15,18 @@
                       without a worker (tests; default off)
 ``JINGJIN_JOB_WORKERS``  worker threads of ``jingjin worker`` and of the consumer ``jingjin demo``
                       and ``jingjin serve`` embed when ``REDIS_URL`` is empty (default 2)
+``JINGJIN_API_TOKEN_DAYS``  days an API token is accepted after it was issued (default 30)
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from jingjin.data.demo_calendar import stored_as_of
 
@@ -44,7 +47,11 @@ def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set in the production profile")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the production profile (JINGJIN_PROFILE=production): put "
+            "SECRET_KEY=<at least 50 random characters> in the environment file, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (see docs/deploy.md)"
+        )
     path = DATA_DIR / "secret_key"
     try:
         return path.read_text().strip()
@@ -183,16 +190,18 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jingjin.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jingjin.core.permissions.RestrictedPermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "jingjin.core.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "jingjin.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
+# An API token is accepted this long after it was issued (POST /api/auth/token gives a new one then).
+API_TOKEN_LIFETIME = datetime.timedelta(days=max(1, int(os.environ.get("JINGJIN_API_TOKEN_DAYS", "30"))))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingjin 竞进 API",
     "DESCRIPTION": (
@@ -201,10 +210,16 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The document and its docs page are for signed-in users (a session or an API token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jingjin.core.openapi.add_error_responses",
+    ],
     # Several models have a "status" field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "jingjin.reporting.choices.ReportStatus",

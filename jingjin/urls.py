@@ -1,11 +1,12 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from jingjin.alerts import api as alerts_api
 from jingjin.assessment import api as assessment_api
 from jingjin.core import api as core_api
+from jingjin.core import token_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
 from jingjin.evaluations import api as evaluations_api
@@ -34,8 +35,9 @@ notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api-docs"),
-    path("api/auth/token", obtain_auth_token, name="api-token"),
+    path("api/docs", login_required(SpectacularSwaggerSplitView.as_view(url_name="openapi")), name="api-docs"),
+    path("api/auth/token", token_api.TokenView.as_view(), name="api-token"),
+    path("api/auth/token/rotate", token_api.TokenRotateView.as_view(), name="api-token-rotate"),
     path("api/", include(router.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
@@ -57,3 +59,4 @@ urlpatterns = [
 
 handler403 = "jingjin.core.views.forbidden"
 handler400 = "jingjin.core.views.bad_request"
+handler404 = "jingjin.core.views.not_found"

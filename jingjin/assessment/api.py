@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from jingjin.assessment import selectors, services
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
-from jingjin.core.api import Conflict, Pagination
+from jingjin.core.api import CodeRelatedField, Conflict, Pagination
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, restrict
 from jingjin.reporting.services import period_get_or_create, period_parse
 
@@ -95,7 +95,7 @@ class RankingListDetailSerializer(serializers.ModelSerializer):
 
 
 class RankingListComputeSerializer(serializers.Serializer):
-    scheme = serializers.SlugRelatedField(
+    scheme = CodeRelatedField(
         slug_field="code", queryset=RankingScheme.objects.all(), help_text="scheme code, e.g. departments"
     )
     period = serializers.RegexField(r"^\d{4}-\d{2}$", max_length=7, help_text="month YYYY-MM")

@@ -6,26 +6,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from rest_framework import exceptions, pagination, serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.request import Request
 
 from jingjin.core import services
 from jingjin.core.models import AuditEntry, Unit
+from jingjin.core.pagination import Pagination
 from jingjin.core.permissions import PermissionDenied
 
-
-class Pagination(pagination.LimitOffsetPagination):
-    """Limit/offset paging with bounds, so that absurd numbers get a 400, not a database error."""
-
-    default_limit = 100
-    max_limit = 1000
-    max_offset = 10**9
-
-    def get_offset(self, request: Request) -> int:
-        offset = super().get_offset(request)
-        if offset > self.max_offset:
-            raise exceptions.ValidationError({"offset": f"must be at most {self.max_offset}"})
-        return offset
+__all__ = ["CodeRelatedField", "Pagination", "RestrictedViewSet", "UnitCodeField", "clean_param"]
 
 
 def clean_param(request: Request, name: str) -> str:
@@ -36,7 +25,17 @@ def clean_param(request: Request, name: str) -> str:
     return value
 
 
-class UnitCodeField(serializers.SlugRelatedField):
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A reference to an object by its code: a code with a NUL character is a 400 before any query
+    (PostgreSQL refuses NUL in a text parameter, which would otherwise be a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
+class UnitCodeField(CodeRelatedField):
     """A reference to a unit by its code."""
 
     def __init__(self, **kwargs: Any):
@@ -125,7 +124,7 @@ class UnitViewSet(RestrictedViewSet):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     model = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:

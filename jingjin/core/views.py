@@ -141,3 +141,15 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if not host or not url_has_allowed_host_and_scheme(back, allowed_hosts={host}):
         back = ""
     return render(request, "400.html", {"message": message, "back": back}, status=400)
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """The 404 answer: JSON under ``/api/`` (an address no API route matches, as the document says),
+    the 404 page elsewhere."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

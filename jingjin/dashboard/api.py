@@ -200,6 +200,7 @@ class CockpitViewSet(viewsets.ViewSet):
     """The leader cockpit's figures (领导驾驶舱), for every signed-in user with a role."""
 
     permission_classes = [RestrictedPermission]
+    single_object = True  # one object from the list route (jingjin.core.openapi.AutoSchema)
 
     @extend_schema(
         parameters=[

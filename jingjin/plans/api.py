@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jingjin.core.api import RestrictedViewSet, UnitCodeField, clean_param
+from jingjin.core.api import CodeRelatedField, RestrictedViewSet, UnitCodeField, clean_param
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied
 from jingjin.plans import shares
@@ -71,7 +71,7 @@ class MeasureSerializer(ActionSerializer):
 
 class TaskSerializer(ActionSerializer):
     counties = UnitCodeField(many=True, required=False)
-    mechanisms = serializers.SlugRelatedField(
+    mechanisms = CodeRelatedField(
         slug_field="code", many=True, required=False, queryset=Mechanism.objects.all()
     )
     indicators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -322,7 +322,7 @@ class TaskViewSet(RestrictedViewSet):
         responses={201: TaskShareSerializer},
         summary="Give a county or park a share of a city task (plan office)",
     )
-    @action(detail=True, methods=["get", "post"], url_path="shares")
+    @action(detail=True, methods=["get", "post"], url_path="shares", pagination_class=None)
     def shares(self, request: Request, pk: str | None = None) -> Response:
         """GET: the task's shares (任务分解) with their latest reported completion; POST: add one."""
         task = self.get_object()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -75,8 +76,12 @@ class ReportToolsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         methods=["GET"],
-        parameters=[OpenApiParameter("period", str, description="month YYYY-MM")],
-        responses={200: OpenApiResponse(description="the Excel template of the user's unit")},
+        parameters=[OpenApiParameter("period", str, required=True, description="month YYYY-MM")],
+        responses={
+            (200, batch.XLSX): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="the Excel template of the user's unit"
+            )
+        },
         summary="Download the batch reporting template of a month",
     )
     @extend_schema(
