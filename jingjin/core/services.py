@@ -66,7 +66,7 @@ def audit_entry(
         user_name=user.get_username() if user is not None else (source or "system"),
         unit=profile.unit if profile is not None else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(obj),  # an instance: a lazy request.user works too
         object_id=obj.pk,
         object_repr=_object_repr(obj),
         before=before,

@@ -359,11 +359,11 @@ def _crud(kind: str, **kw: Any) -> Entry:
 
 MATRIX: dict[str, Entry] = {
     # -- the API ---------------------------------------------------------------------------
-    # the schema and its docs: the `api` slice of issue 18 makes them need signing in; anonymous
-    # is not checked here until then
-    "openapi": api("/api/openapi.json", public=True),
-    "api-docs": api("/api/docs", public=True),
-    "api-token": api("/api/auth/token", {"POST": anybody}, public=True),
+    # the schema and its docs need signing in; a token is asked for with a user name and password
+    "openapi": api("/api/openapi.json"),
+    "api-docs": api("/api/docs"),
+    "api-token": api("/api/auth/token", {"POST": anybody, "DELETE": signed_in}, public=True),
+    "api-token-rotate": api("/api/auth/token/rotate", {"POST": signed_in}),
     "api-root": api("/api/"),
     "unit-list": api("/api/units", {"GET": signed_in, "POST": office}),
     "unit-detail": api(
