@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from jingjin.benchmark import selectors, services
 from jingjin.benchmark.models import CatalogueIndicator, Direction, GrowthKind
-from jingjin.benchmark_data import errors_messages
+from jingjin.benchmark.statistics import errors_messages
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.engines import benchmark as engine
 from jingjin.i18n import translated

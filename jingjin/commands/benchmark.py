@@ -100,7 +100,7 @@ def _check_output(output: str) -> None:
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
     """Catalogue, checked data and peer list (None = every city), or UsageError."""
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
 
     _check_output(args.output)
@@ -150,7 +150,7 @@ def _write(frame: Any, output: str) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
     from jingjin.engines.benchmark import compare
 
@@ -190,7 +190,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
     from jingjin.engines.benchmark import composite_index, composite_weights
 

@@ -1,6 +1,6 @@
 """Benchmark data (对标数据): the bundled statistics, the indicator catalogue, peer groups, user files.
 
-No Django: used by ``jingjin benchmark`` and by the benchmark app's import. Everything the
+No Django: used by ``jingjin benchmark`` and by the benchmark app's import (``services``). Everything the
 comparison engine (:mod:`jingjin.engines.benchmark`) needs comes from here:
 
 - :func:`load_catalogue` — the indicator catalogue (``data/benchmark/catalogue.yaml``) as
@@ -31,7 +31,7 @@ import yaml
 from jingjin.i18n import Msg, _
 from jingjin.tabular import TableError, read_table
 
-BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "benchmark"
+BENCHMARK_DIR = Path(__file__).resolve().parent.parent / "data" / "benchmark"
 BUILTIN_DATA = BENCHMARK_DIR / "sichuan_cities.csv"
 CATALOGUE_FILE = BENCHMARK_DIR / "catalogue.yaml"
 PEER_GROUPS_FILE = BENCHMARK_DIR / "peer_groups.yaml"
