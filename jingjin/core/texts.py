@@ -8,15 +8,14 @@ it starts with ``=``, ``+``, ``-`` or ``@`` (:func:`text_cell`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-#: C0 control characters except tab, line feed and carriage return, DEL, and the C1 controls
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from jingjin.core.bounds import CONTROL_CHARACTERS as CONTROL_CHARACTERS
+
 #: what makes a spreadsheet read a cell as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from jingjin.core import bounds
 from jingjin.i18n import _
 
 FORMAT = "jingjin-plan/1"
@@ -165,27 +166,37 @@ class PlanFileError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
+#: the longest text of each key (the database's field lengths); other texts: bounds.LONG_TEXT_MAX
+TEXT_MAX = {
+    "code": 80,
+    "name_zh": 300,
+    "name_en": 300,
+    "city": 100,
+    "unit": 40,
+    "data_source": 300,
+    "kind": 16,
+    "direction": 16,
+}
+
+
 def _is_number(value: Any) -> bool:
+    """A number within the database's bounds (finite, not too large: :data:`bounds.PLAN_NUMBER`)."""
     return (
-        isinstance(value, int | float) and not isinstance(value, bool) and value == value
-    )  # NaN is no number
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and bounds.PLAN_NUMBER.problem(value) is None
+    )
 
 
 def _is_year(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
+    return bounds.year_problem(value) is None
 
 
 def _parse_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        return bounds.parse_date(value)
+    except bounds.BoundError:
+        return None
 
 
 class _Validator:
@@ -227,6 +238,10 @@ class _Validator:
         value = obj[key]
         if not isinstance(value, str):
             self.error(f"{place}.{key}", _("must be text, not %(value)s", value=_show(value)))
+            return
+        problem = bounds.text_problem(value, max_length=TEXT_MAX.get(key, bounds.LONG_TEXT_MAX))
+        if problem is not None:
+            self.error(f"{place}.{key}", problem)
         elif required and not value.strip():
             self.error(f"{place}.{key}", _("must not be empty"))
         elif pattern is not None and not pattern.match(value):
@@ -243,18 +258,19 @@ class _Validator:
         value = obj.get(key)
         if value is None:
             return
-        if not _is_number(value):
+        if not isinstance(value, int | float) or isinstance(value, bool):
             self.error(f"{place}.{key}", _("must be a number, not %(value)s", value=_show(value)))
-        elif positive and value <= 0:
-            self.error(f"{place}.{key}", _("must be greater than 0, not %(value)s", value=value))
+            return
+        problem = (bounds.WEIGHT if positive else bounds.PLAN_NUMBER).problem(value)
+        if problem is not None:
+            self.error(f"{place}.{key}", problem)
 
     def year(self, obj: dict[str, Any], place: str, key: str) -> None:
         value = obj.get(key)
-        if value is not None and not _is_year(value):
-            self.error(
-                f"{place}.{key}",
-                _("must be a year (a whole number 1900–2200), not %(value)s", value=_show(value)),
-            )
+        if value is not None:
+            problem = bounds.year_problem(value)
+            if problem is not None:
+                self.error(f"{place}.{key}", problem)
 
     def dates(self, obj: dict[str, Any], place: str) -> None:
         parsed: dict[str, date | None] = {}
@@ -262,11 +278,11 @@ class _Validator:
             value = obj.get(key)
             if value is None:
                 continue
-            parsed[key] = _parse_date(value)
-            if parsed[key] is None:
-                self.error(
-                    f"{place}.{key}", _("must be a date YYYY-MM-DD, not %(value)s", value=_show(value))
-                )
+            try:
+                parsed[key] = bounds.parse_date(value)
+            except bounds.BoundError as exc:
+                parsed[key] = None
+                self.error(f"{place}.{key}", exc.message)
         start, end = parsed.get("start"), parsed.get("end")
         if start is not None and end is not None and start > end:
             self.error(
@@ -399,11 +415,11 @@ class _Validator:
         for code, (place, parent) in parents.items():
             if parent is None:
                 continue
-            if parent not in self.known_units:
+            if not isinstance(parent, str) or parent not in self.known_units:
                 self.error(f"{place}.parent", _("unknown unit %(code)s", code=repr(parent)))
                 continue
             seen, current = {code}, parent
-            while current in parents and parents[current][1] is not None:
+            while isinstance(current, str) and current in parents and parents[current][1] is not None:
                 if current in seen:
                     self.error(f"{place}.parent", _("unit %(code)s is its own ancestor", code=repr(code)))
                     break
@@ -434,7 +450,7 @@ class _Validator:
         self.unit_ref(task, place, "counties", kinds=("county", "park"))
         mechanisms = self.children(task, place, "mechanisms")
         for index, mechanism in enumerate(mechanisms):
-            if mechanism not in self.mechanisms:
+            if not isinstance(mechanism, str) or mechanism not in self.mechanisms:
                 self.error(
                     f"{place}.mechanisms[{index}]", _("unknown mechanism %(value)s", value=_show(mechanism))
                 )
@@ -491,23 +507,26 @@ class _Validator:
             if not self.keys(milestone, where, MILESTONE_KEYS):
                 continue
             self.names(milestone, where)
-            if milestone.get("date") is not None and _parse_date(milestone["date"]) is None:
-                self.error(
-                    f"{where}.date",
-                    _("must be a date YYYY-MM-DD, not %(value)s", value=_show(milestone["date"])),
-                )
+            if milestone.get("date") is not None:
+                try:
+                    bounds.parse_date(milestone["date"])
+                except bounds.BoundError as exc:
+                    self.error(f"{where}.date", exc.message)
 
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
+        return bounds.show(value)
     if value is None:
         return "null"
-    return f"{value!r} ({type(value).__name__})"
+    return f"{bounds.show(value)} ({type(value).__name__})"
 
 
 def validate(data: Any, *, known_units: set[str] | frozenset[str] = frozenset()) -> list[PlanError]:
     """Every error of a plan file; ``known_units`` are unit codes that exist outside the file."""
+    deep = bounds.nesting_problem(data)
+    if deep is not None:
+        return [PlanError("$", deep)]
     validator = _Validator(set(known_units))
     validator.run(data)
     return validator.errors
@@ -587,32 +606,52 @@ def load(path: str | Path) -> dict[str, Any]:
 
 
 def loads(raw: bytes, fmt: str, *, name: str = "file") -> Any:
+    """The plan file in ``raw`` (``json``, ``yaml``/``yml`` or ``xlsx``), parsed but not validated;
+    raises :class:`PlanFileError` for a file that cannot be read, including one nested too deep
+    or holding a number too long to read."""
     if fmt == "json":
         try:
-            return json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            where = (
-                _("line %(line)s, column %(column)s", line=exc.lineno, column=exc.colno)
-                if isinstance(exc, json.JSONDecodeError)
-                else name
-            )
+            data = json.loads(raw.decode("utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            where = _("line %(line)s, column %(column)s", line=exc.lineno, column=exc.colno)
             raise PlanFileError([PlanError(where, _("not valid JSON: %(error)s", error=exc))]) from exc
+        except (ValueError, RecursionError) as exc:  # not UTF-8, a 5000-digit number, [[[[…
+            raise PlanFileError([PlanError(name, _("not valid JSON: %(error)s", error=_why(exc)))]) from exc
+        return _shallow(data, name)
     if fmt in {"yaml", "yml"}:
         try:
-            return yaml.safe_load(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            data = yaml.safe_load(raw.decode("utf-8-sig"))
+        except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = (
+            place: str = (
                 _("line %(line)s, column %(column)s", line=mark.line + 1, column=mark.column + 1)
                 if mark is not None
                 else name
             )
-            raise PlanFileError([PlanError(where, _("not valid YAML: %(error)s", error=exc))]) from exc
+            raise PlanFileError([PlanError(place, _("not valid YAML: %(error)s", error=exc))]) from exc
+        except (ValueError, RecursionError) as exc:
+            raise PlanFileError([PlanError(name, _("not valid YAML: %(error)s", error=_why(exc)))]) from exc
+        return _shallow(data, name)
     if fmt == "xlsx":
         return from_xlsx(raw)
     raise PlanFileError(
         [PlanError(name, _("unknown file type %(type)s; use .json, .yaml, .yml or .xlsx", type=repr(fmt)))]
     )
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return str(_("nested too deep"))
+    return bounds.show(str(exc), 200)
+
+
+def _shallow(data: Any, name: str) -> Any:
+    """``data`` when it is within :data:`bounds.MAX_NESTING` levels and
+    :data:`bounds.MAX_ITEMS` entries, else :class:`PlanFileError`."""
+    problem = bounds.nesting_problem(data)
+    if problem is not None:
+        raise PlanFileError([PlanError(name, problem)])
+    return data
 
 
 SHEETS: dict[str, tuple[str, ...]] = {
