@@ -28,9 +28,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jingjin.i18n import Msg, _
+
+if TYPE_CHECKING:  # at run time built on first use by __getattr__ below
+    from rest_framework.serializers import ModelSerializer as BoundedModelSerializer
+
+    __all__ = ["BoundedModelSerializer"]
 
 #: the first and the last year any year or date may have
 YEAR_MIN = 1900
@@ -292,6 +297,22 @@ class NoControlCharacters:
 
     def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         return ("jingjin.core.bounds.NoControlCharacters", (), {})
+
+
+def bound_texts(form: Any) -> Any:
+    """Give every text field of a Django form the :class:`NoControlCharacters` validator (and
+    :data:`LONG_TEXT_MAX` when it has no length); returns the form."""
+    from django import forms
+
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
+            field.validators.append(NoControlCharacters())
+            if field.max_length is None:
+                from django.core.validators import MaxLengthValidator
+
+                field.max_length = LONG_TEXT_MAX
+                field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+    return form
 
 
 def _bounded_serializer_base() -> type:

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core.bounds import YEAR_MAX, YEAR_MIN, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.plans.choices import Direction
 
@@ -39,14 +40,21 @@ class Plan(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
         _("code"), max_length=64, unique=True, validators=[RegexValidator(r"^[a-z0-9-]+$")]
     )
     city = models.CharField(_("city"), max_length=100)
-    start_year = models.PositiveIntegerField(_("start year"))
-    end_year = models.PositiveIntegerField(_("end year"))
+    start_year = models.PositiveIntegerField(_("start year"), validators=year_validators())
+    end_year = models.PositiveIntegerField(_("end year"), validators=year_validators())
     source = models.TextField(_("source"), blank=True)
 
     office_editable_fields = ("name_zh", "name_en", "description_zh", "description_en", "city", "source")
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_year__gte=YEAR_MIN, start_year__lte=YEAR_MAX)
+                & models.Q(end_year__gte=YEAR_MIN, end_year__lte=YEAR_MAX),
+                name="plan_years_in_range",
+            )
+        ]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
 
@@ -189,7 +197,9 @@ class Indicator(BilingualNameMixin, AuditedModel):
     baseline_value = models.DecimalField(
         _("baseline"), null=True, blank=True, max_digits=20, decimal_places=6
     )
-    baseline_year = models.PositiveIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_year = models.PositiveIntegerField(
+        _("baseline year"), null=True, blank=True, validators=year_validators()
+    )
     target_value = models.DecimalField(_("target"), null=True, blank=True, max_digits=20, decimal_places=6)
     target_min = models.DecimalField(
         _("target minimum"), null=True, blank=True, max_digits=20, decimal_places=6
@@ -197,7 +207,9 @@ class Indicator(BilingualNameMixin, AuditedModel):
     target_max = models.DecimalField(
         _("target maximum"), null=True, blank=True, max_digits=20, decimal_places=6
     )
-    target_year = models.PositiveIntegerField(_("target year"), null=True, blank=True)
+    target_year = models.PositiveIntegerField(
+        _("target year"), null=True, blank=True, validators=year_validators()
+    )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     responsible_unit = models.ForeignKey(
         Unit,
@@ -271,12 +283,17 @@ class IndicatorTarget(models.Model):
     """A yearly target (年度目标) of an indicator."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveIntegerField(_("year"))
+    year = models.PositiveIntegerField(_("year"), validators=year_validators())
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
 
     class Meta:
         ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="target_year_in_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.value}"

@@ -8,6 +8,7 @@ The database side — export from and import into the models — is in ``service
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -538,7 +539,9 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
     def fill(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
         out = {}
         for key in keys:
-            value = obj.get(key, DEFAULTS.get(key))
+            value = obj.get(key)
+            if value is None:  # left out or null: the default (an empty list, weight 1 …)
+                value = copy.deepcopy(DEFAULTS.get(key))
             if isinstance(value, datetime):
                 value = value.date()
             if isinstance(value, date):
