@@ -278,6 +278,32 @@ def number_validators(bound: Number) -> list[Any]:
     return [MinValueValidator(smallest), MaxValueValidator(largest)]
 
 
+class DateInYears:
+    """A validator of dates (model fields, forms, serializers): in the years
+    :data:`YEAR_MIN` … :data:`YEAR_MAX`."""
+
+    def __call__(self, value: Any) -> None:
+        from django.core.exceptions import ValidationError
+
+        if isinstance(value, date) and not YEAR_MIN <= value.year <= YEAR_MAX:
+            message = _(
+                "must be a date in the years %(first)s–%(last)s, not %(value)s",
+                first=YEAR_MIN,
+                last=YEAR_MAX,
+                value=value.isoformat(),
+            )
+            raise ValidationError(message.translated(), code="date_range")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateInYears)
+
+    def __hash__(self) -> int:
+        return hash(DateInYears)
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        return ("jingjin.core.bounds.DateInYears", (), {})
+
+
 class NoControlCharacters:
     """A validator of texts (model fields, forms, serializers): no control character."""
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.core.bounds import YEAR_MAX, YEAR_MIN, year_validators
+from jingjin.core.bounds import YEAR_MAX, YEAR_MIN, DateInYears, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.plans.choices import Direction
 
@@ -95,8 +95,8 @@ class PlanNode(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
     weight = models.DecimalField(
         _("weight"), default=1, validators=[MinValueValidator(0)], max_digits=20, decimal_places=6
     )
-    start = models.DateField(_("start"), null=True, blank=True)
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True, validators=[DateInYears()])
+    end = models.DateField(_("end"), null=True, blank=True, validators=[DateInYears()])
     position = models.PositiveIntegerField(default=0)
 
     owner_lookups: tuple[str, ...] = ("lead_unit",)
@@ -303,7 +303,7 @@ class Milestone(BilingualNameMixin, models.Model):
     """A dated milestone (节点) of a milestone indicator."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[DateInYears()])
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

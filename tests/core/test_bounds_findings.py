@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jingjin.benchmark import services as benchmark_services
 from jingjin.benchmark.models import Statistic
 from jingjin.core.models import AuditEntry
-from jingjin.plans.models import Action, Indicator
+from jingjin.plans.models import Action, Indicator, Task
 from tests.conftest import PASSWORD, small_plan
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,33 @@ def test_plan_import_on_the_command_line_refuses_without_a_traceback(tmp_path, n
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+# ------------------------------------------------------------------------------- the API's writes
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/indicators/{indicator}", {"baseline_year": 3000000000}, "baseline_year"),
+        ("/api/indicators/{indicator}", {"target_year": 2147483647}, "target_year"),
+        ("/api/indicators/{indicator}", {"baseline_value": "1e300"}, "baseline_value"),
+        ("/api/indicators/{indicator}", {"note_en": "a\u000bb"}, "note_en"),
+        ("/api/tasks/{task}", {"start": "0001-01-01"}, "start"),
+        ("/api/tasks/{task}", {"description_en": "x\u0000y"}, "description_en"),
+        ("/api/actions/{action}", {"name_en": "bad\u001bname"}, "name_en"),
+    ],
+)
+def test_api_writes_out_of_bounds_are_400_naming_the_field_and_write_nothing(client, users, url, body, field):
+    client.login(username="office", password=PASSWORD)
+    ids = {
+        "indicator": Indicator.objects.get(code="A1.M1.T1.I1").pk,
+        "task": Task.objects.get(code="A1.M1.T1").pk,
+        "action": Action.objects.get(code="A1").pk,
+    }
+    before = AuditEntry.objects.count()
+    response = client.patch(url.format(**ids), json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert AuditEntry.objects.count() == before
+    assert client.get("/plan/test-plan/tasks/A1.M1.T1/").status_code == 200

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from jingjin.benchmark import statistics
 from jingjin.core import bounds
 from jingjin.plans import planfile
-from jingjin.plans.models import Action, Indicator, Plan
+from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
 from tests.conftest import PASSWORD, small_plan
 
 #: numbers a hostile file or request sends: huge, tiny, infinite, not-a-number, big ints
@@ -31,7 +31,10 @@ hostile_numbers = st.one_of(
 hostile_texts = st.one_of(
     st.text(max_size=50),
     st.text(alphabet=st.characters(max_codepoint=0x9F), max_size=20),
-    st.sampled_from(["\x00", "a\x0bb", "=cmd|' /C calc'!A0", "<img src=x onerror=alert(1)>", "x" * 400]),
+    st.sampled_from(
+        ["\x00", "a\x0bb", "=cmd|' /C calc'!A0", "<img src=x onerror=alert(1)>", "x" * 400, "0001-01-01"]
+    ),
+    st.dates().map(str),
 )
 hostile_values = st.one_of(
     hostile_numbers,
@@ -181,6 +184,11 @@ API_WRITES = [
     ("/api/actions/{action}", "weight"),
     ("/api/actions/{action}", "name_en"),
     ("/api/actions/{action}", "start"),
+    ("/api/measures/{measure}", "weight"),
+    ("/api/measures/{measure}", "description_zh"),
+    ("/api/tasks/{task}", "weight"),
+    ("/api/tasks/{task}", "end"),
+    ("/api/tasks/{task}", "description_en"),
     ("/api/plans/{plan}", "start_year"),
     ("/api/plans/{plan}", "city"),
 ]
@@ -190,13 +198,15 @@ def _snapshot() -> Any:
     return (
         list(Plan.objects.values_list("start_year", "end_year", "city", "name_en")),
         list(Action.objects.values_list("weight", "name_en", "start")),
+        list(Measure.objects.values_list("weight", "description_zh")),
+        list(Task.objects.values_list("weight", "end", "description_en")),
         list(Indicator.objects.values_list("baseline_value", "target_value", "baseline_year", "note_en")),
     )
 
 
 @pytest.mark.django_db
 @settings(
-    max_examples=120,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -206,6 +216,8 @@ def test_api_writes_answer_400_for_hostile_values_and_write_nothing_then(client,
     ids = {
         "indicator": Indicator.objects.get(code="A1.M1.T1.I1").pk,
         "action": Action.objects.get(code="A1").pk,
+        "measure": Measure.objects.get(code="A1.M1").pk,
+        "task": Task.objects.get(code="A1.M1.T1").pk,
         "plan": Plan.objects.get(code="test-plan").pk,
     }
     url, field = write
@@ -230,4 +242,7 @@ def test_api_writes_answer_400_for_hostile_values_and_write_nothing_then(client,
         assert number is None or abs(Decimal(number)) < 10**14
     for text in Action.objects.values_list("name_en", flat=True):
         assert bounds.CONTROL_CHARACTERS.search(text) is None
+    for weight, end, text in Task.objects.values_list("weight", "end", "description_en"):
+        assert 0 <= weight < 10**14 and bounds.CONTROL_CHARACTERS.search(text) is None
+        assert end is None or bounds.YEAR_MIN <= end.year <= bounds.YEAR_MAX
     assert client.get("/api/indicators").status_code == 200
