@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.core.bounds import YEAR_MAX, YEAR_MIN, year_validators
+from jingjin.core.bounds import STATISTIC_VALUE, YEAR_MAX, YEAR_MIN, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin
 from jingjin.plans.models import BilingualDescriptionMixin
 
@@ -103,6 +103,7 @@ class Statistic(AuditedModel):
             models.CheckConstraint(
                 condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="statistic_year_in_range"
             ),
+            size_check("value", STATISTIC_VALUE, "statistic_value_in_range"),
         ]
         indexes = [models.Index(fields=["indicator", "year", "is_current"])]
         verbose_name = _("statistic")

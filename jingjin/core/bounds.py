@@ -267,6 +267,18 @@ def year_validators() -> list[Any]:
     return [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
+def size_check(field: str, bound: Number, name: str) -> Any:
+    """A database check constraint: ``field`` is null or smaller in size than ``bound.limit``."""
+    from django.db import models
+
+    limit = bound.limit
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gt": -limit, f"{field}__lt": limit}),
+        name=name,
+    )
+
+
 def number_validators(bound: Number) -> list[Any]:
     """Validators of a decimal field with the bound ``bound`` (its size and sign)."""
     from django.core.validators import MaxValueValidator, MinValueValidator

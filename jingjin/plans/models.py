@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.core.bounds import YEAR_MAX, YEAR_MIN, DateInYears, year_validators
+from jingjin.core.bounds import PLAN_NUMBER, YEAR_MAX, YEAR_MIN, DateInYears, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.plans.choices import Direction
 
@@ -256,7 +256,13 @@ class Indicator(BilingualNameMixin, AuditedModel):
 
     class Meta:
         ordering = ["position", "code"]
-        constraints = [models.UniqueConstraint(fields=["task", "code"], name="indicator_code_unique_in_task")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="indicator_code_unique_in_task"),
+            *(
+                size_check(name, PLAN_NUMBER, f"indicator_{name}_in_range")
+                for name in ("baseline_value", "target_value", "target_min", "target_max")
+            ),
+        ]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
@@ -293,6 +299,7 @@ class IndicatorTarget(models.Model):
             models.CheckConstraint(
                 condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="target_year_in_range"
             ),
+            size_check("value", PLAN_NUMBER, "target_value_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -189,3 +189,29 @@ def test_api_writes_out_of_bounds_are_400_naming_the_field_and_write_nothing(cli
     assert field in response.json()
     assert AuditEntry.objects.count() == before
     assert client.get("/plan/test-plan/tasks/A1.M1.T1/").status_code == 200
+
+
+def test_the_database_refuses_out_of_range_values_written_past_the_checks(users):
+    """The check constraints hold even for a write that skips every check (a future bug, a shell)."""
+    from decimal import Decimal
+
+    from django.db import DataError, IntegrityError, transaction
+
+    from jingjin.benchmark.models import CatalogueIndicator, City
+    from jingjin.plans.models import IndicatorTarget, Plan
+
+    benchmark_services.builtin_load()
+    city, gdp = City.objects.get(name_zh="遂宁"), CatalogueIndicator.objects.get(code="gdp")
+    indicator = Indicator.objects.get(code="A1.M1.T1.I1")
+    writes = [
+        lambda: Statistic.objects.create(city=city, indicator=gdp, year=3000000000, value=1, unit="亿元"),
+        lambda: Statistic.objects.create(
+            city=city, indicator=gdp, year=2030, value=Decimal("1e300"), unit="亿元"
+        ),
+        lambda: Plan.objects.filter(code="test-plan").update(end_year=3000000000),
+        lambda: Indicator.objects.filter(pk=indicator.pk).update(baseline_value=Decimal("1e300")),
+        lambda: IndicatorTarget.objects.create(indicator=indicator, year=1800, value=1),
+    ]
+    for write in writes:
+        with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+            write()
