@@ -44,3 +44,28 @@ def test_the_target_year_is_bounded_by_the_years_of_the_system(client, office):
     refused = client.get("/benchmark/", {"target_year": YEAR_MAX + 1})
     assert refused.status_code == 400
     assert client.get("/benchmark/", {"target_year": "9" * 400}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name_en", "R&D\x0bintensity"), ("description_zh", "说明\x00"), ("comparable_from", "3000000000")],
+)
+def test_the_catalogue_form_refuses_control_characters_and_years_out_of_range(client, office, field, value):
+    from jingjin.benchmark.models import CatalogueIndicator
+
+    client.login(username="office", password=PASSWORD)
+    data = {
+        "code": "rd_intensity",
+        "name_zh": "研发投入强度",
+        "name_en": "R&D intensity",
+        "unit": "%",
+        "direction": "higher",
+        "growth": "rate",
+        "description_zh": "",
+        "description_en": "",
+        field: value,
+    }
+    response = client.post("/benchmark/catalogue/", data)
+    assert response.status_code in {200, 400}
+    assert field in response.context["form"].errors
+    assert not CatalogueIndicator.objects.filter(code="rd_intensity").exists()
