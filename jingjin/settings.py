@@ -279,6 +279,10 @@ EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jingjin@localhost")
 # The address of the site in e-mails and webhook messages (links), e.g. https://jingjin.example.gov.cn
+#: the benchmark page's rank bands: a rank in the first share of the cities compared is "top"
+#: (green), from the second share on "bottom" (red), between them "middle"
+JINGJIN_BENCHMARK_RANK_BANDS = (1 / 3, 2 / 3)
+
 JINGJIN_SITE_URL = os.environ.get("JINGJIN_SITE_URL", "").strip().rstrip("/")
 # Sending e-mails and webhooks: attempts per message and the wait before a retry (seconds x attempt)
 JINGJIN_NOTIFY_ATTEMPTS = max(1, int(os.environ.get("JINGJIN_NOTIFY_ATTEMPTS", "3")))

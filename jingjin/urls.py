@@ -35,7 +35,9 @@ notifications_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("api/docs", login_required(SpectacularSwaggerSplitView.as_view(url_name="openapi")), name="api-docs"),
+    path(
+        "api/docs", login_required(SpectacularSwaggerSplitView.as_view(url_name="openapi")), name="api-docs"
+    ),
     path("api/auth/token", token_api.TokenView.as_view(), name="api-token"),
     path("api/auth/token/rotate", token_api.TokenRotateView.as_view(), name="api-token-rotate"),
     path("api/", include(router.urls)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core.bounds import STATISTIC_VALUE, YEAR_MAX, YEAR_MIN, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin
 from jingjin.plans.models import BilingualDescriptionMixin
 
@@ -35,6 +36,7 @@ class CatalogueIndicator(BilingualNameMixin, BilingualDescriptionMixin, AuditedM
         null=True,
         blank=True,
         help_text=_("Earlier values are flagged and kept out of growth."),
+        validators=year_validators(),
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -81,7 +83,7 @@ class Statistic(AuditedModel):
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="statistics")
     indicator = models.ForeignKey(CatalogueIndicator, on_delete=models.PROTECT, related_name="statistics")
-    year = models.PositiveIntegerField(_("year"))
+    year = models.PositiveIntegerField(_("year"), validators=year_validators())
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=6)
     unit = models.CharField(_("unit of measure"), max_length=40)
     source = models.TextField(_("source"), blank=True)
@@ -98,6 +100,10 @@ class Statistic(AuditedModel):
                 name="one_current_value",
             ),
             models.UniqueConstraint(fields=["city", "indicator", "year", "revision"], name="revision_unique"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="statistic_year_in_range"
+            ),
+            size_check("value", STATISTIC_VALUE, "statistic_value_in_range"),
         ]
         indexes = [models.Index(fields=["indicator", "year", "is_current"])]
         verbose_name = _("statistic")

@@ -3,7 +3,7 @@
 A statistics import reads the long format ``city,year,indicator,value,unit[,source]`` (CSV or the
 first sheet of an Excel workbook), checks every row first and writes nothing if any row is wrong;
 the errors name the row (the data row and the spreadsheet row) and the column. The checks are
-those of the command line (``jingjin.benchmark_data.statistics_errors``) against the catalogue
+those of the command line (``jingjin.benchmark.statistics.statistics_errors``) against the catalogue
 in the database.
 A value that differs from the current one for the same city, year and indicator becomes a new
 revision; the old one is kept (``is_current=False``).
@@ -24,9 +24,9 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext
 
-from jingjin import benchmark_data
+from jingjin.benchmark import statistics
 from jingjin.benchmark.models import CatalogueIndicator, City, PeerGroup, Statistic
-from jingjin.benchmark_data import RowError, errors_text
+from jingjin.benchmark.statistics import RowError, errors_text
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, can_add
@@ -80,10 +80,10 @@ def read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)) if width else pl.DataFrame()
 
 
-def _catalogue() -> dict[str, benchmark_data.Indicator]:
-    """The catalogue in the database, in the form the file checks of ``benchmark_data`` take."""
+def _catalogue() -> dict[str, statistics.Indicator]:
+    """The catalogue in the database, in the form the file checks of ``statistics`` take."""
     return {
-        i.code: benchmark_data.Indicator(
+        i.code: statistics.Indicator(
             code=i.code,
             name_zh=i.name_zh,
             name_en=i.name_en,
@@ -106,7 +106,7 @@ def statistics_import(
     cities to be added, and each is created and audited."""
     if actor is not None and not can_add(actor):
         raise PermissionDenied("only the plan office may import statistics")
-    clean, errors = benchmark_data.statistics_errors(read_frame(raw, fmt), _catalogue())
+    clean, errors = statistics.statistics_errors(read_frame(raw, fmt), _catalogue())
     if not add_cities:
         errors = sorted([*errors, *unknown_city_errors(clean)], key=lambda e: e.row)
     if errors:
@@ -316,10 +316,10 @@ def builtin_load(*, actor: Any = None) -> dict[str, Any]:
 
     Idempotent: a second run changes nothing and writes no audit row.
     """
-    catalogue = [dataclasses.asdict(i) for i in benchmark_data.load_catalogue().values()]
+    catalogue = [dataclasses.asdict(i) for i in statistics.load_catalogue().values()]
     changed = catalogue_load(entries=catalogue, actor=actor, source="builtin")
     summary = statistics_import(
-        raw=benchmark_data.BUILTIN_DATA.read_bytes(),
+        raw=statistics.BUILTIN_DATA.read_bytes(),
         fmt="csv",
         actor=actor,
         source="builtin",
@@ -328,7 +328,7 @@ def builtin_load(*, actor: Any = None) -> dict[str, Any]:
     for city in City.objects.filter(province=""):
         city.province = BUILTIN_PROVINCE.get(city.name_zh, "四川")
         city.save(update_fields=["province"])
-    for group in benchmark_data.load_peer_groups().values():
+    for group in statistics.load_peer_groups().values():
         peer_group_save(
             actor=actor,
             code=group.code,
@@ -347,8 +347,8 @@ def catalogue_import(*, raw: bytes, actor: Any) -> int:
         path = Path(folder) / "catalogue.yaml"
         path.write_bytes(raw)
         try:
-            entries = benchmark_data.load_catalogue(path)
-        except benchmark_data.DataError as exc:
+            entries = statistics.load_catalogue(path)
+        except statistics.DataError as exc:
             raise ValueError(str(exc).replace(str(path), "catalogue file")) from exc
     return catalogue_load(
         entries=[dataclasses.asdict(i) for i in entries.values()], actor=actor, source="import"

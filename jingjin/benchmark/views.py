@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import math
 from typing import Any
 
-import polars as pl
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,226 +12,23 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jingjin.benchmark import selectors, services
-from jingjin.benchmark.models import CatalogueIndicator, Direction, GrowthKind
-from jingjin.benchmark_data import errors_messages
+from jingjin.benchmark.models import CatalogueIndicator, Direction
+from jingjin.benchmark.statistics import errors_messages
+from jingjin.core.bounds import bound_texts
 from jingjin.core.permissions import PermissionDenied, can_add
-from jingjin.engines import benchmark as engine
 from jingjin.i18n import translated
 
-#: short Chinese-first labels of the engine's flags (their long English help is engine.FLAGS)
-FLAG_LABELS = {
-    "outlier": gettext_lazy("outlier"),
-    "best_outlier": gettext_lazy("best is an outlier"),
-    "series_break_or_revision": gettext_lazy("series break?"),
-    "per_capita_base_2019": gettext_lazy("old population base"),
-    "zero_value": gettext_lazy("zero value"),
-    "no_base_value": gettext_lazy("no base year"),
-    "no_leader_growth": gettext_lazy("no leader growth"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _plan_city(cities: list[Any]) -> str:
-    """The default city of the comparison: the city of the plan being run, when the statistics
-    hold it (遂宁市 → 遂宁), else the first city."""
-    from jingjin.plans.models import Plan
-
-    plan = Plan.objects.order_by("-end_year", "code").first()
-    found = selectors.statistics_city(plan_city=plan.city) if plan is not None else None
-    return found or (cities[0].name_zh if cities else "")
-
-
-class Comparison:
-    """Everything the comparison page and its Excel export show, computed once."""
-
-    def __init__(self, request: HttpRequest):
-        user = request.user
-        self.user = user
-        self.groups = list(selectors.peer_groups(user=user))
-        self.cities = list(selectors.cities(user=user))
-        self.years = selectors.years(user=user)
-        self.catalogue = {i.code: i for i in selectors.catalogue(user=user)}
-        params = request.GET
-        self.focus = params.get("focus") or _plan_city(self.cities)
-        self.group = next(
-            (g for g in self.groups if g.code == params.get("group")), self.groups[0] if self.groups else None
-        )
-        self.year = _int(params.get("year"), self.years[-1] if self.years else 0)
-        if self.years and self.year not in self.years:
-            self.year = self.years[-1]
-        self.target_error = ""
-        asked = params.get("target_year", "").strip()
-        if asked:
-            self.target_year: int | None = _int(asked, 0)
-            if self.target_year is None or not self.year < self.target_year <= 2100:
-                self.target_error = _(
-                    "The target year must be a year after the data year %(year)d (and at most 2100)."
-                ) % {"year": self.year}
-                self.target_year = None
-        else:
-            plan_end = _plan_end_year()
-            self.target_year = plan_end if plan_end is not None and plan_end > self.year else None
-        self.peers = [c.name_zh for c in self.group.cities.all()] if self.group else []
-        self.data = selectors.statistics_frame(user=user)
-        self.directions = {code: i.direction for code, i in self.catalogue.items()}
-        self.error = ""
-        self.rows: list[dict[str, Any]] = []
-        self.table = pl.DataFrame()
-        try:
-            self.table = engine.compare(
-                self.data,
-                focus=self.focus,
-                year=self.year,
-                peers=self.peers,
-                directions=self.directions,
-                strict=False,
-                target_year=self.target_year,
-                growth={code: i.growth for code, i in self.catalogue.items()},
-                comparable_from={
-                    code: i.comparable_from for code, i in self.catalogue.items() if i.comparable_from
-                },
-            )
-        except ValueError as exc:
-            self.error = str(exc)
-        sources = selectors.sources(user=user, cities=[self.focus], year=self.year)
-        for row in self.table.iter_rows(named=True):
-            indicator = self.catalogue[row["indicator"]]
-            rank, n = row["rank"], row["n"]
-            share = (rank - 1) / max(n - 1, 1)
-            self.rows.append(
-                {
-                    **row,
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "direction": indicator.direction,
-                    "rank_class": "text-bg-success"
-                    if share <= 1 / 3
-                    else ("text-bg-danger" if share >= 2 / 3 else "text-bg-warning"),
-                    "flags": [
-                        {"label": FLAG_LABELS.get(f, f), "help": engine.FLAGS.get(f, f)}
-                        for f in (row.get("flags") or "").split(";")
-                        if f
-                    ],
-                    "source": sources.get((self.focus, row["indicator"]), ""),
-                }
-            )
-        chosen = request.GET.getlist("indicator")
-        available = list(self.table["indicator"].to_list()) if self.table.height else []
-        self.index_choices = [self.catalogue[c] for c in available]
-        default = [
-            c for c in available if self.catalogue[c].growth == GrowthKind.LEVEL or c.startswith("pm25")
-        ]
-        self.index_indicators = [c for c in chosen if c in available] or default
-        self.index_rows: list[dict[str, Any]] = []
-        self.index_columns: list[dict[str, Any]] = []
-        self.index_excluded: list[str] = []
-        self.index_error = ""
-        if len(self.index_indicators) >= 2:
-            group = [*self.peers, *([self.focus] if self.focus not in self.peers else [])]
-            try:
-                index = engine.composite_index(
-                    self.data,
-                    year=self.year,
-                    indicators=self.index_indicators,
-                    peers=group,
-                    directions=self.directions,
-                    strict=False,
-                )
-                weights = engine.composite_weights(
-                    self.data,
-                    year=self.year,
-                    indicators=self.index_indicators,
-                    peers=group,
-                    directions=self.directions,
-                    strict=False,
-                )
-            except ValueError as exc:
-                self.index_error = str(exc)
-            else:
-                weight_of = dict(
-                    zip(weights["indicator"].to_list(), weights["weight"].to_list(), strict=True)
-                )
-                self.index_columns = [
-                    {"code": c, "name": self.catalogue[c].name, "weight": weight_of.get(c)}
-                    for c in self.index_indicators
-                ]
-                for row in index.iter_rows(named=True):
-                    if row["rank"] is None:
-                        self.index_excluded.append(f"{row['city']} ({row['missing']})")
-                        continue
-                    self.index_rows.append(
-                        {
-                            "rank": row["rank"],
-                            "city": row["city"],
-                            "score": row["score"],
-                            "contributions": [row[f"contribution_{c}"] for c in self.index_indicators],
-                        }
-                    )
-
-    def chart_data(self) -> dict[str, Any]:
-        radar: dict[str, Any] = {"indicators": [], "series": []}
-        if self.table.height >= 3:
-            chart = engine.radar(
-                self.data,
-                focus=self.focus,
-                year=self.year,
-                peers=self.peers,
-                directions=self.directions,
-                strict=False,
-                indicators=self.table["indicator"].to_list(),
-            )
-            radar["indicators"] = [self.catalogue[c].name for c in chart["indicator"].to_list()]
-            radar["series"] = [
-                {"name": self.focus, "values": [_finite(v) for v in chart["focus_score"].to_list()]},
-                {"name": _("Best"), "values": [_finite(v) for v in chart["best_score"].to_list()]},
-                {"name": _("Median"), "values": [_finite(v) for v in chart["median_score"].to_list()]},
-            ]
-        ranks: dict[str, Any] = {"years": [], "series": [], "axis": _("rank")}
-        if self.focus and self.peers:
-            history = engine.rank_history(
-                self.data, city=self.focus, peers=self.peers, directions=self.directions, strict=False
-            )
-            years = sorted(set(history["year"].to_list()))
-            ranks["years"] = years
-            for code in self.catalogue:
-                part = history.filter(pl.col("indicator") == code)
-                if part.height == 0:
-                    continue
-                by_year = dict(zip(part["year"].to_list(), part["rank"].to_list(), strict=True))
-                ranks["series"].append(
-                    {"name": self.catalogue[code].name, "values": [by_year.get(y) for y in years]}
-                )
-        return {"radar": radar, "ranks": ranks}
-
-
-def _plan_end_year() -> int | None:
-    """The default target year: the last year of the latest plan."""
-    from jingjin.plans.models import Plan
-
-    return Plan.objects.order_by("-end_year").values_list("end_year", flat=True).first()
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return default
+#: the badge of a rank band (selectors.rank_band)
+BAND_CLASSES = {"top": "text-bg-success", "middle": "text-bg-warning", "bottom": "text-bg-danger"}
 
 
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
-    result = Comparison(request)
+    result = selectors.Comparison(user=request.user, params=request.GET)
     keep = [(k, v) for k in ("focus", "group", "year", "target_year") for v in request.GET.getlist(k)]
     return render(
         request,
@@ -246,7 +41,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "group": result.group,
             "year": result.year,
             "target_year": result.target_year,
-            "rows": result.rows,
+            "rows": [{**row, "rank_class": BAND_CLASSES[row["band"]]} for row in result.rows],
             "error": result.error,
             "chart_data": result.chart_data(),
             "export_query": request.GET.urlencode(),
@@ -273,7 +68,7 @@ VALUE_FORMAT, PCT_FORMAT, SCORE_FORMAT, SHARE_FORMAT = "#,##0.00", "0.0", "0.000
 
 
 def _rounded(value: Any, decimals: int) -> float | None:
-    number = _finite(value)
+    number = selectors.finite(value)
     return round(number, decimals) if number is not None else None
 
 
@@ -292,7 +87,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
     from jingjin.core.exports import append_row
 
-    result = Comparison(request)
+    result = selectors.Comparison(user=request.user, params=request.GET)
     if result.target_error:
         return HttpResponse(result.target_error, status=400, content_type="text/plain; charset=utf-8")
     workbook = Workbook()
@@ -326,7 +121,7 @@ def export(request: HttpRequest) -> HttpResponse:
         _("Source"),
     ]
     append_row(sheet, header)
-    fills = {"text-bg-success": "C6EFCE", "text-bg-warning": "FFEB9C", "text-bg-danger": "FFC7CE"}
+    fills = {"top": "C6EFCE", "middle": "FFEB9C", "bottom": "FFC7CE"}
     value_columns = {4: VALUE_FORMAT, 7: VALUE_FORMAT, 9: VALUE_FORMAT}
     pct_columns = {10: PCT_FORMAT, 11: PCT_FORMAT, 12: PCT_FORMAT, 13: PCT_FORMAT}
     for row in result.rows:
@@ -351,7 +146,7 @@ def export(request: HttpRequest) -> HttpResponse:
             ],
         )
         _format(sheet, number, {**value_columns, **pct_columns})
-        sheet.cell(row=number, column=5).fill = PatternFill("solid", fgColor=fills[row["rank_class"]])
+        sheet.cell(row=number, column=5).fill = PatternFill("solid", fgColor=fills[row["band"]])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     index = workbook.create_sheet(_("Composite index")[:31])
@@ -454,6 +249,10 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
 
 
 class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_texts(self)
+
     class Meta:
         model = CatalogueIndicator
         fields = [

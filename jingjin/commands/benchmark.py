@@ -90,7 +90,7 @@ def _names(text: str) -> list[str]:
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
     """Catalogue, checked data and peer list (None = every city), or UsageError."""
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
     from jingjin.engines.errors import require_rows
 
@@ -132,7 +132,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[str] | None]:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
     from jingjin.engines.benchmark import compare
 
@@ -172,7 +172,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from jingjin import benchmark_data as bd
+    from jingjin.benchmark import statistics as bd
     from jingjin.cli import UsageError
     from jingjin.engines.benchmark import composite_index, composite_weights
 

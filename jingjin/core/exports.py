@@ -23,8 +23,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-#: C0 control characters except tab, line feed and carriage return, DEL, and the C1 controls
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: C0 control characters except tab, line feed and carriage return, DEL, and the C1 controls: the
+#: one definition is in core/bounds.py, which the checks at every entrance use too
+from jingjin.core.bounds import CONTROL_CHARACTERS as CONTROL_CHARACTERS
+
 #: what makes a spreadsheet read a cell as a formula (tab and carriage return: OWASP's list, as
 #: some spreadsheets drop them in front of a formula)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from jingjin.core.exports import CONTROL_CHARACTERS as CONTROL_CHARACTERS  # re-exported: the checks use it
+from jingjin.core.bounds import CONTROL_CHARACTERS as CONTROL_CHARACTERS  # re-exported: the checks use it
 
 
 def text_problem(value: str, *, label: Any, max_length: int | None) -> str | None:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.core.api import CodeRelatedField, RestrictedViewSet, UnitCodeField, clean_param
+from jingjin.core.bounds import BoundedModelSerializer
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied
 from jingjin.plans import shares
@@ -37,7 +38,7 @@ CODE_FILTER = OpenApiParameter("code", str, description="exact code, e.g. A3.M4.
 UNIT_FILTER = OpenApiParameter("lead_unit", str, description="lead unit code")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(BoundedModelSerializer):
     class Meta:
         model = Plan
         fields = [
@@ -54,7 +55,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(BoundedModelSerializer):
     lead_unit = UnitCodeField(required=False, allow_null=True)
     co_units = UnitCodeField(many=True, required=False)
 
@@ -111,7 +112,7 @@ class ReopenSerializer(serializers.Serializer):
     )
 
 
-class TaskShareSerializer(serializers.ModelSerializer):
+class TaskShareSerializer(BoundedModelSerializer):
     """A county's or park's share of a city task (任务分解), with its latest reported completion."""
 
     unit = serializers.SlugRelatedField(source="lead_unit", slug_field="code", read_only=True)
@@ -178,19 +179,19 @@ def _service_call(call: Any) -> Any:
         ) from exc
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(BoundedModelSerializer):
     class Meta:
         model = IndicatorTarget
         fields = ["year", "value"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(BoundedModelSerializer):
     class Meta:
         model = Milestone
         fields = ["date", "name_zh", "name_en"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(BoundedModelSerializer):
     responsible_unit = UnitCodeField(required=False, allow_null=True)
     targets = TargetSerializer(many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)

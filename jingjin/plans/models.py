@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core.bounds import PLAN_NUMBER, YEAR_MAX, YEAR_MIN, DateInYears, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.plans.choices import Direction
 
@@ -39,14 +40,21 @@ class Plan(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
         _("code"), max_length=64, unique=True, validators=[RegexValidator(r"^[a-z0-9-]+$")]
     )
     city = models.CharField(_("city"), max_length=100)
-    start_year = models.PositiveIntegerField(_("start year"))
-    end_year = models.PositiveIntegerField(_("end year"))
+    start_year = models.PositiveIntegerField(_("start year"), validators=year_validators())
+    end_year = models.PositiveIntegerField(_("end year"), validators=year_validators())
     source = models.TextField(_("source"), blank=True)
 
     office_editable_fields = ("name_zh", "name_en", "description_zh", "description_en", "city", "source")
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_year__gte=YEAR_MIN, start_year__lte=YEAR_MAX)
+                & models.Q(end_year__gte=YEAR_MIN, end_year__lte=YEAR_MAX),
+                name="plan_years_in_range",
+            )
+        ]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
 
@@ -87,8 +95,8 @@ class PlanNode(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
     weight = models.DecimalField(
         _("weight"), default=1, validators=[MinValueValidator(0)], max_digits=20, decimal_places=6
     )
-    start = models.DateField(_("start"), null=True, blank=True)
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True, validators=[DateInYears()])
+    end = models.DateField(_("end"), null=True, blank=True, validators=[DateInYears()])
     position = models.PositiveIntegerField(default=0)
 
     owner_lookups: tuple[str, ...] = ("lead_unit",)
@@ -196,7 +204,9 @@ class Indicator(BilingualNameMixin, AuditedModel):
     baseline_value = models.DecimalField(
         _("baseline"), null=True, blank=True, max_digits=20, decimal_places=6
     )
-    baseline_year = models.PositiveIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_year = models.PositiveIntegerField(
+        _("baseline year"), null=True, blank=True, validators=year_validators()
+    )
     target_value = models.DecimalField(_("target"), null=True, blank=True, max_digits=20, decimal_places=6)
     target_min = models.DecimalField(
         _("target minimum"), null=True, blank=True, max_digits=20, decimal_places=6
@@ -204,7 +214,9 @@ class Indicator(BilingualNameMixin, AuditedModel):
     target_max = models.DecimalField(
         _("target maximum"), null=True, blank=True, max_digits=20, decimal_places=6
     )
-    target_year = models.PositiveIntegerField(_("target year"), null=True, blank=True)
+    target_year = models.PositiveIntegerField(
+        _("target year"), null=True, blank=True, validators=year_validators()
+    )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     responsible_unit = models.ForeignKey(
         Unit,
@@ -251,7 +263,13 @@ class Indicator(BilingualNameMixin, AuditedModel):
 
     class Meta:
         ordering = ["position", "code"]
-        constraints = [models.UniqueConstraint(fields=["task", "code"], name="indicator_code_unique_in_task")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="indicator_code_unique_in_task"),
+            *(
+                size_check(name, PLAN_NUMBER, f"indicator_{name}_in_range")
+                for name in ("baseline_value", "target_value", "target_min", "target_max")
+            ),
+        ]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
@@ -278,12 +296,18 @@ class IndicatorTarget(models.Model):
     """A yearly target (年度目标) of an indicator."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveIntegerField(_("year"))
+    year = models.PositiveIntegerField(_("year"), validators=year_validators())
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
 
     class Meta:
         ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="target_year_in_range"
+            ),
+            size_check("value", PLAN_NUMBER, "target_value_in_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.value}"
@@ -293,7 +317,7 @@ class Milestone(BilingualNameMixin, models.Model):
     """A dated milestone (节点) of a milestone indicator."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="milestones")
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[DateInYears()])
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

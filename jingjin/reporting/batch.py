@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingjin.core.bounds import PLAN_NUMBER
 from jingjin.core.exports import write_cell
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
 from jingjin.core.texts import text_problem
@@ -41,8 +42,8 @@ from jingjin.reporting.models import PROGRESS_MAX, REASON_MAX, TEXT_MAX, Report,
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the largest template the upload reads (bytes)
 MAX_FILE_SIZE = 20 * 1024 * 1024
-#: the largest number an indicator actual may have (as the report form)
-MAX_ABS_VALUE = Decimal(10) ** 14
+#: the first size an indicator actual may not have (as the report form and the API: core.bounds)
+MAX_ABS_VALUE = PLAN_NUMBER.limit
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from jingjin import benchmark_data as bd
+from jingjin.benchmark import statistics as bd
 from jingjin.cli import main
 
 

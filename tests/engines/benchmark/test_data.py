@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from jingjin import benchmark_data as bd
+from jingjin.benchmark import statistics as bd
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 SICHUAN_18 = [

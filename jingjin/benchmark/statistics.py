@@ -29,9 +29,10 @@ import polars as pl
 import yaml
 
 from jingjin.commands._io import TableError, read_table
+from jingjin.core import bounds
 from jingjin.i18n import Msg, _
 
-BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "benchmark"
+BENCHMARK_DIR = Path(__file__).resolve().parent.parent / "data" / "benchmark"
 BUILTIN_DATA = BENCHMARK_DIR / "sichuan_cities.csv"
 CATALOGUE_FILE = BENCHMARK_DIR / "catalogue.yaml"
 PEER_GROUPS_FILE = BENCHMARK_DIR / "peer_groups.yaml"
@@ -233,14 +234,19 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+#: the longest city, unit and source a statistics row may have (the database's fields)
+TEXT_MAX = {"city": 60, "indicator": 64, "unit": 40, "source": 2000}
+
+
 def _year(value: object) -> int | None:
+    """A whole number from a cell (an int, a whole float or a text of one), or None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     text = _text(value)
     try:
-        number = float(text)
+        number = float(text) if len(text) <= 40 else math.nan
     except ValueError:
         return None
     if not math.isfinite(number) or not number.is_integer():
@@ -249,10 +255,14 @@ def _year(value: object) -> int | None:
 
 
 def _number(value: object) -> float | None:
+    """A float from a cell (a number or a numeric text), or None; bounds are checked by the caller."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond the float range
+            return math.inf
     try:
         return float(_text(value))
     except ValueError:
@@ -300,10 +310,14 @@ def statistics_errors(
             row_errors.append(RowError(row, "city", _("empty city")))
         raw_year = columns["year"][index]
         year = _year(raw_year)
+        year_problem = bounds.year_problem(year) if year is not None else None
         if year is None:
             row_errors.append(
-                RowError(row, "year", _("not a whole year: '%(value)s'", value=_text(raw_year)))
+                RowError(row, "year", _("not a whole year: '%(value)s'", value=_text(raw_year)[:60]))
             )
+        elif year_problem is not None:
+            row_errors.append(RowError(row, "year", year_problem))
+            year = None
         code = _text(columns["indicator"][index])
         indicator = catalogue.get(code)
         if not code:
@@ -313,19 +327,27 @@ def statistics_errors(
                 RowError(
                     row,
                     "indicator",
-                    _("unknown indicator '%(code)s' (the catalogue has: %(known)s)", code=code, known=known),
+                    _(
+                        "unknown indicator '%(code)s' (the catalogue has: %(known)s)",
+                        code=code[:64],
+                        known=known,
+                    ),
                 )
             )
         raw_value = columns["value"][index]
         value = _number(raw_value)
+        shown = _text(raw_value)[:60]
         if not _text(raw_value):
             row_errors.append(RowError(row, "value", _("empty value (a missing value is an absent row)")))
         elif value is None:
-            row_errors.append(RowError(row, "value", _("not a number: '%(value)s'", value=_text(raw_value))))
+            row_errors.append(RowError(row, "value", _("not a number: '%(value)s'", value=shown)))
         elif not math.isfinite(value):
-            row_errors.append(
-                RowError(row, "value", _("not a finite number: '%(value)s'", value=_text(raw_value)))
-            )
+            row_errors.append(RowError(row, "value", _("not a finite number: '%(value)s'", value=shown)))
+        else:
+            problem = bounds.STATISTIC_VALUE.problem(value)
+            if problem is not None:
+                row_errors.append(RowError(row, "value", problem))
+                value = None
         unit = _text(columns["unit"][index])
         if indicator is not None and unit and unit_key(unit) != unit_key(indicator.unit):
             row_errors.append(
@@ -334,12 +356,17 @@ def statistics_errors(
                     "unit",
                     _(
                         "unit '%(unit)s' contradicts the catalogue, which gives '%(expected)s' for %(code)s",
-                        unit=unit,
+                        unit=unit[:40],
                         expected=indicator.unit,
                         code=code,
                     ),
                 )
             )
+        source = _text(sources[index])
+        for column, text in (("city", city), ("unit", unit), ("source", source)):
+            problem = bounds.text_problem(text, max_length=TEXT_MAX[column])
+            if problem is not None:
+                row_errors.append(RowError(row, column, problem))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -366,8 +393,7 @@ def statistics_errors(
                 )
             continue
         seen[key] = (row, value)
-        source = _text(sources[index]) or None
-        clean.append((city, year, code, value, indicator.unit, source, row))
+        clean.append((city, year, code, value, indicator.unit, source or None, row))
     result = pl.DataFrame(clean, schema=_STATISTICS_SCHEMA, orient="row") if clean else _empty_statistics()
     return result, errors
 
