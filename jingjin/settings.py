@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jingjin.core.conflicts.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "jingjin.urls"
@@ -124,6 +125,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every SQLite connection: WAL (readers never wait for a writer, a writer never waits for
+    # readers), a busy timeout (a writer waits for the other writer instead of failing at once) and
+    # write transactions that take the write lock when they begin (BEGIN IMMEDIATE), so that two
+    # transactions that read and then write wait for each other instead of one failing with
+    # "database is locked" whatever the timeout. A write still waiting after the timeout becomes a
+    # 409 "try again" (jingjin.core.conflicts), never a 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": float(os.environ.get("JINGJIN_SQLITE_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    # The race tests need threads that really share one database: a file, not the shared in-memory
+    # database (whose table locks ignore the busy timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -189,7 +206,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "jingjin.core.conflicts.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingjin 竞进 API",
