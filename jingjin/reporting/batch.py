@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingjin.core.limits import LimitError, bounded_rows, check_workbook
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
 from jingjin.core.texts import text_cell, text_problem
 from jingjin.plans.models import Indicator, Task
@@ -145,7 +146,10 @@ class BatchFileError(ValueError):
     """An uploaded file that cannot be imported; ``errors`` lists every problem with its place."""
 
     def __init__(self, errors: list[BatchError]):
-        self.errors = errors
+        from jingjin.core.limits import truncated
+
+        # a page lists at most JINGJIN_IMPORT_MAX_ERRORS of them, then how many more
+        self.errors = errors = truncated(errors, lambda more: BatchError("", 0, "", "", more))
         super().__init__("\n".join(str(e) for e in errors))
 
 
@@ -498,6 +502,10 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
             ]
         )
     try:
+        check_workbook(raw)  # a zip bomb is refused before anything is inflated
+    except LimitError as exc:
+        raise BatchFileError([BatchError("", 0, "", "", str(exc))]) from exc
+    try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise BatchFileError(
@@ -527,7 +535,10 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
     if sheet is None:
         raise BatchFileError([BatchError(str(REPORTS_SHEET), 0, "", "", _("the sheet is missing."))])
     sheet_name = sheet.title
-    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        rows = list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet_name))
+    except LimitError as exc:
+        raise BatchFileError([BatchError(sheet_name, 0, "", "", str(exc))]) from exc
     all_columns = report_columns()
     columns = _header_map(rows, all_columns, sheet_name, errors)
     header_of = {c.key: str(c.label) for c in all_columns}
