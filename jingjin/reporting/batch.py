@@ -241,10 +241,14 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
     tasks = due_tasks(user=user, period=period)
     indicators = _numeric(tasks)
     last = _last_reports(tasks, period)
-    current = {
-        r.task_id: r
-        for r in Report.objects.filter(task__in=tasks, period=period).prefetch_related("indicator_values")
-    }
+    current = (  # a month not stored yet (a page view stores none) has no reports
+        {
+            r.task_id: r
+            for r in Report.objects.filter(task__in=tasks, period=period).prefetch_related("indicator_values")
+        }
+        if period.pk is not None
+        else {}
+    )
     grey = PatternFill("solid", fgColor=GREY)
     bold = Font(bold=True)
     unlocked = Protection(locked=False)

@@ -31,15 +31,16 @@ from jingjin.reporting.services import WorkflowError
 
 def _period(code: str | None) -> ReportingPeriod:
     """The period ``code`` (``YYYY-MM``); without one, the month being reported on now — last
-    month, whose deadline falls in this month (as on the cockpit)."""
+    month, whose deadline falls in this month (as on the cockpit). Not stored by reading it
+    (:func:`selectors.period_of`): a write stores it (:func:`selectors.stored_period`)."""
     if not code:
         year, month = selectors.reported_month(clock.today())
-        return services.period_get_or_create(year=year, month=month)
+        return selectors.period_of(year=year, month=month)
     try:
         year, month = services.period_parse(code)
     except ValidationError as exc:
         raise Http404(code) from exc
-    return services.period_get_or_create(year=year, month=month)
+    return selectors.period_of(year=year, month=month)
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -252,6 +253,8 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
         Report.objects.filter(task=task, period=the_period)
         .select_related("submitted_by", "reviewed_by", "period")
         .first()
+        if the_period.pk is not None
+        else None
     )
     can_edit = services.may_edit(request.user, report if report is not None else task)
     can_review = report is not None and services.may_review(request.user, report)
@@ -277,6 +280,7 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
                     stored: list[Evidence] = []  # files to remove from the disk if the save rolls back
                     try:
                         with transaction.atomic():
+                            the_period = selectors.stored_period(the_period)
                             saved = services.report_save_draft(
                                 actor=request.user,
                                 task=task,
