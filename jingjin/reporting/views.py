@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -277,34 +276,18 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
                     return _forbidden(request, _("You may not fill in this report."))
                 form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
                 if form.is_valid():
-                    stored: list[Evidence] = []  # files to remove from the disk if the save rolls back
                     try:
-                        with transaction.atomic():
-                            the_period = selectors.stored_period(the_period)
-                            saved = services.report_save_draft(
-                                actor=request.user,
-                                task=task,
-                                period=the_period,
-                                data=form.report_data(),
-                                indicator_values=form.indicator_values(),
-                                continuity=form.ticks(),
-                            )
-                            upload = form.cleaned_data.get("evidence")
-                            if upload is not None:
-                                stored.append(
-                                    services.evidence_add(
-                                        actor=request.user,
-                                        report=saved,
-                                        content=upload,
-                                        name=upload.name or "",
-                                        size=upload.size,
-                                    )
-                                )
-                            if action == "submit":
-                                services.report_submit(actor=request.user, report=saved)
+                        services.report_fill(
+                            actor=request.user,
+                            task=task,
+                            period=the_period,
+                            data=form.report_data(),
+                            indicator_values=form.indicator_values(),
+                            continuity=form.ticks(),
+                            upload=form.cleaned_data.get("evidence"),
+                            submit=action == "submit",
+                        )
                     except ValidationError as exc:
-                        for evidence in stored:
-                            evidence.file.storage.delete(evidence.file.name)
                         _add_errors(form, exc)
                     else:
                         messages.success(
