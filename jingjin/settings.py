@@ -141,6 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The race tests need threads that really share one database: a file, not the shared in-memory
     # database (whose table locks ignore the busy timeout).
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -195,6 +196,19 @@ MEDIA_URL = "media/"
 # the field. Anything larger gets the friendly 400 page (templates/400.html).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WHITENOISE_USE_FINDERS = True
+# Limits of every import (plan, statistics, report batch; jingjin.core.limits, docs/deploy.md): the
+# file's size, a workbook's unzipped size (read from the zip's directory before anything is
+# inflated), rows per sheet, cells read (blank padding counted) and errors listed on a page.
+JINGJIN_IMPORT_MAX_BYTES = int(os.environ.get("JINGJIN_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+JINGJIN_IMPORT_MAX_UNZIPPED = int(os.environ.get("JINGJIN_IMPORT_MAX_UNZIPPED", str(50 * 1024 * 1024)))
+JINGJIN_IMPORT_MAX_ROWS = int(os.environ.get("JINGJIN_IMPORT_MAX_ROWS", "50000"))
+JINGJIN_IMPORT_MAX_CELLS = int(os.environ.get("JINGJIN_IMPORT_MAX_CELLS", "300000"))
+JINGJIN_IMPORT_MAX_ERRORS = int(os.environ.get("JINGJIN_IMPORT_MAX_ERRORS", "200"))
+# evaluations are jobs on large tables: larger uploads
+JINGJIN_EVALUATION_MAX_BYTES = int(os.environ.get("JINGJIN_EVALUATION_MAX_BYTES", str(200 * 1024 * 1024)))
+JINGJIN_EVALUATION_MAX_UNZIPPED = int(
+    os.environ.get("JINGJIN_EVALUATION_MAX_UNZIPPED", str(1024 * 1024 * 1024))
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import io
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +65,7 @@ def read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
 
 def _read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
     check_size(raw)
+    rows: list[Sequence[Any]]
     if fmt == "csv":
         try:
             rows = list(bounded_rows(csv.reader(io.StringIO(raw.decode("utf-8-sig")))))

@@ -20,21 +20,22 @@ their own error type (a row error, a plan error) so that the page or the API sho
 from __future__ import annotations
 
 import io
+import os
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 T = TypeVar("T")
 
 MB = 1024 * 1024
 DEFAULTS = {
     "JINGJIN_IMPORT_MAX_BYTES": 20 * MB,
-    "JINGJIN_IMPORT_MAX_UNZIPPED": 200 * MB,
-    "JINGJIN_IMPORT_MAX_ROWS": 100_000,
-    "JINGJIN_IMPORT_MAX_CELLS": 2_000_000,
+    "JINGJIN_IMPORT_MAX_UNZIPPED": 50 * MB,
+    "JINGJIN_IMPORT_MAX_ROWS": 50_000,
+    "JINGJIN_IMPORT_MAX_CELLS": 300_000,
     "JINGJIN_IMPORT_MAX_ERRORS": 200,
     # evaluations (jobs on large tables) take larger files than the imports
     "JINGJIN_EVALUATION_MAX_BYTES": 200 * MB,
@@ -49,8 +50,16 @@ class LimitError(ValueError):
 
 
 def limit(name: str) -> int:
-    """The limit ``name`` (a key of :data:`DEFAULTS`) from the settings."""
+    """The limit ``name`` (a key of :data:`DEFAULTS`) from the settings; the command line's plan
+    reading runs without Django's settings: then from the environment variable, else the default."""
+    if not settings.configured:
+        return int(os.environ.get(name) or DEFAULTS[name])
     return int(getattr(settings, name, DEFAULTS[name]))
+
+
+def _(message: str) -> str:
+    """``message`` in the UI's language (as it is without Django's settings: see :func:`limit`)."""
+    return gettext(message) if settings.configured else message
 
 
 def _mb(size: int) -> str:
@@ -103,7 +112,7 @@ def check_upload(raw: bytes, *, workbook: bool) -> None:
 
 
 def bounded_rows(
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[Sequence[Any]],
     *,
     sheet: str = "",
     max_rows: int | None = None,
@@ -125,8 +134,9 @@ def bounded_rows(
         if cells > most_cells:
             raise LimitError(
                 _(
-                    "Sheet %(sheet)s has more than %(max)s cells (empty ones far out count too); "
-                    "delete the empty rows and columns below and right of the data."
+                    "Sheet %(sheet)s has more than %(max)s cells (empty cells up to the last used row and "
+                    "column count too); split it, or delete the empty rows and columns below and right of "
+                    "the data."
                 )
                 % {"sheet": sheet, "max": f"{most_cells:,}"}
             )

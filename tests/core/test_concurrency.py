@@ -252,3 +252,36 @@ def test_conflicts_are_told_apart_from_bugs() -> None:
     assert not is_conflict(IntegrityError("NOT NULL constraint failed: reporting_report.task_id"))
     assert not is_conflict(OperationalError("no such table: x"))
     assert not is_conflict(ValueError("database is locked"))
+
+
+@pytest.mark.skipif(SQLITE, reason="PostgreSQL's row locks and lock timeout")
+def test_postgresql_a_row_locked_past_the_lock_timeout_gives_409(
+    submitted: Any, users: dict[str, Any], monkeypatch: Any
+) -> None:
+    import psycopg
+
+    from jingjin.reporting.models import Report
+
+    settings_dict = _settings_dict()
+    monkeypatch.setitem(
+        settings_dict, "OPTIONS", {**settings_dict["OPTIONS"], "options": "-c lock_timeout=200"}
+    )
+    connections.close_all()
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        password=settings_dict["PASSWORD"] or None,
+    )
+    try:
+        other.execute("SELECT id FROM reporting_report WHERE id = %s FOR UPDATE", [submitted.pk])
+        response = _client(users["office"]).post(
+            f"/api/reports/{submitted.pk}/approve", {"comment": "好"}, format="json"
+        )
+    finally:
+        other.rollback()
+        other.close()
+        connections.close_all()
+    assert response.status_code == 409, response.content
+    assert Report.objects.get(pk=submitted.pk).status == "submitted"
