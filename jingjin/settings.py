@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jingjin.core.conflicts.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "jingjin.urls"
@@ -133,6 +134,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every SQLite connection: WAL (readers never wait for a writer, a writer never waits for
+    # readers), a busy timeout (a writer waits for the other writer instead of failing at once) and
+    # write transactions that take the write lock when they begin (BEGIN IMMEDIATE), so that two
+    # transactions that read and then write wait for each other instead of one failing with
+    # "database is locked" whatever the timeout. A write still waiting after the timeout becomes a
+    # 409 "try again" (jingjin.core.conflicts), never a 500.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": float(os.environ.get("JINGJIN_SQLITE_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    # The race tests need threads that really share one database: a file, not the shared in-memory
+    # database (whose table locks ignore the busy timeout); one per test process, so that two test
+    # runs on one data directory do not share (and delete) each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -187,6 +206,19 @@ MEDIA_URL = "media/"
 # the field. Anything larger gets the friendly 400 page (templates/400.html).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WHITENOISE_USE_FINDERS = True
+# Limits of every import (plan, statistics, report batch; jingjin.core.limits, docs/deploy.md): the
+# file's size, a workbook's unzipped size (read from the zip's directory before anything is
+# inflated), rows per sheet, cells read (blank padding counted) and errors listed on a page.
+JINGJIN_IMPORT_MAX_BYTES = int(os.environ.get("JINGJIN_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+JINGJIN_IMPORT_MAX_UNZIPPED = int(os.environ.get("JINGJIN_IMPORT_MAX_UNZIPPED", str(50 * 1024 * 1024)))
+JINGJIN_IMPORT_MAX_ROWS = int(os.environ.get("JINGJIN_IMPORT_MAX_ROWS", "50000"))
+JINGJIN_IMPORT_MAX_CELLS = int(os.environ.get("JINGJIN_IMPORT_MAX_CELLS", "300000"))
+JINGJIN_IMPORT_MAX_ERRORS = int(os.environ.get("JINGJIN_IMPORT_MAX_ERRORS", "200"))
+# evaluations are jobs on large tables: larger uploads
+JINGJIN_EVALUATION_MAX_BYTES = int(os.environ.get("JINGJIN_EVALUATION_MAX_BYTES", str(200 * 1024 * 1024)))
+JINGJIN_EVALUATION_MAX_UNZIPPED = int(
+    os.environ.get("JINGJIN_EVALUATION_MAX_UNZIPPED", str(1024 * 1024 * 1024))
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -198,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jingjin.core.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [],
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "jingjin.core.conflicts.api_exception_handler",
 }
 # An API token is accepted this long after it was issued (POST /api/auth/token gives a new one then).
 API_TOKEN_LIFETIME = datetime.timedelta(days=max(1, int(os.environ.get("JINGJIN_API_TOKEN_DAYS", "30"))))

@@ -15,6 +15,7 @@ import csv
 import dataclasses
 import io
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,7 @@ from jingjin.benchmark import statistics
 from jingjin.benchmark.models import CatalogueIndicator, City, PeerGroup, Statistic
 from jingjin.benchmark.statistics import RowError, errors_text
 from jingjin.core.choices import AuditAction
+from jingjin.core.limits import LimitError, bounded_rows, check_size, check_workbook
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.core.services import audit_entry, audit_record_many
@@ -38,8 +40,9 @@ class StatisticsFileError(ValueError):
     """A statistics file that cannot be imported; ``errors`` names every row and column."""
 
     def __init__(self, errors: list[RowError]):
+        total = len(errors)  # the pages show the first few and count the rest (errors_messages)
         self.errors = errors
-        super().__init__(f"{len(errors)} error(s); nothing was imported:\n" + errors_text(errors))
+        super().__init__(f"{total} error(s); nothing was imported:\n" + errors_text(errors))
 
 
 @dataclass
@@ -51,22 +54,37 @@ class ImportSummary:
 
 
 def read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
-    """The cells of a CSV file or of an Excel workbook's first sheet, as text, header row first."""
+    """The cells of a CSV file or of an Excel workbook's first sheet, as text, header row first.
+
+    The import limits apply (:mod:`jingjin.core.limits`): file size, unzipped size, rows, cells."""
+    try:
+        return _read_frame(raw, fmt)
+    except LimitError as exc:
+        raise StatisticsFileError([RowError(0, "", str(exc))]) from exc
+
+
+def _read_frame(raw: bytes, fmt: str) -> pl.DataFrame:
+    check_size(raw)
+    rows: list[Sequence[Any]]
     if fmt == "csv":
         try:
-            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+            rows = list(bounded_rows(csv.reader(io.StringIO(raw.decode("utf-8-sig")))))
         except UnicodeDecodeError as exc:
             raise StatisticsFileError([RowError(0, "", _("the file is not UTF-8 text"))]) from exc
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 
+        check_workbook(raw)  # a zip bomb is refused before anything is inflated
         try:
             sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
             raise StatisticsFileError(
                 [RowError(0, "", _("not a valid .xlsx file: %(error)s", error=exc))]
             ) from exc
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            ["" if v is None else str(v) for v in row]
+            for row in bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title)
+        ]
     else:
         raise StatisticsFileError(
             [RowError(0, "", _("unknown file type %(type)s; use .csv or .xlsx", type=repr(fmt)))]

@@ -31,8 +31,7 @@ from jingjin.dashboard.figures import task_figures
 from jingjin.dashboard.selectors import TaskRow, months_between
 from jingjin.plans.models import Task
 from jingjin.reporting.models import ReportingPeriod
-from jingjin.reporting.selectors import report_rows, tasks_due
-from jingjin.reporting.services import period_get_or_create
+from jingjin.reporting.selectors import period_of, report_rows, tasks_due
 from jingjin.supervision.choices import ItemState
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import item_list
@@ -99,7 +98,7 @@ class UnitScorecard:
 
 def _months(last: ReportingPeriod) -> list[ReportingPeriod]:
     """The :data:`MONTHS` reporting periods up to ``last``, oldest first (one query; a month
-    without its period row gets one, as the reporting pages do)."""
+    without its period row gets an unsaved one, as the reporting pages do: a page stores nothing)."""
     index = last.index - (MONTHS - 1)
     wanted = months_between((index // 12, index % 12 + 1), (last.year, last.month))
     found = {
@@ -108,7 +107,7 @@ def _months(last: ReportingPeriod) -> list[ReportingPeriod]:
             Q(year__gt=wanted[0][0]) | Q(year=wanted[0][0], month__gte=wanted[0][1])
         ).filter(Q(year__lt=last.year) | Q(year=last.year, month__lte=last.month))
     }
-    return [found.get(m) or period_get_or_create(year=m[0], month=m[1]) for m in wanted]
+    return [found.get(m) or period_of(year=m[0], month=m[1]) for m in wanted]
 
 
 def _record(period: ReportingPeriod, tasks: Any, today: date) -> MonthRecord:

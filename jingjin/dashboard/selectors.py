@@ -400,9 +400,10 @@ def cockpit(
     result.trends = _trends(plan, tree, ordered, period)
     result.counties = _counties(plan, ordered)
     result.ranking_lists = ranking_lists(user=user, period=period)
-    result.synthetic = Report.objects.filter(
-        period=period, is_synthetic=True, task__measure__action__plan=plan
-    ).exists()
+    result.synthetic = (  # a month not stored yet (a page stores none) has no reports
+        period.pk is not None
+        and Report.objects.filter(period=period, is_synthetic=True, task__measure__action__plan=plan).exists()
+    )
     return result
 
 

@@ -1,8 +1,9 @@
-"""The one write of the cockpit: the reporting period a page or the API asks for.
+"""The reporting period a cockpit page or the API asks for.
 
-Like the reporting pages, the cockpit creates a month's :class:`ReportingPeriod` (with the
-default deadline) the first time it is asked for — only for months from the first reporting month to
-the current month, so that nobody can fill the table with arbitrary months.
+Like the reporting pages, the cockpit stores nothing when it is read: a month without its
+:class:`ReportingPeriod` row gets an unsaved one with the default deadline
+(:func:`jingjin.reporting.selectors.period_of`); only months from the first reporting month to the
+current month are accepted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from jingjin.core import clock
 from jingjin.dashboard.selectors import default_month, month_choices
 from jingjin.reporting.models import ReportingPeriod
-from jingjin.reporting.services import period_get_or_create, period_parse
+from jingjin.reporting.selectors import period_of
+from jingjin.reporting.services import period_parse
 
 
 def period_resolve(*, code: str = "", today: date | None = None) -> ReportingPeriod:
@@ -34,5 +36,5 @@ def period_resolve(*, code: str = "", today: date | None = None) -> ReportingPer
             raise ValidationError(
                 _("The cockpit covers the months from %(first)s to this month.") % {"first": choices[-1]}
             )
-    existing = ReportingPeriod.objects.filter(year=year, month=month).first()
-    return existing if existing is not None else period_get_or_create(year=year, month=month)
+    # a page view stores no period row (an unsaved one has no reports)
+    return period_of(year=year, month=month)

@@ -16,9 +16,29 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from jingjin.commands._io import SUPPORTED
+from jingjin.core.limits import LimitError, check_size, check_workbook, limit
 from jingjin.evaluations.options import EVALUATIONS, OptionsError, clean_options
 from jingjin.jobs.models import Job
 from jingjin.jobs.services import job_submit
+
+
+def _check_limits(file: File | IO[bytes], *, workbook: bool) -> None:
+    """The upload limits (:mod:`jingjin.core.limits`): ``JINGJIN_EVALUATION_MAX_BYTES``, and for a
+    workbook its unzipped size ``JINGJIN_EVALUATION_MAX_UNZIPPED`` (a zip bomb is refused before
+    the job is queued); ValidationError on ``file``."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    try:
+        check_size(size, max_bytes=limit("JINGJIN_EVALUATION_MAX_BYTES"))
+        if workbook:
+            file.seek(0)
+            check_workbook(file, max_unzipped=limit("JINGJIN_EVALUATION_MAX_UNZIPPED"))
+    except LimitError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    finally:
+        file.seek(0)
 
 
 def evaluation_submit(
@@ -50,6 +70,7 @@ def evaluation_submit(
                 % {"name": Path(str(file_name)).name}
             }
         )
+    _check_limits(file, workbook=suffix == ".xlsx")
     try:
         cleaned = clean_options(kind, options)
     except OptionsError as exc:

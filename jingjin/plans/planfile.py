@@ -158,7 +158,10 @@ class PlanFileError(ValueError):
     """A plan file that cannot be imported; ``errors`` lists every problem with its place."""
 
     def __init__(self, errors: list[PlanError]):
-        self.errors = errors
+        from jingjin.core.limits import truncated
+
+        # a page lists at most JINGJIN_IMPORT_MAX_ERRORS of them, then how many more
+        self.errors = truncated(errors, lambda more: PlanError("…", more))
         lines = "\n".join(f"  - {e}" for e in errors[:200])
         more = f"\n  … and {len(errors) - 200} more" if len(errors) > 200 else ""
         super().__init__(f"{len(errors)} error(s) in the plan file:\n{lines}{more}")
@@ -256,6 +259,12 @@ def loads(raw: bytes, fmt: str, *, name: str = "file") -> Any:
     """The plan file in ``raw`` (``json``, ``yaml``/``yml`` or ``xlsx``), parsed but not validated;
     raises :class:`PlanFileError` for a file that cannot be read, including one nested too deep
     or holding a number too long to read."""
+    from jingjin.core.limits import LimitError, check_size
+
+    try:
+        check_size(raw)
+    except LimitError as exc:
+        raise PlanFileError([PlanError(name, str(exc))]) from exc
     if fmt == "json":
         try:
             data = json.loads(raw.decode("utf-8-sig"))
@@ -364,6 +373,12 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    from jingjin.core.limits import LimitError, bounded_rows, check_workbook
+
+    try:
+        check_workbook(raw)  # a zip bomb is refused before anything is inflated
+    except LimitError as exc:
+        raise PlanFileError([PlanError(_("workbook"), str(exc))]) from exc
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
@@ -377,7 +392,10 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
             errors.append(PlanError(_("sheet '%(sheet)s'", sheet=sheet_name), _("is missing")))
             continue
         sheet = workbook[sheet_name]
-        all_rows = list(sheet.iter_rows(values_only=True))
+        try:
+            all_rows = list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet_name))
+        except LimitError as exc:
+            raise PlanFileError([PlanError(_("sheet '%(sheet)s'", sheet=sheet_name), str(exc))]) from exc
         header = [str(v).strip() if v is not None else "" for v in (all_rows[0] if all_rows else [])]
         places: dict[str, str] = {}
         for column in columns:

@@ -253,10 +253,12 @@ class ReportViewSet(
         task = data["task"]
         if not restrict(self.request.user, "view", Task.objects.filter(pk=task.pk)).exists():
             raise exceptions.NotFound("task")
-        if Report.objects.filter(task=task, period__year=year, period__month=month).exists():
-            raise Conflict("A report of this task for this month exists already; change it with PATCH.")
         with transaction.atomic():
             period = _call(services.period_get_or_create, year=year, month=month)
+            # checked in the transaction: a report created by another request a moment ago is a
+            # conflict, not a draft to change (PostgreSQL: the unique index refuses the second)
+            if Report.objects.filter(task=task, period=period).exists():
+                raise Conflict("A report of this task for this month exists already; change it with PATCH.")
             serializer.instance = _call(
                 services.report_save_draft,
                 actor=self.request.user,

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from jingjin.core.bounds import PLAN_NUMBER
 from jingjin.core.exports import write_cell
+from jingjin.core.limits import LimitError, bounded_rows, check_workbook
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
 from jingjin.core.texts import text_problem
 from jingjin.plans.models import Indicator, Task
@@ -147,7 +148,10 @@ class BatchFileError(ValueError):
     """An uploaded file that cannot be imported; ``errors`` lists every problem with its place."""
 
     def __init__(self, errors: list[BatchError]):
-        self.errors = errors
+        from jingjin.core.limits import truncated
+
+        # a page lists at most JINGJIN_IMPORT_MAX_ERRORS of them, then how many more
+        self.errors = errors = truncated(errors, lambda more: BatchError("", 0, "", "", more))
         super().__init__("\n".join(str(e) for e in errors))
 
 
@@ -239,10 +243,14 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
     tasks = due_tasks(user=user, period=period)
     indicators = _numeric(tasks)
     last = _last_reports(tasks, period)
-    current = {
-        r.task_id: r
-        for r in Report.objects.filter(task__in=tasks, period=period).prefetch_related("indicator_values")
-    }
+    current = (  # a month not stored yet (a page view stores none) has no reports
+        {
+            r.task_id: r
+            for r in Report.objects.filter(task__in=tasks, period=period).prefetch_related("indicator_values")
+        }
+        if period.pk is not None
+        else {}
+    )
     grey = PatternFill("solid", fgColor=GREY)
     bold = Font(bold=True)
     unlocked = Protection(locked=False)
@@ -500,6 +508,10 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
             ]
         )
     try:
+        check_workbook(raw)  # a zip bomb is refused before anything is inflated
+    except LimitError as exc:
+        raise BatchFileError([BatchError("", 0, "", "", str(exc))]) from exc
+    try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise BatchFileError(
@@ -529,7 +541,10 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
     if sheet is None:
         raise BatchFileError([BatchError(str(REPORTS_SHEET), 0, "", "", _("the sheet is missing."))])
     sheet_name = sheet.title
-    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        rows = list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet_name))
+    except LimitError as exc:
+        raise BatchFileError([BatchError(sheet_name, 0, "", "", str(exc))]) from exc
     all_columns = report_columns()
     columns = _header_map(rows, all_columns, sheet_name, errors)
     header_of = {c.key: str(c.label) for c in all_columns}

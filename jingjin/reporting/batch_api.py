@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from jingjin.core.api import clean_param
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, can_fill_reports, restrict
 from jingjin.plans.models import Task
-from jingjin.reporting import batch, services
+from jingjin.reporting import batch, selectors, services
 from jingjin.reporting.api import ReportSerializer, _call
 from jingjin.reporting.models import ReportingPeriod
 
@@ -96,7 +96,8 @@ class ReportToolsViewSet(viewsets.ViewSet):
             code = clean_param(request, "period")
             if not code:
                 raise exceptions.ValidationError({"period": ["give the month, YYYY-MM"]})
-            period = _period(code)
+            year, month = _call(services.period_parse, code=code)
+            period = selectors.period_of(year=year, month=month)  # a download stores nothing
             if not can_fill_reports(request.user):
                 raise exceptions.PermissionDenied("only reporters and county users fill in reports")
             response = HttpResponse(batch.template(user=request.user, period=period), content_type=batch.XLSX)

@@ -27,14 +27,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(code: str | None) -> ReportingPeriod:
+    """The period ``code`` (default this month), not stored by reading it (a write stores it)."""
     if not code:
         today = clock.today()
-        return services.period_get_or_create(year=today.year, month=today.month)
+        return selectors.period_of(year=today.year, month=today.month)
     try:
         year, month = services.period_parse(code)
     except ValidationError as exc:
         raise Http404(code) from exc
-    return services.period_get_or_create(year=year, month=month)
+    return selectors.period_of(year=year, month=month)
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -60,6 +61,7 @@ def batch_page(request: HttpRequest) -> HttpResponse:
             errors = [batch.BatchError("", 0, "", "", message)]
         else:
             try:
+                period = selectors.stored_period(period)
                 summary = batch.batch_import(
                     actor=request.user, period=period, raw=upload.read(), submit=submit, source="web"
                 )
@@ -102,6 +104,7 @@ def copy_previous(request: HttpRequest, period: str, task_id: int) -> HttpRespon
     task = get_object_or_404(restrict(request.user, "view", Task.objects.all()), pk=task_id)
     here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
     try:
+        the_period = selectors.stored_period(the_period)
         services.report_copy_previous(actor=request.user, task=task, period=the_period)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))

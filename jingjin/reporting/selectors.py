@@ -601,12 +601,33 @@ def report_rows(
     return rows
 
 
+def period_of(*, year: int, month: int) -> ReportingPeriod:
+    """The reporting period of a month for reading: the stored one, else an unsaved one with the
+    default deadline (``pk`` None; no report belongs to it). A page view creates no row: the first
+    write of the month stores it (:func:`jingjin.reporting.services.period_get_or_create`)."""
+    from jingjin.reporting.services import default_deadline
+
+    stored = ReportingPeriod.objects.filter(year=year, month=month).first()
+    if stored is not None:
+        return stored
+    return ReportingPeriod(year=year, month=month, deadline=default_deadline(year, month))
+
+
+def stored_period(period: ReportingPeriod) -> ReportingPeriod:
+    """``period`` as a stored row (a write is about to refer to it): itself, or created now."""
+    if period.pk is not None:
+        return period
+    from jingjin.reporting.services import period_get_or_create
+
+    return period_get_or_create(year=period.year, month=period.month)
+
+
 def _period_reports(period: ReportingPeriod, task_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """Task id → the :data:`_REPORT_FIELDS` of its report for ``period`` (tasks of ``task_ids``).
 
     A long list of tasks reads all the period's reports (one index range, no list of thousands of
     parameters) and keeps the wanted ones."""
-    if not task_ids:
+    if not task_ids or period.pk is None:  # a month not stored yet has no reports
         return {}
     reports = Report.objects.filter(period=period).order_by()
     if len(task_ids) <= 500:

@@ -483,6 +483,56 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
     return report
 
 
+def report_fill(
+    *,
+    actor: Any,
+    task: Task,
+    period: ReportingPeriod,
+    data: dict[str, Any],
+    indicator_values: dict[Any, Any] | None = None,
+    continuity: list[ContinuityTick] | None = None,
+    upload: Any = None,
+    submit: bool = False,
+    source: str = "web",
+) -> Report:
+    """The one write of the report form: store the month when it is not stored yet (a page view
+    stores none), save the draft (:func:`report_save_draft`), attach the uploaded evidence file
+    (:func:`evidence_add`) and submit when asked (:func:`report_submit`) — all or nothing. A stored
+    evidence file is removed from the disk again when anything fails and the rest is rolled back."""
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            if period.pk is None:
+                period = period_get_or_create(year=period.year, month=period.month)
+            report = report_save_draft(
+                actor=actor,
+                task=task,
+                period=period,
+                data=data,
+                indicator_values=indicator_values,
+                continuity=continuity,
+                source=source,
+            )
+            if upload is not None:
+                stored.append(
+                    evidence_add(
+                        actor=actor,
+                        report=report,
+                        content=upload,
+                        name=getattr(upload, "name", "") or "",
+                        size=getattr(upload, "size", None),
+                        source=source,
+                    )
+                )
+            if submit:
+                report = report_submit(actor=actor, report=report, source=source)
+    except BaseException:
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return report
+
+
 # --------------------------------------------------------------------------------------------
 # Strike-off (销号) and reopening (恢复)
 

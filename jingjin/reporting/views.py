@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,15 +30,16 @@ from jingjin.reporting.services import WorkflowError
 
 def _period(code: str | None) -> ReportingPeriod:
     """The period ``code`` (``YYYY-MM``); without one, the month being reported on now — last
-    month, whose deadline falls in this month (as on the cockpit)."""
+    month, whose deadline falls in this month (as on the cockpit). Not stored by reading it
+    (:func:`selectors.period_of`): a write stores it (:func:`selectors.stored_period`)."""
     if not code:
         year, month = selectors.reported_month(clock.today())
-        return services.period_get_or_create(year=year, month=month)
+        return selectors.period_of(year=year, month=month)
     try:
         year, month = services.period_parse(code)
     except ValidationError as exc:
         raise Http404(code) from exc
-    return services.period_get_or_create(year=year, month=month)
+    return selectors.period_of(year=year, month=month)
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -252,6 +252,8 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
         Report.objects.filter(task=task, period=the_period)
         .select_related("submitted_by", "reviewed_by", "period")
         .first()
+        if the_period.pk is not None
+        else None
     )
     can_edit = services.may_edit(request.user, report if report is not None else task)
     can_review = report is not None and services.may_review(request.user, report)
@@ -274,33 +276,18 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
                     return _forbidden(request, _("You may not fill in this report."))
                 form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
                 if form.is_valid():
-                    stored: list[Evidence] = []  # files to remove from the disk if the save rolls back
                     try:
-                        with transaction.atomic():
-                            saved = services.report_save_draft(
-                                actor=request.user,
-                                task=task,
-                                period=the_period,
-                                data=form.report_data(),
-                                indicator_values=form.indicator_values(),
-                                continuity=form.ticks(),
-                            )
-                            upload = form.cleaned_data.get("evidence")
-                            if upload is not None:
-                                stored.append(
-                                    services.evidence_add(
-                                        actor=request.user,
-                                        report=saved,
-                                        content=upload,
-                                        name=upload.name or "",
-                                        size=upload.size,
-                                    )
-                                )
-                            if action == "submit":
-                                services.report_submit(actor=request.user, report=saved)
+                        services.report_fill(
+                            actor=request.user,
+                            task=task,
+                            period=the_period,
+                            data=form.report_data(),
+                            indicator_values=form.indicator_values(),
+                            continuity=form.ticks(),
+                            upload=form.cleaned_data.get("evidence"),
+                            submit=action == "submit",
+                        )
                     except ValidationError as exc:
-                        for evidence in stored:
-                            evidence.file.storage.delete(evidence.file.name)
                         _add_errors(form, exc)
                     else:
                         messages.success(

@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -169,6 +169,26 @@ def next_code(*, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+#: how often an issue takes the next code when another issue took its code at the same moment
+CODE_ATTEMPTS = 5
+
+
+def _save_with_free_code(item: SupervisionItem, *, year: int) -> None:
+    """Insert ``item`` under the next free code of ``year``. Two items issued at the same moment
+    compute the same code; the second insert then fails on the unique code (PostgreSQL: once the
+    first commits) and takes the next code, so both are issued."""
+    for attempt in range(CODE_ATTEMPTS):
+        if attempt:
+            item.code = next_code(year=year)
+        try:
+            with transaction.atomic():  # a savepoint: the failed insert alone is undone
+                item.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt + 1 == CODE_ATTEMPTS or not SupervisionItem.objects.filter(code=item.code).exists():
+                raise
+
+
 @transaction.atomic
 def item_issue(
     *,
@@ -205,7 +225,7 @@ def item_issue(
         is_synthetic=is_synthetic,
     )
     item.full_clean()
-    item.save()
+    _save_with_free_code(item, year=day.year)
     # the issue step is dated on the day of issue (now, when that is today)
     at = clock.now() if day == clock.today() else timezone.make_aware(datetime.combine(day, ISSUE_TIME))
     _step_record(actor=actor, item=item, step=ItemStep.ISSUE, from_state="", text="", source=source, at=at)

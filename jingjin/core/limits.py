@@ -1,0 +1,156 @@
+"""Resource limits of every import: file size, a workbook's unzipped size, rows, cells, errors shown.
+
+A small Excel file can cost a lot: a workbook is a zip of XML, so 2 MB can unzip to gigabytes
+(a "zip bomb"), and one cell far out (XFD1048576) makes a reader pad every row to 16,384 cells and
+yield a million rows. Every import (plan, statistics, report batch, evaluation uploads) therefore
+
+1. refuses a file larger than ``JINGJIN_IMPORT_MAX_BYTES`` before reading it;
+2. for a workbook, reads the zip's directory (no decompression) and refuses it when the members'
+   declared sizes add up to more than ``JINGJIN_IMPORT_MAX_UNZIPPED`` — Python's zip reader never
+   inflates a member beyond its declared size, so that bounds what openpyxl can inflate;
+3. reads rows through :func:`bounded_rows`, which stops at ``JINGJIN_IMPORT_MAX_ROWS`` rows or
+   ``JINGJIN_IMPORT_MAX_CELLS`` cells (blank padding counted);
+4. shows at most ``JINGJIN_IMPORT_MAX_ERRORS`` errors, then "… and 12,345 more errors"
+   (:func:`truncated`).
+
+Each check raises :class:`LimitError` with a message in the UI's language; the callers turn it into
+their own error type (a row error, a plan error) so that the page or the API shows it as usual.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.utils.translation import gettext
+
+T = TypeVar("T")
+
+MB = 1024 * 1024
+DEFAULTS = {
+    "JINGJIN_IMPORT_MAX_BYTES": 20 * MB,
+    "JINGJIN_IMPORT_MAX_UNZIPPED": 50 * MB,
+    "JINGJIN_IMPORT_MAX_ROWS": 50_000,
+    "JINGJIN_IMPORT_MAX_CELLS": 300_000,
+    "JINGJIN_IMPORT_MAX_ERRORS": 200,
+    # evaluations (jobs on large tables) take larger files than the imports
+    "JINGJIN_EVALUATION_MAX_BYTES": 200 * MB,
+    "JINGJIN_EVALUATION_MAX_UNZIPPED": 1024 * MB,
+}
+#: a workbook has a few dozen members; thousands are a crafted file
+MAX_MEMBERS = 10_000
+
+
+class LimitError(ValueError):
+    """A file beyond one of the import limits; ``str(exc)`` is the message for the user."""
+
+
+def limit(name: str) -> int:
+    """The limit ``name`` (a key of :data:`DEFAULTS`) from the settings; the command line's plan
+    reading runs without Django's settings: then from the environment variable, else the default."""
+    if not settings.configured:
+        return int(os.environ.get(name) or DEFAULTS[name])
+    return int(getattr(settings, name, DEFAULTS[name]))
+
+
+def _(message: str) -> str:
+    """``message`` in the UI's language (as it is without Django's settings: see :func:`limit`)."""
+    return gettext(message) if settings.configured else message
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f}"
+
+
+def check_size(raw: bytes | int, *, max_bytes: int | None = None) -> None:
+    """Refuse a file larger than ``max_bytes`` (default ``JINGJIN_IMPORT_MAX_BYTES``)."""
+    size = raw if isinstance(raw, int) else len(raw)
+    most = limit("JINGJIN_IMPORT_MAX_BYTES") if max_bytes is None else max_bytes
+    if size > most:
+        raise LimitError(
+            _("The file has %(size)s MB; an import takes at most %(max)s MB.")
+            % {"size": _mb(size), "max": _mb(most)}
+        )
+
+
+def check_workbook(source: bytes | Any, *, max_unzipped: int | None = None) -> None:
+    """Refuse an ``.xlsx`` (bytes, a path or a file) whose zip members declare more than
+    ``max_unzipped`` bytes in all (default ``JINGJIN_IMPORT_MAX_UNZIPPED``) or that has more than
+    :data:`MAX_MEMBERS` members. Reads only the zip's directory. A file that is no zip passes: the
+    workbook reader then says it is no workbook."""
+    most = limit("JINGJIN_IMPORT_MAX_UNZIPPED") if max_unzipped is None else max_unzipped
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    if len(members) > MAX_MEMBERS:
+        raise LimitError(
+            _("The workbook has %(count)s parts; a workbook has at most %(max)s.")
+            % {"count": f"{len(members):,}", "max": f"{MAX_MEMBERS:,}"}
+        )
+    unzipped = sum(member.file_size for member in members)
+    if unzipped > most:
+        raise LimitError(
+            _(
+                "The workbook unzips to %(size)s MB; an import takes at most %(max)s MB unzipped. "
+                "Split it, or delete the empty rows and columns far below or right of the data."
+            )
+            % {"size": _mb(unzipped), "max": _mb(most)}
+        )
+
+
+def check_upload(raw: bytes, *, workbook: bool) -> None:
+    """:func:`check_size`, and :func:`check_workbook` for a workbook."""
+    check_size(raw)
+    if workbook:
+        check_workbook(raw)
+
+
+def bounded_rows(
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "",
+    max_rows: int | None = None,
+    max_cells: int | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of a sheet, raising :class:`LimitError` once there are more than ``max_rows`` rows
+    or ``max_cells`` cells (every cell a reader yields, blank or not). Trailing blank cells of a row
+    are dropped (a reader pads rows to the sheet's widest column)."""
+    most_rows = limit("JINGJIN_IMPORT_MAX_ROWS") if max_rows is None else max_rows
+    most_cells = limit("JINGJIN_IMPORT_MAX_CELLS") if max_cells is None else max_cells
+    cells = 0
+    for count, row in enumerate(rows, start=1):
+        cells += len(row)
+        if count > most_rows:
+            raise LimitError(
+                _("Sheet %(sheet)s has more than %(max)s rows; an import takes at most %(max)s.")
+                % {"sheet": sheet, "max": f"{most_rows:,}"}
+            )
+        if cells > most_cells:
+            raise LimitError(
+                _(
+                    "Sheet %(sheet)s has more than %(max)s cells (empty cells up to the last used row and "
+                    "column count too); split it, or delete the empty rows and columns below and right of "
+                    "the data."
+                )
+                % {"sheet": sheet, "max": f"{most_cells:,}"}
+            )
+        end = len(row)
+        while end and (row[end - 1] is None or row[end - 1] == ""):
+            end -= 1
+        yield tuple(row[:end])
+
+
+def truncated(errors: list[T], more: Callable[[str], T], *, max_errors: int | None = None) -> list[T]:
+    """The first ``max_errors`` errors (default ``JINGJIN_IMPORT_MAX_ERRORS``), then one made by
+    ``more`` from the text "… and 12,345 more errors" when some were left out."""
+    most = limit("JINGJIN_IMPORT_MAX_ERRORS") if max_errors is None else max_errors
+    if len(errors) <= most:
+        return errors
+    left = len(errors) - most
+    return [*errors[:most], more(_("… and %(count)s more errors") % {"count": f"{left:,}"})]
