@@ -13,7 +13,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from jingjin import __version__
+from jingjin import __version__, numba_cache
 
 
 class UsageError(Exception):
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    numba_cache.configure()  # before an engine imports numba: the kernels' cache in the data directory
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
