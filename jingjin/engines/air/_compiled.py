@@ -104,57 +104,32 @@ def column_block(column, lo, hi, s, std2026, t, subs):  # pragma: no cover - com
     """Sub-index codes of rows ``lo:hi`` of one column into ``subs[s]``; returns the number of
     invalid values (negative or infinite: read as missing). Codes as :func:`sub_index`.
 
-    The common cases (whole numbers, a GB/T 8170 rounding without a near tie, at most 2
-    decimals under HJ 633-2012) are written out here with the table's numbers in local
-    variables; the rest goes through :func:`sub_index`.
+    The common cases (a whole number, or under HJ 633-2026 a GB/T 8170 rounding without a
+    near tie, within the table) take one test and a table look-up, with the table's numbers
+    in local variables; the rest goes through :func:`sub_index`.
     """
     out = subs[s]
     lut = t.lut
-    above = t.above[s]
-    bad = 0
     d = t.decimals[s] if std2026 else 0
-    off0 = t.offsets[s, d]
-    top0 = float(t.tops[s, d])
-    off1 = t.offsets[s, 1]
-    top1 = float(t.tops[s, 1])
-    off2 = t.offsets[s, 2]
-    top2 = float(t.tops[s, 2])
+    off = t.offsets[s, d]
+    top = float(t.tops[s, d])
+    factor = 10.0**d
+    bad = 0
     for r in range(lo, hi):
         v = float(column[r])
-        if not v >= 0.0:  # NaN or negative
-            if v < 0.0:
-                bad += 1
+        x = v * factor
+        x0 = np.rint(x)
+        if std2026:
+            fast = v >= 0.0 and x0 <= top and abs(x - x0) <= 0.5 - 1e-6 if d else v >= 0.0 and x0 <= top
+        else:
+            fast = x0 == v and v >= 0.0 and x0 <= top
+        if fast:
+            out[r] = lut[off + int(x0)]
+        elif not v >= 0.0 or v == np.inf:
+            bad += 0 if np.isnan(v) else 1
             out[r] = MISSING
-            continue
-        if v == np.inf:
-            bad += 1
-            out[r] = MISSING
-            continue
-        if std2026 and d > 0:
-            x = v * 10.0**d
-            if x > 2.0**51:
-                out[r] = above
-                continue
-            x0 = np.rint(x)
-            if abs(x - x0) > 0.5 - 1e-6:  # a possible tie: settle it on the decimals
-                out[r] = sub_index(v, s, std2026, t)
-                continue
-            out[r] = lut[off0 + int(x0)] if x0 <= top0 else above
-            continue
-        x0 = np.rint(v)
-        if std2026 or x0 == v:
-            out[r] = lut[off0 + int(x0)] if x0 <= top0 else above
-            continue
-        x1 = np.rint(v * 10.0)
-        if x1 / 10.0 == v:
-            out[r] = lut[off1 + int(x1)] if x1 <= top1 else above
-            continue
-        x2 = np.rint(v * 100.0)
-        if x2 / 100.0 == v:
-            out[r] = lut[off2 + int(x2)] if x2 <= top2 else above
-            continue
-        units, exact = scaled(v)
-        out[r] = ceil_exact(units, exact, s, t)
+        else:
+            out[r] = sub_index(v, s, std2026, t)
     return bad
 
 
@@ -227,44 +202,53 @@ def block(
             for r in range(lo, hi):
                 if sub[r] < 0:
                     complete[r - lo] = False
-    # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
+    # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum,
+    # the primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
+    # int16 throughout, so that the compiler vectorises the loops.
     beyond = beyond_out[lo:hi]
     best = best_out[lo:hi]
+    primary = primary_out[lo:hi]
+    exceeding = exceeding_out[lo:hi]
     beyond[:] = 0
     best[:] = MISSING
+    primary[:] = 0
+    exceeding[:] = 0
+    none = np.int16(MISSING)
+    top = np.int16(500)
+    flagged = np.int16(BEYOND)
+    hundred = np.int16(100)
+    zero = np.uint16(0)
     negative = 0
     for s in range(last):
         sub = subs[s, lo:hi]
         bit = np.uint16(t.bits[s])
         for r in range(hi - lo):
             c = sub[r]
-            beyond[r] |= bit if c == BEYOND else np.uint16(0)
-            negative += 1 if c < 0 else 0
-            c = min(max(c, MISSING), 500)
+            beyond[r] |= bit if c == flagged else zero
+            negative += c < 0
+            c = min(max(c, none), top)
             sub[r] = c
             best[r] = max(best[r], c)
-    # Primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
-    primary = primary_out[lo:hi]
-    exceeding = exceeding_out[lo:hi]
-    primary[:] = 0
-    exceeding[:] = 0
+    fifty = np.int16(50)
     for s in range(last):
         sub = subs[s, lo:hi]
         bit = np.uint16(t.bits[s])
         for r in range(hi - lo):
-            primary[r] |= bit if sub[r] == best[r] else np.uint16(0)
-            exceeding[r] |= bit if sub[r] > 100 else np.uint16(0)
+            c = sub[r]
+            b = best[r]
+            primary[r] |= bit if c == b and b > fifty else zero
+            exceeding[r] |= bit if c > hundred else zero
     level = level_out[lo:hi]
+    levels = t.levels
     beyond_rows = 0
     exceeding_rows = 0
     for r in range(hi - lo):
-        b = best[r]
-        primary[r] = primary[r] if b > 50 else np.uint16(0)
-        if std2026:
-            exceeding[r] = 0
-        level[r] = t.levels[b + 1]
-        beyond_rows += 1 if beyond[r] else 0
-        exceeding_rows += 1 if exceeding[r] else 0
+        level[r] = levels[best[r] + 1]
+        beyond_rows += beyond[r] != 0
+        exceeding_rows += exceeding[r] != 0
+    if std2026:
+        exceeding[:] = 0
+        exceeding_rows = 0
     stats[0] = bad
     stats[1] = negative
     stats[2] = beyond_rows
