@@ -307,3 +307,14 @@ def kernel(
         )
     totals = stats.sum(axis=0)
     return totals[0], totals[1], totals[2], totals[3]
+
+
+def run(*args):
+    """:func:`kernel` with the blocks handed out one at a time as threads come free (not split
+    in equal halves up front): on a shared machine a thread that waits for a core does not hold
+    the others up."""
+    previous = numba.set_parallel_chunksize(1)
+    try:
+        return kernel(*args)
+    finally:
+        numba.set_parallel_chunksize(previous)

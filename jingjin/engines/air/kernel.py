@@ -60,7 +60,7 @@ def _kernel() -> Callable[..., Any]:
     """The compiled kernel (numba is imported, and the kernel compiled or loaded from the cache, here)."""
     from jingjin.engines.air import _compiled
 
-    return _compiled.kernel
+    return _compiled.run
 
 
 def available() -> bool:
