@@ -114,6 +114,9 @@ def column_block(column, lo, hi, s, std2026, t, subs):  # pragma: no cover - com
     off = t.offsets[s, d]
     top = float(t.tops[s, d])
     factor = 10.0**d
+    above = t.above[s]
+    off1, top1 = t.offsets[s, 1], float(t.tops[s, 1])
+    off2, top2 = t.offsets[s, 2], float(t.tops[s, 2])
     bad = 0
     for r in range(lo, hi):
         v = float(column[r])
@@ -125,11 +128,21 @@ def column_block(column, lo, hi, s, std2026, t, subs):  # pragma: no cover - com
             fast = x0 == v and v >= 0.0 and x0 <= top
         if fast:
             out[r] = lut[off + int(x0)]
-        elif not v >= 0.0 or v == np.inf:
+            continue
+        if not v >= 0.0 or v == np.inf:
             bad += 0 if np.isnan(v) else 1
             out[r] = MISSING
-        else:
-            out[r] = sub_index(v, s, std2026, t)
+            continue
+        if not std2026:  # one or two decimals (HJ 633-2012 data: CO 0.9 mg/m³, PM 35.5 µg/m³)
+            x1 = np.rint(v * 10.0)
+            if x1 / 10.0 == v:
+                out[r] = lut[off1 + int(x1)] if x1 <= top1 else above
+                continue
+            x2 = np.rint(v * 100.0)
+            if x2 / 100.0 == v:
+                out[r] = lut[off2 + int(x2)] if x2 <= top2 else above
+                continue
+        out[r] = sub_index(v, s, std2026, t)
     return bad
 
 
