@@ -192,3 +192,22 @@ def test_command_line_compiles_once_into_the_data_directory(tmp_path):
     assert cached, "no numba index file in the data directory"
     assert pl.read_csv(tmp_path / "out.csv")["aqi"].to_list() == [119, 20]
     assert times[1] < times[0]
+
+
+def test_kernel_runs_from_several_threads_at_once():
+    """The site's job workers call aqi() from several threads: each call gets its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [(standard, report) for standard in STANDARDS for report in ("daily", "hourly")]
+    frames = {
+        case: _frame(list(tables.INDICATORS[case]), 30_000, dtype="float", missing=0.01, seed=i)
+        for i, case in enumerate(cases)
+    }
+    expected = {case: _both(frames[case], standard=case[0], report=case[1])[1] for case in cases}
+
+    def run(k: int) -> bool:
+        case = cases[k % len(cases)]
+        return aqi(frames[case], standard=case[0], report=case[1]).equals(expected[case])
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert all(pool.map(run, range(24)))
