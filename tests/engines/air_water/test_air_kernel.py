@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -165,9 +164,16 @@ def test_kernel_refuses_a_negative_value_in_a_column_read_without_the_first_chec
     assert result["iaqi_pm10_24h"][42] is None
 
 
-def test_settings_put_the_kernel_cache_in_the_data_directory(settings):
-    assert Path(settings.NUMBA_CACHE_DIR) == settings.DATA_DIR / "numba-cache"
-    assert os.environ["NUMBA_CACHE_DIR"] == settings.NUMBA_CACHE_DIR
+def test_the_kernel_cache_goes_in_the_data_directory_unless_set(settings, monkeypatch, tmp_path):
+    from jingjin import numba_cache
+
+    assert os.environ["NUMBA_CACHE_DIR"] == settings.NUMBA_CACHE_DIR  # set by the settings
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setenv("JINGJIN_DATA_DIR", str(tmp_path))
+    assert numba_cache.configure() == str(tmp_path.resolve() / "numba-cache")
+    assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path.resolve() / "numba-cache")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/elsewhere")
+    assert numba_cache.configure() == "/elsewhere"  # an existing setting is kept
 
 
 def test_command_line_compiles_once_into_the_data_directory(tmp_path):
