@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 
-from jingjin import __version__
+from jingjin import __version__, numba_cache
 
 
 class UsageError(Exception):
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    numba_cache.configure()  # before an engine imports numba: the kernels' cache in the data directory
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

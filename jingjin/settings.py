@@ -16,6 +16,7 @@
 ``JINGJIN_JOB_WORKERS``  worker threads of ``jingjin worker`` and of the consumer ``jingjin demo``
                       and ``jingjin serve`` embed when ``REDIS_URL`` is empty (default 2)
 ``JINGJIN_API_TOKEN_DAYS``  days an API token is accepted after it was issued (default 30)
+``NUMBA_CACHE_DIR``   where the compiled engine kernels are kept (default ``$JINGJIN_DATA_DIR/numba-cache``)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from jingjin import numba_cache
 from jingjin.data.demo_calendar import stored_as_of
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -39,6 +41,8 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("JINGJIN_DATA_DIR") or Path.cwd() / "var").resolve()
+# Before any engine imports numba: the compiled kernels live in the data directory.
+NUMBA_CACHE_DIR = numba_cache.configure(DATA_DIR)
 PROFILE = os.environ.get("JINGJIN_PROFILE", "default")
 PRODUCTION = PROFILE == "production"
 

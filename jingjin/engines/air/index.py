@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from jingjin.engines.air import kernel
 from jingjin.engines.air._input import (
     INF_BITS,
     FloatArray,
@@ -591,13 +592,133 @@ def _workers(n: int) -> int:
 
 
 def _compute(
-    values: Mapping[str, FloatArray],
+    values: Mapping[str, npt.NDArray[Any]],
     standard: Standard,
     report: Report,
     n: int,
     unchecked: Collection[str] = (),
 ) -> _Result:
     """Sub-indices, AQI, level and pollutant bit sets for one standard over ``n`` rows.
+
+    By the compiled kernel (:mod:`jingjin.engines.air.kernel`) when numba is there and
+    :data:`KERNEL` is ``"numba"``, else by the numpy reference path (float columns only).
+    """
+    if KERNEL == "numba" and kernel.available():
+        return _compute_kernel(values, standard, report, n)
+    floats = {name: v if v.dtype == np.float64 else v.astype(np.float64) for name, v in values.items()}
+    return _compute_numpy(floats, standard, report, n, unchecked)
+
+
+#: Which path computes the AQI: ``"numba"`` (the compiled kernel, default) or ``"numpy"``
+#: (the reference). Tests and the benchmark set it to compare the two.
+KERNEL: str = os.environ.get("JINGJIN_AQI_KERNEL", "numba")
+
+
+def _slots(values: Collection[str], standard: Standard, report: Report) -> tuple[list[str], bool]:
+    """The kernel's slots: the report's indicators in ``values``, then the SO2 24-h stand-in."""
+    names = [name for name in tables.INDICATORS[(standard, report)] if name in values]
+    standin = standard == "HJ633-2012" and report in _HOURLY_REPORTS and "so2_24h" in values
+    return ([*names, "so2_24h"] if standin else names), standin
+
+
+@functools.cache
+def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
+    """The reference path's lookup tables and breakpoints for the kernel's slots ``names``."""
+    slots = kernel.SLOTS
+    parts: list[Int16Array] = []
+    offsets = np.zeros((slots, 3), dtype=np.int64)
+    tops = np.full((slots, 3), -1, dtype=np.int64)
+    breakpoints = np.zeros((slots, len(tables.IAQI_STEPS)), dtype=np.int64)
+    counts = np.zeros(slots, dtype=np.int64)
+    above = np.zeros(slots, dtype=np.int64)
+    decimals = np.zeros(slots, dtype=np.int64)
+    bits = np.zeros(slots, dtype=np.int64)
+    start = 0
+    for s, name in enumerate(names):
+        table = _TABLES[standard][name]
+        wanted = (tables.DECIMALS_2026[name],) if standard == "HJ633-2026" else _LOOKUP_DECIMALS
+        for d in wanted:
+            lookup = _lookup(standard, name, d)[:-2]
+            offsets[s, d], tops[s, d] = start, lookup.size - 1
+            parts.append(lookup)
+            start += lookup.size
+        breakpoints[s, : len(table)] = np.asarray(table, dtype=np.int64) * _SCALE
+        counts[s] = len(table)
+        above[s] = int(_lookup(standard, name, 0)[-2])
+        decimals[s] = tables.DECIMALS_2026[name]
+        bits[s] = _BIT[name]
+    return kernel.Tables(
+        np.concatenate(parts).astype(np.int16),
+        offsets,
+        tops,
+        breakpoints,
+        counts,
+        above,
+        decimals,
+        bits,
+        np.asarray(tables.IAQI_STEPS, dtype=np.int64),
+        np.concatenate([[0], _LEVELS[:501]]).astype(np.int8),  # by AQI + 1: −1 → 0
+    )
+
+
+def _compute_kernel(
+    values: Mapping[str, npt.NDArray[Any]], standard: Standard, report: Report, n: int
+) -> _Result:
+    """:func:`_compute` by the compiled kernel: one pass over the rows, every indicator at once.
+
+    Raises :class:`_UncheckedInvalid` when a value is negative or infinite (only columns that
+    skipped the input check can have one).
+    """
+    indicators = tables.INDICATORS[(standard, report)]
+    names, standin = _slots(values, standard, report)
+    count = len(names) - (1 if standin else 0)
+    subs, best, primary, level, complete = (
+        np.empty((max(len(names), 1), n), dtype=np.int16),
+        *_arrays(n, [np.int16, np.uint16, np.int8, np.bool_]),
+    )
+    beyond, exceeding = np.zeros(n, dtype=np.uint16), np.zeros(n, dtype=np.uint16)
+    out = kernel.run(
+        [values[name] for name in names],
+        _kernel_tables(standard, tuple(names)),
+        n=n,
+        count=count,
+        standin=count if standin else -1,
+        so2_1h=names.index("so2_1h") if "so2_1h" in names[:count] else -1,
+        o3_8h=names.index("o3_8h") if "o3_8h" in names[:count] else -1,
+        o3_1h=names.index("o3_1h") if "o3_1h" in names[:count] else -1,
+        std2026=standard == "HJ633-2026",
+        all_present=all(name in values for name in indicators),
+        out={
+            "subs": subs,
+            "best": best,
+            "level": level,
+            "primary": primary,
+            "exceeding": exceeding,
+            "beyond": beyond,
+            "complete": complete,
+        },
+    )
+    if out.invalid:
+        raise _UncheckedInvalid
+    found: set[str] = set()
+    if out.gaps or standin or not names:
+        found.add("gaps")
+    if out.beyond_rows:
+        found.add("beyond")
+    if out.exceeding_rows:
+        found.add("exceeding")
+    iaqi_arrays = {name: subs[s] for s, name in enumerate(names)}
+    return _Result(iaqi_arrays, best, level, beyond, primary, exceeding, complete, found)
+
+
+def _compute_numpy(
+    values: Mapping[str, FloatArray],
+    standard: Standard,
+    report: Report,
+    n: int,
+    unchecked: Collection[str] = (),
+) -> _Result:
+    """The numpy reference path of :func:`_compute`.
 
     Works block by block (:data:`_PARALLEL_ROWS` rows); the blocks are shared out among threads
     as they come free (numpy releases the GIL), each thread with its own work arrays, writing
@@ -799,6 +920,10 @@ def aqi(
     )[0]
 
 
+#: Integer column types the kernel reads without a float copy (at most 64 bits, so exact as int64).
+_KERNEL_INTS: Final = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+
+
 def _read(
     frame: pl.DataFrame, mapping: Mapping[str, str], wanted: Sequence[str], deferred: Collection[str]
 ) -> tuple[dict[str, FloatArray], Problems]:
@@ -853,12 +978,17 @@ def aqi_with_counts(
     # Float columns without nulls that the computation reads in full (one standard, one of its
     # indicators) are checked block by block as it reads them: one pass less over the input.
     # On an invalid value, or when another column has one, every column is checked first.
+    # The compiled kernel also reads integer columns as they are (no float copy).
+    compiled = KERNEL == "numba" and kernel.available()
     deferred = {
         name
         for name in wanted
         if len(used) == 1
         and name in tables.INDICATORS[(used[0], rep)]
-        and frame[mapping[name]].dtype == pl.Float64
+        and (
+            frame[mapping[name]].dtype == pl.Float64
+            or (compiled and frame[mapping[name]].dtype in _KERNEL_INTS)
+        )
         and frame[mapping[name]].null_count() == 0
     }
     values, problems = _read(frame, mapping, wanted, deferred)

@@ -83,12 +83,18 @@ def entropy_weights(X: Any) -> np.ndarray:
     lowest = np.full(n, np.inf)
     xlogx = np.zeros(n)
     tiny = np.finfo(np.float64).tiny  # x·ln(max(x, tiny)) is exactly 0 at x = 0
+    logs_buffer = np.empty((n, min(_CHUNK, m)))
     for block in _column_blocks(matrix):
-        logs = np.maximum(block, tiny)
-        np.log(logs, out=logs)
+        least = block.min(axis=1)
+        logs = logs_buffer[:, : block.shape[1]]
+        if least.min() > 0:  # no zero (nor negative, nor NaN): the logarithm as it is
+            np.log(block, out=logs)
+        else:
+            np.maximum(block, tiny, out=logs)
+            np.log(logs, out=logs)
         xlogx += np.einsum("ij,ij->i", block, logs)
         totals += block.sum(axis=1)
-        np.minimum(lowest, block.min(axis=1), out=lowest)
+        np.minimum(lowest, least, out=lowest)
     if not (np.isfinite(totals).all() and np.isfinite(xlogx).all()):
         _refuse_non_finite(matrix)
     if (lowest < 0).any():

@@ -1,0 +1,219 @@
+"""The compiled AQI kernel agrees with the numpy reference path on every generated case.
+
+Cases: every breakpoint of every table and one step either side (1, 0.1, 0.01 and 10⁻⁷),
+ties of GB/T 8170 (x.5, CO x.x5), far above the tables, zero and missing values; for both
+standards, every report, float and integer columns (with and without missing values), every
+column present or some left out, over several blocks of rows (the kernel's threads).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import polars as pl
+import pytest
+
+from jingjin.engines.air import InvalidInputError, aqi, aqi_with_counts, kernel
+from jingjin.engines.air import index as air_index
+from jingjin.engines.tables import air_hj633 as tables
+
+pytestmark = pytest.mark.skipif(not kernel.available(), reason="numba is not installed")
+
+STANDARDS = ("HJ633-2012", "HJ633-2026")
+REPORTS = ("daily", "hourly", "realtime")
+#: More rows than a few kernel blocks (4,096 rows each), so that both threads work.
+ROWS = 20_000
+
+
+def _cases(indicator: str) -> list[float]:
+    """Every breakpoint of the column's tables, one step either side, ties and the odd value."""
+    values: set[float] = {0.0, 0.004, 0.005, 0.015, 0.05, 0.25, 0.35, 0.45, 1e-7, 1e9, 1e15, 1e300}
+    for table in (tables.HJ633_2012, tables.HJ633_2026):
+        for bp in table.get(indicator, ()):
+            for step in (1, 0.1, 0.01, 1e-7, 0.5, 0.05, 0.45, 0.55):
+                values.update({bp - step, bp, bp + step})
+            values.update({bp + 0.049999999, bp + 0.0500000001, bp + 0.123456789})
+    if indicator.startswith("co"):
+        # Ties at the dropped digit of GB/T 8170's one decimal: 2.45 → 2.4 (binary: 24.500000000000004).
+        values.update(float(f"{k / 10:.1f}5") for k in range(1600))
+    return sorted(v for v in values if v >= 0)
+
+
+def _frame(columns: list[str], rows: int, *, dtype: str, missing: float, seed: int) -> pl.DataFrame:
+    """``rows`` rows; each column cycles through its cases in its own random order."""
+    rng = np.random.default_rng(seed)
+    data: dict[str, pl.Series] = {}
+    for name in columns:
+        cases = np.array(_cases(name))
+        if dtype != "float":
+            cases = np.unique(np.round(cases[cases < 1e6]))
+        picked = cases[rng.integers(0, cases.size, rows)]
+        holes = rng.random(rows) < missing
+        if dtype == "float":
+            picked[holes] = np.nan
+            data[name] = pl.Series(name, picked)
+        else:
+            series = pl.Series(name, picked.astype(np.int64)).cast(getattr(pl, dtype))
+            data[name] = series.scatter(np.flatnonzero(holes), None) if holes.any() else series
+    return pl.DataFrame(data)
+
+
+def _both(frame: pl.DataFrame, **options: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The result of :func:`aqi` by the kernel and by the numpy reference path."""
+    previous = air_index.KERNEL
+    try:
+        air_index.KERNEL = "numba"
+        compiled = aqi(frame, **options)
+        air_index.KERNEL = "numpy"
+        reference = aqi(frame, **options)
+    finally:
+        air_index.KERNEL = previous
+    return compiled, reference
+
+
+def _assert_same(compiled: pl.DataFrame, reference: pl.DataFrame) -> None:
+    assert compiled.columns == reference.columns
+    assert compiled.schema == reference.schema
+    for name in compiled.columns:
+        left, right = compiled[name], reference[name]
+        if not left.equals(right):
+            rows = np.flatnonzero((left.ne_missing(right)).to_numpy())
+            shown = compiled[rows[:5].tolist()]
+            pytest.fail(
+                f"column {name} differs in {rows.size} rows, e.g.\n{shown}\nreference\n{right[rows[:5]]}"
+            )
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize(
+    ("dtype", "missing"),
+    [("float", 0.0), ("float", 0.05), ("Int64", 0.0), ("Int64", 0.05), ("Int32", 0.0), ("UInt16", 0.0)],
+)
+def test_kernel_agrees_with_the_numpy_path_on_every_column(standard, report, dtype, missing):
+    frame = _frame(list(air_index.COLUMNS), ROWS, dtype=dtype, missing=missing, seed=len(report) + 7)
+    _assert_same(*_both(frame, standard=standard, report=report))
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
+def test_kernel_agrees_with_some_columns_left_out(standard, report):
+    indicators = list(tables.INDICATORS[(standard, report)])
+    # Without the O3 1-h (the 2012 note-3 fallback) and with SO2 1-h only (no 24-h stand-in).
+    kept = [name for name in indicators if name not in ("o3_1h", "so2_24h")]
+    frame = _frame(kept, 9_000, dtype="float", missing=0.02, seed=3)
+    _assert_same(*_both(frame, standard=standard, report=report))
+    frame = _frame(indicators[:1], 5_000, dtype="float", missing=0.5, seed=4)
+    _assert_same(*_both(frame, standard=standard, report=report))
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_kernel_agrees_when_the_standard_is_picked_by_date(report):
+    frame = _frame(list(air_index.COLUMNS), 6_000, dtype="float", missing=0.01, seed=11)
+    days = pl.date_range(pl.date(2026, 2, 20), pl.date(2026, 3, 10), eager=True)
+    frame = frame.with_columns(time=days.gather(np.arange(frame.height) % days.len()))
+    _assert_same(*_both(frame, standard="auto", report=report, time_column="time"))
+
+
+def test_kernel_special_rules_of_both_standards():
+    """The cases the rules name, by the kernel (the default path)."""
+    frame = pl.DataFrame(
+        {
+            "so2_1h": [801.0, 801.0, 10.0],
+            "so2_24h": [160.0, 3000.0, 10.0],
+            "o3_8h": [801.0, 10.0, 10.0],
+            "o3_1h": [250.0, 10.0, 10.0],
+            "co_24h": [2.2, 0.1, 0.1],
+            "pm25_24h": [14.0, 14.0, 600.0],
+        }
+    )
+    hourly = aqi(frame, standard="HJ633-2012", report="hourly")
+    assert hourly["iaqi_so2_1h"].to_list() == [None, None, 4]  # note 2: no 1-h IAQI above 800
+    assert hourly["iaqi_so2_24h"].to_list() == [102, 500, None]  # the 24-h value stands in
+    assert hourly["beyond_scale"].to_list() == ["", "so2_24h", "pm25_24h"]
+    daily = aqi(frame, standard="HJ633-2012", report="daily")
+    assert daily["iaqi_o3_8h"].to_list() == [None, 5, 5]  # note 3: the 1-h value counts
+    assert daily["aqi"].to_list() == [125, 500, 500]
+    assert daily["primary_pollutants"].to_list() == ["o3_1h", "so2_24h", "pm25_24h"]
+    assert daily["iaqi_co_24h"].to_list() == [55, 3, 3]  # exact ceiling: 55, not 56
+    assert daily["exceeding_pollutants"].to_list() == ["so2_24h;o3_1h", "so2_24h", "pm25_24h"]
+    new = aqi(frame, standard="HJ633-2026", report="daily")
+    assert new["iaqi_o3_8h"].to_list() == [300, 5, 5]  # note c
+    assert new["beyond_scale"].to_list() == ["", "so2_24h", "pm25_24h"]
+    assert new["exceeding_pollutants"].to_list() == ["", "", ""]
+    realtime = aqi({"so2_1h": [801.0, 800.4, 800.5]}, standard="HJ633-2026", report="realtime")
+    assert realtime["iaqi_so2_1h"].to_list() == [200, 200, 200]  # note b; 800.5 rounds to 800
+    assert realtime["primary_pollutants"].to_list() == ["so2_1h"] * 3
+
+
+def test_kernel_refuses_a_negative_value_in_a_column_read_without_the_first_check():
+    values = np.full(10_000, 20.0)
+    values[9_876] = -1.0
+    with pytest.raises(InvalidInputError, match="column pm25_24h: negative value in data row 9877"):
+        aqi({"pm25_24h": values}, standard="HJ633-2026", report="daily")
+    ints = pl.Series("pm10_24h", np.full(10_000, 20, dtype=np.int64)).scatter([42], -3)
+    with pytest.raises(InvalidInputError, match="column pm10_24h: negative value in data row 43"):
+        aqi(pl.DataFrame([ints]), standard="HJ633-2012", report="daily")
+    result, counts = aqi_with_counts(
+        pl.DataFrame([ints]), standard="HJ633-2012", report="daily", invalid="skip"
+    )
+    assert counts == {"pm10_24h": 1}
+    assert result["iaqi_pm10_24h"][42] is None
+
+
+def test_the_kernel_cache_goes_in_the_data_directory_unless_set(settings, monkeypatch, tmp_path):
+    from jingjin import numba_cache
+
+    assert os.environ["NUMBA_CACHE_DIR"] == settings.NUMBA_CACHE_DIR  # set by the settings
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setenv("JINGJIN_DATA_DIR", str(tmp_path))
+    assert numba_cache.configure() == str(tmp_path.resolve() / "numba-cache")
+    assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path.resolve() / "numba-cache")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/elsewhere")
+    assert numba_cache.configure() == "/elsewhere"  # an existing setting is kept
+
+
+def test_command_line_compiles_once_into_the_data_directory(tmp_path):
+    """The first ``jingjin air aqi`` after an install compiles the kernel into
+    ``$JINGJIN_DATA_DIR/numba-cache``; the next one loads it from there (and is faster)."""
+    source = tmp_path / "in.csv"
+    pl.DataFrame({"pm25_24h": [80.0, 14.0], "co_24h": [2.2, 0.1]}).write_csv(source)
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["JINGJIN_DATA_DIR"] = str(tmp_path / "data")
+    code = (
+        "import sys, time; from jingjin.cli import main; start = time.perf_counter(); "
+        "code = main(sys.argv[1:]); print(time.perf_counter() - start); sys.exit(code)"
+    )
+    args = [sys.executable, "-c", code, "air", "aqi", str(source), "-o", str(tmp_path / "out.csv")]
+    args += ["--standard", "HJ633-2026", "--report", "daily"]
+    times = []
+    for _ in range(2):
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False, timeout=600)
+        assert done.returncode == 0, done.stderr
+        times.append(float(done.stdout.split()[-1]))
+    cached = list((tmp_path / "data" / "numba-cache").rglob("*.nbi"))
+    assert cached, "no numba index file in the data directory"
+    assert pl.read_csv(tmp_path / "out.csv")["aqi"].to_list() == [119, 20]
+    assert times[1] < times[0]
+
+
+def test_kernel_runs_from_several_threads_at_once():
+    """The site's job workers call aqi() from several threads: each call gets its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [(standard, report) for standard in STANDARDS for report in ("daily", "hourly")]
+    frames = {
+        case: _frame(list(tables.INDICATORS[case]), 30_000, dtype="float", missing=0.01, seed=i)
+        for i, case in enumerate(cases)
+    }
+    expected = {case: _both(frames[case], standard=case[0], report=case[1])[1] for case in cases}
+
+    def run(k: int) -> bool:
+        case = cases[k % len(cases)]
+        return aqi(frames[case], standard=case[0], report=case[1]).equals(expected[case])
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert all(pool.map(run, range(24)))
