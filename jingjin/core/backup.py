@@ -19,7 +19,8 @@ The database is taken consistently while the site runs:
 Restore reads and verifies the whole archive (manifest, every checksum and size) before it changes
 anything; a corrupt or foreign archive is refused with a message and nothing is written.
 Not in the archive: the SQLite database file itself (it is in ``database/``), the job queue file
-``jobs.sqlite3`` (queued jobs only; job records are in the database), collected static files.
+``jobs.sqlite3`` (queued jobs only; job records are in the database), collected static files, the
+compiled engine kernels (``numba-cache``, rebuilt on first use).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ CHUNK = 1 << 20
 # in the data directory, never copied: the live SQLite files (the database goes in database/), the
 # job queue, collected static files, temporary files of a backup being written
 EXCLUDED_NAMES = {"jobs.sqlite3", "jobs.sqlite3-wal", "jobs.sqlite3-shm", "jobs.sqlite3-journal"}
-EXCLUDED_DIRS = {"static"}
+EXCLUDED_DIRS = {"static", "numba-cache"}  # numba-cache: compiled kernels, rebuilt on first use
 
 
 class BackupError(Exception):
