@@ -16,11 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.db import connection
 from docx import Document
 from openpyxl import load_workbook
 
 from jingjin.core import exports
 from jingjin.plans.models import Action, Indicator, Measure, Task
+
+#: a NUL in older data; PostgreSQL refuses NUL in text columns, so there it is left out
+_NUL = "" if connection.vendor == "postgresql" else "\x00"
 
 HOSTILE = {
     "equals": '=HYPERLINK("http://evil.example","x")',
@@ -76,8 +80,9 @@ def _hostile_plan(loaded_plan: Any) -> None:
     Measure.objects.filter(code="A1.M1").update(name_zh=HOSTILE["plus"], name_en=HOSTILE["tab"])
     Task.objects.filter(code="A1.M1.T1").update(name_zh=HOSTILE["minus"])
     Indicator.objects.filter(code="A1.M1.T1.I1").update(name_zh=HOSTILE["at"])
-    # older data, saved before texts were checked: a vertical tab and a NUL
-    Task.objects.filter(code="A1.M1.T2").update(name_en="Task\x0b of\x00 B")
+    # older data, saved before texts were checked: a vertical tab and a NUL (PostgreSQL cannot
+    # store a NUL at all, so there the older data can only hold the other control characters)
+    Task.objects.filter(code="A1.M1.T2").update(name_en="Task\x0b of" + _NUL + " B")
 
 
 def test_the_plan_workbook_keeps_formula_texts_and_imports_back(
@@ -112,7 +117,7 @@ def test_the_bulletin_with_hostile_names_downloads_as_excel_and_word(
     client: Any, users: Any, loaded_plan: Any, caplog: Any
 ) -> None:
     _hostile_plan(loaded_plan)
-    Action.objects.filter(code="A1").update(name_en="=1+1\x0b\x00")
+    Action.objects.filter(code="A1").update(name_en="=1+1\x0b" + _NUL)
     client.force_login(users["leader"])
     client.cookies["django_language"] = "en"
     excel = client.get("/cockpit/bulletin/2024-03.xlsx")
