@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from jingjin.engines import water_kernel
 from jingjin.engines.air._input import (
     FloatArray,
     InvalidInputError,
@@ -324,19 +325,14 @@ def classify_with_counts(
     deciding = [p for p in used if p in lake_items or p in river_items]
     if which == "routine":
         deciding = [p for p in deciding if p != "tn"]
-    per_parameter = {p: _mixed_class(values[p], p, lake) for p in used}
-    if deciding:
-        stacked = np.stack([per_parameter[p] for p in deciding])
-        worst = stacked.max(axis=0).astype(np.int8)
-        n_assessed = (stacked > 0).sum(axis=0)
+    if KERNEL == "numba" and water_kernel.available():
+        worst, n_assessed, limiting, exceedances_series, class_tn = _classes_kernel(
+            used, deciding, values, lake, separate_tn
+        )
     else:
-        stacked = np.zeros((0, n), dtype=np.int8)
-        worst = np.zeros(n, dtype=np.int8)
-        n_assessed = np.zeros(n, dtype=np.int64)
-
-    limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
-
-    exceedances_series = _exceedances(deciding, stacked, values, lake)
+        worst, n_assessed, limiting, exceedances_series, class_tn = _classes_numpy(
+            used, deciding, values, lake, separate_tn
+        )
     grade_index = pl.Series(worst.astype(np.uint32))
     added = [
         _class_strings(worst).alias("class"),
@@ -347,8 +343,8 @@ def classify_with_counts(
         exceedances_series,
         pl.Series("assessed", n_assessed.astype(np.int64)),
     ]
-    if separate_tn:
-        added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
+    if class_tn is not None:
+        added.append(_class_strings(class_tn).alias("class_tn"))
     if kinds is not None:
         added.append(kinds)
     if missing_flag_suffix is not None:
@@ -359,6 +355,73 @@ def classify_with_counts(
             f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
         )
     return frame.hstack(added), counts
+
+
+#: Which path classifies: ``"numba"`` (the compiled kernel of :mod:`jingjin.engines.water_kernel`,
+#: default) or ``"numpy"`` (the reference path, kept to check the kernel against).
+KERNEL: Literal["numba", "numpy"] = "numba"
+
+_Classes = tuple[ClassArray, npt.NDArray[np.integer[Any]], pl.Series, pl.Series, ClassArray | None]
+
+
+def _classes_numpy(
+    used: list[str],
+    deciding: list[str],
+    values: dict[str, FloatArray],
+    lake: npt.NDArray[np.bool_],
+    separate_tn: bool,
+) -> _Classes:
+    """The reference path: the worst class, the number assessed, ``limiting``, ``exceedances``
+    and the class of TN (``class_tn``, when it is assessed separately)."""
+    n = lake.size
+    per_parameter = {p: _mixed_class(values[p], p, lake) for p in used}
+    if deciding:
+        stacked = np.stack([per_parameter[p] for p in deciding])
+        worst = stacked.max(axis=0).astype(np.int8)
+        n_assessed = (stacked > 0).sum(axis=0)
+    else:
+        stacked = np.zeros((0, n), dtype=np.int8)
+        worst = np.zeros(n, dtype=np.int8)
+        n_assessed = np.zeros(n, dtype=np.int64)
+    limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
+    exceedances = _exceedances(deciding, stacked, values, lake)
+    return (
+        worst,
+        n_assessed,
+        limiting.alias("limiting"),
+        exceedances,
+        per_parameter["tn"] if separate_tn else None,
+    )
+
+
+def _classes_kernel(
+    used: list[str],
+    deciding: list[str],
+    values: dict[str, FloatArray],
+    lake: npt.NDArray[np.bool_],
+    separate_tn: bool,
+) -> _Classes:
+    """:func:`_classes_numpy` by the compiled kernel (one pass over the samples)."""
+    table = water_kernel.items(
+        used,
+        river=gb3838.LIMITS,
+        lake={**gb3838.LIMITS, **gb3838.LAKE_LIMITS},
+        deciding=deciding,
+        no_multiple=gb3838.NO_MULTIPLE,
+        lake_only=("tn",),
+        class_tn=separate_tn,
+    )
+
+    def settle(k: int, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        p = used[k]
+        result = np.empty(rows.size, dtype=np.int64)
+        for kind, on in (("river", ~lake[rows]), ("lake", lake[rows])):
+            if on.any():
+                result[on] = multiple_hundredths(values[p][rows[on]], _limits(p, kind)[1][2])  # type: ignore[arg-type]
+        return result
+
+    out = water_kernel.classify([values[p] for p in used], lake, table, settle)
+    return out.worst, out.assessed, out.limiting, out.exceedances, out.class_tn
 
 
 def _flag_excluded(
