@@ -20,6 +20,7 @@ limit exactly as the decimals do (``0.15 ≤ 0.15``), so a value at a limit meet
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Final, Literal
@@ -358,8 +359,9 @@ def classify_with_counts(
 
 
 #: Which path classifies: ``"numba"`` (the compiled kernel of :mod:`jingjin.engines.water_kernel`,
-#: default) or ``"numpy"`` (the reference path, kept to check the kernel against).
-KERNEL: Literal["numba", "numpy"] = "numba"
+#: default) or ``"numpy"`` (the reference path, kept to check the kernel against); the
+#: environment variable ``JINGJIN_WATER_KERNEL`` sets it at start-up.
+KERNEL: str = os.environ.get("JINGJIN_WATER_KERNEL", "numba")
 
 _Classes = tuple[ClassArray, npt.NDArray[np.integer[Any]], pl.Series, pl.Series, ClassArray | None]
 

@@ -30,7 +30,6 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-import pyarrow as pa
 
 #: Comparison codes, as in ``_water_compiled``.
 KINDS: Final = {"le": 0, "ge": 1, "range": 2}
@@ -140,6 +139,8 @@ def _text(
     name: str,
 ) -> pl.Series:
     """A ``;``-joined text column from per-row bit sets of items (see ``text_block``)."""
+    import pyarrow as pa  # here: importing the engines stays cheap
+
     compiled = _compiled()
     encoded = [p.encode() for p in table.names]
     names = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
