@@ -707,6 +707,23 @@ def blackodor(
         )
         .sort("__row")
     )
+    added = _blackodor_columns(indicators, levels, sample, joined)
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added)
+
+
+def _blackodor_columns(
+    indicators: list[str],
+    levels: dict[str, npt.NDArray[np.int8]],
+    sample: npt.NDArray[np.int8],
+    joined: pl.DataFrame,
+) -> list[pl.Series]:
+    """The result columns of :func:`blackodor`: the levels named (empty where missing) and
+    ``severe_stretch``."""
     names = pl.Series(["", *BLACKODOR_LEVELS], dtype=pl.String)
 
     def named(codes: npt.NDArray[np.int64] | npt.NDArray[np.int8], name: str) -> pl.Series:
@@ -720,12 +737,7 @@ def blackodor(
         named(joined["__body_level"].to_numpy(), "waterbody_level"),
         joined["__stretch"].alias("severe_stretch"),
     ]
-    clash = [s.name for s in added if s.name in frame.columns]
-    if clash:
-        raise InvalidInputError(
-            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
-        )
-    return frame.hstack(added)
+    return added
 
 
 def _point_and_body_levels(work: pl.DataFrame, indicators: list[str]) -> pl.DataFrame:
