@@ -131,6 +131,19 @@ def test_kernel_agrees_with_quality_control_flags() -> None:
     _assert_same(compiled, reference)
 
 
+def test_kernel_agrees_on_text_cells_and_skipped_invalid_values() -> None:
+    frame = pl.DataFrame(
+        {
+            "COD": ["25", "abc", "-1", "", "15.0000001", None, "40.5", "nd"],
+            "TP": [0.1, 0.3, -0.5, 0.25, np.nan, 0.05, 0.41, 0.2],
+            "type": ["湖", "河", "库", "", "lake", "river", "湖库", "河流"],
+        }
+    )
+    compiled, reference = _both(frame, waterbody_column="type", waterbody="river", invalid="skip")
+    _assert_same(compiled, reference)
+    assert compiled["exceedances"].to_list()[0] == "cod:0.25;tp:1.00"
+
+
 def test_kernel_multiples_on_the_decimals_as_written() -> None:
     """GB/T 8170 on the decimal value: 20.5 over 20 is 0.025 → 0.02 (binary gives 0.03); a value
     with more than 6 decimals is settled on its decimal text."""
