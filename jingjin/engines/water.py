@@ -20,6 +20,7 @@ limit exactly as the decimals do (``0.15 ≤ 0.15``), so a value at a limit meet
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Final, Literal
@@ -28,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from jingjin.engines import water_kernel
 from jingjin.engines.air._input import (
     FloatArray,
     InvalidInputError,
@@ -324,19 +326,14 @@ def classify_with_counts(
     deciding = [p for p in used if p in lake_items or p in river_items]
     if which == "routine":
         deciding = [p for p in deciding if p != "tn"]
-    per_parameter = {p: _mixed_class(values[p], p, lake) for p in used}
-    if deciding:
-        stacked = np.stack([per_parameter[p] for p in deciding])
-        worst = stacked.max(axis=0).astype(np.int8)
-        n_assessed = (stacked > 0).sum(axis=0)
+    if KERNEL == "numba" and water_kernel.available():
+        worst, n_assessed, limiting, exceedances_series, class_tn = _classes_kernel(
+            used, deciding, values, lake, separate_tn
+        )
     else:
-        stacked = np.zeros((0, n), dtype=np.int8)
-        worst = np.zeros(n, dtype=np.int8)
-        n_assessed = np.zeros(n, dtype=np.int64)
-
-    limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
-
-    exceedances_series = _exceedances(deciding, stacked, values, lake)
+        worst, n_assessed, limiting, exceedances_series, class_tn = _classes_numpy(
+            used, deciding, values, lake, separate_tn
+        )
     grade_index = pl.Series(worst.astype(np.uint32))
     added = [
         _class_strings(worst).alias("class"),
@@ -347,8 +344,8 @@ def classify_with_counts(
         exceedances_series,
         pl.Series("assessed", n_assessed.astype(np.int64)),
     ]
-    if separate_tn:
-        added.append(_class_strings(per_parameter["tn"]).alias("class_tn"))
+    if class_tn is not None:
+        added.append(_class_strings(class_tn).alias("class_tn"))
     if kinds is not None:
         added.append(kinds)
     if missing_flag_suffix is not None:
@@ -359,6 +356,74 @@ def classify_with_counts(
             f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
         )
     return frame.hstack(added), counts
+
+
+#: Which path classifies: ``"numba"`` (the compiled kernel of :mod:`jingjin.engines.water_kernel`,
+#: default) or ``"numpy"`` (the reference path, kept to check the kernel against); the
+#: environment variable ``JINGJIN_WATER_KERNEL`` sets it at start-up.
+KERNEL: str = os.environ.get("JINGJIN_WATER_KERNEL", "numba")
+
+_Classes = tuple[ClassArray, npt.NDArray[np.integer[Any]], pl.Series, pl.Series, ClassArray | None]
+
+
+def _classes_numpy(
+    used: list[str],
+    deciding: list[str],
+    values: dict[str, FloatArray],
+    lake: npt.NDArray[np.bool_],
+    separate_tn: bool,
+) -> _Classes:
+    """The reference path: the worst class, the number assessed, ``limiting``, ``exceedances``
+    and the class of TN (``class_tn``, when it is assessed separately)."""
+    n = lake.size
+    per_parameter = {p: _mixed_class(values[p], p, lake) for p in used}
+    if deciding:
+        stacked = np.stack([per_parameter[p] for p in deciding])
+        worst = stacked.max(axis=0).astype(np.int8)
+        n_assessed = (stacked > 0).sum(axis=0)
+    else:
+        stacked = np.zeros((0, n), dtype=np.int8)
+        worst = np.zeros(n, dtype=np.int8)
+        n_assessed = np.zeros(n, dtype=np.int64)
+    limiting = _joined_names([(p, (stacked[k] == worst) & (worst > 1)) for k, p in enumerate(deciding)], n)
+    exceedances = _exceedances(deciding, stacked, values, lake)
+    return (
+        worst,
+        n_assessed,
+        limiting.alias("limiting"),
+        exceedances,
+        per_parameter["tn"] if separate_tn else None,
+    )
+
+
+def _classes_kernel(
+    used: list[str],
+    deciding: list[str],
+    values: dict[str, FloatArray],
+    lake: npt.NDArray[np.bool_],
+    separate_tn: bool,
+) -> _Classes:
+    """:func:`_classes_numpy` by the compiled kernel (one pass over the samples)."""
+    table = water_kernel.items(
+        used,
+        river=gb3838.LIMITS,
+        lake={**gb3838.LIMITS, **gb3838.LAKE_LIMITS},
+        deciding=deciding,
+        no_multiple=gb3838.NO_MULTIPLE,
+        lake_only=("tn",),
+        class_tn=separate_tn,
+    )
+
+    def settle(k: int, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        p = used[k]
+        result = np.empty(rows.size, dtype=np.int64)
+        for kind, on in (("river", ~lake[rows]), ("lake", lake[rows])):
+            if on.any():
+                result[on] = multiple_hundredths(values[p][rows[on]], _limits(p, kind)[1][2])  # type: ignore[arg-type]
+        return result
+
+    out = water_kernel.classify([values[p] for p in used], lake, table, settle)
+    return out.worst, out.assessed, out.limiting, out.exceedances, out.class_tn
 
 
 def _flag_excluded(
@@ -642,6 +707,23 @@ def blackodor(
         )
         .sort("__row")
     )
+    added = _blackodor_columns(indicators, levels, sample, joined)
+    clash = [s.name for s in added if s.name in frame.columns]
+    if clash:
+        raise InvalidInputError(
+            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
+        )
+    return frame.hstack(added)
+
+
+def _blackodor_columns(
+    indicators: list[str],
+    levels: dict[str, npt.NDArray[np.int8]],
+    sample: npt.NDArray[np.int8],
+    joined: pl.DataFrame,
+) -> list[pl.Series]:
+    """The result columns of :func:`blackodor`: the levels named (empty where missing) and
+    ``severe_stretch``."""
     names = pl.Series(["", *BLACKODOR_LEVELS], dtype=pl.String)
 
     def named(codes: npt.NDArray[np.int64] | npt.NDArray[np.int8], name: str) -> pl.Series:
@@ -655,12 +737,7 @@ def blackodor(
         named(joined["__body_level"].to_numpy(), "waterbody_level"),
         joined["__stretch"].alias("severe_stretch"),
     ]
-    clash = [s.name for s in added if s.name in frame.columns]
-    if clash:
-        raise InvalidInputError(
-            f"the input already has result column(s) {', '.join(clash)}; rename or drop them"
-        )
-    return frame.hstack(added)
+    return added
 
 
 def _point_and_body_levels(work: pl.DataFrame, indicators: list[str]) -> pl.DataFrame:

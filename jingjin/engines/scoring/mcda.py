@@ -7,6 +7,7 @@ of rows transposed into cache, so that reductions run along contiguous memory.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,12 +151,33 @@ class TopsisParts:
     score: np.ndarray  # D⁻ / (D⁺ + D⁻)
 
 
+#: Which path computes TOPSIS: ``"numba"`` (the compiled two passes of
+#: :mod:`jingjin.engines.scoring._compiled`, default, for row-major matrices) or ``"numpy"``
+#: (the reference path on transposed cache blocks, also used for column-major matrices).
+KERNEL = "numba"
+
+
+@functools.cache
+def _compiled() -> Any:
+    """The numba module, or None without numba (imported on first use: importing stays cheap)."""
+    try:
+        from jingjin.engines.scoring import _compiled as compiled
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return compiled
+
+
 def topsis_parts(X: Any, weights: Any, benefit: Any, reference: np.ndarray | None = None) -> TopsisParts:
     """TOPSIS with every intermediate; see :func:`topsis`.
 
     ``reference`` (boolean mask over rows) selects the rows whose norms and ideal points
     define the scale (default: all rows); every row is then scored against them.
     """
+    return _topsis(X, weights, benefit, reference, keep=True)
+
+
+def _topsis(X: Any, weights: Any, benefit: Any, reference: np.ndarray | None, *, keep: bool) -> TopsisParts:
+    """:func:`topsis_parts`; without ``keep`` the distances are not kept (empty arrays)."""
     matrix = _as_matrix(X)
     m, n = matrix.shape
     w = _as_weights(weights, n)
@@ -163,13 +185,17 @@ def topsis_parts(X: Any, weights: Any, benefit: Any, reference: np.ndarray | Non
     ref = matrix if reference is None else matrix[np.asarray(reference, dtype=bool)]
     if ref.shape[0] == 0:
         raise ValueError("no reference rows for TOPSIS")
-    squares = np.zeros(n)
-    high_x = np.full(n, -np.inf)
-    low_x = np.full(n, np.inf)
-    for block in _column_blocks(ref):
-        squares += np.einsum("ij,ij->i", block, block)
-        np.maximum(high_x, block.max(axis=1), out=high_x)
-        np.minimum(low_x, block.min(axis=1), out=low_x)
+    compiled = _compiled() if KERNEL == "numba" and matrix.flags.c_contiguous else None
+    if compiled is not None:
+        squares, high_x, low_x = compiled.run(compiled.stats, np.ascontiguousarray(ref))
+    else:
+        squares = np.zeros(n)
+        high_x = np.full(n, -np.inf)
+        low_x = np.full(n, np.inf)
+        for block in _column_blocks(ref):
+            squares += np.einsum("ij,ij->i", block, block)
+            np.maximum(high_x, block.max(axis=1), out=high_x)
+            np.minimum(low_x, block.min(axis=1), out=low_x)
     if not np.isfinite(squares).all():
         _refuse_non_finite(ref)
     norms = np.sqrt(squares)
@@ -180,6 +206,13 @@ def topsis_parts(X: Any, weights: Any, benefit: Any, reference: np.ndarray | Non
     worst = worst_x * scale
     # D² = Σ_j scale_j² (x_ij − x*_j)²: the same sum as Σ_j (v_ij − v*_j)², without forming v
     scale2 = scale * scale
+    if compiled is not None:
+        d_best = np.empty(m if keep else 0)
+        d_worst = np.empty(m if keep else 0)
+        score = np.empty(m)
+        if not compiled.run(compiled.distances, matrix, best_x, worst_x, scale2, d_best, d_worst, score):
+            _refuse_non_finite(matrix)
+        return TopsisParts(scale, best, worst, d_best, d_worst, score)
     d_best = np.empty(m)
     d_worst = np.empty(m)
     diff = np.empty((n, _CHUNK))
@@ -230,7 +263,7 @@ def topsis(X: Any, weights: Any, benefit: Any) -> np.ndarray:
     Edges: a column of zeros has r = 0; when D⁺ + D⁻ = 0 (every weighted column constant)
     the score is 0.5.
     """
-    return topsis_parts(X, weights, benefit).score
+    return _topsis(X, weights, benefit, None, keep=False).score
 
 
 def rank(scores: Any) -> np.ndarray:

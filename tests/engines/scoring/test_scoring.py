@@ -105,6 +105,36 @@ def test_topsis_against_pymcdm_vector_normalisation_on_random_data():
         np.testing.assert_allclose(topsis(X, w, types > 0), peer(X, w, types), rtol=1e-10, atol=1e-13)
 
 
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_topsis_compiled_passes_agree_with_the_numpy_path(layout, monkeypatch):
+    """The compiled two passes (default, row-major matrices) give the numpy path's scores and
+    parts to the last bits, over several blocks of rows, with a reference subset, constant and
+    zero columns; column-major input takes the numpy path."""
+    from jingjin.engines.scoring import mcda, topsis_parts
+
+    rng = np.random.default_rng(19)
+    X = np.asarray(rng.lognormal(3.0, 1.0, size=(20_000, 7)), order=layout)
+    X[:, 2] = 5.0
+    X[:, 4] = 0.0
+    w = rng.dirichlet(np.ones(7))
+    good = np.array([True, False, True, False, True, True, False])
+    reference = rng.random(20_000) < 0.7
+    monkeypatch.setattr(mcda, "KERNEL", "numba")
+    compiled = [topsis_parts(X, w, good), topsis_parts(X, w, good, reference), topsis(X, w, good)]
+    monkeypatch.setattr(mcda, "KERNEL", "numpy")
+    numpy_path = [topsis_parts(X, w, good), topsis_parts(X, w, good, reference), topsis(X, w, good)]
+    for ours, theirs in zip(compiled[:2], numpy_path[:2], strict=True):
+        for name in ("scale", "best", "worst", "d_best", "d_worst", "score"):
+            np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(compiled[2], numpy_path[2], rtol=1e-13, atol=1e-15)
+    monkeypatch.setattr(mcda, "KERNEL", "numba")
+    for bad in (np.nan, np.inf):
+        Y = X.copy(order=layout)
+        Y[12_345, 3] = bad
+        with pytest.raises(ValueError, match="non-finite"):
+            topsis(Y, w, good)
+
+
 def test_topsis_edges():
     # every weighted column constant → D+ + D− = 0 → 0.5
     np.testing.assert_allclose(topsis([[2.0, 3.0], [2.0, 3.0]], [0.5, 0.5], True), [0.5, 0.5])
