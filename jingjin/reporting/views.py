@@ -21,8 +21,9 @@ from jingjin.core.permissions import PermissionDenied, can_review_reports, may_s
 from jingjin.core.selectors import audit_for_object
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Task
-from jingjin.reporting import selectors, services
+from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.choices import ReportStatus
+from jingjin.reporting.evidence import evidence_delete
 from jingjin.reporting.forms import ReportForm
 from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportingPeriod
 from jingjin.reporting.services import WorkflowError
@@ -64,7 +65,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ListFilters:
     """The filters of a reporting list, read from the query string (unknown values are ignored).
 
-    ``state`` is a :data:`selectors.STATE_FILTERS` value; the older ``show=missing|late`` is read as
+    ``state`` is a :data:`lists.STATE_FILTERS` value; the older ``show=missing|late`` is read as
     ``state`` when ``state`` is not given."""
 
     state: str = ""
@@ -80,8 +81,8 @@ class ListFilters:
         light = get.get("light", "")
         per_page = get.get("per_page", "")
         return cls(
-            state=state if state in selectors.STATE_FILTERS else "",
-            light=int(light) if light.lstrip("-").isdigit() and int(light) in selectors.LIGHTS else None,
+            state=state if state in lists.STATE_FILTERS else "",
+            light=int(light) if light.lstrip("-").isdigit() and int(light) in lists.LIGHTS else None,
             unit=get.get("unit", "").strip()[:64],
             q=get.get("q", "").strip()[:100],
             per_page=int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else PAGE_SIZE,
@@ -92,8 +93,8 @@ class ListFilters:
         """Does any filter narrow the list?"""
         return bool(self.state or self.light is not None or self.unit or self.q)
 
-    def apply(self, rows: list[selectors.ReportRow]) -> list[selectors.ReportRow]:
-        return selectors.filter_rows(rows, state=self.state, light=self.light, unit=self.unit, query=self.q)
+    def apply(self, rows: list[lists.ReportRow]) -> list[lists.ReportRow]:
+        return lists.filter_rows(rows, state=self.state, light=self.light, unit=self.unit, query=self.q)
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters (the period picker carries them over as hidden fields)."""
@@ -103,13 +104,13 @@ class ListFilters:
         return [(name, value) for name, value in out if value]
 
 
-def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict[str, Any]:
+def _list_context(request: HttpRequest, rows: list[lists.ReportRow]) -> dict[str, Any]:
     """Counts over all ``rows``, the filters, and the requested page of the filtered rows."""
     filters = ListFilters.of(request)
-    counts = selectors.overview_counts(rows)
+    counts = lists.overview_counts(rows)
     page = Paginator(filters.apply(rows), filters.per_page).get_page(request.GET.get("page"))
     state_labels: dict[str, Any] = {
-        selectors.MISSING: _("Missing"),
+        lists.MISSING: _("Missing"),
         "late": _("Late"),
         ReportStatus.DRAFT: ReportStatus.DRAFT.label,
         ReportStatus.SUBMITTED: _("Submitted or resubmitted"),
@@ -129,16 +130,16 @@ def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict
             (
                 value,
                 state_labels[value],
-                selectors.STATE_COLOURS.get(value, "danger"),
+                lists.STATE_COLOURS.get(value, "danger"),
                 counts.get(count_keys.get(value, value), 0),
             )
-            for value in selectors.STATE_FILTERS
+            for value in lists.STATE_FILTERS
         ],
         "lights": [
             (code, label, colour, counts.get(f"light_{code}", 0))
-            for code, (label, colour) in selectors.LIGHTS.items()
+            for code, (label, colour) in lists.LIGHTS.items()
         ],
-        "units": selectors.row_lead_units(rows),
+        "units": lists.row_lead_units(rows),
         "page_sizes": PAGE_SIZES,
     }
 
@@ -147,7 +148,7 @@ def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict
 def home(request: HttpRequest) -> HttpResponse:
     """My reports (我的月报): the due tasks of the user's unit for one period, filtered, a page at a time."""
     period = _period(request.GET.get("period"))
-    rows = selectors.my_rows(user=request.user, period=period)
+    rows = lists.my_rows(user=request.user, period=period)
     return render(
         request,
         "reporting/home.html",
@@ -166,7 +167,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not _may_see_overview(request):
         return _forbidden(request, _("Only the plan office and leaders see the period overview."))
     period = _period(request.GET.get("period"))
-    rows = selectors.overview_rows(user=request.user, period=period)
+    rows = lists.overview_rows(user=request.user, period=period)
     return render(
         request,
         "reporting/overview.html",
@@ -184,7 +185,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     if not _may_see_overview(request):
         return _forbidden(request, _("Only the plan office and leaders see the period overview."))
     period = _period(request.GET.get("period"))
-    rows = ListFilters.of(request).apply(selectors.overview_rows(user=request.user, period=period))
+    rows = ListFilters.of(request).apply(lists.overview_rows(user=request.user, period=period))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = period.code
@@ -311,7 +312,7 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
                     return here
             elif action == "delete_evidence":
                 evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence", "0"), report=report)
-                services.evidence_delete(actor=request.user, evidence=evidence)
+                evidence_delete(actor=request.user, evidence=evidence)
                 messages.success(request, _("File removed."))
                 return here
             else:
@@ -328,7 +329,7 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
         .order_by("-period_index")
         .first()
     )
-    rows = selectors.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
+    rows = lists.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
     approved = selectors.latest_approved(task, before=the_period.index)
     return render(
         request,
