@@ -267,61 +267,107 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
     form = ReportForm(initial=ReportForm.initial_of(report), indicators=indicators, items=items)
     review_error = ""
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
-        try:
-            if action in ("save", "submit"):
-                if not can_edit:
-                    if services.may_edit(request.user, task) and report is not None:
-                        raise WorkflowError(_("This report can no longer be changed."))
-                    return _forbidden(request, _("You may not fill in this report."))
-                form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
-                if form.is_valid():
-                    try:
-                        services.report_fill(
-                            actor=request.user,
-                            task=task,
-                            period=the_period,
-                            data=form.report_data(),
-                            indicator_values=form.indicator_values(),
-                            continuity=form.ticks(),
-                            upload=form.cleaned_data.get("evidence"),
-                            submit=action == "submit",
-                        )
-                    except ValidationError as exc:
-                        _add_errors(form, exc)
-                    else:
-                        messages.success(
-                            request, _("Report submitted.") if action == "submit" else _("Draft saved.")
-                        )
-                        return here
-            elif action in ("approve", "return"):
-                if report is None:
-                    raise Http404("no report")
-                comment = request.POST.get("comment", "")
+        done = _report_action(request, the_period, task, report, can_edit, indicators, items)
+        if isinstance(done, HttpResponse):
+            return done
+        posted, review_error = done
+        form = posted if posted is not None else form
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            **_report_context(request, the_period, task, report, items),
+            "form": form,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "review_error": review_error,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _report_action(
+    request: HttpRequest,
+    the_period: ReportingPeriod,
+    task: Task,
+    report: Report | None,
+    can_edit: bool,
+    indicators: list[Any],
+    items: list[ContinuityItem],
+) -> HttpResponse | tuple[ReportForm | None, str]:
+    """A POST of the report page: save or submit the form, approve or return the report, or
+    remove an evidence file. The response (a redirect back on success), or the form with its
+    errors (None: the form as shown) and the review's error to show again."""
+    action = request.POST.get("action", "")
+    here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
+    form: ReportForm | None = None
+    review_error = ""
+    try:
+        if action in ("save", "submit"):
+            if not can_edit:
+                if services.may_edit(request.user, task) and report is not None:
+                    raise WorkflowError(_("This report can no longer be changed."))
+                return _forbidden(request, _("You may not fill in this report."))
+            form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
+            if form.is_valid():
                 try:
-                    if action == "approve":
-                        services.report_approve(actor=request.user, report=report, comment=comment)
-                        messages.success(request, _("Report approved."))
-                    else:
-                        services.report_return(actor=request.user, report=report, comment=comment)
-                        messages.success(request, _("Report returned to the unit."))
+                    services.report_fill(
+                        actor=request.user,
+                        task=task,
+                        period=the_period,
+                        data=form.report_data(),
+                        indicator_values=form.indicator_values(),
+                        continuity=form.ticks(),
+                        upload=form.cleaned_data.get("evidence"),
+                        submit=action == "submit",
+                    )
                 except ValidationError as exc:
-                    review_error = " ".join(exc.messages)
+                    _add_errors(form, exc)
                 else:
+                    messages.success(
+                        request, _("Report submitted.") if action == "submit" else _("Draft saved.")
+                    )
                     return here
-            elif action == "delete_evidence":
-                evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence", "0"), report=report)
-                evidence_delete(actor=request.user, evidence=evidence)
-                messages.success(request, _("File removed."))
-                return here
+        elif action in ("approve", "return"):
+            if report is None:
+                raise Http404("no report")
+            comment = request.POST.get("comment", "")
+            try:
+                if action == "approve":
+                    services.report_approve(actor=request.user, report=report, comment=comment)
+                    messages.success(request, _("Report approved."))
+                else:
+                    services.report_return(actor=request.user, report=report, comment=comment)
+                    messages.success(request, _("Report returned to the unit."))
+            except ValidationError as exc:
+                review_error = " ".join(exc.messages)
             else:
-                raise Http404(action)
-        except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
+                return here
+        elif action == "delete_evidence":
+            evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence", "0"), report=report)
+            evidence_delete(actor=request.user, evidence=evidence)
+            messages.success(request, _("File removed."))
             return here
+        else:
+            raise Http404(action)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return here
+    return form, review_error
+
+
+def _report_context(
+    request: HttpRequest,
+    the_period: ReportingPeriod,
+    task: Task,
+    report: Report | None,
+    items: list[ContinuityItem],
+) -> dict[str, Any]:
+    """What the report page shows besides the form: the previous report, the row with its status
+    light, the latest approved completion and any drop below it, the strike-off, milestones,
+    unaddressed plan items, evidence, the review history and the audit trail."""
     previous = (
         selectors.previous_report(report=report)
         if report is not None
@@ -331,32 +377,21 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
     )
     rows = lists.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
     approved = selectors.latest_approved(task, before=the_period.index)
-    return render(
-        request,
-        "reporting/report.html",
-        {
-            "period": the_period,
-            "task": task,
-            "report": report,
-            "form": form,
-            "can_edit": can_edit,
-            "can_review": can_review,
-            "review_error": review_error,
-            "previous": previous,
-            "row": rows[0] if rows else None,
-            "approved": approved,
-            "drop": selectors.drop_of(report, approved),
-            "strike_off": selectors.strike_off_of(task, index=the_period.index),
-            "milestones": task.indicators.filter(direction=Direction.MILESTONE).prefetch_related(
-                "milestones"
-            ),
-            "unaddressed": [i for i in items if not i.outcome] if report is not None else [],
-            "evidence": list(report.evidence.all()) if report is not None else [],
-            "review_comments": selectors.review_history(report=report),
-            "audit": audit_for_object(user=request.user, obj=report)[:50] if report is not None else [],
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    return {
+        "period": the_period,
+        "task": task,
+        "report": report,
+        "previous": previous,
+        "row": rows[0] if rows else None,
+        "approved": approved,
+        "drop": selectors.drop_of(report, approved),
+        "strike_off": selectors.strike_off_of(task, index=the_period.index),
+        "milestones": task.indicators.filter(direction=Direction.MILESTONE).prefetch_related("milestones"),
+        "unaddressed": [i for i in items if not i.outcome] if report is not None else [],
+        "evidence": list(report.evidence.all()) if report is not None else [],
+        "review_comments": selectors.review_history(report=report),
+        "audit": audit_for_object(user=request.user, obj=report)[:50] if report is not None else [],
+    }
 
 
 def _add_errors(form: ReportForm, exc: ValidationError) -> None:
