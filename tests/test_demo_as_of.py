@@ -20,7 +20,7 @@ from jingjin.core import clock
 from jingjin.core.models import AuditEntry
 from jingjin.dashboard import selectors as dashboard
 from jingjin.dashboard.services import period_resolve
-from jingjin.reporting import selectors as reporting
+from jingjin.reporting import lists
 from jingjin.reporting.choices import ReportStatus
 from jingjin.reporting.models import Report, ReportingPeriod, ReviewComment, StrikeOff
 from jingjin.supervision import selectors as supervision
@@ -84,7 +84,7 @@ def test_nothing_is_dated_after_the_as_of_date(as_of):
 def test_reports_are_due_some_late_missing_returned_or_waiting(as_of):
     office = _user("office")
     september = ReportingPeriod.objects.get(year=2023, month=9)
-    rows = reporting.overview_rows(user=office, period=september, as_of=AS_OF)
+    rows = lists.overview_rows(user=office, period=september, as_of=AS_OF)
     assert len(rows) > 50
     late = [r for r in rows if r.late]
     missing = [r for r in rows if r.missing]
@@ -101,7 +101,7 @@ def test_reports_are_due_some_late_missing_returned_or_waiting(as_of):
     # the as-of month is not due yet: drafts, nothing late
     october = ReportingPeriod.objects.get(year=2023, month=10)
     assert Report.objects.filter(period=october, status="draft").count() > 20
-    assert not any(r.late for r in reporting.overview_rows(user=office, period=october, as_of=AS_OF))
+    assert not any(r.late for r in lists.overview_rows(user=office, period=october, as_of=AS_OF))
 
 
 def test_a_task_approved_at_100_percent_gets_no_later_report(as_of):
@@ -124,7 +124,7 @@ def test_the_cockpit_shows_a_plan_in_motion(as_of):
 
 def test_a_reporter_has_tasks_due(as_of):
     october = ReportingPeriod.objects.get(year=2023, month=10)
-    rows = reporting.my_rows(user=_user("fgw_reporter"), period=october, as_of=AS_OF)
+    rows = lists.my_rows(user=_user("fgw_reporter"), period=october, as_of=AS_OF)
     assert rows and any(r.report is None or r.report.status == "draft" for r in rows)
 
 

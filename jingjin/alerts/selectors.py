@@ -228,65 +228,15 @@ def outlook_rows(*, as_of: date) -> list[OutlookRow]:
     )
     if not indicators:
         return []
-    values = list(
-        ReportIndicatorValue.objects.filter(
-            value__isnull=False,
-            report__first_submitted_at__isnull=False,
-            indicator__direction__in=PROJECTED_DIRECTIONS,
-        )
-        .filter(report__period_index__lte=month_index(as_of.year, as_of.month))
-        .order_by()
-        .values_list("indicator_id", "report__period_index", "value")
-    )
-    if not values:
+    actuals = _yearly_actuals(as_of)
+    if actuals is None:
         return []
-    raw = pl.DataFrame(
-        {
-            "indicator_id": [v[0] for v in values],
-            "month_index": [v[1] for v in values],
-            "value": [float(v[2] or 0) for v in values],
-        },
-        schema={"indicator_id": pl.Int64, "month_index": pl.Int64, "value": pl.Float64},
-    )
-    actuals = (
-        raw.with_columns(year=pl.col("month_index") // 12)
-        .sort("month_index")
-        .group_by(["indicator_id", "year"])
-        .agg(pl.col("value").last())
-        .select("indicator_id", "year", "value")
-    )
-
-    def num(value: Any) -> float | None:
-        return float(value) if value is not None else None
-
-    targets = pl.DataFrame(
-        {
-            "indicator_id": [i[0] for i in indicators],
-            "direction": [i[5] for i in indicators],
-            "target_year": [i[6] for i in indicators],
-            "target_value": [num(i[7]) for i in indicators],
-            "target_min": [num(i[8]) for i in indicators],
-            "target_max": [num(i[9]) for i in indicators],
-            "baseline_value": [num(i[10]) for i in indicators],
-            "baseline_year": [i[11] for i in indicators],
-        },
-        schema={
-            "indicator_id": pl.Int64,
-            "direction": pl.String,
-            "target_year": pl.Int64,
-            "target_value": pl.Float64,
-            "target_min": pl.Float64,
-            "target_max": pl.Float64,
-            "baseline_value": pl.Float64,
-            "baseline_year": pl.Int64,
-        },
-    )
-    result = indicator_outlook(actuals, targets)
+    result = indicator_outlook(actuals, _targets(indicators))
     info = {i[0]: i for i in indicators}
     rows = []
     for indicator_id, outlook, projected in result.select("indicator_id", "outlook", "projected").iter_rows():
         i = info[indicator_id]
-        target = num(i[7]) if i[7] is not None else num(i[9] if i[5] == "range" else None)
+        target = _num(i[7]) if i[7] is not None else _num(i[9] if i[5] == "range" else None)
         rows.append(
             OutlookRow(
                 indicator_id=indicator_id,
@@ -300,6 +250,68 @@ def outlook_rows(*, as_of: date) -> list[OutlookRow]:
             )
         )
     return rows
+
+
+def _yearly_actuals(as_of: date) -> pl.DataFrame | None:
+    """(indicator_id, year, value): the latest submitted actual of each projectable indicator in
+    each year, up to ``as_of``'s month; None without any."""
+    values = list(
+        ReportIndicatorValue.objects.filter(
+            value__isnull=False,
+            report__first_submitted_at__isnull=False,
+            indicator__direction__in=PROJECTED_DIRECTIONS,
+        )
+        .filter(report__period_index__lte=month_index(as_of.year, as_of.month))
+        .order_by()
+        .values_list("indicator_id", "report__period_index", "value")
+    )
+    if not values:
+        return None
+    raw = pl.DataFrame(
+        {
+            "indicator_id": [v[0] for v in values],
+            "month_index": [v[1] for v in values],
+            "value": [float(v[2] or 0) for v in values],
+        },
+        schema={"indicator_id": pl.Int64, "month_index": pl.Int64, "value": pl.Float64},
+    )
+    return (
+        raw.with_columns(year=pl.col("month_index") // 12)
+        .sort("month_index")
+        .group_by(["indicator_id", "year"])
+        .agg(pl.col("value").last())
+        .select("indicator_id", "year", "value")
+    )
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _targets(indicators: list[tuple[Any, ...]]) -> pl.DataFrame:
+    """The targets and baselines of the indicators (rows as :func:`outlook_rows` reads them)."""
+    return pl.DataFrame(
+        {
+            "indicator_id": [i[0] for i in indicators],
+            "direction": [i[5] for i in indicators],
+            "target_year": [i[6] for i in indicators],
+            "target_value": [_num(i[7]) for i in indicators],
+            "target_min": [_num(i[8]) for i in indicators],
+            "target_max": [_num(i[9]) for i in indicators],
+            "baseline_value": [_num(i[10]) for i in indicators],
+            "baseline_year": [i[11] for i in indicators],
+        },
+        schema={
+            "indicator_id": pl.Int64,
+            "direction": pl.String,
+            "target_year": pl.Int64,
+            "target_value": pl.Float64,
+            "target_min": pl.Float64,
+            "target_max": pl.Float64,
+            "baseline_value": pl.Float64,
+            "baseline_year": pl.Int64,
+        },
+    )
 
 
 def item_rows(*, as_of: date) -> list[ItemRow]:

@@ -30,8 +30,9 @@ from jingjin.core.permissions import may_manage_ranking_lists, restrict
 from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
+from jingjin.reporting.lists import ReportRow, report_rows
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
-from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
+from jingjin.reporting.selectors import tasks_due
 
 #: the criteria, in the order of the scheme's weights
 CRITERIA = ("on_time", "progress", "attainment")

@@ -175,6 +175,15 @@ class Comparison:
         self.cities = list(cities(user=user))
         self.years = years(user=user)
         self.catalogue = {i.code: i for i in catalogue(user=user)}
+        self._choose(params)
+        self.peers = [c.name_zh for c in self.group.cities.all()] if self.group else []
+        self.data = statistics_frame(user=user)
+        self.directions = {code: i.direction for code, i in self.catalogue.items()}
+        self._compare()
+        self._composite(params)
+
+    def _choose(self, params: Any) -> None:
+        """The focus city, peer group, data year and target year asked for, or their defaults."""
         self.focus = params.get("focus") or _plan_city(self.cities)
         self.group = next(
             (g for g in self.groups if g.code == params.get("group")), self.groups[0] if self.groups else None
@@ -194,9 +203,10 @@ class Comparison:
         else:
             plan_end = _plan_end_year()
             self.target_year = plan_end if plan_end is not None and plan_end > self.year else None
-        self.peers = [c.name_zh for c in self.group.cities.all()] if self.group else []
-        self.data = statistics_frame(user=user)
-        self.directions = {code: i.direction for code, i in self.catalogue.items()}
+
+    def _compare(self) -> None:
+        """The comparison table (:func:`jingjin.engines.benchmark.compare`) and its rows as shown:
+        name, unit, direction, rank band, flags with their help, and the focus city's source."""
         self.error = ""
         self.rows: list[dict[str, Any]] = []
         self.table = pl.DataFrame()
@@ -216,7 +226,7 @@ class Comparison:
             )
         except ValueError as exc:
             self.error = str(exc)
-        found = sources(user=user, cities=[self.focus], year=self.year)
+        found = sources(user=self.user, cities=[self.focus], year=self.year)
         for row in self.table.iter_rows(named=True):
             indicator = self.catalogue[row["indicator"]]
             rank, n = row["rank"], row["n"]
@@ -235,6 +245,11 @@ class Comparison:
                     "source": found.get((self.focus, row["indicator"]), ""),
                 }
             )
+
+    def _composite(self, params: Any) -> None:
+        """The composite index over the chosen indicators (default: the level indicators and
+        PM2.5) when there are two or more: the ranked cities, each indicator's weight and the
+        cities left out (with the indicators they miss)."""
         chosen = (
             params.getlist("indicator") if hasattr(params, "getlist") else list(params.get("indicator", []))
         )

@@ -139,12 +139,9 @@ def statistics_import(
             for s in Statistic.objects.filter(is_current=True).select_related("city", "indicator")
         }
         for city_name, year, code, number, unit, text, _row in clean.iter_rows():
-            value = Decimal(repr(number))
-            text = text or ""
             city = cities.get(city_name)
             if city is None:
-                city = City.objects.create(name_zh=city_name)
-                cities[city_name] = city
+                city = cities[city_name] = City.objects.create(name_zh=city_name)
                 summary.cities_created.append(city_name)
                 audit.append(
                     audit_entry(
@@ -156,52 +153,68 @@ def statistics_import(
                         source=source,
                     )
                 )
-            old = current.get((city_name, year, code))
-            if old is not None and old.value == value and old.source == text:
-                summary.unchanged += 1
-                continue
-            revision = 1
-            before = None
-            if old is not None:
-                before = old.snapshot()
-                old.is_current = False
-                old.save(update_fields=["is_current"])
-                revision = old.revision + 1
-            new = Statistic.objects.create(
-                city=city,
-                indicator=catalogue[code],
-                year=year,
-                value=value,
-                unit=unit,
-                source=text,
-                revision=revision,
+            entry = _statistic_store(
+                city,
+                catalogue[code],
+                year,
+                Decimal(repr(number)),
+                unit,
+                text or "",
+                current.get((city_name, year, code)),
+                actor=actor,
+                source=source,
+                summary=summary,
             )
-            if old is None:
-                summary.created += 1
-                audit.append(
-                    audit_entry(
-                        actor=actor,
-                        action=AuditAction.CREATE,
-                        obj=new,
-                        before=None,
-                        after=new.snapshot(),
-                        source=source,
-                    )
-                )
-            else:
-                summary.revised += 1
-                audit.append(
-                    audit_entry(
-                        actor=actor,
-                        action=AuditAction.UPDATE,
-                        obj=new,
-                        before=before,
-                        after=new.snapshot(),
-                        source=source,
-                    )
-                )
+            if entry is not None:
+                audit.append(entry)
         audit_record_many(audit)
     return summary
+
+
+def _statistic_store(
+    city: City,
+    indicator: CatalogueIndicator,
+    year: int,
+    value: Decimal,
+    unit: str,
+    text: str,
+    old: Statistic | None,
+    *,
+    actor: Any,
+    source: str,
+    summary: ImportSummary,
+) -> AuditEntry | None:
+    """Store one checked row: nothing when the current value and source are the same, else a new
+    current revision (the old one kept, no longer current). Counted in ``summary``; returns the
+    audit entry to record (None: unchanged)."""
+    if old is not None and old.value == value and old.source == text:
+        summary.unchanged += 1
+        return None
+    revision = 1
+    before = None
+    if old is not None:
+        before = old.snapshot()
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        revision = old.revision + 1
+    new = Statistic.objects.create(
+        city=city,
+        indicator=indicator,
+        year=year,
+        value=value,
+        unit=unit,
+        source=text,
+        revision=revision,
+    )
+    if old is None:
+        summary.created += 1
+        return audit_entry(
+            actor=actor, action=AuditAction.CREATE, obj=new, before=None, after=new.snapshot(), source=source
+        )
+    summary.revised += 1
+    return audit_entry(
+        actor=actor, action=AuditAction.UPDATE, obj=new, before=before, after=new.snapshot(), source=source
+    )
 
 
 def unknown_city_errors(clean: pl.DataFrame) -> list[RowError]:

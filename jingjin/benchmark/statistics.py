@@ -308,60 +308,15 @@ def statistics_errors(
         city = _text(columns["city"][index])
         if not city:
             row_errors.append(RowError(row, "city", _("empty city")))
-        raw_year = columns["year"][index]
-        year = _year(raw_year)
-        year_problem = bounds.year_problem(year) if year is not None else None
-        if year is None:
-            row_errors.append(
-                RowError(row, "year", _("not a whole year: '%(value)s'", value=_text(raw_year)[:60]))
-            )
-        elif year_problem is not None:
-            row_errors.append(RowError(row, "year", year_problem))
-            year = None
+        year, found = _check_year(row, columns["year"][index])
+        row_errors += found
         code = _text(columns["indicator"][index])
-        indicator = catalogue.get(code)
-        if not code:
-            row_errors.append(RowError(row, "indicator", _("empty indicator")))
-        elif indicator is None:
-            row_errors.append(
-                RowError(
-                    row,
-                    "indicator",
-                    _(
-                        "unknown indicator '%(code)s' (the catalogue has: %(known)s)",
-                        code=code[:64],
-                        known=known,
-                    ),
-                )
-            )
-        raw_value = columns["value"][index]
-        value = _number(raw_value)
-        shown = _text(raw_value)[:60]
-        if not _text(raw_value):
-            row_errors.append(RowError(row, "value", _("empty value (a missing value is an absent row)")))
-        elif value is None:
-            row_errors.append(RowError(row, "value", _("not a number: '%(value)s'", value=shown)))
-        elif not math.isfinite(value):
-            row_errors.append(RowError(row, "value", _("not a finite number: '%(value)s'", value=shown)))
-        else:
-            problem = bounds.STATISTIC_VALUE.problem(value)
-            if problem is not None:
-                row_errors.append(RowError(row, "value", problem))
-                value = None
+        indicator, found = _check_indicator(row, code, catalogue, known)
+        row_errors += found
+        value, found = _check_value(row, columns["value"][index])
+        row_errors += found
         unit = _text(columns["unit"][index])
-        if indicator is not None and unit and unit_key(unit) != unit_key(indicator.unit):
-            row_errors.append(
-                RowError(
-                    row,
-                    "unit",
-                    _(
-                        "unit '%(unit)s' contradicts the catalogue, which gives '%(expected)s' for %(code)s",
-                        unit=unit[:40],
-                        expected=indicator.unit,
-                        code=code,
-                    ),
-                )
-            )
+        row_errors += _check_unit(row, unit, indicator, code)
         source = _text(sources[index])
         for column, text in (("city", city), ("unit", unit), ("source", source)):
             problem = bounds.text_problem(text, max_length=TEXT_MAX[column])
@@ -463,3 +418,58 @@ def read_statistics(path: str | Path, catalogue: dict[str, Indicator] | None = N
 def load_builtin(catalogue: dict[str, Indicator] | None = None) -> pl.DataFrame:
     """The bundled statistics (513 rows, 2019–2023, sources kept), checked."""
     return read_statistics(BUILTIN, catalogue)
+
+
+def _check_year(row: int, raw: Any) -> tuple[int | None, list[RowError]]:
+    """The year of a data row (None with the error when it is not a whole year in range)."""
+    year = _year(raw)
+    if year is None:
+        return None, [RowError(row, "year", _("not a whole year: '%(value)s'", value=_text(raw)[:60]))]
+    problem = bounds.year_problem(year)
+    if problem is not None:
+        return None, [RowError(row, "year", problem)]
+    return year, []
+
+
+def _check_indicator(
+    row: int, code: str, catalogue: dict[str, Indicator], known: str
+) -> tuple[Indicator | None, list[RowError]]:
+    """The catalogue's indicator of ``code`` (None with the error when empty or unknown)."""
+    indicator = catalogue.get(code)
+    if not code:
+        return None, [RowError(row, "indicator", _("empty indicator"))]
+    if indicator is None:
+        message = _(
+            "unknown indicator '%(code)s' (the catalogue has: %(known)s)", code=code[:64], known=known
+        )
+        return None, [RowError(row, "indicator", message)]
+    return indicator, []
+
+
+def _check_value(row: int, raw: Any) -> tuple[float | None, list[RowError]]:
+    """The value of a data row: a finite number in range (None with the error otherwise)."""
+    value = _number(raw)
+    shown = _text(raw)[:60]
+    if not _text(raw):
+        return value, [RowError(row, "value", _("empty value (a missing value is an absent row)"))]
+    if value is None:
+        return None, [RowError(row, "value", _("not a number: '%(value)s'", value=shown))]
+    if not math.isfinite(value):
+        return value, [RowError(row, "value", _("not a finite number: '%(value)s'", value=shown))]
+    problem = bounds.STATISTIC_VALUE.problem(value)
+    if problem is not None:
+        return None, [RowError(row, "value", problem)]
+    return value, []
+
+
+def _check_unit(row: int, unit: str, indicator: Indicator | None, code: str) -> list[RowError]:
+    """An error when ``unit`` contradicts the catalogue's unit of the indicator (after :func:`unit_key`)."""
+    if indicator is None or not unit or unit_key(unit) == unit_key(indicator.unit):
+        return []
+    message = _(
+        "unit '%(unit)s' contradicts the catalogue, which gives '%(expected)s' for %(code)s",
+        unit=unit[:40],
+        expected=indicator.unit,
+        code=code,
+    )
+    return [RowError(row, "unit", message)]

@@ -83,15 +83,29 @@ def export(request: HttpRequest) -> HttpResponse:
     Excel: headers in the UI's language, numbers rounded as on the page (numbers, not texts), every
     text neutralised against formulas."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    from jingjin.core.exports import append_row
 
     result = selectors.Comparison(user=request.user, params=request.GET)
     if result.target_error:
         return HttpResponse(result.target_error, status=400, content_type="text/plain; charset=utf-8")
     workbook = Workbook()
-    sheet = workbook.active
+    _comparison_sheet(workbook.active, result)
+    _index_sheet(workbook.create_sheet(_("Composite index")[:31]), result)
+    _ranks_sheet(workbook.create_sheet(_("Ranks over years")[:31]), result)
+    _data_sheet(workbook.create_sheet(_("Data and sources")[:31]), result, request.user)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"benchmark-{result.year}-{result.group.code if result.group else 'none'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _comparison_sheet(sheet: Any, result: selectors.Comparison) -> None:
+    """The export's first sheet: the comparison table, each rank coloured by its band."""
+    from openpyxl.styles import Font, PatternFill
+
+    from jingjin.core.exports import append_row
+
     sheet.title = _("Comparison")[:31]
     append_row(
         sheet,
@@ -149,7 +163,13 @@ def export(request: HttpRequest) -> HttpResponse:
         sheet.cell(row=number, column=5).fill = PatternFill("solid", fgColor=fills[row["band"]])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    index = workbook.create_sheet(_("Composite index")[:31])
+
+
+def _index_sheet(index: Any, result: selectors.Comparison) -> None:
+    """The composite index: rank, city, score and each indicator's contribution (its weight in
+    the header), then the cities left out."""
+    from jingjin.core.exports import append_row
+
     append_row(
         index,
         [
@@ -180,31 +200,34 @@ def export(request: HttpRequest) -> HttpResponse:
     if result.index_excluded:
         index.append([])
         append_row(index, [_("Left out (missing values)"), "、".join(result.index_excluded)])
-    ranks = workbook.create_sheet(_("Ranks over years")[:31])
+
+
+def _ranks_sheet(ranks: Any, result: selectors.Comparison) -> None:
+    """The focus city's rank per indicator and year."""
+    from jingjin.core.exports import append_row
+
     chart = result.chart_data()["ranks"]
     append_row(ranks, [_("Indicator"), *chart["years"]])
     for series in chart["series"]:
         append_row(ranks, [series["name"], *series["values"]])
-    data = workbook.create_sheet(_("Data and sources")[:31])
-    append_row(data, [_("City"), _("Year"), _("Indicator"), _("Value"), _("Unit"), _("Source")])
-    from jingjin.benchmark.models import Statistic
 
+
+def _data_sheet(data: Any, result: selectors.Comparison, user: Any) -> None:
+    """The stored values behind the comparison (the group's and the focus city's), with sources."""
+    from jingjin.benchmark.models import Statistic
+    from jingjin.core.exports import append_row
+
+    append_row(data, [_("City"), _("Year"), _("Indicator"), _("Value"), _("Unit"), _("Source")])
     for s in (
-        Statistic.objects.restrict(request.user, "view")
+        Statistic.objects.restrict(user, "view")
         .filter(is_current=True, city__name_zh__in=sorted({*result.peers, result.focus}))
         .select_related("city", "indicator")
         .order_by("indicator__position", "city__name_zh", "year")
     ):
-        number = append_row(
+        append_row(
             data,
             [s.city.name_zh, s.year, s.indicator.code, float(s.value), s.unit, s.source],
         )  # the stored values, exact: this sheet is the data behind the comparison
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"benchmark-{result.year}-{result.group.code if result.group else 'none'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

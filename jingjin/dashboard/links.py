@@ -39,8 +39,8 @@ from jingjin.dashboard.selectors import (
     TaskRow,
 )
 from jingjin.reporting.choices import REVIEW_STATES
+from jingjin.reporting.lists import MISSING, ReportRow
 from jingjin.reporting.models import ReportingPeriod
-from jingjin.reporting.selectors import MISSING, ReportRow
 
 #: status key (``on_track``…) → status code, for the ``status`` parameter of the task list
 STATUS_CODES: dict[str, int] = {key: code for code, key in STATUS_KEYS.items()}

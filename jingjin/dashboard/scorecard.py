@@ -30,8 +30,9 @@ from jingjin.core.permissions import restrict
 from jingjin.dashboard.figures import task_figures
 from jingjin.dashboard.selectors import TaskRow, months_between
 from jingjin.plans.models import Task
+from jingjin.reporting.lists import report_rows
 from jingjin.reporting.models import ReportingPeriod
-from jingjin.reporting.selectors import period_of, report_rows, tasks_due
+from jingjin.reporting.selectors import period_of, tasks_due
 from jingjin.supervision.choices import ItemState
 from jingjin.supervision.models import SupervisionItem
 from jingjin.supervision.selectors import item_list

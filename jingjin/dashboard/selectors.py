@@ -10,7 +10,7 @@ period in a fixed number of queries (it does not grow with the number of tasks):
 * **status** (正常 / 滞后 / 严重滞后 / 已完成 / 逾期) of each task from the status engine
   (:func:`jingjin.engines.status.task_status`) at the last day of the period;
 * **attention list**: the late and missing reports of the period
-  (:func:`jingjin.reporting.selectors.report_rows`) and the open supervision items overdue or due
+  (:func:`jingjin.reporting.lists.report_rows`) and the open supervision items overdue or due
   soon (:mod:`jingjin.supervision.selectors`) — until early warnings exist;
 * **trends** per month since the first reporting month: plan progress and the on-time rate
   (reports of the month's due tasks first submitted by the deadline ÷ the month's due tasks, "due" as
@@ -61,14 +61,12 @@ from jingjin.core.permissions import plan_office_users, restrict
 from jingjin.engines.status import Status, rollup_matrix, task_status
 from jingjin.plans.models import Action, Measure, Plan, Task
 from jingjin.reporting.choices import REPORTED_STATES
+from jingjin.reporting.lists import LIGHTS, ReportRow, report_rows
 from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import (
-    LIGHTS,
-    ReportRow,
     first_month,
     has_shares,
     latest_reported_of_task,
-    report_rows,
     reported_month,
     tasks_due,
 )

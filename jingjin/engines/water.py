@@ -41,7 +41,7 @@ from jingjin.engines.air._input import (
     match_columns,
     numeric,
 )
-from jingjin.engines.air.index import scale
+from jingjin.engines.air.standards import scale
 from jingjin.engines.tables import water_gb3838 as gb3838
 
 Waterbody = Literal["river", "lake"]

@@ -370,8 +370,23 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
 
 def from_xlsx(raw: bytes) -> dict[str, Any]:
     """Read the workbook back into a plan file; errors name sheet, row and column."""
+    return _TreeBuilder(_read_sheets(raw)).plan()
+
+
+#: a sheet's data rows: (row number, the value of each column, the place of each value for errors)
+_SheetRows = list[tuple[int, dict[str, Any], dict[str, str]]]
+
+#: texts that are empty rather than null in a plan file
+_TEXT_FIELDS = {"description_zh", "description_en", "note_zh", "note_en", "source", "unit", "data_source"}
+
+#: columns of whole years (a spreadsheet may give them as floats)
+_YEAR_FIELDS = {"start_year", "end_year", "baseline_year", "target_year", "year"}
+
+
+def _read_sheets(raw: bytes) -> dict[str, _SheetRows]:
+    """The data rows of every sheet of :data:`SHEETS`; a missing sheet or column and an unknown
+    column are errors naming sheet, row and column (all of them, then :class:`PlanFileError`)."""
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     from jingjin.core.limits import LimitError, bounded_rows, check_workbook
 
@@ -386,7 +401,7 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
             [PlanError(_("workbook"), _("not a valid .xlsx file: %(error)s", error=exc))]
         ) from exc
     errors: list[PlanError] = []
-    tables: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+    tables: dict[str, _SheetRows] = {}
     for sheet_name, columns in SHEETS.items():
         if sheet_name not in workbook.sheetnames:
             errors.append(PlanError(_("sheet '%(sheet)s'", sheet=sheet_name), _("is missing")))
@@ -397,116 +412,162 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
         except LimitError as exc:
             raise PlanFileError([PlanError(_("sheet '%(sheet)s'", sheet=sheet_name), str(exc))]) from exc
         header = [str(v).strip() if v is not None else "" for v in (all_rows[0] if all_rows else [])]
-        places: dict[str, str] = {}
-        for column in columns:
-            if column not in header:
-                errors.append(
-                    PlanError(
-                        _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=1),
-                        _("column '%(column)s' is missing", column=column),
-                    )
-                )
-        for index, name in enumerate(header):
-            if name and name not in columns:
-                errors.append(
-                    PlanError(
-                        _(
-                            "sheet '%(sheet)s', row %(row)s, column %(column)s",
-                            sheet=sheet_name,
-                            row=1,
-                            column=get_column_letter(index + 1),
-                        ),
-                        _("unknown column '%(name)s'", name=name),
-                    )
-                )
-        table = []
-        for row_number, values in enumerate(all_rows[1:], start=2):
-            if values is None or all(v is None or v == "" for v in values):
-                continue
-            record: dict[str, Any] = {}
-            places = {}
-            for index, name in enumerate(header):
-                if name not in columns:
-                    continue
-                value = values[index] if index < len(values) else None
-                if isinstance(value, str):
-                    value = value.strip()
-                if name in LIST_FIELDS:
-                    value = (
-                        [v.strip() for v in str(value).split(";") if v.strip()]
-                        if value not in (None, "")
-                        else []
-                    )
-                elif value == "":
-                    value = None
-                if (
-                    isinstance(value, float)
-                    and value.is_integer()
-                    and name in {"start_year", "end_year", "baseline_year", "target_year", "year"}
-                ):
-                    value = int(value)
-                if isinstance(value, datetime):
-                    value = value.date().isoformat()
-                record[name] = value
-                places[name] = _(
-                    "sheet '%(sheet)s', row %(row)s, column %(column)s (%(name)s)",
-                    sheet=sheet_name,
-                    row=row_number,
-                    column=get_column_letter(index + 1),
-                    name=name,
-                )
-            places["$row"] = _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=row_number)
-            table.append((row_number, record, places))
-        tables[sheet_name] = table
+        errors.extend(_header_errors(sheet_name, columns, header))
+        tables[sheet_name] = _sheet_rows(sheet_name, columns, header, all_rows[1:])
     if errors:
         raise PlanFileError(errors)
+    return tables
 
-    text_fields = {"description_zh", "description_en", "note_zh", "note_en", "source", "unit", "data_source"}
 
-    def clean(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-        out = {k: record.get(k) for k in keys if k in record}
-        for key in text_fields & out.keys():
-            if out[key] is None:
-                out[key] = ""
-        return out
+def _header_errors(sheet_name: str, columns: tuple[str, ...], header: list[str]) -> list[PlanError]:
+    """The columns of ``columns`` missing from a sheet's header row, and its unknown columns."""
+    from openpyxl.utils import get_column_letter
 
-    plan_rows = tables["plan"]
-    if len(plan_rows) != 1:
-        raise PlanFileError(
-            [
-                PlanError(
-                    _("sheet '%(sheet)s'", sheet="plan"),
-                    _("must have exactly one data row, has %(count)s", count=len(plan_rows)),
-                )
-            ]
+    errors = [
+        PlanError(
+            _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=1),
+            _("column '%(column)s' is missing", column=column),
         )
-    row_places: dict[int, dict[str, str]] = {}
+        for column in columns
+        if column not in header
+    ]
+    for index, name in enumerate(header):
+        if name and name not in columns:
+            errors.append(
+                PlanError(
+                    _(
+                        "sheet '%(sheet)s', row %(row)s, column %(column)s",
+                        sheet=sheet_name,
+                        row=1,
+                        column=get_column_letter(index + 1),
+                    ),
+                    _("unknown column '%(name)s'", name=name),
+                )
+            )
+    return errors
 
-    def keep(obj: dict[str, Any], places: dict[str, str]) -> dict[str, Any]:
-        row_places[id(obj)] = places
+
+def _sheet_rows(sheet_name: str, columns: tuple[str, ...], header: list[str], rows: list[Any]) -> _SheetRows:
+    """The data rows of a sheet (from row 2; empty rows skipped), each value read as a plan file
+    has it (:func:`_cell_value`) with its place (sheet, row, column and name)."""
+    from openpyxl.utils import get_column_letter
+
+    table: _SheetRows = []
+    for row_number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or v == "" for v in values):
+            continue
+        record: dict[str, Any] = {}
+        places: dict[str, str] = {}
+        for index, name in enumerate(header):
+            if name not in columns:
+                continue
+            record[name] = _cell_value(name, values[index] if index < len(values) else None)
+            places[name] = _(
+                "sheet '%(sheet)s', row %(row)s, column %(column)s (%(name)s)",
+                sheet=sheet_name,
+                row=row_number,
+                column=get_column_letter(index + 1),
+                name=name,
+            )
+        places["$row"] = _("sheet '%(sheet)s', row %(row)s", sheet=sheet_name, row=row_number)
+        table.append((row_number, record, places))
+    return table
+
+
+def _cell_value(name: str, value: Any) -> Any:
+    """A cell of column ``name`` as a plan file has it: texts stripped, an empty cell null (a list
+    column: an empty list, else its ``;``-separated items), whole years as int, dates as ISO text."""
+    if isinstance(value, str):
+        value = value.strip()
+    if name in LIST_FIELDS:
+        value = [v.strip() for v in str(value).split(";") if v.strip()] if value not in (None, "") else []
+    elif value == "":
+        value = None
+    if isinstance(value, float) and value.is_integer() and name in _YEAR_FIELDS:
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date().isoformat()
+    return value
+
+
+def _clean(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The ``keys`` of a sheet row that it has, an empty text for a null one of :data:`_TEXT_FIELDS`."""
+    out = {k: record.get(k) for k in keys if k in record}
+    for key in _TEXT_FIELDS & out.keys():
+        if out[key] is None:
+            out[key] = ""
+    return out
+
+
+class _TreeBuilder:
+    """The plan file's tree (actions → measures → tasks → indicators → targets and milestones)
+    from the sheets' rows, remembering where each object came from to translate error places; a
+    row whose parent is unknown is an error naming its cell."""
+
+    def __init__(self, tables: dict[str, _SheetRows]) -> None:
+        self.tables = tables
+        self.errors: list[PlanError] = []
+        self.row_places: dict[int, dict[str, str]] = {}
+        #: code → the child lists of the object of that code (indicators as ``ind:<code>``)
+        self.by_code: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def keep(self, obj: dict[str, Any], places: dict[str, str]) -> dict[str, Any]:
+        self.row_places[id(obj)] = places
         return obj
 
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "plan": keep(clean(plan_rows[0][1], PLAN_KEYS), plan_rows[0][2]),
-    }
-    data["units"] = [keep(clean(r, UNIT_KEYS), p) for _, r, p in tables["units"]]
-    data["mechanisms"] = [keep(clean(r, MECHANISM_KEYS), p) for _, r, p in tables["mechanisms"]]
+    def plan(self) -> PlanData:
+        plan_rows = self.tables["plan"]
+        if len(plan_rows) != 1:
+            raise PlanFileError(
+                [
+                    PlanError(
+                        _("sheet '%(sheet)s'", sheet="plan"),
+                        _("must have exactly one data row, has %(count)s", count=len(plan_rows)),
+                    )
+                ]
+            )
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "plan": self.keep(_clean(plan_rows[0][1], PLAN_KEYS), plan_rows[0][2]),
+        }
+        data["units"] = [self.keep(_clean(r, UNIT_KEYS), p) for _, r, p in self.tables["units"]]
+        data["mechanisms"] = [
+            self.keep(_clean(r, MECHANISM_KEYS), p) for _, r, p in self.tables["mechanisms"]
+        ]
+        data["actions"] = self.attach("actions", "", "measures", NODE_KEYS)
+        self.attach("measures", "action", "tasks", NODE_KEYS)
+        self.attach("tasks", "measure", "indicators", TASK_KEYS[:-1])
+        self.attach_indicators()
+        for sheet, keys in (("targets", TARGET_KEYS), ("milestones", MILESTONE_KEYS)):
+            for _row, record, places in self.tables[sheet]:
+                holder = self.by_code.get(f"ind:{record.get('indicator')}")
+                if holder is None:
+                    self.errors.append(
+                        PlanError(
+                            places.get("indicator", places["$row"]),
+                            _("unknown indicator %(code)s", code=repr(record.get("indicator"))),
+                        )
+                    )
+                    continue
+                holder[sheet].append(self.keep(_clean(record, keys), places))
+        if self.errors:
+            raise PlanFileError(self.errors)
+        return PlanData(data, self.row_places)
 
-    # Build the tree, remembering where each object came from to translate error places.
-    by_code: dict[str, dict[str, list[dict[str, Any]]]] = {}
-
-    def attach(sheet: str, parent_key: str, child_list: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    def attach(
+        self, sheet: str, parent_key: str, child_list: str, keys: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The objects of ``sheet``, each appended to its parent's list (by ``parent_key``)."""
         objects = []
-        for _row, record, places in tables[sheet]:
-            obj = clean(record, keys)
+        for _row, record, places in self.tables[sheet]:
+            obj = _clean(record, keys)
             if child_list:
                 obj[child_list] = []
             parent = record.get(parent_key) if parent_key else None
             if parent_key:
-                holder = by_code.get(str(parent))
+                holder = self.by_code.get(str(parent))
                 if holder is None:
-                    errors.append(
+                    self.errors.append(
                         PlanError(
                             places.get(parent_key, places["$row"]),
                             (
@@ -521,43 +582,30 @@ def from_xlsx(raw: bytes) -> dict[str, Any]:
             objects.append(obj)
             code = record.get("code")
             if code is not None and child_list:
-                by_code[str(code)] = {child_list: obj[child_list]}
-            row_places[id(obj)] = places
+                self.by_code[str(code)] = {child_list: obj[child_list]}
+            self.row_places[id(obj)] = places
         return objects
 
-    data["actions"] = attach("actions", "", "measures", NODE_KEYS)
-    attach("measures", "action", "tasks", NODE_KEYS)
-    attach("tasks", "measure", "indicators", TASK_KEYS[:-1])
-    for _row, record, places in tables["indicators"]:
-        obj = clean(record, tuple(k for k in INDICATOR_KEYS if k not in {"targets", "milestones"}))
-        obj["targets"], obj["milestones"] = [], []
-        holder = by_code.get(str(record.get("task")))
-        if holder is None:
-            errors.append(
-                PlanError(
-                    places.get("task", places["$row"]),
-                    _("unknown task %(code)s", code=repr(record.get("task"))),
-                )
-            )
-            continue
-        holder["indicators"].append(obj)
-        row_places[id(obj)] = places
-        by_code[f"ind:{record.get('code')}"] = {"targets": obj["targets"], "milestones": obj["milestones"]}
-    for sheet, keys in (("targets", TARGET_KEYS), ("milestones", MILESTONE_KEYS)):
-        for _row, record, places in tables[sheet]:
-            holder = by_code.get(f"ind:{record.get('indicator')}")
+    def attach_indicators(self) -> None:
+        """The indicators, each appended to its task's list, with empty targets and milestones."""
+        for _row, record, places in self.tables["indicators"]:
+            obj = _clean(record, tuple(k for k in INDICATOR_KEYS if k not in {"targets", "milestones"}))
+            obj["targets"], obj["milestones"] = [], []
+            holder = self.by_code.get(str(record.get("task")))
             if holder is None:
-                errors.append(
+                self.errors.append(
                     PlanError(
-                        places.get("indicator", places["$row"]),
-                        _("unknown indicator %(code)s", code=repr(record.get("indicator"))),
+                        places.get("task", places["$row"]),
+                        _("unknown task %(code)s", code=repr(record.get("task"))),
                     )
                 )
                 continue
-            holder[sheet].append(keep(clean(record, keys), places))
-    if errors:
-        raise PlanFileError(errors)
-    return PlanData(data, row_places)
+            holder["indicators"].append(obj)
+            self.row_places[id(obj)] = places
+            self.by_code[f"ind:{record.get('code')}"] = {
+                "targets": obj["targets"],
+                "milestones": obj["milestones"],
+            }
 
 
 class PlanData(dict[str, Any]):

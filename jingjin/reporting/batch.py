@@ -197,8 +197,8 @@ def _letter(index: int) -> str:
 
 
 def due_tasks(*, user: Any, period: ReportingPeriod) -> list[Task]:
-    """The tasks ``user``'s unit owes a report for in ``period`` (those of :func:`selectors.my_rows`),
-    in plan order."""
+    """The tasks ``user``'s unit owes a report for in ``period`` (those of
+    :func:`jingjin.reporting.lists.my_rows`), in plan order."""
     tasks = restrict(user, "change", selectors.tasks_due(period=period))
     return list(
         tasks.select_related("lead_unit").order_by(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -130,76 +131,113 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
     struck = set(StrikeOff.objects.values_list("task_id", flat=True))
     first_day = date(*demo_calendar().first_month, 1)
     reports: list[Report] = []
-    extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]] = []
+    extras: list[_Extras] = []
     comments: list[tuple[Report, _Fate]] = []
     strike_offs: list[tuple[Report, int]] = []
     for task in tasks:
         rng = random.Random(f"{seed}:{task.code}")  # demo data, not security
-        plan_end = date(task.measure.action.plan.end_year, 12, 31)
-        start, end = task.start or first_day, task.end or plan_end
-        span = (end - start).days + 1
-        roll = rng.random()
-        pace = (
-            rng.uniform(0.95, 1.15)
-            if roll < 0.6
-            else rng.uniform(0.75, 0.9)
-            if roll < 0.85
-            else rng.uniform(0.5, 0.7)
-        )
-        numeric = [
-            ind
-            for ind in task.indicators.all()
-            if ind.direction in NUMERIC_DIRECTIONS
-            and ind.baseline_value is not None
-            and ind.target_value is not None
-        ]
-        pct = 0
-        finished = False  # a 100 % report was approved: the task is struck off from the next month
-        plan: list[str] = []
-        for year, month in months:
-            first = date(year, month, 1)
-            last = date(year, month, calendar.monthrange(year, month)[1])
-            if last < start or finished:
-                continue
-            period = periods[(year, month)]
-            expected = min(max(((last - start).days + 1) / span, 0.0), 1.0)
-            if first > end:
-                pct = min(100, pct + rng.randint(4, 12))  # an overdue task catches up slowly
-            else:
-                pct = max(pct, min(100, round(expected * 100 * pace + rng.uniform(-3, 3))))
-            previous_plan, plan = plan, rng.sample(PLAN_ITEMS, 2)
-            fate = _fate(rng, period, today)
-            if fate.status is None:
-                continue
-            finished = pct >= 100 and fate.status == ReportStatus.APPROVED
-            # every draw of the month happens before the skip below, so reruns draw the same
-            n = rng.randint(1, 4)
-            report = Report(
-                task=task,
-                period=period,
-                progress=rng.choice(PROGRESS_TEXTS).format(name=task.name_zh[:30], n=n),
-                completion_pct=pct,
-                next_plan="\n".join(f"{i + 1}. {item}" for i, item in enumerate(plan)) if pct < 100 else "",
-                problems=rng.choice(PROBLEMS) if pct < 100 else "",
-                support_needed=rng.choice(SUPPORT) if pct < 100 else "",
-                status=fate.status,
-                submitted_at=fate.submitted,
-                first_submitted_at=fate.first_submitted,
-                reviewed_at=fate.reviewed,
-                review_comment=fate.return_comment if fate.status == ReportStatus.RETURNED else "",
-                is_synthetic=True,
-            )
-            values = [(ind, _actual(ind, pct)) for ind in numeric]
-            outcomes = [_outcome(rng) for _ in previous_plan]
-            if (task.pk, period.pk) in done_pairs:
+        for report, extra, fate, finished in _task_reports(task, rng, months, periods, today, first_day):
+            if (task.pk, report.period.pk) in done_pairs:
                 continue
             reports.append(report)
-            extras.append((report, values, previous_plan, outcomes))
+            extras.append(extra)
             if fate.returned_at is not None:
                 comments.append((report, fate))
             if finished and task.pk not in struck:
-                strike_offs.append((report, period.index + 1))
+                strike_offs.append((report, report.period.index + 1))
     Report.objects.bulk_create(reports, batch_size=1000)
+    _store_extras(extras)
+    _review_history(comments)
+    StrikeOff.objects.bulk_create(
+        [
+            StrikeOff(task=r.task, report=r, from_index=index, struck_off_at=r.reviewed_at)
+            for r, index in strike_offs
+            if r.reviewed_at is not None
+        ],
+        batch_size=1000,
+    )
+    _audit(extras)
+    return len(reports)
+
+
+#: what a report is stored with: its indicator actuals, last month's plan items and their outcomes
+_Extras = tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]
+
+
+def _task_reports(
+    task: Task,
+    rng: random.Random,
+    months: list[tuple[int, int]],
+    periods: dict[tuple[int, int], ReportingPeriod],
+    today: date,
+    first_day: date,
+) -> Iterator[tuple[Report, _Extras, _Fate, bool]]:
+    """The task's synthetic report of each month it has one by ``today`` (unsaved), with its
+    extras, its fate and whether it strikes the task off (an approved 100 %: no later month).
+
+    The task keeps a pace (most on track, some behind, a few far behind); every random draw of a
+    month is made whether or not the caller keeps the report, so reruns draw the same."""
+    plan_end = date(task.measure.action.plan.end_year, 12, 31)
+    start, end = task.start or first_day, task.end or plan_end
+    span = (end - start).days + 1
+    roll = rng.random()
+    pace = (
+        rng.uniform(0.95, 1.15)
+        if roll < 0.6
+        else rng.uniform(0.75, 0.9)
+        if roll < 0.85
+        else rng.uniform(0.5, 0.7)
+    )
+    numeric = [
+        ind
+        for ind in task.indicators.all()
+        if ind.direction in NUMERIC_DIRECTIONS
+        and ind.baseline_value is not None
+        and ind.target_value is not None
+    ]
+    pct = 0
+    finished = False  # a 100 % report was approved: the task is struck off from the next month
+    plan: list[str] = []
+    for year, month in months:
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if last < start or finished:
+            continue
+        period = periods[(year, month)]
+        expected = min(max(((last - start).days + 1) / span, 0.0), 1.0)
+        if first > end:
+            pct = min(100, pct + rng.randint(4, 12))  # an overdue task catches up slowly
+        else:
+            pct = max(pct, min(100, round(expected * 100 * pace + rng.uniform(-3, 3))))
+        previous_plan, plan = plan, rng.sample(PLAN_ITEMS, 2)
+        fate = _fate(rng, period, today)
+        if fate.status is None:
+            continue
+        finished = pct >= 100 and fate.status == ReportStatus.APPROVED
+        n = rng.randint(1, 4)
+        report = Report(
+            task=task,
+            period=period,
+            progress=rng.choice(PROGRESS_TEXTS).format(name=task.name_zh[:30], n=n),
+            completion_pct=pct,
+            next_plan="\n".join(f"{i + 1}. {item}" for i, item in enumerate(plan)) if pct < 100 else "",
+            problems=rng.choice(PROBLEMS) if pct < 100 else "",
+            support_needed=rng.choice(SUPPORT) if pct < 100 else "",
+            status=fate.status,
+            submitted_at=fate.submitted,
+            first_submitted_at=fate.first_submitted,
+            reviewed_at=fate.reviewed,
+            review_comment=fate.return_comment if fate.status == ReportStatus.RETURNED else "",
+            is_synthetic=True,
+        )
+        values = [(ind, _actual(ind, pct)) for ind in numeric]
+        outcomes = [_outcome(rng) for _ in previous_plan]
+        yield report, (report, values, previous_plan, outcomes), fate, finished
+
+
+def _store_extras(extras: list[_Extras]) -> None:
+    """The indicator actuals and the continuity items (last month's plan, each with its outcome)
+    of the stored reports."""
     values_rows: list[ReportIndicatorValue] = []
     items: list[ContinuityItem] = []
     for report, values, previous_plan, outcomes in extras:
@@ -218,17 +256,6 @@ def demo_reports(*, today: date, seed: int = 2021) -> int:
             )
     ReportIndicatorValue.objects.bulk_create(values_rows, batch_size=1000)
     ContinuityItem.objects.bulk_create(items, batch_size=1000)
-    _review_history(comments)
-    StrikeOff.objects.bulk_create(
-        [
-            StrikeOff(task=r.task, report=r, from_index=index, struck_off_at=r.reviewed_at)
-            for r, index in strike_offs
-            if r.reviewed_at is not None
-        ],
-        batch_size=1000,
-    )
-    _audit(extras)
-    return len(reports)
 
 
 def _review_history(comments: list[tuple[Report, _Fate]]) -> None:
@@ -353,7 +380,7 @@ def _actual(indicator: Any, pct: int) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _audit(extras: list[tuple[Report, list[tuple[Any, Decimal]], list[str], list[str]]]) -> None:
+def _audit(extras: list[_Extras]) -> None:
     """One "create" audit row per demo report (source ``demo``), built without extra queries."""
     content_type = ContentType.objects.get_for_model(Report)
     rows = []

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from jingjin.plans.models import Task
-from jingjin.reporting.selectors import LIGHTS, latest_reported
+from jingjin.reporting.lists import LIGHTS
+from jingjin.reporting.selectors import latest_reported
 
 
 @dataclass

@@ -21,8 +21,9 @@ from jingjin.core.permissions import PermissionDenied, can_review_reports, may_s
 from jingjin.core.selectors import audit_for_object
 from jingjin.plans.choices import Direction
 from jingjin.plans.models import Task
-from jingjin.reporting import selectors, services
+from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.choices import ReportStatus
+from jingjin.reporting.evidence import evidence_delete
 from jingjin.reporting.forms import ReportForm
 from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportingPeriod
 from jingjin.reporting.services import WorkflowError
@@ -64,7 +65,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ListFilters:
     """The filters of a reporting list, read from the query string (unknown values are ignored).
 
-    ``state`` is a :data:`selectors.STATE_FILTERS` value; the older ``show=missing|late`` is read as
+    ``state`` is a :data:`lists.STATE_FILTERS` value; the older ``show=missing|late`` is read as
     ``state`` when ``state`` is not given."""
 
     state: str = ""
@@ -80,8 +81,8 @@ class ListFilters:
         light = get.get("light", "")
         per_page = get.get("per_page", "")
         return cls(
-            state=state if state in selectors.STATE_FILTERS else "",
-            light=int(light) if light.lstrip("-").isdigit() and int(light) in selectors.LIGHTS else None,
+            state=state if state in lists.STATE_FILTERS else "",
+            light=int(light) if light.lstrip("-").isdigit() and int(light) in lists.LIGHTS else None,
             unit=get.get("unit", "").strip()[:64],
             q=get.get("q", "").strip()[:100],
             per_page=int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else PAGE_SIZE,
@@ -92,8 +93,8 @@ class ListFilters:
         """Does any filter narrow the list?"""
         return bool(self.state or self.light is not None or self.unit or self.q)
 
-    def apply(self, rows: list[selectors.ReportRow]) -> list[selectors.ReportRow]:
-        return selectors.filter_rows(rows, state=self.state, light=self.light, unit=self.unit, query=self.q)
+    def apply(self, rows: list[lists.ReportRow]) -> list[lists.ReportRow]:
+        return lists.filter_rows(rows, state=self.state, light=self.light, unit=self.unit, query=self.q)
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters (the period picker carries them over as hidden fields)."""
@@ -103,13 +104,13 @@ class ListFilters:
         return [(name, value) for name, value in out if value]
 
 
-def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict[str, Any]:
+def _list_context(request: HttpRequest, rows: list[lists.ReportRow]) -> dict[str, Any]:
     """Counts over all ``rows``, the filters, and the requested page of the filtered rows."""
     filters = ListFilters.of(request)
-    counts = selectors.overview_counts(rows)
+    counts = lists.overview_counts(rows)
     page = Paginator(filters.apply(rows), filters.per_page).get_page(request.GET.get("page"))
     state_labels: dict[str, Any] = {
-        selectors.MISSING: _("Missing"),
+        lists.MISSING: _("Missing"),
         "late": _("Late"),
         ReportStatus.DRAFT: ReportStatus.DRAFT.label,
         ReportStatus.SUBMITTED: _("Submitted or resubmitted"),
@@ -129,16 +130,16 @@ def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict
             (
                 value,
                 state_labels[value],
-                selectors.STATE_COLOURS.get(value, "danger"),
+                lists.STATE_COLOURS.get(value, "danger"),
                 counts.get(count_keys.get(value, value), 0),
             )
-            for value in selectors.STATE_FILTERS
+            for value in lists.STATE_FILTERS
         ],
         "lights": [
             (code, label, colour, counts.get(f"light_{code}", 0))
-            for code, (label, colour) in selectors.LIGHTS.items()
+            for code, (label, colour) in lists.LIGHTS.items()
         ],
-        "units": selectors.row_lead_units(rows),
+        "units": lists.row_lead_units(rows),
         "page_sizes": PAGE_SIZES,
     }
 
@@ -147,7 +148,7 @@ def _list_context(request: HttpRequest, rows: list[selectors.ReportRow]) -> dict
 def home(request: HttpRequest) -> HttpResponse:
     """My reports (我的月报): the due tasks of the user's unit for one period, filtered, a page at a time."""
     period = _period(request.GET.get("period"))
-    rows = selectors.my_rows(user=request.user, period=period)
+    rows = lists.my_rows(user=request.user, period=period)
     return render(
         request,
         "reporting/home.html",
@@ -166,7 +167,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not _may_see_overview(request):
         return _forbidden(request, _("Only the plan office and leaders see the period overview."))
     period = _period(request.GET.get("period"))
-    rows = selectors.overview_rows(user=request.user, period=period)
+    rows = lists.overview_rows(user=request.user, period=period)
     return render(
         request,
         "reporting/overview.html",
@@ -184,7 +185,7 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     if not _may_see_overview(request):
         return _forbidden(request, _("Only the plan office and leaders see the period overview."))
     period = _period(request.GET.get("period"))
-    rows = ListFilters.of(request).apply(selectors.overview_rows(user=request.user, period=period))
+    rows = ListFilters.of(request).apply(lists.overview_rows(user=request.user, period=period))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = period.code
@@ -266,61 +267,107 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
     form = ReportForm(initial=ReportForm.initial_of(report), indicators=indicators, items=items)
     review_error = ""
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
-        try:
-            if action in ("save", "submit"):
-                if not can_edit:
-                    if services.may_edit(request.user, task) and report is not None:
-                        raise WorkflowError(_("This report can no longer be changed."))
-                    return _forbidden(request, _("You may not fill in this report."))
-                form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
-                if form.is_valid():
-                    try:
-                        services.report_fill(
-                            actor=request.user,
-                            task=task,
-                            period=the_period,
-                            data=form.report_data(),
-                            indicator_values=form.indicator_values(),
-                            continuity=form.ticks(),
-                            upload=form.cleaned_data.get("evidence"),
-                            submit=action == "submit",
-                        )
-                    except ValidationError as exc:
-                        _add_errors(form, exc)
-                    else:
-                        messages.success(
-                            request, _("Report submitted.") if action == "submit" else _("Draft saved.")
-                        )
-                        return here
-            elif action in ("approve", "return"):
-                if report is None:
-                    raise Http404("no report")
-                comment = request.POST.get("comment", "")
+        done = _report_action(request, the_period, task, report, can_edit, indicators, items)
+        if isinstance(done, HttpResponse):
+            return done
+        posted, review_error = done
+        form = posted if posted is not None else form
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            **_report_context(request, the_period, task, report, items),
+            "form": form,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "review_error": review_error,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _report_action(
+    request: HttpRequest,
+    the_period: ReportingPeriod,
+    task: Task,
+    report: Report | None,
+    can_edit: bool,
+    indicators: list[Any],
+    items: list[ContinuityItem],
+) -> HttpResponse | tuple[ReportForm | None, str]:
+    """A POST of the report page: save or submit the form, approve or return the report, or
+    remove an evidence file. The response (a redirect back on success), or the form with its
+    errors (None: the form as shown) and the review's error to show again."""
+    action = request.POST.get("action", "")
+    here = redirect("reporting:report", period=the_period.code, task_id=task.pk)
+    form: ReportForm | None = None
+    review_error = ""
+    try:
+        if action in ("save", "submit"):
+            if not can_edit:
+                if services.may_edit(request.user, task) and report is not None:
+                    raise WorkflowError(_("This report can no longer be changed."))
+                return _forbidden(request, _("You may not fill in this report."))
+            form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
+            if form.is_valid():
                 try:
-                    if action == "approve":
-                        services.report_approve(actor=request.user, report=report, comment=comment)
-                        messages.success(request, _("Report approved."))
-                    else:
-                        services.report_return(actor=request.user, report=report, comment=comment)
-                        messages.success(request, _("Report returned to the unit."))
+                    services.report_fill(
+                        actor=request.user,
+                        task=task,
+                        period=the_period,
+                        data=form.report_data(),
+                        indicator_values=form.indicator_values(),
+                        continuity=form.ticks(),
+                        upload=form.cleaned_data.get("evidence"),
+                        submit=action == "submit",
+                    )
                 except ValidationError as exc:
-                    review_error = " ".join(exc.messages)
+                    _add_errors(form, exc)
                 else:
+                    messages.success(
+                        request, _("Report submitted.") if action == "submit" else _("Draft saved.")
+                    )
                     return here
-            elif action == "delete_evidence":
-                evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence", "0"), report=report)
-                services.evidence_delete(actor=request.user, evidence=evidence)
-                messages.success(request, _("File removed."))
-                return here
+        elif action in ("approve", "return"):
+            if report is None:
+                raise Http404("no report")
+            comment = request.POST.get("comment", "")
+            try:
+                if action == "approve":
+                    services.report_approve(actor=request.user, report=report, comment=comment)
+                    messages.success(request, _("Report approved."))
+                else:
+                    services.report_return(actor=request.user, report=report, comment=comment)
+                    messages.success(request, _("Report returned to the unit."))
+            except ValidationError as exc:
+                review_error = " ".join(exc.messages)
             else:
-                raise Http404(action)
-        except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
+                return here
+        elif action == "delete_evidence":
+            evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence", "0"), report=report)
+            evidence_delete(actor=request.user, evidence=evidence)
+            messages.success(request, _("File removed."))
             return here
+        else:
+            raise Http404(action)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return here
+    return form, review_error
+
+
+def _report_context(
+    request: HttpRequest,
+    the_period: ReportingPeriod,
+    task: Task,
+    report: Report | None,
+    items: list[ContinuityItem],
+) -> dict[str, Any]:
+    """What the report page shows besides the form: the previous report, the row with its status
+    light, the latest approved completion and any drop below it, the strike-off, milestones,
+    unaddressed plan items, evidence, the review history and the audit trail."""
     previous = (
         selectors.previous_report(report=report)
         if report is not None
@@ -328,34 +375,23 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
         .order_by("-period_index")
         .first()
     )
-    rows = selectors.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
+    rows = lists.report_rows(period=the_period, tasks=Task.objects.filter(pk=task.pk))
     approved = selectors.latest_approved(task, before=the_period.index)
-    return render(
-        request,
-        "reporting/report.html",
-        {
-            "period": the_period,
-            "task": task,
-            "report": report,
-            "form": form,
-            "can_edit": can_edit,
-            "can_review": can_review,
-            "review_error": review_error,
-            "previous": previous,
-            "row": rows[0] if rows else None,
-            "approved": approved,
-            "drop": selectors.drop_of(report, approved),
-            "strike_off": selectors.strike_off_of(task, index=the_period.index),
-            "milestones": task.indicators.filter(direction=Direction.MILESTONE).prefetch_related(
-                "milestones"
-            ),
-            "unaddressed": [i for i in items if not i.outcome] if report is not None else [],
-            "evidence": list(report.evidence.all()) if report is not None else [],
-            "review_comments": selectors.review_history(report=report),
-            "audit": audit_for_object(user=request.user, obj=report)[:50] if report is not None else [],
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    return {
+        "period": the_period,
+        "task": task,
+        "report": report,
+        "previous": previous,
+        "row": rows[0] if rows else None,
+        "approved": approved,
+        "drop": selectors.drop_of(report, approved),
+        "strike_off": selectors.strike_off_of(task, index=the_period.index),
+        "milestones": task.indicators.filter(direction=Direction.MILESTONE).prefetch_related("milestones"),
+        "unaddressed": [i for i in items if not i.outcome] if report is not None else [],
+        "evidence": list(report.evidence.all()) if report is not None else [],
+        "review_comments": selectors.review_history(report=report),
+        "audit": audit_for_object(user=request.user, obj=report)[:50] if report is not None else [],
+    }
 
 
 def _add_errors(form: ReportForm, exc: ValidationError) -> None:

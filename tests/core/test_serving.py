@@ -351,7 +351,7 @@ def test_nginx_accepts_the_largest_upload() -> None:
     from django.conf import settings
 
     from jingjin.reporting import batch
-    from jingjin.reporting.services import evidence_max_size
+    from jingjin.reporting.evidence import evidence_max_size
 
     text = (DEPLOY / "nginx-jingjin.conf").read_text(encoding="utf-8")
     match = re.search(r"^\s*client_max_body_size\s+(\d+)([km]?);", text, re.MULTILINE)

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied
+from jingjin.reporting.evidence import evidence_add
 from jingjin.reporting.models import Evidence, Report
 from jingjin.reporting.services import (
     WorkflowError,
-    evidence_add,
     period_get_or_create,
     report_approve,
     report_copy_previous,

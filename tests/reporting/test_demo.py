@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from jingjin.core.models import AuditEntry
-from jingjin.reporting import selectors
+from jingjin.reporting import lists
 from jingjin.reporting.demo import demo_reports
 from jingjin.reporting.models import Report, ReportingPeriod
 
@@ -34,7 +34,7 @@ def test_demo_reports_are_synthetic_and_idempotent(users):
     assert {"approved", "draft"} <= states
     # 2024-02 is still open on 2024-03-03 (deadline 03-05): nothing is late there yet
     february = ReportingPeriod.objects.get(year=2024, month=2)
-    rows = selectors.overview_rows(user=users["office"], period=february, as_of=date(2024, 3, 3))
+    rows = lists.overview_rows(user=users["office"], period=february, as_of=date(2024, 3, 3))
     assert not any(r.late for r in rows)
 
 

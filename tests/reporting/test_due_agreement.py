@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from jingjin.alerts.selectors import due_tasks_of
 from jingjin.assessment.selectors import scored_tasks
 from jingjin.dashboard.selectors import cockpit, months_between
-from jingjin.reporting import selectors, services
+from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.models import Report, ReportingPeriod, StrikeOff
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_every_module_agrees_on_the_due_tasks_period_by_period(demo):
         assert not due & struck, period.code
         assert demo["city_task"].pk not in due  # reported through its shares
         # reporting lists
-        assert {r.task_id for r in selectors.overview_rows(user=users["office"], period=period)} == due
+        assert {r.task_id for r in lists.overview_rows(user=users["office"], period=period)} == due
         # red/black lists and warnings
         assert set(scored_tasks(period=period).values_list("pk", flat=True)) == due, period.code
         assert {t[0] for t in warnings_due[period.pk]} == due, period.code

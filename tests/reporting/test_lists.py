@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jingjin.core.models import Unit
 from jingjin.plans.models import Task
-from jingjin.reporting import selectors
+from jingjin.reporting import lists, selectors
 from jingjin.reporting.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def _codes(response: Any) -> list[str]:
 
 
 def _all_codes(user: Any, period: Any) -> list[str]:
-    return [row.code for row in selectors.overview_rows(user=user, period=period)]
+    return [row.code for row in lists.overview_rows(user=user, period=period)]
 
 
 def _href(html: str, testid: str) -> dict[str, list[str]]:
@@ -224,14 +224,14 @@ def test_the_older_show_parameter_still_filters(office):
 
 
 def test_filters_apply_before_pagination(office, users, many, period):
-    missing = [r.code for r in selectors.overview_rows(user=users["office"], period=period) if r.missing]
+    missing = [r.code for r in lists.overview_rows(user=users["office"], period=period) if r.missing]
     assert len(missing) > 50
     assert _codes(office.get(OVERVIEW + "&state=missing&per_page=50")) == missing[:50]
     assert _codes(office.get(OVERVIEW + "&state=missing&per_page=50&page=2")) == missing[50:]
 
 
 def test_status_light_filter(office, users, many, period):
-    rows = selectors.overview_rows(user=users["office"], period=period)
+    rows = lists.overview_rows(user=users["office"], period=period)
     lights = {r.light for r in rows}
     assert len(lights) >= 3  # the reports above give several lights
     for light in lights:
@@ -267,7 +267,7 @@ def test_filters_combine(office, many):
 def test_home_of_a_unit_filters_its_own_tasks(client, users, many, period):
     client.force_login(users["reporter_b"])
     response = client.get(HOME + "&state=missing")
-    own = list(selectors.my_rows(user=users["reporter_b"], period=period))
+    own = list(lists.my_rows(user=users["reporter_b"], period=period))
     assert response.context["counts"]["total"] == len(own) == 1 + EXTRA // 2
     assert _codes(response) == [r.code for r in own if r.missing]
     assert all(code not in _codes(response) for code in ("A1.M1.T1", "A1.M1.X000"))  # t.a's
@@ -302,7 +302,7 @@ def test_the_export_holds_every_filtered_row_with_the_columns_of_the_page(office
         "State",
         "Late",
     )
-    expected = selectors.overview_rows(user=users["office"], period=period)
+    expected = lists.overview_rows(user=users["office"], period=period)
     assert len(rows) == 1 + 152  # all pages
     for got, row in zip(rows[1:], expected, strict=True):
         assert got == (
@@ -323,11 +323,11 @@ def test_the_export_holds_every_filtered_row_with_the_columns_of_the_page(office
 
 def test_the_export_follows_the_filters(office, users, many, period):
     rows = _sheet(office.get(EXPORT + "&state=missing&page=2&per_page=50"))
-    missing = [r.code for r in selectors.overview_rows(user=users["office"], period=period) if r.missing]
+    missing = [r.code for r in lists.overview_rows(user=users["office"], period=period) if r.missing]
     assert [r[0] for r in rows[1:]] == missing  # every page, whatever the page asked
     assert {r[6] for r in rows[1:]} == {"missing"} and {r[7] for r in rows[1:]} == {"Yes"}
     assert [r[0] for r in _sheet(office.get(EXPORT + "&show=late"))[1:]] == [
-        r.code for r in selectors.overview_rows(user=users["office"], period=period) if r.late
+        r.code for r in lists.overview_rows(user=users["office"], period=period) if r.late
     ]
 
 
@@ -374,7 +374,7 @@ def test_rows_make_models_only_for_what_is_used(users, many, period, django_asse
     """The callers' ReportRow API (cockpit, assessment, report page): task with its lead unit,
     report, state, late, missing, expected %, light — read without a query per row."""
     with django_assert_num_queries(2):
-        rows = selectors.report_rows(period=period, tasks=selectors.tasks_due(period=period))
+        rows = lists.report_rows(period=period, tasks=selectors.tasks_due(period=period))
     with django_assert_num_queries(0):
         seen = [
             (

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jingjin.engines.status import Status
-from jingjin.reporting import selectors, services
+from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -76,25 +76,23 @@ def test_late_and_missing_against_the_deadline(draft, users, period):
     assert period.deadline == date(2024, 4, 5)
     rows = {
         r.task.code: r
-        for r in selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 5))
+        for r in lists.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 5))
     }
     assert rows["A1.M1.T1"].state == "draft" and not rows["A1.M1.T1"].late
-    assert (
-        rows["A1.M1.T2"].state == selectors.MISSING and rows["A1.M1.T2"].missing and not rows["A1.M1.T2"].late
-    )
+    assert rows["A1.M1.T2"].state == lists.MISSING and rows["A1.M1.T2"].missing and not rows["A1.M1.T2"].late
 
     rows = {
         r.task.code: r
-        for r in selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 6))
+        for r in lists.overview_rows(user=users["office"], period=period, as_of=date(2024, 4, 6))
     }
     assert rows["A1.M1.T1"].late and rows["A1.M1.T2"].late
 
     services.report_submit(actor=users["reporter_a"], report=draft)
     _submit_on(draft, date(2024, 4, 5))  # on the deadline day, late in the evening: on time
-    row = selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
+    row = lists.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
     assert row.state == "submitted" and not row.late
     _submit_on(draft, date(2024, 4, 6))
-    row = selectors.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
+    row = lists.overview_rows(user=users["office"], period=period, as_of=date(2024, 5, 1))[0]
     assert row.late
 
 
@@ -107,7 +105,7 @@ def test_status_lights_come_from_the_status_engine(users, task_a):
         report = services.report_save_draft(
             actor=users["reporter_a"], task=task_a, period=december, data={"completion_pct": pct}
         )
-        row = selectors.my_rows(user=users["reporter_a"], period=december)[0]
+        row = lists.my_rows(user=users["reporter_a"], period=december)[0]
         assert row.light == light, pct
         assert round(row.expected_pct, 1) == 53.6
     assert report is not None
@@ -115,15 +113,15 @@ def test_status_lights_come_from_the_status_engine(users, task_a):
     services.report_save_draft(
         actor=users["reporter_a"], task=task_a, period=late, data={"completion_pct": 90}
     )
-    assert selectors.my_rows(user=users["reporter_a"], period=late)[0].light == Status.OVERDUE
+    assert lists.my_rows(user=users["reporter_a"], period=late)[0].light == Status.OVERDUE
 
 
 def test_my_rows_are_the_units_tasks(users, approver_a, period):
-    assert [r.task.code for r in selectors.my_rows(user=users["reporter_a"], period=period)] == ["A1.M1.T1"]
-    assert [r.task.code for r in selectors.my_rows(user=users["reporter_b"], period=period)] == ["A1.M1.T2"]
-    assert selectors.my_rows(user=users["leader"], period=period) == []
-    assert selectors.overview_rows(user=users["reporter_a"], period=period) == []
-    assert len(selectors.overview_rows(user=users["leader"], period=period)) == 2
+    assert [r.task.code for r in lists.my_rows(user=users["reporter_a"], period=period)] == ["A1.M1.T1"]
+    assert [r.task.code for r in lists.my_rows(user=users["reporter_b"], period=period)] == ["A1.M1.T2"]
+    assert lists.my_rows(user=users["leader"], period=period) == []
+    assert lists.overview_rows(user=users["reporter_a"], period=period) == []
+    assert len(lists.overview_rows(user=users["leader"], period=period)) == 2
 
 
 def test_review_queue_by_role_and_unit(draft, users, approver_a, make_user):

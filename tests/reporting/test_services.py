@@ -14,6 +14,7 @@ from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, restrict
 from jingjin.reporting import services
 from jingjin.reporting.choices import ReportStatus
+from jingjin.reporting.evidence import evidence_add
 from jingjin.reporting.models import Evidence, Report, ReportingPeriod
 from jingjin.reporting.services import ContinuityTick, WorkflowError
 
@@ -102,7 +103,7 @@ def test_approved_reports_are_locked(draft, users, approver_a):
         lambda: services.report_submit(actor=users["reporter_a"], report=report),
         lambda: services.report_approve(actor=approver_a, report=report),
         lambda: services.report_return(actor=approver_a, report=report, comment="晚了"),
-        lambda: services.evidence_add(
+        lambda: evidence_add(
             actor=users["reporter_a"], report=report, content=io.BytesIO(b"%PDF-1.4 x"), name="a.pdf"
         ),
     ):
@@ -249,9 +250,7 @@ def _docx() -> bytes:
     ],
 )
 def test_evidence_of_allowed_types_is_stored_under_a_random_name(draft, users, name, content, settings):
-    evidence = services.evidence_add(
-        actor=users["reporter_a"], report=draft, content=io.BytesIO(content), name=name
-    )
+    evidence = evidence_add(actor=users["reporter_a"], report=draft, content=io.BytesIO(content), name=name)
     assert evidence.original_name == name
     assert evidence.file.name.startswith("evidence/2024/03/")
     stored = evidence.file.name.rsplit("/", 1)[-1]
@@ -274,14 +273,14 @@ def test_evidence_of_allowed_types_is_stored_under_a_random_name(draft, users, n
 )
 def test_evidence_of_wrong_types_is_refused(draft, users, name, content, message):
     with pytest.raises(ValidationError, match=message):
-        services.evidence_add(actor=users["reporter_a"], report=draft, content=io.BytesIO(content), name=name)
+        evidence_add(actor=users["reporter_a"], report=draft, content=io.BytesIO(content), name=name)
     assert not Evidence.objects.exists()
 
 
 def test_evidence_over_the_size_limit_is_refused(draft, users, settings):
     settings.JINGJIN_EVIDENCE_MAX_SIZE = 1024
     with pytest.raises(ValidationError, match="larger than"):
-        services.evidence_add(
+        evidence_add(
             actor=users["reporter_a"],
             report=draft,
             content=io.BytesIO(b"%PDF-" + b"x" * 2000),
@@ -292,6 +291,4 @@ def test_evidence_over_the_size_limit_is_refused(draft, users, settings):
 
 def test_evidence_needs_the_reporting_unit(draft, users):
     with pytest.raises(PermissionDenied):
-        services.evidence_add(
-            actor=users["reporter_b"], report=draft, content=io.BytesIO(b"%PDF-1.4"), name="a.pdf"
-        )
+        evidence_add(actor=users["reporter_b"], report=draft, content=io.BytesIO(b"%PDF-1.4"), name="a.pdf")

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied
-from jingjin.reporting import selectors, services
+from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.models import Report, StrikeOff
 
 pytestmark = pytest.mark.django_db
@@ -164,8 +164,8 @@ def test_defect_1_a_finished_task_is_not_missing_later(done_in_september, users)
         period = services.period_get_or_create(year=year, month=month)
         code = period.code
         # the reporting lists: my reports and the overview
-        mine = {r.code for r in selectors.my_rows(user=users["reporter_a"], period=period)}
-        overview = {r.code: r for r in selectors.overview_rows(user=users["office"], period=period)}
+        mine = {r.code for r in lists.my_rows(user=users["reporter_a"], period=period)}
+        overview = {r.code: r for r in lists.overview_rows(user=users["office"], period=period)}
         assert "A1.M1.T1" not in mine and "A1.M1.T1" not in overview, code
         assert overview["A1.M1.T2"].missing and overview["A1.M1.T2"].late  # the other task still owes
         # the cockpit: attention, missing, late, on-time denominator (this month and the trend)

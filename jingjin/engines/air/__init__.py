@@ -11,7 +11,8 @@ Pure and vectorised (numpy/polars). Public API:
 
 from jingjin.engines.air._input import InvalidInputError
 from jingjin.engines.air.aggregate import annual, daily, good_day_ratio, percentile
-from jingjin.engines.air.index import COLUMNS, aqi, aqi_with_counts, iaqi, levels, round_gbt8170, scale
+from jingjin.engines.air.index import aqi, aqi_with_counts, iaqi
+from jingjin.engines.air.standards import COLUMNS, levels, round_gbt8170, scale
 
 __all__ = [
     "COLUMNS",

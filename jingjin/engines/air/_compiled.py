@@ -17,7 +17,7 @@ BLOCK = 4096
 
 @njit(cache=True)
 def scaled(c: float) -> tuple[int, bool]:  # pragma: no cover - compiled
-    """``index.scale`` of one value: millionths and whether they are exact."""
+    """``standards.scale`` of one value: millionths and whether they are exact."""
     c = min(c, 1.0e9)
     x = c * 1.0e6
     nearest = np.rint(x)
@@ -33,7 +33,7 @@ def scaled(c: float) -> tuple[int, bool]:  # pragma: no cover - compiled
 
 @njit(cache=True)
 def gbt8170(units: int, exact: bool, decimals: int) -> int:  # pragma: no cover - compiled
-    """``index.round_gbt8170`` of one value, as millionths."""
+    """``standards.round_gbt8170`` of one value, as millionths."""
     step = 10 ** (6 - decimals)
     quotient = units // step
     remainder = units - quotient * step
@@ -44,7 +44,7 @@ def gbt8170(units: int, exact: bool, decimals: int) -> int:  # pragma: no cover 
 
 @njit(cache=True)
 def ceil_exact(units: int, exact: bool, s: int, t: Tables) -> int:  # pragma: no cover
-    """``index._sub_index_exact`` of one value in millionths (not missing)."""
+    """``reference._sub_index_exact`` of one value in millionths (not missing)."""
     count = t.counts[s]
     top = t.breakpoints[s, count - 1]
     if units > top or (units == top and not exact):

@@ -36,7 +36,8 @@ from jingjin.engines.air._input import (
     numeric,
     parse_times,
 )
-from jingjin.engines.air.index import STANDARDS, _dates, aqi_with_counts
+from jingjin.engines.air.index import _dates, aqi_with_counts
+from jingjin.engines.air.standards import STANDARDS
 from jingjin.engines.tables import air_gb3095 as limits
 from jingjin.engines.tables.air_hj633 import INDICATORS
 
@@ -285,6 +286,37 @@ def annual(
     }
     finish(problems, invalid, values)
     daily_frame = pl.DataFrame(values).with_columns(pl.all().fill_nan(None))
+    group = frame[group_column] if group_column else pl.Series([""] * frame.height)
+    aggregations, stats = _annual_aggregations(values)
+    result = (
+        _days(daily_frame, dates, group).group_by("__group", "year").agg(aggregations).sort("__group", "year")
+    )
+    result = result.with_columns(
+        pl.when(pl.col("aqi_days") > 0)
+        .then(100.0 * pl.col("good_days") / pl.col("aqi_days"))
+        .alias("good_day_ratio"),
+        pl.col("year").map_elements(limits.rule_set, return_dtype=pl.String).alias("limits"),
+    )
+    result = _against_limits(result, values, stats)
+    ordered = ["year", "limits", "aqi_days", "good_days", "good_day_ratio"]
+    for stat in stats:
+        ordered += [
+            stat,
+            f"{stat}_days",
+            f"{stat}_valid",
+            f"{stat}_limit",
+            f"{stat}_index",
+            f"{stat}_exceeds",
+        ]
+    ordered += ["comprehensive_index", "compliant"]
+    if group_column:
+        return result.select(pl.col("__group").alias(group_column), *ordered)
+    return result.select(ordered)
+
+
+def _days(daily_frame: pl.DataFrame, dates: pl.Series, group: pl.Series) -> pl.DataFrame:
+    """The daily values with their group, date, year, month, daily AQI and whether that AQI is
+    valid (every indicator in the file present, or AQI > 100: HJ 633-2026 §5.3.1)."""
     indexed, _ = aqi_with_counts(
         daily_frame.with_columns(dates.alias("__date")),
         standard="auto",
@@ -292,21 +324,22 @@ def annual(
         time_column="__date",
     )
     full = _all_indicators(indexed)
-    work = pl.DataFrame(
-        {
-            "__group": frame[group_column] if group_column else pl.Series([""] * frame.height),
-            "__date": dates,
-        }
-    ).with_columns(
+    work = pl.DataFrame({"__group": group, "__date": dates}).with_columns(
         *daily_frame.get_columns(),
         indexed["aqi"].alias("__aqi"),
         full.alias("__full"),
     )
-    work = work.with_columns(
+    return work.with_columns(
         pl.col("__date").dt.year().alias("year"),
         pl.col("__date").dt.month().alias("__month"),
         (pl.col("__aqi").is_not_null() & (pl.col("__full") | (pl.col("__aqi") > 100))).alias("__aqi_valid"),
     )
+
+
+def _annual_aggregations(values: Mapping[str, Any]) -> tuple[list[pl.Expr], list[str]]:
+    """Per group and year: the AQI days and good days, and for each statistic of
+    :data:`ANNUAL_STATISTICS` whose column is in ``values`` the value, the days used and whether
+    they suffice (HJ 663); with the names of those statistics."""
     aggregations: list[pl.Expr] = [
         pl.col("__aqi_valid").sum().alias("aqi_days"),
         (pl.col("__aqi_valid") & (pl.col("__aqi") <= 100)).sum().alias("good_days"),
@@ -331,13 +364,13 @@ def annual(
                 f"{stat}_valid"
             )
         )
-    result = work.group_by("__group", "year").agg(aggregations).sort("__group", "year")
-    result = result.with_columns(
-        pl.when(pl.col("aqi_days") > 0)
-        .then(100.0 * pl.col("good_days") / pl.col("aqi_days"))
-        .alias("good_day_ratio"),
-        pl.col("year").map_elements(limits.rule_set, return_dtype=pl.String).alias("limits"),
-    )
+    return aggregations, stats
+
+
+def _against_limits(result: pl.DataFrame, values: Mapping[str, Any], stats: list[str]) -> pl.DataFrame:
+    """``result`` with each statistic's Grade II limit of the year's rule set, its index (C/S)
+    and whether it exceeds; the comprehensive index and ``compliant`` (null and False unless
+    every statistic is there)."""
     index_columns: list[str] = []
     for key, (column, stat, _p) in ANNUAL_STATISTICS.items():
         if column not in values:
@@ -366,17 +399,4 @@ def annual(
         result = result.with_columns(
             pl.lit(None, dtype=pl.Float64).alias("comprehensive_index"), pl.lit(False).alias("compliant")
         )
-    ordered = ["year", "limits", "aqi_days", "good_days", "good_day_ratio"]
-    for stat in stats:
-        ordered += [
-            stat,
-            f"{stat}_days",
-            f"{stat}_valid",
-            f"{stat}_limit",
-            f"{stat}_index",
-            f"{stat}_exceeds",
-        ]
-    ordered += ["comprehensive_index", "compliant"]
-    if group_column:
-        return result.select(pl.col("__group").alias(group_column), *ordered)
-    return result.select(ordered)
+    return result

@@ -1,6 +1,6 @@
 """The compiled AQI kernel: one fused pass per row over every pollutant (numba).
 
-:func:`compute` gives the same arrays as the numpy reference (``index._compute_numpy``) for
+:func:`compute` gives the same arrays as the numpy reference (``reference._compute_numpy``) for
 every standard, report and input: the sub-index of each indicator by the breakpoint tables
 with the exact ceiling rule, the special rules of both standards (HJ 633-2012 notes 2 and 3:
 SO2 1-h / O3 8-h above 800 have no IAQI, SO2 24-h stands in for SO2 1-h in the real-time
@@ -12,9 +12,9 @@ report and int, float and missing inputs.
 
 Exactness is that of the reference: a value with at most 2 decimals (as written) is looked up
 in the reference's tables of exact IAQI per 10⁻ᵈ step; other values are held as integers of
-millionths and the ceiling is taken on a ratio of integers (``index.scale`` and
-``index._ceil_iaqi`` row by row). Under HJ 633-2026 values are first rounded by GB/T 8170
-exactly as ``index._indices_2026`` does.
+millionths and the ceiling is taken on a ratio of integers (``standards.scale`` and
+``standards._ceil_iaqi`` row by row). Under HJ 633-2026 values are first rounded by GB/T 8170
+exactly as ``reference._indices_2026`` does.
 
 numba compiles the kernel on the first call and keeps it in its cache directory
 (``NUMBA_CACHE_DIR``, set to ``$JINGJIN_DATA_DIR/numba-cache`` by :mod:`jingjin.numba_cache`

@@ -408,7 +408,7 @@ def test_huge_values_do_not_overflow():
 
 
 def test_row_chunks_in_threads_give_the_same_result(monkeypatch):
-    from jingjin.engines.air import index
+    from jingjin.engines.air import reference
 
     rng = np.random.default_rng(5)
     n = 4000
@@ -424,7 +424,7 @@ def test_row_chunks_in_threads_give_the_same_result(monkeypatch):
         }
     )
     whole = aqi(frame, standard="HJ633-2012", report="hourly")
-    monkeypatch.setattr(index, "_PARALLEL_ROWS", 100)
+    monkeypatch.setattr(reference, "_PARALLEL_ROWS", 100)
     chunked = aqi(frame, standard="HJ633-2012", report="hourly")
     assert chunked.equals(whole)
     assert whole["iaqi_so2_24h"].drop_nulls().len() == (frame["so2_1h"] > 800).sum()

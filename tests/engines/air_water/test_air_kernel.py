@@ -18,6 +18,7 @@ import pytest
 
 from jingjin.engines.air import InvalidInputError, aqi, aqi_with_counts, kernel
 from jingjin.engines.air import index as air_index
+from jingjin.engines.air import standards as air_standards
 from jingjin.engines.tables import air_hj633 as tables
 
 pytestmark = pytest.mark.skipif(not kernel.available(), reason="numba is not installed")
@@ -94,7 +95,7 @@ def _assert_same(compiled: pl.DataFrame, reference: pl.DataFrame) -> None:
     [("float", 0.0), ("float", 0.05), ("Int64", 0.0), ("Int64", 0.05), ("Int32", 0.0), ("UInt16", 0.0)],
 )
 def test_kernel_agrees_with_the_numpy_path_on_every_column(standard, report, dtype, missing):
-    frame = _frame(list(air_index.COLUMNS), ROWS, dtype=dtype, missing=missing, seed=len(report) + 7)
+    frame = _frame(list(air_standards.COLUMNS), ROWS, dtype=dtype, missing=missing, seed=len(report) + 7)
     _assert_same(*_both(frame, standard=standard, report=report))
 
 
@@ -112,7 +113,7 @@ def test_kernel_agrees_with_some_columns_left_out(standard, report):
 
 @pytest.mark.parametrize("report", REPORTS)
 def test_kernel_agrees_when_the_standard_is_picked_by_date(report):
-    frame = _frame(list(air_index.COLUMNS), 6_000, dtype="float", missing=0.01, seed=11)
+    frame = _frame(list(air_standards.COLUMNS), 6_000, dtype="float", missing=0.01, seed=11)
     days = pl.date_range(pl.date(2026, 2, 20), pl.date(2026, 3, 10), eager=True)
     frame = frame.with_columns(time=days.gather(np.arange(frame.height) % days.len()))
     _assert_same(*_both(frame, standard="auto", report=report, time_column="time"))
