@@ -83,7 +83,7 @@ hostile_values = st.one_of(
 )
 
 BUDGET = settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -514,3 +514,14 @@ def test_patching_a_draft_with_an_incomplete_nested_item_is_a_400_not_a_500(user
     response = client.patch(f"/api/reports/{draft.pk}", {field: [item]}, content_type="application/json")
     assert response.status_code == 400 and field in response.json(), response.content[:300]
     assert _state(Report) == before
+
+
+def test_a_supervision_item_due_after_the_last_year_is_refused_naming_the_deadline(users):
+    client = _client(users["office"])
+    before = _state(SupervisionItem)
+    body = {"title": "督办", "assignee_unit": "t.a", "deadline": f"{bounds.YEAR_MAX + 1}-01-01"}
+    response = client.post("/api/supervision-items", body, content_type="application/json")
+    assert response.status_code == 400 and "deadline" in response.json(), response.content[:300]
+    assert _state(SupervisionItem) == before
+    page = client.post("/supervision/new/", {**body, "assignee_unit": Unit.objects.get(code="t.a").pk})
+    assert page.status_code in {200, 400} and _state(SupervisionItem) == before
