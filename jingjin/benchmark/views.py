@@ -225,15 +225,19 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
         if upload is None:
             errors = [_("Choose a file to import.")]
         elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
-            job = job_submit(
-                actor=request.user,
-                kind=STATISTICS_IMPORT,
-                params={"source": "web", "add_cities": request.POST.get("add_cities") == "on"},
-                input_file=upload,
-                source="web",
-            )
-            messages.info(request, _("The file is large: it is imported in the background."))
-            return redirect("jobs:detail", pk=job.pk)
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=STATISTICS_IMPORT,
+                    params={"source": "web", "add_cities": request.POST.get("add_cities") == "on"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = list(exc.messages)
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             try:
                 summary = services.statistics_import(

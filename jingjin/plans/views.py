@@ -399,15 +399,19 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             errors = [planfile.PlanError(_("file"), _("Choose a file to import."))]
         elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
-            job = job_submit(
-                actor=request.user,
-                kind=PLAN_IMPORT,
-                params={"source": "web"},
-                input_file=upload,
-                source="web",
-            )
-            messages.info(request, _("The file is large: it is imported in the background."))
-            return redirect("jobs:detail", pk=job.pk)
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=PLAN_IMPORT,
+                    params={"source": "web"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = [planfile.PlanError(_("file"), message) for message in exc.messages]
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             name = upload.name or ""
             suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""

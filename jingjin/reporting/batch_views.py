@@ -64,15 +64,19 @@ def batch_page(request: HttpRequest) -> HttpResponse:
             errors = [batch.BatchError("", 0, "", "", message)]
         elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
             period = selectors.stored_period(period)
-            job = job_submit(
-                actor=request.user,
-                kind=REPORT_BATCH,
-                params={"period_id": period.pk, "period": period.code, "submit": submit, "source": "web"},
-                input_file=upload,
-                source="web",
-            )
-            messages.info(request, _("The file is large: it is imported in the background."))
-            return redirect("jobs:detail", pk=job.pk)
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=REPORT_BATCH,
+                    params={"period_id": period.pk, "period": period.code, "submit": submit, "source": "web"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = [batch.BatchError("", 0, "", "", message) for message in exc.messages]
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             try:
                 period = selectors.stored_period(period)
