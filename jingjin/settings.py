@@ -218,6 +218,9 @@ JINGJIN_IMPORT_MAX_UNZIPPED = int(os.environ.get("JINGJIN_IMPORT_MAX_UNZIPPED", 
 JINGJIN_IMPORT_MAX_ROWS = int(os.environ.get("JINGJIN_IMPORT_MAX_ROWS", "50000"))
 JINGJIN_IMPORT_MAX_CELLS = int(os.environ.get("JINGJIN_IMPORT_MAX_CELLS", "300000"))
 JINGJIN_IMPORT_MAX_ERRORS = int(os.environ.get("JINGJIN_IMPORT_MAX_ERRORS", "200"))
+# An upload larger than this (plan, statistics, report batch) is imported as a background job
+# (docs/jobs.md) instead of holding the request; smaller ones are imported at once.
+JINGJIN_IMPORT_JOB_BYTES = int(os.environ.get("JINGJIN_IMPORT_JOB_BYTES", str(1024 * 1024)))
 # evaluations are jobs on large tables: larger uploads
 JINGJIN_EVALUATION_MAX_BYTES = int(os.environ.get("JINGJIN_EVALUATION_MAX_BYTES", str(200 * 1024 * 1024)))
 JINGJIN_EVALUATION_MAX_UNZIPPED = int(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -27,6 +28,7 @@ from jingjin.core.permissions import (
     SignedInPermission,
     may_acknowledge_warning,
 )
+from jingjin.core.texts import TextLimit
 
 
 class EarlyWarningSerializer(serializers.ModelSerializer):
@@ -73,7 +75,12 @@ class EarlyWarningSerializer(serializers.ModelSerializer):
 
 class EarlyWarningAcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=2000, help_text="what is being done"
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.NOTE_MAX,
+        validators=[TextLimit(services.NOTE_MAX, "note")],
+        help_text="what is being done",
     )
 
 
@@ -153,6 +160,8 @@ class EarlyWarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             )
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=warning.pk)).data)
 
 

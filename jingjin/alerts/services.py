@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -29,6 +30,10 @@ from jingjin.core.choices import AuditAction
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied, may_acknowledge_warning
 from jingjin.core.services import audit_change, audit_entry, audit_record_many
+from jingjin.core.texts import text_problem
+
+#: the longest note of an acknowledgement (签收说明)
+NOTE_MAX = 2000
 
 SOURCE = "warnings"
 CHUNK = 500
@@ -349,14 +354,20 @@ def may_acknowledge(user: Any, warning: EarlyWarning) -> bool:
 def warning_acknowledge(
     *, actor: Any, warning: EarlyWarning, note: str = "", source: str = "web"
 ) -> EarlyWarning:
-    """Record that ``actor`` has seen the warning and what is being done (签收预警)."""
+    """Record that ``actor`` has seen the warning and what is being done (签收预警). Raises
+    ``ValidationError`` naming ``note`` for a note longer than :data:`NOTE_MAX` characters or with
+    a control character (nothing is written then)."""
     if not may_acknowledge(actor, warning):
         raise PermissionDenied(gettext("You may not acknowledge this warning."))
+    note = str(note or "").strip()
+    problem = text_problem(note, label=gettext("note"), max_length=NOTE_MAX)
+    if problem is not None:
+        raise ValidationError({"note": [problem]})
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
     before = warning.snapshot()
     warning.acknowledged_by = actor
     warning.acknowledged_at = clock.now()
-    warning.acknowledge_note = note.strip()[:2000]
+    warning.acknowledge_note = note
     warning.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledge_note"])
     audit_change(actor=actor, obj=warning, before=before, source=source)
     Notification.objects.filter(warning=warning, user=actor, read_at__isnull=True).update(read_at=clock.now())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -105,6 +106,10 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except PermissionDenied as exc:
         return render(request, "403.html", {"reason": str(exc)}, status=403)
+    except ValidationError as exc:  # the note: too long, or a control character; nothing written
+        for problem in exc.messages:
+            messages.error(request, problem)
+        return redirect(_back(request))
     messages.success(request, _("Warning acknowledged."))
     return redirect(_back(request))
 

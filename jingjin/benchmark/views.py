@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jingjin.benchmark import selectors, services
+from jingjin.benchmark.job_kinds import KIND as STATISTICS_IMPORT
 from jingjin.benchmark.models import CatalogueIndicator, Direction
 from jingjin.benchmark.statistics import errors_messages
 from jingjin.core.bounds import bound_texts
+from jingjin.core.limits import in_background
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.i18n import translated
+from jingjin.jobs.services import job_submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the badge of a rank band (selectors.rank_band)
@@ -244,6 +247,20 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
         fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if upload is None:
             errors = [_("Choose a file to import.")]
+        elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=STATISTICS_IMPORT,
+                    params={"source": "web", "add_cities": request.POST.get("add_cities") == "on"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = list(exc.messages)
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             try:
                 summary = services.statistics_import(

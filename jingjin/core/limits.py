@@ -13,6 +13,10 @@ yield a million rows. Every import (plan, statistics, report batch, evaluation u
 4. shows at most ``JINGJIN_IMPORT_MAX_ERRORS`` errors, then "… and 12,345 more errors"
    (:func:`truncated`).
 
+A file larger than ``JINGJIN_IMPORT_JOB_BYTES`` (but within ``JINGJIN_IMPORT_MAX_BYTES``) is not
+imported while the request waits: the page (or the API) queues it as a background job
+(:func:`in_background`), whose error text lists the rows and columns (:func:`error_text`).
+
 Each check raises :class:`LimitError` with a message in the UI's language; the callers turn it into
 their own error type (a row error, a plan error) so that the page or the API shows it as usual.
 """
@@ -37,6 +41,8 @@ DEFAULTS = {
     "JINGJIN_IMPORT_MAX_ROWS": 50_000,
     "JINGJIN_IMPORT_MAX_CELLS": 300_000,
     "JINGJIN_IMPORT_MAX_ERRORS": 200,
+    # a larger import runs as a background job instead of holding the request
+    "JINGJIN_IMPORT_JOB_BYTES": 1 * MB,
     # evaluations (jobs on large tables) take larger files than the imports
     "JINGJIN_EVALUATION_MAX_BYTES": 200 * MB,
     "JINGJIN_EVALUATION_MAX_UNZIPPED": 1024 * MB,
@@ -154,3 +160,36 @@ def truncated(errors: list[T], more: Callable[[str], T], *, max_errors: int | No
         return errors
     left = len(errors) - most
     return [*errors[:most], more(_("… and %(count)s more errors") % {"count": f"{left:,}"})]
+
+
+def in_background(size: int | None) -> bool:
+    """Is an upload of ``size`` bytes imported as a background job? Yes when it is larger than
+    ``JINGJIN_IMPORT_JOB_BYTES`` and not larger than ``JINGJIN_IMPORT_MAX_BYTES`` (a file beyond
+    that is refused at once, in the request, as before)."""
+    size = int(size or 0)
+    return limit("JINGJIN_IMPORT_JOB_BYTES") < size <= limit("JINGJIN_IMPORT_MAX_BYTES")
+
+
+#: the longest error text a job keeps (``jobs.services.job_fail`` cuts at 4,000 characters)
+ERROR_TEXT_MAX = 3_800
+
+
+def error_text(lines: Sequence[str], *, total: int | None = None, max_chars: int = ERROR_TEXT_MAX) -> str:
+    """The errors of an import as one text, a line each, for a job's error: at most
+    ``JINGJIN_IMPORT_MAX_ERRORS`` lines and ``max_chars`` characters, then "… and 12,345 more
+    errors" counting every error left out — of ``total`` errors when ``lines`` holds only the first
+    ones (an error list already cut by :func:`truncated`: its own count line is past the first
+    ``JINGJIN_IMPORT_MAX_ERRORS`` lines, so it is dropped and counted anew)."""
+    most = limit("JINGJIN_IMPORT_MAX_ERRORS")
+    kept: list[str] = []
+    used = 0
+    for line in lines[:most]:
+        line = " ".join(str(line).split())  # one line each, whatever the message held
+        if used + len(line) + 1 > max_chars - 60:  # room for the count line
+            break
+        kept.append(line)
+        used += len(line) + 1
+    left = (len(lines) if total is None else max(total, len(lines))) - len(kept)
+    if left > 0:
+        kept.append(_("… and %(count)s more errors") % {"count": f"{left:,}"})
+    return "\n".join(kept)

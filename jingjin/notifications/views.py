@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,9 +53,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         webhook_url = request.POST.get("webhook_url", "")
         unit_url = request.POST.get("unit_webhook_url", "")
         try:
-            services.preferences_save(actor=request.user, choices=choices, webhook_url=webhook_url)
-            if may_unit and unit is not None:
-                services.unit_webhook_set(actor=request.user, unit=unit, url=unit_url)
+            with transaction.atomic():  # the user's settings and the unit's webhook, both or neither
+                services.preferences_save(actor=request.user, choices=choices, webhook_url=webhook_url)
+                if may_unit and unit is not None:
+                    services.unit_webhook_set(actor=request.user, unit=unit, url=unit_url)
         except ValidationError as exc:
             errors = exc.message_dict
         except PermissionDenied:

@@ -161,6 +161,7 @@ class PlanFileError(ValueError):
         from jingjin.core.limits import truncated
 
         # a page lists at most JINGJIN_IMPORT_MAX_ERRORS of them, then how many more
+        self.total = len(errors)
         self.errors = truncated(errors, lambda more: PlanError("…", more))
         lines = "\n".join(f"  - {e}" for e in errors[:200])
         more = f"\n  … and {len(errors) - 200} more" if len(errors) > 200 else ""

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jingjin.core.bounds import CONTROL_CHARACTERS
 from jingjin.core.choices import AuditAction, UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, can_manage_shares
@@ -80,7 +81,7 @@ def _text(value: Any, field: str, max_length: int) -> str:
         raise ValidationError(
             {field: [_("At most %(n)d characters (it has %(m)d).") % {"n": max_length, "m": len(text)}]}
         )
-    if any(ord(c) < 32 for c in text):
+    if any(ord(c) < 32 for c in text) or CONTROL_CHARACTERS.search(text):  # C0, DEL and C1
         raise ValidationError({field: [_("Remove the control characters.")]})
     return text
 

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from jingjin.core import clock
+from jingjin.core.limits import in_background
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -30,7 +31,9 @@ from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.dashboard.figures import plan_figures, task_figures
 from jingjin.dashboard.services import period_resolve
+from jingjin.jobs.services import job_submit
 from jingjin.plans import planfile, selectors, services, shares
+from jingjin.plans.job_kinds import KIND as PLAN_IMPORT
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
 from jingjin.reporting import share_progress
 from jingjin.reporting.models import Report, ReportingPeriod
@@ -395,6 +398,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             errors = [planfile.PlanError(_("file"), _("Choose a file to import."))]
+        elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=PLAN_IMPORT,
+                    params={"source": "web"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = [planfile.PlanError(_("file"), message) for message in exc.messages]
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             name = upload.name or ""
             suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""

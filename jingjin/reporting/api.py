@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -233,12 +234,26 @@ class ReportViewSet(
             user=self.request.user, period=period, unit=clean_param(self.request, "unit"), status=status
         ).order_by("-period__year", "-period__month", "task__code", "pk")
 
+    @staticmethod
+    def _complete(items: list[dict[str, Any]], field: str, keys: tuple[str, ...]) -> None:
+        """A PATCH validates its nested items partially: an item without one of ``keys`` is a 400
+        naming the field and the key (not a KeyError, a 500)."""
+        for index, item in enumerate(items):
+            missing = [key for key in keys if key not in item]
+            if missing:
+                raise exceptions.ValidationError(
+                    {field: {str(index): {key: [gettext("This field is required.")] for key in missing}}}
+                )
+
     def _values(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {v["indicator"]: v["value"] for v in data.get("indicator_values", [])}
+        items = data.get("indicator_values", [])
+        self._complete(items, "indicator_values", ("indicator", "value"))
+        return {v["indicator"]: v["value"] for v in items}
 
     def _ticks(self, data: dict[str, Any]) -> list[services.ContinuityTick] | None:
         if "continuity_items" not in data:
             return None
+        self._complete(data["continuity_items"], "continuity", ("position", "outcome"))
         return [
             services.ContinuityTick(position=c["position"], outcome=c["outcome"], reason=c.get("reason", ""))
             for c in data["continuity_items"]

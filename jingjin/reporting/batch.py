@@ -151,6 +151,7 @@ class BatchFileError(ValueError):
         from jingjin.core.limits import truncated
 
         # a page lists at most JINGJIN_IMPORT_MAX_ERRORS of them, then how many more
+        self.total = len(errors)
         self.errors = errors = truncated(errors, lambda more: BatchError("", 0, "", "", more))
         super().__init__("\n".join(str(e) for e in errors))
 

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.core import clock
+from jingjin.core.limits import in_background
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
+from jingjin.jobs.services import job_submit
 from jingjin.plans.models import Task
 from jingjin.reporting import batch, selectors, services
+from jingjin.reporting.job_kinds import KIND as REPORT_BATCH
 from jingjin.reporting.models import ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +62,21 @@ def batch_page(request: HttpRequest) -> HttpResponse:
         elif (upload.size or 0) > batch.MAX_FILE_SIZE:
             message = _("The file is larger than %(mb)d MB.") % {"mb": batch.MAX_FILE_SIZE // 2**20}
             errors = [batch.BatchError("", 0, "", "", message)]
+        elif in_background(upload.size):  # a large file: imported by a job, not while the request waits
+            period = selectors.stored_period(period)
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=REPORT_BATCH,
+                    params={"period_id": period.pk, "period": period.code, "submit": submit, "source": "web"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = [batch.BatchError("", 0, "", "", message) for message in exc.messages]
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             try:
                 period = selectors.stored_period(period)

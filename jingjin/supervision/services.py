@@ -35,6 +35,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from jingjin.core import clock
+from jingjin.core.bounds import DateInYears
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -212,6 +213,10 @@ def item_issue(
     day = issued_on or clock.today()
     if deadline < day:
         raise ValidationError({"deadline": f"the deadline {deadline} is before the day of issue {day}"})
+    try:
+        DateInYears()(deadline)  # within the years every page and export reads (core.bounds)
+    except ValidationError as exc:
+        raise ValidationError({"deadline": exc.messages}) from exc
     item = SupervisionItem(
         code=next_code(year=day.year),
         title=title.strip(),
