@@ -23,7 +23,7 @@ from jingjin.jobs.api import job_payload
 from jingjin.jobs.models import Job
 from jingjin.jobs.services import job_submit
 from jingjin.plans.models import Task
-from jingjin.reporting import batch, selectors, services
+from jingjin.reporting import batch, batch_template, selectors, services
 from jingjin.reporting.api import ReportSerializer, _call
 from jingjin.reporting.job_kinds import KIND as REPORT_BATCH
 from jingjin.reporting.models import ReportingPeriod
@@ -112,7 +112,9 @@ class ReportToolsViewSet(viewsets.ViewSet):
             period = selectors.period_of(year=year, month=month)  # a download stores nothing
             if not can_fill_reports(request.user):
                 raise exceptions.PermissionDenied("only reporters and county users fill in reports")
-            response = HttpResponse(batch.template(user=request.user, period=period), content_type=batch.XLSX)
+            response = HttpResponse(
+                batch_template.template(user=request.user, period=period), content_type=batch.XLSX
+            )
             response["Content-Disposition"] = f'attachment; filename="reports-{period.code}.xlsx"'
             return response
         body = BatchUploadSerializer(data=request.data)

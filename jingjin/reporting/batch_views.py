@@ -23,6 +23,7 @@ from jingjin.core.permissions import PermissionDenied, can_fill_reports, restric
 from jingjin.jobs.services import job_submit
 from jingjin.plans.models import Task
 from jingjin.reporting import batch, selectors, services
+from jingjin.reporting import batch_template as template_file
 from jingjin.reporting.job_kinds import KIND as REPORT_BATCH
 from jingjin.reporting.models import ReportingPeriod
 
@@ -109,7 +110,7 @@ def batch_template(request: HttpRequest) -> HttpResponse:
     if not can_fill_reports(request.user):
         return _forbidden(request, _("Only reporters and county users fill in reports."))
     period = _period(request.GET.get("period"))
-    response = HttpResponse(batch.template(user=request.user, period=period), content_type=XLSX)
+    response = HttpResponse(template_file.template(user=request.user, period=period), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="reports-{period.code}.xlsx"'
     return response
 

@@ -155,12 +155,12 @@ def test_a_file_larger_than_the_upload_limit_is_refused(users: dict[str, Any], s
 
 
 def test_a_report_batch_that_unzips_too_far_is_refused(users: dict[str, Any], settings: Any) -> None:
-    from jingjin.reporting import batch
+    from jingjin.reporting import batch, batch_template
     from jingjin.reporting.services import period_get_or_create
 
     settings.JINGJIN_IMPORT_MAX_UNZIPPED = 5 * 1024 * 1024
     period = period_get_or_create(year=2024, month=3)
-    template = batch.template(user=users["reporter_a"], period=period)
+    template = batch_template.template(user=users["reporter_a"], period=period)
     with pytest.raises(batch.BatchFileError) as caught:
         batch.validate(user=users["reporter_a"], period=period, raw=_bomb(template, 8 * 1024 * 1024))
     assert "unzips to" in str(caught.value.errors[0])

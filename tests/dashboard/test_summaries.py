@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 
 from jingjin.dashboard import selectors
 from jingjin.plans.models import Plan, Task
-from jingjin.reporting import batch, services
+from jingjin.reporting import batch, batch_template, services
 from jingjin.reporting.models import Report, ReportingPeriod, TaskSummary
 from jingjin.reporting.summaries import summaries_check, summaries_rebuild
 from tests.conftest import small_plan
@@ -122,7 +122,7 @@ def test_batch_import_bulk_writes_deletions_and_plan_reimport_keep_the_summaries
 ):
     office, reporter_a = users["office"], users["reporter_a"]
     march = scenario["march"]
-    raw = batch.template(user=reporter_a, period=march)
+    raw = batch_template.template(user=reporter_a, period=march)
     book = load_workbook(io.BytesIO(raw))
     sheet = book.worksheets[0]
     for row in range(2, sheet.max_row + 1):

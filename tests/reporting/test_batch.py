@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from jingjin.core.models import AuditEntry
 from jingjin.plans.models import Indicator, Task
-from jingjin.reporting import batch
+from jingjin.reporting import batch, batch_template
 from jingjin.reporting.models import Report
 from jingjin.reporting.services import report_save_draft, report_submit
 
@@ -115,7 +115,7 @@ def test_template_lists_the_units_due_tasks_with_locked_and_validated_cells(clie
     ]
     assert sheet.protection.sheet and sheet["A2"].protection.locked and sheet["B2"].protection.locked
     assert not sheet["D2"].protection.locked and not sheet["F2"].protection.locked
-    assert sheet["A2"].fill.fgColor.rgb.endswith(batch.GREY)
+    assert sheet["A2"].fill.fgColor.rgb.endswith(batch_template.GREY)
     rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     assert rules["E2:E3"].formula1 == '"Yes,No"' and rules["D2:D3"].type == "whole"
     assert [values.cell(row=r, column=2).value for r in range(2, values.max_row + 1)] == [
