@@ -319,48 +319,11 @@ def _cell(values: tuple[Any, ...], index: int | None) -> Any:
 def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = False) -> list[BatchRow]:
     """Read and check a whole uploaded template; return the filled-in rows, or raise
     :class:`BatchFileError` listing every problem with its place. Writes nothing."""
-    from openpyxl import load_workbook
-
     if not can_fill_reports(user):
         raise PermissionDenied(_("Only reporters and county users fill in reports."))
-    if len(raw) > MAX_FILE_SIZE:
-        raise BatchFileError(
-            [
-                BatchError(
-                    "", 0, "", "", _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_SIZE // 2**20}
-                )
-            ]
-        )
-    try:
-        check_workbook(raw)  # a zip bomb is refused before anything is inflated
-    except LimitError as exc:
-        raise BatchFileError([BatchError("", 0, "", "", str(exc))]) from exc
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise BatchFileError(
-            [BatchError("", 0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from exc
+    workbook = _open_workbook(raw)
     errors: list[BatchError] = []
-    about = _find_sheet(workbook, ABOUT_SHEET, 2)
-    if about is not None:
-        for row in about.iter_rows(min_row=1, max_row=5, values_only=True):
-            if row and _text(_cell(row, 0)) in {str(s) for s in _sheet_names(gettext_lazy("Period"))}:
-                stated = _text(_cell(row, 1))
-                if stated and stated != period.code:
-                    errors.append(
-                        BatchError(
-                            about.title,
-                            0,
-                            "",
-                            "",
-                            _(
-                                "This file is the template of %(file)s, not of %(period)s: "
-                                "download the template of %(period)s."
-                            )
-                            % {"file": stated, "period": period.code},
-                        )
-                    )
+    _check_stated_period(workbook, period, errors)
     sheet = _find_sheet(workbook, REPORTS_SHEET, 0)
     if sheet is None:
         raise BatchFileError([BatchError(str(REPORTS_SHEET), 0, "", "", _("the sheet is missing."))])
@@ -385,94 +348,133 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
     if "task" in columns:
         for number, values in enumerate(rows[1:], start=2):
             inputs = {key: _cell(values, columns.get(key)) for key in input_keys()}
-            code = _text(_cell(values, columns["task"]))
             if all(_text(v) == "" for v in inputs.values()):
                 continue
-            if not code:
-                errors.append(place(number, "task", _("give the task code.")))
+            code = _text(_cell(values, columns["task"]))
+            problem = _row_task_problem(user, period, code, tasks, found, existing)
+            if problem is not None:
+                errors.append(place(number, "task", problem))
                 continue
-            task = tasks.get(code)
-            if task is None:
-                errors.append(place(number, "task", _task_problem(user, code, period)))
-                continue
-            if code in found:
-                errors.append(
-                    place(
-                        number,
-                        "task",
-                        _("the task %(code)s appears again (first in row %(row)d).")
-                        % {"code": code, "row": found[code].row},
-                    )
-                )
-                continue
-            report = existing.get(task.pk)
-            if report is not None and report.status not in EDITABLE_STATES:
-                errors.append(
-                    place(
-                        number,
-                        "task",
-                        _("the report of %(code)s for %(period)s is %(state)s and can no longer be changed.")
-                        % {"code": code, "period": period.code, "state": ReportStatus(report.status).label},
-                    )
-                )
-                continue
-            data: dict[str, Any] = {}
-            raw_pct = inputs["completion_pct"]
-            if _text(raw_pct) == "":
-                data["completion_pct"] = None
-            else:
-                number_pct = _number(raw_pct)
-                if (
-                    number_pct is None
-                    or number_pct != number_pct.to_integral_value()
-                    or not 0 <= number_pct <= 100
-                ):
-                    errors.append(
-                        place(
-                            number,
-                            "completion_pct",
-                            _("%(value)s is not a whole number from 0 to 100.") % {"value": _text(raw_pct)},
-                        )
-                    )
-                else:
-                    data["completion_pct"] = int(number_pct)
-            reached = _yes_no(inputs["milestone_reached"])
-            if reached is None:
-                errors.append(
-                    place(
-                        number,
-                        "milestone_reached",
-                        _("%(value)s: write %(yes)s or %(no)s.")
-                        % {"value": _text(inputs["milestone_reached"]), "yes": _("Yes"), "no": _("No")},
-                    )
-                )
-            else:
-                data["milestone_reached"] = reached
-            for column in all_columns:
-                if column.max_length is None:
-                    continue
-                text = _text(inputs[column.key])
-                problem = text_problem(text, label=column.label, max_length=column.max_length)
-                if problem is not None:
-                    errors.append(place(number, column.key, problem))
-                else:
-                    data[column.key] = text
-            if submit:
-                if not data.get("progress", "x").strip():
-                    errors.append(place(number, "progress", _("Describe this month's progress.")))
-                if data.get("completion_pct", 0) is None and data.get("milestone_reached") is False:
-                    errors.append(
-                        place(
-                            number,
-                            "completion_pct",
-                            _("Give the completion percentage or tick the reached milestone."),
-                        )
-                    )
-            found[code] = BatchRow(task=task, row=number, data=data)
+            data = _row_data(number, inputs, all_columns, place, errors, submit=submit)
+            found[code] = BatchRow(task=tasks[code], row=number, data=data)
     _read_values(workbook, tasks, found, existing, errors)
     if errors:
         raise BatchFileError(errors)
     return list(found.values())
+
+
+def _open_workbook(raw: bytes) -> Any:
+    """The uploaded workbook, read-only — after its size and its unzipped size are checked (a zip
+    bomb is refused before anything is inflated); :class:`BatchFileError` otherwise."""
+    from openpyxl import load_workbook
+
+    if len(raw) > MAX_FILE_SIZE:
+        message = _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_SIZE // 2**20}
+        raise BatchFileError([BatchError("", 0, "", "", message)])
+    try:
+        check_workbook(raw)
+    except LimitError as exc:
+        raise BatchFileError([BatchError("", 0, "", "", str(exc))]) from exc
+    try:
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise BatchFileError(
+            [BatchError("", 0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
+        ) from exc
+
+
+def _check_stated_period(workbook: Any, period: ReportingPeriod, errors: list[BatchError]) -> None:
+    """The "About" sheet names the template's period: it must be ``period``."""
+    about = _find_sheet(workbook, ABOUT_SHEET, 2)
+    if about is None:
+        return
+    for row in about.iter_rows(min_row=1, max_row=5, values_only=True):
+        if row and _text(_cell(row, 0)) in {str(s) for s in _sheet_names(gettext_lazy("Period"))}:
+            stated = _text(_cell(row, 1))
+            if stated and stated != period.code:
+                message = _(
+                    "This file is the template of %(file)s, not of %(period)s: "
+                    "download the template of %(period)s."
+                ) % {"file": stated, "period": period.code}
+                errors.append(BatchError(about.title, 0, "", "", message))
+
+
+def _row_task_problem(
+    user: Any,
+    period: ReportingPeriod,
+    code: str,
+    tasks: dict[str, Task],
+    found: dict[str, BatchRow],
+    existing: dict[int, Report],
+) -> str | None:
+    """Why a row's task code cannot be reported from this file (None: it can)."""
+    if not code:
+        return _("give the task code.")
+    task = tasks.get(code)
+    if task is None:
+        return _task_problem(user, code, period)
+    if code in found:
+        return _("the task %(code)s appears again (first in row %(row)d).") % {
+            "code": code,
+            "row": found[code].row,
+        }
+    report = existing.get(task.pk)
+    if report is not None and report.status not in EDITABLE_STATES:
+        return _("the report of %(code)s for %(period)s is %(state)s and can no longer be changed.") % {
+            "code": code,
+            "period": period.code,
+            "state": ReportStatus(report.status).label,
+        }
+    return None
+
+
+def _row_data(
+    number: int,
+    inputs: dict[str, Any],
+    all_columns: tuple[Column, ...],
+    place: Any,
+    errors: list[BatchError],
+    *,
+    submit: bool,
+) -> dict[str, Any]:
+    """The report fields of one row, each checked; a problem goes to ``errors`` with its place."""
+    data: dict[str, Any] = {}
+    raw_pct = inputs["completion_pct"]
+    if _text(raw_pct) == "":
+        data["completion_pct"] = None
+    else:
+        number_pct = _number(raw_pct)
+        if number_pct is None or number_pct != number_pct.to_integral_value() or not 0 <= number_pct <= 100:
+            message = _("%(value)s is not a whole number from 0 to 100.") % {"value": _text(raw_pct)}
+            errors.append(place(number, "completion_pct", message))
+        else:
+            data["completion_pct"] = int(number_pct)
+    reached = _yes_no(inputs["milestone_reached"])
+    if reached is None:
+        message = _("%(value)s: write %(yes)s or %(no)s.") % {
+            "value": _text(inputs["milestone_reached"]),
+            "yes": _("Yes"),
+            "no": _("No"),
+        }
+        errors.append(place(number, "milestone_reached", message))
+    else:
+        data["milestone_reached"] = reached
+    for column in all_columns:
+        if column.max_length is None:
+            continue
+        text = _text(inputs[column.key])
+        problem = text_problem(text, label=column.label, max_length=column.max_length)
+        if problem is not None:
+            errors.append(place(number, column.key, problem))
+        else:
+            data[column.key] = text
+    if submit:
+        if not data.get("progress", "x").strip():
+            errors.append(place(number, "progress", _("Describe this month's progress.")))
+        if data.get("completion_pct", 0) is None and data.get("milestone_reached") is False:
+            message = _("Give the completion percentage or tick the reached milestone.")
+            errors.append(place(number, "completion_pct", message))
+    return data
 
 
 def _task_problem(user: Any, code: str, period: ReportingPeriod) -> str:

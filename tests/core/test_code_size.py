@@ -33,7 +33,6 @@ FUNCTION_EXCEPTIONS: dict[str, int] = {
     # the batch import of reports (round 2, slice bigimport)
     "reporting/batch.py:_read_values": 90,
     "reporting/batch_template.py:template": 145,
-    "reporting/batch.py:validate": 160,
     # the cockpit and the bulletin (round 2, slice cockpit2)
     "dashboard/bulletin.py:tables": 95,
     "dashboard/selectors.py:_trends_compute": 115,
