@@ -377,7 +377,7 @@ def profile_page(client: Any, url: str, top: int = 25) -> str:
 
 def recompute_status(period: Any, user: Any) -> tuple[float, int]:
     """Latest reported completion of every task, the status engine and the roll-up; seconds, tasks."""
-    from jingjin.dashboard import selectors as s
+    from jingjin.dashboard import rollup as s
     from jingjin.plans.models import Action, Measure, Plan
 
     start = time.perf_counter()
