@@ -32,23 +32,26 @@ adds the per-county view and the bulletin's issuing office.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from jingjin.alerts.selectors import open_warning_counts
 from jingjin.core import clock
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import plan_office_users, restrict
+from jingjin.dashboard.figure_cache import cached, data_version, scope
 from jingjin.dashboard.ranking import ranking_lists
-from jingjin.dashboard.results import ActionRow, Cockpit, CountyRow, TaskRow
+from jingjin.dashboard.results import ActionRow, Cockpit, CountyRow, TaskRow, TrendPoint
 from jingjin.dashboard.rollup import _rollup, _statuses, _task_rows, _tree
 from jingjin.dashboard.trends import _trends
 from jingjin.plans.models import Action, Measure, Plan, Task
 from jingjin.reporting.models import Report, ReportingPeriod
-from jingjin.reporting.selectors import report_rows, tasks_due
+from jingjin.reporting.selectors import ReportRow, report_rows, tasks_due
 from jingjin.supervision.selectors import as_they_stood, items_signalled_on
 
 #: supervision items listed per signal (``overdue_count`` and ``due_soon_count`` are exact)
@@ -84,44 +87,14 @@ def cockpit(
     result = Cockpit(plan=plan, plans=plans, period=period, as_of=period.last_day)
     if plan is None:
         return result
-    rows = _task_rows(user=user, plan=plan, period=period)
-    # a county's or park's share (任务分解) rolls up into its city task: not a task of the measure
-    tasks = [t for t in rows if t.parent_id is None]
-    city_ids = {t.pk for t in tasks}
-    shares = [t for t in rows if t.parent_id in city_ids]
-    ordered = tasks + shares
-    actions = list(restrict(user, "view", Action.objects.filter(plan=plan)).order_by("position", "code"))
-    measures = list(
-        restrict(user, "view", Measure.objects.filter(action__plan=plan)).values_list(
-            "pk", "action_id", "weight"
-        )
-    )
-    tree = _tree(plan, actions, measures, ordered)
-    progress, coverage = _rollup(tree, ordered)
-    split = {t.parent_id for t in shares}
-    for task in tasks:
-        if task.pk in split:  # reported through its shares
-            task.reported_pct = progress.get(f"t:{task.pk}")
-    _statuses(ordered, period)
-    result.tasks = tasks
-    result.progress, result.coverage = progress.get(f"p:{plan.pk}"), coverage.get(f"p:{plan.pk}", 0.0)
-    by_action: dict[int, list[TaskRow]] = {}
-    for task in tasks:
-        by_action.setdefault(task.action_id, []).append(task)
-    result.actions = [
-        ActionRow(
-            pk=a.pk,
-            code=a.code,
-            name=a.name,
-            weight=float(a.weight),
-            progress=progress.get(f"a:{a.pk}"),
-            coverage=coverage.get(f"a:{a.pk}", 0.0),
-            tasks=by_action.get(a.pk, []),
-        )
-        for a in actions
-    ]
-    due = restrict(user, "view", tasks_due(period=period).filter(measure__action__plan=plan))
-    result.report_rows = report_rows(period=period, tasks=due, as_of=today)
+    figures = _plan_figures(user=user, plan=plan, period=period, today=today)
+    result.tasks = figures.tasks
+    result.progress, result.coverage = figures.progress, figures.coverage
+    result.actions = figures.actions
+    result.report_rows = figures.report_rows
+    result.trends = figures.trends
+    result.counties = figures.counties
+    result.synthetic = figures.synthetic
     # supervision items and warnings as they stood at the end of the period (today while it runs)
     result.items_day = day = min(today, period.last_day)
     overdue = items_signalled_on(user=user, day=day, signal="overdue")
@@ -129,14 +102,119 @@ def cockpit(
     result.overdue_items, result.overdue_count = as_they_stood(overdue[:ITEM_LIMIT]), overdue.count()
     result.due_soon_items, result.due_soon_count = as_they_stood(due_soon[:ITEM_LIMIT]), due_soon.count()
     result.open_warnings = open_warning_counts(user=user, day=None if day == today else day)
-    result.trends = _trends(plan, tree, ordered, period)
-    result.counties = _counties(plan, ordered)
     result.ranking_lists = ranking_lists(user=user, period=period)
-    result.synthetic = (  # a month not stored yet (a page stores none) has no reports
-        period.pk is not None
-        and Report.objects.filter(period=period, is_synthetic=True, task__measure__action__plan=plan).exists()
-    )
     return result
+
+
+@dataclass
+class _PlanFigures:
+    """The figures of the cockpit that cost the most — everything read from the plan's tasks and
+    reports — as :func:`_plan_figures` caches them until the next write."""
+
+    tasks: list[TaskRow]
+    progress: float | None
+    coverage: float
+    actions: list[ActionRow]
+    report_rows: list[ReportRow]
+    trends: list[TrendPoint]
+    counties: list[CountyRow]
+    synthetic: bool
+
+
+def _plan_figures(*, user: Any, plan: Plan, period: ReportingPeriod, today: date) -> _PlanFigures:
+    """:func:`_plan_figures_compute`, cached until the next write (:mod:`jingjin.dashboard.figure_cache`).
+
+    The key holds the plan, the period and its deadline, ``today`` (late and missing reports),
+    the language (names) and the SQL of the restricted querysets read (what the user may see)."""
+    version = data_version()  # before the data: a write meanwhile leaves a stale-marked entry
+    tasks = restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
+    actions = restrict(user, "view", Action.objects.filter(plan=plan)).order_by("position", "code")
+    measures = restrict(user, "view", Measure.objects.filter(action__plan=plan))
+    due = restrict(user, "view", tasks_due(period=period).filter(measure__action__plan=plan))
+    key = ":".join(
+        [
+            "jingjin:cockpit",
+            str(plan.pk),
+            str(period.pk),
+            period.code,
+            period.deadline.isoformat(),
+            today.isoformat(),
+            get_language() or "",
+            scope(tasks, actions, measures, due),
+        ]
+    )
+    return cached(
+        key,
+        version,
+        lambda: _plan_figures_compute(
+            user=user,
+            plan=plan,
+            period=period,
+            today=today,
+            tasks=tasks,
+            actions=actions,
+            measures=measures,
+            due=due,
+        ),
+    )
+
+
+def _plan_figures_compute(
+    *,
+    user: Any,
+    plan: Plan,
+    period: ReportingPeriod,
+    today: date,
+    tasks: QuerySet[Task],
+    actions: QuerySet[Action],
+    measures: QuerySet[Measure],
+    due: QuerySet[Task],
+) -> _PlanFigures:
+    """Task rows, statuses, roll-up, attention list, trends, counties of ``plan`` at ``period``
+    from the querysets restricted to the user (a fixed number of queries)."""
+    rows = _task_rows(user=user, plan=plan, period=period, tasks=tasks)
+    # a county's or park's share (任务分解) rolls up into its city task: not a task of the measure
+    city = [t for t in rows if t.parent_id is None]
+    city_ids = {t.pk for t in city}
+    shares = [t for t in rows if t.parent_id in city_ids]
+    ordered = city + shares
+    action_list = list(actions)
+    tree = _tree(plan, action_list, list(measures.values_list("pk", "action_id", "weight")), ordered)
+    progress, coverage = _rollup(tree, ordered)
+    split = {t.parent_id for t in shares}
+    for task in city:
+        if task.pk in split:  # reported through its shares
+            task.reported_pct = progress.get(f"t:{task.pk}")
+    _statuses(ordered, period)
+    by_action: dict[int, list[TaskRow]] = {}
+    for task in city:
+        by_action.setdefault(task.action_id, []).append(task)
+    return _PlanFigures(
+        tasks=city,
+        progress=progress.get(f"p:{plan.pk}"),
+        coverage=coverage.get(f"p:{plan.pk}", 0.0),
+        actions=[
+            ActionRow(
+                pk=a.pk,
+                code=a.code,
+                name=a.name,
+                weight=float(a.weight),
+                progress=progress.get(f"a:{a.pk}"),
+                coverage=coverage.get(f"a:{a.pk}", 0.0),
+                tasks=by_action.get(a.pk, []),
+            )
+            for a in action_list
+        ],
+        report_rows=report_rows(period=period, tasks=due, as_of=today),
+        trends=_trends(plan, tree, ordered, period),
+        counties=_counties(plan, ordered),
+        synthetic=(  # a month not stored yet (a page stores none) has no reports
+            period.pk is not None
+            and Report.objects.filter(
+                period=period, is_synthetic=True, task__measure__action__plan=plan
+            ).exists()
+        ),
+    )
 
 
 def _counties(plan: Plan, tasks: list[TaskRow]) -> list[CountyRow]:

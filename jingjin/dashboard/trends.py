@@ -11,10 +11,10 @@ from typing import Any, cast
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Max, Q, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, Q, Subquery, Value, When
 from django.utils import timezone
 
-from jingjin.core.models import AuditEntry
+from jingjin.dashboard.figure_cache import data_version
 from jingjin.dashboard.periods import _before_or_at, months_between, trends_start
 from jingjin.dashboard.results import TaskRow, TrendPoint
 from jingjin.dashboard.rollup import _rollup_columns, _Tree
@@ -40,15 +40,9 @@ def _deadline_end_of(deadline: date) -> Any:
     return timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time.min))
 
 
-def _data_version() -> int:
-    """A number that changes with every write: the newest audit row (every write of the platform
-    goes through a service that leaves one). An index lookup."""
-    return AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-
-
 def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeriod) -> list[TrendPoint]:
     """:func:`_trends_compute`, cached until the next write
-    (see :func:`_data_version`).
+    (see :func:`jingjin.dashboard.figure_cache.data_version`).
 
     The key holds the plan, the period, the data version and the visible tree (tasks with their
     measure and weight, measures and actions), so users who see different parts of the plan never
@@ -64,7 +58,7 @@ def _trends(plan: Plan, tree: _Tree, tasks: list[TaskRow], period: ReportingPeri
             dtype=np.int64,
         ).tobytes()
     )
-    key = f"jingjin:trends:{plan.pk}:{period.index}:{_data_version()}:{fingerprint.hexdigest()}"
+    key = f"jingjin:trends:{plan.pk}:{period.index}:{data_version()}:{fingerprint.hexdigest()}"
     found = cache.get(key)
     if found is None:
         found = _trends_compute(plan, tree, tasks, period)
