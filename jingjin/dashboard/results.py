@@ -5,8 +5,9 @@ colours they show.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -88,6 +89,15 @@ class TaskRow(StatusShown):
     #: the city task of a county's or park's share (任务分解); None for a city task
     parent_id: int | None = None
     lead_unit_id: int | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as the constructor's arguments (the cockpit caches thousands of rows:
+        :mod:`jingjin.dashboard.figure_cache`), not as a dict of attribute names per row."""
+        return (TaskRow, _task_row_values(self))
+
+
+#: a task row's field values in the constructor's order (for pickling)
+_task_row_values = operator.attrgetter(*(f.name for f in fields(TaskRow)))
 
 
 @dataclass
