@@ -5,7 +5,8 @@ plan, the period (with its deadline), the day, the language and what the user ma
 the *data version* it was computed at: the id of the newest audit row, which every write of the
 platform moves (each write goes through a service that leaves an audit row). A read whose data
 version differs from the entry's computes the figures again and replaces the entry, so a key holds
-one entry whatever the number of writes, and no write is ever missed.
+one entry whatever the number of writes, and no write is ever missed. The version is also stored
+on its own (``<key>:version``) and read first, so a stale entry is never loaded.
 
 What the user may see enters the key as the SQL of the restricted querysets the figures are read
 from (:func:`scope`): users whose ``restrict`` gives the same rows share an entry, users who see
@@ -55,9 +56,11 @@ def cached(key: str, version: int, compute: Callable[[], T], timeout: int = CACH
     ``version`` must be read (:func:`data_version`) *before* the data the figures come from: a
     write that lands while they are computed leaves an entry with the older version, computed
     again by the next read."""
-    found = cache.get(key)
-    if found is not None and found[0] == version:
-        return cast(T, found[1])
+    # the version alone first: a stale entry (a megabyte and more) is not loaded for nothing
+    if cache.get(f"{key}:version") == version:
+        found = cache.get(key)
+        if found is not None and found[0] == version:  # the pair may come from two writers
+            return cast(T, found[1])
     value = compute()
-    cache.set(key, (version, value), timeout)
+    cache.set_many({key: (version, value), f"{key}:version": version}, timeout)
     return value

@@ -124,3 +124,17 @@ def test_the_scope_tells_apart_what_users_may_see():
     assert scope(tasks) == scope(Task.objects.filter(measure__action__plan__code="p"))
     assert scope(tasks) != scope(tasks.filter(lead_unit__code__in=["t.a"]))
     assert scope(tasks.none()) != scope(tasks)  # an empty queryset has no SQL and is told apart
+
+
+def test_a_stale_entry_is_not_loaded(monkeypatch):
+    """After a write only the small version stamp is read, never the stale figures."""
+    from jingjin.dashboard import figure_cache
+
+    read: list[str] = []
+    real_get = cache.get
+    monkeypatch.setattr(figure_cache.cache, "get", lambda key, *a: read.append(key) or real_get(key, *a))
+    assert figure_cache.cached("k", 1, lambda: "figures of version 1") == "figures of version 1"
+    assert figure_cache.cached("k", 1, lambda: "not computed") == "figures of version 1"
+    read.clear()
+    assert figure_cache.cached("k", 2, lambda: "figures of version 2") == "figures of version 2"
+    assert read == ["k:version"]
