@@ -479,7 +479,7 @@ def _entry_reason(entry: RankingEntry) -> str:
 
 
 def cockpit_ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -> list[dict[str, Any]]:
-    """The contract of the cockpit and the bulletin (``jingjin.dashboard.selectors.ranking_lists``):
+    """The contract of the cockpit and the bulletin (``jingjin.dashboard.ranking.ranking_lists``):
     for each active scheme its newest published list up to ``period`` (any period when ``None``) as
     ``{"title", "period", "red": [{"unit", "score", "reason"}], "black": [...]}``."""
     out: list[dict[str, Any]] = []

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from jingjin.core.api import clean_param
 from jingjin.core.permissions import RestrictedPermission
-from jingjin.dashboard import links, selectors, services
+from jingjin.dashboard import as_json, links, results, selectors, services
 from jingjin.plans.models import Plan
 
 
@@ -25,7 +25,7 @@ class CockpitStatusCountsSerializer(serializers.Serializer):
     unknown = serializers.IntegerField(help_text="no report yet, or no task window")
 
 
-STATUS_HELP = "one of: " + ", ".join(selectors.STATUS_KEYS.values())
+STATUS_HELP = "one of: " + ", ".join(results.STATUS_KEYS.values())
 
 
 class CockpitCodeNameSerializer(serializers.Serializer):
@@ -222,7 +222,7 @@ class CockpitViewSet(viewsets.ViewSet):
             data = selectors.cockpit(user=request.user, period=period, plan_code=clean_param(request, "plan"))
         except Plan.DoesNotExist as exc:
             raise exceptions.ValidationError({"plan": ["There is no such plan."]}) from exc
-        return Response(links.add_json_links(selectors.cockpit_json(data), data, user=request.user))
+        return Response(links.add_json_links(as_json.cockpit_json(data), data, user=request.user))
 
 
 def register(router: Any) -> None:

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from jingjin.core import clock
 from jingjin.core.exports import append_row, clean_text, docx_text
 from jingjin.core.models import english_active
-from jingjin.dashboard.selectors import Cockpit, issuing_office
+from jingjin.dashboard.results import Cockpit
+from jingjin.dashboard.selectors import issuing_office
 
 logger = logging.getLogger(__name__)
 

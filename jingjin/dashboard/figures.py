@@ -12,18 +12,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jingjin.core.permissions import restrict
-from jingjin.dashboard.selectors import (
-    CountyRow,
-    StatusCount,
-    StatusShown,
-    TaskRow,
-    _counties,
-    _rollup,
-    _statuses,
-    _task_rows,
-    _tree,
-    status_counts,
-)
+from jingjin.dashboard.results import CountyRow, StatusCount, StatusShown, TaskRow, status_counts
+from jingjin.dashboard.rollup import _rollup, _statuses, _task_rows, _tree
+from jingjin.dashboard.selectors import _counties
 from jingjin.engines.status import Status
 from jingjin.plans.models import Action, Measure, Plan, Task
 from jingjin.reporting.models import ReportingPeriod

@@ -30,14 +30,7 @@ from django.urls import reverse
 
 from jingjin.core import clock
 from jingjin.core.permissions import may_see_report_overview
-from jingjin.dashboard.selectors import (
-    STATUS_KEYS,
-    ActionRow,
-    Cockpit,
-    CountyRow,
-    StatusCount,
-    TaskRow,
-)
+from jingjin.dashboard.results import STATUS_KEYS, ActionRow, Cockpit, CountyRow, StatusCount, TaskRow
 from jingjin.reporting.choices import REVIEW_STATES
 from jingjin.reporting.lists import MISSING, ReportRow
 from jingjin.reporting.models import ReportingPeriod
@@ -192,7 +185,7 @@ def cockpit_links(data: Cockpit, *, user: Any, attention_limit: int = 50) -> Coc
 
 
 def chart_links(data: Cockpit) -> dict[str, Any]:
-    """The targets of the chart clicks, parallel to :func:`selectors.chart_data`'s series."""
+    """The targets of the chart clicks, parallel to :func:`as_json.chart_data`'s series."""
     counties = [c for c in data.counties if c.tasks]
     return {
         "actions": [
@@ -221,7 +214,7 @@ def _county_links(data: Cockpit, county: CountyRow) -> dict[str, Any]:
 
 
 def add_json_links(body: dict[str, Any], data: Cockpit, *, user: Any) -> dict[str, Any]:
-    """Add the drill-down links to :func:`selectors.cockpit_json`'s ``body`` (nothing removed):
+    """Add the drill-down links to :func:`as_json.cockpit_json`'s ``body`` (nothing removed):
     ``links`` at the top; ``url`` and ``links`` of each action, county and trend month; ``url``
     of each task, attention row and red/black list entry. Returns ``body``."""
     body["links"] = {

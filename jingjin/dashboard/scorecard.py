@@ -28,7 +28,8 @@ from jingjin.assessment.selectors import unit_history
 from jingjin.core.models import Unit
 from jingjin.core.permissions import restrict
 from jingjin.dashboard.figures import task_figures
-from jingjin.dashboard.selectors import TaskRow, months_between
+from jingjin.dashboard.periods import months_between
+from jingjin.dashboard.results import TaskRow
 from jingjin.plans.models import Task
 from jingjin.reporting.lists import report_rows
 from jingjin.reporting.models import ReportingPeriod

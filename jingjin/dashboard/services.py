@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.dashboard.selectors import default_month, month_choices
+from jingjin.dashboard.periods import default_month, month_choices
 from jingjin.reporting.models import ReportingPeriod
 from jingjin.reporting.selectors import period_of
 from jingjin.reporting.services import period_parse

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.dashboard import bulletin, figures, links, selectors, services
+from jingjin.dashboard import as_json, bulletin, figures, links, periods, selectors, services
+from jingjin.dashboard.results import Cockpit
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
 
@@ -24,7 +25,7 @@ CONTENT_TYPES = {
 }
 
 
-def _cockpit(request: HttpRequest, period: ReportingPeriod) -> selectors.Cockpit:
+def _cockpit(request: HttpRequest, period: ReportingPeriod) -> Cockpit:
     try:
         return selectors.cockpit(user=request.user, period=period, plan_code=request.GET.get("plan", ""))
     except Plan.DoesNotExist as exc:
@@ -52,9 +53,9 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "period": period,
-            "periods": selectors.month_choices(clock.today()),
+            "periods": periods.month_choices(clock.today()),
             "county": county,
-            "chart_data": {**selectors.chart_data(data), "links": links.chart_links(data)},
+            "chart_data": {**as_json.chart_data(data), "links": links.chart_links(data)},
             "links": links.cockpit_links(data, user=request.user),
             "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
             "open_warnings": data.open_warnings,

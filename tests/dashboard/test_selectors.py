@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from jingjin.dashboard import selectors
+from jingjin.dashboard import ranking, selectors
 from jingjin.engines.status import Status
 
 pytestmark = pytest.mark.django_db
@@ -109,20 +109,20 @@ def test_per_county_view(users, scenario):
 
 
 def test_no_red_black_lists_while_the_assessment_app_has_none(users, scenario):
-    assert selectors.ranking_lists(user=users["leader"]) == []
+    assert ranking.ranking_lists(user=users["leader"]) == []
     assert _cockpit(users, scenario).ranking_lists == []
 
 
 def pretend_ranking_model(monkeypatch):
     """apps.get_model finds an assessment.RankingList; every other model as usual."""
-    real = selectors.apps.get_model
+    real = ranking.apps.get_model
 
     def get_model(app_label, model_name=None, require_ready=True):
         if (app_label, model_name) == ("assessment", "RankingList"):
             return object
         return real(app_label, model_name, require_ready=require_ready)
 
-    monkeypatch.setattr(selectors.apps, "get_model", get_model)
+    monkeypatch.setattr(ranking.apps, "get_model", get_model)
 
 
 def fake_assessment(monkeypatch):
@@ -156,7 +156,7 @@ def test_a_failing_assessment_app_does_not_break_the_cockpit(users, scenario, mo
     module.cockpit_ranking_lists = lambda **kwargs: 1 / 0
     monkeypatch.setitem(sys.modules, "jingjin.assessment.selectors", module)
     pretend_ranking_model(monkeypatch)
-    assert selectors.ranking_lists(user=users["leader"]) == []
+    assert ranking.ranking_lists(user=users["leader"]) == []
 
 
 def test_a_user_without_a_role_sees_an_empty_cockpit(scenario, django_user_model):

@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from jingjin.dashboard import selectors
+from jingjin.dashboard import trends as cockpit_trends
 from jingjin.plans.models import Plan, Task
 from jingjin.reporting import batch, batch_template, services
 from jingjin.reporting.models import Report, ReportingPeriod, TaskSummary
@@ -48,7 +49,7 @@ def _sorted(facts: np.ndarray) -> np.ndarray:
 def _trends_from_scratch(user: Any, period: ReportingPeriod, monkeypatch: Any) -> list[Any]:
     """The cockpit's trends with the reports read from the report table, not the summaries."""
     with monkeypatch.context() as patch:
-        patch.setattr(selectors, "_report_facts", selectors._report_facts_scan)
+        patch.setattr(cockpit_trends, "_report_facts", cockpit_trends._report_facts_scan)
         cache.clear()
         trends = selectors.cockpit(user=user, period=period).trends
     cache.clear()
@@ -60,7 +61,8 @@ def assert_fresh(user: Any, period: ReportingPeriod, monkeypatch: Any, client: A
     plan = Plan.objects.get()
     for month in ReportingPeriod.objects.filter(year__lte=period.year):
         np.testing.assert_array_equal(
-            _sorted(selectors._report_facts(plan, month)), _sorted(selectors._report_facts_scan(plan, month))
+            _sorted(cockpit_trends._report_facts(plan, month)),
+            _sorted(cockpit_trends._report_facts_scan(plan, month)),
         )
     expected = _trends_from_scratch(user, period, monkeypatch)
     assert expected and any(p.reports for p in expected)
@@ -294,7 +296,7 @@ def test_concurrent_reports_of_one_task_leave_a_summary_with_both(loaded_plan):
     assert not errors, errors
     assert Report.objects.filter(task=task).count() == 2
     assert summaries_check() == []
-    entries = selectors._report_facts(loaded_plan, periods[1])
+    entries = cockpit_trends._report_facts(loaded_plan, periods[1])
     assert sorted(entries[:, 2].tolist()) == [10.0, 20.0]
 
 

@@ -61,7 +61,7 @@ def test_the_default_period_is_last_month(leader, scenario):
     assert response.status_code == 200
     from django.utils import timezone
 
-    from jingjin.dashboard.selectors import default_month
+    from jingjin.dashboard.periods import default_month
 
     year, month = default_month(timezone.localdate())
     assert response.context["period"].code == f"{year:04d}-{month:02d}"
@@ -204,8 +204,9 @@ def test_the_trends_are_cached_until_the_next_write(scenario, users):
     with CaptureQueriesContext(connection) as warm:
         assert cockpit(user=leader, period=march).trends == first.trends  # cached now
     # the four queries of the trends (first month, periods, the reports in one pass, split and
-    # struck-off tasks) are not run again
-    assert len(warm.captured_queries) == len(cold.captured_queries) - 4
+    # struck-off tasks) are not run again (nor, now, the other figures read from the tasks and
+    # reports: tests/dashboard/test_cockpit_cache.py)
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 4
     assert not any("GROUP BY" in q["sql"] for q in warm.captured_queries)
 
     # the draft of 90 % does not count yet; once submitted it is the task's latest reported value

@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 
 from jingjin.alerts.selectors import due_tasks_of
 from jingjin.assessment.selectors import scored_tasks
-from jingjin.dashboard.selectors import cockpit, months_between
+from jingjin.dashboard.periods import months_between
+from jingjin.dashboard.selectors import cockpit
 from jingjin.reporting import lists, selectors, services
 from jingjin.reporting.models import Report, ReportingPeriod, StrikeOff
 
