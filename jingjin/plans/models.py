@@ -121,7 +121,13 @@ class PlanNode(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
 
     def clean(self) -> None:
         if self.start and self.end and self.start > self.end:
-            raise ValidationError({"end": _("The end date is before the start date.")})
+            # both dates are marked: the user may have changed either (a PATCH of only one names it)
+            raise ValidationError(
+                {
+                    "start": _("The start date is after the end date."),
+                    "end": _("The end date is before the start date."),
+                }
+            )
 
 
 class Action(PlanNode):
