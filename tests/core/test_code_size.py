@@ -19,8 +19,7 @@ ROOT = Path(__file__).resolve().parents[2] / "jingjin"
 MAX_LINES = 800
 
 #: module (relative to jingjin/) → the length it may have until it is split. Temporary.
-EXCEPTIONS: dict[str, int] = {
-}
+EXCEPTIONS: dict[str, int] = {}
 
 
 #: the longest a function's code (without its docstring) may be, in lines
