@@ -13,15 +13,10 @@ from jingjin.benchmark.statistics import RowError
 from jingjin.core.limits import error_text
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.i18n import translated
-from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, register
+from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, file_type, read_upload, register
 from jingjin.jobs.models import Job
 
 KIND = "statistics-import"
-
-
-def file_type(name: str) -> str:
-    """The statistics file's type from its name's suffix (``csv`` or ``xlsx``), lower case."""
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _line(error: RowError) -> str:
@@ -30,12 +25,8 @@ def _line(error: RowError) -> str:
 
 def run_statistics_import(job: Job, progress: ProgressFn) -> JobOutcome:
     """Read the uploaded statistics file, check every row, then write the values (or nothing)."""
-    if not job.input_file:
-        raise JobInputError(gettext("No input file was uploaded."))
+    raw = read_upload(job, progress)
     name = job.input_name or "file"
-    progress(5, gettext("Reading %(name)s") % {"name": name})
-    with job.input_file.open("rb") as handle:
-        raw = handle.read()
     progress(20, gettext("Checking the rows and writing the values"))
     try:
         summary = services.statistics_import(

@@ -22,6 +22,7 @@ from jingjin.core.bounds import bound_texts
 from jingjin.core.limits import in_background
 from jingjin.core.permissions import PermissionDenied, can_add
 from jingjin.i18n import translated
+from jingjin.jobs.kinds import file_type
 from jingjin.jobs.services import job_submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -244,7 +245,7 @@ def import_statistics(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         name = (upload.name or "") if upload is not None else ""
-        fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        fmt = file_type(name)
         if upload is None:
             errors = [_("Choose a file to import.")]
         elif in_background(upload.size):  # a large file: imported by a job, not while the request waits

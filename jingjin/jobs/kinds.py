@@ -60,6 +60,25 @@ class JobOutcome:
 Runner = Callable[["Job", ProgressFn], JobOutcome]
 
 
+def file_type(name: str) -> str:
+    """An uploaded file's type from its name's suffix (``json``, ``csv``, ``xlsx`` …), lower case;
+    empty without a suffix."""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def read_upload(job: Job, progress: ProgressFn) -> bytes:
+    """The job's uploaded file, whole, after saying so (5 %, "Reading NAME"); :class:`JobInputError`
+    when the job has none. The imports that run as jobs (plan, statistics, report batch) read it so."""
+    from django.utils.translation import gettext
+
+    if not job.input_file:
+        raise JobInputError(gettext("No input file was uploaded."))
+    progress(5, gettext("Reading %(name)s") % {"name": job.input_name or "file"})
+    with job.input_file.open("rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
 @dataclass(frozen=True)
 class JobKind:
     """A registered kind: its code, label (lazy translation), runner and permission predicate."""

@@ -10,26 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.limits import error_text
 from jingjin.core.permissions import PermissionDenied, can_add
-from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, register
+from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, file_type, read_upload, register
 from jingjin.jobs.models import Job
 from jingjin.plans import planfile, services
 
 KIND = "plan-import"
 
 
-def file_type(name: str) -> str:
-    """The plan file's type from its name's suffix (``json``, ``yaml``, ``xlsx`` …), lower case."""
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
 def run_plan_import(job: Job, progress: ProgressFn) -> JobOutcome:
     """Read the uploaded plan file, check it whole, then bring the database to it."""
-    if not job.input_file:
-        raise JobInputError(gettext("No input file was uploaded."))
+    raw = read_upload(job, progress)
     name = job.input_name or "file"
-    progress(5, gettext("Reading %(name)s") % {"name": name})
-    with job.input_file.open("rb") as handle:
-        raw = handle.read()
     try:
         data = planfile.loads(raw, file_type(name), name=name)
         progress(30, gettext("Checking the plan and writing it"))

@@ -31,6 +31,7 @@ from jingjin.core.selectors import audit_for_object
 from jingjin.core.services import object_update
 from jingjin.dashboard.figures import plan_figures, task_figures
 from jingjin.dashboard.services import period_resolve
+from jingjin.jobs.kinds import file_type
 from jingjin.jobs.services import job_submit
 from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.job_kinds import KIND as PLAN_IMPORT
@@ -414,9 +415,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 return redirect("jobs:detail", pk=job.pk)
         else:
             name = upload.name or ""
-            suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
             try:
-                data = planfile.loads(upload.read(), suffix, name=name)
+                data = planfile.loads(upload.read(), file_type(name), name=name)
                 result = services.plan_import(data=data, actor=request.user, source="web")
             except planfile.PlanFileError as exc:
                 errors = exc.errors

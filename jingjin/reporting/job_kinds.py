@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.limits import error_text
 from jingjin.core.permissions import PermissionDenied, can_fill_reports
-from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, register
+from jingjin.jobs.kinds import JobInputError, JobOutcome, ProgressFn, read_upload, register
 from jingjin.jobs.models import Job
 from jingjin.reporting import batch
 from jingjin.reporting.models import ReportingPeriod
@@ -23,15 +23,11 @@ KIND = "report-batch"
 def run_report_batch(job: Job, progress: ProgressFn) -> JobOutcome:
     """Check the uploaded template whole, then save (and submit) every filled-in report, or none.
     ``params``: ``period_id`` (stored when the job was queued), ``submit``, ``source``."""
-    if not job.input_file:
-        raise JobInputError(gettext("No input file was uploaded."))
     period = ReportingPeriod.objects.filter(pk=job.params.get("period_id")).first()
     if period is None:
         raise JobInputError(gettext("period: there is no such reporting period."))
     submit = bool(job.params.get("submit"))
-    progress(5, gettext("Reading %(name)s") % {"name": job.input_name or "file"})
-    with job.input_file.open("rb") as handle:
-        raw = handle.read()
+    raw = read_upload(job, progress)
     progress(20, gettext("Checking the reports of %(period)s and saving them") % {"period": period.code})
     try:
         summary = batch.batch_import(
