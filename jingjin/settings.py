@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "jingjin.jobs",
     "jingjin.evaluations",
     "jingjin.notifications",
+    "jingjin.projects",
 ]
 
 MIDDLEWARE = [
