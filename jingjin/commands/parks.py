@@ -95,7 +95,7 @@ def _require(frame: pl.DataFrame, columns: tuple[str, ...], source: str) -> None
         )
 
 
-def _names(frame: pl.DataFrame, column: str, source: str) -> np.ndarray:
+def _names(frame: pl.DataFrame, column: str, source: str) -> pl.Series:
     """A column of names: trimmed texts (whole numbers without ``.0``), none empty, none with a
     control character, none longer than :data:`NAME_LENGTH`."""
     from jingjin.core.bounds import CONTROL_CHARACTERS
@@ -119,21 +119,17 @@ def _names(frame: pl.DataFrame, column: str, source: str) -> np.ndarray:
         raise InputError(
             f"{source}: column '{column}': longer than {NAME_LENGTH} characters in {rows_text(long)}"
         )
-    return np.asarray(text.to_list(), dtype=object)
+    return text.alias(column)
 
 
-def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+def _codes(values: pl.Series) -> tuple[list[str], np.ndarray]:
     """The distinct values in order of first appearance, and each row's index into them."""
-    if values.size == 0:
-        return [], np.zeros(0, dtype=np.int64)
-    unique, first, inverse = np.unique(values, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return [str(v) for v in unique[order]], rank[inverse].astype(np.int64)
+    labels = values.unique(maintain_order=True)
+    codes = values.cast(pl.Enum(labels)).to_physical().cast(pl.Int64).to_numpy()
+    return labels.to_list(), np.asarray(codes, dtype=np.int64)
 
 
-def _repeated(keys: list[np.ndarray], what: str, source: str) -> None:
+def _repeated(keys: list[pl.Series | np.ndarray], what: str, source: str) -> None:
     from jingjin.engines.errors import InputError, rows_text
 
     frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
@@ -225,7 +221,7 @@ def _positions(frame: pl.DataFrame, source: str) -> list[str]:
     from jingjin.engines.errors import InputError, rows_text
 
     spelled = {alias: name for name, aliases in POSITIONS.items() for alias in aliases}
-    texts = [str(v).lower() for v in _names(frame, "position", source)]
+    texts = _names(frame, "position", source).str.to_lowercase().to_list()
     bad = np.asarray([t not in spelled for t in texts], dtype=bool)
     if bad.any():
         raise InputError(
@@ -265,8 +261,8 @@ def _links_and_firms(links: pl.DataFrame, firms: pl.DataFrame, sources: tuple[st
         f_chain, f_link = _names(firms, "chain", firms_source), _names(firms, "link", firms_source)
         _repeated([_names(firms, "firm", firms_source), f_chain, f_link], "a firm's link", firms_source)
     else:
-        f_chain = f_link = np.zeros(0, dtype=object)
-    wanted = pl.DataFrame({"chain": f_chain, "link": f_link}, schema={"chain": pl.String, "link": pl.String})
+        f_chain = f_link = pl.Series([], dtype=pl.String)
+    wanted = pl.DataFrame({"chain": f_chain, "link": f_link})
     found = wanted.join(keys, on=["chain", "link"], how="left", maintain_order="left")["index"]
     unknown = found.is_null().to_numpy()
     if unknown.any():
