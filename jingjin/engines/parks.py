@@ -104,11 +104,23 @@ def _vector(name: str, values: Any) -> npt.NDArray[Any]:
     return array
 
 
+def _numbers(name: str, array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """An object array of numbers (e.g. ``Decimal`` from a database, ``None`` for unknown) as
+    float64, ``None`` as NaN; other arrays unchanged."""
+    if array.dtype != object:
+        return array
+    try:
+        return np.array([np.nan if v is None else float(v) for v in array.tolist()], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: expected numbers, got a value that is not a number") from None
+
+
 def _ids(name: str, values: Any, size: int | None = None) -> npt.NDArray[np.int64]:
     """Whole numbers ≥ 0 (and < ``size`` when given) as int64."""
     array = _vector(name, values)
     if array.size == 0:
         return np.zeros(0, dtype=np.int64)
+    array = _numbers(name, array)
     if array.dtype.kind == "f":
         bad = ~np.isfinite(array) | (array != np.round(array))
         if bad.any():
@@ -125,7 +137,7 @@ def _ids(name: str, values: Any, size: int | None = None) -> npt.NDArray[np.int6
 
 def _floats(name: str, values: Any, *, allow_nan: bool = False) -> npt.NDArray[np.float64]:
     """Finite numbers ≥ 0 as float64 (NaN allowed with ``allow_nan``)."""
-    array = _vector(name, values)
+    array = _numbers(name, _vector(name, values))
     if array.dtype.kind not in "iufb":
         raise InputError(f"{name}: expected numbers, got {array.dtype}")
     out = array.astype(np.float64)
@@ -255,9 +267,14 @@ def overlap(
     Membership is given as two aligned integer arrays, one entry per (park, sub-industry);
     park ids are 0..n_parks−1 (``n_parks`` defaults to the largest id + 1, so a park without
     sub-industries needs it), sub-industry ids any whole numbers ≥ 0. Repeated entries count
-    once. ``threshold`` ∈ (0, 1] is inclusive: a pair with J = threshold is flagged.
+    once. ``threshold`` ∈ (0, 1] (a float, or a Decimal from a setting) is inclusive: a pair
+    with J = threshold is flagged.
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, float | int) or not 0 < threshold <= 1:
+    try:
+        limit = float(threshold) if not isinstance(threshold, bool | str) else np.nan
+    except (TypeError, ValueError):
+        limit = np.nan
+    if not 0 < limit <= 1:  # NaN fails too
         raise InputError(f"threshold: expected a number in (0, 1], got {threshold!r}")
     matrix, n = _membership(park_ids, industry_ids, n_parks)
     inter = (matrix @ matrix.T).toarray().astype(np.float64)
@@ -266,7 +283,7 @@ def overlap(
     jaccard = np.divide(inter, union, out=np.zeros((n, n), dtype=np.float64), where=union > 0)
     i, j = np.triu_indices(n, 1)
     values = jaccard[i, j]
-    keep = values >= threshold
+    keep = values >= limit
     i, j, values = i[keep], j[keep], values[keep]
     order = np.lexsort((j, i, -values))
     pairs = np.column_stack((i[order], j[order])).astype(np.int64).reshape(-1, 2)

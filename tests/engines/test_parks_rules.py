@@ -176,3 +176,21 @@ def test_gap_errors_name_the_argument() -> None:
         chain_gaps([0.5], [1], [0], [1.0, 2.0])
     with pytest.raises(InputError, match=r"n_links: 3 differs from the 1 links given"):
         chain_gaps([0.5], [1], [0], [1.0], n_links=3)
+
+
+def test_values_from_a_database_decimal_and_none() -> None:
+    from decimal import Decimal
+
+    gaps = chain_gaps(
+        np.array([Decimal("0.8"), Decimal("0.6")], dtype=object),
+        [Decimal("100"), None],  # None: reference unknown
+        np.array([1], dtype=object),
+        [Decimal("12.5")],
+    )
+    assert gaps.coverage.tolist() == [0.0, 1.0]
+    assert gaps.score.tolist() == [0.8, 0.0]
+    assert overlap(PARKS, INDUSTRIES, threshold=Decimal("0.51")).pairs.tolist() == [[0, 3]]
+    with pytest.raises(InputError, match=r"firm_output: not a finite number at position 0"):
+        chain_gaps([0.5], [1], [0], [None])
+    with pytest.raises(InputError, match=r"firm_output: expected numbers"):
+        chain_gaps([0.5], [1], [0], np.array(["x"], dtype=object))
