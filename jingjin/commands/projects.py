@@ -38,7 +38,7 @@ import polars as pl
 
 from jingjin.cli import UsageError
 from jingjin.core.bounds import CONTROL_CHARACTERS, YEAR_MAX, YEAR_MIN, Number, text_problem
-from jingjin.engines.errors import InputError
+from jingjin.engines.errors import MISSING_TEXTS, InputError
 from jingjin.engines.projects import LAG_CLASSES, UNKNOWN, Thresholds, progress, rollup
 from jingjin.i18n import Msg, _
 
@@ -196,9 +196,11 @@ def _place(row: int, column: str, message: Callable[[int], Msg]) -> Msg:
 
 
 def _text(series: pl.Series) -> pl.Series:
-    """The cells as trimmed texts; empty → null."""
+    """The cells as trimmed texts; empty and the texts every engine reads as missing
+    (:data:`~jingjin.engines.errors.MISSING_TEXTS`: NaN, NA, -, …) → null."""
     text = series.cast(pl.String).str.strip_chars()
-    return text.to_frame().select(pl.when(pl.first() == "").then(None).otherwise(pl.first())).to_series()
+    missing = text.str.to_lowercase().is_in(list(MISSING_TEXTS)).fill_null(False)
+    return text.to_frame().select(pl.when(missing).then(None).otherwise(pl.first())).to_series()
 
 
 def _shown(series: pl.Series) -> Callable[[int], str]:

@@ -184,3 +184,13 @@ def test_refused_inputs_and_options(
     assert code == 2
     assert message in err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_missing_texts_are_no_plan_but_year_to_date_must_be_given() -> None:
+    frame = pl.DataFrame({"project": ["P1", "P2"], "planned": ["-", " NaN "], "ytd": ["5", "0"]})
+    result = progress_file(frame, 2024 * 12 + 5)
+    assert result.table["planned"].to_list() == [None, None]
+    assert result.table["lag"].to_list() == [None, None]
+    assert result.summary["lag"]["not_judged"] == 2
+    with pytest.raises(ProgressFileError, match="column 'ytd': empty: write 0"):
+        progress_file(frame.with_columns(ytd=pl.lit("n/a")), 2024 * 12 + 5)
