@@ -249,6 +249,20 @@ def progress(
     )
 
 
+def _group_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct keys and each key's position among them. Small non-negative integer
+    keys (ids, codes) are counted in one pass instead of sorted."""
+    if keys.dtype.kind in "iu" and keys.size and keys.min() >= 0 and keys.max() < 4 * keys.size + 1024:
+        present = np.bincount(keys) > 0
+        unique = np.flatnonzero(present).astype(keys.dtype)
+        return unique, (np.cumsum(present) - 1)[keys]
+    try:
+        unique, inverse = np.unique(keys, return_inverse=True)
+    except TypeError:
+        raise InputError("groups must be keys of one sortable kind (no missing key)") from None
+    return unique, inverse.reshape(-1)
+
+
 def rollup(groups: Any, planned: Any, ytd: Any, lag: Any) -> Rollup:
     """Sums and lag-class counts by ``groups`` (any sortable keys, one per project).
 
@@ -270,11 +284,7 @@ def rollup(groups: Any, planned: Any, ytd: Any, lag: Any) -> Rollup:
     bad = (classes < NOT_JUDGED) | (classes >= len(LAG_CLASSES))
     if bad.any():
         raise InputError(f"lag must be {NOT_JUDGED} to {len(LAG_CLASSES) - 1}: not in {rows_text(bad)}")
-    try:
-        unique, inverse = np.unique(keys, return_inverse=True)
-    except TypeError:
-        raise InputError("groups must be keys of one sortable kind (no missing key)") from None
-    inverse = inverse.reshape(-1)
+    unique, inverse = _group_index(keys)
     m = unique.shape[0]
     has_plan = plan > 0
     done0 = np.nan_to_num(done)
