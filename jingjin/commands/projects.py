@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from jingjin.cli import UsageError
 from jingjin.core.bounds import CONTROL_CHARACTERS, YEAR_MAX, YEAR_MIN, Number, text_problem
 from jingjin.engines.errors import MISSING_TEXTS, InputError
 from jingjin.engines.projects import LAG_CLASSES, UNKNOWN, Thresholds, progress, rollup
@@ -122,7 +121,9 @@ def register(subparsers: Any) -> None:
 
 
 def as_of_month(text: str) -> int:
-    """``YYYY-MM`` as a month index (year × 12 + month − 1), or :class:`UsageError`."""
+    """``YYYY-MM`` as a month index (year × 12 + month − 1), or :class:`jingjin.cli.UsageError`."""
+    from jingjin.cli import UsageError
+
     found = _AS_OF.match(text)
     if found is None or not 1 <= int(found.group(2)) <= 12:
         raise UsageError(f"--as-of: expected a month YYYY-MM, not '{text}'")
@@ -133,6 +134,7 @@ def as_of_month(text: str) -> int:
 
 
 def run_progress(args: argparse.Namespace) -> int:
+    from jingjin.cli import UsageError
     from jingjin.commands._io import check_output, read_input, write_output
 
     check_output(args.output)
