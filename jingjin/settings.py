@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "jingjin.evaluations",
     "jingjin.notifications",
     "jingjin.projects",
+    "jingjin.ecology",
 ]
 
 MIDDLEWARE = [
