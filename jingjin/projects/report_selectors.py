@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jingjin.core.permissions import (
     can_review_reports,
@@ -20,7 +20,7 @@ from jingjin.core.permissions import (
 )
 from jingjin.projects.choices import ProjectState
 from jingjin.projects.models import KeyProject, ProjectReport
-from jingjin.reporting.choices import REVIEW_STATES
+from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES
 from jingjin.reporting.models import ReportingPeriod
 
 #: the states of the projects that report every month
@@ -41,6 +41,18 @@ def projects_due(*, period: ReportingPeriod) -> QuerySet[KeyProject]:
     if period.pk is not None:
         due |= Q(reports__period=period)
     return KeyProject.objects.filter(due).distinct()
+
+
+def missing_by_owner(*, period: ReportingPeriod) -> dict[int, list[str]]:
+    """Owning unit id → the codes of its projects due in ``period`` without a submitted,
+    resubmitted or approved report of that period (the reminders, 催报, add them to the unit's
+    missing reports). One query."""
+    reported = ProjectReport.objects.filter(project=OuterRef("pk"), period=period, status__in=REPORTED_STATES)
+    rows = projects_due(period=period).exclude(Exists(reported)).order_by("code")
+    missing: dict[int, list[str]] = {}
+    for unit_id, code in rows.values_list("owner_unit_id", "code"):
+        missing.setdefault(unit_id, []).append(code)
+    return missing
 
 
 def my_projects(*, user: Any, period: ReportingPeriod) -> QuerySet[KeyProject]:

@@ -18,7 +18,7 @@ from jingjin.core.permissions import PermissionDenied
 from jingjin.projects import report_services as S
 from jingjin.projects.models import KeyProject, ProjectMilestone, ProjectReport
 from jingjin.reporting.services import WorkflowError, period_get_or_create
-from tests.projects.reports_world import World, make_world
+from tests.projects.reports_world import World, make_world, project
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,18 @@ def test_the_default_item_goes_to_the_owning_unit_and_a_request_is_needed(world:
     assert item.assignee_unit == world.project_a.owner_unit
     assert item.deadline > item.issued_on
     assert KeyProject.objects.get(pk=world.project_a.pk).reports.get().supervision_item == item
+
+
+def test_the_reminders_count_the_missing_project_reports(world: World) -> None:
+    from jingjin.notifications.selectors import missing_by_unit
+
+    project("XM-R", "t.a", state="reserve")  # a reserve project owes no report
+    project("XM-P", "t.a", state="production")  # nor one in production
+    a, b = (Unit.objects.get(code=code).pk for code in ("t.a", "t.b"))
+    missing = missing_by_unit(period=world.period)
+    assert [c for c in missing[a] if c.startswith("XM-")] == ["XM-A"]
+    assert [c for c in missing[b] if c.startswith("XM-")] == ["XM-B"]
+    report = _draft(world)
+    assert "XM-A" in missing_by_unit(period=world.period)[a]  # a draft is not in
+    S.project_report_submit(actor=world.users["reporter_a"], report=report)
+    assert [c for c in missing_by_unit(period=world.period).get(a, []) if c.startswith("XM-")] == []
