@@ -340,6 +340,31 @@ def may_handle_supervision_item(user: Any, item: Any) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Monthly project reports (项目月报; slice projreports of issue 12)
+
+
+def may_fill_project_report(user: Any, project: Any) -> bool:
+    """May ``user`` fill in and submit the monthly reports of this key project? Reporters and county
+    users whose unit scope holds its owning unit, county or park (``restrict(user, "change", …)`` on
+    the project: the same rule as the tasks' reports)."""
+    return can_fill_reports(user) and can(user, "change", project)
+
+
+def may_review_project_report(user: Any, report: Any) -> bool:
+    """May ``user`` approve or return this project report (its state aside)? The plan office, and
+    approvers whose unit scope holds the project's owning unit, county or park."""
+    if not can_review_reports(user):
+        return False
+    return reviews_every_unit(user) or can(user, "change", report.project)
+
+
+def may_supervise_project_report(user: Any, report: Any) -> bool:
+    """May ``user`` turn the support request of this project report into a supervision item? Whoever
+    issues supervision items (:func:`may_issue_supervision_items`)."""
+    return may_issue_supervision_items(user)
+
+
+# --------------------------------------------------------------------------------------------
 # Red/black lists (红黑榜)
 
 

@@ -39,8 +39,9 @@ CHANNELS: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL, Channel.WEBHOOK)
 def missing_by_unit(*, period: ReportingPeriod) -> dict[int, list[str]]:
     """Lead unit id → the codes of its tasks due in ``period`` (:func:`tasks_due`: struck-off tasks
     and split city tasks are not due) without a submitted, resubmitted or approved report of that
-    period (no report, a draft, or a returned report not yet sent again). Units with every report
-    in are absent. Two queries."""
+    period (no report, a draft, or a returned report not yet sent again), then the codes of its key
+    projects without their monthly report (:func:`jingjin.projects.report_selectors.missing_by_owner`).
+    Units with every report in are absent. Three queries."""
     reported = Report.objects.filter(task=OuterRef("pk"), period=period, status__in=REPORTED_STATES)
     rows = (
         tasks_due(period=period)
@@ -51,6 +52,11 @@ def missing_by_unit(*, period: ReportingPeriod) -> dict[int, list[str]]:
     missing: dict[int, list[str]] = defaultdict(list)
     for unit_id, code in rows:
         missing[unit_id].append(code)
+    # the key projects' monthly reports the unit owes (projreports)
+    from jingjin.projects.report_selectors import missing_by_owner
+
+    for unit_id, codes in missing_by_owner(period=period).items():
+        missing[unit_id].extend(codes)
     return dict(missing)
 
 

@@ -21,7 +21,7 @@ from jingjin.core.bounds import DateInYears, Number, number_validators, size_che
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit, _json_value
 from jingjin.projects.choices import MilestoneKind, NetworkKind, ProjectCategory, ProjectLevel, ProjectState
 from jingjin.reporting.choices import EDITABLE_STATES, ReportStatus
-from jingjin.reporting.models import ReportingPeriod
+from jingjin.reporting.models import REASON_MAX, ReportingPeriod
 
 #: an amount of investment in 万元: 0 or more, below 10¹² 万元, two decimals (DecimalField(14, 2))
 INVESTMENT = Number(14, 2, minimum=0)
@@ -249,6 +249,12 @@ class ProjectReport(AuditedModel):
     image_progress = models.TextField(_("image progress"), blank=True, max_length=PROGRESS_MAX)
     problems = models.TextField(_("problems"), blank=True, max_length=TEXT_MAX)
     support_needed = models.TextField(_("support needed"), blank=True, max_length=TEXT_MAX)
+    ytd_reason = models.TextField(
+        _("reason for the lower year-to-date investment"),
+        blank=True,
+        max_length=REASON_MAX,
+        help_text=_("Needed only when the year to date is below the one reported for an earlier month."),
+    )
     supervision_item = models.ForeignKey(
         "supervision.SupervisionItem",
         verbose_name=_("supervision item"),

@@ -397,16 +397,31 @@ def report_submit(*, actor: Any, report: Report, source: str = "web") -> Report:
         raise ValidationError(errors)
     _check_regression(report)
     before = report.snapshot()
+    mark_submitted(report, actor=actor)
+    report.save()
+    audit_change(actor=actor, obj=report, before=before, source=source)
+    messages.notify_submitted(report=report, actor=actor)
+    return report
+
+
+def mark_submitted(report: Any, *, actor: Any) -> None:
+    """Set the submission of a draft (→ submitted) or a returned report (→ resubmitted) on
+    ``report`` (a task's or a project's report), unsaved."""
     report.status = (
         ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
     )
     report.submitted_at = clock.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     report.submitted_by = actor
-    report.save()
-    audit_change(actor=actor, obj=report, before=before, source=source)
-    messages.notify_submitted(report=report, actor=actor)
-    return report
+
+
+def mark_reviewed(report: Any, *, actor: Any, status: str, comment: str) -> None:
+    """Set the review (approved or returned) with its cleaned comment on ``report`` (a task's or a
+    project's report), unsaved."""
+    report.status = status
+    report.reviewed_at = clock.now()
+    report.reviewed_by = actor
+    report.review_comment = _clean_comment(comment)
 
 
 def _review(actor: Any, report: Report) -> Report:
@@ -437,10 +452,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "", source: str
     """Approve a submitted report (→ approved, locked)."""
     report = _review(actor, report)
     before = report.snapshot()
-    report.status = ReportStatus.APPROVED
-    report.reviewed_at = clock.now()
-    report.reviewed_by = actor
-    report.review_comment = _clean_comment(comment)
+    mark_reviewed(report, actor=actor, status=ReportStatus.APPROVED, comment=comment)
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
     messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)
@@ -457,10 +469,7 @@ def report_return(*, actor: Any, report: Report, comment: str, source: str = "we
         raise ValidationError({"comment": _("Say why the report is returned.")})
     report = _review(actor, report)
     before = report.snapshot()
-    report.status = ReportStatus.RETURNED
-    report.reviewed_at = clock.now()
-    report.reviewed_by = actor
-    report.review_comment = _clean_comment(comment)
+    mark_reviewed(report, actor=actor, status=ReportStatus.RETURNED, comment=comment)
     report.save()
     audit_change(actor=actor, obj=report, before=before, source=source)
     messages.review_record(report=report, verdict=report.status, comment=report.review_comment, actor=actor)

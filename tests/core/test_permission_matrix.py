@@ -73,6 +73,9 @@ class World:
     warnings: dict[str, Any] = field(default_factory=dict)
     jobs: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, Any] = field(default_factory=dict)  # "draft" and "published" red/black lists
+    # key projects and their submitted reports of the period (projreports)
+    projects: dict[str, Any] = field(default_factory=dict)
+    project_reports: dict[str, Any] = field(default_factory=dict)
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -166,6 +169,7 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         world.shares[code], world.indicators[code], world.reports[code] = share, indicator, report
         world.evidence[code], world.items[code], world.warnings[code] = evidence, item, warning
         world.jobs[code] = job
+        _add_project_report(world, code, now)
     from jingjin.assessment.models import RankingScheme
     from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
 
@@ -177,6 +181,33 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
     )
     world.lists["published"] = ranking_list_publish(actor=None, ranking_list=published)
     return world
+
+
+def _add_project_report(world: World, code: str, now: datetime) -> None:
+    """A key project of the unit with a submitted report asking for support (projreports)."""
+    from jingjin.projects.models import KeyProject, ProjectReport
+
+    project = KeyProject.objects.create(
+        code=f"XM-{code}",
+        name_zh="示例项目",
+        name_en="Demo project",
+        level="city",
+        category="industry",
+        owner_unit=world.units[code],
+        total_investment=100,
+        state="construction",
+    )
+    world.projects[code] = project
+    world.project_reports[code] = ProjectReport.objects.create(
+        project=project,
+        period=world.period,
+        investment_month=1,
+        investment_ytd=1,
+        image_progress="施工",
+        support_needed="协调",
+        status="submitted",
+        submitted_at=now,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +293,22 @@ def fills(user: Any, world: World, unit: str | None) -> bool:
     """Fill in / submit the report of the unit's task: reporters and county users of its unit."""
     assert unit is not None
     return P.can_fill_reports(user) and P.can(user, "change", world.tasks[unit])
+
+
+def fills_project(user: Any, world: World, unit: str | None) -> bool:
+    """Fill in / submit the report of the unit's key project (projreports)."""
+    assert unit is not None
+    return P.may_fill_project_report(user, world.projects[unit])
+
+
+def reviews_project(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_review_project_report(user, world.project_reports[unit])
+
+
+def supervises_project(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_supervise_project_report(user, world.project_reports[unit])
 
 
 def fills_any(user: Any, world: World, unit: str | None) -> bool:
@@ -456,6 +503,13 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/api/evaluations/{w.jobs[u].pk}/result", {"GET": sees_job}, scoped=True, may_404=True
     ),
     "reminder-list": api("/api/reminders", {"GET": reminders}),
+    "project-report-list": api("/api/project-reports", {"GET": signed_in, "POST": fills_any}),
+    "project-report-detail": api(
+        _pk("project_report"), {"GET": signed_in, "PATCH": fills_project}, scoped=True
+    ),
+    "project-report-submit": api(_pk("project_report", "/submit"), {"POST": fills_project}, scoped=True),
+    "project-report-approve": api(_pk("project_report", "/approve"), {"POST": reviews_project}, scoped=True),
+    "project-report-return": api(_pk("project_report", "/return"), {"POST": reviews_project}, scoped=True),
     # -- the pages -------------------------------------------------------------------------
     "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
     "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
@@ -485,6 +539,26 @@ MATRIX: dict[str, Entry] = {
     "reporting:batch_template": page("/reports/batch/template.xlsx", {"GET": fills_any}),
     "reporting:copy_previous": page(
         lambda w, u: f"/reports/{w.period.code}/tasks/{w.tasks[u].pk}/copy/", {"POST": fills}, scoped=True
+    ),
+    "projects:report_home": page("/projects/reports/"),
+    "projects:report_review": page("/projects/reports/review/", {"GET": reviewers}),
+    "projects:report_edit": page(
+        lambda w, u: f"/projects/reports/{w.period.code}/{w.projects[u].code}/",
+        {"GET": signed_in, "POST": fills_project},
+        scoped=True,
+        data={"action": "save"},
+    ),
+    "projects:report_detail": page(
+        lambda w, u: f"/projects/reports/{w.project_reports[u].pk}/",
+        {"GET": signed_in, "POST": reviews_project},
+        scoped=True,
+        data={"action": "approve"},
+    ),
+    "projects:report_supervise": page(
+        lambda w, u: f"/projects/reports/{w.project_reports[u].pk}/supervise/",
+        {"POST": supervises_project},
+        scoped=True,
+        data={"assignee_unit": "t.a", "deadline": "2099-01-01"},
     ),
     "supervision:list": page("/supervision/"),
     "supervision:issue": page("/supervision/new/", {"GET": issues_items, "POST": issues_items}),
