@@ -73,6 +73,7 @@ class World:
     warnings: dict[str, Any] = field(default_factory=dict)
     jobs: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, Any] = field(default_factory=dict)  # "draft" and "published" red/black lists
+    projects: dict[str, Any] = field(default_factory=dict)  # key projects (slice projlib)
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -166,6 +167,18 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         world.shares[code], world.indicators[code], world.reports[code] = share, indicator, report
         world.evidence[code], world.items[code], world.warnings[code] = evidence, item, warning
         world.jobs[code] = job
+        # key projects (slice projlib): one owned by each unit
+        from jingjin.projects.models import KeyProject
+
+        world.projects[code] = KeyProject.objects.create(
+            code=f"XM-{number}",
+            name_zh="示例项目",
+            name_en="Demo project",
+            level="city",
+            category="industry",
+            owner_unit=unit,
+            total_investment=100,
+        )
     from jingjin.assessment.models import RankingScheme
     from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
 
@@ -315,6 +328,11 @@ def evaluates(user: Any, world: World, unit: str | None) -> bool:
     return P.may_evaluate(user)
 
 
+def edits_project(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_change_project(user, world.projects[unit])
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -456,6 +474,10 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/api/evaluations/{w.jobs[u].pk}/result", {"GET": sees_job}, scoped=True, may_404=True
     ),
     "reminder-list": api("/api/reminders", {"GET": reminders}),
+    # key projects (slice projlib)
+    "project-list": api("/api/projects", {"GET": signed_in, "POST": office}),
+    "project-detail": _crud("project"),
+    "project-import": api("/api/projects/import", {"POST": office}),
     # -- the pages -------------------------------------------------------------------------
     "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
     "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
@@ -538,6 +560,19 @@ MATRIX: dict[str, Entry] = {
     "notifications:settings": page("/notifications/settings/", {"GET": signed_in, "POST": signed_in}),
     "notifications:reminders": page("/notifications/reminders/", {"GET": reminders}),
     "notifications:urge": page("/notifications/urge/", {"POST": urges}),
+    "projects:list": page("/projects/"),
+    "projects:export": page("/projects/export.xlsx"),
+    "projects:import": page("/projects/import/", {"GET": office, "POST": office}),
+    "projects:import_template": page("/projects/import/template.xlsx"),
+    "projects:detail": page(lambda w, u: f"/projects/{w.projects[u].code}/", scoped=True),
+    "projects:edit": page(
+        lambda w, u: f"/projects/{w.projects[u].code}/edit/",
+        {"GET": edits_project, "POST": edits_project},
+        scoped=True,
+    ),
+    "projects:delete": page(
+        lambda w, u: f"/projects/{w.projects[u].code}/delete/", {"POST": office}, scoped=True
+    ),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
     "plans:import": page("/plan/import/", {"GET": office, "POST": office}),

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from jingjin.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export.xlsx", views.project_export, name="export"),
+    path("import/", views.project_import, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("<str:code>/", views.project_detail, name="detail"),
+    path("<str:code>/edit/", views.project_edit, name="edit"),
+    path("<str:code>/delete/", views.project_delete, name="delete"),
+]
