@@ -149,6 +149,18 @@ class ProjectSerializer(BoundedModelSerializer):
         row = table.row(project.pk)
         return {"month": f"{table.year:04d}-{table.month:02d}", **row} if row else None
 
+    def validate_year_plans(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if any("year" not in item for item in value):
+            raise serializers.ValidationError("each yearly plan needs its year")
+        if len({item["year"] for item in value}) != len(value):
+            raise serializers.ValidationError("a year appears twice")
+        return value
+
+    def validate_milestones(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if any("kind" not in item for item in value):
+            raise serializers.ValidationError("each milestone needs its kind")
+        return value
+
     def validate_code(self, value: str) -> str:
         if self.instance is not None and value != self.instance.code:
             raise serializers.ValidationError("the code of a project cannot be changed")

@@ -156,3 +156,23 @@ def test_the_api_by_role(client: Any, users: Any) -> None:
     assert client.delete(f"/api/projects/{data['id']}").status_code == 204
     assert KeyProject.objects.filter(code="XM-41").count() == 0
     assert ProjectYearPlan.objects.filter(planned_investment=Decimal("100")).count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"year_plans": [{"planned_investment": "1"}]},  # a partial item of a PATCH
+        {"year_plans": [{"year": 2024, "planned_investment": "1e400"}]},
+        {"milestones": [{"planned": "2024-01-01"}]},
+        {"total_investment": 10**30},
+        {"name_zh": "a\x00b"},
+        {"state": "nowhere"},
+        {"code": "XM-OTHER"},
+    ],
+)
+def test_hostile_changes_answer_400(client: Any, users: Any, body: dict[str, Any]) -> None:
+    p = project("XM-50", "t.a")
+    client.force_login(users["office"])
+    answer = client.patch(f"/api/projects/{p.pk}", json.dumps(body), "application/json")
+    assert answer.status_code == 400, answer.content
+    assert KeyProject.objects.get(pk=p.pk).code == "XM-50"
