@@ -12,12 +12,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.core.exports import append_row, xlsx_bytes
+from jingjin.core.exports import append_row, docx_text, xlsx_bytes
 from jingjin.projects.imports import COLUMNS, header_text, year_header
 from jingjin.projects.models import KeyProject
 from jingjin.projects.progress import as_decimal, progress_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _chinese() -> bool:
@@ -122,3 +123,76 @@ def lag_labels() -> dict[str, str]:
         "behind": _("Behind"),
         "far_behind": _("Far behind"),
     }
+
+
+def _grid(document: Any, rows: list[tuple[Any, Any]]) -> None:
+    grid = document.add_table(rows=0, cols=2)
+    grid.style = "Table Grid"
+    for label, value in rows:
+        cells = grid.add_row().cells
+        cells[0].text = docx_text(label)
+        cells[1].text = docx_text("—" if value is None or value == "" else value)
+
+
+def project_docx(project: KeyProject, *, figures: dict[str, Any], year: int, month: int) -> bytes:
+    """One project as a Word document (项目情况表): its facts, the five ones, the investment
+    progress as of (year, month), the yearly plans and the milestones."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading(docx_text(f"{project.code} {project.name}"), level=0)
+    if project.is_synthetic:
+        document.add_paragraph(_("Synthetic demo data (示例)."))
+    _grid(
+        document,
+        [
+            (_("Level"), project.get_level_display()),
+            (_("Category"), project.get_category_display()),
+            (_("State"), project.get_state_display()),
+            (_("Owning unit"), project.owner_unit.name),
+            (_("County / district"), project.county.name if project.county else None),
+            (_("Park"), project.park.name if project.park else None),
+            (_("Total investment (10,000 yuan)"), project.total_investment),
+            (_("Start – end"), f"{project.start or '—'} – {project.end or '—'}"),
+        ],
+    )
+    document.add_heading(_("The five ones"), level=1)
+    five = {
+        "leader": _("Responsible leader"),
+        "team": _("Working team"),
+        "plan_document": _("Plan document"),
+        "timeline": _("Timeline"),
+        "support_measures": _("Support measures"),
+    }
+    _grid(document, [(five[k], v) for k, v in project.five_ones.items()])
+    document.add_heading(
+        _("Investment progress as of %(month)s") % {"month": f"{year:04d}-{month:02d}"}, level=1
+    )
+    lag = figures.get("lag")
+    _grid(
+        document,
+        [
+            (_("Yearly plan (10,000 yuan)"), as_decimal(figures.get("planned"))),
+            (_("Year to date (10,000 yuan)"), as_decimal(figures.get("ytd"))),
+            (_("Completion of the yearly plan (%)"), as_decimal(figures.get("completion_pct"))),
+            (_("Share of the year elapsed (%)"), as_decimal(figures.get("elapsed_pct"))),
+            (_("Gap (points)"), as_decimal(figures.get("gap"))),
+            (_("Projected year-end completion (%)"), as_decimal(figures.get("projected_pct"))),
+            (_("Lag"), lag_labels().get(lag or "", "")),
+        ],
+    )
+    document.add_heading(_("Yearly investment plans"), level=1)
+    _grid(document, [(p.year, p.planned_investment) for p in project.year_plans.all()])
+    document.add_heading(_("Milestones"), level=1)
+    _grid(
+        document,
+        [
+            (m.get_kind_display(), f"{_('Planned')} {m.planned or '—'} · {_('Actual')} {m.actual or '—'}")
+            for m in project.milestones.all()
+        ],
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

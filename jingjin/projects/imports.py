@@ -8,8 +8,8 @@ nothing; :func:`project_import` then creates the projects whose code is new and 
 in one transaction through :mod:`jingjin.projects.services` (each audited) — or, on any error,
 writes nothing. The plan office imports (:func:`jingjin.core.permissions.may_add_projects`).
 
-An empty cell of an updated project clears a text, but leaves its state and yearly plans as
-they are; a missing column leaves the field alone.
+An empty cell of an updated project clears a text, a date, the county or the park, but leaves
+its state, English name and yearly plans as they are; a missing column leaves the field alone.
 """
 
 from __future__ import annotations

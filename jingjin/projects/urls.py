@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.project_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<str:code>/", views.project_detail, name="detail"),
+    path("<str:code>/export.docx", views.project_docx, name="detail_docx"),
     path("<str:code>/edit/", views.project_edit, name="edit"),
     path("<str:code>/delete/", views.project_delete, name="delete"),
 ]

@@ -4,6 +4,8 @@ reported on (as the cockpit)."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -152,11 +154,12 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = _project(request, code)
     year, month = _month(request)
     figures = progress_table(KeyProject.objects.filter(pk=project.pk), year, month).row(project.pk)
-    today = clock.today()
+    as_of = min(clock.today(), date(year, month, calendar.monthrange(year, month)[1]))
     labels = dict(MilestoneKind.choices)
     milestones = []
     for m in sorted(project.milestones.all(), key=lambda m: list(labels).index(m.kind)):
-        end = m.actual or (today if m.planned and m.planned < today else None)
+        # a milestone not reached by the as-of day is late by the days since it was planned
+        end = m.actual or (as_of if m.planned and m.planned < as_of else None)
         delay = (end - m.planned).days if m.planned and end else None
         milestones.append({"label": labels[m.kind], "planned": m.planned, "actual": m.actual, "delay": delay})
     five_labels = {
@@ -297,4 +300,16 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """The empty workbook to fill in for an import."""
     response = HttpResponse(exports.template_xlsx(), content_type=exports.XLSX)
     response["Content-Disposition"] = 'attachment; filename="key-projects-template.xlsx"'
+    return response
+
+
+@login_required
+def project_docx(request: HttpRequest, code: str) -> HttpResponse:
+    """One project as a Word document, with its progress of the as-of month."""
+    project = _project(request, code)
+    year, month = _month(request)
+    figures = progress_table(KeyProject.objects.filter(pk=project.pk), year, month).row(project.pk)
+    body = exports.project_docx(project, figures=figures, year=year, month=month)
+    response = HttpResponse(body, content_type=exports.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="key-project-{project.pk}.docx"'
     return response

@@ -565,6 +565,7 @@ MATRIX: dict[str, Entry] = {
     "projects:import": page("/projects/import/", {"GET": office, "POST": office}),
     "projects:import_template": page("/projects/import/template.xlsx"),
     "projects:detail": page(lambda w, u: f"/projects/{w.projects[u].code}/", scoped=True),
+    "projects:detail_docx": page(lambda w, u: f"/projects/{w.projects[u].code}/export.docx", scoped=True),
     "projects:edit": page(
         lambda w, u: f"/projects/{w.projects[u].code}/edit/",
         {"GET": edits_project, "POST": edits_project},

@@ -103,6 +103,12 @@ def test_export_neutralises_formulas_and_carries_the_progress(client: Any, users
     assert leader.data_type == "s" and leader.quotePrefix
     values = [c.value for c in rows[1]]
     assert "XM-20" in values and MONTH in values and 25 in values  # completion 25 %
+    from docx import Document
+
+    word = client.get(f"/projects/XM-20/export.docx?month={MONTH}")
+    assert word.status_code == 200
+    cells = [c.text for t in Document(io.BytesIO(word.content)).tables for r in t.rows for c in r.cells]
+    assert '=HYPERLINK("http://x","y")' in cells and "25.00" in cells  # Word keeps the text as it is
 
 
 def test_import_page_lists_errors_and_imports(client: Any, users: Any) -> None:
