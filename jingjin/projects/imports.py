@@ -353,6 +353,8 @@ def _read_row(
         problem = text_problem(code, label=KeyProject._meta.get_field("code").verbose_name, max_length=64)
         if not code or problem:
             place(columns["code"], problem or _("required."))
+        elif services.code_problem(code):
+            place(columns["code"], str(services.code_problem(code)))
     if not data.get("name_en") and data.get("name_zh") and code not in lookups.existing:
         data["name_en"] = data["name_zh"]
     elif "name_en" in data and not data["name_en"]:

@@ -55,7 +55,18 @@ def _require_add(actor: Any, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a project's code (it is a part of the project's address: no slash,
+    no space, not only dots), or None."""
+    if not code or any(c == "/" or c.isspace() for c in code) or set(code) == {"."}:
+        return _("A project code has no slash or space and is not only dots.")
+    return None
+
+
 def _clean(project: KeyProject) -> None:
+    problem = code_problem(project.code)
+    if problem:
+        raise ValidationError({"code": problem})
     project.full_clean()
     if project.start and project.end and project.end < project.start:
         raise ValidationError({"end": _("The end lies before the start.")})

@@ -27,6 +27,7 @@ def test_every_error_is_named_by_row_and_column_and_nothing_is_written(users: An
             row("XM-C", **{"业主单位": "无此单位", "开工时间": "2024-13-01"}),
             row("XM-A"),  # the code again
             row("XM-D", **{"关联任务": "Z9.T9", "2024年计划投资（万元）": -5}),
+            row("XM/E"),
         ]
     )
     with translation.override("en"), pytest.raises(imports.ImportFileError) as caught:
@@ -40,6 +41,7 @@ def test_every_error_is_named_by_row_and_column_and_nothing_is_written(users: An
         (5, "A", "项目编码"),
         (6, "J", "2024年计划投资（万元）"),
         (6, "S", "关联任务"),
+        (7, "A", "项目编码"),
     ]
     text = [str(e) for e in caught.value.errors]
     assert "Row 3, column C (级别): 国重点 is not one of 省重点、市重点、县重点." in text

@@ -175,6 +175,7 @@ def test_the_api_by_role(client: Any, users: Any) -> None:
         {"state": "nowhere"},
         {"code": "XM-OTHER"},
     ],
+    ids=["plan-without-year", "huge-plan", "milestone-without-kind", "huge-total", "nul", "state", "code"],
 )
 def test_hostile_changes_answer_400(client: Any, users: Any, body: dict[str, Any]) -> None:
     p = project("XM-50", "t.a")
@@ -182,3 +183,16 @@ def test_hostile_changes_answer_400(client: Any, users: Any, body: dict[str, Any
     answer = client.patch(f"/api/projects/{p.pk}", json.dumps(body), "application/json")
     assert answer.status_code == 400, answer.content
     assert KeyProject.objects.get(pk=p.pk).code == "XM-50"
+
+
+def test_a_code_that_cannot_be_an_address_is_refused(client: Any, users: Any) -> None:
+    client.force_login(users["office"])
+    for code in ("a/b", "..", "a b"):
+        body = {"code": code, "name_zh": "示例", "name_en": "Demo", "level": "city", "category": "industry"}
+        answer = client.post(
+            "/api/projects",
+            json.dumps({**body, "owner_unit": "t.a", "total_investment": 1}),
+            "application/json",
+        )
+        assert answer.status_code == 400 and "code" in answer.json(), code
+    assert not KeyProject.objects.exists()
