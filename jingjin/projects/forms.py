@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import DateField
+from django.db.models import DateField, TextField
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +27,10 @@ def project_form_class(user: Any, project: KeyProject) -> type[forms.ModelForm]:
     """A model form of the fields ``user`` may change on ``project`` (none: no form)."""
     fields = [f for f in editable_fields(user, project) if f != "tasks"]
     dates = [f for f in fields if isinstance(KeyProject._meta.get_field(f), DateField)]
-    return modelform_factory(
-        KeyProject,
-        fields=fields,
-        widgets={f: forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d") for f in dates},
-    )
+    texts = [f for f in fields if isinstance(KeyProject._meta.get_field(f), TextField)]
+    widgets: dict[str, Any] = {f: forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d") for f in dates}
+    widgets.update({f: forms.Textarea(attrs={"rows": 3}) for f in texts})
+    return modelform_factory(KeyProject, fields=fields, widgets=widgets)
 
 
 class ExtrasForm(forms.Form):

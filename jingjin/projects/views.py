@@ -102,6 +102,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     labels = exports.lag_labels()
     for project in page.projects:
         project.lag_label = labels.get(project.figures.get("lag") or "", "")  # type: ignore[attr-defined]
+    lag_totals = [(name, f"{labels[name]} {n}") for name, n in page.totals.get("lags", {}).items() if n]
     kept = {k: v for k, v in {**filters, "sort": sort, "month": request.GET.get("month", "")}.items() if v}
     return render(
         request,
@@ -117,6 +118,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "previous": number - 1 if number > 1 else None,
             "next": number + 1 if number < pages else None,
             "may_import": may_add_projects(request.user),
+            "lag_totals": lag_totals,
             **_choices(),
         },
     )
