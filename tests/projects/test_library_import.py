@@ -93,3 +93,27 @@ def test_a_good_file_creates_and_a_second_run_updates(users: Any) -> None:
     audits = AuditEntry.objects.filter(object_id=first.pk, content_type__model="keyproject").order_by("pk")
     assert [a.action for a in audits] == ["create", "update", "update", "update"]
     assert KeyProject.objects.count() == 2
+
+
+def test_a_large_workbook_is_imported_by_a_job(
+    client: Any, users: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingjin.jobs.models import Job
+
+    settings.JINGJIN_IMPORT_JOB_BYTES = 300
+    client.force_login(users["office"])
+    good = SimpleUploadedFile("p.xlsx", workbook([row("XM-J1"), row("XM-J2")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/projects/import/", {"file": good})
+    assert answer.status_code == 302 and answer["Location"].startswith("/jobs/")
+    job = Job.objects.get(kind="project-import")
+    assert job.state == "done", job.error
+    assert set(KeyProject.objects.values_list("code", flat=True)) == {"XM-J1", "XM-J2"}
+    bad = SimpleUploadedFile("p.xlsx", workbook([row("XM-J3", **{"级别": "国重点"})]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/projects/import/", {"file": bad})
+    failed = Job.objects.filter(kind="project-import").latest("pk")
+    assert failed.state == "failed" and "C" in failed.error and "国重点" in failed.error
+    assert not KeyProject.objects.filter(code="XM-J3").exists()
