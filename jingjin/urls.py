@@ -13,6 +13,7 @@ from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.plans import api as plans_api
+from jingjin.projects import api as projects_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -33,6 +34,7 @@ alerts_api.register(router)
 jobs_api.register(router)
 evaluations_api.register(router)
 notifications_api.register(router)
+projects_api.register(router)
 project_report_api.register(router)
 
 urlpatterns = [
@@ -52,13 +54,13 @@ urlpatterns = [
     path("benchmark/", include("jingjin.benchmark.urls")),
     path("reports/", include("jingjin.reporting.urls")),
     path("supervision/", include("jingjin.supervision.urls")),
-    path("projects/reports/", include("jingjin.projects.report_urls")),
     path("lists/", include("jingjin.assessment.urls")),
     path("cockpit/", include("jingjin.dashboard.urls")),
     path("warnings/", include("jingjin.alerts.urls")),
     path("jobs/", include("jingjin.jobs.urls")),
     path("evaluations/", include("jingjin.evaluations.urls")),
     path("notifications/", include("jingjin.notifications.urls")),
+    path("projects/", include("jingjin.projects.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -374,6 +374,39 @@ def may_manage_ranking_lists(user: Any) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Key projects (重点项目) — slice projlib: the project library
+
+
+def may_add_projects(user: Any) -> bool:
+    """May ``user`` create, delete and import key projects, set their yearly investment plans and
+    link them to plan tasks? The plan office (for the development and reform commission)."""
+    return is_plan_office(user)
+
+
+def may_change_project(user: Any, project: Any) -> bool:
+    """May ``user`` change ``project`` at all? The plan office every project; a unit user (reporter,
+    approver, county user) the projects whose owning unit, county or park is in its unit scope
+    (``KeyProject.owner_lookups``), the fields of ``unit_editable_fields`` only; leaders never."""
+    return bool(editable_fields(user, project))
+
+
+def may_set_project_milestones(user: Any, project: Any) -> bool:
+    """May ``user`` set the planned dates of ``project``'s milestones? As :func:`may_change_project`."""
+    return may_change_project(user, project)
+
+
+def may_move_project_state(user: Any, project: Any, target: str) -> bool:
+    """May ``user`` move ``project`` to the state ``target``? The plan office to any state (also
+    back); a unit user who may change the project only forward (储备 → 前期 → 在建 → 竣工 → 投产)."""
+    order = list(getattr(project, "state_order", ()))  # the model's states in their order
+    if target not in order or not may_change_project(user, project):
+        return False
+    if is_plan_office(user):
+        return True
+    return project.state not in order or order.index(target) > order.index(project.state)
+
+
+# --------------------------------------------------------------------------------------------
 # Early warnings (预警)
 
 

@@ -36,6 +36,7 @@ from jingjin.jobs.services import job_submit
 from jingjin.plans import planfile, selectors, services, shares
 from jingjin.plans.job_kinds import KIND as PLAN_IMPORT
 from jingjin.plans.models import Action, Indicator, Measure, Plan, Task
+from jingjin.projects.selectors import task_projects
 from jingjin.reporting import share_progress
 from jingjin.reporting.models import Report, ReportingPeriod
 from jingjin.reporting.selectors import current_strike_off, latest_reported, node_progress
@@ -206,6 +207,7 @@ def task_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse
         shares=share_progress.task_share_rows(task=task),
         share_units=selectors.share_unit_choices(task=task) if can_manage_shares(request.user) else [],
         can_manage_shares=can_manage_shares(request.user) and task.parent_id is None,
+        key_projects=task_projects(user=request.user, task=task),
     )
 
 

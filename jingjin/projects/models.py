@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.bounds import DateInYears, Number, number_validators, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit, _json_value
-from jingjin.projects.choices import MilestoneKind, NetworkKind, ProjectCategory, ProjectLevel, ProjectState
+from jingjin.projects.choices import (
+    STATE_ORDER,
+    MilestoneKind,
+    NetworkKind,
+    ProjectCategory,
+    ProjectLevel,
+    ProjectState,
+)
 from jingjin.reporting.choices import EDITABLE_STATES, ReportStatus
 from jingjin.reporting.models import REASON_MAX, ReportingPeriod
 
@@ -152,6 +159,44 @@ class KeyProject(BilingualNameMixin, AuditedModel):
     #: restrict(user, "change") lets a unit user change the projects its unit (or a unit below it)
     #: owns, or that lie in its county or park
     owner_lookups = ("owner_unit", "county", "park")
+    #: the states in their order (储备 → 前期 → 在建 → 竣工 → 投产): unit users move forward only
+    state_order: tuple[str, ...] = tuple(STATE_ORDER)
+    #: what the plan office changes (the state moves through ``project_move_state``, the yearly
+    #: plans and milestones through their own services)
+    office_editable_fields: tuple[str, ...] = (
+        "name_zh",
+        "name_en",
+        "level",
+        "category",
+        "line",
+        "owner_unit",
+        "county",
+        "park",
+        "industry",
+        "total_investment",
+        "start",
+        "end",
+        "leader",
+        "team",
+        "plan_document",
+        "timeline",
+        "support_measures",
+        "description",
+        "tasks",
+    )
+    #: what a unit user changes on its own projects: the five ones, the industry, the dates and the
+    #: description (not the name, level, owner, location, amounts or task links)
+    unit_editable_fields: tuple[str, ...] = (
+        "industry",
+        "start",
+        "end",
+        "leader",
+        "team",
+        "plan_document",
+        "timeline",
+        "support_measures",
+        "description",
+    )
     audit_exclude = ("id", "created", "updated")
 
     class Meta:

@@ -4,7 +4,6 @@ from django.urls import path
 
 from jingjin.projects import report_views as views
 
-app_name = "projects"
 
 urlpatterns = [
     path("", views.home, name="report_home"),

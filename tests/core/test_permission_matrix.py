@@ -362,6 +362,11 @@ def evaluates(user: Any, world: World, unit: str | None) -> bool:
     return P.may_evaluate(user)
 
 
+def edits_project(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_change_project(user, world.projects[unit])
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -510,6 +515,10 @@ MATRIX: dict[str, Entry] = {
     "project-report-submit": api(_pk("project_report", "/submit"), {"POST": fills_project}, scoped=True),
     "project-report-approve": api(_pk("project_report", "/approve"), {"POST": reviews_project}, scoped=True),
     "project-report-return": api(_pk("project_report", "/return"), {"POST": reviews_project}, scoped=True),
+    # key projects (slice projlib)
+    "project-list": api("/api/projects", {"GET": signed_in, "POST": office}),
+    "project-detail": _crud("project"),
+    "project-import": api("/api/projects/import", {"POST": office}),
     # -- the pages -------------------------------------------------------------------------
     "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
     "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
@@ -612,6 +621,20 @@ MATRIX: dict[str, Entry] = {
     "notifications:settings": page("/notifications/settings/", {"GET": signed_in, "POST": signed_in}),
     "notifications:reminders": page("/notifications/reminders/", {"GET": reminders}),
     "notifications:urge": page("/notifications/urge/", {"POST": urges}),
+    "projects:list": page("/projects/"),
+    "projects:export": page("/projects/export.xlsx"),
+    "projects:import": page("/projects/import/", {"GET": office, "POST": office}),
+    "projects:import_template": page("/projects/import/template.xlsx"),
+    "projects:detail": page(lambda w, u: f"/projects/{w.projects[u].code}/", scoped=True),
+    "projects:detail_docx": page(lambda w, u: f"/projects/{w.projects[u].code}/export.docx", scoped=True),
+    "projects:edit": page(
+        lambda w, u: f"/projects/{w.projects[u].code}/edit/",
+        {"GET": edits_project, "POST": edits_project},
+        scoped=True,
+    ),
+    "projects:delete": page(
+        lambda w, u: f"/projects/{w.projects[u].code}/delete/", {"POST": office}, scoped=True
+    ),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
     "plans:import": page("/plan/import/", {"GET": office, "POST": office}),
