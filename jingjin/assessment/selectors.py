@@ -302,8 +302,8 @@ def unit_criteria(
 
 
 def rule_criteria(rule: dict[str, Any]) -> tuple[str, ...]:
-    """The criteria a list was computed with, in the order of their weights."""
-    return tuple(rule["weights"])
+    """The criteria a list was computed with, in the order of their weights (none for an empty rule)."""
+    return tuple(rule.get("weights", {}))
 
 
 def score_spec(rule: dict[str, Any], criteria: tuple[str, ...] | None = None) -> dict[str, Any]:
