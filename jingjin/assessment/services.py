@@ -324,3 +324,27 @@ def ranking_list_publish(*, actor: Any, ranking_list: RankingList, source: str =
     ranking_list.save()
     audit_change(actor=actor, obj=ranking_list, before=before, source=source)
     return ranking_list
+
+
+@transaction.atomic
+def scheme_change(
+    *, actor: Any, scheme: RankingScheme, changes: dict[str, Any], source: str = "web"
+) -> RankingScheme:
+    """Change a scheme's settings (the plan office's ``office_editable_fields``, and its subject
+    and peer group while it has no list yet); checked by the model (weights of the subject add up
+    to 1, the target rule fits the subject) and audited. Lists already computed keep their rule."""
+    _require_office(actor)
+    scheme = RankingScheme.objects.select_for_update().get(pk=scheme.pk)
+    before = scheme.snapshot()
+    allowed = set(scheme.office_editable_fields) | {"subject", "peer_group"}
+    has_lists = scheme.lists.exists()
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValidationError({name: [_("This field cannot be changed.")]})
+        if name in ("subject", "peer_group") and has_lists and value != getattr(scheme, name):
+            raise ValidationError({name: [_("The scheme has lists already: make a new scheme instead.")]})
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save()
+    audit_change(actor=actor, obj=scheme, before=before, source=source)
+    return scheme

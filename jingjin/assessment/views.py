@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jingjin.assessment import selectors, services
 from jingjin.assessment.choices import Subject, Verdict
+from jingjin.assessment.forms import SCHEME_FIELDS, SchemeForm
 from jingjin.assessment.models import RankingList, RankingScheme
 from jingjin.core import clock
 from jingjin.core.models import Unit
@@ -54,6 +55,7 @@ def lists(request: HttpRequest) -> HttpResponse:
             "all_lists": selectors.visible_lists(user=request.user)[:60],
             "is_office": _is_office(request),
             "schemes": RankingScheme.objects.filter(is_active=True),
+            "all_schemes": RankingScheme.objects.all() if _is_office(request) else [],
             "periods": period_choices(today=today)[1:],
         },
     )
@@ -160,3 +162,27 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment:list", pk=pk)
     messages.success(request, _("The exemption is recorded."))
     return redirect("assessment:list", pk=pk)
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan office changes a scheme: subject, peer group, project filters, weights, N and M,
+    the target rule (the lists already computed keep the rule they were computed with)."""
+    if not _is_office(request):
+        return _forbidden(request, _("Only the plan office computes, exempts and publishes red/black lists."))
+    scheme = get_object_or_404(RankingScheme, pk=pk)
+    form = SchemeForm(request.POST or None, instance=RankingScheme.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_change(
+                actor=request.user,
+                scheme=scheme,
+                changes={name: form.cleaned_data[name] for name in SCHEME_FIELDS},
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The scheme is saved."))
+            return redirect("assessment:lists")
+    return render(request, "assessment/scheme_edit.html", {"scheme": scheme, "form": form})

@@ -303,3 +303,67 @@ def test_pages_and_api_show_a_project_list(client, users, june, schemes):
     assert 'data-testid="latest-key-projects"' in page and "Demo project P1" in page
     # a unit's history shows its own entries, not its projects'
     assert "Demo project" not in client.get("/lists/units/t.b/").content.decode()
+
+
+def test_the_office_edits_a_scheme(client, users, schemes):
+    from tests.conftest import PASSWORD
+
+    scheme = schemes["key-projects"]
+    client.login(username="reporter_a", password=PASSWORD)
+    assert client.get(f"/lists/schemes/{scheme.pk}/").status_code == 403
+    client.login(username="office", password=PASSWORD)
+    page = client.get(f"/lists/schemes/{scheme.pk}/").content.decode()
+    assert 'name="project_levels"' in page and 'name="weight_investment"' in page and 'name="subject"' in page
+    data = {
+        "name_zh": "省市重点项目红黑榜",
+        "name_en": "Provincial and city key projects",
+        "subject": "projects",
+        "peer_group": "all",
+        "project_levels": ["provincial", "city"],
+        "project_county": "t.c",
+        "weight_on_time": "0.2",
+        "weight_progress": "0",
+        "weight_attainment": "0",
+        "weight_investment": "0.4",
+        "weight_gap": "0.2",
+        "weight_milestones": "0.2",
+        "red_top_n": "3",
+        "black_bottom_m": "2",
+        "min_items": "1",
+        "target_rule": "schedule",
+        "target_score": "80",
+        "min_on_time": "90",
+        "min_progress": "80",
+        "min_attainment": "60",
+        "min_investment": "80",
+        "is_active": "on",
+    }
+    # weights adding up to 1.1: refused, nothing saved
+    wrong = client.post(f"/lists/schemes/{scheme.pk}/", {**data, "weight_on_time": "0.3"})
+    assert wrong.status_code == 200 and "The weights must add up to 1." in wrong.content.decode()
+    before = AuditEntry.objects.count()
+    done = client.post(f"/lists/schemes/{scheme.pk}/", data)
+    assert done.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.project_levels == ["provincial", "city"] and scheme.project_county.code == "t.c"
+    assert scheme.rule()["weights"] == {"on_time": 0.2, "investment": 0.4, "gap": 0.2, "milestones": 0.2}
+    assert AuditEntry.objects.count() == before + 1
+    # the unit scheme gains the investment weight through the same form
+    departments = schemes["departments"]
+    unit_data = {
+        **data,
+        "subject": "units",
+        "peer_group": "departments",
+        "project_levels": [],
+        "project_county": "",
+        "weight_on_time": "0.3",
+        "weight_progress": "0.3",
+        "weight_attainment": "0.2",
+        "weight_investment": "0.2",
+        "weight_gap": "0",
+        "weight_milestones": "0",
+        "target_rule": "score",
+    }
+    assert client.post(f"/lists/schemes/{departments.pk}/", unit_data).status_code == 302
+    departments.refresh_from_db()
+    assert departments.rule()["weights"]["investment"] == 0.2
