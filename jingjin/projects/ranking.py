@@ -89,12 +89,21 @@ def filtered_projects(*, filters: dict[str, Any], owners: QuerySet[Unit]) -> Que
     return projects.distinct()
 
 
-def _on_time_ids(project_ids: list[int], period: ReportingPeriod) -> set[int]:
+def _on_time_ids(projects: QuerySet[KeyProject], period: ReportingPeriod) -> set[int]:
     """The projects whose report of ``period`` was first submitted by its deadline."""
     rows = ProjectReport.objects.filter(
-        project_id__in=project_ids, period=period, first_submitted_at__isnull=False
+        project__in=projects.order_by().values("pk"), period=period, first_submitted_at__isnull=False
     ).values_list("project_id", "first_submitted_at")
     return {pid for pid, at in rows if timezone.localdate(at) <= period.deadline}
+
+
+def _projects(projects: QuerySet[KeyProject]) -> dict[int, KeyProject]:
+    """The projects by id with only what a list shows, each owning unit read once."""
+    rows = list(projects.only("pk", "code", "name_zh", "name_en", "owner_unit_id"))
+    units = Unit.objects.in_bulk({p.owner_unit_id for p in rows})
+    for p in rows:
+        p.owner_unit = units[p.owner_unit_id]
+    return {p.pk: p for p in rows}
 
 
 def project_criteria(
@@ -104,9 +113,8 @@ def project_criteria(
     projects = filtered_projects(filters=filters, owners=owners)
     table = progress_table(projects, period.year, period.month)
     judged = np.flatnonzero(table.planned > 0)
-    ids = [int(table.ids[i]) for i in judged]
-    by_id = {p.pk: p for p in KeyProject.objects.filter(pk__in=ids).select_related("owner_unit")}
-    on_time = _on_time_ids(ids, period)
+    by_id = _projects(projects) if judged.size else {}
+    on_time = _on_time_ids(projects, period) if judged.size else set()
     r = table.result
     out = []
     for i in judged:
@@ -148,9 +156,12 @@ def owner_criteria(
     rolled = engine.rollup(
         keys, planned, np.array([c.ytd for c in rows]), np.zeros(len(rows), dtype=np.int64)
     )
+    by_unit: dict[int, list[ProjectCriteria]] = {}
+    for c in rows:
+        by_unit.setdefault(c.unit.pk, []).append(c)
     out = []
     for j, unit_id in enumerate(rolled.groups):
-        mine = [c for c in rows if c.unit.pk == int(unit_id)]
+        mine = by_unit[int(unit_id)]
         plan_sum = float(rolled.planned[j])
         completion = float(rolled.completion_pct[j])
         elapsed = sum(c.planned * c.elapsed_pct for c in mine) / plan_sum
