@@ -43,10 +43,9 @@ from jingjin.reporting.lists import ReportRow, report_rows
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
 from jingjin.reporting.selectors import tasks_due
 
-#: the criteria of the unit lists (without the key-project investment), in the order of the weights
+#: the criteria of the unit lists (without the key-project investment), in the order of the weights;
+#: a list's own are those of its rule (:func:`rule_criteria`, from ``RankingScheme.criteria``)
 CRITERIA = ("on_time", "progress", "attainment")
-#: the criteria of the project subjects
-PROJECT_CRITERIA = ("on_time", "investment", "gap", "milestones")
 #: the outlook band (±5 %) within which an indicator still counts as on track
 ATTAINMENT_TOLERANCE = 0.05
 #: numeric indicator directions judged for attainment
