@@ -16,13 +16,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.assessment import selectors, services
+from jingjin.assessment.choices import Subject
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
 from jingjin.core.api import CodeRelatedField, Conflict, Pagination
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, restrict
+from jingjin.projects.models import KeyProject
 from jingjin.reporting.services import period_get_or_create, period_parse
 
 
 class RankingSchemeSerializer(serializers.ModelSerializer):
+    project_campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    project_county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
     class Meta:
         model = RankingScheme
         fields = [
@@ -30,10 +35,18 @@ class RankingSchemeSerializer(serializers.ModelSerializer):
             "code",
             "name_zh",
             "name_en",
+            "subject",
             "peer_group",
             "weight_on_time",
             "weight_progress",
             "weight_attainment",
+            "weight_investment",
+            "weight_gap",
+            "weight_milestones",
+            "project_levels",
+            "project_categories",
+            "project_campaign",
+            "project_county",
             "red_top_n",
             "black_bottom_m",
             "target_rule",
@@ -41,6 +54,7 @@ class RankingSchemeSerializer(serializers.ModelSerializer):
             "min_on_time",
             "min_progress",
             "min_attainment",
+            "min_investment",
             "is_active",
         ]
 
@@ -48,6 +62,10 @@ class RankingSchemeSerializer(serializers.ModelSerializer):
 class RankingListEntrySerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name_zh", read_only=True)
+    project = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="the project's code on a project list, else null"
+    )
+    project_name = serializers.SerializerMethodField()
     items = serializers.JSONField(
         read_only=True, help_text="the score item by item (criterion, value, weight, contribution)"
     )
@@ -57,9 +75,14 @@ class RankingListEntrySerializer(serializers.ModelSerializer):
         fields = [
             "unit",
             "unit_name",
+            "project",
+            "project_name",
             "on_time_pct",
             "progress_pct",
             "attainment_pct",
+            "investment_pct",
+            "gap_pct",
+            "milestones_pct",
             "score",
             "rank",
             "bottom_rank",
@@ -70,6 +93,9 @@ class RankingListEntrySerializer(serializers.ModelSerializer):
             "tasks_due",
             "items",
         ]
+
+    def get_project_name(self, entry: RankingEntry) -> str | None:
+        return entry.project.name_zh if entry.project_id else None
 
 
 class RankingListDetailSerializer(serializers.ModelSerializer):
@@ -102,7 +128,8 @@ class RankingListComputeSerializer(serializers.Serializer):
 
 
 class RankingListExemptSerializer(serializers.Serializer):
-    unit = serializers.CharField(max_length=64, help_text="unit code")
+    unit = serializers.CharField(max_length=64, required=False, help_text="unit code (unit lists)")
+    project = serializers.CharField(max_length=64, required=False, help_text="project code (project lists)")
     reason = serializers.CharField(max_length=4000, help_text="the force-majeure reason (required)")
 
 
@@ -131,7 +158,7 @@ class RankingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self) -> Any:
         return (
             selectors.visible_lists(user=self.request.user)
-            .prefetch_related("entries__unit")
+            .prefetch_related("entries__unit", "entries__project")
             .order_by("-period__year", "-period__month", "scheme__code", "pk")
         )
 
@@ -179,16 +206,25 @@ class RankingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         ranking_list = self.get_object()
         body = RankingListExemptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        unit = (
-            selectors.group_units(scheme=ranking_list.scheme).filter(code=body.validated_data["unit"]).first()
-        )
-        if unit is None:
-            raise exceptions.ValidationError({"unit": ["not a unit of the list's peer group"]})
+        unit = project = None
+        if ranking_list.scheme.subject == Subject.PROJECTS:
+            project = KeyProject.objects.filter(code=body.validated_data.get("project", "")).first()
+            if project is None:
+                raise exceptions.ValidationError({"project": ["not a project of the list"]})
+        else:
+            unit = (
+                selectors.group_units(scheme=ranking_list.scheme)
+                .filter(code=body.validated_data.get("unit", ""))
+                .first()
+            )
+            if unit is None:
+                raise exceptions.ValidationError({"unit": ["not a unit of the list's peer group"]})
         _call(
             services.ranking_exempt,
             actor=request.user,
             ranking_list=ranking_list,
             unit=unit,
+            project=project,
             reason=body.validated_data["reason"],
             source=self.source,
         )
@@ -196,7 +232,8 @@ class RankingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class RankingSchemeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Red/black list schemes (红黑榜方案): peer group, weights, N and M, the target rule."""
+    """Red/black list schemes (红黑榜方案): subject, peer group, project filters, weights, N and M,
+    the target rule."""
 
     serializer_class = RankingSchemeSerializer
     pagination_class = Pagination

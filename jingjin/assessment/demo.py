@@ -48,8 +48,8 @@ def demo_lists(*, today: date, months: int = MONTHS) -> int:
             existing = RankingList.objects.filter(scheme=scheme, period=period).first()
             if existing is not None and existing.status == ListStatus.PUBLISHED:
                 continue
-            if not selectors.unit_criteria(scheme=scheme, period=period, as_of=today):
-                continue  # no unit of the group owes a report: no list
+            if not selectors.subject_criteria(scheme=scheme, period=period, as_of=today):
+                continue  # no unit of the group owes a report (no project has a plan): no list
             ranking_list = ranking_list_compute(
                 actor=None, scheme=scheme, period=period, today=today, source="demo", is_synthetic=True
             )

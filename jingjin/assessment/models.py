@@ -1,10 +1,12 @@
 """Red/black lists (红黑榜): schemes, lists per scheme and period, exemptions and frozen entries.
 
-A :class:`RankingScheme` says which units compete (a peer group), how the three criteria are
-weighted and when a unit "met the period's target". A :class:`RankingList` is computed for
-one scheme and one reporting period as a draft, then published (frozen). Each unit of the
-peer group gets a :class:`RankingEntry` with its criteria, item scores, rank and verdict;
-a :class:`RankingExemption` (不可抗力) keeps a unit off both lists with a recorded reason.
+A :class:`RankingScheme` says what it ranks (its subject: units by their tasks, key projects, or
+units by their key projects), which compete (a peer group, and for projects the scheme's filters),
+how the criteria are weighted and when a unit or project "met the period's target". A
+:class:`RankingList` is computed for one scheme and one reporting period as a draft, then
+published (frozen). Each unit of the peer group (or project) gets a :class:`RankingEntry` with its
+criteria, item scores, rank and verdict; a :class:`RankingExemption` (不可抗力) keeps a unit or a
+project off both lists with a recorded reason.
 The gates follow ../shared/REFERENCE.md §9 (绵阳 "红黑榜"). Writes go through
 :mod:`jingjin.assessment.services` and are audited.
 """
@@ -20,7 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
+from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRule, Verdict
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.reporting.models import ReportingPeriod
 
@@ -37,15 +39,25 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
     * ``progress`` 进度完成率 — mean over the due tasks of min(reported ÷ expected, 1);
     * ``attainment`` 指标达成率 — share of judged numeric indicators on track or met.
 
-    Key-project investment (重点项目投资) joins as a fourth criterion when the project library
-    exists. Score = Σ weight × criterion (weights sum to 1, so the score is 0–100), computed by
-    :func:`jingjin.engines.scoring.score`. The target is met when the score is at least
-    ``target_score`` (rule ``score``) or every criterion is at least its minimum (``minimums``).
-    Red: target met and rank ≤ ``red_top_n``; black: target missed and within the bottom
-    ``black_bottom_m``.
+    * ``investment`` 重点项目投资 — the unit's key projects' completion of the year's planned
+      investment (weight 0 by default; a unit without a project with a plan for the year is
+      scored on the other criteria, their weights renormalised).
+
+    A scheme of the subject ``projects`` ranks key projects (picked by the filters ``project_*``
+    and the peer group of their owning unit), one of ``project_owners`` ranks the owning units
+    by their projects; both use ``on_time`` (project reports), ``investment``, ``gap`` and
+    ``milestones`` (see ``docs/assessment.md`` "Key projects").
+
+    Score = Σ weight × criterion (the subject's weights sum to 1, so the score is 0–100), computed
+    by :func:`jingjin.engines.scoring.score`. The target is met when the score is at least
+    ``target_score`` (rule ``score``), every criterion is at least its minimum (``minimums``,
+    units only) or the investment completion is at least the share of the year elapsed
+    (``schedule``, projects only). Red: target met and rank ≤ ``red_top_n``; black: target
+    missed and within the bottom ``black_bottom_m``.
     """
 
     code = models.CharField(_("code"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=16, choices=Subject.choices, default=Subject.UNITS)
     peer_group = models.CharField(_("peer group"), max_length=20, choices=PeerGroup.choices)
     weight_on_time = models.DecimalField(
         _("weight of on-time reporting"),
@@ -67,6 +79,49 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
         decimal_places=4,
         default=Decimal("0.3"),
         validators=WEIGHT,
+    )
+    weight_investment = models.DecimalField(
+        _("weight of key-project investment"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=WEIGHT,
+    )
+    weight_gap = models.DecimalField(
+        _("weight of the gap to the elapsed share (projects)"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=WEIGHT,
+    )
+    weight_milestones = models.DecimalField(
+        _("weight of milestones on time (projects)"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=WEIGHT,
+    )
+    project_levels = models.JSONField(
+        _("project levels"), default=list, blank=True, help_text=_("Empty: every level.")
+    )
+    project_categories = models.JSONField(
+        _("project categories"), default=list, blank=True, help_text=_("Empty: every category.")
+    )
+    project_campaign = models.ForeignKey(
+        "projects.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project_county = models.ForeignKey(
+        Unit,
+        verbose_name=_("county / district of the projects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     red_top_n = models.PositiveSmallIntegerField(_("red list: top N"), default=4)
     black_bottom_m = models.PositiveSmallIntegerField(_("black list: bottom M"), default=3)
@@ -102,6 +157,13 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
         default=Decimal("60"),
         validators=PCT,
     )
+    min_investment = models.DecimalField(
+        _("minimum key-project investment completion, in percent"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=PCT,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -111,6 +173,13 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
         "weight_on_time",
         "weight_progress",
         "weight_attainment",
+        "weight_investment",
+        "weight_gap",
+        "weight_milestones",
+        "project_levels",
+        "project_categories",
+        "project_campaign",
+        "project_county",
         "red_top_n",
         "black_bottom_m",
         "min_items",
@@ -119,6 +188,7 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
         "min_on_time",
         "min_progress",
         "min_attainment",
+        "min_investment",
         "is_active",
     )
 
@@ -130,21 +200,59 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_project_scheme(self) -> bool:
+        """Does the scheme rank by key projects (the projects, or their owning units)?"""
+        return self.subject in (Subject.PROJECTS, Subject.PROJECT_OWNERS)
+
+    def criteria(self) -> tuple[str, ...]:
+        """The criteria of the scheme's subject, in the order of their weights."""
+        if self.is_project_scheme:
+            return ("on_time", "investment", "gap", "milestones")
+        if self.weight_investment:
+            return ("on_time", "progress", "attainment", "investment")
+        return ("on_time", "progress", "attainment")
+
+    def weights(self) -> dict[str, Decimal]:
+        every = {
+            "on_time": self.weight_on_time,
+            "progress": self.weight_progress,
+            "attainment": self.weight_attainment,
+            "investment": self.weight_investment,
+            "gap": self.weight_gap,
+            "milestones": self.weight_milestones,
+        }
+        return {name: Decimal(value or 0) for name, value in every.items()}
+
     def clean(self) -> None:
-        total = (self.weight_on_time or 0) + (self.weight_progress or 0) + (self.weight_attainment or 0)
-        if abs(Decimal(total) - 1) > Decimal("0.0001"):
-            raise ValidationError(_("The three weights must add up to 1."))
+        weights = self.weights()
+        used = self.criteria()
+        if abs(sum((weights[c] for c in used), Decimal(0)) - 1) > Decimal("0.0001"):
+            raise ValidationError(_("The weights must add up to 1."))
+        if any(weights[c] for c in weights if c not in used):
+            raise ValidationError(_("Only the criteria of the scheme's subject may have a weight."))
+        if self.target_rule == TargetRule.SCHEDULE and not self.is_project_scheme:
+            raise ValidationError({"target_rule": [_("Only a key-project scheme can use this rule.")]})
+        if self.target_rule == TargetRule.MINIMUMS and self.is_project_scheme:
+            raise ValidationError({"target_rule": [_("A key-project scheme cannot use this rule.")]})
+
+    def project_filter(self) -> dict[str, Any]:
+        """The filters that pick a project scheme's projects (empty: no filter)."""
+        return {
+            "levels": sorted(self.project_levels or []),
+            "categories": sorted(self.project_categories or []),
+            "campaign": self.project_campaign_id,
+            "county": self.project_county_id,
+        }
 
     def rule(self) -> dict[str, Any]:
         """The parameters a list is computed with (kept on the list, so a later change of the
         scheme does not change how a published list reads)."""
-        return {
+        weights = self.weights()
+        out: dict[str, Any] = {
+            "subject": self.subject,
             "peer_group": self.peer_group,
-            "weights": {
-                "on_time": float(self.weight_on_time),
-                "progress": float(self.weight_progress),
-                "attainment": float(self.weight_attainment),
-            },
+            "weights": {c: float(weights[c]) for c in self.criteria()},
             "red_top_n": self.red_top_n,
             "black_bottom_m": self.black_bottom_m,
             "min_items": self.min_items,
@@ -154,8 +262,12 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
                 "on_time": float(self.min_on_time),
                 "progress": float(self.min_progress),
                 "attainment": float(self.min_attainment),
+                "investment": float(self.min_investment),
             },
         }
+        if self.is_project_scheme:
+            out["projects"] = self.project_filter()
+        return out
 
 
 class RankingList(AuditedModel):
@@ -213,39 +325,73 @@ class RankingList(AuditedModel):
         data = super().snapshot()
         if self.pk is not None:
             data["entries"] = {
-                e.unit.code: {"verdict": e.verdict, "score": e.score, "rank": e.rank}
-                for e in self.entries.select_related("unit").order_by("unit__code")
+                e.subject_code: {"verdict": e.verdict, "score": e.score, "rank": e.rank}
+                for e in self.entries.select_related("unit", "project").order_by(
+                    "unit__code", "project__code"
+                )
             }
         return data
 
 
+def _one_per_subject(prefix: str) -> list[models.BaseConstraint]:
+    """One row per list and unit on a unit list, one per list and project on a project list."""
+    return [
+        models.UniqueConstraint(
+            fields=["ranking_list", "unit"],
+            condition=models.Q(project__isnull=True),
+            name=f"one_{prefix}_per_list_and_unit",
+        ),
+        models.UniqueConstraint(
+            fields=["ranking_list", "project"],
+            condition=models.Q(project__isnull=False),
+            name=f"one_{prefix}_per_list_and_project",
+        ),
+    ]
+
+
 class RankingExemption(AuditedModel):
-    """A force-majeure exemption (不可抗力免于列入) of one unit from one list, with its reason."""
+    """A force-majeure exemption (不可抗力免于列入) of one unit — or, on a project list, one
+    project (``unit`` is then its owning unit) — from one list, with its reason."""
 
     ranking_list = models.ForeignKey(RankingList, on_delete=models.CASCADE, related_name="exemptions")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        "projects.KeyProject",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.TextField(_("reason"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     audit_exclude = ("id", "created")
 
     class Meta:
-        ordering = ["unit__code"]
-        constraints = [
-            models.UniqueConstraint(fields=["ranking_list", "unit"], name="one_exemption_per_list_and_unit")
-        ]
+        ordering = ["unit__code", "project__code"]
+        constraints = _one_per_subject("exemption")
         verbose_name = _("exemption")
         verbose_name_plural = _("exemptions")
 
     def __str__(self) -> str:
-        return f"{self.ranking_list} {self.unit.code}"
+        return f"{self.ranking_list} {self.subject_code}"
+
+    @property
+    def subject_code(self) -> str:
+        return self.project.code if self.project is not None else self.unit.code
+
+    @property
+    def subject_name(self) -> str:
+        return self.project.name if self.project is not None else self.unit.name
 
     def natural_key_text(self) -> str:
         return str(self)
 
 
 class RankingEntry(models.Model):
-    """One unit on a list: criteria (%), item scores, score, rank, gate and verdict.
+    """One unit (or, on a project list, one key project of its owning ``unit``) on a list:
+    criteria (%), item scores, score, rank, gate and verdict.
 
     ``items`` explains the score item by item: for each criterion its value, numerator and
     denominator, weight and contribution (weight × value); the contributions sum to ``score``.
@@ -256,9 +402,22 @@ class RankingEntry(models.Model):
 
     ranking_list = models.ForeignKey(RankingList, on_delete=models.CASCADE, related_name="entries")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        "projects.KeyProject",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ranking_entries",
+    )
     on_time_pct = models.FloatField(_("on-time reporting, in percent"))
-    progress_pct = models.FloatField(_("progress against schedule, in percent"))
-    attainment_pct = models.FloatField(_("indicator attainment, in percent"))
+    progress_pct = models.FloatField(_("progress against schedule, in percent"), null=True, blank=True)
+    attainment_pct = models.FloatField(_("indicator attainment, in percent"), null=True, blank=True)
+    investment_pct = models.FloatField(
+        _("key-project investment completion, in percent"), null=True, blank=True
+    )
+    gap_pct = models.FloatField(_("gap to the elapsed share, as a score"), null=True, blank=True)
+    milestones_pct = models.FloatField(_("milestones on time, as a score"), null=True, blank=True)
     score = models.FloatField(_("score"))
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     bottom_rank = models.PositiveIntegerField(_("rank from the bottom"), null=True, blank=True)
@@ -270,12 +429,19 @@ class RankingEntry(models.Model):
     escalated = models.BooleanField(_("escalated"), default=False)
 
     class Meta:
-        ordering = [models.F("rank").asc(nulls_last=True), "unit__position", "unit__code"]
-        constraints = [
-            models.UniqueConstraint(fields=["ranking_list", "unit"], name="one_entry_per_list_and_unit")
-        ]
+        ordering = [models.F("rank").asc(nulls_last=True), "unit__position", "unit__code", "project__code"]
+        constraints = _one_per_subject("entry")
         verbose_name = _("list entry")
         verbose_name_plural = _("list entries")
 
     def __str__(self) -> str:
-        return f"{self.ranking_list} {self.unit.code} {self.verdict}"
+        return f"{self.ranking_list} {self.subject_code} {self.verdict}"
+
+    @property
+    def subject_code(self) -> str:
+        """The project's code on a project list, else the unit's."""
+        return self.project.code if self.project is not None else self.unit.code
+
+    @property
+    def subject_name(self) -> str:
+        return self.project.name if self.project is not None else self.unit.name

@@ -3,13 +3,15 @@ period, the scored and gated ranking, the lists a user may see and a unit's hist
 
 Flow (STYLE.md): the reporting selectors give the due tasks, their reports, lateness and the
 expected progress of the status engine → :func:`unit_criteria` turns them into three
-percentages per unit → :func:`ranking_compute` scores them with
+percentages per unit (four with the key-project investment; the project subjects take theirs from
+:mod:`jingjin.projects.ranking`, see :func:`subject_criteria`) → :func:`ranking_compute` scores them with
 :func:`jingjin.engines.scoring.score`, ranks them with :func:`jingjin.engines.scoring.rank`
 and applies the gates of ../shared/REFERENCE.md §9. Formulas: ``docs/assessment.md``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
+from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
@@ -30,11 +32,19 @@ from jingjin.core.permissions import may_manage_ranking_lists, restrict
 from jingjin.engines.scoring import rank, score
 from jingjin.engines.status import Outlook, Status, expected_linear, projection_outlook
 from jingjin.plans.models import Indicator, Task
+from jingjin.projects.ranking import (
+    OwnerInvestment,
+    ProjectCriteria,
+    owner_criteria,
+    owner_investment,
+    project_criteria,
+)
 from jingjin.reporting.lists import ReportRow, report_rows
 from jingjin.reporting.models import Report, ReportIndicatorValue, ReportingPeriod
 from jingjin.reporting.selectors import tasks_due
 
-#: the criteria, in the order of the scheme's weights
+#: the criteria of the unit lists (without the key-project investment), in the order of the weights;
+#: a list's own are those of its rule (:func:`rule_criteria`, from ``RankingScheme.criteria``)
 CRITERIA = ("on_time", "progress", "attainment")
 #: the outlook band (±5 %) within which an indicator still counts as on track
 ATTAINMENT_TOLERANCE = 0.05
@@ -57,13 +67,25 @@ class UnitCriteria:
     attainment_pct: float
     attainment_basis: str  # "indicators" or "task_status" (the proxy when no indicator is judged)
     task_ratios: list[tuple[str, float]] = field(default_factory=list)
+    #: the key-project investment (None: the unit has no project with a plan for the year)
+    investment: OwnerInvestment | None = None
+    project: None = None
+
+    @property
+    def investment_pct(self) -> float:
+        """Completion of the year's plan by the unit's key projects, capped at 100 (nan: none)."""
+        return math.nan if self.investment is None else min(self.investment.completion_pct, 100.0)
+
+
+#: the criteria of one ranked subject: a unit by its tasks, or a project / unit by its projects
+Criteria = UnitCriteria | ProjectCriteria
 
 
 @dataclass
 class EntryResult:
     """A computed (not yet stored) entry of a list."""
 
-    criteria: UnitCriteria
+    criteria: Criteria
     score: float
     rank: int | None
     bottom_rank: int | None
@@ -81,10 +103,28 @@ def scored_tasks(*, period: ReportingPeriod) -> QuerySet[Task]:
 
 
 def group_units(*, scheme: RankingScheme) -> QuerySet[Unit]:
-    """The peer group of a scheme: departments, or counties and parks."""
+    """The peer group of a scheme: departments, counties and parks, or every unit."""
     if scheme.peer_group == PeerGroup.DEPARTMENTS:
         return Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    if scheme.peer_group == PeerGroup.ALL:
+        return Unit.objects.all()
     return Unit.objects.filter(kind__in=[UnitKind.COUNTY, UnitKind.PARK])
+
+
+def subject_criteria(
+    *, scheme: RankingScheme, period: ReportingPeriod, as_of: date | None = None
+) -> list[Criteria]:
+    """The criteria of whatever the scheme ranks: units by their tasks (:func:`unit_criteria`),
+    key projects or units by their key projects (:mod:`jingjin.projects.ranking`)."""
+    if scheme.subject == Subject.UNITS:
+        return list(unit_criteria(scheme=scheme, period=period, as_of=as_of))
+    pick = project_criteria if scheme.subject == Subject.PROJECTS else owner_criteria
+    return list(pick(filters=scheme.project_filter(), owners=group_units(scheme=scheme), period=period))
+
+
+def subject_key(criteria: Criteria) -> int:
+    """What an exemption names: the project on a project list, else the unit."""
+    return criteria.project.pk if criteria.project is not None else criteria.unit.pk
 
 
 def _tasks_by_unit(
@@ -211,12 +251,16 @@ def unit_criteria(
       judged (actuals are sparse) the proxy is the share of due tasks whose status light is done or
       on track (``attainment_basis`` says which).
 
+    With a weight on the key-project investment, ``investment`` holds the unit's projects'
+    roll-up (:func:`jingjin.projects.ranking.owner_investment`).
+
     Units without due tasks are left out (nothing to score).
     """
     rows = report_rows(period=period, tasks=scored_tasks(period=period), as_of=as_of)
     units = list(group_units(scheme=scheme).order_by("position", "code"))
     by_unit = _tasks_by_unit(scheme, rows, units)
     judgements = _indicator_judgements(period, [r.report for r in rows if r.report is not None])
+    invested = owner_investment(units=units, period=period) if scheme.weight_investment else {}
     out: list[UnitCriteria] = []
     for unit in units:
         unit_rows = by_unit[unit.pk]
@@ -250,32 +294,50 @@ def unit_criteria(
                 attainment_pct=attainment,
                 attainment_basis=basis,
                 task_ratios=ratios,
+                investment=invested.get(unit.pk),
             )
         )
     return out
 
 
-def score_spec(rule: dict[str, Any]) -> dict[str, Any]:
-    """The scoring engine's spec of a scheme's rule: a weighted sum of the three percentages,
-    taken as they are (normalize ``none``), weights summing to 1 → score 0–100."""
-    return {
+def rule_criteria(rule: dict[str, Any]) -> tuple[str, ...]:
+    """The criteria a list was computed with, in the order of their weights (none for an empty rule)."""
+    return tuple(rule.get("weights", {}))
+
+
+def score_spec(rule: dict[str, Any], criteria: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The scoring engine's spec of a scheme's rule: a weighted sum of the percentages, taken as
+    they are (normalize ``none``), weights summing to 1 → score 0–100. With ``criteria`` (a part
+    of the rule's, for a unit without key projects) the engine renormalises their weights to 1."""
+    names = criteria if criteria is not None else rule_criteria(rule)
+    spec: dict[str, Any] = {
         "name": "red_black_list",
         "method": "weighted_sum",
         "weights": "fixed",
         "total": 1,
-        "id_column": "unit_id",
+        "id_column": "subject_id",
         "exempt": "exempt",
         "criteria": [
             {"column": f"{c}_pct", "name": c, "normalize": "none", "weight": rule["weights"][c]}
-            for c in CRITERIA
+            for c in names
         ],
     }
+    if criteria is not None:
+        spec["normalize_weights"] = True
+    return spec
 
 
-def target_met(rule: dict[str, Any], values: dict[str, float], total: float) -> bool:
-    """The gate "met the period's target" (REFERENCE §9) under the scheme's target rule."""
+def target_met(
+    rule: dict[str, Any], values: dict[str, float], total: float, on_schedule: bool = False
+) -> bool:
+    """The gate "met the period's target" (REFERENCE §9) under the scheme's target rule; a
+    criterion without a value (a unit without key projects) has no minimum to meet."""
     if rule["target_rule"] == TargetRule.MINIMUMS:
-        return all(values[c] >= rule["minimums"][c] - 1e-9 for c in CRITERIA)
+        return all(
+            values[c] >= rule["minimums"][c] - 1e-9 for c in rule_criteria(rule) if not math.isnan(values[c])
+        )
+    if rule["target_rule"] == TargetRule.SCHEDULE:
+        return on_schedule
     return total >= rule["target_score"] - 1e-9
 
 
@@ -293,16 +355,63 @@ def list_limits(rule: dict[str, Any], ranked: int) -> tuple[int, int]:
     return min(n, max(ranked * n // (n + m), 1), half), min(m, max(ranked * m // (n + m), 1), half)
 
 
+@dataclass
+class _Scores:
+    totals: np.ndarray
+    contributions: dict[str, np.ndarray]
+    weights: list[dict[str, float]]  # the weights each row was scored with
+    unscored: np.ndarray  # no criterion with a weight has a value
+
+
+def _scores(rule: dict[str, Any], criteria: list[Criteria], exempt: np.ndarray) -> _Scores:
+    """Scores by :func:`jingjin.engines.scoring.score`, rounded to 0.01. A row without the key-project
+    investment (nan: a unit without projects) is scored on the other criteria, weights renormalised."""
+    names = rule_criteria(rule)
+    n = len(criteria)
+    values = {c: np.array([float(getattr(x, f"{c}_pct")) for x in criteria]) for c in names}
+    ids = np.array([subject_key(x) for x in criteria], dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    for c in names:
+        missing |= np.isnan(values[c])
+    out = _Scores(np.zeros(n), {c: np.zeros(n) for c in names}, [{}] * n, np.zeros(n, dtype=bool))
+    partial = tuple(c for c in names if c != "investment")
+    for rows, used in ((~missing, None), (missing, partial)):
+        names_used = used if used is not None else names
+        if not rows.any():
+            continue
+        total_weight = sum(rule["weights"][c] for c in names_used)
+        if total_weight <= 0:
+            out.unscored |= rows
+            continue
+        frame = pl.DataFrame(
+            {
+                "subject_id": ids[rows],
+                **{f"{c}_pct": values[c][rows] for c in names_used},
+                "exempt": exempt[rows],
+            }
+        )
+        scored = score(frame, score_spec(rule, used), explain=True)
+        out.totals[rows] = scored.get_column("score").to_numpy().astype(np.float64)
+        for c in names_used:
+            out.contributions[c][rows] = scored.get_column(f"contrib_{c}").to_numpy()
+        used_weights = {c: rule["weights"][c] / total_weight for c in names_used}
+        for i in np.flatnonzero(rows):
+            out.weights[i] = used_weights
+    out.totals = np.round(out.totals, 2)
+    return out
+
+
 def ranking_compute(
-    *, rule: dict[str, Any], criteria: list[UnitCriteria], exempt: dict[int, str]
+    *, rule: dict[str, Any], criteria: list[Criteria], exempt: dict[int, str]
 ) -> list[EntryResult]:
-    """Score, rank and gate the units.
+    """Score, rank and gate the units (or projects).
 
     Scores come from :func:`jingjin.engines.scoring.score` and are rounded to 0.01 before
     ranking, so that scores shown equal tie. ``rank``: 1 = best, ties share the smallest rank
-    (1, 2, 2, 4); ``bottom_rank`` the same from the worst. Exempt units (``exempt``: unit id →
-    reason) keep their score but are not ranked and not listed; so are units with fewer scored
-    tasks than ``rule["min_items"]`` (verdict "not ranked", with the reason).
+    (1, 2, 2, 4); ``bottom_rank`` the same from the worst. Exempt units (``exempt``: unit id —
+    project id on a project list — → reason) keep their score but are not ranked and not
+    listed; so are units with fewer scored tasks (or projects) than ``rule["min_items"]``
+    (verdict "not ranked", with the reason; a project list has no minimum).
 
     With k ranked units and the places n, m of :func:`list_limits`: red = target met, rank ≤ n and
     not in the bottom half (2 × bottom_rank > k); black = target missed, bottom_rank ≤ m and not
@@ -313,20 +422,12 @@ def ranking_compute(
     """
     if not criteria:
         return []
-    min_items = int(rule.get("min_items", 0) or 0)
-    frame = pl.DataFrame(
-        {
-            "unit_id": [c.unit.pk for c in criteria],
-            "on_time_pct": [c.on_time_pct for c in criteria],
-            "progress_pct": [c.progress_pct for c in criteria],
-            "attainment_pct": [c.attainment_pct for c in criteria],
-            "exempt": [c.unit.pk in exempt for c in criteria],
-        }
-    )
-    scored = score(frame, score_spec(rule), explain=True)
-    totals = np.round(scored.get_column("score").to_numpy().astype(np.float64), 2)
-    is_exempt = scored.get_column("exempt").to_numpy().astype(bool)
-    too_few = np.array([c.tasks_due < min_items for c in criteria], dtype=bool)
+    min_items = 0 if rule.get("subject") == Subject.PROJECTS else int(rule.get("min_items", 0) or 0)
+    keys = [subject_key(c) for c in criteria]
+    is_exempt = np.array([k in exempt for k in keys], dtype=bool)
+    scored = _scores(rule, criteria, is_exempt)
+    totals = scored.totals
+    too_few = np.array([c.tasks_due < min_items for c in criteria], dtype=bool) | scored.unscored
     ranks = np.zeros(len(criteria), dtype=np.int64)
     bottoms = np.zeros(len(criteria), dtype=np.int64)
     ranked = ~is_exempt & ~too_few
@@ -337,26 +438,17 @@ def ranking_compute(
     n, m = list_limits(rule, k)
     out: list[EntryResult] = []
     for i, c in enumerate(criteria):
-        values = {"on_time": c.on_time_pct, "progress": c.progress_pct, "attainment": c.attainment_pct}
+        values = {name: float(getattr(c, f"{name}_pct")) for name in rule_criteria(rule)}
         total = float(totals[i])
-        met = target_met(rule, values, total)
-        items = _items(c, rule, {k: float(scored.get_column(f"contrib_{k}")[i]) for k in CRITERIA})
+        met = target_met(rule, values, total, bool(getattr(c, "on_schedule", False)))
+        items = _items(c, scored.weights[i], {name: float(v[i]) for name, v in scored.contributions.items()})
         if is_exempt[i]:
-            out.append(EntryResult(c, total, None, None, met, Verdict.EXEMPT, exempt[c.unit.pk], items))
+            out.append(EntryResult(c, total, None, None, met, Verdict.EXEMPT, exempt[keys[i]], items))
             continue
         if too_few[i]:
-            out.append(
-                EntryResult(
-                    c,
-                    total,
-                    None,
-                    None,
-                    met,
-                    Verdict.NOT_RANKED,
-                    too_few_reason(c.tasks_due, min_items),
-                    items,
-                )
-            )
+            why = _("no key project with a plan for the year") if scored.unscored[i] else ""
+            why = why or too_few_reason(c.tasks_due, min_items)
+            out.append(EntryResult(c, total, None, None, met, Verdict.NOT_RANKED, why, items))
             continue
         r, b = int(ranks[i]), int(bottoms[i])
         verdict = Verdict.NONE
@@ -377,42 +469,78 @@ def too_few_reason(count: int, minimum: int) -> str:
     ) % {"n": count, "min": minimum}
 
 
-def _items(c: UnitCriteria, rule: dict[str, Any], contributions: dict[str, float]) -> list[dict[str, Any]]:
-    """The explanation of a score, one item per criterion (contributions sum to the score)."""
-    weights = rule["weights"]
+def _item(
+    criterion: str, value: float, weights: dict[str, float], contributions: dict[str, float], **more: Any
+) -> dict[str, Any]:
+    return {
+        "criterion": criterion,
+        "value": None if math.isnan(value) else round(value, 4),
+        **more,
+        "weight": round(weights.get(criterion, 0.0), 4),
+        "contribution": round(contributions.get(criterion, 0.0), 4),
+    }
+
+
+def _investment_item(
+    inv: OwnerInvestment | ProjectCriteria | None,
+    value: float,
+    w: dict[str, float],
+    contributions: dict[str, float],
+) -> dict[str, Any]:
+    return _item(
+        "investment",
+        value,
+        w,
+        contributions,
+        numerator=None if inv is None else round(inv.ytd, 2),
+        denominator=None if inv is None else round(inv.planned, 2),
+        completion=None if inv is None else round(inv.completion_pct, 4),
+    )
+
+
+def _items(c: Criteria, weights: dict[str, float], contributions: dict[str, float]) -> list[dict[str, Any]]:
+    """The explanation of a score, one item per criterion (contributions sum to the score);
+    ``weight`` is the weight the row was scored with (renormalised without key projects)."""
+    if isinstance(c, ProjectCriteria):
+        return [
+            _item(
+                "on_time", c.on_time_pct, weights, contributions, numerator=c.on_time, denominator=c.tasks_due
+            ),
+            _investment_item(c, c.investment_pct, weights, contributions),
+            _item(
+                "gap", c.gap_pct, weights, contributions, gap=round(c.gap, 4), elapsed=round(c.elapsed_pct, 4)
+            ),
+            _item("milestones", c.milestones_pct, weights, contributions, delay_days=c.delay_days),
+        ]
     attainment_count = (
         (c.indicators_on_track, c.indicators_judged)
         if c.attainment_basis == "indicators"
         else (c.tasks_on_track, c.tasks_due)
     )
-    return [
-        {
-            "criterion": "on_time",
-            "value": round(c.on_time_pct, 4),
-            "numerator": c.on_time,
-            "denominator": c.tasks_due,
-            "weight": weights["on_time"],
-            "contribution": round(contributions["on_time"], 4),
-        },
-        {
-            "criterion": "progress",
-            "value": round(c.progress_pct, 4),
-            "numerator": round(sum(x for _, x in c.task_ratios), 4),
-            "denominator": c.tasks_due,
-            "weight": weights["progress"],
-            "contribution": round(contributions["progress"], 4),
-            "tasks": [[code, round(x, 4)] for code, x in c.task_ratios],
-        },
-        {
-            "criterion": "attainment",
-            "value": round(c.attainment_pct, 4),
-            "numerator": attainment_count[0],
-            "denominator": attainment_count[1],
-            "weight": weights["attainment"],
-            "contribution": round(contributions["attainment"], 4),
-            "basis": c.attainment_basis,
-        },
+    items = [
+        _item("on_time", c.on_time_pct, weights, contributions, numerator=c.on_time, denominator=c.tasks_due),
+        _item(
+            "progress",
+            c.progress_pct,
+            weights,
+            contributions,
+            numerator=round(sum(x for _, x in c.task_ratios), 4),
+            denominator=c.tasks_due,
+            tasks=[[code, round(x, 4)] for code, x in c.task_ratios],
+        ),
+        _item(
+            "attainment",
+            c.attainment_pct,
+            weights,
+            contributions,
+            numerator=attainment_count[0],
+            denominator=attainment_count[1],
+            basis=c.attainment_basis,
+        ),
     ]
+    if "investment" in contributions:
+        items.append(_investment_item(c.investment, c.investment_pct, weights, contributions))
+    return items
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,7 +571,7 @@ def latest_published(*, user: Any) -> list[RankingList]:
 
 
 def list_entries(*, ranking_list: RankingList) -> list[RankingEntry]:
-    return list(ranking_list.entries.select_related("unit"))
+    return list(ranking_list.entries.select_related("unit", "project"))
 
 
 def previous_published(*, ranking_list: RankingList) -> RankingList | None:
@@ -458,17 +586,18 @@ def previous_published(*, ranking_list: RankingList) -> RankingList | None:
 
 
 def unit_history(*, user: Any, unit: Unit) -> QuerySet[RankingEntry]:
-    """A unit's entries on the published lists (the plan office also sees drafts), newest first."""
+    """A unit's entries on the published lists (the plan office also sees drafts), newest first;
+    not its projects' entries on the project lists (their list pages show them)."""
     lists = visible_lists(user=user)
     return (
-        RankingEntry.objects.filter(unit=unit, ranking_list__in=lists)
+        RankingEntry.objects.filter(unit=unit, project__isnull=True, ranking_list__in=lists)
         .select_related("ranking_list__scheme", "ranking_list__period")
         .order_by("-ranking_list__period__year", "-ranking_list__period__month", "ranking_list__scheme__code")
     )
 
 
 def _entry_reason(entry: RankingEntry) -> str:
-    """One line saying why a unit is on a list (for the cockpit and the bulletin)."""
+    """One line saying why a unit or project is on a list (for the cockpit and the bulletin)."""
     if entry.verdict == Verdict.RED:
         return _("Target met; rank %(rank)s") % {"rank": entry.rank}
     if entry.escalated:
@@ -481,7 +610,9 @@ def _entry_reason(entry: RankingEntry) -> str:
 def cockpit_ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -> list[dict[str, Any]]:
     """The contract of the cockpit and the bulletin (``jingjin.dashboard.ranking.ranking_lists``):
     for each active scheme its newest published list up to ``period`` (any period when ``None``) as
-    ``{"title", "period", "red": [{"unit", "score", "reason"}], "black": [...]}``."""
+    ``{"title", "period", "red": [{"unit", "score", "reason"}], "black": [...]}``; on a project
+    list ``unit`` is the project's code and name (``code`` stays the owning unit's, for its
+    scorecard)."""
     out: list[dict[str, Any]] = []
     for scheme in RankingScheme.objects.filter(is_active=True):
         lists = visible_lists(user=user).filter(scheme=scheme, status=ListStatus.PUBLISHED)
@@ -496,7 +627,12 @@ def cockpit_ranking_lists(*, user: Any, period: ReportingPeriod | None = None) -
 
         def rows(verdict: str, entries: list[RankingEntry] = entries) -> list[dict[str, Any]]:
             return [
-                {"unit": e.unit.name, "score": e.score, "reason": _entry_reason(e), "code": e.unit.code}
+                {
+                    "unit": f"{e.project.code} {e.project.name}" if e.project else e.unit.name,
+                    "score": e.score,
+                    "reason": _entry_reason(e),
+                    "code": e.unit.code,
+                }
                 for e in entries
                 if e.verdict == verdict
             ]

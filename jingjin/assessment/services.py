@@ -13,6 +13,7 @@ moment it was published. Bad input raises ``ValidationError``, a wrong role
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,19 +23,40 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.assessment import selectors
-from jingjin.assessment.choices import ListStatus, PeerGroup, TargetRule, Verdict
+from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
 from jingjin.core.services import audit_change, audit_record
+from jingjin.projects.models import KeyProject
+from jingjin.projects.ranking import filtered_projects
 from jingjin.reporting.models import ReportingPeriod
 
 
 class ListFrozen(Exception):
     """The list is published: it cannot be recomputed, exempted or published again."""
 
+
+#: the weights and gate of the built-in key-project schemes (docs/assessment.md "Key projects")
+PROJECT_WEIGHTS: dict[str, Any] = {
+    "weight_on_time": Decimal("0.1"),
+    "weight_progress": Decimal("0"),
+    "weight_attainment": Decimal("0"),
+    "weight_investment": Decimal("0.5"),
+    "weight_gap": Decimal("0.2"),
+    "weight_milestones": Decimal("0.2"),
+    "target_rule": TargetRule.SCHEDULE,
+}
+#: the weights and gate of the built-in unit schemes
+UNIT_WEIGHTS: dict[str, Any] = {
+    "weight_on_time": Decimal("0.3"),
+    "weight_progress": Decimal("0.4"),
+    "weight_attainment": Decimal("0.3"),
+    "target_rule": TargetRule.SCORE,
+    "target_score": Decimal("80"),
+}
 
 #: the built-in schemes: 绵阳's two sequences (REFERENCE §9): departments top 4 / bottom 3,
 #: counties and parks top 5 / bottom 4
@@ -57,6 +79,31 @@ BUILTIN_SCHEMES: tuple[dict[str, Any], ...] = (
         "black_bottom_m": 4,
         "position": 2,
     },
+    # the key-project lists (绵阳's investment red/black lists on the same logic): the projects,
+    # and their owning units by their projects; gate: investment on schedule
+    {
+        "code": "key-projects",
+        "name_zh": "重点项目红黑榜",
+        "name_en": "Red/black list of key projects",
+        "subject": Subject.PROJECTS,
+        "peer_group": PeerGroup.ALL,
+        "red_top_n": 5,
+        "black_bottom_m": 4,
+        "position": 3,
+        **PROJECT_WEIGHTS,
+    },
+    {
+        "code": "project-owners",
+        "name_zh": "重点项目业主单位红黑榜",
+        "name_en": "Red/black list of key projects' owning units",
+        "subject": Subject.PROJECT_OWNERS,
+        "peer_group": PeerGroup.ALL,
+        "red_top_n": 4,
+        "black_bottom_m": 3,
+        "min_items": 1,
+        "position": 4,
+        **PROJECT_WEIGHTS,
+    },
 )
 
 
@@ -77,20 +124,14 @@ def _require_draft(ranking_list: RankingList) -> None:
 
 @transaction.atomic
 def schemes_load_builtin(*, source: str = "loader") -> int:
-    """Create the built-in schemes that are missing (weights 0.3 / 0.4 / 0.3, target score 80);
-    leave existing ones as the plan office set them. Returns how many were created."""
+    """Create the built-in schemes that are missing (units: weights 0.3 / 0.4 / 0.3, target score
+    80; key projects: :data:`PROJECT_WEIGHTS`); leave existing ones as the plan office set them.
+    Returns how many were created."""
     created = 0
     for data in BUILTIN_SCHEMES:
         if RankingScheme.objects.filter(code=data["code"]).exists():
             continue
-        scheme = RankingScheme(
-            **data,
-            weight_on_time=Decimal("0.3"),
-            weight_progress=Decimal("0.4"),
-            weight_attainment=Decimal("0.3"),
-            target_rule=TargetRule.SCORE,
-            target_score=Decimal("80"),
-        )
+        scheme = RankingScheme(**{**UNIT_WEIGHTS, **data})
         scheme.full_clean()
         scheme.save()
         audit_change(actor=None, obj=scheme, before=None, source=source)
@@ -98,20 +139,30 @@ def schemes_load_builtin(*, source: str = "loader") -> int:
     return created
 
 
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
 def _store(ranking_list: RankingList, results: list[selectors.EntryResult]) -> None:
     previous = selectors.previous_published(ranking_list=ranking_list)
-    black_before: set[int] = set()
+    black_before: set[tuple[int, int | None]] = set()
     if previous is not None:
-        black_before = set(previous.entries.filter(verdict=Verdict.BLACK).values_list("unit_id", flat=True))
+        black_before = set(
+            previous.entries.filter(verdict=Verdict.BLACK).values_list("unit_id", "project_id")
+        )
     ranking_list.entries.all().delete()
     RankingEntry.objects.bulk_create(
         [
             RankingEntry(
                 ranking_list=ranking_list,
                 unit=r.criteria.unit,
+                project=r.criteria.project,
                 on_time_pct=r.criteria.on_time_pct,
-                progress_pct=r.criteria.progress_pct,
-                attainment_pct=r.criteria.attainment_pct,
+                progress_pct=getattr(r.criteria, "progress_pct", None),
+                attainment_pct=getattr(r.criteria, "attainment_pct", None),
+                investment_pct=_number(r.criteria.investment_pct),
+                gap_pct=getattr(r.criteria, "gap_pct", None),
+                milestones_pct=getattr(r.criteria, "milestones_pct", None),
                 score=r.score,
                 rank=r.rank,
                 bottom_rank=r.bottom_rank,
@@ -120,7 +171,9 @@ def _store(ranking_list: RankingList, results: list[selectors.EntryResult]) -> N
                 reason=r.reason,
                 items=r.items,
                 tasks_due=r.criteria.tasks_due,
-                escalated=r.verdict == Verdict.BLACK and r.criteria.unit.pk in black_before,
+                escalated=r.verdict == Verdict.BLACK
+                and (r.criteria.unit.pk, r.criteria.project.pk if r.criteria.project else None)
+                in black_before,
             )
             for r in results
         ]
@@ -164,8 +217,15 @@ def ranking_list_compute(
     ranking_list.computed_at = clock.now()
     ranking_list.computed_by = actor if getattr(actor, "is_authenticated", False) else None
     ranking_list.save()
-    exempt = dict(ranking_list.exemptions.values_list("unit_id", "reason")) if not created else {}
-    criteria = selectors.unit_criteria(scheme=scheme, period=period, as_of=today)
+    exempt = (
+        {
+            x.project_id or x.unit_id: x.reason
+            for x in RankingExemption.objects.filter(ranking_list=ranking_list)
+        }
+        if not created
+        else {}
+    )
+    criteria = selectors.subject_criteria(scheme=scheme, period=period, as_of=today)
     _store(ranking_list, selectors.ranking_compute(rule=rule, criteria=criteria, exempt=exempt))
     audit_record(
         actor=actor,
@@ -183,21 +243,33 @@ def ranking_exempt(
     *,
     actor: Any,
     ranking_list: RankingList,
-    unit: Unit,
+    unit: Unit | None = None,
+    project: KeyProject | None = None,
     reason: str,
     today: date | None = None,
     source: str = "web",
 ) -> RankingExemption:
-    """Exempt ``unit`` from a draft list for force majeure (a reason is required) and recompute."""
+    """Exempt ``unit`` — on a project list ``project`` — from a draft list for force majeure (a
+    reason is required) and recompute."""
     _require_office(actor)
     _require_draft(ranking_list)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason of the exemption.")]})
-    if not selectors.group_units(scheme=ranking_list.scheme).filter(pk=unit.pk).exists():
-        raise ValidationError({"unit": [_("This unit is not in the list's peer group.")]})
+    scheme = ranking_list.scheme
+    if scheme.subject == Subject.PROJECTS:
+        projects = filtered_projects(
+            filters=scheme.project_filter(), owners=selectors.group_units(scheme=scheme)
+        )
+        if project is None or not projects.filter(pk=project.pk).exists():
+            raise ValidationError({"project": [_("This project is not ranked on this list.")]})
+        unit = project.owner_unit
+    else:
+        project = None
+        if unit is None or not selectors.group_units(scheme=scheme).filter(pk=unit.pk).exists():
+            raise ValidationError({"unit": [_("This unit is not in the list's peer group.")]})
     exemption, created = RankingExemption.objects.get_or_create(
-        ranking_list=ranking_list, unit=unit, defaults={"reason": reason}
+        ranking_list=ranking_list, unit=unit, project=project, defaults={"reason": reason}
     )
     before = None if created else exemption.snapshot()
     if not created:
@@ -252,3 +324,27 @@ def ranking_list_publish(*, actor: Any, ranking_list: RankingList, source: str =
     ranking_list.save()
     audit_change(actor=actor, obj=ranking_list, before=before, source=source)
     return ranking_list
+
+
+@transaction.atomic
+def scheme_change(
+    *, actor: Any, scheme: RankingScheme, changes: dict[str, Any], source: str = "web"
+) -> RankingScheme:
+    """Change a scheme's settings (the plan office's ``office_editable_fields``, and its subject
+    and peer group while it has no list yet); checked by the model (weights of the subject add up
+    to 1, the target rule fits the subject) and audited. Lists already computed keep their rule."""
+    _require_office(actor)
+    scheme = RankingScheme.objects.select_for_update().get(pk=scheme.pk)
+    before = scheme.snapshot()
+    allowed = set(scheme.office_editable_fields) | {"subject", "peer_group"}
+    has_lists = scheme.lists.exists()
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValidationError({name: [_("This field cannot be changed.")]})
+        if name in ("subject", "peer_group") and has_lists and value != getattr(scheme, name):
+            raise ValidationError({name: [_("The scheme has lists already: make a new scheme instead.")]})
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save()
+    audit_change(actor=actor, obj=scheme, before=before, source=source)
+    return scheme

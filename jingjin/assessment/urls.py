@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/exempt/", views.exempt, name="exempt"),
     path("units/<str:code>/", views.unit_history, name="history"),
+    path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),
 ]

@@ -3,6 +3,8 @@ office's actions (compute, exempt, publish) — thin views over the selectors an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingjin.assessment import selectors, services
-from jingjin.assessment.choices import Verdict
+from jingjin.assessment.choices import Subject, Verdict
+from jingjin.assessment.forms import SCHEME_FIELDS, SchemeForm
 from jingjin.assessment.models import RankingList, RankingScheme
 from jingjin.core import clock
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
+from jingjin.projects.models import KeyProject
 from jingjin.reporting.selectors import period_choices
 from jingjin.reporting.services import period_get_or_create, period_parse
 
@@ -51,6 +55,7 @@ def lists(request: HttpRequest) -> HttpResponse:
             "all_lists": selectors.visible_lists(user=request.user)[:60],
             "is_office": _is_office(request),
             "schemes": RankingScheme.objects.filter(is_active=True),
+            "all_schemes": RankingScheme.objects.all() if _is_office(request) else [],
             "periods": period_choices(today=today)[1:],
         },
     )
@@ -67,12 +72,25 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "list": ranking_list,
             "entries": entries,
-            "exemptions": ranking_list.exemptions.select_related("unit"),
+            "exemptions": ranking_list.exemptions.select_related("unit", "project"),
             "rule": ranking_list.rule,
             "is_office": _is_office(request),
-            "group_units": selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code"),
+            "is_projects": ranking_list.scheme.subject == Subject.PROJECTS,
+            "criteria": selectors.rule_criteria(ranking_list.rule),
+            "weights": [
+                {"criterion": c, "weight": w} for c, w in ranking_list.rule.get("weights", {}).items()
+            ],
+            "is_project_list": ranking_list.scheme.is_project_scheme,
+            "group_units": _exemptible_units(ranking_list),
         },
     )
+
+
+def _exemptible_units(ranking_list: RankingList) -> Any:
+    """The units (or, on a project list, the projects of its entries) the exempt form offers."""
+    if ranking_list.scheme.subject == Subject.PROJECTS:
+        return [e.project for e in ranking_list.entries.select_related("project").order_by("project__code")]
+    return selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code")
 
 
 @login_required
@@ -120,12 +138,22 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     ranking_list = get_object_or_404(RankingList, pk=pk)
-    unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
-    if unit is None:
-        raise Http404("unit")
+    unit = project = None
+    if ranking_list.scheme.subject == Subject.PROJECTS:
+        project = KeyProject.objects.filter(code=request.POST.get("project", "")).first()
+        if project is None:
+            raise Http404("project")
+    else:
+        unit = Unit.objects.filter(code=request.POST.get("unit", "")).first()
+        if unit is None:
+            raise Http404("unit")
     try:
         services.ranking_exempt(
-            actor=request.user, ranking_list=ranking_list, unit=unit, reason=request.POST.get("reason", "")
+            actor=request.user,
+            ranking_list=ranking_list,
+            unit=unit,
+            project=project,
+            reason=request.POST.get("reason", ""),
         )
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
@@ -134,3 +162,27 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment:list", pk=pk)
     messages.success(request, _("The exemption is recorded."))
     return redirect("assessment:list", pk=pk)
+
+
+@login_required
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan office changes a scheme: subject, peer group, project filters, weights, N and M,
+    the target rule (the lists already computed keep the rule they were computed with)."""
+    if not _is_office(request):
+        return _forbidden(request, _("Only the plan office computes, exempts and publishes red/black lists."))
+    scheme = get_object_or_404(RankingScheme, pk=pk)
+    form = SchemeForm(request.POST or None, instance=RankingScheme.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_change(
+                actor=request.user,
+                scheme=scheme,
+                changes={name: form.cleaned_data[name] for name in SCHEME_FIELDS},
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The scheme is saved."))
+            return redirect("assessment:lists")
+    return render(request, "assessment/scheme_edit.html", {"scheme": scheme, "form": form})

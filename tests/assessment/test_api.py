@@ -92,4 +92,4 @@ def test_exempt_through_the_api(client, users, march, schemes, after_deadline):
 def test_schemes_are_listed(client, users, schemes):
     reporter = _client(client, users["reporter_a"])
     codes = {s["code"] for s in reporter.get("/api/ranking-schemes").json()["results"]}
-    assert codes == {"departments", "counties-parks"}
+    assert codes == {"departments", "counties-parks", "key-projects", "project-owners"}

@@ -24,7 +24,7 @@ def _audit(obj):
 
 
 def test_loader_is_idempotent(schemes):
-    assert set(schemes) == {"departments", "counties-parks"}
+    assert set(schemes) == {"departments", "counties-parks", "key-projects", "project-owners"}
     assert services.schemes_load_builtin() == 0
     assert (schemes["departments"].red_top_n, schemes["departments"].black_bottom_m) == (4, 3)
     assert (schemes["counties-parks"].red_top_n, schemes["counties-parks"].black_bottom_m) == (5, 4)

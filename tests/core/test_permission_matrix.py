@@ -588,6 +588,11 @@ MATRIX: dict[str, Entry] = {
         data={"unit": "t.a", "reason": "测试"},
     ),
     "assessment:history": page(lambda w, u: f"/lists/units/{u}/", scoped=True),
+    # projrank: the plan office edits a red/black list scheme (an empty POST re-shows the form)
+    "assessment:scheme_edit": page(
+        lambda w, u: f"/lists/schemes/{w.lists['draft'].scheme_id}/",
+        {"GET": lists_office, "POST": lists_office},
+    ),
     "dashboard:cockpit": page("/cockpit/"),
     "dashboard:tasks": page("/cockpit/tasks/"),
     "dashboard:bulletin": page(lambda w, u: f"/cockpit/bulletin/{w.period.code}.xlsx"),
