@@ -4,7 +4,6 @@ from django.urls import path
 
 from jingjin.projects import report_views as views
 
-
 urlpatterns = [
     path("", views.home, name="report_home"),
     path("review/", views.review, name="report_review"),
