@@ -13,6 +13,7 @@ from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.plans import api as plans_api
+from jingjin.projects import campaign_api, campaign_urls
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
 
@@ -32,6 +33,7 @@ alerts_api.register(router)
 jobs_api.register(router)
 evaluations_api.register(router)
 notifications_api.register(router)
+campaign_api.register(router)  # issue 12, projdemo
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -56,6 +58,8 @@ urlpatterns = [
     path("jobs/", include("jingjin.jobs.urls")),
     path("evaluations/", include("jingjin.evaluations.urls")),
     path("notifications/", include("jingjin.notifications.urls")),
+    # issue 12, projdemo: campaigns and networks (at merge: into projects/urls.py, before <code>)
+    path("projects/", include((campaign_urls.urlpatterns, "projects"))),
     path("", include("jingjin.plans.urls")),
 ]
 
