@@ -85,6 +85,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
     from jingjin.plans.demo import demo_shares
+    from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
 
@@ -108,6 +109,7 @@ def demo_load() -> dict[str, Any]:
         "reports": demo_reports(today=today),
         "ranking_lists": demo_lists(today=today),
         "warnings": demo_warnings(today=today),
+        "key_projects": demo_projects(today=today),
     }
 
 
