@@ -147,11 +147,13 @@ def _started(
 ) -> None:
     """Projects started in the window, and by the end of each month (two queries)."""
     start, end = result.window
-    dates = dict(
-        ProjectMilestone.objects.filter(
+    dates: dict[int, date] = {
+        pk: actual
+        for pk, actual in ProjectMilestone.objects.filter(
             project__campaigns=campaign, kind=MilestoneKind.STARTED, actual__isnull=False
         ).values_list("project_id", "actual")
-    )
+        if actual is not None
+    }
     undated = projects.filter(state__in=STARTED_STATES).exclude(pk__in=list(dates)).count()
     in_window = sorted(month_index(d.year, d.month) for d in dates.values() if start <= d <= end)
     result.started = len(in_window) + undated

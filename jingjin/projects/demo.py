@@ -96,7 +96,7 @@ NETWORKS = (
     ),
 )
 #: the plan tasks the demo links projects to: rail and expressway segments, industry projects
-TASK_OF_NETWORK = {NetworkKind.RAIL: "A2.M3.T4", NetworkKind.EXPRESSWAY: "A2.M3.T6"}
+TASK_OF_NETWORK: dict[str, str] = {NetworkKind.RAIL: "A2.M3.T4", NetworkKind.EXPRESSWAY: "A2.M3.T6"}
 CAMPAIGN_TASK = "A1.M3.T4"
 KEY_PROJECT_TASK = "A1.M3.T5"
 KINDS = {
@@ -306,7 +306,7 @@ def _milestones(
     made: _Made, project: KeyProject, rng: random.Random, start: date, end: date, delay: int, today: date
 ) -> dict[str, date]:
     span = (end - start).days
-    planned = {
+    planned: dict[str, date] = {
         MilestoneKind.SIGNED: start - timedelta(days=150),
         MilestoneKind.LAND_SUPPLIED: start - timedelta(days=90),
         MilestoneKind.PERMITS: start - timedelta(days=30),
@@ -391,6 +391,7 @@ def _reports(
             continue
         if year != year_of:
             ytd, year_of = 0.0, year
+        assert project.start is not None and project.end is not None
         active = max(_active_months(year, project.start, project.end), 1)
         monthly = plans.get(year, 0.0) / active * pace * rng.uniform(0.7, 1.3)
         ytd += monthly

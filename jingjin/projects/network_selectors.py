@@ -130,6 +130,7 @@ def network_tables(networks: list[NetworkPlan], *, year: int, month: int) -> lis
             kind__in=[MilestoneKind.STARTED, MilestoneKind.COMPLETED],
             actual__isnull=False,
         ).values_list("project_id", "kind", "actual")
+        if actual is not None
     }
     invested = dict(
         ProjectReport.objects.filter(
