@@ -162,7 +162,7 @@ def demo_projects(*, today: date, seed: int = 2021) -> dict[str, int]:
     periods = _periods(months)
     networks, lines = _networks()
     made = _Made()
-    line_slots = [line for line in lines if random.Random(f"{seed}:{line.code}").random() < 0.75]
+    line_slots = _segments_of(lines, seed)
     for number in range(1, PROJECTS + 1):
         rng = random.Random(f"{seed}:{CODE_PREFIX}{number:03d}")  # demo data, not security
         line = line_slots[number - 1] if number <= len(line_slots) else None
@@ -226,6 +226,17 @@ def _networks() -> tuple[dict[int, NetworkPlan], list[NetworkLine]]:
         lambda n: {"code": n.code, "name_zh": n.name_zh, "network": n.network.code, "is_synthetic": True},
     )
     return {n.pk: n for n in plans}, lines
+
+
+def _segments_of(lines: list[NetworkLine], seed: int) -> list[NetworkLine]:
+    """The line of each segment project: four lines in five have one to three segments, the
+    others none yet (planned only)."""
+    slots: list[NetworkLine] = []
+    for line in lines:
+        rng = random.Random(f"{seed}:{line.code}")  # demo data, not security
+        if rng.random() < 0.8:
+            slots.extend([line] * rng.randint(1, 3))
+    return slots
 
 
 def _pace(rng: random.Random) -> float:
@@ -401,7 +412,7 @@ def _reports(
             continue
         pct = min(99, int(ytd * 100 / plans[year])) if plans.get(year) else 0
         problem = rng.choice(PROBLEMS) if pace < 0.9 else ""
-        support = rng.choice(SUPPORT) if problem and rng.random() < SUPPORT_SHARE * 5 else ""
+        support = rng.choice(SUPPORT) if problem and rng.random() < SUPPORT_SHARE else ""
         report = ProjectReport(
             project=project,
             period=period,
