@@ -103,8 +103,8 @@ def build(n: int, start: int = 0) -> None:
     )
     campaign.projects.add(*projects)
     last = _months()[-1]
+    rows = []
     for p in projects:
-        rows = []
         ytd = 0.0
         for y, m in _months():
             ytd = 0.0 if m == 1 else ytd
@@ -121,10 +121,15 @@ def build(n: int, start: int = 0) -> None:
                     status="submitted" if (y, m) == last else "approved",
                 )
             )
-        ProjectReport.objects.bulk_create(rows)
+        if len(rows) >= 30_000:
+            ProjectReport.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+    ProjectReport.objects.bulk_create(rows, batch_size=5000)
 
 
-def timed(client: Any, url: str) -> tuple[float, int]:
+def timed(client: Any, url: str, *, cached: bool = False) -> tuple[float, int]:
+    """Median server time of ``url`` and its query count; the cache is cleared before each request
+    unless ``cached`` (then the figures computed by the warm-up are read)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -134,7 +139,8 @@ def timed(client: Any, url: str) -> tuple[float, int]:
     times = []
     queries = 0
     for _ in range(RUNS):
-        cache.clear()
+        if not cached:
+            cache.clear()
         with CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
             response = client.get(url)
@@ -177,11 +183,15 @@ def measure(label: str) -> None:
         ("networks page", "/projects/networks/?period=2026-08"),
     ]
     for name, url in rows:
-        ms, q = timed(client, url)
-        print(f"{label:>8} {name:28s} {ms:8.1f} ms  {q:3d} queries  {'ok' if ms < TARGET_MS else 'MISSED'}")
+        for cached in (False, True):
+            ms, q = timed(client, url, cached=cached)
+            title = f"{name}{' (cached)' if cached else ''}"
+            print(
+                f"{label:>8} {title:37s} {ms:8.1f} ms  {q:3d} queries  {'ok' if ms < TARGET_MS else 'MISSED'}"
+            )
     ms, q = inputs()
     verdict = "ok" if ms < TARGET_MS else "MISSED"
-    print(f"{label:>8} {'progress_table + rollup':28s} {ms:8.1f} ms  {q:3d} queries  {verdict}")
+    print(f"{label:>8} {'progress_table + rollup':37s} {ms:8.1f} ms  {q:3d} queries  {verdict}")
 
 
 def main() -> None:

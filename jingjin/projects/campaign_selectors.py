@@ -107,8 +107,21 @@ def _code(index: int) -> str:
 
 
 def campaign_figures(campaign: Campaign, *, year: int, month: int) -> CampaignFigures:
-    """The campaign's figures as of (year, month) (see the module's definitions): eight queries,
-    whatever the number of its projects and months."""
+    """The campaign's figures as of (year, month) (see the module's definitions), kept in the
+    cache until the next write (:mod:`jingjin.dashboard.figure_cache`: every write leaves an audit
+    row, which moves the data version). Every signed-in user sees the same campaign figures."""
+    from django.utils.translation import get_language
+
+    from jingjin.dashboard.figure_cache import cached, data_version
+
+    version = data_version()
+    key = f"jingjin:campaign:{campaign.pk}:{year:04d}-{month:02d}:{get_language() or ''}"
+    return cached(key, version, lambda: campaign_figures_compute(campaign, year=year, month=month))
+
+
+def campaign_figures_compute(campaign: Campaign, *, year: int, month: int) -> CampaignFigures:
+    """:func:`campaign_figures` without the cache: eight queries, whatever the number of the
+    campaign's projects and months."""
     last_day = date(year, month, calendar.monthrange(year, month)[1])
     window = (campaign.start, min(campaign.end, last_day))
     result = CampaignFigures(campaign=campaign, year=year, month=month, window=window)
@@ -138,7 +151,7 @@ def campaign_figures(campaign: Campaign, *, year: int, month: int) -> CampaignFi
     result.investment = float(running)
     _started(result, campaign, projects, months)
     table = progress_table(projects, year, month)
-    _rankings(result, table)
+    _rankings(result, table, projects)
     return result
 
 
@@ -163,15 +176,15 @@ def _started(
         result.started_by_month[-1] += undated  # undated starts are known only as of now
 
 
-def _rankings(result: CampaignFigures, table: ProgressTable) -> None:
+def _rankings(result: CampaignFigures, table: ProgressTable, projects: QuerySet[KeyProject]) -> None:
     """The projects ranked by completion, and their owning units and counties (two queries)."""
     if table.ids.size == 0:
         return
     info = {
         pk: (code, name_zh, name_en, owner_id, county_id)
-        for pk, code, name_zh, name_en, owner_id, county_id in KeyProject.objects.filter(
-            pk__in=table.ids.tolist()
-        ).values_list("pk", "code", "name_zh", "name_en", "owner_unit_id", "county_id")
+        for pk, code, name_zh, name_en, owner_id, county_id in projects.values_list(
+            "pk", "code", "name_zh", "name_en", "owner_unit_id", "county_id"
+        )
     }
     owners = np.array([info[int(pk)][3] for pk in table.ids], dtype=np.int64)
     counties = np.array([info[int(pk)][4] or 0 for pk in table.ids], dtype=np.int64)
