@@ -50,6 +50,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county", "")
     with_tasks = [c for c in data.counties if c.tasks]
     county = data.county(county_code) or (with_tasks[0] if with_tasks else None)
+    panel = projects_panel(user=request.user, period=period)
     return render(
         request,
         "dashboard/cockpit.html",
@@ -62,7 +63,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "links": links.cockpit_links(data, user=request.user),
             "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
             "open_warnings": data.open_warnings,
-            "panel": (panel := projects_panel(user=request.user, period=period)),
+            "panel": panel,
             "projects_links": _projects_links(panel),
         },
     )
