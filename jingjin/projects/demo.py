@@ -97,6 +97,7 @@ NETWORKS = (
 )
 #: the plan tasks the demo links projects to: rail and expressway segments, industry projects
 TASK_OF_NETWORK: dict[str, str] = {NetworkKind.RAIL: "A2.M3.T4", NetworkKind.EXPRESSWAY: "A2.M3.T6"}
+SEGMENT_KIND: dict[str, str] = {NetworkKind.RAIL: "铁路建设路段", NetworkKind.EXPRESSWAY: "高速公路建设路段"}
 CAMPAIGN_TASK = "A1.M3.T4"
 KEY_PROJECT_TASK = "A1.M3.T5"
 KINDS = {
@@ -274,7 +275,8 @@ def _project(
         else None
     )
     owner = county if level == ProjectLevel.COUNTY else (park or rng.choice(units["departments"]))
-    kind = f"{line.name_zh}段" if line else rng.choice(KINDS[category])
+    # a segment's name says its kind only: no real project under a real line's name
+    kind = SEGMENT_KIND[networks[line.network_id].kind] if line else rng.choice(KINDS[category])
     start = date(plan.start_year - 1, 1, 1) + timedelta(
         days=rng.randint(0, 365 * (today.year - plan.start_year + 3))
     )
