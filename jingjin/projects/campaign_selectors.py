@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from jingjin.core.models import Unit, bilingual
 from jingjin.core.permissions import restrict
@@ -167,7 +167,10 @@ def _started(
         ).values_list("project_id", "actual")
         if actual is not None
     }
-    undated = projects.filter(state__in=STARTED_STATES).exclude(pk__in=list(dates)).count()
+    dated = ProjectMilestone.objects.filter(
+        project=OuterRef("pk"), kind=MilestoneKind.STARTED, actual__isnull=False
+    )
+    undated = projects.filter(state__in=STARTED_STATES).exclude(Exists(dated)).count()
     in_window = sorted(month_index(d.year, d.month) for d in dates.values() if start <= d <= end)
     result.started = len(in_window) + undated
     counts = np.searchsorted(np.array(in_window, dtype=np.int64), np.array(months), side="right")
