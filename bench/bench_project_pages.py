@@ -194,9 +194,28 @@ def measure(label: str) -> None:
     print(f"{label:>8} {'progress_table + rollup':37s} {ms:8.1f} ms  {q:3d} queries  {verdict}")
 
 
+def profile() -> None:
+    """Each query of the campaign's figures (uncached) with its time: where the time goes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jingjin.projects.campaign_selectors import campaign_figures_compute
+    from jingjin.projects.models import Campaign
+
+    campaign = Campaign.objects.get(code="bench")
+    with CaptureQueriesContext(connection) as captured:
+        t0 = time.perf_counter()
+        campaign_figures_compute(campaign, year=2026, month=8)
+        total = (time.perf_counter() - t0) * 1000
+    print(f"campaign figures: {total:.1f} ms, of which SQL:")
+    for q in captured.captured_queries:
+        print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][:100]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true", help="time each query of the campaign's figures")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="jingjin-bench-projects-")
     os.environ["JINGJIN_DATA_DIR"] = data_dir
@@ -235,6 +254,8 @@ def main() -> None:
         build(args.projects - small, start=small)
         print(f"built {args.projects} projects × {MONTHS} months in {time.perf_counter() - t0:.1f} s (total)")
         measure(f"{args.projects}")
+        if args.profile:
+            profile()
         print(f"load: {os.getloadavg()}")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
