@@ -14,6 +14,7 @@ from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
+from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -36,6 +37,7 @@ evaluations_api.register(router)
 notifications_api.register(router)
 projects_api.register(router)
 project_report_api.register(router)
+campaign_api.register(router)  # issue 12, projdemo
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

@@ -487,3 +487,19 @@ def check_role_and_unit(role: str, unit: Any) -> None:
         raise ValueError(f"role {role} needs a unit")
     if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
         raise ValueError("a county user belongs to a county or a park")
+
+
+# --------------------------------------------------------------------------------------------
+# Key projects: campaigns and networks (issue 12, slice projdemo)
+
+
+def may_manage_campaigns(user: Any) -> bool:
+    """May ``user`` create and change project campaigns (攻坚大会战: targets, window, projects)?
+    The plan office only; every signed-in user with a role reads them."""
+    return is_plan_office(user)
+
+
+def may_manage_networks(user: Any) -> bool:
+    """May ``user`` create and change the transport networks and their lines (7向19线 …)? The plan
+    office only; every signed-in user with a role reads them."""
+    return is_plan_office(user)

@@ -5,6 +5,8 @@ The views only read the request, ask :mod:`jingjin.dashboard.selectors` and rend
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jingjin.core import clock
 from jingjin.dashboard import as_json, bulletin, figures, links, periods, selectors, services
+from jingjin.dashboard.projects_panel import LAG_COLOURS, ProjectsPanel, projects_panel
 from jingjin.dashboard.results import Cockpit
 from jingjin.plans.models import Plan
 from jingjin.reporting.models import ReportingPeriod
@@ -47,6 +50,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     county_code = request.GET.get("county", "")
     with_tasks = [c for c in data.counties if c.tasks]
     county = data.county(county_code) or (with_tasks[0] if with_tasks else None)
+    panel = projects_panel(user=request.user, period=period)
     return render(
         request,
         "dashboard/cockpit.html",
@@ -59,8 +63,32 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "links": links.cockpit_links(data, user=request.user),
             "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
             "open_warnings": data.open_warnings,
+            "panel": panel,
+            "projects_links": _projects_links(panel),
         },
     )
+
+
+def _projects_links(panel: ProjectsPanel) -> dict[str, Any]:
+    """The key projects' panel: its lag classes with labels and colours, the bar's value and the
+    project list's URL (none while the library has no list page)."""
+    from django.urls import NoReverseMatch
+
+    try:
+        list_url: str | None = reverse("projects:list")
+    except NoReverseMatch:
+        list_url = None
+    labels = {
+        "ahead": _("ahead"),
+        "on_track": _("on track"),
+        "behind": _("behind"),
+        "far_behind": _("far behind"),
+    }
+    return {
+        "list": list_url,
+        "lags": [(k, labels[k], LAG_COLOURS[k], n) for k, n in panel.lag_counts.items()],
+        "bar": round(min(panel.completion_pct or 0.0, 100.0)),
+    }
 
 
 @login_required

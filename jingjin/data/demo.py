@@ -85,6 +85,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
     from jingjin.plans.demo import demo_shares
+    from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
 
@@ -106,6 +107,8 @@ def demo_load() -> dict[str, Any]:
         "accounts": accounts,
         "supervision_items": demo_items(today=today),
         "reports": demo_reports(today=today),
+        # before the lists: the key-project lists rank the demo projects
+        "key_projects": demo_projects(today=today),
         "ranking_lists": demo_lists(today=today),
         "warnings": demo_warnings(today=today),
     }

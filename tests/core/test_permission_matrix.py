@@ -367,6 +367,30 @@ def edits_project(user: Any, world: World, unit: str | None) -> bool:
     return P.may_change_project(user, world.projects[unit])
 
 
+# -- key projects: campaigns and networks (issue 12, projdemo) -------------------------------
+
+
+def manages_campaigns(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_campaigns(user)
+
+
+def _campaign_pk(w: World, u: str | None) -> str:
+    from jingjin.projects.models import Campaign
+
+    campaign, _ = Campaign.objects.get_or_create(
+        code="m-c1",
+        defaults={"name_zh": "会战", "name_en": "C", "start": date(2024, 1, 1), "end": date(2024, 12, 31)},
+    )
+    return str(campaign.pk)
+
+
+def _network_code(w: World, u: str | None) -> str:
+    from jingjin.projects.models import NetworkPlan
+
+    NetworkPlan.objects.get_or_create(code="m-n1", defaults={"kind": "rail", "name_zh": "网", "name_en": "N"})
+    return "m-n1"
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -640,6 +664,16 @@ MATRIX: dict[str, Entry] = {
     "projects:delete": page(
         lambda w, u: f"/projects/{w.projects[u].code}/delete/", {"POST": office}, scoped=True
     ),
+    # key projects: campaigns and networks (issue 12, projdemo)
+    "campaign-list": api("/api/campaigns", {"GET": signed_in, "POST": manages_campaigns}),
+    "campaign-detail": api(
+        lambda w, u: f"/api/campaigns/{_campaign_pk(w, u)}",
+        {"GET": signed_in, "PUT": manages_campaigns, "PATCH": manages_campaigns},
+    ),
+    "projects:campaigns": page("/projects/campaigns/"),
+    "projects:campaign": page(lambda w, u: f"/projects/campaigns/m-c1/?pk={_campaign_pk(w, u)}"),
+    "projects:networks": page("/projects/networks/"),
+    "projects:network": page(lambda w, u: f"/projects/networks/{_network_code(w, u)}/"),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
     "plans:import": page("/plan/import/", {"GET": office, "POST": office}),

@@ -1,0 +1,14 @@
+"""URLs of the campaign and network pages (slice projdemo of issue 12), in the ``projects``
+namespace: ``projects:campaigns``, ``projects:campaign`` (``code``), ``projects:networks`` and
+``projects:network`` (``code``). They come before a project's ``<code>`` page."""
+
+from django.urls import path
+
+from jingjin.projects import campaign_views, network_views
+
+urlpatterns = [
+    path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/<str:code>/", campaign_views.campaign_detail, name="campaign"),
+    path("networks/", network_views.network_list, name="networks"),
+    path("networks/<str:code>/", network_views.network_detail, name="network"),
+]
