@@ -104,6 +104,11 @@ def demo(args: argparse.Namespace) -> int:
     print(f"Shares of city tasks for counties and parks (synthetic): {summary['shares']} created")
     print(f"Supervision items (synthetic examples): {summary['supervision_items']} created")
     print(f"Monthly reports (synthetic, from {summary['first_month']}): {summary['reports']} created")
+    projects = summary["key_projects"]
+    print(
+        f"Key projects (synthetic): {projects['projects']} with {projects['reports']} monthly reports, "
+        f"{projects['campaigns']} campaign(s), {projects['networks']} network(s)"
+    )
     print(f"Red/black lists published from the demo reports: {summary['ranking_lists']}")
     print(f"Open early warnings after a refresh: {summary['warnings']}")
     real = "" if clock.as_of() is not None else "  (the real date; JINGJIN_AS_OF=YYYY-MM fixes it)"
