@@ -112,7 +112,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "sort": sort,
             "month_code": f"{year:04d}-{month:02d}",
-            "query": urlencode(kept),
+            "filter_query": urlencode(kept),
             "number": number,
             "pages": pages,
             "previous": number - 1 if number > 1 else None,
