@@ -375,7 +375,7 @@ def indicator_edit(request: HttpRequest, plan_code: str, code: str) -> HttpRespo
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     tasks = selectors.task_search(user=request.user, query=query)[:200] if query else []
-    return render(request, "plans/search.html", {"query": query, "tasks": tasks})
+    return render(request, "plans/search.html", {"query": query, "task_search": query, "tasks": tasks})
 
 
 @login_required
