@@ -429,3 +429,21 @@ def check_role_and_unit(role: str, unit: Any) -> None:
         raise ValueError(f"role {role} needs a unit")
     if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
         raise ValueError("a county user belongs to a county or a park")
+
+
+# --------------------------------------------------------------------------------------------
+# Industrial parks (产业园区): the registers of industries, parks, chains, firms and clusters
+
+
+def may_manage_park_registers(user: Any) -> bool:
+    """May ``user`` import the park registers (industries, parks, chains, firms, clusters) and add
+    or delete their entries? The plan office. A unit user (the economy bureau's, a park's or a
+    county's) changes the firms and the park of its unit and the units below it
+    (``restrict(user, "change", …)`` over the models' ``owner_lookups``)."""
+    return is_plan_office(user)
+
+
+def may_change_firm(user: Any, firm: Any) -> bool:
+    """May ``user`` change ``firm`` (some of its fields: :func:`editable_fields`)? The plan office,
+    or a unit user whose scope holds the firm's park or county."""
+    return bool(editable_fields(user, firm))
