@@ -12,6 +12,7 @@ from jingjin.dashboard import api as dashboard_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
+from jingjin.parks import api as parks_api
 from jingjin.plans import api as plans_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
@@ -32,6 +33,7 @@ alerts_api.register(router)
 jobs_api.register(router)
 evaluations_api.register(router)
 notifications_api.register(router)
+parks_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -56,6 +58,7 @@ urlpatterns = [
     path("jobs/", include("jingjin.jobs.urls")),
     path("evaluations/", include("jingjin.evaluations.urls")),
     path("notifications/", include("jingjin.notifications.urls")),
+    path("parks/", include("jingjin.parks.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 
