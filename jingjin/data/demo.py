@@ -86,6 +86,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.core import clock
     from jingjin.plans.demo import demo_shares
     from jingjin.reporting.demo import demo_reports
+    from jingjin.parks.demo import demo_parks
     from jingjin.supervision.demo import demo_items
 
     plan = builtin_plan_load()
@@ -108,6 +109,7 @@ def demo_load() -> dict[str, Any]:
         "reports": demo_reports(today=today),
         "ranking_lists": demo_lists(today=today),
         "warnings": demo_warnings(today=today),
+        "parks": demo_parks(),
     }
 
 
