@@ -84,9 +84,9 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.parks.demo import demo_parks
     from jingjin.plans.demo import demo_shares
     from jingjin.reporting.demo import demo_reports
-    from jingjin.parks.demo import demo_parks
     from jingjin.supervision.demo import demo_items
 
     plan = builtin_plan_load()

@@ -75,7 +75,8 @@ class FirmColumns:
 
     @property
     def codes(self) -> list[str]:
-        return list(self.values["credit_code"])
+        codes: list[str] = self.values["credit_code"]
+        return codes
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -66,7 +66,9 @@ def park_detail(*, user: Any, code: str) -> dict[str, Any]:
     totals = firms.aggregate(
         count=Count("pk"), output=Sum("output"), tax=Sum("tax"), employees=Sum("employees")
     )
-    largest = list(firms.select_related("industry").order_by("-output", "name")[:PARK_FIRMS_SHOWN])
+    largest = list(
+        firms.select_related("industry", "park__unit").order_by("-output", "name")[:PARK_FIRMS_SHOWN]
+    )
     chains = (
         Chain.objects.filter(links__firms__park=park)
         .annotate(firm_count=Count("links__firms", filter=Q(links__firms__park=park), distinct=True))

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from jingjin.core.choices import AuditAction
-from jingjin.core.models import AuditedModel, Unit, _json_value
+from jingjin.core.models import AuditedModel, AuditEntry, Unit, _json_value
 from jingjin.core.permissions import PermissionDenied, may_manage_park_registers
 from jingjin.core.services import (
     audit_change,
     audit_entry,
-    audit_record_many,
     object_create,
     object_delete,
     object_update,
@@ -212,9 +211,9 @@ def firms_import(
     *, columns: firm_import.FirmColumns, actor: Any, source: str = "import", synthetic: bool = False
 ) -> ImportResult:
     """Write validated firm columns: new credit codes created, known ones changed (only the
-    columns present), chain links replaced where the column is present; an audit row per firm
-    created or changed (``before`` and ``after`` of the columns imported). ``synthetic`` marks
-    the firms as demo data."""
+    columns present, and only the firms whose values differ), chain links replaced where the
+    column is present; an audit row per firm created or changed (``before`` and ``after`` of the
+    columns imported). ``synthetic`` marks the firms as demo data."""
     _check(actor)
     if synthetic:
         columns.values["is_synthetic"] = [True] * len(columns)
@@ -227,83 +226,168 @@ def firms_import(
         "chain_links": dict(ChainLink.objects.values_list("pk", "code")),
     }
     keys = [*fields, *(["chain_links"] if "chain_links" in columns.values else [])]
-    new: list[Firm] = []
-    changed: list[Firm] = []
-    after: dict[str, dict[str, Any]] = {}
-    for i, code in enumerate(columns.codes):
-        values = {
-            f"{k}_id" if k in {"park", "county", "industry"} else k: columns.values[k][i] for k in fields
-        }
-        firm = Firm(pk=existing.get(code), credit_code=code, **values)
-        (changed if firm.pk else new).append(firm)
-        after[code] = _firm_snapshot({k: columns.values[k][i] for k in keys}, codes)
-    before = _firm_befores(changed, keys, codes)
-    Firm.objects.bulk_create(new, batch_size=2000)
-    model_fields = [f"{k}_id" if k in {"park", "county", "industry"} else k for k in fields]
-    if changed and model_fields:
-        Firm.objects.bulk_update(changed, [f.removesuffix("_id") for f in model_fields], batch_size=1000)
+    attnames = [f"{k}_id" if k in codes else k for k in fields]
+    known = [(existing[code], i) for i, code in enumerate(columns.codes) if code in existing]
+    before = _firm_befores([pk for pk, _i in known], keys, codes)
+    after = {i: _firm_snapshot({k: columns.values[k][i] for k in keys}, codes) for i in range(len(columns))}
+    changed = [(pk, i) for pk, i in known if before[pk] != after[i]]
+    new_index = [i for i, code in enumerate(columns.codes) if code not in existing]
+    new_ids = _firms_insert(new_index, columns, fields)
+    _firms_update(changed, columns, fields, attnames)
     if "chain_links" in columns.values:
-        _links_write(columns, new, changed)
-    entries = [
-        audit_entry(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=f,
-            before=None,
-            after=after[f.credit_code],
-            source=source,
-        )
-        for f in new
+        links = columns.values["chain_links"]
+        new_rows = [(pk, links[i]) for pk, i in zip(new_ids, new_index, strict=True)]
+        changed_links = [
+            (pk, links[i]) for pk, i in changed if before[pk].get("chain_links") != after[i]["chain_links"]
+        ]
+        _links_write(new_rows, changed_links)
+    template = audit_entry(
+        actor=actor, action=AuditAction.CREATE, obj=Firm(pk=0), before=None, after=None, source=source
+    )
+    names = columns.values["name"]
+    rows: list[tuple[int, Any, str, Any, Any]] = [
+        (pk, names[i], AuditAction.CREATE, None, after[i]) for pk, i in zip(new_ids, new_index, strict=True)
     ]
-    entries += [
-        audit_entry(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=f,
-            before=before[f.credit_code],
-            after=after[f.credit_code],
-            source=source,
-        )
-        for f in changed
-        if before[f.credit_code] != after[f.credit_code]
+    rows += [(pk, names[i], AuditAction.UPDATE, before[pk], after[i]) for pk, i in changed]
+    _audit_insert(template, rows)
+    return ImportResult(created=len(new_ids), updated=len(changed))
+
+
+def _audit_insert(template: AuditEntry, rows: list[tuple[int, Any, str, Any, Any]]) -> None:
+    """Audit rows like ``template`` (same user, unit, time, source), one per (firm id, name, action,
+    before, after), written with one INSERT run for each (``executemany``): the firm register's
+    imports audit up to 200,000 firms at once."""
+    fields: list[Any] = [AuditEntry._meta.get_field(name) for name in AUDIT_COLUMNS]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - own names
+    json_field: Any = AuditEntry._meta.get_field("after")
+    time = fields[0].get_db_prep_save(template.time, connection)
+
+    def json(value: Any) -> Any:
+        return None if value is None else json_field.get_db_prep_save(value, connection)
+
+    common = (
+        template.user_id,
+        template.user_name,
+        template.unit_id,
+        template.content_type_id,
+        template.source,
+    )
+    user_id, user_name, unit_id, content_type_id, source = common
+    params = [
+        [
+            time,
+            user_id,
+            user_name,
+            unit_id,
+            action,
+            content_type_id,
+            pk,
+            name[:400],
+            json(before),
+            json(after),
+            source,
+        ]
+        for pk, name, action, before, after in rows
     ]
-    audit_record_many(entries)
-    return ImportResult(created=len(new), updated=len(changed))
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
+
+
+#: the columns :func:`_audit_insert` writes, in its order
+AUDIT_COLUMNS = (
+    "time",
+    "user",
+    "user_name",
+    "unit",
+    "action",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "source",
+)
+
+
+def _firms_insert(rows: list[int], columns: firm_import.FirmColumns, fields: list[str]) -> list[int]:
+    """Insert the firms of ``rows`` (indexes into ``columns``) with one INSERT statement run for
+    each (``executemany``; the model's defaults where a column is absent); their new ids, in order."""
+    if not rows:
+        return []
+    concrete = [f for f in Firm._meta.concrete_fields if not f.primary_key]
+    given = {f"{k}_id" if k in {"park", "county", "industry"} else k: k for k in fields}
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in concrete)
+    marks = ", ".join(["%s"] * len(concrete))
+    sql = f"INSERT INTO {quote(Firm._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - own names
+    defaults = [None if f.null else f.get_default() for f in concrete]
+    codes = columns.codes
+    params = []
+    for i in rows:
+        row = [
+            columns.codes[i]
+            if f.attname == "credit_code"
+            else (columns.values[given[f.attname]][i] if f.attname in given else default)
+            for f, default in zip(concrete, defaults, strict=True)
+        ]
+        params.append(row)
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
+    wanted = {codes[i] for i in rows}
+    ids = {code: pk for code, pk in Firm.objects.values_list("credit_code", "pk") if code in wanted}
+    return [ids[codes[i]] for i in rows]
+
+
+def _firms_update(
+    changed: list[tuple[int, int]], columns: firm_import.FirmColumns, fields: list[str], attnames: list[str]
+) -> None:
+    """One UPDATE statement run for every changed firm (``executemany``: far faster than a CASE
+    per field over thousands of rows)."""
+    if not changed or not fields:
+        return
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(a)} = %s" for a in attnames)
+    table = quote(Firm._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608 - the model's own names
+    params = [[*(columns.values[k][i] for k in fields), pk] for pk, i in changed]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def _firm_befores(
-    changed: list[Firm], keys: list[str], codes: dict[str, dict[Any, str]]
-) -> dict[str, dict[str, Any]]:
-    ids = [f.pk for f in changed]
+    ids: list[int], keys: list[str], codes: dict[str, dict[Any, str]]
+) -> dict[int, dict[str, Any]]:
+    """The snapshot of the imported columns of each firm ``ids`` as it is now, by firm id."""
     plain = [k for k in keys if k != "chain_links"]
-    befores: dict[str, dict[str, Any]] = {}
+    befores: dict[int, dict[str, Any]] = {}
     through = Firm.chain_links.through
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         links: dict[int, list[int]] = {}
         if "chain_links" in keys:
-            for firm_id, link_id in through.objects.filter(firm_id__in=chunk).values_list(
-                "firm_id", "chainlink_id"
-            ):
+            pairs = through.objects.filter(firm_id__in=chunk).values_list("firm_id", "chainlink_id")
+            for firm_id, link_id in pairs:
                 links.setdefault(firm_id, []).append(link_id)
-        columns = ["pk", "credit_code", *(f"{k}_id" if k in codes else k for k in plain)]
+        columns = ["pk", *(f"{k}_id" if k in codes else k for k in plain)]
         for row in Firm.objects.filter(pk__in=chunk).values(*columns):
             values = {k: row[f"{k}_id" if k in codes else k] for k in plain}
             if "chain_links" in keys:
                 values["chain_links"] = links.get(row["pk"], [])
-            befores[row["credit_code"]] = _firm_snapshot(values, codes)
+            befores[row["pk"]] = _firm_snapshot(values, codes)
     return befores
 
 
-def _links_write(columns: firm_import.FirmColumns, new: list[Firm], changed: list[Firm]) -> None:
+def _links_write(new: list[tuple[int, list[int]]], changed: list[tuple[int, list[int]]]) -> None:
+    """Set the chain links of new firms and replace those of changed ones."""
     through = Firm.chain_links.through
-    ids = [f.pk for f in changed]
+    ids = [pk for pk, _links in changed]
     for start in range(0, len(ids), 500):
         through.objects.filter(firm_id__in=ids[start : start + 500]).delete()
-    pk_of = {f.credit_code: f.pk for f in (*new, *changed)}
-    rows = [
-        through(firm_id=pk_of[code], chainlink_id=link)
-        for code, links in zip(columns.codes, columns.values["chain_links"], strict=True)
-        for link in links
-    ]
+    rows = [through(firm_id=pk, chainlink_id=link) for pk, links in (*new, *changed) for link in links]
     through.objects.bulk_create(rows, batch_size=5000)
