@@ -48,6 +48,8 @@ def park_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if "\x00" in code:  # PostgreSQL refuses NUL in a text parameter
+        raise Http404(code)
     try:
         data = selectors.park_detail(user=request.user, code=code)
     except Park.DoesNotExist as exc:
@@ -72,6 +74,8 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if "\x00" in code:
+        raise Http404(code)
     try:
         data = selectors.chain_detail(user=request.user, code=code)
     except Chain.DoesNotExist as exc:
