@@ -441,9 +441,3 @@ def may_manage_park_registers(user: Any) -> bool:
     county's) changes the firms and the park of its unit and the units below it
     (``restrict(user, "change", …)`` over the models' ``owner_lookups``)."""
     return is_plan_office(user)
-
-
-def may_change_firm(user: Any, firm: Any) -> bool:
-    """May ``user`` change ``firm`` (some of its fields: :func:`editable_fields`)? The plan office,
-    or a unit user whose scope holds the firm's park or county."""
-    return bool(editable_fields(user, firm))
