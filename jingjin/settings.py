@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jingjin.notifications",
     "jingjin.projects",
     "jingjin.ecology",
+    "jingjin.parks",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,12 @@ JINGJIN_EVALUATION_MAX_BYTES = int(os.environ.get("JINGJIN_EVALUATION_MAX_BYTES"
 JINGJIN_EVALUATION_MAX_UNZIPPED = int(
     os.environ.get("JINGJIN_EVALUATION_MAX_UNZIPPED", str(1024 * 1024 * 1024))
 )
+# the firm register (企业名录) imports a province's firms at once: more rows and cells than other imports
+JINGJIN_FIRM_IMPORT_MAX_ROWS = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_ROWS", "250000"))
+JINGJIN_FIRM_IMPORT_MAX_CELLS = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_CELLS", "5000000"))
+JINGJIN_FIRM_IMPORT_MAX_BYTES = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_BYTES", str(60 * 1024 * 1024)))
+# the most leading industries (主导产业) a park of each level may have: “省级及以下不超过2个、国家级不超过3个”
+JINGJIN_PARK_LEADING_CAPS = {"national": 3, "provincial": 2, "city": 2}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

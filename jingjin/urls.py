@@ -12,6 +12,7 @@ from jingjin.dashboard import api as dashboard_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
+from jingjin.parks import api as parks_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
@@ -38,6 +39,7 @@ notifications_api.register(router)
 projects_api.register(router)
 project_report_api.register(router)
 campaign_api.register(router)  # issue 12, projdemo
+parks_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -63,6 +65,7 @@ urlpatterns = [
     path("evaluations/", include("jingjin.evaluations.urls")),
     path("notifications/", include("jingjin.notifications.urls")),
     path("projects/", include("jingjin.projects.urls")),
+    path("parks/", include("jingjin.parks.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

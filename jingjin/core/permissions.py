@@ -503,3 +503,15 @@ def may_manage_networks(user: Any) -> bool:
     """May ``user`` create and change the transport networks and their lines (7向19线 …)? The plan
     office only; every signed-in user with a role reads them."""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Industrial parks (产业园区): the registers of industries, parks, chains, firms and clusters
+
+
+def may_manage_park_registers(user: Any) -> bool:
+    """May ``user`` import the park registers (industries, parks, chains, firms, clusters) and add
+    or delete their entries? The plan office. A unit user (the economy bureau's, a park's or a
+    county's) changes the firms and the park of its unit and the units below it
+    (``restrict(user, "change", …)`` over the models' ``owner_lookups``)."""
+    return is_plan_office(user)

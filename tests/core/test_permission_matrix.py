@@ -76,6 +76,8 @@ class World:
     # key projects and their submitted reports of the period (projreports)
     projects: dict[str, Any] = field(default_factory=dict)
     project_reports: dict[str, Any] = field(default_factory=dict)
+    firms: dict[str, Any] = field(default_factory=dict)  # a firm of each unit (its county field)
+    parks: dict[str, Any] = field(default_factory=dict)  # "park", "industry", "chain", "cluster"
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -170,6 +172,7 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         world.evidence[code], world.items[code], world.warnings[code] = evidence, item, warning
         world.jobs[code] = job
         _add_project_report(world, code, now)
+    _build_parks(world)
     from jingjin.assessment.models import RankingScheme
     from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
 
@@ -208,6 +211,25 @@ def _add_project_report(world: World, code: str, now: datetime) -> None:
         status="submitted",
         submitted_at=now,
     )
+
+
+def _build_parks(world: World) -> None:
+    """The park registers: one park (under county t.c), industry, chain and cluster, and a firm
+    of each unit (owned through its ``county`` field)."""
+    from jingjin.parks.creditcode import check_character
+    from jingjin.parks.models import Chain, Cluster, Firm, Industry, Park
+
+    unit = Unit.objects.create(code="t.c.p", name_zh="丙县园区", kind="park", parent=world.units["t.c"])
+    industry = Industry.objects.create(code="LI", name_zh="锂电", name_en="Lithium")
+    world.parks["park"] = Park.objects.create(unit=unit, level="provincial", county=world.units["t.c"])
+    world.parks["industry"] = industry
+    world.parks["chain"] = Chain.objects.create(code="C.LI", name_zh="锂电链", name_en="Li chain")
+    world.parks["cluster"] = Cluster.objects.create(code="CL", name_zh="集群", name_en="Cluster")
+    for number, code in enumerate(UNITS, start=1):
+        first17 = f"91510900MA6{number:06d}"
+        world.firms[code] = Firm.objects.create(
+            name=f"示例企业{number}", credit_code=first17 + check_character(first17), county=world.units[code]
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,6 +411,10 @@ def _network_code(w: World, u: str | None) -> str:
 
     NetworkPlan.objects.get_or_create(code="m-n1", defaults={"kind": "rail", "name_zh": "网", "name_en": "N"})
     return "m-n1"
+
+
+def manages_parks(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_park_registers(user)
 
 
 @dataclass(frozen=True)
@@ -674,6 +700,26 @@ MATRIX: dict[str, Entry] = {
     "projects:campaign": page(lambda w, u: f"/projects/campaigns/m-c1/?pk={_campaign_pk(w, u)}"),
     "projects:networks": page("/projects/networks/"),
     "projects:network": page(lambda w, u: f"/projects/networks/{_network_code(w, u)}/"),
+    "industry-list": api("/api/industries"),
+    "industry-detail": api(lambda w, u: f"/api/industries/{w.parks['industry'].pk}"),
+    "park-list": api("/api/parks"),
+    "park-detail": api(lambda w, u: f"/api/parks/{w.parks['park'].pk}"),
+    "chain-list": api("/api/chains"),
+    "chain-detail": api(lambda w, u: f"/api/chains/{w.parks['chain'].pk}"),
+    "cluster-list": api("/api/clusters"),
+    "cluster-detail": api(lambda w, u: f"/api/clusters/{w.parks['cluster'].pk}"),
+    "firm-list": api("/api/firms", {"GET": signed_in, "POST": office}),
+    "firm-detail": _crud("firm"),
+    "parks:list": page("/parks/"),
+    "parks:park": page(lambda w, u: f"/parks/{w.parks['park'].unit.code}/"),
+    "parks:industries": page("/parks/industries/"),
+    "parks:chains": page("/parks/chains/"),
+    "parks:chain": page(lambda w, u: f"/parks/chains/{w.parks['chain'].code}/"),
+    "parks:firms": page("/parks/firms/"),
+    "parks:clusters": page("/parks/clusters/"),
+    "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
+    "parks:template": page("/parks/import/firms/template.xlsx"),
+    "parks:export": page("/parks/export/firms.xlsx"),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
     "plans:import": page("/plan/import/", {"GET": office, "POST": office}),

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from jingjin.parks import views
+
+app_name = "parks"
+
+urlpatterns = [
+    path("", views.park_list, name="list"),
+    path("industries/", views.industry_tree, name="industries"),
+    path("chains/", views.chain_list, name="chains"),
+    path("chains/<str:code>/", views.chain_detail, name="chain"),
+    path("firms/", views.firm_list, name="firms"),
+    path("clusters/", views.cluster_list, name="clusters"),
+    path("import/<slug:kind>/", views.register_import, name="import"),
+    path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),
+    path("export/<slug:kind>.<slug:fmt>", views.register_export, name="export"),
+    path("<str:code>/", views.park_detail, name="park"),
+]
