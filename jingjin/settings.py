@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "jingjin.reporting.choices.ReportStatus",
         "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
+        "MilestoneKindEnum": "jingjin.projects.choices.MilestoneKind",
+        "NetworkKindEnum": "jingjin.projects.choices.NetworkKind",
     },
 }
 

@@ -24,6 +24,7 @@ def _codes(model: Any, **kwargs: Any) -> CodeRelatedField:
     return CodeRelatedField(slug_field="code", queryset=model.objects.all(), **kwargs)
 
 
+@extend_schema_field(serializers.CharField())
 class ParkCodeField(CodeRelatedField):
     """A park by the code of its unit."""
 

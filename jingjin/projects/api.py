@@ -63,7 +63,7 @@ class YearPlanSerializer(BoundedModelSerializer):
         extra_kwargs = {"planned_investment": {"allow_null": True}}
 
 
-class MilestoneSerializer(BoundedModelSerializer):
+class ProjectMilestoneSerializer(BoundedModelSerializer):
     kind = serializers.ChoiceField(choices=MilestoneKind.choices)
 
     class Meta:
@@ -99,7 +99,7 @@ class ProjectSerializer(BoundedModelSerializer):
     year_plans = YearPlanSerializer(
         many=True, required=False, help_text="null planned_investment removes a year"
     )
-    milestones = MilestoneSerializer(
+    milestones = ProjectMilestoneSerializer(
         many=True, required=False, help_text="planned dates; actual come from reports"
     )
     progress = serializers.SerializerMethodField()
