@@ -55,10 +55,10 @@ class BlackOdorousLevel(models.TextChoices):
 class SourceKind(models.TextChoices):
     """The kind of a pollution source (污染源): 工业源 / 移动源 / 面源 / 其他."""
 
-    INDUSTRIAL = "industrial", _("Industrial")
-    MOBILE = "mobile", _("Mobile")
-    AREA = "area", _("Area")
-    OTHER = "other", _("Other")
+    INDUSTRIAL = "industrial", _("Industrial source")
+    MOBILE = "mobile", _("Mobile source")
+    AREA = "area", _("Area source")
+    OTHER = "other", _("Other source")
 
 
 class ProjectState(models.TextChoices):

@@ -86,7 +86,9 @@ class MoveForm(forms.Form):
 
     state = forms.ChoiceField(label=gettext_lazy("New state"))
     on = forms.DateField(
-        label=gettext_lazy("On"), widget=forms.DateInput(attrs={"type": "date"}), validators=[DateInYears()]
+        label=gettext_lazy("Day of the change"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DateInYears()],
     )
 
     def __init__(self, *args: Any, moves: list[tuple[str, Any]], **kwargs: Any) -> None:
