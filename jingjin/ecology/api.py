@@ -51,7 +51,7 @@ class EcologyRegisterPermission(BasePermission):
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         if request.method in SAFE_METHODS:
-            return True
+            return has_role(request.user)
         if request.method == "DELETE":
             return may_manage_ecology_registers(request.user)
         return may_change_ecology_record(request.user, obj)
