@@ -138,7 +138,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse(column: Column, value: Any, units: dict[str, Unit]) -> Any:
+def _parse(column: Column, value: Any, units: dict[str, Unit], sources: dict[str, Any]) -> Any:
     """The model value of a cell of ``column``; ``ValueError`` with the message otherwise."""
     text = _text(value)
     if text == "":
@@ -175,7 +175,7 @@ def _parse(column: Column, value: Any, units: dict[str, Unit]) -> Any:
             raise ValueError(_("no unit with the code or name %(value)s") % {"value": text[:60]})
         return unit
     if column.kind == "source":
-        source = PollutionSource.objects.filter(code=text).first()
+        source = sources.get(text)
         if source is None:
             raise ValueError(_("no pollution source with the code %(value)s") % {"value": text[:60]})
         return source
@@ -252,7 +252,12 @@ def _check_row(register: Register, row: Row, columns: dict[int, Any], errors: li
 
 
 def _read_row(
-    register: Register, number: int, cells: tuple[Any, ...], columns: dict[int, Any], units: dict[str, Unit]
+    register: Register,
+    number: int,
+    cells: tuple[Any, ...],
+    columns: dict[int, Any],
+    units: dict[str, Unit],
+    sources: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[int, int], list[RowError]]:
     data: dict[str, Any] = {}
     targets: dict[int, int] = {}
@@ -269,7 +274,7 @@ def _read_row(
                 targets[column] = CLASS_NAMES[text]
             continue
         try:
-            parsed = _parse(column, value, units)
+            parsed = _parse(column, value, units, sources)
         except ValueError as exc:
             errors.append(RowError(number, _letter(index), column.zh, str(exc)))
             continue
@@ -292,13 +297,15 @@ def validate(*, register: Register, user: Any, raw: bytes, filename: str) -> lis
     if errors:
         raise RegisterFileError(errors)
     units = _units()
+    has_source = any(col.kind == "source" for col in register.columns)
+    sources = {s.code: s for s in PollutionSource.objects.select_related("county")} if has_source else {}
     existing = {r.code: r for r in register.model.objects.all()}  # type: ignore[attr-defined]
     seen: dict[str, int] = {}
     checked: list[Row] = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(_text(cell) for cell in cells):
             continue
-        data, targets, row_errors = _read_row(register, number, cells, columns, units)
+        data, targets, row_errors = _read_row(register, number, cells, columns, units, sources)
         errors.extend(row_errors)
         code = data.get("code")
         if row_errors or not code:
