@@ -76,7 +76,9 @@ def record_form(
     for name, form_field in form.fields.items():
         if isinstance(form_field, forms.DateField):
             form_field.validators.append(DateInYears())
-        if name not in {"active", "counts_for_city"}:
+        if isinstance(form_field.widget, forms.Select):
+            form_field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        elif name not in {"active", "counts_for_city"}:
             form_field.widget.attrs.setdefault("class", "form-control form-control-sm")
     return bound_texts(form)
 
@@ -84,10 +86,14 @@ def record_form(
 class MoveForm(forms.Form):
     """Move a record to its next state on a day (today unless given)."""
 
-    state = forms.ChoiceField(label=gettext_lazy("New state"))
+    state = forms.ChoiceField(
+        label=gettext_lazy("New state"), widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
     on = forms.DateField(
         label=gettext_lazy("Day of the change"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
         validators=[DateInYears()],
     )
 
