@@ -9,6 +9,7 @@ from jingjin.core import api as core_api
 from jingjin.core import token_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
+from jingjin.ecology import api as ecology_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
@@ -40,6 +41,7 @@ projects_api.register(router)
 project_report_api.register(router)
 campaign_api.register(router)  # issue 12, projdemo
 parks_api.register(router)
+ecology_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -66,6 +68,7 @@ urlpatterns = [
     path("notifications/", include("jingjin.notifications.urls")),
     path("projects/", include("jingjin.projects.urls")),
     path("parks/", include("jingjin.parks.urls")),
+    path("ecology/", include("jingjin.ecology.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

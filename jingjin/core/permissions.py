@@ -440,6 +440,30 @@ def may_acknowledge_warning(user: Any, warning: Any) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Ecology registers (生态环境台账; slice ecoreg): stations, sections, black-odorous bodies,
+# pollution sources and reduction projects, the soil risk list, heavy-metal projects
+
+
+def may_manage_ecology_registers(user: Any) -> bool:
+    """May ``user`` add and delete the records of the ecology registers (and add new ones by an
+    import)? The plan office only; everyone signed in reads them."""
+    return is_plan_office(user)
+
+
+def may_change_ecology_record(user: Any, record: Any) -> bool:
+    """May ``user`` change ``record`` of an ecology register (its fields, its state, a section's
+    targets)? The plan office any; unit users those of their county (and below:
+    ``restrict(user, "change", …)`` over the record's ``owner_lookups``); leaders none."""
+    return can(user, "change", record)
+
+
+def may_import_ecology_registers(user: Any) -> bool:
+    """May ``user`` upload a register file? The plan office (any row) and unit users (rows of
+    existing records of their county; each row is checked by :func:`may_change_ecology_record`)."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
+# --------------------------------------------------------------------------------------------
 # Who is told (recipients chosen by role)
 
 

@@ -84,6 +84,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.ecology.demo_registers import demo_registers
     from jingjin.parks.demo import demo_parks
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
@@ -113,6 +114,7 @@ def demo_load() -> dict[str, Any]:
         "ranking_lists": demo_lists(today=today),
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        "ecology_registers": demo_registers(today=today),
     }
 
 

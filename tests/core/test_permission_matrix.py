@@ -459,6 +459,75 @@ def _crud(kind: str, **kw: Any) -> Entry:
     )
 
 
+# -- ecology registers (slice ecoreg): one record of each register per unit, made on first use
+
+
+def _eco(w: World, kind: str, unit: str | None) -> Any:
+    """The unit's record of the ecology register ``kind`` (a register slug), created when first asked."""
+    from jingjin.ecology import models as eco
+
+    assert unit is not None
+    made: dict[tuple[str, str], Any] = w.__dict__.setdefault("eco", {})
+    if (kind, unit) not in made:
+        county = w.units[unit]
+        n = UNITS.index(unit)
+        common = {"code": f"E{n}-{kind[:3]}", "name_zh": "示例", "name_en": "Example"}
+        if kind == "reduction-projects":
+            made[(kind, unit)] = eco.ReductionProject.objects.create(
+                source=_eco(w, "pollution-sources", unit), **common
+            )
+        else:
+            model, extra = {
+                "stations": (eco.Station, {"level": "city"}),
+                "sections": (eco.Section, {"level": "city", "waterbody": "河"}),
+                "blackodor-bodies": (eco.BlackOdorousBody, {}),
+                "pollution-sources": (eco.PollutionSource, {"kind": "other"}),
+                "soil-risk-sites": (eco.SoilRiskSite, {}),
+                "heavy-metal-projects": (eco.HeavyMetalProject, {"metals": "铅"}),
+            }[kind]
+            made[(kind, unit)] = model.objects.create(county=county, **common, **extra)
+    return made[(kind, unit)]
+
+
+def manages_ecology(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_ecology_registers(user)
+
+
+def imports_ecology(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_import_ecology_registers(user)
+
+
+def changes_eco(kind: str) -> Rule:
+    def rule(user: Any, world: World, unit: str | None) -> bool:
+        return P.may_change_ecology_record(user, _eco(world, kind, unit))
+
+    rule.__name__ = f"changes_{kind}"
+    return rule
+
+
+def _eco_api(kind: str) -> Entry:
+    return api(
+        lambda w, u: f"/api/{kind}/{_eco(w, kind, u).pk}",
+        {"GET": signed_in, "PUT": changes_eco(kind), "PATCH": changes_eco(kind), "DELETE": manages_ecology},
+        scoped=True,
+    )
+
+
+def _eco_page(suffix: str) -> PathOf:
+    return lambda w, u: f"/ecology/registers/blackodor-bodies/{_eco(w, 'blackodor-bodies', u).code}/{suffix}"
+
+
+ECOLOGY_API = {
+    "station": "stations",
+    "section": "sections",
+    "blackodorousbody": "blackodor-bodies",
+    "pollutionsource": "pollution-sources",
+    "reductionproject": "reduction-projects",
+    "soilrisksite": "soil-risk-sites",
+    "heavymetalproject": "heavy-metal-projects",
+}
+
+
 MATRIX: dict[str, Entry] = {
     # -- the API ---------------------------------------------------------------------------
     # the schema and its docs need signing in; a token is asked for with a user name and password
@@ -752,6 +821,30 @@ MATRIX: dict[str, Entry] = {
         {"GET": edits_indicator, "POST": edits_indicator},
         scoped=True,
     ),
+    # -- ecology registers (slice ecoreg)
+    **{
+        f"{name}-list": api(f"/api/{kind}", {"GET": signed_in, "POST": manages_ecology})
+        for name, kind in ECOLOGY_API.items()
+    },
+    **{f"{name}-detail": _eco_api(kind) for name, kind in ECOLOGY_API.items()},
+    "ecology:home": page("/ecology/"),
+    "ecology:register_list": page("/ecology/registers/stations/"),
+    "ecology:register_new": page(
+        "/ecology/registers/stations/new/", {"GET": manages_ecology, "POST": manages_ecology}
+    ),
+    "ecology:register_import": page(
+        "/ecology/registers/stations/import/", {"GET": imports_ecology, "POST": imports_ecology}
+    ),
+    "ecology:register_template": page("/ecology/registers/sections/template.xlsx"),
+    "ecology:register_export": page("/ecology/registers/sections/export.xlsx"),
+    "ecology:register_detail": page(_eco_page(""), scoped=True),
+    "ecology:register_edit": page(
+        _eco_page("edit/"),
+        {"GET": changes_eco("blackodor-bodies"), "POST": changes_eco("blackodor-bodies")},
+        scoped=True,
+    ),
+    "ecology:register_move": page(_eco_page("move/"), {"POST": changes_eco("blackodor-bodies")}, scoped=True),
+    "ecology:register_delete": page(_eco_page("delete/"), {"POST": manages_ecology}, scoped=True),
 }
 
 
