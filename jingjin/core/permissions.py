@@ -429,3 +429,30 @@ def check_role_and_unit(role: str, unit: Any) -> None:
         raise ValueError(f"role {role} needs a unit")
     if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
         raise ValueError("a county user belongs to a county or a park")
+
+
+# --------------------------------------------------------------------------------------------
+# Ecology — air monitoring data (ecoair): every signed-in user reads; the plan office and the
+# units of the stations' counties import hourly data; the plan office sets the yearly targets.
+
+
+def may_import_air_data(user: Any) -> bool:
+    """May ``user`` open the import of hourly station data? The plan office, and the unit users
+    (reporters, approvers, county users) of a unit — each file row still needs
+    :func:`may_import_station_data` for its station."""
+    role = role_of(user)
+    return role == Role.PLAN_OFFICE or (role in UNIT_ROLES and bool(unit_scope(user)))
+
+
+def may_import_station_data(user: Any, station: Any) -> bool:
+    """May ``user`` import hourly data of this station? The plan office any; a unit user the
+    stations of their county (the station's county in their unit or below it)."""
+    role = role_of(user)
+    if role == Role.PLAN_OFFICE:
+        return True
+    return role in UNIT_ROLES and station.county_id is not None and station.county_id in unit_scope(user)
+
+
+def may_set_air_targets(user: Any) -> bool:
+    """May ``user`` set the city's good-day ratio target of a year? The plan office only."""
+    return is_plan_office(user)

@@ -117,3 +117,13 @@ class SectionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section.code} {self.year}"
+
+
+# ecoair: the air monitoring data
+from jingjin.ecology.air_models import (  # noqa: E402, F401
+    AirImportBatch,
+    AirYearTarget,
+    StationDay,
+    StationHour,
+    StationHourRevision,
+)
