@@ -84,6 +84,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.ecology.air_demo import demo_air
     from jingjin.plans.demo import demo_shares
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
@@ -108,6 +109,7 @@ def demo_load() -> dict[str, Any]:
         "reports": demo_reports(today=today),
         "ranking_lists": demo_lists(today=today),
         "warnings": demo_warnings(today=today),
+        "air": demo_air(today=today),  # ecoair
     }
 
 

@@ -120,8 +120,15 @@ def _times(series: pl.Series) -> pl.Series:
     if series.dtype == pl.Datetime or isinstance(series.dtype, pl.Datetime):
         return series.cast(pl.Datetime("us"))
     text = _text(series)
-    parsed = [text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in TIME_FORMATS]
-    return pl.select(pl.coalesce(parsed)).to_series()
+    given = text.is_not_null().sum()
+    result: pl.Series | None = None
+    for fmt in TIME_FORMATS:  # most files use one format: one pass, the others only if needed
+        parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        result = parsed if result is None else result.fill_null(parsed)
+        if result.is_not_null().sum() == given:
+            break
+    assert result is not None
+    return result
 
 
 def _rows(mask: pl.Series) -> list[int]:
@@ -139,8 +146,12 @@ def _cell_errors(frame: pl.DataFrame, found: dict[str, str]) -> tuple[dict[str, 
             continue
         column = found[pollutant]
         raw = frame[column]
-        text = _text(raw)
-        number = text.cast(pl.Float64, strict=False)
+        if raw.dtype.is_numeric() or raw.dtype == pl.Null:  # read as numbers: no text to check
+            number = raw.cast(pl.Float64)
+            text = number.cast(pl.String)
+        else:
+            text = _text(raw)
+            number = text.cast(pl.Float64, strict=False)
         bad = (text.is_not_null() & number.is_null()) | number.is_nan().fill_null(False)
         bad = bad | number.is_infinite().fill_null(False)
         for row in _rows(bad):
@@ -210,11 +221,11 @@ def parse(frame: pl.DataFrame, *, known_stations: set[str] | None = None) -> Hou
         }
     ).with_row_index("__row")
     keys = ["station", "day", "hour"]
-    repeated = table.filter(pl.struct(keys).is_duplicated())
+    repeated = table.filter(table.select(keys).is_duplicated())
     examples: list[str] = []
     duplicates = 0
     if repeated.height:
-        duplicates = repeated.height - repeated.select(pl.struct(keys).n_unique()).item()
+        duplicates = repeated.height - repeated.select(keys).n_unique()
         groups = repeated.group_by(keys, maintain_order=True).agg(pl.col("__row")).head(MAX_EXAMPLES)
         for group in groups.iter_rows():
             examples.append(

@@ -75,6 +75,11 @@ def _bulk_insert(model: Any, columns: tuple[str, ...], frame: pl.DataFrame) -> N
                 copy.write(buffer.getvalue())
             return
         text = frame.with_columns(pl.col(pl.Date).cast(pl.String))
+        if connection.vendor == "sqlite":  # the driver's own cursor: no per-row wrapping
+            marks = ", ".join(["?"] * len(columns))
+            sql = f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})"  # noqa: S608 - model names
+            cursor.cursor.executemany(sql, text.iter_rows())
+            return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})", text.rows())  # noqa: S608 - names from the models
 
@@ -89,12 +94,26 @@ def _existing(station_ids: list[int], first: date, last: date) -> pl.DataFrame:
         **dict.fromkeys(POLLUTANTS, pl.Float64),
         "batch_id": pl.Int64,
     }
-    rows = list(
-        StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last).values_list(
-            *schema.keys()
-        )
-    )
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    query = StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)
+    return _frame(query, schema)
+
+
+def _frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``query`` (a queryset) in the columns of ``schema`` as a frame: the query's SQL
+    run on the database cursor and the rows taken column by column (no model objects, no per-row
+    conversion — SQLite's dates come as text and are parsed once)."""
+    sql, params = query.values_list(*schema).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    series = []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        if dtype == pl.Date and values and isinstance(values[0], str):
+            series.append(pl.Series(name, values, dtype=pl.String).str.to_date())
+        else:
+            series.append(pl.Series(name, values, dtype=dtype))
+    return pl.DataFrame(series)
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,13 +275,11 @@ def _hours_of(days: list[date]) -> pl.DataFrame:
         "hour": pl.Int16,
         **dict.fromkeys(POLLUTANTS, pl.Float64),
     }
-    rows: list[tuple[Any, ...]] = []
     first, last = days[0], days[-1]
     query = StationHour.objects.filter(day__gte=first, day__lte=last)
     if len(days) < (last - first).days + 1 and len(days) <= CHUNK:
         query = query.filter(day__in=days)
-    rows = list(query.values_list(*schema.keys()))
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    frame = _frame(query, schema)
     return frame.filter(pl.col("day").is_in(days))
 
 

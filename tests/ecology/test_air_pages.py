@@ -211,3 +211,20 @@ def test_the_api_imports_as_a_job(
         "/api/station-data/import", {"file": SimpleUploadedFile("a.csv", b"x")}
     )
     assert denied.status_code == 403
+
+
+def test_the_demo_loads_a_synthetic_year_up_to_the_day_before(db: Any) -> None:
+    from jingjin.ecology.air_demo import DEMO_CODES, demo_air
+    from jingjin.ecology.models import AirImportBatch
+
+    summary = demo_air(today=date(2023, 10, 15))
+    assert (summary["first_day"], summary["last_day"]) == (date(2022, 11, 1), date(2023, 10, 14))
+    assert list(Station.objects.values_list("code", flat=True)) == list(DEMO_CODES)
+    assert Station.objects.filter(is_synthetic=False).count() == 0
+    days = (date(2023, 10, 14) - date(2022, 11, 1)).days + 1
+    assert StationHour.objects.count() == 4 * 24 * days == summary["rows"]
+    city = StationDay.objects.filter(station__isnull=True)
+    assert city.count() == days and max(city.values_list("date", flat=True)) == date(2023, 10, 14)
+    assert AirImportBatch.objects.get().is_synthetic and AirYearTarget.objects.get(year=2023).is_synthetic
+    demo_air(today=date(2023, 10, 15))  # again: nothing added
+    assert AirImportBatch.objects.count() == 1
