@@ -206,7 +206,9 @@ def station_data_import(
         audit_change(actor=actor, obj=batch, before=None, source=source)
         if progress:
             progress(60, _("Evaluating %(days)d days") % {"days": len(touched)})
-        days = air_days_evaluate(touched)
+        # the stored hours of the file's stations now: the file's, and the old ones it did not repeat
+        kept = old.join(data, on=["station_id", "day", "hour"], how="anti").select(data.columns)
+        days = air_days_evaluate(touched, known=pl.concat([data, kept.cast(data.schema)]))
     return ImportResult(batch=batch, days_evaluated=days)
 
 
@@ -267,9 +269,10 @@ def import_file(
 # The daily evaluation
 
 
-def _hours_of(days: list[date]) -> pl.DataFrame:
-    """Every stored station-hour of these days, with the station's city flag."""
-    schema = {
+def _hours_of(days: list[date], *, known: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every stored station-hour of these days. ``known``: the stored hours of some stations,
+    already in memory (an import's): only the other stations' hours are read."""
+    schema: dict[str, Any] = {
         "station_id": pl.Int64,
         "day": pl.Date,
         "hour": pl.Int16,
@@ -279,7 +282,11 @@ def _hours_of(days: list[date]) -> pl.DataFrame:
     query = StationHour.objects.filter(day__gte=first, day__lte=last)
     if len(days) < (last - first).days + 1 and len(days) <= CHUNK:
         query = query.filter(day__in=days)
+    if known is not None:
+        query = query.exclude(station_id__in=known["station_id"].unique().to_list())
     frame = _frame(query, schema)
+    if known is not None:
+        frame = pl.concat([frame, known.select(list(schema)).cast(schema)])
     return frame.filter(pl.col("day").is_in(days))
 
 
@@ -324,13 +331,14 @@ def evaluate_hours(hours: pl.DataFrame, city_ids: set[int]) -> pl.DataFrame:
     ).with_columns(pl.col("category").fill_null(""))
 
 
-def air_days_evaluate(days: list[date]) -> int:
+def air_days_evaluate(days: list[date], *, known: pl.DataFrame | None = None) -> int:
     """Evaluate these days again for every station and the city, replacing their daily results
-    (the evaluation job after an import: only the days it touched). Returns the days evaluated."""
+    (the evaluation job after an import: only the days it touched). ``known``: the stored hours
+    of some stations on these days, in memory (see :func:`_hours_of`). Returns the days evaluated."""
     if not days:
         return 0
     days = sorted(set(days))
-    hours = _hours_of(days)
+    hours = _hours_of(days, known=known)
     city_ids = set(Station.objects.filter(counts_for_city=True).values_list("pk", flat=True))
     with transaction.atomic():
         for start in range(0, len(days), CHUNK):
