@@ -286,7 +286,7 @@ def _hours_of(days: list[date], *, known: pl.DataFrame | None = None) -> pl.Data
         query = query.exclude(station_id__in=known["station_id"].unique().to_list())
     frame = _frame(query, schema)
     if known is not None:
-        frame = pl.concat([frame, known.select(list(schema)).cast(schema)])
+        frame = pl.concat([frame, known.select(list(schema)).cast(schema)])  # type: ignore[arg-type]
     return frame.filter(pl.col("day").is_in(days))
 
 
