@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import clock
 from jingjin.core.bounds import year_validators
 from jingjin.core.models import AuditedModel
 
@@ -28,7 +29,7 @@ class AirImportBatch(AuditedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("imported at"), default=clock.now, editable=False)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     new = models.PositiveIntegerField(_("new station-hours"), default=0)
     revised = models.PositiveIntegerField(_("revised station-hours"), default=0)
