@@ -274,6 +274,17 @@ SPECTACULAR_SETTINGS = {
         "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
         "MilestoneKindEnum": "jingjin.projects.choices.MilestoneKind",
         "NetworkKindEnum": "jingjin.projects.choices.NetworkKind",
+        "WarningLevelEnum": "jingjin.alerts.choices.WarningLevel",
+        "MonitoringLevelEnum": "jingjin.ecology.choices.MonitoringLevel",
+        "BlackOdorousStateEnum": "jingjin.ecology.choices.BlackOdorousState",
+        "BlackOdorousLevelEnum": "jingjin.ecology.choices.BlackOdorousLevel",
+        "EcologyProjectStateEnum": "jingjin.ecology.choices.ProjectState",
+        "SoilSiteStateEnum": "jingjin.ecology.choices.SoilSiteState",
+        "JobStateEnum": "jingjin.jobs.choices.JobState",
+        "ParkLevelEnum": "jingjin.parks.choices.ParkLevel",
+        "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
+        "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
+        "ItemStateEnum": "jingjin.supervision.choices.ItemState",
     },
 }
 

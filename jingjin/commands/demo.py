@@ -111,6 +111,11 @@ def demo(args: argparse.Namespace) -> int:
     )
     print(f"Red/black lists published from the demo reports: {summary['ranking_lists']}")
     print(f"Open early warnings after a refresh: {summary['warnings']}")
+    air = summary["air"]  # ecoair
+    print(
+        f"Hourly air data (synthetic): {air['rows']:,} station-hours of {air['stations']} stations, "
+        f"{air['first_day']} – {air['last_day']}, evaluated"
+    )
     real = "" if clock.as_of() is not None else "  (the real date; JINGJIN_AS_OF=YYYY-MM fixes it)"
     print(f"演示日期 / as of {summary['as_of'].isoformat()}{real}")
     print(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")

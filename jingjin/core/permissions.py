@@ -539,3 +539,30 @@ def may_manage_park_registers(user: Any) -> bool:
     county's) changes the firms and the park of its unit and the units below it
     (``restrict(user, "change", …)`` over the models' ``owner_lookups``)."""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Ecology — air monitoring data (ecoair): every signed-in user reads; the plan office and the
+# units of the stations' counties import hourly data; the plan office sets the yearly targets.
+
+
+def may_import_air_data(user: Any) -> bool:
+    """May ``user`` open the import of hourly station data? The plan office, and the unit users
+    (reporters, approvers, county users) of a unit — each file row still needs
+    :func:`may_import_station_data` for its station."""
+    role = role_of(user)
+    return role == Role.PLAN_OFFICE or (role in UNIT_ROLES and bool(unit_scope(user)))
+
+
+def may_import_station_data(user: Any, station: Any) -> bool:
+    """May ``user`` import hourly data of this station? The plan office any; a unit user the
+    stations of their county (the station's county in their unit or below it)."""
+    role = role_of(user)
+    if role == Role.PLAN_OFFICE:
+        return True
+    return role in UNIT_ROLES and station.county_id is not None and station.county_id in unit_scope(user)
+
+
+def may_set_air_targets(user: Any) -> bool:
+    """May ``user`` set the city's good-day ratio target of a year? The plan office only."""
+    return is_plan_office(user)

@@ -84,6 +84,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.parks.demo import demo_parks
     from jingjin.plans.demo import demo_shares
@@ -115,6 +116,7 @@ def demo_load() -> dict[str, Any]:
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
         "ecology_registers": demo_registers(today=today),
+        "air": demo_air(today=today),  # ecoair
     }
 
 

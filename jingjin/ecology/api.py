@@ -73,7 +73,7 @@ class StationSerializer(BoundedModelSerializer):
         ]  # fmt: skip
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class SectionTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = SectionTarget
         fields = ["year", "target_class"]
@@ -81,7 +81,9 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class SectionSerializer(BoundedModelSerializer):
     county = UnitCodeField(required=False, allow_null=True)
-    targets = TargetSerializer(many=True, required=False, help_text="target class (1–6, 6 = 劣Ⅴ) by year")
+    targets = SectionTargetSerializer(
+        many=True, required=False, help_text="target class (1–6, 6 = 劣Ⅴ) by year"
+    )
 
     class Meta:
         model = Section

@@ -325,3 +325,13 @@ class HeavyMetalProject(BilingualNameMixin, AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# ecoair: the air monitoring data
+from jingjin.ecology.air_models import (  # noqa: E402, F401
+    AirImportBatch,
+    AirYearTarget,
+    StationDay,
+    StationHour,
+    StationHourRevision,
+)

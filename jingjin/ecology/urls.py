@@ -1,14 +1,15 @@
 """URLs of the ecology pages (namespace ``ecology``): the registers here; the air and water pages
 include their own modules."""
 
-from django.urls import path
+from django.urls import include, path
 
-from jingjin.ecology import views
+from jingjin.ecology import air_urls, views
 
 app_name = "ecology"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("air/", include(air_urls.urlpatterns)),  # ecoair
     path("registers/<slug:register>/", views.record_list, name="register_list"),
     path("registers/<slug:register>/new/", views.record_edit, name="register_new"),
     path("registers/<slug:register>/import/", views.register_import, name="register_import"),

@@ -417,6 +417,15 @@ def manages_parks(user: Any, world: World, unit: str | None) -> bool:
     return P.may_manage_park_registers(user)
 
 
+# ecoair: the air monitoring data
+def imports_air(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_import_air_data(user)
+
+
+def sets_air_targets(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_set_air_targets(user)
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -638,6 +647,9 @@ MATRIX: dict[str, Entry] = {
     "project-list": api("/api/projects", {"GET": signed_in, "POST": office}),
     "project-detail": _crud("project"),
     "project-import": api("/api/projects/import", {"POST": office}),
+    # ecoair: the daily air results and the import of hourly data
+    "station-data-list": api("/api/station-data"),
+    "station-data-import-file": api("/api/station-data/import", {"POST": imports_air}),
     # -- the pages -------------------------------------------------------------------------
     "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
     "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
@@ -729,6 +741,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "jobs:retry": page(lambda w, u: f"/jobs/{w.jobs[u].pk}/retry/", {"POST": retries_job}, scoped=True),
     "evaluations:index": page("/evaluations/"),
+    # ecoair: the air quality pages
+    "ecology:air": page("/ecology/air/"),
+    "ecology:air_import": page("/ecology/air/import/", {"GET": imports_air, "POST": imports_air}),
+    "ecology:air_target": page("/ecology/air/target/", {"POST": sets_air_targets}),
     "evaluations:kind": page("/evaluations/air-aqi/", {"GET": evaluates, "POST": evaluates}),
     "evaluations:run": page(
         lambda w, u: f"/evaluations/air-aqi/{w.jobs[u].pk}/", {"GET": sees_job}, scoped=True

@@ -1,0 +1,378 @@
+"""Writes of the air monitoring data (HackSoft-style services): the import of hourly station data,
+the daily evaluation it triggers, and the yearly good-day targets. Each leaves an audit row.
+
+The import is all or nothing: the whole file is checked (:mod:`jingjin.ecology.air_imports`)
+before anything is written; then, in one transaction, new station-hours are inserted in bulk
+(PostgreSQL ``COPY``, SQLite ``executemany`` of tuples), changed ones are updated with their old
+values kept as :class:`StationHourRevision` rows, and the days touched are evaluated again
+(:func:`air_days_evaluate`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from jingjin.core.permissions import PermissionDenied, may_import_station_data, may_set_air_targets
+from jingjin.core.services import audit_change
+from jingjin.ecology import air_imports
+from jingjin.ecology.air_models import POLLUTANTS, AirImportBatch, AirYearTarget, StationDay, StationHour
+from jingjin.ecology.models import Station
+from jingjin.engines import air as engine
+
+HOUR_COLUMNS = ("station_id", "day", "hour", *POLLUTANTS, "batch_id")
+DAY_COLUMNS = (
+    "station_id",
+    "date",
+    "hours",
+    "so2_24h",
+    "no2_24h",
+    "pm10_24h",
+    "pm25_24h",
+    "co_24h",
+    "o3_1h",
+    "o3_8h",
+    "aqi",
+    "level",
+    "category",
+    "primary_pollutants",
+    "complete",
+    "standard",
+)
+DAILY = ("so2_24h", "no2_24h", "pm10_24h", "pm25_24h", "co_24h", "o3_1h", "o3_8h")
+CHUNK = 500
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk SQL
+
+
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _bulk_insert(model: Any, columns: tuple[str, ...], frame: pl.DataFrame) -> None:
+    """Insert ``frame`` (its columns named as ``columns``) into ``model``'s table: PostgreSQL by
+    ``COPY … FROM STDIN`` of CSV, other databases by ``executemany`` of tuples."""
+    if frame.height == 0:
+        return
+    frame = frame.select(columns)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, null_value="")
+            sql = f"COPY {_table(model)} ({names}) FROM STDIN WITH (FORMAT csv)"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+            return
+        text = frame.with_columns(pl.col(pl.Date).cast(pl.String))
+        if connection.vendor == "sqlite":  # the driver's own cursor: no per-row wrapping
+            marks = ", ".join(["?"] * len(columns))
+            sql = f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})"  # noqa: S608 - model names
+            cursor.cursor.executemany(sql, text.iter_rows())
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})", text.rows())  # noqa: S608 - names from the models
+
+
+def _existing(station_ids: list[int], first: date, last: date) -> pl.DataFrame:
+    """The stored station-hours of these stations between the two days."""
+    schema = {
+        "id": pl.Int64,
+        "station_id": pl.Int64,
+        "day": pl.Date,
+        "hour": pl.Int16,
+        **dict.fromkeys(POLLUTANTS, pl.Float64),
+        "batch_id": pl.Int64,
+    }
+    query = StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)
+    return _frame(query, schema)
+
+
+def _frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``query`` (a queryset) in the columns of ``schema`` as a frame: the query's SQL
+    run on the database cursor and the rows taken column by column (no model objects, no per-row
+    conversion — SQLite's dates come as text and are parsed once)."""
+    sql, params = query.values_list(*schema).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    series = []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        if dtype == pl.Date and values and isinstance(values[0], str):
+            series.append(pl.Series(name, values, dtype=pl.String).str.to_date())
+        else:
+            series.append(pl.Series(name, values, dtype=dtype))
+    return pl.DataFrame(series)
+
+
+# --------------------------------------------------------------------------------------------
+# The import
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: AirImportBatch
+    days_evaluated: int
+
+
+def _stations_for(actor: Any, *, all_: bool = False) -> dict[str, Station]:
+    stations = {s.code: s for s in Station.objects.all()}
+    if all_ or actor is None:
+        return stations
+    return {code: s for code, s in stations.items() if may_import_station_data(actor, s)}
+
+
+def _changed(joined: pl.DataFrame) -> pl.Series:
+    """Rows whose stored values differ from the file's (null-aware)."""
+    differ = [pl.col(p).ne_missing(pl.col(f"{p}_old")) for p in POLLUTANTS]
+    return joined.select(pl.any_horizontal(differ)).to_series()
+
+
+def station_data_import(
+    *,
+    actor: Any,
+    frame: pl.DataFrame,
+    file_name: str,
+    source: str = "web",
+    is_synthetic: bool = False,
+    progress: Any = None,
+) -> ImportResult:
+    """Import a platform export's frame (see :mod:`air_imports`): all or nothing, revisions kept,
+    duplicates and gaps counted, the days touched evaluated again. Raises
+    :class:`air_imports.AirFileError` naming rows and columns, or ``PermissionDenied``."""
+    stations = _stations_for(actor, all_=actor is None)
+    if actor is not None and not stations:
+        raise PermissionDenied(f"{actor} may import no station's data")
+    table = air_imports.parse(frame, known_stations=set(stations))
+    ids = pl.DataFrame(
+        {"station": list(stations), "station_id": [s.pk for s in stations.values()]},
+        schema={"station": pl.String, "station_id": pl.Int64},
+    )
+    data = table.frame.join(ids, on="station", how="left").drop("station")
+    first, last = data["day"].min(), data["day"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+    if progress:
+        progress(30, _("Checked %(rows)d rows; writing") % {"rows": table.rows})
+    with transaction.atomic():
+        batch = AirImportBatch.objects.create(
+            file_name=file_name[:255],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            rows=table.rows,
+            duplicates=table.duplicates,
+            first_day=first,
+            last_day=last,
+            is_synthetic=is_synthetic,
+        )
+        station_ids = data["station_id"].unique().to_list()
+        old = _existing(station_ids, first, last)
+        joined = data.join(
+            old.rename({p: f"{p}_old" for p in POLLUTANTS}).rename({"batch_id": "old_batch_id"}),
+            on=["station_id", "day", "hour"],
+            how="left",
+        )
+        is_new = joined["id"].is_null()
+        stored = joined.filter(~is_new)
+        changed = stored.filter(_changed(stored))
+        new = joined.filter(is_new).with_columns(pl.lit(batch.pk).alias("batch_id"))
+        _bulk_insert(StationHour, HOUR_COLUMNS, new)
+        _revise(changed, batch)
+        touched = pl.concat([new.select("day"), changed.select("day")])["day"].unique().sort().to_list()
+        present = StationHour.objects.filter(
+            station_id__in=station_ids, day__gte=first, day__lte=last
+        ).count()
+        gaps = len(station_ids) * air_imports.hours_in(first, last) - present
+        batch.new = new.height
+        batch.revised = changed.height
+        batch.unchanged = stored.height - changed.height
+        batch.gaps = gaps
+        batch.details = {
+            "layout": table.layout,
+            "stations": len(station_ids),
+            "duplicate_examples": table.duplicate_examples,
+            "gap_examples": _gap_examples(station_ids, first, last) if gaps else [],
+        }
+        batch.save()
+        audit_change(actor=actor, obj=batch, before=None, source=source)
+        if progress:
+            progress(60, _("Evaluating %(days)d days") % {"days": len(touched)})
+        # the stored hours of the file's stations now: the file's, and the old ones it did not repeat
+        kept = old.join(data, on=["station_id", "day", "hour"], how="anti").select(data.columns)
+        days = air_days_evaluate(touched, known=pl.concat([data, kept.cast(data.schema)]))
+    return ImportResult(batch=batch, days_evaluated=days)
+
+
+def _revise(changed: pl.DataFrame, batch: AirImportBatch) -> None:
+    """Keep the old values of changed station-hours, then write the new ones."""
+    if changed.height == 0:
+        return
+    from jingjin.ecology.air_models import StationHourRevision
+
+    revisions = changed.select(
+        "station_id",
+        "day",
+        "hour",
+        *(pl.col(f"{p}_old").alias(p) for p in POLLUTANTS),
+        pl.col("old_batch_id"),
+        pl.lit(batch.pk).alias("batch_id"),
+    )
+    _bulk_insert(
+        StationHourRevision, ("station_id", "day", "hour", *POLLUTANTS, "old_batch_id", "batch_id"), revisions
+    )
+    sets = ", ".join(f"{connection.ops.quote_name(p)} = %s" for p in (*POLLUTANTS, "batch_id"))
+    rows = changed.select(*POLLUTANTS, pl.lit(batch.pk), "id").rows()
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {_table(StationHour)} SET {sets} WHERE id = %s", rows)  # noqa: S608 - names from the model
+
+
+def _gap_examples(station_ids: list[int], first: date, last: date) -> list[str]:
+    """Up to 20 stations with missing hours in the range, with how many each misses."""
+    from django.db.models import Count
+
+    expected = air_imports.hours_in(first, last)
+    counts = dict(
+        StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)
+        .values_list("station_id")
+        .annotate(n=Count("id"))
+        .values_list("station_id", "n")
+    )
+    codes = dict(Station.objects.filter(pk__in=station_ids).values_list("pk", "code"))
+    missing = sorted(((expected - counts.get(pk, 0), codes[pk]) for pk in station_ids), reverse=True)
+    return [
+        _("%(station)s: %(n)d hours missing") % {"station": code, "n": n} for n, code in missing[:20] if n > 0
+    ]
+
+
+def import_file(
+    *, actor: Any, path: str | Path, file_name: str, source: str = "web", progress: Any = None
+) -> ImportResult:
+    """Read a file (CSV or workbook) and import it (:func:`station_data_import`)."""
+    frame = air_imports.read_file(path, name=file_name)
+    if progress:
+        progress(15, _("Read %(rows)d rows; checking") % {"rows": frame.height})
+    return station_data_import(
+        actor=actor, frame=frame, file_name=file_name, source=source, progress=progress
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The daily evaluation
+
+
+def _hours_of(days: list[date], *, known: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every stored station-hour of these days. ``known``: the stored hours of some stations,
+    already in memory (an import's): only the other stations' hours are read."""
+    schema: dict[str, Any] = {
+        "station_id": pl.Int64,
+        "day": pl.Date,
+        "hour": pl.Int16,
+        **dict.fromkeys(POLLUTANTS, pl.Float64),
+    }
+    first, last = days[0], days[-1]
+    query = StationHour.objects.filter(day__gte=first, day__lte=last)
+    if len(days) < (last - first).days + 1 and len(days) <= CHUNK:
+        query = query.filter(day__in=days)
+    if known is not None:
+        query = query.exclude(station_id__in=known["station_id"].unique().to_list())
+    frame = _frame(query, schema)
+    if known is not None:
+        frame = pl.concat([frame, known.select(list(schema)).cast(schema)])  # type: ignore[arg-type]
+    return frame.filter(pl.col("day").is_in(days))
+
+
+def evaluate_hours(hours: pl.DataFrame, city_ids: set[int]) -> pl.DataFrame:
+    """Daily results per station and for the city (``station_id`` null) from station-hours
+    (``station_id day hour`` and the six pollutants): the engine's daily values (GB 3095 / HJ 663
+    validity), the city's as the mean over its stations' valid values, then the daily AQI by the
+    standard in force on each day (``standard="auto"``)."""
+    timed = hours.select(
+        "station_id",
+        (pl.col("day").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("hour"))).alias("time"),
+        *(pl.col(p).alias(f"{p}_1h") for p in POLLUTANTS),
+    )
+    daily = engine.daily(timed, station_column="station_id", time_column="time")
+    daily = daily.with_columns(pl.col("hours").cast(pl.Int64), pl.col("station_id").cast(pl.Int64))
+    city = (
+        daily.filter(pl.col("station_id").is_in(list(city_ids)))
+        .group_by("date")
+        .agg(
+            pl.col("station_id").n_unique().cast(pl.Int64).alias("hours"), *(pl.col(c).mean() for c in DAILY)
+        )
+        .with_columns(pl.lit(None, dtype=pl.Int64).alias("station_id"))
+    )
+    both = pl.concat(
+        [
+            daily.select("station_id", "date", "hours", *DAILY),
+            city.select("station_id", "date", "hours", *DAILY),
+        ]
+    )
+    indexed = engine.aqi(both, standard="auto", report="daily", time_column="date")
+    return indexed.select(
+        "station_id",
+        "date",
+        "hours",
+        *DAILY,
+        "aqi",
+        "level",
+        pl.col("category").cast(pl.String),
+        pl.col("primary_pollutants").cast(pl.String).fill_null(""),
+        "complete",
+        pl.col("standard").cast(pl.String),
+    ).with_columns(pl.col("category").fill_null(""))
+
+
+def air_days_evaluate(days: list[date], *, known: pl.DataFrame | None = None) -> int:
+    """Evaluate these days again for every station and the city, replacing their daily results
+    (the evaluation job after an import: only the days it touched). ``known``: the stored hours
+    of some stations on these days, in memory (see :func:`_hours_of`). Returns the days evaluated."""
+    if not days:
+        return 0
+    days = sorted(set(days))
+    hours = _hours_of(days, known=known)
+    city_ids = set(Station.objects.filter(counts_for_city=True).values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(days), CHUNK):
+            StationDay.objects.filter(date__in=days[start : start + CHUNK]).delete()
+        if hours.height:
+            _bulk_insert(StationDay, DAY_COLUMNS, evaluate_hours(hours, city_ids))
+    return len(days)
+
+
+def air_year_evaluate(*, actor: Any, year: int, source: str = "web") -> int:
+    """Evaluate every day of a year again (after a station's city flag changed); the plan office."""
+    if not may_set_air_targets(actor):
+        raise PermissionDenied(f"{actor} may not evaluate the air data again")
+    days = list(
+        StationHour.objects.filter(day__year=year).values_list("day", flat=True).distinct().order_by("day")
+    )
+    return air_days_evaluate(days)
+
+
+# --------------------------------------------------------------------------------------------
+# Targets
+
+
+@transaction.atomic
+def air_target_set(*, actor: Any, year: int, good_day_ratio: Decimal, source: str = "web") -> AirYearTarget:
+    """Set the city's good-day ratio target (%) of ``year`` (the plan office)."""
+    if not may_set_air_targets(actor):
+        raise PermissionDenied(f"{actor} may not set the air targets")
+    target = AirYearTarget.objects.filter(year=year).first()
+    before = target.snapshot() if target else None
+    if target is None:
+        target = AirYearTarget(year=year, good_day_ratio=good_day_ratio)
+    target.good_day_ratio = good_day_ratio
+    target.full_clean()
+    target.save()
+    audit_change(actor=actor, obj=target, before=before, source=source)
+    return target
