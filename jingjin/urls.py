@@ -9,6 +9,7 @@ from jingjin.core import api as core_api
 from jingjin.core import token_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
+from jingjin.ecology import water_api as ecology_water_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
@@ -32,6 +33,7 @@ alerts_api.register(router)
 jobs_api.register(router)
 evaluations_api.register(router)
 notifications_api.register(router)
+ecology_water_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -56,6 +58,7 @@ urlpatterns = [
     path("jobs/", include("jingjin.jobs.urls")),
     path("evaluations/", include("jingjin.evaluations.urls")),
     path("notifications/", include("jingjin.notifications.urls")),
+    path("ecology/", include("jingjin.ecology.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

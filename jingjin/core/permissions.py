@@ -429,3 +429,18 @@ def check_role_and_unit(role: str, unit: Any) -> None:
         raise ValueError(f"role {role} needs a unit")
     if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
         raise ValueError("a county user belongs to a county or a park")
+
+
+# --------------------------------------------------------------------------------------------
+# Ecology — water data and fed indicators (slice ecowater)
+
+
+def may_import_water_samples(user: Any) -> bool:
+    """May ``user`` import monthly section samples? The plan office, and unit users for the
+    sections of their county (each row is checked with ``restrict(user, "change", …)``)."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
+def may_link_indicator_feeds(user: Any) -> bool:
+    """May ``user`` link a plan indicator to a computed figure (自动取数)? The plan office."""
+    return is_plan_office(user)

@@ -84,6 +84,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.ecology.water_demo import demo_water
     from jingjin.plans.demo import demo_shares
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
@@ -107,6 +108,7 @@ def demo_load() -> dict[str, Any]:
         "supervision_items": demo_items(today=today),
         "reports": demo_reports(today=today),
         "ranking_lists": demo_lists(today=today),
+        "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
     }
 

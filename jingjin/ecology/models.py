@@ -117,3 +117,13 @@ class SectionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section.code} {self.year}"
+
+
+from jingjin.ecology.water_models import (  # noqa: E402, F401 - the water slice's models
+    FedActual,
+    IndicatorFeed,
+    SectionClass,
+    SectionSample,
+    SectionSampleRevision,
+    WaterImportBatch,
+)
