@@ -144,9 +144,10 @@ def feed_link(
 
 
 def _years_of(indicator: Any) -> set[int]:
-    """The years a fed indicator is fed for: the current year (the clock's) back to its baseline."""
+    """The years a newly linked indicator is fed for: from the year after its baseline (else the
+    last five years) to the clock's year; later imports feed the years they touch."""
     today = clock.today()
-    start = indicator.baseline_year + 1 if indicator.baseline_year else today.year
+    start = indicator.baseline_year + 1 if indicator.baseline_year else today.year - 4
     return set(range(min(start, today.year), today.year + 1))
 
 

@@ -160,30 +160,12 @@ def _store(
             )
             added += 1
             continue
-        before = {p: _text(getattr(old, p)) for p in SAMPLE_PARAMETERS}
-        after = {p: _text(values[p]) for p in SAMPLE_PARAMETERS}
-        if before == after:
+        entry = _revise(old, values, batch=batch, now=now, actor=actor, source=source)
+        if entry is None:
             unchanged += 1
-            continue
-        snapshot = old.snapshot()
-        for p in SAMPLE_PARAMETERS:
-            setattr(old, p, values[p])
-        old.batch = batch
-        old.save()
-        SectionSampleRevision.objects.create(
-            sample=old, batch=batch, changed_at=now, before=before, after=after
-        )
-        entries.append(
-            audit_entry(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                obj=old,
-                before=snapshot,
-                after=old.snapshot(),
-                source=source,
-            )
-        )
-        changed += 1
+        else:
+            entries.append(entry)
+            changed += 1
     for sample in SectionSample.objects.bulk_create(new, batch_size=500):
         entries.append(
             audit_entry(
@@ -208,6 +190,32 @@ def _store(
         actor=actor, action=AuditAction.CREATE, obj=batch, before=None, after=batch.snapshot(), source=source
     )
     return batch
+
+
+def _revise(
+    old: SectionSample,
+    values: dict[str, Decimal | None],
+    *,
+    batch: WaterImportBatch,
+    now: Any,
+    actor: Any,
+    source: str,
+) -> Any:
+    """Change a stored sample to ``values``, keeping a revision; the audit row to store, or None
+    when nothing changed."""
+    before = {p: _text(getattr(old, p)) for p in SAMPLE_PARAMETERS}
+    after = {p: _text(values[p]) for p in SAMPLE_PARAMETERS}
+    if before == after:
+        return None
+    snapshot = old.snapshot()
+    for p in SAMPLE_PARAMETERS:
+        setattr(old, p, values[p])
+    old.batch = batch
+    old.save()
+    SectionSampleRevision.objects.create(sample=old, batch=batch, changed_at=now, before=before, after=after)
+    return audit_entry(
+        actor=actor, action=AuditAction.UPDATE, obj=old, before=snapshot, after=old.snapshot(), source=source
+    )
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -161,3 +161,21 @@ def test_import_page_then_the_matrix(users: Any, sections: Any) -> None:
     )
     assert refused.status_code == 400 and "unknown section W9" in refused.content.decode()
     assert _client(users["leader"]).get("/ecology/water/import/").status_code == 403
+
+
+def test_demo_water_is_synthetic_and_idempotent(loaded_plan: Any) -> None:
+    from datetime import date
+
+    from jingjin.ecology.models import Section, SectionSample
+    from jingjin.ecology.water_demo import demo_water
+
+    first = demo_water(today=date(2023, 10, 15))
+    assert first == {"sections": 8, "samples": 8 * 21}  # 2022: 12 months, 2023: January to September
+    assert set(Section.objects.values_list("is_synthetic", flat=True)) == {True}
+    assert not SectionSample.objects.filter(is_synthetic=False).exists()
+    m = water_selectors.matrix(year=2023)
+    assert (m.assessed, m.good) == (8, 7)  # the last section is class IV in the year
+    assert m.rows[-1].year_class == 4 and m.rows[-1].months[6] in (4, 5)
+    audits = AuditEntry.objects.count()
+    assert demo_water(today=date(2023, 10, 15)) == first
+    assert AuditEntry.objects.count() == audits + 1  # only the second batch
