@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from jingjin.core.models import AuditEntry
@@ -127,3 +128,27 @@ def test_a_county_user_imports_only_its_sections(users: Any, sections: Any) -> N
     assert samples_import(actor=users["county_c"], raw=own, name="own.csv").added == 1
     with pytest.raises(PermissionDenied):
         samples_import(actor=users["leader"], raw=own, name="own.csv")
+
+
+def test_a_large_file_is_imported_by_a_job(
+    users: Any, sections: Any, settings: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jingjin.jobs.choices import JobState
+    from jingjin.jobs.models import Job
+
+    settings.JINGJIN_IMPORT_JOB_BYTES = 100
+    assert len(LONG) > 100
+    client.force_login(users["office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ecology/water/import/", {"file": SimpleUploadedFile("big.csv", LONG)})
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.state) == ("water-samples-import", JobState.DONE), job.error
+    assert (job.summary["added"], job.summary["gaps"], job.summary["duplicates"]) == (4, 2, 1)
+    assert SectionSample.objects.count() == 4
+    bad = b"section,year,month,tp\n" + b"W1,2024,1,x\n" * 12
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ecology/water/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
+    failed = Job.objects.order_by("-pk").first()
+    assert failed is not None and failed.state == JobState.FAILED
+    assert "Row 1, column tp" in failed.error
