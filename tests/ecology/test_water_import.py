@@ -152,3 +152,27 @@ def test_a_large_file_is_imported_by_a_job(
     failed = Job.objects.order_by("-pk").first()
     assert failed is not None and failed.state == JobState.FAILED
     assert "Row 1, column tp" in failed.error
+
+
+def test_the_platforms_published_table_reads_without_problems() -> None:
+    """The national platform's snapshot of 2026-02-04 (tests/engines/air_water/data): 1,156 rows,
+    1,148 section-months (sections listed twice in the snapshot are averaged), nothing refused."""
+    from pathlib import Path
+
+    from jingjin.ecology.water_read import read, table_rows
+
+    path = Path(__file__).parents[1] / "engines/air_water/data/cnemc_20260204_parsed.csv"
+    reading = read(table_rows(path.read_bytes(), path.name))
+    assert (reading.layout, reading.rows, len(reading.samples), reading.problems) == (
+        "platform",
+        1156,
+        1148,
+        [],
+    )
+    first = reading.means(("富锦路桥", 2026, 2))
+    assert (first["ph"], first["nh3_n"], first["tp"], first["tn"]) == (
+        Decimal("8.14"),
+        Decimal("0.257"),
+        Decimal("0.113"),
+        Decimal("3.54"),
+    )
