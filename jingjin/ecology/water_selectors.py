@@ -51,14 +51,6 @@ class Matrix:
     def target_reached(self) -> bool:
         return self.good_pct is not None and self.good_pct >= GOOD_TARGET_PCT
 
-    def chart(self) -> dict[str, Any]:
-        """The data the page's script draws (json_script): sections, months and classes."""
-        return {
-            "year": self.year,
-            "sections": [r.code for r in self.rows],
-            "cells": [[m, i, c] for i, r in enumerate(self.rows) for m, c in enumerate(r.months) if c],
-        }
-
 
 def sections_of(*, county: str = "", level: str = "") -> QuerySet[Section]:
     sections = Section.objects.filter(active=True).select_related("county").order_by("code")
