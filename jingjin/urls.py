@@ -11,6 +11,7 @@ from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
 from jingjin.ecology import air_api as ecology_air_api
 from jingjin.ecology import api as ecology_api
+from jingjin.ecology import water_api as ecology_water_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
@@ -44,6 +45,7 @@ campaign_api.register(router)  # issue 12, projdemo
 parks_api.register(router)
 ecology_api.register(router)
 ecology_air_api.register(router)
+ecology_water_api.register(router)
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

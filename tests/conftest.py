@@ -172,3 +172,14 @@ def _empty_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english(settings: Any) -> Any:
+    """The UI in English (the tests that compare English messages and pages; the Chinese ones are
+    checked by the translation test). An area's conftest asks for it with an autouse fixture."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -254,17 +254,24 @@ def outlook_rows(*, as_of: date) -> list[OutlookRow]:
 
 def _yearly_actuals(as_of: date) -> pl.DataFrame | None:
     """(indicator_id, year, value): the latest submitted actual of each projectable indicator in
-    each year, up to ``as_of``'s month; None without any."""
+    each year, up to ``as_of``'s month — for an indicator fed by a computed figure (自动取数) the fed
+    value (``jingjin.ecology.feeds``); None without any."""
+    from jingjin.ecology.feeds import fed_actual_rows, fed_indicator_ids
+
+    last = month_index(as_of.year, as_of.month)
+    fed = fed_indicator_ids()  # indicators fed by a computed figure: their fed actuals, not typed ones
     values = list(
         ReportIndicatorValue.objects.filter(
             value__isnull=False,
             report__first_submitted_at__isnull=False,
             indicator__direction__in=PROJECTED_DIRECTIONS,
         )
-        .filter(report__period_index__lte=month_index(as_of.year, as_of.month))
+        .exclude(indicator_id__in=fed)
+        .filter(report__period_index__lte=last)
         .order_by()
         .values_list("indicator_id", "report__period_index", "value")
     )
+    values += fed_actual_rows(month_index_max=last, directions=PROJECTED_DIRECTIONS)
     if not values:
         return None
     raw = pl.DataFrame(

@@ -566,3 +566,18 @@ def may_import_station_data(user: Any, station: Any) -> bool:
 def may_set_air_targets(user: Any) -> bool:
     """May ``user`` set the city's good-day ratio target of a year? The plan office only."""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Ecology — water data and fed indicators (slice ecowater)
+
+
+def may_import_water_samples(user: Any) -> bool:
+    """May ``user`` import monthly section samples? The plan office, and unit users for the
+    sections of their county (each row is checked with ``restrict(user, "change", …)``)."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
+def may_link_indicator_feeds(user: Any) -> bool:
+    """May ``user`` link a plan indicator to a computed figure (自动取数)? The plan office."""
+    return is_plan_office(user)

@@ -86,6 +86,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.core import clock
     from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
+    from jingjin.ecology.water_demo import demo_water
     from jingjin.parks.demo import demo_parks
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
@@ -113,10 +114,13 @@ def demo_load() -> dict[str, Any]:
         # before the lists: the key-project lists rank the demo projects
         "key_projects": demo_projects(today=today),
         "ranking_lists": demo_lists(today=today),
+        "ecology_registers": demo_registers(
+            today=today
+        ),  # before the air and water data: their stations and sections
+        "air": demo_air(today=today),
+        "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
-        "ecology_registers": demo_registers(today=today),
-        "air": demo_air(today=today),  # ecoair
     }
 
 

@@ -345,6 +345,9 @@ def air_days_evaluate(days: list[date], *, known: pl.DataFrame | None = None) ->
             StationDay.objects.filter(date__in=days[start : start + CHUNK]).delete()
         if hours.height:
             _bulk_insert(StationDay, DAY_COLUMNS, evaluate_hours(hours, city_ids))
+    from jingjin.ecology.feeds import feeds_refresh
+
+    feeds_refresh(years={day.year for day in days})  # indicators fed by the good-day ratio
     return len(days)
 
 

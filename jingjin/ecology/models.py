@@ -335,3 +335,11 @@ from jingjin.ecology.air_models import (  # noqa: E402, F401
     StationHour,
     StationHourRevision,
 )
+from jingjin.ecology.water_models import (  # noqa: E402, F401 - the water slice's models
+    FedActual,
+    IndicatorFeed,
+    SectionClass,
+    SectionSample,
+    SectionSampleRevision,
+    WaterImportBatch,
+)

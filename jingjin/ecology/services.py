@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -24,7 +25,7 @@ from jingjin.core.permissions import (
     may_manage_ecology_registers,
 )
 from jingjin.core.services import audit_record, audit_record_many, deletion_entries
-from jingjin.ecology.models import Section, SectionTarget
+from jingjin.ecology.models import BlackOdorousBody, Section, SectionTarget
 from jingjin.ecology.registers import Register, register_for
 
 
@@ -60,6 +61,16 @@ def _set_targets(section: Section, targets: dict[int, int], *, replace: bool) ->
         )
 
 
+def _refresh_feeds(record: Any) -> None:
+    """After a black-odorous body changes, the indicators fed by ``blackodor_remaining`` follow
+    (once the write is committed)."""
+    if isinstance(record, BlackOdorousBody):
+        from jingjin.ecology.feeds import feeds_refresh
+
+        years = {clock.today().year}
+        transaction.on_commit(lambda: feeds_refresh(years=years))
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -83,6 +94,7 @@ def record_create(
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=record, before=None, after=snapshot(record), source=source
     )
+    _refresh_feeds(record)
     return record
 
 
@@ -120,6 +132,7 @@ def record_update(
         after=snapshot(record),
         source=source,
     )
+    _refresh_feeds(record)
     return record
 
 
@@ -134,6 +147,7 @@ def record_delete(*, record: Any, actor: Any, source: str = "web") -> None:
         entries[0].before = snapshot(record)
     audit_record_many(entries)
     record.delete()
+    _refresh_feeds(record)
 
 
 def moves_of(record: Any) -> list[tuple[str, Any]]:
@@ -172,4 +186,5 @@ def record_move(*, record: Any, actor: Any, state: str, on: date, source: str = 
         after=snapshot(record),
         source=source,
     )
+    _refresh_feeds(record)
     return record

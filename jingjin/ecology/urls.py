@@ -3,13 +3,14 @@ include their own modules."""
 
 from django.urls import include, path
 
-from jingjin.ecology import air_urls, views
+from jingjin.ecology import air_urls, views, water_urls
 
 app_name = "ecology"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("air/", include(air_urls.urlpatterns)),  # ecoair
+    path("", include(water_urls.urlpatterns)),  # ecowater: water/…
     path("registers/<slug:register>/", views.record_list, name="register_list"),
     path("registers/<slug:register>/new/", views.record_edit, name="register_new"),
     path("registers/<slug:register>/import/", views.register_import, name="register_import"),

@@ -426,6 +426,15 @@ def sets_air_targets(user: Any, world: World, unit: str | None) -> bool:
     return P.may_set_air_targets(user)
 
 
+# -- ecology: water data and fed indicators (slice ecowater)
+def imports_water(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_import_water_samples(user)
+
+
+def links_feeds(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_link_indicator_feeds(user)
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -650,6 +659,8 @@ MATRIX: dict[str, Entry] = {
     # ecoair: the daily air results and the import of hourly data
     "station-data-list": api("/api/station-data"),
     "station-data-import-file": api("/api/station-data/import", {"POST": imports_air}),
+    "section-sample-list": api("/api/section-samples"),
+    "section-sample-import": api("/api/section-samples/import", {"POST": imports_water}),
     # -- the pages -------------------------------------------------------------------------
     "set_language": page("/i18n/setlang/", {"POST": anybody}, public=True),
     "login": page("/accounts/login/", {"GET": anybody, "POST": anybody}, public=True),
@@ -758,6 +769,9 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
         may_404=True,
     ),
+    "ecology:water_matrix": page("/ecology/water/"),
+    "ecology:water_import": page("/ecology/water/import/", {"GET": imports_water, "POST": imports_water}),
+    "ecology:water_feeds": page("/ecology/water/feeds/", {"GET": links_feeds, "POST": links_feeds}),
     "notifications:settings": page("/notifications/settings/", {"GET": signed_in, "POST": signed_in}),
     "notifications:reminders": page("/notifications/reminders/", {"GET": reminders}),
     "notifications:urge": page("/notifications/urge/", {"POST": urges}),

@@ -1,5 +1,5 @@
-"""Fixtures of the ecology register tests: a station and a section of county t.c, a source with a
-project in t.c, a black-odorous body in t.c."""
+"""Fixtures of the ecology tests: the registers (a station and a section of county t.c, a source
+with a project in t.c, a black-odorous body in t.c) and three water sections of the small plan's units."""
 
 from __future__ import annotations
 
@@ -64,3 +64,29 @@ def registers(users: dict[str, Any]) -> dict[str, Any]:
         },
     )
     return {"station": station, "section": section, "body": body, "source": source, "project": project}
+
+
+@pytest.fixture
+def sections(loaded_plan: Any) -> dict[str, Any]:
+    """W1 (river) and W2 (lake) in county t.c, W3 (river) in unit t.a; targets class III in 2024."""
+    from jingjin.core.models import Unit
+    from jingjin.ecology.models import Section, SectionTarget
+
+    made = {}
+    for code, kind, county in (("W1", "river", "t.c"), ("W2", "lake", "t.c"), ("W3", "river", "t.a")):
+        made[code] = Section.objects.create(
+            code=code,
+            name_zh=f"示例断面{code}",
+            name_en=f"Demo section {code}",
+            waterbody="示例河",
+            waterbody_type=kind,
+            level="national",
+            county=Unit.objects.get(code=county),
+        )
+        SectionTarget.objects.create(section=made[code], year=2024, target_class=3)
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _english(english: Any) -> None:
+    """These tests read the English messages and pages."""
