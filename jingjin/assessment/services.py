@@ -193,7 +193,8 @@ def _entries_replace(ranking_list: RankingList, entries: list[RankingEntry]) -> 
             RankingEntry.objects.filter(ranking_list=ranking_list).delete()
             break
         cascade = {f"{relation.field.name}__ranking_list": ranking_list}
-        relation.related_model._base_manager.filter(**cascade).delete()
+        related: Any = relation.related_model
+        related._base_manager.filter(**cascade).delete()
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)

@@ -126,8 +126,8 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
             if campaign is None:
                 saved = campaign_services.campaign_create(actor=request.user, data=form.data_for_service())
             else:
-                data = form.data_for_service()
-                saved = campaign_services.campaign_update(campaign=campaign, actor=request.user, data=data)
+                values = form.data_for_service()
+                saved = campaign_services.campaign_update(campaign=campaign, actor=request.user, data=values)
         except RefusedWrite:
             return _forbidden(request)
         except ValidationError as exc:

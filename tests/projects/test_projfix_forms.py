@@ -176,8 +176,12 @@ def test_only_the_plan_office_writes_campaigns(client: Any, users: Any) -> None:
     assert Campaign.objects.get().name_zh == "示例" and Campaign.objects.count() == 1
 
 
-def test_the_reports_index_covers_the_sums() -> None:
-    """The covering index replaces the old one and the campaign's monthly sum reads it."""
+def test_the_reports_index_covers_the_campaign_sums(loaded_plan: Any) -> None:
+    """The covering index replaces the old one and the campaign's monthly sum reads it alone."""
+    from django.test.utils import CaptureQueriesContext
+
+    from jingjin.projects.campaign_selectors import campaign_figures_compute
+
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, ProjectReport._meta.db_table)
     assert "projectreport_month" not in constraints
@@ -188,11 +192,21 @@ def test_the_reports_index_covers_the_sums() -> None:
         "investment_month",
         "investment_ytd",
     ]
-    sums = ProjectReport.objects.filter(project_id=1, period_index__gte=24000, status="approved")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    campaign = Campaign.objects.create(
+        code="c", name_zh="示例", name_en="Demo", start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    campaign.projects.add(project("P1", "t.a"))
+    with CaptureQueriesContext(connection) as captured:
+        campaign_figures_compute(campaign, year=2024, month=6)
+    (sql,) = [q["sql"] for q in captured.captured_queries if "SUM(" in q["sql"]]
+    assert "reporting_reportingperiod" not in sql and "projects_keyproject" not in sql
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = sums.order_by().values_list("period_index", "investment_month").explain()
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = " ".join(str(row) for row in cursor.fetchall())
     assert "projectreport_month_cover" in plan
     if connection.vendor == "sqlite":
         assert "COVERING INDEX projectreport_month_cover" in plan
