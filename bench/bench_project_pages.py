@@ -8,11 +8,13 @@ Target (issue 12, Performance): the campaign page, the project list and the mont
    project and month for 60 months (2021-09 …): N × 60 ``ProjectReport`` rows by ``bulk_create``,
    approved except the last month (submitted). One campaign holds every project.
 3. Server time through Django's test ``Client`` as the plan office (median of RUNS after a
-   warm-up, with the query count): the campaign page ``/projects/campaigns/<code>/``, the cockpit
-   (with its key projects panel, cache cleared each time), the networks page; and — the project
-   list's and the ranking's inputs, as long as the library's list page is not merged —
-   :func:`jingjin.projects.progress.progress_table` + :func:`jingjin.engines.projects.rollup` over
-   all projects. The same at N/10 projects shows whether the query counts stay flat.
+   warm-up, wall and CPU time of this process — which runs SQLite too — with the query count):
+   the campaign page ``/projects/campaigns/<code>/``, the cockpit (with its key projects panel,
+   cache cleared each time), the networks page, the project list (by code and by gap);
+   :func:`jingjin.projects.progress.progress_table` + :func:`jingjin.engines.projects.rollup`
+   over all projects; the monthly key-project red/black list computed and stored
+   (:func:`jingjin.assessment.services.ranking_list_compute`) and its page. The same at N/10
+   projects shows whether the query counts stay flat.
 
 Run: ``.venv/bin/python bench/bench_project_pages.py`` (``--projects N`` for fewer).
 """
@@ -127,8 +129,9 @@ def build(n: int, start: int = 0) -> None:
     ProjectReport.objects.bulk_create(rows, batch_size=5000)
 
 
-def timed(client: Any, url: str, *, cached: bool = False) -> tuple[float, int]:
-    """Median server time of ``url`` and its query count; the cache is cleared before each request
+def timed(client: Any, url: str, *, cached: bool = False) -> tuple[float, float, int]:
+    """Median server time of ``url`` (wall and CPU of this process, which runs the database too:
+    SQLite) and its query count; the cache is cleared before each request
     unless ``cached`` (then the figures computed by the warm-up are read)."""
     from django.core.cache import cache
     from django.db import connection
@@ -137,38 +140,70 @@ def timed(client: Any, url: str, *, cached: bool = False) -> tuple[float, int]:
     cache.clear()
     client.get(url)
     times = []
+    cpu = []
     queries = 0
     for _ in range(RUNS):
         if not cached:
             cache.clear()
         with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured.captured_queries)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpu), queries
 
 
-def inputs() -> tuple[float, int]:
+def _timed_call(call: Any) -> tuple[float, float, int]:
+    """Median wall and CPU time of ``call()`` over RUNS (after a warm-up) and its query count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    call()
+    times, cpu = [], []
+    queries = 0
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            t0, c0 = time.perf_counter(), time.process_time()
+            call()
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        queries = len(captured.captured_queries)
+    return statistics.median(times), statistics.median(cpu), queries
+
+
+def inputs() -> None:
     from jingjin.engines.projects import rollup
     from jingjin.projects.models import KeyProject
     from jingjin.projects.progress import progress_table
 
-    times = []
-    queries = 0
-    for _ in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
-            table = progress_table(KeyProject.objects.all(), 2026, 8)
-            owners = list(KeyProject.objects.order_by("pk").values_list("owner_unit_id", flat=True))
-            rollup(owners, table.planned, table.ytd, table.result.lag)
-            times.append((time.perf_counter() - t0) * 1000)
-        queries = len(captured.captured_queries)
-    return statistics.median(times), queries
+    table = progress_table(KeyProject.objects.all(), 2026, 8)
+    owners = list(KeyProject.objects.order_by("pk").values_list("owner_unit_id", flat=True))
+    rollup(owners, table.planned, table.ytd, table.result.lag)
+
+
+def ranking() -> None:
+    """The monthly project red/black list of 2026-08 computed and stored (the draft), as the plan
+    office's "compute" button does."""
+    from django.contrib.auth import get_user_model
+
+    from jingjin.assessment.models import RankingScheme
+    from jingjin.assessment.services import ranking_list_compute
+    from jingjin.reporting.models import ReportingPeriod
+
+    ranking_list_compute(
+        actor=get_user_model().objects.get(username="bench_office"),
+        scheme=RankingScheme.objects.get(code="key-projects"),
+        period=ReportingPeriod.objects.get(year=2026, month=8),
+        today=date(2026, 9, 30),
+        source="bench",
+    )
+
+
+def _line(label: str, title: str, ms: float, cpu: float, q: int) -> None:
+    verdict = "ok" if ms < TARGET_MS else "MISSED"
+    print(f"{label:>8} {title:37s} {ms:8.1f} ms (CPU {cpu:7.1f} ms) {q:4d} queries  {verdict}")
 
 
 def measure(label: str) -> None:
@@ -181,17 +216,20 @@ def measure(label: str) -> None:
         ("campaign page", "/projects/campaigns/bench/?period=2026-08"),
         ("cockpit (with the panel)", "/cockpit/?period=2026-08"),
         ("networks page", "/projects/networks/?period=2026-08"),
+        ("project list page", "/projects/?month=2026-08"),
+        ("project list page, by gap", "/projects/?month=2026-08&sort=-gap"),
     ]
     for name, url in rows:
-        for cached in (False, True):
-            ms, q = timed(client, url, cached=cached)
-            title = f"{name}{' (cached)' if cached else ''}"
-            print(
-                f"{label:>8} {title:37s} {ms:8.1f} ms  {q:3d} queries  {'ok' if ms < TARGET_MS else 'MISSED'}"
-            )
-    ms, q = inputs()
-    verdict = "ok" if ms < TARGET_MS else "MISSED"
-    print(f"{label:>8} {'progress_table + rollup':37s} {ms:8.1f} ms  {q:3d} queries  {verdict}")
+        for cached in (False, True) if "list" not in name else (False,):
+            ms, cpu, q = timed(client, url, cached=cached)
+            _line(label, f"{name}{' (cached)' if cached else ''}", ms, cpu, q)
+    _line(label, "progress_table + rollup", *_timed_call(inputs))
+    _line(label, "ranking compute (key projects)", *_timed_call(ranking))
+    from jingjin.assessment.models import RankingList
+
+    draft = RankingList.objects.get(scheme__code="key-projects", period__year=2026, period__month=8)
+    ms, cpu, q = timed(client, f"/lists/{draft.pk}/")
+    _line(label, "ranking list page (key projects)", ms, cpu, q)
 
 
 def profile() -> None:
@@ -239,6 +277,9 @@ def main() -> None:
         from jingjin.plans.services import plan_import
 
         plan_import(data=small_plan(), actor=None, source="bench")
+        from jingjin.assessment.services import schemes_load_builtin
+
+        schemes_load_builtin(source="bench")
         user_ensure(
             username="bench_office",
             password="x",  # noqa: S106 - a throwaway database

@@ -324,11 +324,13 @@ class RankingList(AuditedModel):
         """The audited values, with the verdict and score of every entry."""
         data = super().snapshot()
         if self.pk is not None:
+            # plain values, not model objects: a project list holds up to 10,000 entries
+            rows = self.entries.order_by("unit__code", "project__code").values_list(
+                "unit__code", "project__code", "verdict", "score", "rank"
+            )
             data["entries"] = {
-                e.subject_code: {"verdict": e.verdict, "score": e.score, "rank": e.rank}
-                for e in self.entries.select_related("unit", "project").order_by(
-                    "unit__code", "project__code"
-                )
+                project or unit: {"verdict": verdict, "score": score, "rank": rank}
+                for unit, project, verdict, score, rank in rows
             }
         return data
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from jingjin.assessment import selectors
@@ -150,8 +150,8 @@ def _store(ranking_list: RankingList, results: list[selectors.EntryResult]) -> N
         black_before = set(
             previous.entries.filter(verdict=Verdict.BLACK).values_list("unit_id", "project_id")
         )
-    ranking_list.entries.all().delete()
-    RankingEntry.objects.bulk_create(
+    _entries_replace(
+        ranking_list,
         [
             RankingEntry(
                 ranking_list=ranking_list,
@@ -176,8 +176,38 @@ def _store(ranking_list: RankingList, results: list[selectors.EntryResult]) -> N
                 in black_before,
             )
             for r in results
-        ]
+        ],
     )
+
+
+def _entries_replace(ranking_list: RankingList, entries: list[RankingEntry]) -> None:
+    """Replace the list's entries by ``entries`` in a fixed number of statements, however many
+    (a project list holds up to 10,000): the rows that cascade from an entry (its alerts) deleted
+    by the list, the entries by one DELETE, the new ones by one INSERT run for each row
+    (``executemany``) with the values the fields prepare for the database — what
+    ``QuerySet.delete`` and ``bulk_create`` do, without a statement per 100 rows or model objects
+    read back. No signal listens to entries (their models have none)."""
+    meta = RankingEntry._meta
+    for relation in meta.related_objects:
+        if relation.on_delete is not models.CASCADE:  # pragma: no cover - none today
+            RankingEntry.objects.filter(ranking_list=ranking_list).delete()
+            break
+        cascade = {f"{relation.field.name}__ranking_list": ranking_list}
+        related: Any = relation.related_model
+        related._base_manager.filter(**cascade).delete()
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    rows = [tuple(f.get_db_prep_save(f.pre_save(e, True), connection) for f in fields) for e in entries]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {quote(meta.get_field('ranking_list').column)} = %s",  # noqa: S608
+            [ranking_list.pk],
+        )
+        if rows:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @transaction.atomic

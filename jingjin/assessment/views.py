@@ -65,13 +65,18 @@ def lists(request: HttpRequest) -> HttpResponse:
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One list: every entry with its criteria, the score item by item, exemptions; office actions."""
     ranking_list = get_object_or_404(selectors.visible_lists(user=request.user), pk=pk)
-    entries = selectors.list_entries(ranking_list=ranking_list)
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), 10**6))
+    except ValueError:
+        number = 1
+    page = selectors.list_entries_page(ranking_list=ranking_list, number=number)
     return render(
         request,
         "assessment/list.html",
         {
             "list": ranking_list,
-            "entries": entries,
+            "entries": page.entries,
+            "page": page,
             "exemptions": ranking_list.exemptions.select_related("unit", "project"),
             "rule": ranking_list.rule,
             "is_office": _is_office(request),
@@ -89,7 +94,8 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _exemptible_units(ranking_list: RankingList) -> Any:
     """The units (or, on a project list, the projects of its entries) the exempt form offers."""
     if ranking_list.scheme.subject == Subject.PROJECTS:
-        return [e.project for e in ranking_list.entries.select_related("project").order_by("project__code")]
+        listed = KeyProject.objects.filter(ranking_entries__ranking_list=ranking_list)
+        return listed.order_by("code").only("code", "name_zh", "name_en")
     return selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code")
 
 

@@ -8,7 +8,10 @@ from jingjin.projects import campaign_views, network_views
 
 urlpatterns = [
     path("campaigns/", campaign_views.campaign_list, name="campaigns"),
+    # projfix: the plan office's campaign form, "new/" before a campaign's code
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
     path("campaigns/<str:code>/", campaign_views.campaign_detail, name="campaign"),
+    path("campaigns/<str:code>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
     path("networks/", network_views.network_list, name="networks"),
     path("networks/<str:code>/", network_views.network_detail, name="network"),
 ]

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from jingjin.core import clock
-from jingjin.core.permissions import has_role
+from jingjin.core.permissions import PermissionDenied as RefusedWrite
+from jingjin.core.permissions import has_role, may_manage_campaigns
 from jingjin.dashboard import periods
 from jingjin.dashboard.services import period_resolve
 from jingjin.projects import campaign_selectors as selectors
+from jingjin.projects import campaign_services
+from jingjin.projects.campaign_forms import CampaignForm
 from jingjin.projects.campaign_selectors import CampaignFigures
+from jingjin.projects.models import Campaign
+from jingjin.projects.views import form_errors
 from jingjin.reporting.models import ReportingPeriod
 
 
@@ -59,7 +66,11 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user):
         raise PermissionDenied
     campaigns = list(selectors.campaigns_for(request.user))
-    return render(request, "projects/campaign_list.html", {"campaigns": campaigns})
+    return render(
+        request,
+        "projects/campaign_list.html",
+        {"campaigns": campaigns, "may_manage": may_manage_campaigns(request.user)},
+    )
 
 
 @login_required
@@ -79,5 +90,54 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "periods": periods.month_choices(clock.today()),
             "chart_data": _chart(figures),
+            "may_manage": may_manage_campaigns(request.user),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """A new campaign (the plan office)."""
+    return _campaign_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Change a campaign: its fields, targets and projects (the plan office)."""
+    if not may_manage_campaigns(request.user):
+        return _forbidden(request)
+    return _campaign_form(request, get_object_or_404(Campaign, code=code))
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    reason = _("Only the plan office may create or change campaigns.")
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    if not may_manage_campaigns(request.user):
+        return _forbidden(request)
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, instance=Campaign.objects.get(pk=campaign.pk) if campaign else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if campaign is None:
+                saved = campaign_services.campaign_create(actor=request.user, data=form.data_for_service())
+            else:
+                values = form.data_for_service()
+                saved = campaign_services.campaign_update(campaign=campaign, actor=request.user, data=values)
+        except RefusedWrite:
+            return _forbidden(request)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("projects:campaign", code=saved.code)
+    return render(
+        request,
+        "projects/campaign_edit.html",
+        {"form": form, "campaign": campaign},
+        status=400 if request.method == "POST" else 200,
     )

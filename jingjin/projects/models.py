@@ -346,7 +346,13 @@ class ProjectReport(AuditedModel):
             size_check("investment_month", INVESTMENT, "projectreport_investment_month_size"),
             size_check("investment_ytd", INVESTMENT, "projectreport_investment_ytd_size"),
         ]
-        indexes = [models.Index(fields=["project", "period_index", "status"], name="projectreport_month")]
+        # covering: a project's month range is read (sums, latest year to date) from the index alone
+        indexes = [
+            models.Index(
+                fields=["project", "period_index", "status", "investment_month", "investment_ytd"],
+                name="projectreport_month_cover",
+            )
+        ]
         verbose_name = _("project report")
         verbose_name_plural = _("project reports")
 

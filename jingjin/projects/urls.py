@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.xlsx", views.project_export, name="export"),
     path("import/", views.project_import, name="import"),
+    path("new/", views.project_create, name="create"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     # the monthly project reports (report_urls.py), before the project codes
     path("reports/", include(report_urls.urlpatterns)),

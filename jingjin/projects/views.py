@@ -34,7 +34,7 @@ from jingjin.core.selectors import audit_for_object
 from jingjin.jobs.services import job_submit
 from jingjin.projects import exports, imports, selectors, services
 from jingjin.projects.choices import MilestoneKind, ProjectCategory, ProjectLevel, ProjectState
-from jingjin.projects.forms import ExtrasForm, ImportForm, project_form_class
+from jingjin.projects.forms import ExtrasForm, ImportForm, project_create_form_class, project_form_class
 from jingjin.projects.job_kinds import KIND as PROJECT_IMPORT
 from jingjin.projects.models import KeyProject, ProjectReport
 from jingjin.projects.progress import progress_table
@@ -225,6 +225,46 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
         "projects/edit.html",
         {"project": project, "form": form, "extras": extras, "may_delete": may_add_projects(request.user)},
     )
+
+
+def form_errors(form: Any, exc: ValidationError) -> None:
+    """Put the service's ``exc`` on the form: a field's error under the field, others on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    """A new project (the plan office): its fields, state, yearly plans and planned milestones."""
+    if not may_add_projects(request.user):
+        return _forbidden(request, _("Only the plan office may create key projects."))
+    data = request.POST if request.method == "POST" else None
+    form = bound_texts(project_create_form_class()(data))
+    this = clock.today().year
+    blank = KeyProject(state=ProjectState.RESERVE)
+    extras = ExtrasForm(data, user=request.user, project=blank, years=[this, this + 1])
+    if request.method == "POST" and form.is_valid() and extras.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            project = services.project_create(
+                actor=request.user,
+                data={**fields, "state": extras.cleaned_data["state"]},
+                year_plans={y: v for y, v in extras.plans().items() if v is not None},
+                milestones={k: d for k, d in extras.milestones().items() if d is not None},
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The project %(code)s is created.") % {"code": project.code})
+            return redirect("projects:detail", code=project.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/create.html", {"form": form, "extras": extras}, status=status)
 
 
 @transaction.atomic

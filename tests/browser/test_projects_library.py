@@ -1,5 +1,5 @@
 """The project library's main path (slice projlib): the plan office imports a small workbook on a
-phone, opens the list, then a project."""
+phone, opens the list, then a project, and creates one on the new-project form (slice projfix)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ def test_office_imports_lists_and_opens_a_project(live_server, users, page, tmp_
     assert page.get_by_test_id("project-name").inner_text() == "示例项目XM-B2"
     assert page.get_by_test_id("five-ones").get_attribute("data-complete") == "no"
     assert page.get_by_test_id("project-state").inner_text() == "Under construction"
+
+    page.goto(f"{base}/projects/")
+    page.get_by_test_id("new-project").click()
+    page.fill("#id_code", "XM-B3")
+    page.fill("#id_name_zh", "示例新项目")
+    page.fill("#id_name_en", "Demo new project")
+    for select in ("#id_level", "#id_category", "#id_owner_unit"):
+        page.select_option(select, index=1)
+    page.fill("#id_total_investment", "800")
+    page.locator('[data-testid="project-create-form"] button[type=submit]').click()
+    page.get_by_test_id("project-name").wait_for()
+    assert page.get_by_test_id("project-name").inner_text() == "示例新项目"

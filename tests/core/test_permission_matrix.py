@@ -779,6 +779,7 @@ MATRIX: dict[str, Entry] = {
     "projects:export": page("/projects/export.xlsx"),
     "projects:import": page("/projects/import/", {"GET": office, "POST": office}),
     "projects:import_template": page("/projects/import/template.xlsx"),
+    "projects:create": page("/projects/new/", {"GET": office, "POST": office}),
     "projects:detail": page(lambda w, u: f"/projects/{w.projects[u].code}/", scoped=True),
     "projects:detail_docx": page(lambda w, u: f"/projects/{w.projects[u].code}/export.docx", scoped=True),
     "projects:edit": page(
@@ -797,6 +798,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "projects:campaigns": page("/projects/campaigns/"),
     "projects:campaign": page(lambda w, u: f"/projects/campaigns/m-c1/?pk={_campaign_pk(w, u)}"),
+    "projects:campaign_create": page(
+        "/projects/campaigns/new/", {"GET": manages_campaigns, "POST": manages_campaigns}
+    ),
+    "projects:campaign_edit": page(
+        lambda w, u: f"/projects/campaigns/m-c1/edit/?pk={_campaign_pk(w, u)}",
+        {"GET": manages_campaigns, "POST": manages_campaigns},
+    ),
     "projects:networks": page("/projects/networks/"),
     "projects:network": page(lambda w, u: f"/projects/networks/{_network_code(w, u)}/"),
     "industry-list": api("/api/industries"),
