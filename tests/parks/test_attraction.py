@@ -268,3 +268,48 @@ def test_candidates_are_matched_to_gaps_and_ranked(users, world) -> None:
     ranked = [(r["candidate"].name, round(r["gap"], 4), r["weight"]) for r in sel.ranked_candidates()]
     assert ranked == [("示例候选甲", 0.75, 7), ("示例候选丙", 0.75, 1), ("示例候选乙", 0.4799, 3)]
     assert AuditEntry.objects.filter(content_type__model="candidatefirm").count() == 3
+
+
+def test_the_api_creates_changes_and_moves_a_lead(client, users, world) -> None:
+    client.force_login(users["reporter_a"])
+    body = {
+        "firm_name": "示例接口企业",
+        "owner_unit": "t.a",
+        "chain_links": ["C.LI.M1"],
+        "date": "2026-06-01",
+    }
+    created = client.post("/api/attraction-leads", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert (created.json()["stage"], created.json()["stage_date"]) == ("lead", "2026-06-01")
+    url = f"/api/attraction-leads/{pk}"
+    assert client.patch(url, {"stage": "signed"}, content_type="application/json").json()["stage"] == "lead"
+    changed = client.patch(url, {"owner_person": "示例责任人"}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["owner_person"] == "示例责任人"
+    moved = client.post(
+        f"{url}/move", {"stage": "contact", "date": "2026-06-02"}, content_type="application/json"
+    )
+    assert moved.status_code == 200 and moved.json()["stage"] == "contact"
+    assert [h["stage"] for h in moved.json()["history"]] == ["lead", "contact"]
+    skip = client.post(
+        f"{url}/move", {"stage": "signed", "date": "2026-06-03"}, content_type="application/json"
+    )
+    assert skip.status_code == 400 and "reason" in skip.content.decode()
+    assert client.get("/api/attraction-leads", {"stage": "contact"}).json()["count"] == 1
+    assert client.get("/api/attraction-leads", {"chain": "C.LI"}).json()["count"] == 1
+    assert client.get("/api/attraction-leads", {"stage": "nope"}).status_code == 400
+    assert (
+        client.post(
+            "/api/attraction-leads", {**body, "owner_unit": "t.b"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    client.force_login(users["reporter_b"])
+    refused = client.post(
+        f"{url}/move", {"stage": "visit", "date": "2026-06-03"}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and AttractionLead.objects.get(pk=pk).stage == "contact"
+    client.force_login(users["leader"])
+    assert client.post("/api/attraction-leads", body, content_type="application/json").status_code == 403
+    assert client.get(url).json()["firm_name"] == "示例接口企业"
+    assert client.get("/api/attraction-candidates").status_code == 200
