@@ -216,7 +216,7 @@ def test_the_attraction_demo_has_leads_in_every_stage_before_the_as_of_date(as_o
     leads = AttractionLead.objects.all()
     assert leads.count() == 40 and not leads.filter(is_synthetic=False).exists()
     assert AttractionLead.objects.aggregate(m=Max("stage_date"))["m"] <= AS_OF
-    assert {s for s in leads.values_list("stage", flat=True)} == {
+    assert set(leads.values_list("stage", flat=True)) == {
         "lead",
         "contact",
         "visit",

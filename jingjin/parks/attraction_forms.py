@@ -54,6 +54,9 @@ class LeadForm(forms.ModelForm):  # type: ignore[type-arg]
             units = units.filter(pk__in=unit_scope(user))
         fields["owner_unit"].queryset = units
         self.fields["stage_date"].initial = clock.today()
+        profile = getattr(user, "profile", None)
+        if profile is not None and profile.unit_id and "owner_unit" not in self.initial:
+            self.initial["owner_unit"] = profile.unit_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
