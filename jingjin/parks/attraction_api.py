@@ -50,7 +50,7 @@ class LeadPermission(SignedInPermission):
         return may_move_attraction_lead(user, obj)
 
 
-class LeadStageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LeadStageSerializer(serializers.Serializer):
     stage = serializers.CharField()
     date = serializers.DateField()
     reason = serializers.CharField()
@@ -103,7 +103,7 @@ class LeadSerializer(BoundedModelSerializer):
         return attraction_selectors.is_stale(lead.stage, lead.stage_date)
 
 
-class MoveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=LeadStageName.choices)
     date = serializers.DateField(validators=[DateInYears()])
     reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
