@@ -41,8 +41,10 @@ class LeadForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:  # the date changes with a move
+            del self.fields["stage_date"]
         self.fields["firm_name"].required = False
         self.fields["firm_name"].help_text = _("Leave empty to take the candidate's name.")
         fields: dict[str, Any] = dict(self.fields)
@@ -53,7 +55,8 @@ class LeadForm(forms.ModelForm):  # type: ignore[type-arg]
         if not is_plan_office(user):
             units = units.filter(pk__in=unit_scope(user))
         fields["owner_unit"].queryset = units
-        self.fields["stage_date"].initial = clock.today()
+        if not editing:
+            self.fields["stage_date"].initial = clock.today()
         profile = getattr(user, "profile", None)
         if profile is not None and profile.unit_id and "owner_unit" not in self.initial:
             self.initial["owner_unit"] = profile.unit_id

@@ -102,6 +102,31 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_object_or_404(AttractionLead.objects.restrict(request.user, "view"), pk=pk)
+    if not may_move_attraction_lead(request.user, lead):
+        return _forbidden(request, _("You may not change this lead."))
+    form = LeadForm(request.POST or None, user=request.user, editing=True, instance=lead)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attraction_services.lead_update(actor=request.user, lead=lead, data=dict(form.cleaned_data))
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The lead was saved."))
+            return redirect("parks:attraction-lead", pk=lead.pk)
+    return render(
+        request,
+        "parks/attraction_form.html",
+        {"form": form, "lead": lead, "link": None, "candidates": []},
+        status=400 if form.errors else 200,
+    )
+
+
 def _form_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -132,6 +157,7 @@ def _detail(request: HttpRequest, lead: AttractionLead, form: MoveForm, status: 
             "links": lead.chain_links.select_related("chain"),
             "form": form,
             "may_move": may_move_attraction_lead(request.user, lead) and bool(form.stage_choices),
+            "may_edit": may_move_attraction_lead(request.user, lead),
         },
         status=status,
     )

@@ -22,6 +22,7 @@ urlpatterns = [
         name="attraction-template",
     ),
     path("attraction/<int:pk>/", attraction_views.lead_detail, name="attraction-lead"),
+    path("attraction/<int:pk>/edit/", attraction_views.lead_edit, name="attraction-edit"),
     path("attraction/<int:pk>/move/", attraction_views.lead_move, name="attraction-move"),
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),

@@ -767,6 +767,11 @@ MATRIX: dict[str, Entry] = {
     ),
     "parks:attraction-template": page("/parks/attraction/candidates/template.xlsx"),
     "parks:attraction-lead": page(lambda w, u: f"/parks/attraction/{w.leads[u].pk}/", scoped=True),
+    "parks:attraction-edit": page(
+        lambda w, u: f"/parks/attraction/{w.leads[u].pk}/edit/",
+        {"GET": moves_lead, "POST": moves_lead},
+        scoped=True,
+    ),
     "parks:attraction-move": page(
         lambda w, u: f"/parks/attraction/{w.leads[u].pk}/move/", {"POST": moves_lead}, scoped=True
     ),
