@@ -194,14 +194,14 @@ def _key_project(lead: AttractionLead, source: str) -> Any:
     park = lead.park
     data = {
         "code": f"ZS-{lead.pk}",
-        "name_zh": _("%(firm)s project") % {"firm": lead.firm_name},
+        "name_zh": f"{lead.firm_name}项目",
         "name_en": f"{lead.firm_name} project",
         "level": "city",
         "category": "industry",
         "owner_unit": lead.owner_unit,
         "county": park.county if park is not None else None,
         "park": park.unit if park is not None else None,
-        "industry": "、".join(sorted(str(link.chain.name) for link in lead.chain_links.all()))[:100],
+        "industry": "、".join(sorted({link.chain.name_zh for link in lead.chain_links.all()}))[:100],
         "total_investment": lead.planned_investment,
         "state": "preparation",
         "is_synthetic": lead.is_synthetic,

@@ -129,7 +129,7 @@ def test_signing_creates_the_key_project_and_a_skip_needs_a_reason(users, world)
         "t.c.p",
         "t.c",
     )
-    assert project.total_investment == Decimal("120000.50")
+    assert project.total_investment == Decimal("120000.50") and project.name_zh == "示例目标企业项目"
     assert (lead.reached, LeadStage.objects.get(lead=lead, stage="signed").reason) == (
         "signed",
         "已在外地考察",
