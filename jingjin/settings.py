@@ -416,3 +416,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# the attraction pipeline (靶向招引): a lead with no move for this many days at its stage is stale
+JINGJIN_ATTRACTION_STALE_DAYS = {"lead": 60, "contact": 45, "visit": 60, "signed": 90, "started": 180}

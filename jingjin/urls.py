@@ -16,6 +16,7 @@ from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
+from jingjin.parks import attraction_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
@@ -46,6 +47,7 @@ parks_api.register(router)
 ecology_api.register(router)
 ecology_air_api.register(router)
 ecology_water_api.register(router)
+attraction_api.register(router)  # issue 13, parksattr
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

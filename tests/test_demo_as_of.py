@@ -207,3 +207,28 @@ def test_a_bad_demo_file_is_refused_with_the_key(tmp_path):
 def test_without_an_as_of_the_header_says_nothing(client, users):
     client.force_login(_user("leader"))
     assert 'data-testid="as-of"' not in client.get("/cockpit/").content.decode()
+
+
+def test_the_attraction_demo_has_leads_in_every_stage_before_the_as_of_date(as_of, client):
+    from jingjin.parks import attraction_selectors
+    from jingjin.parks.models import AttractionLead, CandidateFirm
+
+    leads = AttractionLead.objects.all()
+    assert leads.count() == 40 and not leads.filter(is_synthetic=False).exists()
+    assert AttractionLead.objects.aggregate(m=Max("stage_date"))["m"] <= AS_OF
+    assert set(leads.values_list("stage", flat=True)) == {
+        "lead",
+        "contact",
+        "visit",
+        "signed",
+        "dropped",
+    }
+    signed = leads.filter(stage="signed")
+    assert signed.count() == 2 and all(lead.project.is_synthetic for lead in signed)
+    assert leads.filter(attraction_selectors.stale_q()).count() >= 4
+    assert CandidateFirm.objects.filter(is_synthetic=True, name__startswith="示例").count() == 12
+    client.force_login(_user("office"))
+    chain = client.get("/parks/chains/C.LI/").content.decode()
+    assert 'data-testid="new-lead"' in chain  # the demo's links have reference outputs: gaps
+    funnel = client.get("/parks/attraction/funnel/")
+    assert funnel.status_code == 200 and funnel.context["funnel"]["total"] == 40

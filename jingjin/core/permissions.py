@@ -581,3 +581,32 @@ def may_import_water_samples(user: Any) -> bool:
 def may_link_indicator_feeds(user: Any) -> bool:
     """May ``user`` link a plan indicator to a computed figure (自动取数)? The plan office."""
     return is_plan_office(user)
+
+
+# Targeted attraction (靶向招引) — slice parksattr: candidate firms and the attraction pipeline
+
+
+def may_import_candidates(user: Any) -> bool:
+    """May ``user`` import the list of candidate firms (靶向招引名单)? The plan office."""
+    return is_plan_office(user)
+
+
+def may_add_attraction_leads(user: Any) -> bool:
+    """May ``user`` add attraction leads? The plan office (for any unit) and the unit users
+    (reporters, approvers, county users: for their unit or a unit below it); leaders only read."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
+def may_own_attraction_lead(user: Any, unit: Any) -> bool:
+    """May ``user`` make ``unit`` the owner of a lead? The plan office any unit; a unit user its
+    unit or a unit below it."""
+    if is_plan_office(user):
+        return True
+    return acts_for_a_unit(user) and unit is not None and unit.pk in unit_scope(user)
+
+
+def may_move_attraction_lead(user: Any, lead: Any) -> bool:
+    """May ``user`` change ``lead`` and move it through the pipeline? The plan office every lead;
+    the users of the lead's owner unit (or a unit above it) their leads
+    (``AttractionLead.owner_lookups``); leaders never."""
+    return can(user, "change", lead)

@@ -159,7 +159,12 @@ def demo_parks() -> dict[str, int]:
         _cluster_rows(),
     )
     _mark_synthetic()
+    from jingjin.parks.attraction_demo import demo_attraction  # parksattr: after the registers
+
+    attraction = demo_attraction()
     return {
+        "attraction_candidates": attraction["candidates"],
+        "attraction_leads": attraction["leads"],
         "industries": Industry.objects.count(),
         "parks": Park.objects.count(),
         "chains": Chain.objects.count(),

@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.core.bounds import Number, number_validators, size_check, year_validators
+from jingjin.core.bounds import DateInYears, Number, number_validators, size_check, year_validators
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.parks import creditcode
+from jingjin.parks.attraction_choices import LeadStageName
 from jingjin.parks.choices import Fortune500, LinkPosition, ParkLevel, SystemTier
 
 #: an amount in 万元 (output, tax, a link's reference output): 0 or more, two decimals
@@ -368,3 +369,147 @@ class ClusterYear(AuditedModel):
 
     def natural_key_text(self) -> str:
         return f"{self.cluster.code}:{self.year}"
+
+
+# --------------------------------------------------------------------------------------------
+# Targeted attraction (靶向招引) — slice parksattr
+
+
+class CandidateFirm(AuditedModel):
+    """A candidate firm of the targeted attraction list (靶向招引名单): a firm from outside the city
+    that would fill chain links (补链), with its categories (三类500强, 行业领军, 隐形冠军, 总部型,
+    央企国企, 重点外企, 专精特新) and where the name came from. Filled by an import."""
+
+    name = models.CharField(_("name"), max_length=NAME_MAX, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+    )
+    chain_links = models.ManyToManyField(
+        ChainLink, verbose_name=_("chain links it would fill"), blank=True, related_name="candidates"
+    )
+    fortune500 = models.CharField(
+        _("Fortune-500-type group"), max_length=8, choices=Fortune500.choices, blank=True, default=""
+    )
+    is_industry_leader = models.BooleanField(_("industry leader"), default=False)
+    is_hidden_champion = models.BooleanField(_("hidden champion"), default=False)
+    is_hq = models.BooleanField(_("headquarters"), default=False)
+    is_soe = models.BooleanField(_("state-owned"), default=False)
+    is_foreign = models.BooleanField(_("key foreign firm"), default=False)
+    is_specialised = models.BooleanField(_("specialised SME"), default=False)
+    source = models.CharField(_("source"), max_length=NAME_MAX, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("candidate firm")
+        verbose_name_plural = _("candidate firms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttractionLead(AuditedModel):
+    """A lead of the attraction pipeline (招商项目库): a candidate or a named firm for chain links and
+    a park, its owner unit and person (招商责任人), its stage (线索 → 接洽 → 考察 → 签约 → 开工 →
+    投产, or 终止) with the date of the last move, the planned investment (万元) and, once signed,
+    its key project. Stages move only through ``attraction_services.lead_move``."""
+
+    candidate = models.ForeignKey(
+        CandidateFirm,
+        verbose_name=_("candidate firm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
+    firm_name = models.CharField(_("firm"), max_length=NAME_MAX)
+    chain_links = models.ManyToManyField(
+        ChainLink, verbose_name=_("chain links"), blank=True, related_name="leads"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
+    owner_unit = models.ForeignKey(
+        Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="attraction_leads"
+    )
+    owner_person = models.CharField(_("person in charge"), max_length=100, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=LeadStageName.choices, default=LeadStageName.LEAD, db_index=True
+    )
+    #: the furthest stage of the pipeline reached (a dropped lead keeps it: the funnel counts it)
+    reached = models.CharField(
+        _("furthest stage"), max_length=16, choices=LeadStageName.choices, default=LeadStageName.LEAD
+    )
+    stage_date = models.DateField(_("date of the stage"), validators=[DateInYears()])
+    drop_reason = models.CharField(_("reason for dropping"), max_length=TEXT_MAX, blank=True)
+    planned_investment = _decimal(_("planned investment (10,000 yuan)"), AMOUNT, null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_MAX)
+    project = models.ForeignKey(
+        "projects.KeyProject",
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attraction_leads",
+    )
+    is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    owner_lookups = ("owner_unit",)
+    office_editable_fields = (
+        "candidate",
+        "firm_name",
+        "chain_links",
+        "park",
+        "owner_unit",
+        "owner_person",
+        "planned_investment",
+        "notes",
+    )
+    unit_editable_fields = (
+        "candidate",
+        "firm_name",
+        "chain_links",
+        "park",
+        "owner_person",
+        "planned_investment",
+        "notes",
+    )
+
+    class Meta:
+        ordering = ["-stage_date", "-pk"]
+        verbose_name = _("attraction lead")
+        verbose_name_plural = _("attraction leads")
+        constraints = [size_check("planned_investment", AMOUNT, "parks_lead_investment_size")]
+
+    def __str__(self) -> str:
+        return self.firm_name
+
+
+class LeadStage(models.Model):
+    """One move of a lead (a row per move, never changed): the stage, its date, the reason (for a
+    drop or a skip) and who moved it."""
+
+    lead = models.ForeignKey(
+        AttractionLead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="stages"
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=LeadStageName.choices)
+    date = models.DateField(_("date"), validators=[DateInYears()])
+    reason = models.CharField(_("reason"), max_length=TEXT_MAX, blank=True)
+    user_name = models.CharField(_("by"), max_length=150, blank=True)
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lead", "date", "pk"]
+        verbose_name = _("lead stage")
+        verbose_name_plural = _("lead stages")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.stage} {self.date}"

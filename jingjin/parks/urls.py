@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.parks import views
+from jingjin.parks import attraction_views, views
 
 app_name = "parks"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("chains/<str:code>/", views.chain_detail, name="chain"),
     path("firms/", views.firm_list, name="firms"),
     path("clusters/", views.cluster_list, name="clusters"),
+    path("attraction/", attraction_views.lead_list, name="attraction"),
+    path("attraction/new/", attraction_views.lead_new, name="attraction-new"),
+    path("attraction/funnel/", attraction_views.funnel, name="attraction-funnel"),
+    path("attraction/candidates/", attraction_views.candidate_list, name="attraction-candidates"),
+    path("attraction/candidates/import/", attraction_views.candidate_import, name="attraction-import"),
+    path(
+        "attraction/candidates/template.xlsx",
+        attraction_views.candidate_template,
+        name="attraction-template",
+    ),
+    path("attraction/<int:pk>/", attraction_views.lead_detail, name="attraction-lead"),
+    path("attraction/<int:pk>/edit/", attraction_views.lead_edit, name="attraction-edit"),
+    path("attraction/<int:pk>/move/", attraction_views.lead_move, name="attraction-move"),
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),
     path("export/<slug:kind>.<slug:fmt>", views.register_export, name="export"),

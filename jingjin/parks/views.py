@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, may_manage_park_registers
-from jingjin.parks import exports, selectors, services
+from jingjin.core.permissions import PermissionDenied, may_add_attraction_leads, may_manage_park_registers
+from jingjin.parks import exports, gaps, selectors, services
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
 from jingjin.parks.models import Chain, ChainLink, Firm, Industry, Park
 from jingjin.parks.tables import ImportFailed, RowError
@@ -80,7 +80,17 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
         data = selectors.chain_detail(user=request.user, code=code)
     except Chain.DoesNotExist as exc:
         raise Http404(code) from exc
-    return render(request, "parks/chain_detail.html", data)
+    positions = gaps.with_gaps(data["positions"], gaps.chain_gaps(data["chain"]))
+    return render(
+        request,
+        "parks/chain_detail.html",
+        {
+            **data,
+            "positions": positions,
+            "diagram": gaps.chart_data(data["chain"], positions),
+            "may_add_lead": may_add_attraction_leads(request.user),
+        },
+    )
 
 
 def _param(request: HttpRequest, name: str, limit: int = 64) -> str:

@@ -78,6 +78,7 @@ class World:
     project_reports: dict[str, Any] = field(default_factory=dict)
     firms: dict[str, Any] = field(default_factory=dict)  # a firm of each unit (its county field)
     parks: dict[str, Any] = field(default_factory=dict)  # "park", "industry", "chain", "cluster"
+    leads: dict[str, Any] = field(default_factory=dict)  # an attraction lead owned by each unit
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -229,6 +230,18 @@ def _build_parks(world: World) -> None:
         first17 = f"91510900MA6{number:06d}"
         world.firms[code] = Firm.objects.create(
             name=f"示例企业{number}", credit_code=first17 + check_character(first17), county=world.units[code]
+        )
+    _build_leads(world)
+
+
+def _build_leads(world: World) -> None:
+    """An attraction lead owned by each unit, and one candidate firm (parksattr)."""
+    from jingjin.parks.models import AttractionLead, CandidateFirm
+
+    world.parks["candidate"] = CandidateFirm.objects.create(name="示例候选企业")
+    for code in UNITS:
+        world.leads[code] = AttractionLead.objects.create(
+            firm_name=f"示例线索{code}", owner_unit=world.units[code], stage_date=date(2024, 1, 2)
         )
 
 
@@ -433,6 +446,19 @@ def imports_water(user: Any, world: World, unit: str | None) -> bool:
 
 def links_feeds(user: Any, world: World, unit: str | None) -> bool:
     return P.may_link_indicator_feeds(user)
+
+
+def adds_leads(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_add_attraction_leads(user)
+
+
+def moves_lead(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_move_attraction_lead(user, world.leads[unit])
+
+
+def imports_candidates(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_import_candidates(user)
 
 
 @dataclass(frozen=True)
@@ -827,6 +853,35 @@ MATRIX: dict[str, Entry] = {
     "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
     "parks:template": page("/parks/import/firms/template.xlsx"),
     "parks:export": page("/parks/export/firms.xlsx"),
+    # -- targeted attraction (issue 13, parksattr) -----------------------------------------
+    "attraction-lead-list": api("/api/attraction-leads", {"GET": signed_in, "POST": adds_leads}),
+    "attraction-lead-detail": api(
+        lambda w, u: f"/api/attraction-leads/{w.leads[u].pk}",
+        {"GET": signed_in, "PUT": moves_lead, "PATCH": moves_lead},
+        scoped=True,
+    ),
+    "attraction-lead-move": api(
+        lambda w, u: f"/api/attraction-leads/{w.leads[u].pk}/move", {"POST": moves_lead}, scoped=True
+    ),
+    "attraction-candidate-list": api("/api/attraction-candidates"),
+    "attraction-candidate-detail": api(lambda w, u: f"/api/attraction-candidates/{w.parks['candidate'].pk}"),
+    "parks:attraction": page("/parks/attraction/"),
+    "parks:attraction-new": page("/parks/attraction/new/", {"GET": adds_leads, "POST": adds_leads}),
+    "parks:attraction-funnel": page("/parks/attraction/funnel/"),
+    "parks:attraction-candidates": page("/parks/attraction/candidates/"),
+    "parks:attraction-import": page(
+        "/parks/attraction/candidates/import/", {"GET": imports_candidates, "POST": imports_candidates}
+    ),
+    "parks:attraction-template": page("/parks/attraction/candidates/template.xlsx"),
+    "parks:attraction-lead": page(lambda w, u: f"/parks/attraction/{w.leads[u].pk}/", scoped=True),
+    "parks:attraction-edit": page(
+        lambda w, u: f"/parks/attraction/{w.leads[u].pk}/edit/",
+        {"GET": moves_lead, "POST": moves_lead},
+        scoped=True,
+    ),
+    "parks:attraction-move": page(
+        lambda w, u: f"/parks/attraction/{w.leads[u].pk}/move/", {"POST": moves_lead}, scoped=True
+    ),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
     "plans:import": page("/plan/import/", {"GET": office, "POST": office}),
