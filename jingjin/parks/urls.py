@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.parks import views
+from jingjin.parks import overlap_views, views
 
 app_name = "parks"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("chains/<str:code>/", views.chain_detail, name="chain"),
     path("firms/", views.firm_list, name="firms"),
     path("clusters/", views.cluster_list, name="clusters"),
+    path("overlap/", overlap_views.overlap, name="overlap"),
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),
     path("export/<slug:kind>.<slug:fmt>", views.register_export, name="export"),

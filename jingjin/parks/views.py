@@ -43,7 +43,10 @@ def _registers(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def park_list(request: HttpRequest) -> HttpResponse:
     parks = selectors.park_list(user=request.user)
-    return render(request, "parks/park_list.html", {"parks": parks, **_registers(request)})
+    warnings = [park for park in parks if park.over_cap or park.no_leading]
+    return render(
+        request, "parks/park_list.html", {"parks": parks, "warnings": warnings, **_registers(request)}
+    )
 
 
 @login_required

@@ -717,6 +717,7 @@ MATRIX: dict[str, Entry] = {
     "parks:chain": page(lambda w, u: f"/parks/chains/{w.parks['chain'].code}/"),
     "parks:firms": page("/parks/firms/"),
     "parks:clusters": page("/parks/clusters/"),
+    "parks:overlap": page("/parks/overlap/"),
     "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
     "parks:template": page("/parks/import/firms/template.xlsx"),
     "parks:export": page("/parks/export/firms.xlsx"),
