@@ -124,3 +124,24 @@ def test_the_overlap_page_queries_stay_flat(client, users, rules_world) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get("/parks/overlap/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_cockpit_panel_counts_caps_overlaps_and_clusters(client, users, rules_world) -> None:
+    from jingjin.dashboard.parks_panel import parks_panel
+    from jingjin.parks.models import Cluster, ClusterYear
+    from jingjin.reporting.services import period_get_or_create
+
+    cluster = Cluster.objects.create(code="CL", name_zh="示例集群", name_en="Demo cluster")
+    ClusterYear.objects.create(cluster=cluster, year=2024, target_output=800, actual_output=700)
+    ClusterYear.objects.create(cluster=cluster, year=2025, target_output=1000, actual_output=850)
+    ClusterYear.objects.create(cluster=cluster, year=2026, target_output=1200)
+    period = period_get_or_create(year=2025, month=6)
+    panel = parks_panel(user=users["leader"], period=period)
+    assert (panel.parks, panel.over_cap_count, panel.no_leading_count, panel.flagged) == (4, 1, 1, 1)
+    assert [(p.code, p.leading, p.cap) for p in panel.over_cap] == [("t.c.p", 3, 2)]
+    assert [(p.index) for p in panel.pairs] == [0.5]
+    (row,) = panel.clusters
+    assert (row.year, row.target, row.actual, row.pct) == (2025, 1000.0, 850.0, 85.0)
+    client.force_login(users["leader"])
+    page = client.get("/cockpit/?period=2025-06").content.decode()
+    assert 'data-testid="parks-panel"' in page and 'data-park="t.c.p"' in page and "85%" in page
