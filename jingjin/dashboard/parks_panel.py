@@ -72,9 +72,7 @@ def parks_panel(*, user: Any, period: ReportingPeriod) -> ParksPanel:
     version = data_version()
     parks = Park.objects.restrict(user, "view")
     clusters = Cluster.objects.restrict(user, "view")
-    key = ":".join(
-        ["jingjin:cockpit-parks", str(period.year), get_language() or "", scope(parks, clusters)]
-    )
+    key = ":".join(["jingjin:cockpit-parks", str(period.year), get_language() or "", scope(parks, clusters)])
     return cached(key, version, lambda: _compute(user, period.year))
 
 

@@ -108,7 +108,7 @@ def _shared_leading(parks: list[Park]) -> list[tuple[int, list[Unit]]]:
         return []
     counties_ids, industry_ids = zip(*pairs, strict=True)
     result = parks_engine.shared_leading(counties_ids, industry_ids)
-    counties = {park.county_id: park.county for park in parks if park.county_id}
+    counties = {park.county_id: park.county for park in parks if park.county is not None}
     return [
         (int(result.industry[k]), [counties[c] for c in result.counties(k).tolist()])
         for k in range(len(result))

@@ -37,7 +37,7 @@ def leading_cap(level: str) -> int | None:
     return leading_caps().get(level)
 
 
-def check_parks(parks: list[Park]) -> None:
+def check_parks(parks: list[Any]) -> None:
     """Check every park's leading industries against its level's cap in one call of
     :func:`jingjin.engines.parks.check_caps` (“省级及以下不超过2个、国家级不超过3个”, 一园一主业);
     sets ``cap``, ``leading_count``, ``over_cap`` and ``no_leading`` on each park. The parks'
@@ -62,7 +62,7 @@ def leading_cap_exceeded(*, level: str, leading_count: int) -> bool:
     return bool(result.over[0])
 
 
-def park_list(*, user: Any) -> list[Park]:
+def park_list(*, user: Any) -> list[Any]:
     """Every park with its unit, county and leading industries; ``firm_count``, ``cap``,
     ``leading_count``, ``over_cap`` and ``no_leading`` set on each (:func:`check_parks`)."""
     parks = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.parks import overlap_views, views
+from jingjin.parks import cluster_views, overlap_views, views
 
 app_name = "parks"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("chains/<str:code>/", views.chain_detail, name="chain"),
     path("firms/", views.firm_list, name="firms"),
     path("clusters/", views.cluster_list, name="clusters"),
+    path("clusters/<str:code>/plan/", cluster_views.cluster_plan, name="cluster_plan"),
+    path("clusters/<str:code>/plan/link", cluster_views.cluster_link, name="cluster_link"),
+    path("clusters/<str:code>/plan/apply", cluster_views.cluster_apply, name="cluster_apply"),
     path("overlap/", overlap_views.overlap, name="overlap"),
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),

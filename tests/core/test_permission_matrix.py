@@ -718,6 +718,13 @@ MATRIX: dict[str, Entry] = {
     "parks:firms": page("/parks/firms/"),
     "parks:clusters": page("/parks/clusters/"),
     "parks:overlap": page("/parks/overlap/"),
+    "parks:cluster_plan": page(lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/"),
+    "parks:cluster_link": page(
+        lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/link", {"POST": manages_parks}
+    ),
+    "parks:cluster_apply": page(
+        lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/apply", {"POST": fills_any}
+    ),
     "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
     "parks:template": page("/parks/import/firms/template.xlsx"),
     "parks:export": page("/parks/export/firms.xlsx"),
