@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.parks import cluster_views, overlap_views, views
+from jingjin.parks import cluster_views, edit_views, overlap_views, views
 
 app_name = "parks"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),
     path("export/<slug:kind>.<slug:fmt>", views.register_export, name="export"),
+    path("<str:code>/edit/", edit_views.park_edit, name="park_edit"),
     path("<str:code>/", views.park_detail, name="park"),
 ]

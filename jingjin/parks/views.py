@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, may_manage_park_registers
+from jingjin.core.permissions import PermissionDenied, editable_fields, may_manage_park_registers
 from jingjin.parks import exports, selectors, services
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
 from jingjin.parks.models import Chain, ChainLink, Firm, Industry, Park
@@ -57,6 +57,7 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
         data = selectors.park_detail(user=request.user, code=code)
     except Park.DoesNotExist as exc:
         raise Http404(code) from exc
+    data["can_edit"] = bool(editable_fields(request.user, data["park"]))
     return render(request, "parks/park_detail.html", data)
 
 

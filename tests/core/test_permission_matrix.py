@@ -417,6 +417,10 @@ def manages_parks(user: Any, world: World, unit: str | None) -> bool:
     return P.may_manage_park_registers(user)
 
 
+def changes_park(user: Any, world: World, unit: str | None) -> bool:
+    return bool(P.editable_fields(user, world.parks["park"]))
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -718,6 +722,9 @@ MATRIX: dict[str, Entry] = {
     "parks:firms": page("/parks/firms/"),
     "parks:clusters": page("/parks/clusters/"),
     "parks:overlap": page("/parks/overlap/"),
+    "parks:park_edit": page(
+        lambda w, u: f"/parks/{w.parks['park'].unit.code}/edit/", {"GET": changes_park, "POST": changes_park}
+    ),
     "parks:cluster_plan": page(lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/"),
     "parks:cluster_link": page(
         lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/link", {"POST": manages_parks}
