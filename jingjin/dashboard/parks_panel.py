@@ -82,7 +82,11 @@ def _number(value: Decimal | None) -> float | None:
 
 def _compute(user: Any, year: int) -> ParksPanel:
     panel = ParksPanel(year=year)
-    parks = selectors.park_list(user=user)
+    # the caps only: no firm count (the parks list's join over the firms)
+    parks: list[Any] = list(
+        Park.objects.restrict(user, "view").select_related("unit").prefetch_related("leading_industries")
+    )
+    selectors.check_parks(parks)
     panel.parks = len(parks)
     over = [p for p in parks if p.over_cap]
     panel.over_cap_count = len(over)

@@ -22,7 +22,10 @@ from jingjin.engines import parks as parks_engine
 from jingjin.parks.models import Industry, Park
 
 #: the flagged pairs listed (the highest index first); the heatmap shows every pair
-PAIRS_SHOWN = 200
+PAIRS_SHOWN = 100
+#: the shared sub-industries named for each listed pair (the number says how many in all); with
+#: PAIRS_SHOWN, keeps the names' query to one (SQLite's parameter limit is 999)
+SHARED_SHOWN = 8
 
 
 @dataclass
@@ -30,7 +33,8 @@ class FlaggedPair:
     first: Park
     second: Park
     index: float
-    shared: list[Industry]
+    shared: list[Industry]  # the first SHARED_SHOWN, by id
+    shared_count: int
 
 
 @dataclass
@@ -70,24 +74,30 @@ def overlap_report(*, user: Any, threshold: float | None = None) -> OverlapRepor
     report = OverlapReport(threshold=limit, parks=parks)
     if not parks:
         return report
-    index_of = {park.pk: i for i, park in enumerate(parks)}
+    pks = np.array([park.pk for park in parks], dtype=np.int64)
     members = np.array(
         list(Park.industries.through.objects.filter(park__in=parks).values_list("park_id", "industry_id")),
         dtype=np.int64,
     ).reshape(-1, 2)
-    rows = np.array([index_of[p] for p in members[:, 0].tolist()], dtype=np.int64)
+    sorter = np.argsort(pks)
+    rows = sorter[np.searchsorted(pks, members[:, 0], sorter=sorter)]
     result = parks_engine.overlap(rows, members[:, 1], n_parks=len(parks), threshold=limit)
     report.flagged = int(result.pairs.shape[0])
     shown = result.pairs[:PAIRS_SHOWN]
-    sets: dict[int, set[int]] = {}
-    for row, industry in zip(rows.tolist(), members[:, 1].tolist(), strict=True):
-        sets.setdefault(row, set()).add(industry)
-    shared_ids = [sorted(sets[i] & sets[j]) for i, j in shown.tolist()]
+    # each park's sub-industries as a sorted array: the shared ones of the listed pairs only
+    order = np.lexsort((members[:, 1], rows))
+    bounds = np.searchsorted(rows[order], np.arange(len(parks) + 1))
+    held = members[order, 1]
+    shared_ids = [
+        np.intersect1d(held[bounds[i] : bounds[i + 1]], held[bounds[j] : bounds[j + 1]]).tolist()
+        for i, j in shown.tolist()
+    ]
+    named = [ids[:SHARED_SHOWN] for ids in shared_ids]
     leading = _shared_leading(parks)
-    wanted = {pk for ids in shared_ids for pk in ids} | {pk for pk, _c in leading}
+    wanted = {pk for ids in named for pk in ids} | {pk for pk, _c in leading}
     industries = Industry.objects.in_bulk(wanted)
     report.pairs = [
-        FlaggedPair(parks[i], parks[j], float(value), [industries[pk] for pk in ids])
+        FlaggedPair(parks[i], parks[j], float(value), [industries[pk] for pk in ids[:SHARED_SHOWN]], len(ids))
         for (i, j), value, ids in zip(shown.tolist(), result.pair_index.tolist(), shared_ids, strict=False)
     ]
     report.shared = [SharedRow(industries[pk], counties) for pk, counties in leading]
@@ -121,8 +131,9 @@ def _heatmap(parks: list[Park], matrix: np.ndarray) -> dict[str, Any]:
     i, j = np.nonzero(matrix)
     off = i != j
     values = np.round(matrix[i[off], j[off]], 2)
+    cells = np.column_stack((j[off], i[off], values)).tolist()  # whole numbers as floats: 3.0
     return {
         "codes": [park.unit.code for park in parks],
         "names": [park.unit.name for park in parks],
-        "cells": [[int(b), int(a), float(v)] for a, b, v in zip(i[off], j[off], values, strict=True)],
+        "cells": cells,
     }
