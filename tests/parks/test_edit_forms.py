@@ -93,3 +93,32 @@ def test_the_edit_page_queries_stay_flat(client, users, park_world) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get("/parks/t.c.p/edit/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_large_register_file_is_imported_by_a_job(
+    client, users, park_world, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingjin.jobs.models import Job
+    from jingjin.parks.models import Cluster
+
+    from .conftest import csv_bytes
+
+    settings.JINGJIN_IMPORT_JOB_BYTES = 50
+    client.force_login(users["office"])
+    header = ["集群代码", "集群名称", "英文名称", "产业代码", "年份", "目标产值(亿元)", "实际产值(亿元)"]
+    good = csv_bytes([header, ["CL.J", "示例集群J", "Demo J", "LI", "2024", "100", "90"]])
+    assert len(good) > 50
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/parks/import/clusters/", {"file": SimpleUploadedFile("c.csv", good)})
+    assert answer.status_code == 302 and answer["Location"].startswith("/jobs/")
+    job = Job.objects.get(kind="park-register-import")
+    assert job.state == "done", job.error
+    assert Cluster.objects.filter(code="CL.J").exists()
+    bad = csv_bytes([header, ["CL.K", "示例集群K", "Demo K", "NOPE", "2024", "-5", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/parks/import/clusters/", {"file": SimpleUploadedFile("c.csv", bad)})
+    failed = Job.objects.filter(kind="park-register-import").latest("pk")
+    assert failed.state == "failed" and "NOPE" in failed.error
+    assert not Cluster.objects.filter(code="CL.K").exists()
