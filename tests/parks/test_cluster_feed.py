@@ -114,3 +114,19 @@ def test_the_cluster_plan_page_and_its_forms(client, users, feed_world) -> None:
     )
     value = ReportIndicatorValue.objects.get(indicator=feed_world["indicator"])
     assert (value.value, value.report.period.code) == (Decimal("712.5"), "2024-12")
+
+
+def test_the_demo_links_its_clusters_once(loaded_plan) -> None:
+    from jingjin.parks.demo import CLUSTER_INDICATORS, demo_cluster_links
+
+    ((cluster_code, indicator_code),) = CLUSTER_INDICATORS.items()
+    task = Task.objects.get(code="A1.M1.T1")
+    indicator = Indicator.objects.create(
+        task=task, code=indicator_code, name_zh="示例", name_en="Demo", unit="亿元", direction="higher"
+    )
+    Cluster.objects.create(code=cluster_code, name_zh="示例集群", name_en="Demo", is_synthetic=True)
+    before = AuditEntry.objects.count()
+    demo_cluster_links()
+    demo_cluster_links()
+    assert ClusterIndicator.objects.get(cluster__code=cluster_code).indicator == indicator
+    assert AuditEntry.objects.count() == before + 1
