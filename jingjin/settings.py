@@ -235,6 +235,8 @@ JINGJIN_FIRM_IMPORT_MAX_CELLS = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_CELL
 JINGJIN_FIRM_IMPORT_MAX_BYTES = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_BYTES", str(60 * 1024 * 1024)))
 # the most leading industries (主导产业) a park of each level may have: “省级及以下不超过2个、国家级不超过3个”
 JINGJIN_PARK_LEADING_CAPS = {"national": 3, "provincial": 2, "city": 2}
+# 同质化: pairs of parks whose sub-industry sets have a Jaccard index at or above this are flagged
+JINGJIN_PARK_OVERLAP_THRESHOLD = float(os.environ.get("JINGJIN_PARK_OVERLAP_THRESHOLD", "0.5"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

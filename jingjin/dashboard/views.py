@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jingjin.core import clock
 from jingjin.dashboard import as_json, bulletin, figures, links, periods, selectors, services
+from jingjin.dashboard.parks_panel import parks_panel
 from jingjin.dashboard.projects_panel import LAG_COLOURS, ProjectsPanel, projects_panel
 from jingjin.dashboard.results import Cockpit
 from jingjin.plans.models import Plan
@@ -65,6 +66,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "open_warnings": data.open_warnings,
             "panel": panel,
             "projects_links": _projects_links(panel),
+            "parks_panel": parks_panel(user=request.user, period=period),
         },
     )
 

@@ -159,6 +159,7 @@ def demo_parks() -> dict[str, int]:
         _cluster_rows(),
     )
     _mark_synthetic()
+    demo_cluster_links()
     from jingjin.parks.attraction_demo import demo_attraction  # parksattr: after the registers
 
     attraction = demo_attraction()
@@ -261,3 +262,21 @@ def _mark_synthetic() -> None:
     Firm.objects.filter(name__startswith="示例").update(is_synthetic=True)
     Cluster.objects.filter(code__in=[c[0] for c in CLUSTERS]).update(is_synthetic=True)
     ClusterYear.objects.filter(cluster__code__in=[c[0] for c in CLUSTERS]).update(is_synthetic=True)
+
+
+#: the demo clusters' plan indicators (action 3's cluster sizes, in 亿元), where the plan has them
+CLUSTER_INDICATORS = {"CL.LI": "A2.M2.T2.I1"}
+
+
+def demo_cluster_links() -> None:
+    """Link the demo clusters to their plan indicators (idempotent; skipped when the plan or the
+    cluster is missing), so that the cluster's plan page shows both targets."""
+    from jingjin.parks import cluster_feed
+    from jingjin.plans.models import Indicator
+
+    for cluster_code, indicator_code in CLUSTER_INDICATORS.items():
+        cluster = Cluster.objects.filter(code=cluster_code).first()
+        indicator = Indicator.objects.filter(code=indicator_code).first()
+        if cluster is None or indicator is None or hasattr(cluster, "plan_link"):
+            continue
+        cluster_feed.cluster_indicator_set(actor=None, cluster=cluster, indicator=indicator, source="demo")

@@ -513,3 +513,30 @@ class LeadStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_id} {self.stage} {self.date}"
+
+
+class ClusterIndicator(AuditedModel):
+    """The plan indicator (of action 3) a cluster's yearly actual output feeds: one per cluster.
+
+    The cluster's actual output (亿元) of a year is written as the indicator's actual value in a
+    report of the indicator's task, by :func:`jingjin.parks.cluster_feed.cluster_year_apply`
+    (through the reporting services: the reporter of the task's unit applies it)."""
+
+    cluster = models.OneToOneField(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="plan_link"
+    )
+    indicator = models.ForeignKey(
+        "plans.Indicator", verbose_name=_("plan indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    office_editable_fields = ("indicator",)
+
+    class Meta:
+        verbose_name = _("cluster's plan indicator")
+        verbose_name_plural = _("clusters' plan indicators")
+
+    def __str__(self) -> str:
+        return f"{self.cluster.code} → {self.indicator.code}"
+
+    def natural_key_text(self) -> str:
+        return self.cluster.code

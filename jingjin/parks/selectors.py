@@ -2,7 +2,8 @@
 
 Everyone with a role reads the registers (``restrict(user, "view", …)``); the firm list is
 paginated by the caller. The cap on leading industries (主导产业) is read in one place,
-:func:`leading_cap_exceeded`, from the setting ``JINGJIN_PARK_LEADING_CAPS``.
+:func:`check_parks` (the rules engine :func:`jingjin.engines.parks.check_caps`, one call for
+all parks), from the setting ``JINGJIN_PARK_LEADING_CAPS``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from jingjin.engines import parks as parks_engine
 from jingjin.parks.choices import FIRM_FLAGS, LinkPosition
 from jingjin.parks.models import Chain, ChainLink, Cluster, ClusterYear, Firm, Industry, Park
 
@@ -23,22 +25,46 @@ PARK_FIRMS_SHOWN = 50
 LINK_FIRMS_SHOWN = 10
 
 
-def leading_cap(level: str) -> int | None:
-    """The most leading industries a park of ``level`` may have (None: no cap set)."""
+def leading_caps() -> dict[str, int]:
+    """The caps of ``JINGJIN_PARK_LEADING_CAPS`` (level → most leading industries); levels left
+    out keep the engine's defaults (:data:`jingjin.engines.parks.DEFAULT_CAPS`)."""
     caps: dict[str, int] = getattr(settings, "JINGJIN_PARK_LEADING_CAPS", {})
-    return caps.get(level)
+    return {**parks_engine.DEFAULT_CAPS, **caps}
+
+
+def leading_cap(level: str) -> int | None:
+    """The most leading industries a park of ``level`` may have (None: an unknown level)."""
+    return leading_caps().get(level)
+
+
+def check_parks(parks: list[Any]) -> None:
+    """Check every park's leading industries against its level's cap in one call of
+    :func:`jingjin.engines.parks.check_caps` (“省级及以下不超过2个、国家级不超过3个”, 一园一主业);
+    sets ``cap``, ``leading_count``, ``over_cap`` and ``no_leading`` on each park. The parks'
+    ``leading_industries`` must be prefetched."""
+    if not parks:
+        return
+    counts = [len(park.leading_industries.all()) for park in parks]
+    result = parks_engine.check_caps([p.level for p in parks], counts, caps=leading_caps())
+    for park, count, cap, over, missing in zip(
+        parks, counts, result.cap.tolist(), result.over.tolist(), result.missing.tolist(), strict=True
+    ):
+        park.leading_count, park.cap, park.over_cap, park.no_leading = count, cap, over, missing
 
 
 def leading_cap_exceeded(*, level: str, leading_count: int) -> bool:
-    """Does a park of ``level`` with ``leading_count`` leading industries exceed its cap
-    (“省级及以下不超过2个、国家级不超过3个”)? The one comparison every page makes."""
-    cap = leading_cap(level)
-    return cap is not None and leading_count > cap
+    """Does a park of ``level`` with ``leading_count`` leading industries exceed its cap? The
+    engine's rule (:func:`jingjin.engines.parks.check_caps`) for one park; False for an
+    unknown level."""
+    if level not in parks_engine.LEVELS:
+        return False
+    result = parks_engine.check_caps([level], [leading_count], caps=leading_caps())
+    return bool(result.over[0])
 
 
-def park_list(*, user: Any) -> list[Park]:
-    """Every park with its unit, county and leading industries; ``firm_count``, ``cap`` and
-    ``over_cap`` set on each."""
+def park_list(*, user: Any) -> list[Any]:
+    """Every park with its unit, county and leading industries; ``firm_count``, ``cap``,
+    ``leading_count``, ``over_cap`` and ``no_leading`` set on each (:func:`check_parks`)."""
     parks = (
         Park.objects.restrict(user, "view")
         .select_related("unit", "county")
@@ -46,10 +72,7 @@ def park_list(*, user: Any) -> list[Park]:
         .annotate(firm_count=Count("firms", distinct=True))
     )
     result = list(parks)
-    for park in result:
-        leading = list(park.leading_industries.all())
-        park.cap = leading_cap(park.level)
-        park.over_cap = leading_cap_exceeded(level=park.level, leading_count=len(leading))
+    check_parks(result)
     return result
 
 
@@ -74,14 +97,15 @@ def park_detail(*, user: Any, code: str) -> dict[str, Any]:
         .annotate(firm_count=Count("links__firms", filter=Q(links__firms__park=park), distinct=True))
         .order_by("position", "code")
     )
-    leading_count = len(park.leading_industries.all())
+    check_parks([park])
     return {
         "park": park,
         "totals": totals,
         "firms": largest,
         "chains": list(chains),
-        "cap": leading_cap(park.level),
-        "over_cap": leading_cap_exceeded(level=park.level, leading_count=leading_count),
+        "cap": park.cap,
+        "over_cap": park.over_cap,
+        "no_leading": park.no_leading,
     }
 
 

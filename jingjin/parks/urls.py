@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.parks import attraction_views, views
+from jingjin.parks import attraction_views, cluster_views, edit_views, overlap_views, views
 
 app_name = "parks"
 
@@ -24,8 +24,13 @@ urlpatterns = [
     path("attraction/<int:pk>/", attraction_views.lead_detail, name="attraction-lead"),
     path("attraction/<int:pk>/edit/", attraction_views.lead_edit, name="attraction-edit"),
     path("attraction/<int:pk>/move/", attraction_views.lead_move, name="attraction-move"),
+    path("clusters/<str:code>/plan/", cluster_views.cluster_plan, name="cluster_plan"),
+    path("clusters/<str:code>/plan/link", cluster_views.cluster_link, name="cluster_link"),
+    path("clusters/<str:code>/plan/apply", cluster_views.cluster_apply, name="cluster_apply"),
+    path("overlap/", overlap_views.overlap, name="overlap"),
     path("import/<slug:kind>/", views.register_import, name="import"),
     path("import/<slug:kind>/template.xlsx", views.register_template, name="template"),
     path("export/<slug:kind>.<slug:fmt>", views.register_export, name="export"),
+    path("<str:code>/edit/", edit_views.park_edit, name="park_edit"),
     path("<str:code>/", views.park_detail, name="park"),
 ]

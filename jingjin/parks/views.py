@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core.limits import in_background, limit
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, may_add_attraction_leads, may_manage_park_registers
+from jingjin.core.permissions import (
+    PermissionDenied,
+    editable_fields,
+    may_add_attraction_leads,
+    may_manage_park_registers,
+)
+from jingjin.jobs.services import job_submit
 from jingjin.parks import exports, gaps, selectors, services
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
+from jingjin.parks.job_kinds import KIND as REGISTER_IMPORT
 from jingjin.parks.models import Chain, ChainLink, Firm, Industry, Park
 from jingjin.parks.tables import ImportFailed, RowError
 
@@ -43,7 +52,10 @@ def _registers(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def park_list(request: HttpRequest) -> HttpResponse:
     parks = selectors.park_list(user=request.user)
-    return render(request, "parks/park_list.html", {"parks": parks, **_registers(request)})
+    warnings = [park for park in parks if park.over_cap or park.no_leading]
+    return render(
+        request, "parks/park_list.html", {"parks": parks, "warnings": warnings, **_registers(request)}
+    )
 
 
 @login_required
@@ -54,6 +66,7 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
         data = selectors.park_detail(user=request.user, code=code)
     except Park.DoesNotExist as exc:
         raise Http404(code) from exc
+    data["can_edit"] = bool(editable_fields(request.user, data["park"]))
     return render(request, "parks/park_detail.html", data)
 
 
@@ -168,6 +181,20 @@ def register_import(request: HttpRequest, kind: str) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             errors = [RowError(0, "", _("Choose a file to import."))]
+        elif _in_background(kind, upload.size):  # a large file: a job, not while the request waits
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=REGISTER_IMPORT,
+                    params={"kind": kind, "source": "web"},
+                    input_file=upload,
+                    source="web",
+                )
+            except ValidationError as exc:  # e.g. a file name with control characters
+                errors = [RowError(0, "", message) for message in exc.messages]
+            else:
+                messages.info(request, _("The file is large: it is imported in the background."))
+                return redirect("jobs:detail", pk=job.pk)
         else:
             try:
                 result = services.register_import(
@@ -189,6 +216,14 @@ def register_import(request: HttpRequest, kind: str) -> HttpResponse:
         {"kind": kind, "title": REGISTERS[kind], "errors": errors, "columns": exports.columns_of(kind)},
         status=400 if errors else 200,
     )
+
+
+def _in_background(kind: str, size: int | None) -> bool:
+    """Is this upload imported by a job? Above ``JINGJIN_IMPORT_JOB_BYTES``; the firm register has
+    its own upper bound (``JINGJIN_FIRM_IMPORT_MAX_BYTES``, checked by its import)."""
+    if kind == "firms":
+        return int(size or 0) > limit("JINGJIN_IMPORT_JOB_BYTES")
+    return in_background(size)
 
 
 def _download(body: bytes, name: str, fmt: str) -> HttpResponse:

@@ -461,6 +461,10 @@ def imports_candidates(user: Any, world: World, unit: str | None) -> bool:
     return P.may_import_candidates(user)
 
 
+def changes_park(user: Any, world: World, unit: str | None) -> bool:
+    return bool(P.editable_fields(user, world.parks["park"]))
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -850,6 +854,17 @@ MATRIX: dict[str, Entry] = {
     "parks:chain": page(lambda w, u: f"/parks/chains/{w.parks['chain'].code}/"),
     "parks:firms": page("/parks/firms/"),
     "parks:clusters": page("/parks/clusters/"),
+    "parks:overlap": page("/parks/overlap/"),
+    "parks:park_edit": page(
+        lambda w, u: f"/parks/{w.parks['park'].unit.code}/edit/", {"GET": changes_park, "POST": changes_park}
+    ),
+    "parks:cluster_plan": page(lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/"),
+    "parks:cluster_link": page(
+        lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/link", {"POST": manages_parks}
+    ),
+    "parks:cluster_apply": page(
+        lambda w, u: f"/parks/clusters/{w.parks['cluster'].code}/plan/apply", {"POST": fills_any}
+    ),
     "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
     "parks:template": page("/parks/import/firms/template.xlsx"),
     "parks:export": page("/parks/export/firms.xlsx"),
