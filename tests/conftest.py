@@ -31,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 #: Tests that run on one xdist worker together (``make check-suite`` runs ``pytest -n auto --dist
-#: loadgroup``), longest group first. ``numba``: the tests that call the compiled engine kernels, so
+#: loadgroup``). ``numba`` (handed out first): the tests that call the compiled engine kernels, so
 #: that the kernels are compiled once (in a fresh data directory two workers would otherwise compile
 #: the same signatures at the same time, 10–60 s each). ``browser``: one Chromium instead of one per
 #: worker. ``demo-as-of``: its module-scoped demo data built once.
@@ -51,17 +51,17 @@ def _group(item: pytest.Item, root: Any) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's worker hook, which reads the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist's loadgroup, mark the tests of :data:`XDIST_GROUPS` and hand the groups
-    out first, longest first: one worker starts on the long ``numba`` group while the others share
-    the rest, instead of the group starting last and running alone at the end."""
+    """Under pytest-xdist's loadgroup, mark the tests of :data:`XDIST_GROUPS` and hand the long
+    ``numba`` group out first: one worker starts on it while the others share the rest, instead of
+    the group starting last and running alone at the end. The other tests keep their order (the
+    browser tests, moved first, met a kernel compiled inside a page request and timed out)."""
     if not getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
         return
-    order = list(dict.fromkeys(XDIST_GROUPS.values()))
     groups = {id(item): _group(item, config.rootpath) for item in items}
     for item in items:
         if groups[id(item)] is not None:
             item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
-    items.sort(key=lambda item: order.index(g) if (g := groups[id(item)]) else len(order))
+    items.sort(key=lambda item: groups[id(item)] != "numba")
 
 
 PASSWORD = "correct-horse-battery"
