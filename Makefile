@@ -14,8 +14,11 @@ demo: install assets
 ## Lint and run the whole suite (browser tests included)
 test: install assets browser lint check-suite
 
+## The suite on one pytest-xdist worker per core (TEST_WORKERS=0: in one process, as before).
+## loadgroup keeps the tests marked in tests/conftest.py (XDIST_GROUPS) on one worker.
+TEST_WORKERS ?= auto
 check-suite:
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,6 +30,40 @@ def pytest_configure(config: pytest.Config) -> None:
             sys.modules["huey.contrib.djhuey"].HUEY.immediate = True
 
 
+#: Tests that run on one xdist worker together (``make check-suite`` runs ``pytest -n auto --dist
+#: loadgroup``). ``numba`` (handed out first): the tests that call the compiled engine kernels, so
+#: that the kernels are compiled once (in a fresh data directory two workers would otherwise compile
+#: the same signatures at the same time, 10–60 s each). ``browser``: one Chromium instead of one per
+#: worker. ``demo-as-of``: its module-scoped demo data built once.
+XDIST_GROUPS = {
+    "tests/engines/air_water/": "numba",
+    "tests/engines/scoring/": "numba",
+    "tests/evaluations/": "numba",
+    "tests/browser/": "browser",
+    "tests/test_demo_as_of.py": "demo-as-of",
+}
+
+
+def _group(item: pytest.Item, root: Any) -> str | None:
+    path = item.path.relative_to(root).as_posix()
+    return next((group for prefix, group in XDIST_GROUPS.items() if path.startswith(prefix)), None)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker hook, which reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's loadgroup, mark the tests of :data:`XDIST_GROUPS` and hand the long
+    ``numba`` group out first: one worker starts on it while the others share the rest, instead of
+    the group starting last and running alone at the end. The other tests keep their order (the
+    browser tests, moved first, met a kernel compiled inside a page request and timed out)."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
+        return
+    groups = {id(item): _group(item, config.rootpath) for item in items}
+    for item in items:
+        if groups[id(item)] is not None:
+            item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
+    items.sort(key=lambda item: groups[id(item)] != "numba")
+
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -1,6 +1,7 @@
 """One job through a real consumer: ``jingjin worker`` as a process on the Redis of 127.0.0.1:6379
-(db 11), a submitter process on the same SQLite data directory, the job done within 30 s. Skipped
-when Redis does not answer, except under CI=true. Prints enqueue-to-start with an idle worker."""
+(db 11, or ``JINGJIN_TEST_REDIS_URL``: two suites run at once on one Redis each need their own db),
+a submitter process on the same SQLite data directory, the job done within 30 s. Skipped when Redis
+does not answer, except under CI=true. Prints enqueue-to-start with an idle worker."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = os.environ.get("JINGJIN_TEST_REDIS_URL") or "redis://127.0.0.1:6379/11"
 PROJECT = Path(__file__).resolve().parents[2]
 
 SUBMIT = """
@@ -59,7 +60,7 @@ def test_a_job_through_a_real_worker_on_redis(tmp_path: Path) -> None:
         pytest.skip("Redis does not answer on 127.0.0.1:6379; the worker test needs it (CI runs it)")
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()  # db 11 is this test's own
+    redis.Redis.from_url(REDIS_URL).flushdb()  # this db is this test's own
     env: dict[str, Any] = {
         **os.environ,
         "PYTHONPATH": str(PROJECT),

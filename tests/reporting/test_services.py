@@ -231,10 +231,12 @@ def test_last_months_plan_is_ticked_and_moved_items_need_a_reason(draft, users, 
 
 
 def _docx() -> bytes:
+    """A minimal .docx with fixed member dates: the bytes are in the test's id, which must be the
+    same in every pytest-xdist worker (the current time would differ across a 2-second tick)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 3, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
