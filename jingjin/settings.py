@@ -276,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
         "MilestoneKindEnum": "jingjin.projects.choices.MilestoneKind",
         "NetworkKindEnum": "jingjin.projects.choices.NetworkKind",
+        # a lead's stage and its furthest stage
+        "LeadStageEnum": "jingjin.parks.attraction_choices.LeadStageName",
         "WarningLevelEnum": "jingjin.alerts.choices.WarningLevel",
         "BlackOdorousStateEnum": "jingjin.ecology.choices.BlackOdorousState",
         "BlackOdorousLevelEnum": "jingjin.ecology.choices.BlackOdorousLevel",
