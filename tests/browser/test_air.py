@@ -35,7 +35,7 @@ def test_import_a_small_file_and_see_the_calendar(live_server, users, page, sett
     page.get_by_test_id("air-import-submit").click()
     page.wait_for_url("**/ecology/air/?year=2025")
     text = page.locator("body").inner_text()
-    assert "73 rows, 72 new and 0 revised station-hours, 1 duplicates in the file" in text
+    assert "73 行，新增 72、修订 0 个站点小时，文件内重复 1 行" in text  # the page in Chinese
     page.select_option("#air-station", "C1")
     page.locator('[data-testid="air-form"] button[type=submit]').click()
     page.wait_for_url("**station=C1**")

@@ -23,13 +23,13 @@ def test_office_imports_lists_and_opens_a_project(live_server, users, page, tmp_
     page.get_by_test_id("import-submit").click()
     page.get_by_test_id("projects").wait_for()
     assert page.locator('[data-testid="project"]').count() == 2
-    assert "Total: 2 projects" in page.get_by_test_id("totals").inner_text()
+    assert "合计：2 个项目" in page.get_by_test_id("totals").inner_text()  # the page in Chinese
 
     page.locator('[data-code="XM-B2"] a').click()
     page.get_by_test_id("project-name").wait_for()
     assert page.get_by_test_id("project-name").inner_text() == "示例项目XM-B2"
     assert page.get_by_test_id("five-ones").get_attribute("data-complete") == "no"
-    assert page.get_by_test_id("project-state").inner_text() == "Under construction"
+    assert page.get_by_test_id("project-state").inner_text() == "在建"
 
     page.goto(f"{base}/projects/")
     page.get_by_test_id("new-project").click()

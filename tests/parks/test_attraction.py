@@ -272,6 +272,7 @@ def test_candidates_are_matched_to_gaps_and_ranked(users, world) -> None:
 
 def test_the_api_creates_changes_and_moves_a_lead(client, users, world) -> None:
     client.force_login(users["reporter_a"])
+    client.cookies["django_language"] = "en"  # the English messages compared below
     body = {
         "firm_name": "示例接口企业",
         "owner_unit": "t.a",

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_a_lead_from_a_gap_through_the_web_forms(client, users, park_world, settings) -> None:
     settings.JINGJIN_AS_OF = "2026-06-30"
     client.force_login(users["reporter_a"])
+    client.cookies["django_language"] = "en"  # the English messages compared below
     form = client.get("/parks/attraction/new/?link=C.LI.M1").content.decode()
     assert 'data-testid="for-link"' in form
     unit = Unit.objects.get(code="t.a")

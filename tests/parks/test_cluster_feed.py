@@ -91,6 +91,7 @@ def test_the_reporter_applies_a_years_actual_to_the_report(users, feed_world) ->
 
 def test_the_cluster_plan_page_and_its_forms(client, users, feed_world) -> None:
     client.force_login(users["office"])
+    client.cookies["django_language"] = "en"  # the English messages compared below
     assert client.post("/parks/clusters/CL/plan/link", {"indicator": "NOPE"}).status_code == 400
     assert client.post("/parks/clusters/CL/plan/link", {"indicator": "A1.M1.T1.CL"}).status_code == 302
     page = client.get("/parks/clusters/CL/plan/").content.decode()

@@ -63,6 +63,7 @@ def test_the_caps_come_from_the_engine_for_every_park(users, rules_world) -> Non
 
 def test_the_parks_list_and_page_show_the_badges_and_warnings(client, users, rules_world) -> None:
     client.force_login(users["reporter_a"])
+    client.cookies["django_language"] = "en"  # the English messages compared below
     page = client.get("/parks/").content.decode()
     warnings = page[page.index('data-testid="cap-warnings"') : page.index('data-testid="parks"')]
     assert 'data-code="t.c.p"' in warnings and "3 leading industries, over the cap of 2" in warnings
@@ -100,6 +101,7 @@ def test_a_threshold_is_a_number_in_0_1(text: str, expected: float | None) -> No
 
 def test_the_overlap_page(client, users, rules_world) -> None:
     client.force_login(users["county_c"])
+    client.cookies["django_language"] = "en"  # the English messages compared below
     page = client.get("/parks/overlap/").content.decode()
     assert 'data-pair="t.c.p t.q"' in page and "0.50" in page and 'id="overlap-data"' in page
     assert 'data-industry="LI"' in page
