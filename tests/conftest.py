@@ -33,13 +33,13 @@ def pytest_configure(config: pytest.Config) -> None:
 #: Tests that run on one xdist worker together (``make check-suite`` runs ``pytest -n auto --dist
 #: loadgroup``). ``numba`` (handed out first): the tests that call the compiled engine kernels, so
 #: that the kernels are compiled once (in a fresh data directory two workers would otherwise compile
-#: the same signatures at the same time, 10–60 s each). ``browser``: one Chromium instead of one per
-#: worker. ``demo-as-of``: its module-scoped demo data built once.
+#: the same signatures at the same time, 10–60 s each). ``demo-as-of``: its module-scoped demo data
+#: built once. The browser tests are spread over the workers (one Chromium each): kept together on
+#: one worker they ran one after the other and made the suite's tail.
 XDIST_GROUPS = {
     "tests/engines/air_water/": "numba",
     "tests/engines/scoring/": "numba",
     "tests/evaluations/": "numba",
-    "tests/browser/": "browser",
     "tests/test_demo_as_of.py": "demo-as-of",
 }
 
