@@ -27,6 +27,7 @@ import io
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -160,6 +161,32 @@ def truncated(errors: list[T], more: Callable[[str], T], *, max_errors: int | No
         return errors
     left = len(errors) - most
     return [*errors[:most], more(_("… and %(count)s more errors") % {"count": f"{left:,}"})]
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem of an uploaded table with its place: the row (0: the whole file), the column's
+    letter (empty: the whole row) and header, and the message — what every import lists and names."""
+
+    row: int
+    column: str
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Row %(row)d, column %(column)s (%(header)s): %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "header": self.header,
+                "message": self.message,
+            }
+        if self.row:
+            return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+        return str(self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "header": self.header, "message": str(self.message)}
 
 
 def in_background(size: int | None) -> bool:

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_date
-from jingjin.core.limits import LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -55,26 +55,8 @@ TRUE = {"是", "yes", "true", "1", "y", "√"}
 FALSE = {"否", "no", "false", "0", "n", ""}
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem of a file: its row (1 = the header row) and column, or 0 / "" for the file."""
-
-    row: int
-    column: str
-    header: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row and self.column:
-            return _("Row %(row)d, column %(column)s (%(header)s): %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "header": self.header,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-        return self.message
+#: one problem of a file: its row (1 = the header row) and column, or 0 / "" for the file
+RowError = CellProblem
 
 
 class RegisterFileError(ValueError):

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_date
-from jingjin.core.limits import LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_add_projects
 from jingjin.core.texts import text_problem
@@ -125,29 +125,8 @@ def year_header(year: int, *, chinese: bool) -> str:
     return f"{year}年计划投资（万元）" if chinese else f"Planned investment {year} (10,000 yuan)"
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem of the file with its place (row 0: the whole file)."""
-
-    row: int
-    column: str
-    header: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row and self.column:
-            return _("Row %(row)d, column %(column)s (%(header)s): %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "header": self.header,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-        return self.message
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "header": self.header, "message": self.message}
+#: one problem of the file with its place (row 0: the whole file)
+ImportProblem = CellProblem
 
 
 class ImportFileError(ValueError):
