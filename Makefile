@@ -18,7 +18,7 @@ test: install assets browser lint check-suite
 ## loadgroup keeps the tests marked in tests/conftest.py (XDIST_GROUPS) on one worker.
 TEST_WORKERS ?= auto
 check-suite:
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 lint: install
 	$(BIN)/ruff check .
