@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,8 +33,11 @@ def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, use
     expect(tree.locator(".jj-task")).to_have_count(2)
 
     page.locator("button.navbar-toggler").click()  # phone-sized: the menu is collapsed
-    page.get_by_test_id("language-en").click()
-    # the switch posts and reloads the page: wait for the English title, not just any load state
+    # wait until the menu has opened (Bootstrap's "collapsing" transition is over): a click during
+    # the transition may miss the button, as it did under load
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+    with page.expect_navigation():  # the switch posts and reloads the page
+        page.get_by_test_id("language-en").click()
     expect(page.get_by_test_id("plan-title")).to_have_text("Test plan")
     assert "Action one" in page.get_by_test_id("plan-tree").inner_text()
     assert "Lead" in page.get_by_test_id("plan-tree").inner_text()
