@@ -23,6 +23,12 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Unit approver")
     COUNTY = "county", _("County user")
     LEADER = "leader", _("Leader (read-only)")
+    #: a rural bureau's case worker (帮扶干部 / 监测帮扶专干) of a county: the only role that sees the
+    #: personal data of that county's monitored households in full (issue 15)
+    CASE_WORKER = "case_worker", _("Rural case worker")
+    #: an officer of the organisation department / party-building office (组织部门): sees talent and
+    #: party-organisation records in full, where other roles see counts and masked fields (issue 17)
+    PERSONNEL = "personnel", _("Personnel officer")
 
 
 class AuditAction(models.TextChoices):

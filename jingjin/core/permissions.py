@@ -511,6 +511,8 @@ def check_role_and_unit(role: str, unit: Any) -> None:
         raise ValueError(f"role {role} needs a unit")
     if role == Role.COUNTY and unit is not None and unit.kind not in {UnitKind.COUNTY, UnitKind.PARK}:
         raise ValueError("a county user belongs to a county or a park")
+    if role == Role.CASE_WORKER and (unit is None or unit.kind != UnitKind.COUNTY):
+        raise ValueError("a rural case worker belongs to a county")
 
 
 # --------------------------------------------------------------------------------------------

@@ -109,3 +109,109 @@ class SupervisionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.from_state or '—'} → {self.to_state}"
+
+
+class Stationing(AuditedModel):
+    """A cadre stationed (蹲点) at a task, a key project or a village for a period, with a work log
+    and a closing summary. Exactly one of ``task``, ``project`` and ``village`` is set. Written only
+    by the supervision services; shown on the task, project and village pages."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, help_text="DD-<year>-<number>")
+    cadre_name = models.CharField(_("cadre"), max_length=100)
+    cadre_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cadre's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cadre_unit = models.ForeignKey(
+        Unit, verbose_name=_("cadre's unit"), on_delete=models.PROTECT, related_name="stationed_cadres"
+    )
+    task = models.ForeignKey(
+        "plans.Task",
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stationings",
+    )
+    project = models.ForeignKey(
+        "projects.KeyProject",
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stationings",
+    )
+    village = models.ForeignKey(
+        Unit,
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stationings",
+    )
+    purpose = models.TextField(_("purpose"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    summary = models.TextField(_("closing summary"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    #: the cadre's unit changes (writes the log of) its own stationings
+    owner_lookups = ("cadre_unit",)
+    office_editable_fields: tuple[str, ...] = ()
+    unit_editable_fields: tuple[str, ...] = ()
+    audit_exclude = ("id", "cadre_user")
+
+    class Meta:
+        ordering = ["-start", "code"]
+        verbose_name = _("stationing (蹲点)")
+        verbose_name_plural = _("stationings (蹲点)")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(task__isnull=False, project__isnull=True, village__isnull=True)
+                    | models.Q(task__isnull=True, project__isnull=False, village__isnull=True)
+                    | models.Q(task__isnull=True, project__isnull=True, village__isnull=False)
+                ),
+                name="stationing_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="stationing_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.cadre_name}"
+
+    @property
+    def target(self) -> Any:
+        return self.task or self.project or self.village
+
+
+class StationingLog(models.Model):
+    """One entry of a stationed cadre's work log (蹲点日志)."""
+
+    stationing = models.ForeignKey(Stationing, on_delete=models.CASCADE, related_name="logs")
+    date = models.DateField(_("date"), default=clock.today)
+    text = models.TextField(_("what was done"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), default=clock.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("stationing log entry")
+        verbose_name_plural = _("stationing log entries")
+
+    def __str__(self) -> str:
+        return f"{self.stationing.code} {self.date}"
