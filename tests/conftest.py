@@ -55,6 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``numba`` group out first: one worker starts on it while the others share the rest, instead of
     the group starting last and running alone at the end. The other tests keep their order (the
     browser tests, moved first, met a kernel compiled inside a page request and timed out)."""
+    _deselect_database_free_tests(config, items)
     if not getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
         return
     groups = {id(item): _group(item, config.rootpath) for item in items}
@@ -62,6 +63,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if groups[id(item)] is not None:
             item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
     items.sort(key=lambda item: groups[id(item)] != "numba")
+
+
+#: the fixtures through which a test reaches the database (pytest-django's, and the live server)
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _reaches_the_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``JINGJIN_DATABASE_TESTS_ONLY=1`` (CI's second run, on PostgreSQL), leave out the engine
+    tests that reach no database: the engines are pure (no Django, no I/O; ``tests/core/test_layers.py``
+    checks), so such a test runs the same code on either database, and the first run (SQLite) has run
+    it. Every test that reaches the database — directly, through a fixture or a live server — runs."""
+    if os.environ.get("JINGJIN_DATABASE_TESTS_ONLY", "").strip().lower() not in {"1", "true", "yes"}:
+        return
+    engines = config.rootpath / "tests" / "engines"
+    left_out = [
+        item for item in items if item.path.is_relative_to(engines) and not _reaches_the_database(item)
+    ]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]
 
 
 PASSWORD = "correct-horse-battery"
