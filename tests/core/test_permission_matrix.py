@@ -1060,14 +1060,56 @@ def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_the_matrix(
-    name: str, client: Any, loaded_plan: Any, make_user: Any, settings: Any, tmp_path: Any
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    world = _build(loaded_plan, make_user)
-    problems = _check(world, client, name, MATRIX[name])
-    assert problems == [], "\n".join(problems)
+@pytest.fixture(scope="class")
+def built_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Any]:
+    """The world and its media folder, built once for the class's tests (on each xdist worker that
+    runs some of them) instead of once per URL. It is built inside a transaction that stays open
+    while the class's tests run: each test's own transaction (pytest-django's ``db``) is a savepoint
+    in it, rolled back after the test, so every test starts from the same data; the whole is rolled
+    back when the class is done, so no other test sees it."""
+    from django.test import override_settings
+
+    from jingjin.core.services import user_ensure
+    from jingjin.plans.services import plan_import
+    from tests.conftest import PASSWORD, small_plan
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    fast = override_settings(
+        MEDIA_ROOT=str(media), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+
+    def make_user(username: str, role: str, unit_code: str | None) -> Any:
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        return user_ensure(username=username, password=PASSWORD, role=role, unit=unit, source="test")[0]
+
+    with django_db_blocker.unblock(), fast:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = _build(plan_import(data=small_plan(), actor=None, source="test").plan, make_user)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield world, media
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+class TestTheMatrix:
+    @pytest.mark.parametrize("name", sorted(MATRIX))
+    def test_the_matrix(self, name: str, built_world: Any, client: Any, settings: Any) -> None:
+        built, media = built_world
+        settings.MEDIA_ROOT = media
+        # a copy of the world for this test: the entries made on first use (``_eco`` …) land in
+        # the copy's dictionaries and are forgotten with the test's rolled-back rows
+        world = World.__new__(World)
+        world.__dict__.update({k: dict(v) if isinstance(v, dict) else v for k, v in built.__dict__.items()})
+        problems = _check(world, client, name, MATRIX[name])
+        assert problems == [], "\n".join(problems)
 
 
 def test_the_relations_are_what_they_say() -> None:
