@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "NationalProvincialCityLevelEnum": "jingjin.parks.choices.ParkLevel",  # parks and stations
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
+        "VillagesDemoLevelEnum": "jingjin.villages.choices.DemoLevel",
+        "VillagesIncomeTierEnum": "jingjin.villages.choices.IncomeTier",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
     },
 }

@@ -161,6 +161,7 @@ class ScoreRow:
     card: Scorecard
     passed: bool
     mark: str = ""  # "red", "black" or ""
+    history: list[tuple[int, Decimal]] = field(default_factory=list)
 
 
 def score_ranking(scheme: ScoreScheme) -> list[ScoreRow]:
