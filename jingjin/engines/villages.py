@@ -60,7 +60,9 @@ def income_tiers(
     if np.isnan(values).any():
         raise ValueError("an income is missing (NaN)")
     check_thresholds(Decimal(repr(shell_below)), Decimal(repr(weak_below)), Decimal(repr(strong_from)))
-    index = np.where(values <= 0, 0, 1 + np.searchsorted([shell_below, weak_below, strong_from], values, side="right"))
+    index = np.where(
+        values <= 0, 0, 1 + np.searchsorted([shell_below, weak_below, strong_from], values, side="right")
+    )
     return np.asarray(TIERS, dtype=np.str_)[index]
 
 

@@ -21,7 +21,14 @@ from jingjin.core.api import Pagination, clean_param
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import SignedInPermission
-from jingjin.villages.models import CollectiveIncome, DemoVillage, Scorecard, ScoreLine, ToiletAcceptance, ToiletPlan
+from jingjin.villages.models import (
+    CollectiveIncome,
+    DemoVillage,
+    Scorecard,
+    ScoreLine,
+    ToiletAcceptance,
+    ToiletPlan,
+)
 
 FILTERS = [
     OpenApiParameter("year", int, description="the year"),
@@ -45,13 +52,13 @@ def _filtered(request: Any, queryset: QuerySet[Any], village: str, year: bool = 
     return queryset
 
 
-class VillagesDemoSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesDemoSerializer(serializers.ModelSerializer):
     class Meta:
         model = DemoVillage
         fields = ["year", "level", "theme"]
 
 
-class VillagesUnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesUnitSerializer(serializers.ModelSerializer):
     township = serializers.CharField(source="parent.code", read_only=True)
     county = serializers.CharField(source="parent.parent.code", read_only=True, default=None)
     demonstration = serializers.SerializerMethodField()
@@ -65,13 +72,13 @@ class VillagesUnitSerializer(serializers.ModelSerializer):  # type: ignore[type-
         return VillagesDemoSerializer(demo).data if demo is not None else None
 
 
-class VillagesAcceptanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesAcceptanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ToiletAcceptance
         fields = ["date", "inspector", "households", "problems"]
 
 
-class VillagesToiletSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesToiletSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     acceptances = VillagesAcceptanceSerializer(many=True, read_only=True)
 
@@ -80,16 +87,18 @@ class VillagesToiletSerializer(serializers.ModelSerializer):  # type: ignore[typ
         fields = ["id", "village", "year", "planned", "built", "accepted", "acceptances", "is_synthetic"]
 
 
-class VillagesScoreLineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesScoreLineSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code", read_only=True)
-    max_points = serializers.DecimalField(source="item.points", max_digits=6, decimal_places=1, read_only=True)
+    max_points = serializers.DecimalField(
+        source="item.points", max_digits=6, decimal_places=1, read_only=True
+    )
 
     class Meta:
         model = ScoreLine
         fields = ["item", "points", "max_points", "note"]
 
 
-class VillagesScorecardSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesScorecardSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     year = serializers.IntegerField(source="scheme.year", read_only=True)
     lines = VillagesScoreLineSerializer(many=True, read_only=True)
@@ -99,7 +108,7 @@ class VillagesScorecardSerializer(serializers.ModelSerializer):  # type: ignore[
         fields = ["id", "village", "year", "date", "inspector", "total", "lines", "is_synthetic"]
 
 
-class VillagesIncomeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class VillagesIncomeSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
 
     class Meta:
@@ -121,7 +130,7 @@ class VillagesIncomeSerializer(serializers.ModelSerializer):  # type: ignore[typ
         ]
 
 
-class _List(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class _List(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [_ReadOnly]
     pagination_class = Pagination
 
@@ -164,7 +173,9 @@ class ScorecardViewSet(_List):
             if not text.isdigit():
                 raise exceptions.ValidationError({"year": "must be a year"})
             cards = cards.filter(scheme__year=int(text))
-        return _filtered(self.request, cards, "village__", year=False).order_by("-scheme__year", "-total", "id")
+        return _filtered(self.request, cards, "village__", year=False).order_by(
+            "-scheme__year", "-total", "id"
+        )
 
 
 @extend_schema_view(list=extend_schema(parameters=FILTERS))

@@ -69,7 +69,7 @@ def _norm(value: Any) -> str:
 
 
 def _headers(row: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
-    names = {}
+    names: dict[str, str] = {}
     for key, zh, en in COLUMNS:
         names[zh.lower()] = key
         names[str(en).lower()] = key
@@ -77,9 +77,9 @@ def _headers(row: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     found: dict[str, int] = {}
     texts = [_norm(v) for v in row]
     for index, text in enumerate(texts):
-        key = names.get(text)
-        if key is not None and key not in found:
-            found[key] = index
+        found_key = names.get(text)
+        if found_key is not None and found_key not in found:
+            found[found_key] = index
     return found, [str(v or "") for v in row]
 
 
@@ -93,7 +93,9 @@ def _read(raw: bytes) -> list[tuple[Any, ...]]:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ImportFileError([CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]) from exc
+        raise ImportFileError(
+            [CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
+        ) from exc
     try:
         sheet = book.worksheets[0]
         return list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title))
@@ -193,7 +195,12 @@ def incomes_import(*, actor: Any, raw: bytes, source: str = "import") -> int:
     with transaction.atomic():
         for row in rows:
             collective_income_write(
-                actor=actor, village=row.village, year=row.year, parts=row.parts, is_synthetic=False, source=source
+                actor=actor,
+                village=row.village,
+                year=row.year,
+                parts=row.parts,
+                is_synthetic=False,
+                source=source,
             )
     refresh_feeds({row.year for row in rows})
     return len(rows)

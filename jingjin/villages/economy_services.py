@@ -47,7 +47,9 @@ def thresholds_set(
     try:
         check_thresholds(shell_below, weak_below, strong_from)
     except ValueError as exc:
-        raise ValidationError({"weak_below": _("The thresholds must rise: 0 < shell < weak ≤ strong.")}) from exc
+        raise ValidationError(
+            {"weak_below": _("The thresholds must rise: 0 < shell < weak ≤ strong.")}
+        ) from exc
     if base_year is not None and base_year >= year:
         raise ValidationError({"base_year": _("The base year must come before the year.")})
     row = EconomyThresholds.objects.filter(year=year).first()

@@ -4,6 +4,8 @@ ranking with its red and black lists by village and township, and a village's sc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +30,10 @@ def economy(request: HttpRequest) -> HttpResponse:
     summary = selectors.economy_summary(year)
     from jingjin.villages.choices import IncomeTier
 
-    chart = {"names": [str(IncomeTier(t).label) for t in summary.tiers], "counts": list(summary.tiers.values())}
+    chart = {
+        "names": [str(IncomeTier(t).label) for t in summary.tiers],
+        "counts": list(summary.tiers.values()),
+    }
     return render(
         request,
         "villages/economy.html",
@@ -65,7 +70,9 @@ def economy_template(request: HttpRequest) -> HttpResponse:
 def economy_import(request: HttpRequest) -> HttpResponse:
     """Upload a workbook of collective incomes: all rows or none, every problem with its place."""
     if not may_import_collective_incomes(request.user):
-        return render(request, "403.html", {"reason": _("You may not import collective incomes.")}, status=403)
+        return render(
+            request, "403.html", {"reason": _("You may not import collective incomes.")}, status=403
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -126,7 +133,7 @@ def score_village(request: HttpRequest, code: str) -> HttpResponse:
     initial = {f"item_{line.item_id}": line.points for line in card.lines.all()} if card else {}
     form = ScoreForm(request.POST or None, items=items, initial=initial)
     if request.method == "POST" and form.is_valid():
-        photos = [(f, f.name) for f in request.FILES.getlist("photos")[:10]]
+        photos: list[tuple[Any, str]] = [(f, f.name or "") for f in request.FILES.getlist("photos")[:10]]
         try:
             score_services.scorecard_save(
                 actor=request.user,

@@ -23,22 +23,61 @@ def _book() -> Any:
 def toilets_xlsx(rollup: ToiletRollup) -> bytes:
     """The programme of a year by county and by township, and the city against the target."""
     book = _book()
-    header = [_("Code"), _("Name"), _("Villages"), _("Households planned"), _("Households built"),
-              _("Households accepted"), _("Built (%)"), _("Accepted (%)")]
+    header = [
+        _("Code"),
+        _("Name"),
+        _("Villages"),
+        _("Households planned"),
+        _("Households built"),
+        _("Households accepted"),
+        _("Built (%)"),
+        _("Accepted (%)"),
+    ]
     for title, rows in ((_("Counties"), rollup.counties), (_("Townships"), rollup.townships)):
         sheet = book.active if title == _("Counties") else book.create_sheet()
         sheet.title = title[:31]
         append_row(sheet, header)
         for row in rows:
-            append_row(sheet, [row.code, row.name, row.villages, row.planned, row.built, row.accepted,
-                               row.built_pct, row.accepted_pct])
+            append_row(
+                sheet,
+                [
+                    row.code,
+                    row.name,
+                    row.villages,
+                    row.planned,
+                    row.built,
+                    row.accepted,
+                    row.built_pct,
+                    row.accepted_pct,
+                ],
+            )
     city = rollup.city
     target = rollup.target
     sheet = book.create_sheet(_("City")[:31])
-    append_row(sheet, [_("Year"), _("Villages"), _("Households planned"), _("Households built"),
-                       _("Households accepted"), _("Target villages"), _("Target households")])
-    append_row(sheet, [rollup.year, city.villages, city.planned, city.built, city.accepted,
-                       target.villages if target else None, target.households if target else None])
+    append_row(
+        sheet,
+        [
+            _("Year"),
+            _("Villages"),
+            _("Households planned"),
+            _("Households built"),
+            _("Households accepted"),
+            _("Target villages"),
+            _("Target households"),
+        ],
+    )
+    append_row(
+        sheet,
+        [
+            rollup.year,
+            city.villages,
+            city.planned,
+            city.built,
+            city.accepted,
+            target.villages if target else None,
+            target.households if target else None,
+        ],
+    )
     return xlsx_bytes(book)
 
 
@@ -47,13 +86,30 @@ def economy_xlsx(summary: EconomySummary) -> bytes:
     book = _book()
     sheet = book.active
     sheet.title = str(summary.year)
-    append_row(sheet, [zh for _key, zh, _en in COLUMNS] + ["乡镇", "县（市、区）", "经营性收入", "总收入", "分档"])
+    append_row(
+        sheet, [zh for _key, zh, _en in COLUMNS] + ["乡镇", "县（市、区）", "经营性收入", "总收入", "分档"]
+    )
     for i in summary.incomes:
         township = i.village.parent
         county = township.parent if township is not None else None
-        append_row(sheet, [i.village.code, i.year, i.business, i.contracting, i.investment, i.other_operating,
-                           i.subsidies, i.other, township.name if township else "", county.name if county else "",
-                           i.operating_income, i.total_income, i.get_tier_display()])
+        append_row(
+            sheet,
+            [
+                i.village.code,
+                i.year,
+                i.business,
+                i.contracting,
+                i.investment,
+                i.other_operating,
+                i.subsidies,
+                i.other,
+                township.name if township else "",
+                county.name if county else "",
+                i.operating_income,
+                i.total_income,
+                i.get_tier_display(),
+            ],
+        )
     return xlsx_bytes(book)
 
 

@@ -31,7 +31,9 @@ class ToiletForm(_Bounded):
     """Households planned and built of a year (a county or township user, or a manager)."""
 
     year = _year_field()
-    planned = forms.IntegerField(label=_("Households planned"), min_value=0, max_value=1_000_000, required=False)
+    planned = forms.IntegerField(
+        label=_("Households planned"), min_value=0, max_value=1_000_000, required=False
+    )
     built = forms.IntegerField(label=_("Households built"), min_value=0, max_value=1_000_000, required=False)
 
 
@@ -42,7 +44,9 @@ class AcceptanceForm(_Bounded):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     inspector = forms.CharField(label=_("Inspector"), max_length=100)
     households = forms.IntegerField(label=_("Households accepted"), min_value=1, max_value=1_000_000)
-    problems = forms.CharField(label=_("Problems found"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problems = forms.CharField(
+        label=_("Problems found"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReportForm(_Bounded):
@@ -54,7 +58,9 @@ class ReportForm(_Bounded):
     investment = forms.DecimalField(
         label=_("Investment (10,000 yuan)"), min_value=Decimal(0), max_digits=12, decimal_places=2, initial=0
     )
-    projects_completed = forms.IntegerField(label=_("Projects completed"), min_value=0, max_value=10_000, initial=0)
+    projects_completed = forms.IntegerField(
+        label=_("Projects completed"), min_value=0, max_value=10_000, initial=0
+    )
 
     def clean_month(self) -> tuple[int, int]:
         text = self.cleaned_data["month"]

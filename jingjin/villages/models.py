@@ -20,7 +20,6 @@ from jingjin.core import clock
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit
 from jingjin.villages.choices import DemoLevel, IncomeTier
 
-MONEY = {"max_digits": 14, "decimal_places": 2}  # 万元, two decimals (100 yuan)
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
@@ -70,10 +69,14 @@ class DemoVillageReport(AuditedModel):
 
     demo_village = models.ForeignKey(DemoVillage, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveIntegerField(_("year"))
-    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     done = models.TextField(_("what was done"))
     problems = models.TextField(_("problems"), blank=True)
-    investment = models.DecimalField(_("investment (10,000 yuan)"), validators=NON_NEGATIVE, default=0, **MONEY)
+    investment = models.DecimalField(
+        _("investment (10,000 yuan)"), validators=NON_NEGATIVE, default=0, max_digits=14, decimal_places=2
+    )
     projects_completed = models.PositiveIntegerField(_("projects completed"), default=0)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -88,7 +91,9 @@ class DemoVillageReport(AuditedModel):
         ordering = ["-year", "-month"]
         verbose_name = _("demonstration village report")
         constraints = [
-            models.UniqueConstraint(fields=["demo_village", "year", "month"], name="villages_report_once_a_month")
+            models.UniqueConstraint(
+                fields=["demo_village", "year", "month"], name="villages_report_once_a_month"
+            )
         ]
 
     def __str__(self) -> str:
@@ -118,7 +123,9 @@ class ToiletPlan(AuditedModel):
     """A village's household-toilet programme of a year (户厕改造): planned households, built so far;
     households accepted are the sum of its :class:`ToiletAcceptance` records."""
 
-    village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="toilet_plans")
+    village = models.ForeignKey(
+        Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="toilet_plans"
+    )
     year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000)])
     planned = models.PositiveIntegerField(_("households planned"))
     built = models.PositiveIntegerField(_("households built"), default=0)
@@ -130,7 +137,9 @@ class ToiletPlan(AuditedModel):
     class Meta:
         ordering = ["-year", "village__code"]
         verbose_name = _("toilet programme of a village")
-        constraints = [models.UniqueConstraint(fields=["village", "year"], name="villages_toilet_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="villages_toilet_once_a_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.village.code} {self.year}"
@@ -185,7 +194,9 @@ class ScoreItem(BilingualNameMixin, models.Model):
 
     scheme = models.ForeignKey(ScoreScheme, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("code"), max_length=16)
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))])
+    points = models.DecimalField(
+        _("points"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
 
     class Meta:
         ordering = ["code"]
@@ -201,7 +212,9 @@ class Scorecard(AuditedModel):
     total their sum, with photos as evidence."""
 
     scheme = models.ForeignKey(ScoreScheme, on_delete=models.PROTECT, related_name="scorecards")
-    village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="scorecards")
+    village = models.ForeignKey(
+        Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="scorecards"
+    )
     date = models.DateField(_("date scored"))
     inspector = models.CharField(_("inspector"), max_length=100)
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=1, default=Decimal(0))
@@ -230,6 +243,9 @@ class ScoreLine(models.Model):
         ordering = ["item__code"]
         constraints = [models.UniqueConstraint(fields=["scorecard", "item"], name="villages_line_once")]
 
+    def __str__(self) -> str:
+        return f"{self.scorecard_id}/{self.item_id}: {self.points}"
+
 
 class ScorePhoto(models.Model):
     """A photo of a scorecard (现场照片), checked by extension and content like report evidence."""
@@ -245,15 +261,24 @@ class ScorePhoto(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class EconomyThresholds(AuditedModel):
     """The thresholds of a year's collective-economy tiers (万元 of operating income, REFERENCE §7)
     and the 消薄倍增 target: no weak village left, and the operating income of ``base_year`` doubled."""
 
     year = models.PositiveIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
-    shell_below = models.DecimalField(_("shell village below (10,000 yuan)"), default=Decimal(5), **MONEY)
-    weak_below = models.DecimalField(_("weak village below (10,000 yuan)"), default=Decimal(10), **MONEY)
-    strong_from = models.DecimalField(_("strong village from (10,000 yuan)"), default=Decimal(50), **MONEY)
+    shell_below = models.DecimalField(
+        _("shell village below (10,000 yuan)"), default=Decimal(5), max_digits=14, decimal_places=2
+    )
+    weak_below = models.DecimalField(
+        _("weak village below (10,000 yuan)"), default=Decimal(10), max_digits=14, decimal_places=2
+    )
+    strong_from = models.DecimalField(
+        _("strong village from (10,000 yuan)"), default=Decimal(50), max_digits=14, decimal_places=2
+    )
     base_year = models.PositiveIntegerField(_("base year of the doubling"), null=True, blank=True)
     target_weak_max = models.PositiveIntegerField(_("weak villages allowed at the year's end"), default=0)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
@@ -274,16 +299,41 @@ class CollectiveIncome(AuditedModel):
     经营收入 + 发包及上交收入 + 投资收益 + 其他经营收入; total income adds subsidies and other income.
     Both sums and the tier are stored by the service that writes the record."""
 
-    village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="collective_incomes")
+    village = models.ForeignKey(
+        Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="collective_incomes"
+    )
     year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000)])
-    business = models.DecimalField(_("business income (经营收入)"), validators=NON_NEGATIVE, **MONEY)
-    contracting = models.DecimalField(_("contracting and remitted income (发包及上交收入)"), validators=NON_NEGATIVE, **MONEY)
-    investment = models.DecimalField(_("investment income (投资收益)"), **MONEY)
-    other_operating = models.DecimalField(_("other operating income (其他经营收入)"), validators=NON_NEGATIVE, **MONEY)
-    subsidies = models.DecimalField(_("subsidies (补助收入)"), validators=NON_NEGATIVE, default=Decimal(0), **MONEY)
-    other = models.DecimalField(_("other income (其他收入)"), validators=NON_NEGATIVE, default=Decimal(0), **MONEY)
-    operating_income = models.DecimalField(_("operating income"), default=Decimal(0), **MONEY)
-    total_income = models.DecimalField(_("total income"), default=Decimal(0), **MONEY)
+    business = models.DecimalField(
+        _("business income (经营收入)"), validators=NON_NEGATIVE, max_digits=14, decimal_places=2
+    )
+    contracting = models.DecimalField(
+        _("contracting and remitted income (发包及上交收入)"),
+        validators=NON_NEGATIVE,
+        max_digits=14,
+        decimal_places=2,
+    )
+    investment = models.DecimalField(_("investment income (投资收益)"), max_digits=14, decimal_places=2)
+    other_operating = models.DecimalField(
+        _("other operating income (其他经营收入)"), validators=NON_NEGATIVE, max_digits=14, decimal_places=2
+    )
+    subsidies = models.DecimalField(
+        _("subsidies (补助收入)"),
+        validators=NON_NEGATIVE,
+        default=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    other = models.DecimalField(
+        _("other income (其他收入)"),
+        validators=NON_NEGATIVE,
+        default=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+    operating_income = models.DecimalField(
+        _("operating income"), default=Decimal(0), max_digits=14, decimal_places=2
+    )
+    total_income = models.DecimalField(_("total income"), default=Decimal(0), max_digits=14, decimal_places=2)
     tier = models.CharField(_("tier"), max_length=8, choices=IncomeTier.choices, blank=True)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
@@ -292,7 +342,9 @@ class CollectiveIncome(AuditedModel):
     class Meta:
         ordering = ["-year", "village__code"]
         verbose_name = _("collective income")
-        constraints = [models.UniqueConstraint(fields=["village", "year"], name="villages_income_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="villages_income_once_a_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.village.code} {self.year}"

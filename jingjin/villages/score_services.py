@@ -49,7 +49,12 @@ def score_scheme_set(
     scheme = ScoreScheme.objects.filter(year=year).first()
     before = scheme.snapshot() if scheme is not None else None
     scheme = scheme or ScoreScheme(year=year)
-    scheme.name, scheme.pass_mark, scheme.list_size, scheme.is_synthetic = name, pass_mark, list_size, is_synthetic
+    scheme.name, scheme.pass_mark, scheme.list_size, scheme.is_synthetic = (
+        name,
+        pass_mark,
+        list_size,
+        is_synthetic,
+    )
     scheme.full_clean()
     scheme.save()
     rows = list(items)
@@ -61,7 +66,8 @@ def score_scheme_set(
             raise ValidationError({"items": _("Each item needs its own code and points above 0.")})
         scheme.items.all().delete()
         ScoreItem.objects.bulk_create(
-            ScoreItem(scheme=scheme, code=code, name_zh=zh, name_en=en, points=points) for code, zh, en, points in rows
+            ScoreItem(scheme=scheme, code=code, name_zh=zh, name_en=en, points=points)
+            for code, zh, en, points in rows
         )
     audit_change(actor=actor, obj=scheme, before=before, source=source)
     return scheme
@@ -78,7 +84,12 @@ def _photo(scorecard: Scorecard, content: IO[bytes], name: str) -> ScorePhoto:
     if not data or len(data) > limit:
         raise ValidationError({"photos": _("A photo is empty or too large.")})
     if sniff_kind(data[:8192], io.BytesIO(data)) != kind:
-        raise ValidationError({"photos": _("The content of %(name)s is not a %(kind)s image.") % {"name": original, "kind": kind.upper()}})
+        raise ValidationError(
+            {
+                "photos": _("The content of %(name)s is not a %(kind)s image.")
+                % {"name": original, "kind": kind.upper()}
+            }
+        )
     digest = hashlib.sha256(data).hexdigest()
     photo = ScorePhoto(scorecard=scorecard, original_name=original, kind=kind, size=len(data), sha256=digest)
     photo.file.save(f"{secrets.token_hex(16)}.{kind}", ContentFile(data), save=False)
@@ -112,7 +123,10 @@ def scorecard_save(
     for pk, item in items.items():
         given = points.get(pk)
         if given is None or not (0 <= given[0] <= item.points):
-            errors[f"item_{pk}"] = _("%(code)s: give 0 to %(max)s points.") % {"code": item.code, "max": item.points}
+            errors[f"item_{pk}"] = _("%(code)s: give 0 to %(max)s points.") % {
+                "code": item.code,
+                "max": item.points,
+            }
     if set(points) - set(items):
         errors["items"] = _("An item is not of this scheme.")
     if on > clock.today() or on.year != scheme.year:
@@ -140,5 +154,7 @@ def scorecard_save(
     if before is None:
         audit_change(actor=actor, obj=card, before=None, source=source)
     else:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=card, before=before, after=after, source=source)
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=card, before=before, after=after, source=source
+        )
     return card

@@ -122,7 +122,9 @@ def toilet_rollup(year: int) -> ToiletRollup:
         .annotate(n=Count("id"), planned=Sum("planned"), built=Sum("built"), accepted=Sum("accepted"))
         .order_by()
     )
-    units = {u.pk: u for u in Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.COUNTY, UnitKind.PARK])}
+    units = {
+        u.pk: u for u in Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.COUNTY, UnitKind.PARK])
+    }
     city = ToiletRow(code="", name="")
     counties: dict[int, ToiletRow] = {}
     townships: list[ToiletRow] = []
@@ -198,7 +200,11 @@ def township_scores(rows: list[ScoreRow]) -> list[dict[str, Any]]:
             groups[township.pk].append(row.card.total)
             names[township.pk] = township
     result = [
-        {"unit": names[pk], "villages": len(v), "mean": (sum(v, Decimal(0)) / len(v)).quantize(Decimal("0.1"))}
+        {
+            "unit": names[pk],
+            "villages": len(v),
+            "mean": (sum(v, Decimal(0)) / len(v)).quantize(Decimal("0.1")),
+        }
         for pk, v in groups.items()
     ]
     return sorted(result, key=lambda r: (-r["mean"], r["unit"].code))
@@ -240,14 +246,16 @@ def economy_summary(year: int) -> EconomySummary:
         .select_related("village", "village__parent", "village__parent__parent")
         .order_by("operating_income", "village__code")
     )
-    tiers = {tier: 0 for tier in IncomeTier.values}
+    tiers = dict.fromkeys(IncomeTier.values, 0)
     for income in incomes:
         tiers[income.tier] = tiers.get(income.tier, 0) + 1
     doubled: int | None = None
     compared = 0
     if thresholds.base_year:
         base = dict(
-            CollectiveIncome.objects.filter(year=thresholds.base_year).values_list("village_id", "operating_income")
+            CollectiveIncome.objects.filter(year=thresholds.base_year).values_list(
+                "village_id", "operating_income"
+            )
         )
         pairs = [(i.operating_income, base[i.village_id]) for i in incomes if i.village_id in base]
         compared = len(pairs)

@@ -90,7 +90,8 @@ def demo_village_designate(
     if team:
         demo.members.all().delete()
         DemoVillageMember.objects.bulk_create(
-            DemoVillageMember(demo_village=demo, name=name[:100], role=role[:100] or "-") for name, role in team
+            DemoVillageMember(demo_village=demo, name=name[:100], role=role[:100] or "-")
+            for name, role in team
         )
     audit_change(actor=actor, obj=demo, before=before, source=source)
     return demo
@@ -214,7 +215,9 @@ def toilet_acceptance_add(
         plan = ToiletPlan.objects.select_for_update().get(pk=plan.pk)
         require_village(actor, plan.village)
         if on > clock.today() or on.year != plan.year:
-            raise ValidationError({"date": _("The date must lie in the programme's year and not in the future.")})
+            raise ValidationError(
+                {"date": _("The date must lie in the programme's year and not in the future.")}
+            )
         if not inspector.strip():
             raise ValidationError({"inspector": _("Name the inspector.")})
         if households < 1 or plan.accepted + households > plan.built:

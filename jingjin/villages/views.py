@@ -12,14 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.core import clock
+from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied as RefusedWrite
 from jingjin.core.permissions import has_role, may_enter_village_data, may_manage_villages
-from jingjin.core.models import Unit
 from jingjin.villages import exports, selectors, services
 from jingjin.villages.forms import AcceptanceForm, ReportForm, ToiletForm
 from jingjin.villages.models import DemoVillage, ScoreScheme, ToiletPlan
@@ -47,7 +48,9 @@ def form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _overview_chart(rollup: selectors.ToiletRollup, ranking: list[Any], tiers: dict[str, int]) -> dict[str, Any]:
+def _overview_chart(
+    rollup: selectors.ToiletRollup, ranking: list[Any], tiers: dict[str, int]
+) -> dict[str, Any]:
     from jingjin.villages.choices import IncomeTier
 
     top = ranking[:15]
@@ -255,7 +258,7 @@ def report_submit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A scorecard's photo, for signed-in users with a role."""
     from django.http import FileResponse
 
