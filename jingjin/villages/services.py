@@ -47,11 +47,18 @@ def require_village(actor: Any, village: Unit) -> None:
         raise PermissionDenied(f"enter the data of {village.code}")
 
 
-def refresh_feeds(years: Iterable[int]) -> None:
-    """Feed the plan indicators linked to the villages' figures for ``years``."""
-    from jingjin.ecology.feeds import feeds_refresh
+#: the figures of :mod:`jingjin.villages.feeds`
+FIGURES = ("toilets_built", "toilet_villages", "villages_not_weak")
 
-    feeds_refresh(years=years, source="villages")
+
+def refresh_feeds(years: Iterable[int]) -> None:
+    """Feed the plan indicators linked to the villages' figures for ``years`` (nothing to do when
+    no indicator is linked to one of them)."""
+    from jingjin.ecology.feeds import feeds_refresh
+    from jingjin.ecology.water_models import IndicatorFeed
+
+    if IndicatorFeed.objects.filter(figure__in=FIGURES).exists():
+        feeds_refresh(years=years, source="villages")
 
 
 def _check_year(year: int) -> None:
