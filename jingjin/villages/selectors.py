@@ -122,9 +122,7 @@ def toilet_rollup(year: int) -> ToiletRollup:
         .annotate(n=Count("id"), planned=Sum("planned"), built=Sum("built"), accepted=Sum("accepted"))
         .order_by()
     )
-    units = {
-        u.pk: u for u in Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.COUNTY, UnitKind.PARK])
-    }
+    units = {u.pk: u for u in Unit.objects.exclude(kind=UnitKind.VILLAGE)}
     city = ToiletRow(code="", name="")
     counties: dict[int, ToiletRow] = {}
     townships: list[ToiletRow] = []
