@@ -145,7 +145,7 @@ def _scores(
             if Scorecard.objects.filter(scheme=scheme, village=village).exists():
                 continue
             points = {
-                item.pk: (Decimal(round(float(item.points) * rng.uniform(0.55, 1.0), 1)), "")
+                item.pk: (Decimal(repr(round(float(item.points) * rng.uniform(0.55, 1.0), 1))), "")
                 for item in scheme.items.all()
             }
             score_services.scorecard_save(
@@ -183,16 +183,21 @@ def _economy(villages: list[Unit], config: dict[str, Any], today: date, rng: ran
             grow = (1 + rng.uniform(0.05, 0.45)) ** (year - config["first_year"])
             operating = base * grow
             parts = {
-                "business": Decimal(round(operating * 0.5, 2)),
-                "contracting": Decimal(round(operating * 0.3, 2)),
-                "investment": Decimal(round(operating * 0.15, 2)),
-                "other_operating": Decimal(round(operating * 0.05, 2)),
-                "subsidies": Decimal(round(rng.uniform(5, 20), 2)),
-                "other": Decimal(round(rng.uniform(0, 3), 2)),
+                "business": _money(operating * 0.5),
+                "contracting": _money(operating * 0.3),
+                "investment": _money(operating * 0.15),
+                "other_operating": _money(operating * 0.05),
+                "subsidies": _money(rng.uniform(5, 20)),
+                "other": _money(rng.uniform(0, 3)),
             }
             economy_services.collective_income_save(
                 actor=None, village=village, year=year, parts=parts, is_synthetic=True, source="demo"
             )
+
+
+def _money(value: float) -> Decimal:
+    """万元 with two decimals."""
+    return Decimal(repr(round(value, 2)))
 
 
 def _link_feeds(links: dict[str, str]) -> None:

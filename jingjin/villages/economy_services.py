@@ -18,6 +18,7 @@ from jingjin.engines.villages import check_thresholds, income_tier, operating_in
 from jingjin.villages.models import CollectiveIncome, EconomyThresholds
 from jingjin.villages.services import refresh_feeds, require_manager, require_village
 
+CENT = Decimal("0.01")
 INCOME_PARTS = ("business", "contracting", "investment", "other_operating", "subsidies", "other")
 
 
@@ -85,7 +86,7 @@ def collective_income_write(
     before = income.snapshot() if income is not None else None
     income = income or CollectiveIncome(village=village, year=year)
     for name in INCOME_PARTS:
-        setattr(income, name, parts.get(name, Decimal(0)))
+        setattr(income, name, Decimal(parts.get(name, 0)).quantize(CENT))
     income.operating_income = operating_income(
         income.business, income.contracting, income.investment, income.other_operating
     )
