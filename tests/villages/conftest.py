@@ -32,7 +32,9 @@ def world(users: dict[str, Any], make_user: Any) -> Villages:
     units = {u.code: u for u in Unit.objects.all()}
 
     def add(code: str, kind: str, parent: str, name: str) -> None:
-        units[code] = Unit.objects.create(code=code, kind=kind, parent=units[parent], name_zh=name, name_en=name)
+        units[code] = Unit.objects.create(
+            code=code, kind=kind, parent=units[parent], name_zh=name, name_en=name
+        )
 
     add("t.c.t1", "township", "t.c", "一镇")
     add("t.c.t2", "township", "t.c", "二镇")

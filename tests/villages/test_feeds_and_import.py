@@ -44,7 +44,9 @@ def test_the_figures_are_registered_and_computed(world: Any) -> None:
     assert feeds.toilet_villages(2023) == (D(2), 10)
     parts = {"business": D(8), "contracting": D(2), "investment": D(0), "other_operating": D(0)}
     collective_income_save(actor=office, village=world["t.c.t1.v1"], year=2022, parts=parts)  # 10: medium
-    collective_income_save(actor=office, village=world["t.c.t1.v2"], year=2022, parts={**parts, "business": D(1)})
+    collective_income_save(
+        actor=office, village=world["t.c.t1.v2"], year=2022, parts={**parts, "business": D(1)}
+    )
     assert feeds.villages_not_weak(2022) == (D(1), 12)
 
 
@@ -53,7 +55,9 @@ def test_a_linked_indicator_follows_the_toilets(world: Any, loaded_plan: Any) ->
 
     indicator = Indicator.objects.order_by("code").first()
     feed_link(actor=None, indicator=indicator, figure="toilets_built", warn=False)
-    toilet_plan_record(actor=world.users["county_c"], village=world["t.c.t1.v1"], year=2023, planned=100, built=30)
+    toilet_plan_record(
+        actor=world.users["county_c"], village=world["t.c.t1.v1"], year=2023, planned=100, built=30
+    )
     assert FedActual.objects.get(indicator=indicator, year=2023).value == D(30)
     toilet_plan_record(actor=world.users["county_c"], village=world["t.c.t1.v1"], year=2023, built=70)
     assert FedActual.objects.get(indicator=indicator, year=2023).value == D(70)
@@ -62,7 +66,9 @@ def test_a_linked_indicator_follows_the_toilets(world: Any, loaded_plan: Any) ->
 def test_import_writes_every_row_with_sums_and_tiers(world: Any) -> None:
     raw = workbook([["t.c.t1.v1", 2022, 3, 1, 0.5, 0.5, 10, 0], ["t.c.t1.v2", 2022, 30, 20, 5, 0, 0, 1]])
     assert incomes_import(actor=world.users["county_c"], raw=raw) == 2
-    found = {i.village.code: (i.operating_income, i.total_income, i.tier) for i in CollectiveIncome.objects.all()}
+    found = {
+        i.village.code: (i.operating_income, i.total_income, i.tier) for i in CollectiveIncome.objects.all()
+    }
     assert found == {"t.c.t1.v1": (D(5), D(15), "weak"), "t.c.t1.v2": (D(55), D(56), "strong")}
 
 

@@ -34,7 +34,9 @@ def test_a_county_user_records_toilets_and_an_acceptance_through_the_page(client
     plan = ToiletPlan.objects.get()
     assert (plan.planned, plan.built, plan.accepted) == (120, 90, 60)
     # too many: refused with a message, nothing written
-    client.post(f"{url}toilets/accept/", {"year": 2023, "date": "2023-10-10", "inspector": "x", "households": 31})
+    client.post(
+        f"{url}toilets/accept/", {"year": 2023, "date": "2023-10-10", "inspector": "x", "households": 31}
+    )
     plan.refresh_from_db()
     assert plan.accepted == 60
     assert client.post("/villages/v/t.b.t1.v1/toilets/", {"year": 2023, "planned": 1}).status_code == 403
@@ -58,7 +60,13 @@ def test_overview_pages_and_exports(client: Any, world: Any) -> None:
     collective_income_save(actor=office, village=world["t.c.t1.v1"], year=2022, parts=parts)
     Unit.objects.filter(code="t.c.t1.v1").update(name_zh="=HYPERLINK(1)")
     client.force_login(world.users["reporter_b"])
-    for url in ("/villages/", "/villages/demo/", "/villages/toilets/", "/villages/scores/", "/villages/economy/?year=2022"):
+    for url in (
+        "/villages/",
+        "/villages/demo/",
+        "/villages/toilets/",
+        "/villages/scores/",
+        "/villages/economy/?year=2022",
+    ):
         assert client.get(url).status_code == 200, url
     body = client.get("/villages/toilets/?year=2023")
     assert b'data-testid="city-built">40<' in body.content

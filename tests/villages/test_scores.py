@@ -30,8 +30,13 @@ def _score(world: Any, scheme: Any, code: str, a: str, b: str, **kw: Any) -> Any
     items = {i.code: i.pk for i in scheme.items.all()}
     points = {items["A"]: (D(a), ""), items["B"]: (D(b), "")}
     return scorecard_save(
-        actor=world.users["office"], scheme=scheme, village=world[code], on=date(2023, 9, 1), inspector="检查组",
-        points=points, **kw,
+        actor=world.users["office"],
+        scheme=scheme,
+        village=world[code],
+        on=date(2023, 9, 1),
+        inspector="检查组",
+        points=points,
+        **kw,
     )
 
 
@@ -72,7 +77,9 @@ def test_points_stay_within_each_item_and_a_rescore_replaces(world: Any) -> None
         score_scheme_set(actor=world.users["office"], year=2023, name="x", items=[("Z", "z", "z", D(1))])
 
 
-def test_photos_are_checked_by_content_and_scoring_is_for_managers(world: Any, settings: Any, tmp_path: Any) -> None:
+def test_photos_are_checked_by_content_and_scoring_is_for_managers(
+    world: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     scheme = _scheme(world.users["office"])
     card = _score(world, scheme, "t.c.t1.v1", "50", "30", photos=[(io.BytesIO(PNG), "现场.png")])
@@ -82,6 +89,10 @@ def test_photos_are_checked_by_content_and_scoring_is_for_managers(world: Any, s
     items = {i.code: i.pk for i in scheme.items.all()}
     with pytest.raises(PermissionDenied):
         scorecard_save(
-            actor=world.users["county_c"], scheme=scheme, village=world["t.c.t1.v1"], on=date(2023, 9, 1),
-            inspector="x", points={items["A"]: (D(1), ""), items["B"]: (D(1), "")},
+            actor=world.users["county_c"],
+            scheme=scheme,
+            village=world["t.c.t1.v1"],
+            on=date(2023, 9, 1),
+            inspector="x",
+            points={items["A"]: (D(1), ""), items["B"]: (D(1), "")},
         )

@@ -57,10 +57,15 @@ PARTS = {"business": D("3"), "contracting": D("1.5"), "investment": D("0.5"), "o
 def test_service_stores_sums_and_tier_and_thresholds_retier(world: Any) -> None:
     village = world["t.c.t1.v1"]
     income = collective_income_save(
-        actor=world.users["county_c"], village=village, year=2022, parts={**PARTS, "subsidies": D(20), "other": D(1)}
+        actor=world.users["county_c"],
+        village=village,
+        year=2022,
+        parts={**PARTS, "subsidies": D(20), "other": D(1)},
     )
     assert (income.operating_income, income.total_income, income.tier) == (D("5"), D("26"), "weak")
-    thresholds_set(actor=world.users["office"], year=2022, shell_below=D(6), weak_below=D(10), strong_from=D(50))
+    thresholds_set(
+        actor=world.users["office"], year=2022, shell_below=D(6), weak_below=D(10), strong_from=D(50)
+    )
     income.refresh_from_db()
     assert income.tier == "shell"  # 5 < 6: now a shell village
 
@@ -70,5 +75,9 @@ def test_only_managers_set_thresholds(world: Any) -> None:
     from jingjin.core.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        thresholds_set(actor=world.users["county_c"], year=2022, shell_below=D(5), weak_below=D(10), strong_from=D(50))
-    thresholds_set(actor=world.users["bureau"], year=2022, shell_below=D(5), weak_below=D(10), strong_from=D(50))
+        thresholds_set(
+            actor=world.users["county_c"], year=2022, shell_below=D(5), weak_below=D(10), strong_from=D(50)
+        )
+    thresholds_set(
+        actor=world.users["bureau"], year=2022, shell_below=D(5), weak_below=D(10), strong_from=D(50)
+    )

@@ -55,12 +55,21 @@ def test_built_and_accepted_stay_within_their_bounds(world: Any) -> None:
 def test_the_rollup_by_township_county_and_city(world: Any) -> None:
     office = world.users["office"]
     toilet_target_set(actor=office, year=2023, villages=4, households=1000)
-    figures = {"t.c.t1.v1": (100, 80, 50), "t.c.t1.v2": (200, 150, 0), "t.c.t2.v1": (50, 50, 50), "t.b.t1.v1": (30, 10, 10)}
+    figures = {
+        "t.c.t1.v1": (100, 80, 50),
+        "t.c.t1.v2": (200, 150, 0),
+        "t.c.t2.v1": (50, 50, 50),
+        "t.b.t1.v1": (30, 10, 10),
+    }
     for code, (planned, built, accepted) in figures.items():
         plan = toilet_plan_record(actor=office, village=world[code], year=2023, planned=planned, built=built)
         if accepted:
-            toilet_acceptance_add(actor=office, plan=plan, on=date(2023, 10, 1), inspector="甲", households=accepted)
-    toilet_plan_record(actor=office, village=world["t.c.t2.v2"], year=2022, planned=999, built=999)  # another year
+            toilet_acceptance_add(
+                actor=office, plan=plan, on=date(2023, 10, 1), inspector="甲", households=accepted
+            )
+    toilet_plan_record(
+        actor=office, village=world["t.c.t2.v2"], year=2022, planned=999, built=999
+    )  # another year
     rollup = toilet_rollup(2023)
     city = rollup.city
     assert (city.villages, city.planned, city.built, city.accepted) == (4, 380, 290, 110)
@@ -68,10 +77,17 @@ def test_the_rollup_by_township_county_and_city(world: Any) -> None:
     counties = {r.code: (r.villages, r.planned, r.built, r.accepted) for r in rollup.counties}
     assert counties == {"t.b": (1, 30, 10, 10), "t.c": (3, 350, 280, 100)}
     townships = {r.code: (r.planned, r.built, r.accepted, r.built_pct) for r in rollup.townships}
-    assert townships == {"t.b.t1": (30, 10, 10, 33.3), "t.c.t1": (300, 230, 50, 76.7), "t.c.t2": (50, 50, 50, 100.0)}
+    assert townships == {
+        "t.b.t1": (30, 10, 10, 33.3),
+        "t.c.t1": (300, 230, 50, 76.7),
+        "t.c.t2": (50, 50, 50, 100.0),
+    }
 
 
 def test_only_managers_set_targets(world: Any) -> None:
     with pytest.raises(PermissionDenied):
         toilet_target_set(actor=world.users["county_c"], year=2023, villages=1, households=1)
-    assert toilet_target_set(actor=world.users["bureau"], year=2023, villages=105, households=57996).households == 57996
+    assert (
+        toilet_target_set(actor=world.users["bureau"], year=2023, villages=105, households=57996).households
+        == 57996
+    )
