@@ -21,9 +21,9 @@ from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
-from jingjin.villages import api as villages_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
+from jingjin.villages import api as villages_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("units", core_api.UnitViewSet, basename="unit")

@@ -59,8 +59,8 @@ class VillagesDemoSerializer(serializers.ModelSerializer):
 
 
 class VillagesUnitSerializer(serializers.ModelSerializer):
-    township = serializers.CharField(source="parent.code", read_only=True)
-    county = serializers.CharField(source="parent.parent.code", read_only=True, default=None)
+    township = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
+    county = serializers.CharField(source="parent.parent.code", read_only=True, allow_null=True, default=None)
     demonstration = serializers.SerializerMethodField()
 
     class Meta:

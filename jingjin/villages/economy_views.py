@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from jingjin.core.permissions import PermissionDenied as RefusedWrite
 from jingjin.core.permissions import may_import_collective_incomes, may_manage_villages
 from jingjin.villages import economy_imports, exports, score_services, selectors
-from jingjin.villages.forms import ImportForm, ScoreForm
+from jingjin.villages.forms import ImportForm, ScoreForm, ThresholdsForm
 from jingjin.villages.models import Scorecard, ScoreScheme
 from jingjin.villages.views import _village, form_errors, require_role, year_of
 
@@ -43,8 +43,15 @@ def economy(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "chart_data": {"tiers": chart},
             "may_import": may_import_collective_incomes(request.user),
+            "thresholds_form": _thresholds_form(summary) if may_manage_villages(request.user) else None,
         },
     )
+
+
+def _thresholds_form(summary: selectors.EconomySummary) -> ThresholdsForm:
+    t = summary.thresholds
+    fields = ("shell_below", "weak_below", "strong_from", "base_year", "target_weak_max")
+    return ThresholdsForm(initial={"year": summary.year, **{f: getattr(t, f) for f in fields}})
 
 
 @login_required

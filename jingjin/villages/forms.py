@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.core import clock
 from jingjin.core.bounds import bound_texts
+from jingjin.villages.choices import DemoLevel
 
 
 class _Bounded(forms.Form):
@@ -100,3 +101,63 @@ class ScoreForm(_Bounded):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
+
+
+class DesignateForm(_Bounded):
+    """Designate a demonstration village (the managers): year, level, theme and the team, one
+    member a line as "name, role"."""
+
+    year = _year_field()
+    level = forms.ChoiceField(label=_("Level"), choices=DemoLevel.choices)
+    theme = forms.CharField(label=_("Theme"), max_length=200, required=False)
+    team = forms.CharField(
+        label=_("Team (one member a line: name, role)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def members(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["team"].splitlines():
+            name, _sep, role = line.replace("，", ",").partition(",")
+            if name.strip():
+                rows.append((name.strip()[:100], role.strip()[:100]))
+        return rows
+
+
+class TargetForm(_Bounded):
+    """The city's toilet target of a year (the managers)."""
+
+    year = _year_field()
+    villages = forms.IntegerField(label=_("Target villages"), min_value=0, max_value=100_000)
+    households = forms.IntegerField(label=_("Target households"), min_value=0, max_value=10_000_000)
+
+
+class ThresholdsForm(_Bounded):
+    """A year's tier thresholds (万元) and the 消薄倍增 target (the managers)."""
+
+    year = _year_field()
+    shell_below = forms.DecimalField(
+        label=_("Shell village below (10,000 yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    weak_below = forms.DecimalField(
+        label=_("Weak village below (10,000 yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    strong_from = forms.DecimalField(
+        label=_("Strong village from (10,000 yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    base_year = forms.IntegerField(
+        label=_("Base year of the doubling"), min_value=2000, max_value=2100, required=False
+    )
+    target_weak_max = forms.IntegerField(
+        label=_("Weak villages allowed at the year's end"), min_value=0, max_value=100_000
+    )

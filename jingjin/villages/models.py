@@ -53,7 +53,7 @@ class DemoVillageMember(models.Model):
 
     demo_village = models.ForeignKey(DemoVillage, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=100)
-    role = models.CharField(_("role in the team"), max_length=100)
+    duty = models.CharField(_("role in the team"), max_length=100)
     phone_note = models.CharField(_("unit or post"), max_length=200, blank=True)
 
     class Meta:
@@ -61,7 +61,7 @@ class DemoVillageMember(models.Model):
         verbose_name = _("team member")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.role})"
+        return f"{self.name} ({self.duty})"
 
 
 class DemoVillageReport(AuditedModel):

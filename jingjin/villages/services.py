@@ -93,12 +93,12 @@ def demo_village_designate(
     demo.year, demo.level, demo.theme, demo.is_synthetic = year, level, theme.strip(), is_synthetic
     demo.full_clean()
     demo.save()
-    team = [(name.strip(), role.strip()) for name, role in members if name.strip()]
+    team = [(name.strip(), duty.strip()) for name, duty in members if name.strip()]
     if team:
         demo.members.all().delete()
         DemoVillageMember.objects.bulk_create(
-            DemoVillageMember(demo_village=demo, name=name[:100], role=role[:100] or "-")
-            for name, role in team
+            DemoVillageMember(demo_village=demo, name=name[:100], duty=duty[:100] or "-")
+            for name, duty in team
         )
     audit_change(actor=actor, obj=demo, before=before, source=source)
     return demo

@@ -22,7 +22,7 @@ from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied as RefusedWrite
 from jingjin.core.permissions import has_role, may_enter_village_data, may_manage_villages
 from jingjin.villages import exports, selectors, services
-from jingjin.villages.forms import AcceptanceForm, ReportForm, ToiletForm
+from jingjin.villages.forms import AcceptanceForm, DesignateForm, ReportForm, TargetForm, ToiletForm
 from jingjin.villages.models import DemoVillage, ScoreScheme, ToiletPlan
 
 
@@ -108,7 +108,21 @@ def toilets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "villages/toilets.html",
-        {"year": year, "years": years, "rollup": rollup, "chart_data": _overview_chart(rollup, [], {})},
+        {
+            "year": year,
+            "years": years,
+            "rollup": rollup,
+            "chart_data": _overview_chart(rollup, [], {}),
+            "target_form": TargetForm(
+                initial={
+                    "year": year,
+                    "villages": rollup.target.villages if rollup.target else None,
+                    "households": rollup.target.households if rollup.target else None,
+                }
+            )
+            if may_manage_villages(request.user)
+            else None,
+        },
     )
 
 
@@ -148,11 +162,20 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
         acceptance_form=AcceptanceForm(initial={"year": year, "date": clock.today()}, auto_id="accept_%s")
         if may_enter
         else None,
+        designate_form=_designate_form(context["demo"]) if may_manage_villages(request.user) else None,
         report_form=ReportForm(initial={"month": clock.today().strftime("%Y-%m")}, auto_id="report_%s")
         if may_enter and context["demo"] is not None
         else None,
     )
     return render(request, "villages/village.html", context)
+
+
+def _designate_form(demo: DemoVillage | None) -> DesignateForm:
+    initial: dict[str, Any] = {"year": clock.today().year}
+    if demo is not None:
+        team = "\n".join(f"{m.name}, {m.duty}" for m in demo.members.all())
+        initial = {"year": demo.year, "level": demo.level, "theme": demo.theme, "team": team}
+    return DesignateForm(initial=initial, auto_id="designate_%s")
 
 
 def _refused(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,9 @@ def test_county_user_records_toilets_and_the_city_sees_them(live_server, users, 
     settings.JINGJIN_AS_OF = "2023-10-15"
     base = live_server.url
     county = Unit.objects.get(code="t.c")
-    town = Unit.objects.create(code="t.c.t1", kind="township", parent=county, name_zh="一镇", name_en="Town 1")
+    town = Unit.objects.create(
+        code="t.c.t1", kind="township", parent=county, name_zh="一镇", name_en="Town 1"
+    )
     Unit.objects.create(code="t.c.t1.v1", kind="village", parent=town, name_zh="一村", name_en="Village 1")
     toilet_target_set(actor=None, year=2023, villages=105, households=57996)
 

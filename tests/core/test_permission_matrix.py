@@ -964,6 +964,11 @@ MATRIX: dict[str, Entry] = {
     "villages:report": page(
         lambda w, u: f"/villages/v/{w.villages[u].code}/report/", {"POST": enters_village}, scoped=True
     ),
+    "villages:toilet_target": page("/villages/toilets/target/", {"POST": manages_villages}),
+    "villages:thresholds": page("/villages/economy/thresholds/", {"POST": manages_villages}),
+    "villages:designate": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/designate/", {"POST": manages_villages}, scoped=True
+    ),
     "villages:score": page(
         lambda w, u: f"/villages/v/{w.villages[u].code}/score/",
         {"GET": manages_villages, "POST": manages_villages},

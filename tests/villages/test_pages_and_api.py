@@ -126,3 +126,32 @@ def test_the_demo_loader_fills_every_register(world: Any, loaded_plan: Any) -> N
     assert not ToiletPlan.objects.filter(is_synthetic=False).exists()
     again = demo_villages(today=date(2023, 10, 15))
     assert again == counts
+
+
+def test_managers_designate_set_targets_and_thresholds(client: Any, world: Any) -> None:
+    from jingjin.villages.models import DemoVillage, EconomyThresholds, ToiletTarget
+
+    client.force_login(world.users["bureau"])  # the rural bureau (t.a in these tests)
+    page = client.get("/villages/v/t.c.t1.v1/")
+    assert b"designate-entry" in page.content
+    team = "张某（演示）, 组长\n李某（演示），成员"
+    data = {"year": 2022, "level": "city", "theme": "示范", "team": team}
+    assert client.post("/villages/v/t.c.t1.v1/designate/", data).status_code == 302
+    demo = DemoVillage.objects.get()
+    assert [(m.name, m.duty) for m in demo.members.all()] == [
+        ("张某（演示）", "组长"),
+        ("李某（演示）", "成员"),
+    ]
+    client.post("/villages/toilets/target/", {"year": 2021, "villages": 105, "households": 57996})
+    assert ToiletTarget.objects.get(year=2021).villages == 105
+    limits = {"year": 2022, "shell_below": 5, "weak_below": 10, "strong_from": 50, "target_weak_max": 0}
+    client.post("/villages/economy/thresholds/", {**limits, "base_year": 2020})
+    assert EconomyThresholds.objects.get(year=2022).base_year == 2020
+    client.post("/villages/economy/thresholds/", {**limits, "year": 2023, "weak_below": 4})  # not rising
+    assert not EconomyThresholds.objects.filter(year=2023).exists()
+    client.force_login(world.users["county_c"])
+    assert client.post("/villages/v/t.c.t1.v1/designate/", data).status_code == 403
+    assert (
+        client.post("/villages/toilets/target/", {"year": 2021, "villages": 1, "households": 1}).status_code
+        == 403
+    )
