@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jingjin.projects",
     "jingjin.ecology",
     "jingjin.parks",
+    "jingjin.villages",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,11 @@ JINGJIN_FIRM_IMPORT_MAX_BYTES = int(os.environ.get("JINGJIN_FIRM_IMPORT_MAX_BYTE
 JINGJIN_PARK_LEADING_CAPS = {"national": 3, "provincial": 2, "city": 2}
 # 同质化: pairs of parks whose sub-industry sets have a Jaccard index at or above this are flagged
 JINGJIN_PARK_OVERLAP_THRESHOLD = float(os.environ.get("JINGJIN_PARK_OVERLAP_THRESHOLD", "0.5"))
+# the units whose reporters and approvers manage the villages' work with the plan office (the
+# agriculture and rural / rural revitalisation bureau), comma-separated unit codes
+JINGJIN_RURAL_BUREAU_UNITS = tuple(
+    c.strip() for c in os.environ.get("JINGJIN_RURAL_BUREAU_UNITS", "sn.xczx").split(",") if c.strip()
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -287,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "NationalProvincialCityLevelEnum": "jingjin.parks.choices.ParkLevel",  # parks and stations
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
+        "VillagesDemoLevelEnum": "jingjin.villages.choices.DemoLevel",
+        "VillagesIncomeTierEnum": "jingjin.villages.choices.IncomeTier",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
     },
 }

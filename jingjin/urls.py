@@ -23,6 +23,7 @@ from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
+from jingjin.villages import api as villages_api
 
 router = DefaultRouter(trailing_slash=False)
 router.register("units", core_api.UnitViewSet, basename="unit")
@@ -48,6 +49,7 @@ ecology_api.register(router)
 ecology_air_api.register(router)
 ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
+villages_api.register(router)  # issue 15, villages
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -75,6 +77,7 @@ urlpatterns = [
     path("projects/", include("jingjin.projects.urls")),
     path("parks/", include("jingjin.parks.urls")),
     path("ecology/", include("jingjin.ecology.urls")),
+    path("villages/", include("jingjin.villages.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -612,3 +612,50 @@ def may_move_attraction_lead(user: Any, lead: Any) -> bool:
     the users of the lead's owner unit (or a unit above it) their leads
     (``AttractionLead.owner_lookups``); leaders never."""
     return can(user, "change", lead)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- villages (issue 15): demonstration villages, toilets, scorecards, collective economy
+
+
+def is_rural_bureau(user: Any) -> bool:
+    """Is ``user`` a reporter or approver of the agriculture and rural (rural revitalisation) bureau,
+    a unit named in the setting ``JINGJIN_RURAL_BUREAU_UNITS`` (unit codes)?"""
+    from django.conf import settings
+
+    profile = getattr(user, "profile", None)
+    if role_of(user) not in (Role.REPORTER, Role.APPROVER) or profile is None or profile.unit_id is None:
+        return False
+    return profile.unit.code in set(getattr(settings, "JINGJIN_RURAL_BUREAU_UNITS", ()))
+
+
+def may_manage_villages(user: Any) -> bool:
+    """May ``user`` manage the villages' work city-wide: designate demonstration villages, set the
+    toilet targets, the scorecard schemes and the collective-economy thresholds, score villages and
+    enter any village's data? The plan office and the rural bureau (:func:`is_rural_bureau`)."""
+    return is_plan_office(user) or is_rural_bureau(user)
+
+
+def may_enter_village_data(user: Any, village: Any) -> bool:
+    """May ``user`` enter ``village``'s data (toilets built, acceptances, monthly reports of a
+    demonstration village, collective income)? The managers any village; a unit user (reporter,
+    approver, county user) the villages in its unit scope (its county or township); leaders never."""
+    if may_manage_villages(user):
+        return True
+    return acts_for_a_unit(user) and village is not None and village.pk in unit_scope(user)
+
+
+def may_import_collective_incomes(user: Any) -> bool:
+    """May ``user`` open the import of collective incomes? The managers (any village) and unit users
+    (rows of the villages in their scope, each checked by :func:`may_enter_village_data`)."""
+    return may_manage_villages(user) or acts_for_a_unit(user)
+
+
+def village_scope_filter(user: Any, queryset: Q_, village_field: str) -> Q_:
+    """The rows of ``queryset`` whose ``village_field`` (a unit id lookup) ``user`` enters data for
+    (:func:`may_enter_village_data`): the managers all, unit users their scope, others none."""
+    if may_manage_villages(user):
+        return queryset
+    if not acts_for_a_unit(user):
+        return queryset.none()
+    return queryset.filter(**{f"{village_field}__in": unit_scope(user)})

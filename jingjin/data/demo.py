@@ -92,6 +92,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
     from jingjin.supervision.demo import demo_items
+    from jingjin.villages.demo import demo_villages
 
     plan = builtin_plan_load()
     benchmark = builtin_load()
@@ -119,6 +120,8 @@ def demo_load() -> dict[str, Any]:
         ),  # before the air and water data: their stations and sections
         "air": demo_air(today=today),
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
+        # issue 15: the synthetic villages' toilets, scores and incomes; before the warnings (fed indicators)
+        "villages": demo_villages(today=today),
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
     }

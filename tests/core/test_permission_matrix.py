@@ -79,6 +79,7 @@ class World:
     firms: dict[str, Any] = field(default_factory=dict)  # a firm of each unit (its county field)
     parks: dict[str, Any] = field(default_factory=dict)  # "park", "industry", "chain", "cluster"
     leads: dict[str, Any] = field(default_factory=dict)  # an attraction lead owned by each unit
+    villages: dict[str, Any] = field(default_factory=dict)  # a demonstration village below each unit
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -174,6 +175,7 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         world.jobs[code] = job
         _add_project_report(world, code, now)
     _build_parks(world)
+    _build_villages(world)
     from jingjin.assessment.models import RankingScheme
     from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
 
@@ -243,6 +245,28 @@ def _build_leads(world: World) -> None:
         world.leads[code] = AttractionLead.objects.create(
             firm_name=f"示例线索{code}", owner_unit=world.units[code], stage_date=date(2024, 1, 2)
         )
+
+
+def _build_villages(world: World) -> None:
+    """A village below each unit, each a demonstration village; a scheme of the year with one
+    scored village and its photo (issue 15, villages)."""
+    from django.core.files.base import ContentFile
+
+    from jingjin.villages.models import DemoVillage, Scorecard, ScorePhoto, ScoreScheme
+
+    for code in UNITS:
+        village = Unit.objects.create(
+            code=f"{code}.v", name_zh="村", kind="village", parent=world.units[code]
+        )
+        DemoVillage.objects.create(village=village, year=2021, level="city")
+        world.villages[code] = village
+    scheme = ScoreScheme.objects.create(year=2024, name="细则")
+    card = Scorecard.objects.create(
+        scheme=scheme, village=world.villages["t"], date=date(2024, 3, 1), inspector="甲"
+    )
+    photo = ScorePhoto(scorecard=card, original_name="p.png", kind="png", size=8, sha256="0" * 64)
+    photo.file.save("p.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    world.villages["photo"] = photo
 
 
 # --------------------------------------------------------------------------------------------
@@ -463,6 +487,20 @@ def imports_candidates(user: Any, world: World, unit: str | None) -> bool:
 
 def changes_park(user: Any, world: World, unit: str | None) -> bool:
     return bool(P.editable_fields(user, world.parks["park"]))
+
+
+# -- villages (issue 15)
+def manages_villages(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_villages(user)
+
+
+def enters_village(user: Any, world: World, unit: str | None) -> bool:
+    assert unit is not None
+    return P.may_enter_village_data(user, world.villages[unit])
+
+
+def imports_incomes(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_import_collective_incomes(user)
 
 
 @dataclass(frozen=True)
@@ -896,6 +934,45 @@ MATRIX: dict[str, Entry] = {
     ),
     "parks:attraction-move": page(
         lambda w, u: f"/parks/attraction/{w.leads[u].pk}/move/", {"POST": moves_lead}, scoped=True
+    ),
+    # -- villages (issue 15)
+    "village-list": api("/api/villages"),
+    "toilet-programme-list": api("/api/toilet-programme"),
+    "scorecard-list": api("/api/scorecards"),
+    "collective-income-list": api("/api/collective-incomes"),
+    "villages:home": page("/villages/"),
+    "villages:demo": page("/villages/demo/"),
+    "villages:toilets": page("/villages/toilets/"),
+    "villages:toilets_export": page("/villages/toilets/export.xlsx"),
+    "villages:scores": page("/villages/scores/"),
+    "villages:economy": page("/villages/economy/"),
+    "villages:economy_export": page("/villages/economy/export.xlsx"),
+    "villages:economy_template": page("/villages/economy/template.xlsx"),
+    "villages:economy_import": page(
+        "/villages/economy/import/", {"GET": imports_incomes, "POST": imports_incomes}
+    ),
+    "villages:photo": page(lambda w, u: f"/villages/photos/{w.villages['photo'].pk}/"),
+    "villages:village": page(lambda w, u: f"/villages/v/{w.villages[u].code}/", scoped=True),
+    "villages:toilet_record": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/toilets/", {"POST": enters_village}, scoped=True
+    ),
+    "villages:toilet_accept": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/toilets/accept/",
+        {"POST": enters_village},
+        scoped=True,
+    ),
+    "villages:report": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/report/", {"POST": enters_village}, scoped=True
+    ),
+    "villages:toilet_target": page("/villages/toilets/target/", {"POST": manages_villages}),
+    "villages:thresholds": page("/villages/economy/thresholds/", {"POST": manages_villages}),
+    "villages:designate": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/designate/", {"POST": manages_villages}, scoped=True
+    ),
+    "villages:score": page(
+        lambda w, u: f"/villages/v/{w.villages[u].code}/score/",
+        {"GET": manages_villages, "POST": manages_villages},
+        scoped=True,
     ),
     "plans:tree": page("/"),
     "plans:search": page("/search/"),
