@@ -241,7 +241,7 @@ JINGJIN_PARK_OVERLAP_THRESHOLD = float(os.environ.get("JINGJIN_PARK_OVERLAP_THRE
 # the units whose reporters and approvers manage the villages' work with the plan office (the
 # agriculture and rural / rural revitalisation bureau), comma-separated unit codes
 JINGJIN_RURAL_BUREAU_UNITS = tuple(
-    c.strip() for c in os.environ.get("JINGJIN_RURAL_BUREAU_UNITS", "sn.xczx").split(",") if c.strip()
+    c.strip() for c in os.environ.get("JINGJIN_RURAL_BUREAU_UNITS", "").split(",") if c.strip()
 )
 
 REST_FRAMEWORK = {

@@ -76,9 +76,10 @@ def register(subparsers: Any) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     from jingjin.commands._django import setup
-    from jingjin.data.demo_calendar import demo_as_of_env, store_as_of
+    from jingjin.data.demo_calendar import demo_as_of_env, demo_settings_env, store_as_of
 
     demo_as_of_env()  # the demo's month from jingjin/data/demo.yaml, unless JINGJIN_AS_OF is set
+    demo_settings_env()  # and the demo's settings of the plan's units (the rural bureau)
     setup()
     from django.conf import settings
     from django.core.management import call_command

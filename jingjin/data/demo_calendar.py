@@ -49,6 +49,14 @@ def demo_as_of_env() -> str:
     return os.environ[ENV]
 
 
+def demo_settings_env(path: Path = DEMO_FILE) -> None:
+    """Set the environment variables of ``settings:`` in demo.yaml that the environment lacks (the
+    demo's own configuration of the built-in plan's units, kept out of the code)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for name, value in (data.get("settings") or {}).items():
+        os.environ.setdefault(str(name), str(value))
+
+
 def stored_as_of(data_dir: Path) -> str | None:
     """The as-of the data directory's demo data were loaded with, or None when none is stored."""
     try:
