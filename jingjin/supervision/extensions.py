@@ -97,6 +97,7 @@ def extension_decide(
         item.deadline = request.new_deadline
         item.save(update_fields=["deadline", "original_deadline"])
         audit_change(actor=actor, obj=item, before=item_before, source=source)
+        request.item = item
     return request
 
 
