@@ -183,9 +183,16 @@ def stationing_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def stationing_write(request: HttpRequest, code: str, what: str) -> HttpResponse:
     stationing = _stationing(code)
-    form = TextForm(request.POST)
     if what not in {"log", "close"}:
         raise Http404(what)
+    allowed = (
+        may_log_stationing(request.user, stationing)
+        if what == "log"
+        else may_manage_stationings(request.user)
+    )
+    if not allowed and stationing.closed_at is None:
+        return _forbidden(request, _("You may not write in this stationing."))
+    form = TextForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the text."))
         return redirect("supervision:stationing", code=code)

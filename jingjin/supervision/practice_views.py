@@ -20,6 +20,7 @@ from jingjin.core.permissions import (
     has_role,
     may_decide_extensions,
     may_give_instructions,
+    may_request_extension,
 )
 from jingjin.plans.models import Task
 from jingjin.reporting.models import Report
@@ -123,6 +124,8 @@ def instruction_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def extension_request(request: HttpRequest, code: str) -> HttpResponse:
     item = _item(request, code)
+    if not may_request_extension(request.user, item):
+        return _forbidden(request, _("Only the handling unit may ask for an extension."))
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the new deadline and the reason."))

@@ -72,9 +72,15 @@ def test_extension_requests_api(client, users, item):
 def test_meetings_and_stationings_api(client, users):
     today = clock.today()
     meeting = {
-        "title": "调度会", "date": str(today), "place": "现场", "chair": "李某（演示）", "units": ["t.a"],
-        "tasks": [], "notes": "", "decisions": [{"text": "完成征地", "unit": "t.a", "deadline": str(today + timedelta(days=3))}],
-    }  # fmt: skip
+        "title": "调度会",
+        "date": str(today),
+        "place": "现场",
+        "chair": "李某（演示）",
+        "units": ["t.a"],
+        "tasks": [],
+        "notes": "",
+        "decisions": [{"text": "完成征地", "unit": "t.a", "deadline": str(today + timedelta(days=3))}],
+    }
     assert post(client, users["leader"], "/api/meetings", meeting).status_code == 403
     response = post(client, users["office"], "/api/meetings", meeting)
     assert response.status_code == 201, response.content
@@ -84,8 +90,14 @@ def test_meetings_and_stationings_api(client, users):
     assert issued.status_code == 200 and issued.json()["decisions"][0]["items"][0].startswith("DB-")
     assert Meeting.objects.get(pk=pk).decisions.get().items.count() == 1
     task = Task.objects.get(code="A1.M1.T1")
-    station = {"cadre_name": "张某（演示）", "cadre_unit": "t.a", "task": task.pk, "purpose": "推进",
-               "start": str(today - timedelta(days=1)), "end": str(today + timedelta(days=30))}  # fmt: skip
+    station = {
+        "cadre_name": "张某（演示）",
+        "cadre_unit": "t.a",
+        "task": task.pk,
+        "purpose": "推进",
+        "start": str(today - timedelta(days=1)),
+        "end": str(today + timedelta(days=30)),
+    }
     assert post(client, users["reporter_a"], "/api/stationings", station).status_code == 403
     response = post(client, users["office"], "/api/stationings", station)
     assert response.status_code == 201, response.content

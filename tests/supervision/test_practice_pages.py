@@ -38,17 +38,33 @@ def test_instruction_form_on_a_task_and_its_history_on_the_task_page(client, use
 def test_lists_and_details_render(client, users):
     today = clock.today()
     meeting = meetings.meeting_record(
-        actor=users["office"], title="调度会", date=today, place="现场", chair="李某（演示）",
-        units=[], tasks=[], decisions=[meetings.DecisionInput(text="办", unit=Unit.objects.get(code="t.a"), deadline=today)],
-    )  # fmt: skip
+        actor=users["office"],
+        title="调度会",
+        date=today,
+        place="现场",
+        chair="李某（演示）",
+        units=[],
+        tasks=[],
+        decisions=[meetings.DecisionInput(text="办", unit=Unit.objects.get(code="t.a"), deadline=today)],
+    )
     stationing = stationings.stationing_create(
-        actor=users["office"], cadre_name="张某（演示）", cadre_unit=Unit.objects.get(code="t.a"), purpose="推进",
-        start=today, end=today + timedelta(days=9), task=Task.objects.get(code="A1.M1.T1"),
-    )  # fmt: skip
+        actor=users["office"],
+        cadre_name="张某（演示）",
+        cadre_unit=Unit.objects.get(code="t.a"),
+        purpose="推进",
+        start=today,
+        end=today + timedelta(days=9),
+        task=Task.objects.get(code="A1.M1.T1"),
+    )
     client.force_login(users["reporter_a"])
-    for path in ("/supervision/extensions/", "/supervision/urgings/", "/supervision/meetings/",
-                 f"/supervision/meetings/{meeting.code}/", "/supervision/stationings/",
-                 f"/supervision/stationings/{stationing.code}/"):  # fmt: skip
+    for path in (
+        "/supervision/extensions/",
+        "/supervision/urgings/",
+        "/supervision/meetings/",
+        f"/supervision/meetings/{meeting.code}/",
+        "/supervision/stationings/",
+        f"/supervision/stationings/{stationing.code}/",
+    ):
         assert client.get(path).status_code == 200, path
     assert client.get("/supervision/meetings/new/").status_code == 403
     response = client.get(f"/supervision/meetings/{meeting.code}/minutes.docx")
@@ -66,4 +82,4 @@ def test_lists_and_details_render(client, users):
         "/supervision/meetings/new/",
         {"title": "x", "date": str(today), "place": "某地", "chair": "王某", "decisions": "nope"},
     )
-    assert bad.status_code == 400 and "Line 1" in bad.content.decode() or "第1行" in bad.content.decode()
+    assert bad.status_code == 400 and "Line 1" in bad.content.decode()
