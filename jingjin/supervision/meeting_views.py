@@ -152,7 +152,7 @@ def stationing_new(request: HttpRequest) -> HttpResponse:
 
 
 def _stationing(code: str) -> Stationing:
-    found = (
+    found: Stationing | None = (
         Stationing.objects.select_related("cadre_unit", "task", "project", "village")
         .filter(code=code)
         .first()
