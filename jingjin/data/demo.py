@@ -91,7 +91,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
-    from jingjin.supervision.demo import demo_items
+    from jingjin.supervision.demo import demo_items, demo_practices
 
     plan = builtin_plan_load()
     benchmark = builtin_load()
@@ -121,6 +121,8 @@ def demo_load() -> dict[str, Any]:
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        # issue 20: after the reports, projects and warnings the instructions and stationings name
+        "supervision_practices": demo_practices(today=today),
     }
 
 

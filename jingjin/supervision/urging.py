@@ -168,22 +168,34 @@ def urging_run(*, as_of: date | None = None, source: str = "schedule") -> Urging
     )
     given = _given(Urging.objects.filter(item__in=items), "item_id")
     for item in items:
-        colour = next_colour(deadline=item.deadline, given=given.get(item.pk, []), day=day, rule=current)
-        if colour and _urge(
-            colour=colour,
-            unit=item.assignee_unit,
-            day=day,
-            deadline=item.deadline,
-            label=item.code,
-            link=reverse("supervision:detail", args=[item.code]),
-            is_synthetic=item.is_synthetic,
-            source=source,
-            item=item,
-        ):
+        colour = item_urge(item=item, given=given.get(item.pk, []), day=day, rule_=current, source=source)
+        if colour:
             summary.made[colour] = summary.made.get(colour, 0) + 1
             summary.codes.append(item.code)
     _urge_reports(day=day, rule_=current, summary=summary, source=source)
     return summary
+
+
+def item_urge(
+    *, item: SupervisionItem, given: list[tuple[str, date]], day: date, rule_: UrgingRule, source: str
+) -> str:
+    """Urge ``item`` on ``day`` with the colour the rule says is due (given the urgings ``given``
+    so far); the colour, or "" when none is due or another run gave it."""
+    if item.state not in UNANSWERED or item.deadline >= day:
+        return ""
+    colour = next_colour(deadline=item.deadline, given=given, day=day, rule=rule_)
+    made = colour and _urge(
+        colour=colour,
+        unit=item.assignee_unit,
+        day=day,
+        deadline=item.deadline,
+        label=item.code,
+        link=reverse("supervision:detail", args=[item.code]),
+        is_synthetic=item.is_synthetic,
+        source=source,
+        item=item,
+    )
+    return colour if made else ""
 
 
 def _urge_reports(*, day: date, rule_: UrgingRule, summary: UrgingSummary, source: str) -> None:
