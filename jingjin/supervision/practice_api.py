@@ -30,6 +30,7 @@ from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
+    has_role,
     may_decide_extensions,
     may_give_instructions,
     may_log_stationing,
@@ -81,7 +82,7 @@ class SupervisionPracticePermission(SignedInPermission):
         return not (getattr(view, "action", None) == "create" and rule is not None and not rule(request.user))
 
     def may_read(self, user: Any, obj: Any) -> bool:
-        return True  # the queryset already holds only what the user may read
+        return has_role(user)  # and the queryset holds only what the user may read
 
     def may_act(self, user: Any, obj: Any) -> bool:
         return bool(view_rule(obj)(user, obj))
@@ -238,7 +239,7 @@ class ExtensionRequestViewSet(mixins.CreateModelMixin, _Base):
 
 class UrgingSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    item_code = serializers.CharField(source="item.code", read_only=True, default=None)
+    item_code = serializers.CharField(source="item.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Urging
