@@ -161,6 +161,7 @@ def instruction_list(*, state: str = "") -> QuerySet[Instruction]:
     queryset = Instruction.objects.annotate(
         open_items=Count("items", filter=~Q(items__state=ItemState.CLOSED))
     ).select_related("report__task", "report__period", "warning", "ranking_list", "task")
+    queryset = queryset.order_by("-given_on", "-code")
     if state == "open":
         queryset = queryset.filter(open_items__gt=0)
     elif state == "closed":
