@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "jingjin.reporting.choices.ReportStatus",
+        "SupervisionExtensionStateEnum": "jingjin.supervision.choices.ExtensionState",
+        "SupervisionUrgingColourEnum": "jingjin.supervision.choices.UrgingColour",
         "RankingListStatusEnum": "jingjin.assessment.choices.ListStatus",
         "MilestoneKindEnum": "jingjin.projects.choices.MilestoneKind",
         "NetworkKindEnum": "jingjin.projects.choices.NetworkKind",
@@ -378,6 +380,16 @@ JINGJIN_SCHEDULE = {
     "reminders": os.environ.get("JINGJIN_SCHEDULE_REMINDERS", "0 8 * * *"),
     "supervision-reminders": os.environ.get("JINGJIN_SCHEDULE_SUPERVISION", "15 8 * * *"),
     "bulletin": os.environ.get("JINGJIN_SCHEDULE_BULLETIN", "0 7 6 * *"),
+    "urging": os.environ.get("JINGJIN_SCHEDULE_URGING", "30 8 * * *"),
+}
+# Three-colour urging (督办单, issue 20): the colours in the order they escalate, the days past the
+# deadline before the first one, and the days between one colour and the next (docs/supervision.md)
+JINGJIN_URGING = {
+    "colours": [
+        c for c in os.environ.get("JINGJIN_URGING_COLOURS", "blue,yellow,red").split(",") if c.strip()
+    ],
+    "first_after_days": max(1, int(os.environ.get("JINGJIN_URGING_FIRST_AFTER", "1"))),
+    "days_between": max(1, int(os.environ.get("JINGJIN_URGING_DAYS_BETWEEN", "3"))),
 }
 # Reminders (催报): days before a deadline, days after it with daily reminders, escalation after N days
 JINGJIN_REMINDER_DAYS_BEFORE = [

@@ -23,6 +23,7 @@ from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
 from jingjin.supervision import api as supervision_api
+from jingjin.supervision import practice_api as supervision_practice_api
 from jingjin.villages import api as villages_api
 
 router = DefaultRouter(trailing_slash=False)
@@ -35,6 +36,7 @@ router.register("indicators", plans_api.IndicatorViewSet, basename="indicator")
 router.register("audit", core_api.AuditEntryViewSet, basename="audit")
 reporting_api.register(router)
 supervision_api.register(router)
+supervision_practice_api.register(router)  # issue 20, supervise
 assessment_api.register(router)
 dashboard_api.register(router)
 alerts_api.register(router)

@@ -352,6 +352,18 @@ NOTIFICATION_STAGES: dict[tuple[str, str], str] = {
         "Supervision item %(item)s of %(unit)s is overdue since %(deadline)s; please answer it."
     ),
     (NotificationKind.JOB_FINISHED, "failed"): gettext_noop("Your job %(job)s (%(kind)s) failed: %(error)s"),
+    # three-colour urging (督办单, issue 20): blue to the unit, yellow to its head, red to the leader
+    (NotificationKind.SUPERVISION_DUE, "urging_blue"): gettext_noop(
+        "Blue urging (reminder): %(item)s of %(unit)s is %(days)s day(s) past its deadline %(deadline)s."
+    ),
+    (NotificationKind.SUPERVISION_DUE, "urging_yellow"): gettext_noop(
+        "Yellow urging notice to the head of %(unit)s: %(item)s is %(days)s day(s) past its deadline "
+        "%(deadline)s."
+    ),
+    (NotificationKind.SUPERVISION_DUE, "urging_red"): gettext_noop(
+        "Red urging notice to the responsible leader: %(item)s of %(unit)s is %(days)s day(s) past its "
+        "deadline %(deadline)s."
+    ),
 }
 
 

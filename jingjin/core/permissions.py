@@ -659,3 +659,55 @@ def village_scope_filter(user: Any, queryset: Q_, village_field: str) -> Q_:
     if not acts_for_a_unit(user):
         return queryset.none()
     return queryset.filter(**{f"{village_field}__in": unit_scope(user)})
+
+
+# --------------------------------------------------------------------------------------------
+# ---- supervise (issue 20: instructions, extensions, urging, meetings, 蹲点)
+
+
+def may_give_instructions(user: Any) -> bool:
+    """May ``user`` record a leader's instruction (领导批示)? Leaders (their own) and the plan
+    office (on a leader's behalf, naming the leader)."""
+    return is_plan_office(user) or role_of(user) == Role.LEADER
+
+
+def may_request_extension(user: Any, item: Any) -> bool:
+    """May ``user`` ask for a later deadline of ``item`` (延期申请)? The users of its handling unit."""
+    return may_handle_supervision_item(user, item)
+
+
+def may_decide_extensions(user: Any) -> bool:
+    """May ``user`` grant or refuse an extension request? The plan office."""
+    return is_plan_office(user)
+
+
+def may_manage_meetings(user: Any) -> bool:
+    """May ``user`` record on-site meetings (现场会议) and turn their decisions into items? The
+    plan office."""
+    return is_plan_office(user)
+
+
+def may_manage_stationings(user: Any) -> bool:
+    """May ``user`` station a cadre (蹲点) and close the stationing? The plan office."""
+    return is_plan_office(user)
+
+
+def may_log_stationing(user: Any, stationing: Any) -> bool:
+    """May ``user`` write the work log of ``stationing``? The plan office, the cadre's own account,
+    and the users of the cadre's unit (``restrict(user, "change", …)``); never once it is closed."""
+    if stationing.closed_at is not None:
+        return False
+    if is_plan_office(user):
+        return True
+    if user is not None and user.is_authenticated and stationing.cadre_user_id == user.pk:
+        return True
+    return acts_for_a_unit(user) and can(user, "change", stationing)
+
+
+def responsible_leaders(unit_id: int) -> models.QuerySet[Any]:
+    """Active leaders of the unit or of a unit above it: they get the red urging notice (督办单)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, profile__role=Role.LEADER, profile__unit_id__in=unit_and_ancestor_ids(unit_id)
+    )

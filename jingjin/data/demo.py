@@ -91,7 +91,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
-    from jingjin.supervision.demo import demo_items
+    from jingjin.supervision.demo import demo_items, demo_practices
     from jingjin.villages.demo import demo_villages
 
     plan = builtin_plan_load()
@@ -124,6 +124,8 @@ def demo_load() -> dict[str, Any]:
         "villages": demo_villages(today=today),
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        # issue 20: after the reports, projects and warnings the instructions and stationings name
+        "supervision_practices": demo_practices(today=today),
     }
 
 

@@ -24,6 +24,7 @@ DESCRIPTIONS = {
     "reminders": _("Remind units of reports not submitted: 3 and 1 days before the deadline, daily after it"),
     "supervision-reminders": _("Remind units of supervision items due soon or overdue"),
     "bulletin": _("Generate the monthly bulletin of the last month (PDF, in My jobs)"),
+    "urging": _("Three-colour urging (blue, yellow, red) of overdue supervision items and reports"),
 }
 
 #: how far ahead :func:`next_run` looks (a line like "0 0 31 2 *" never runs)

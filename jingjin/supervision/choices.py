@@ -30,3 +30,19 @@ class Signal(models.TextChoices):
 
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
+
+
+class ExtensionState(models.TextChoices):
+    """Where an extension request (延期申请) stands: pending, then granted or refused."""
+
+    PENDING = "pending", _("Pending")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class UrgingColour(models.TextChoices):
+    """The three colours of urging (三色督办单), in the order they escalate."""
+
+    BLUE = "blue", _("Blue: reminder")
+    YELLOW = "yellow", _("Yellow: urging notice to the unit head")
+    RED = "red", _("Red: notice to the responsible leader")

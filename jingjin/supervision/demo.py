@@ -205,3 +205,197 @@ def demo_items(*, today: date, seed: int = 2021) -> int:
         assert item.state == state, (item.code, item.state, state)
         created += 1
     return created
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 20: instructions, extensions, urgings, a meeting and two stationings (all synthetic)
+
+DEMO_LEADER = "王某（演示）"
+
+
+def _open_demo_items() -> list[SupervisionItem]:
+    return list(
+        SupervisionItem.objects.filter(is_synthetic=True, title__startswith=TITLE_PREFIX)
+        .exclude(state__in=(ItemState.ANSWERED, ItemState.CLOSED))
+        .select_related("assignee_unit")
+        .order_by("deadline", "code")
+    )
+
+
+def _demo_instructions(*, today: date) -> int:
+    from jingjin.reporting.models import Report
+    from jingjin.supervision.instructions import instruction_give
+
+    report = (
+        Report.objects.filter(status="approved")
+        .select_related("task__lead_unit")
+        .order_by("-period_index", "pk")
+        .first()
+    )
+    task = Task.objects.filter(lead_unit__isnull=False).order_by("code").first()
+    made = 0
+    if report is not None and report.task.lead_unit is not None:
+        closed = instruction_give(
+            actor=None,
+            text="【示例】该项进度偏慢，请牵头单位说明原因并提出赶进度措施。",
+            units=[report.task.lead_unit],
+            deadline=today - timedelta(days=3),
+            leader_name=DEMO_LEADER,
+            given_on=today - timedelta(days=12),
+            is_synthetic=True,
+            source="demo",
+            report=report,
+        )
+        for item in closed.items.all():
+            for step, text in PATH_TO[ItemState.CLOSED]:
+                services.item_step(actor=None, item=item, step=step, text=text, source="demo")
+        made += 1
+    if task is not None and task.lead_unit is not None:
+        instruction_give(
+            actor=None,
+            text="【示例】请加强统筹，月底前拿出推进方案。",
+            units=[task.lead_unit],
+            deadline=today + timedelta(days=14),
+            leader_name=DEMO_LEADER,
+            given_on=today - timedelta(days=2),
+            is_synthetic=True,
+            source="demo",
+            task=task,
+        )
+        made += 1
+    return made
+
+
+def _demo_extensions() -> int:
+    from jingjin.supervision.extensions import extension_decide, extension_request
+
+    items = [i for i in _open_demo_items() if i.deadline > i.issued_on][:2]
+    for number, item in enumerate(items):
+        request = extension_request(
+            actor=None,
+            item=item,
+            new_deadline=item.deadline + timedelta(days=15),
+            reason="【示例】受汛期影响，现场施工暂停。" if number == 0 else "【示例】配套资金尚未到位。",
+            is_synthetic=True,
+            source="demo",
+        )
+        extension_decide(
+            actor=None,
+            request=request,
+            grant=number == 0,
+            reason="【示例】属不可抗力，同意延期。"
+            if number == 0
+            else "【示例】不属于延期情形，请按期完成。",
+            source="demo",
+        )
+    return len(items)
+
+
+def _demo_urgings(*, today: date) -> int:
+    from jingjin.supervision.urging import item_urge, rule
+
+    current = rule()
+    made = 0
+    for item in _open_demo_items():
+        given: list[tuple[str, date]] = []
+        day = item.deadline + timedelta(days=1)
+        while day <= today:
+            colour = item_urge(item=item, given=given, day=day, rule_=current, source="demo")
+            if colour:
+                given.append((colour, day))
+                made += 1
+            day += timedelta(days=1)
+    return made
+
+
+def _demo_meeting_and_stationings(*, today: date) -> int:
+    from jingjin.projects.models import KeyProject
+    from jingjin.supervision.meetings import DecisionInput, decision_issue, meeting_record
+    from jingjin.supervision.stationings import stationing_close, stationing_create, stationing_log
+
+    tasks = list(
+        Task.objects.filter(lead_unit__isnull=False).select_related("lead_unit").order_by("code")[:2]
+    )
+    if not tasks:
+        return 0
+    units = sorted({t.lead_unit for t in tasks if t.lead_unit is not None}, key=lambda u: u.code)
+    meeting = meeting_record(
+        actor=None,
+        title="【示例】重点任务现场推进会",
+        date=today - timedelta(days=6),
+        place="【示例】某项目施工现场",
+        chair=DEMO_LEADER,
+        units=units,
+        tasks=tasks,
+        notes="【示例】现场查看进度，逐项研究存在问题。",
+        decisions=[
+            DecisionInput(
+                text="【示例】两周内完成剩余征地协调。", unit=units[0], deadline=today + timedelta(days=8)
+            ),
+            DecisionInput(
+                text="【示例】协调落实配套资金。", unit=units[-1], deadline=today + timedelta(days=20)
+            ),
+        ],
+        is_synthetic=True,
+        source="demo",
+    )
+    decision_issue(actor=None, decision=meeting.decisions.order_by("position").first(), source="demo")  # type: ignore[arg-type]
+    first = stationing_create(
+        actor=None,
+        cadre_name="张某（演示）",
+        cadre_unit=units[0],
+        purpose="【示例】驻点推进任务落实。",
+        start=today - timedelta(days=40),
+        end=today - timedelta(days=5),
+        is_synthetic=True,
+        source="demo",
+        task=tasks[0],
+    )
+    for days, text in ((35, "【示例】召开协调会，梳理问题清单。"), (20, "【示例】现场督导整改。")):
+        stationing_log(
+            actor=None, stationing=first, text=text, day=today - timedelta(days=days), source="demo"
+        )
+    stationing_close(
+        actor=None, stationing=first, summary="【示例】问题清单已销号，任务恢复正常进度。", source="demo"
+    )
+    project = KeyProject.objects.order_by("code").first()
+    target = {"project": project} if project is not None else {"task": tasks[-1]}
+    second = stationing_create(
+        actor=None,
+        cadre_name="李某（演示）",
+        cadre_unit=units[-1],
+        purpose="【示例】蹲点服务重点项目建设。",
+        start=today - timedelta(days=10),
+        end=today + timedelta(days=50),
+        is_synthetic=True,
+        source="demo",
+        **target,
+    )
+    stationing_log(
+        actor=None,
+        stationing=second,
+        text="【示例】走访项目业主，了解要素需求。",
+        day=today - timedelta(days=3),
+        source="demo",
+    )
+    return 3
+
+
+@transaction.atomic
+def demo_practices(*, today: date) -> dict[str, int]:
+    """Instructions (one closed, one open), an extension granted and one refused, the urgings of
+    the overdue items (each colour), a meeting with decisions and two stationings with logs; all
+    synthetic. Does nothing when they exist already."""
+    from jingjin.supervision.models import Instruction, Meeting
+
+    if (
+        Instruction.objects.filter(is_synthetic=True).exists()
+        or Meeting.objects.filter(is_synthetic=True).exists()
+    ):
+        return {}
+    return {
+        "instructions": _demo_instructions(today=today),
+        "extensions": _demo_extensions(),
+        "urgings": _demo_urgings(today=today),
+        "meeting_and_stationings": _demo_meeting_and_stationings(today=today),
+    }

@@ -39,6 +39,7 @@ from jingjin.core.bounds import DateInYears
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
+    may_give_instructions,
     may_handle_supervision_item,
     may_issue_supervision_items,
 )
@@ -202,13 +203,18 @@ def item_issue(
     issued_on: date | None = None,
     is_synthetic: bool = False,
     source: str = "web",
+    instruction: Any = None,
+    decision: Any = None,
 ) -> SupervisionItem:
-    """Issue (交办) a supervision item to ``assignee_unit``; the plan office only.
+    """Issue (交办) a supervision item to ``assignee_unit``; the plan office only — or, for the
+    item of a leader's instruction (``instruction``, made by
+    :func:`jingjin.supervision.instructions.instruction_give`), the leader who gave it.
 
     The deadline may not lie before the day of issue (``issued_on``, default today). Raises
     :class:`PermissionDenied` for other roles and :class:`ValidationError` for bad values.
     """
-    if actor is not None and not may_issue_supervision_items(actor):
+    office = actor is None or may_issue_supervision_items(actor)
+    if not office and (instruction is None or not may_give_instructions(actor)):
         raise PermissionDenied("only the plan office may issue a supervision item")
     day = issued_on or clock.today()
     if deadline < day:
@@ -228,6 +234,8 @@ def item_issue(
         deadline=deadline,
         state=ItemState.ASSIGNED,
         is_synthetic=is_synthetic,
+        instruction=instruction,
+        decision=decision,
     )
     item.full_clean()
     _save_with_free_code(item, year=day.year)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jingjin.core import clock
 from jingjin.core.clock import past_day
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, acts_for_a_unit
+from jingjin.core.permissions import PermissionDenied, acts_for_a_unit, may_request_extension
 from jingjin.core.selectors import audit_for_object
 from jingjin.supervision import selectors, services
 from jingjin.supervision.choices import ItemState, ItemStep, Signal
@@ -149,6 +149,10 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
             "next_steps": next_steps,
             "states": ItemState.choices,
             "audit": audit_for_object(user=request.user, obj=item)[:50],
+            "extension_requests": item.extension_requests.all(),
+            "may_ask_extension": may_request_extension(request.user, item)
+            and item.state not in (ItemState.ANSWERED, ItemState.CLOSED),
+            "urgings": item.urgings.order_by("date", "id"),
         },
     )
 

@@ -614,6 +614,150 @@ ECOLOGY_API = {
 }
 
 
+# -- supervision practices (slice supervise, issue 20): made on first use, one per unit
+
+
+def _sv(w: World, kind: str, unit: str | None = None) -> Any:
+    """The instruction, meeting (one each), or the unit's extension request, urging or stationing."""
+    from jingjin.supervision.models import ExtensionRequest, Instruction, Meeting, Stationing, Urging
+
+    made: dict[tuple[str, str | None], Any] = w.__dict__.setdefault("sv", {})
+    key = (kind, unit)
+    if key not in made:
+        if kind == "instruction":
+            made[key] = Instruction.objects.create(
+                code="PS-2024-0001",
+                text="批示",
+                leader_name="某领导",
+                deadline=date(2024, 5, 1),
+                task=w.tasks["t"],
+            )
+        elif kind == "meeting":
+            meeting = Meeting.objects.create(
+                code="HY-2024-0001", title="会", date=date(2024, 3, 5), place="地", chair="某"
+            )
+            meeting.decisions.create(text="定", unit=w.units["t.a"], deadline=date(2024, 4, 1))
+            made[key] = meeting
+        elif kind == "extension":
+            item = w.items[unit]
+            made[key] = ExtensionRequest.objects.create(
+                item=item, old_deadline=item.deadline, new_deadline=date(2024, 5, 1), reason="理由"
+            )
+        elif kind == "urging":
+            made[key] = Urging.objects.create(
+                item=w.items[unit], unit=w.units[unit], colour="blue", date=date(2024, 4, 11)
+            )
+        else:
+            made[key] = Stationing.objects.create(
+                code=f"DD-2024-{UNITS.index(unit or 't') + 1:04d}", cadre_name="某", cadre_unit=w.units[unit],
+                task=w.tasks["t"], purpose="蹲点", start=date(2024, 3, 1), end=date(2024, 6, 1),
+            )  # fmt: skip
+    return made[key]
+
+
+def lists_unit(user: Any, world: World, unit: str | None) -> bool:
+    """In the user's lists: the plan office and leaders every unit's, unit users their scope's."""
+    assert unit is not None
+    return P.has_role(user) and (not P.acts_for_a_unit(user) or world.units[unit].pk in P.unit_scope(user))
+
+
+def gives_instructions(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_give_instructions(user)
+
+
+def asks_extension(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_request_extension(user, world.items[unit])
+
+
+def decides_extensions(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_decide_extensions(user) and lists_unit(user, world, unit)
+
+
+def decides_extensions_anywhere(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_decide_extensions(user)
+
+
+def manages_meetings(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_meetings(user)
+
+
+def manages_stationings(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_stationings(user)
+
+
+def logs_stationing(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_log_stationing(user, _sv(world, "stationing", unit))
+
+
+def _sv_api(kind: str, suffix: str = "") -> PathOf:
+    route = {"extension": "extension-requests", "urging": "urgings", "stationing": "stationings"}[kind]
+    return lambda w, u: f"/api/{route}/{_sv(w, kind, u).pk}{suffix}"
+
+
+def _sv_pages() -> dict[str, Entry]:
+    ins = lambda w, u: f"/supervision/instructions/new/?task={w.tasks['t'].pk}"  # noqa: E731
+    meet = lambda w, u: f"/supervision/meetings/{_sv(w, 'meeting').code}/"  # noqa: E731
+    stat = lambda w, u: f"/supervision/stationings/{_sv(w, 'stationing', u).code}/"  # noqa: E731
+    return {
+        "supervision:instructions": page("/supervision/instructions/"),
+        "supervision:instruction_give": page(ins, {"GET": gives_instructions, "POST": gives_instructions}),
+        "supervision:instruction": page(
+            lambda w, u: f"/supervision/instructions/{_sv(w, 'instruction').code}/"
+        ),
+        "supervision:extensions": page("/supervision/extensions/"),
+        "supervision:extension_decide": page(
+            lambda w, u: f"/supervision/extensions/{_sv(w, 'extension', u).pk}/decide/",
+            {"POST": decides_extensions_anywhere},
+            scoped=True,
+        ),
+        "supervision:extension_request": page(
+            lambda w, u: f"/supervision/{w.items[u].code}/extension/", {"POST": asks_extension}, scoped=True
+        ),
+        "supervision:urgings": page("/supervision/urgings/"),
+        "supervision:meetings": page("/supervision/meetings/"),
+        "supervision:meeting_new": page(
+            "/supervision/meetings/new/", {"GET": manages_meetings, "POST": manages_meetings}
+        ),
+        "supervision:meeting": page(meet),
+        "supervision:meeting_issue": page(lambda w, u: meet(w, u) + "issue/", {"POST": manages_meetings}),
+        "supervision:meeting_minutes": page(lambda w, u: meet(w, u) + "minutes.docx"),
+        "supervision:stationings": page("/supervision/stationings/"),
+        "supervision:stationing_new": page(
+            "/supervision/stationings/new/", {"GET": manages_stationings, "POST": manages_stationings}
+        ),
+        "supervision:stationing": page(stat, scoped=True),
+        "supervision:stationing_write": page(
+            lambda w, u: stat(w, u) + "log/", {"POST": logs_stationing}, scoped=True
+        ),
+    }
+
+
+def _sv_apis() -> dict[str, Entry]:
+    return {
+        "instruction-list": api("/api/instructions", {"GET": signed_in, "POST": gives_instructions}),
+        "instruction-detail": api(lambda w, u: f"/api/instructions/{_sv(w, 'instruction').pk}"),
+        "extension-request-list": api("/api/extension-requests", {"GET": signed_in, "POST": signed_in}),
+        "extension-request-detail": api(_sv_api("extension"), {"GET": lists_unit}, scoped=True),
+        "extension-request-grant": api(
+            _sv_api("extension", "/grant"), {"POST": decides_extensions}, scoped=True
+        ),
+        "extension-request-refuse": api(
+            _sv_api("extension", "/refuse"), {"POST": decides_extensions}, scoped=True
+        ),
+        "urging-list": api("/api/urgings"),
+        "urging-detail": api(_sv_api("urging"), {"GET": lists_unit}, scoped=True),
+        "meeting-list": api("/api/meetings", {"GET": signed_in, "POST": manages_meetings}),
+        "meeting-detail": api(lambda w, u: f"/api/meetings/{_sv(w, 'meeting').pk}"),
+        "meeting-issue": api(
+            lambda w, u: f"/api/meetings/{_sv(w, 'meeting').pk}/issue", {"POST": manages_meetings}
+        ),
+        "stationing-list": api("/api/stationings", {"GET": signed_in, "POST": manages_stationings}),
+        "stationing-detail": api(_sv_api("stationing"), scoped=True),
+        "stationing-log": api(_sv_api("stationing", "/log"), {"POST": logs_stationing}, scoped=True),
+        "stationing-close": api(_sv_api("stationing", "/close"), {"POST": manages_stationings}, scoped=True),
+    }
+
+
 MATRIX: dict[str, Entry] = {
     # -- the API ---------------------------------------------------------------------------
     # the schema and its docs need signing in; a token is asked for with a user name and password
@@ -1030,6 +1174,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "ecology:register_move": page(_eco_page("move/"), {"POST": changes_eco("blackodor-bodies")}, scoped=True),
     "ecology:register_delete": page(_eco_page("delete/"), {"POST": manages_ecology}, scoped=True),
+    **_sv_pages(),  # slice supervise (issue 20)
+    **_sv_apis(),
 }
 
 

@@ -37,3 +37,22 @@ def test_demo_items_cover_every_state_and_signal_and_run_once(users):
 
 def test_demo_items_need_units(db):
     assert demo_items(today=date(2026, 11, 27)) == 0
+
+
+def test_demo_practices_make_each_kind_once(users):
+    from jingjin.core import clock
+    from jingjin.supervision.demo import demo_practices
+    from jingjin.supervision.models import ExtensionRequest, Instruction, Meeting, Stationing, Urging
+
+    today = clock.today()
+    demo_items(today=today)
+    made = demo_practices(today=today)
+    assert made["instructions"] == Instruction.objects.count() == 1  # the small plan has no approved report
+    assert all(i.is_synthetic for i in Instruction.objects.all())
+    assert sorted(ExtensionRequest.objects.values_list("state", flat=True)) == ["granted", "refused"]
+    assert set(Urging.objects.values_list("colour", flat=True)) == {"blue", "yellow", "red"}
+    meeting = Meeting.objects.get()
+    assert meeting.is_synthetic and meeting.decisions.filter(items__isnull=False).count() == 1
+    assert Stationing.objects.filter(is_synthetic=True).count() == 2
+    assert Stationing.objects.filter(closed_at__isnull=False).count() == 1
+    assert demo_practices(today=today) == {}
