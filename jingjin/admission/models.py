@@ -325,8 +325,8 @@ class AllocationCandidate(models.Model):
     leading = models.BooleanField(_("leading industry"), default=False)
     must = models.BooleanField(_("must fund"), default=False)
     exclude = models.BooleanField(_("excluded"), default=False)
-    selected = models.BooleanField(_("selected"), null=True)
-    greedy_selected = models.BooleanField(_("greedy rule selects"), null=True)
+    selected = models.BooleanField(_("selected"), null=True, blank=True)
+    greedy_selected = models.BooleanField(_("greedy rule selects"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
