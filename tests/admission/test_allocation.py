@@ -47,7 +47,9 @@ def admitted(world: dict[str, Any]) -> list[Any]:
         )
         app = services.application_submit(actor=None, data=data)
         app = services.application_check(actor=None, application=app)
-        apps.append(services.application_decide(actor=None, application=app, decision="restricted", note="示例"))
+        apps.append(
+            services.application_decide(actor=None, application=app, decision="restricted", note="示例")
+        )
     return apps
 
 
