@@ -27,13 +27,15 @@ from jingjin.admission.models import (
     QuotaPool,
     ZoningUnit,
 )
-from jingjin.core.api import CodeRelatedField, Pagination, UnitCodeField
+from jingjin.core.api import CodeRelatedField, Pagination
 from jingjin.core.bounds import BoundedModelSerializer
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
     may_check_admission_application,
     may_decide_admission_application,
+    may_file_admission_application,
+    may_run_quota_allocation,
 )
 from jingjin.parks.models import Industry, Park
 
@@ -47,7 +49,7 @@ class AdmissionCatalogueSerializer(serializers.ModelSerializer):
 
 
 class AdmissionZoningSerializer(serializers.ModelSerializer):
-    county = UnitCodeField(read_only=True)
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = ZoningUnit
@@ -180,6 +182,11 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         )
         return queryset.prefetch_related("rechecks")
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_file_admission_application(request.user):
+            raise exceptions.PermissionDenied("may not file admission applications")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer: Any) -> None:
         try:
             serializer.instance = services.application_submit(
@@ -204,12 +211,15 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(request=AdmissionDecisionSerializer, responses=AdmissionApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        if not may_decide_admission_application(request.user):
+            raise exceptions.PermissionDenied("only the plan office decides admission applications")
         body = AdmissionDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             app = services.application_decide(
                 actor=request.user,
-                application=self.get_object(),
+                application=application,
                 decision=body.validated_data.get("decision", ""),
                 note=body.validated_data.get("note", ""),
                 source="api",
@@ -221,11 +231,13 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(request=AdmissionRecheckSerializer, responses=AdmissionApplicationSerializer)
     @action(detail=True, methods=["post"])
     def recheck(self, request: Request, pk: str | None = None) -> Response:
+        app = self.get_object()
+        if not may_check_admission_application(request.user, app):
+            raise exceptions.PermissionDenied("may not re-check this application")
         body = AdmissionRecheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         stage = data.pop("stage")
-        app = self.get_object()
         try:
             services.application_recheck(
                 actor=request.user, application=app, stage=stage, actual=data, source="api"
@@ -247,6 +259,8 @@ class AllocationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return selectors.runs(self.request.user).prefetch_related("candidates")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_run_quota_allocation(request.user):
+            raise exceptions.PermissionDenied("only the plan office runs quota allocations")
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
