@@ -80,6 +80,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows, as of :func:`jingjin.core.clock.today` (the demo's
     ``JINGJIN_AS_OF`` month, or the real date); safe to run again."""
+    from jingjin.admission.demo import demo_admission
     from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
@@ -121,6 +122,7 @@ def demo_load() -> dict[str, Any]:
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        "admission": demo_admission(today=today),  # after the parks: their parks and industries
     }
 
 

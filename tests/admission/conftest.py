@@ -20,6 +20,11 @@ CODE_A = "91510900MA62X1234P"
 
 @pytest.fixture
 def world(loaded_plan: Any) -> dict[str, Any]:
+    return make_world()
+
+
+def make_world() -> dict[str, Any]:
+    """The world on the loaded test plan (a function, for the browser test too)."""
     county = Unit.objects.get(code="t.c")
     p_unit = Unit.objects.create(
         code="t.c.p", name_zh="丙县示例园区", name_en="Park P", kind="park", parent=county

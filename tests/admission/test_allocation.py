@@ -54,10 +54,14 @@ def admitted(world: dict[str, Any]) -> list[Any]:
 
 
 def make_run(
-    world: Any, *, must: set[str] = set(), exclude: set[str] = set(), bonus: str = "0.2"
+    world: Any,
+    *,
+    must: frozenset[str] = frozenset(),
+    exclude: frozenset[str] = frozenset(),
+    bonus: str = "0.2",
 ) -> AllocationRun:
     candidates = allocation.application_candidates(
-        allocation.admitted_applications(), must=must, exclude=exclude
+        allocation.admitted_applications(), must=set(must), exclude=set(exclude)
     )
     run = allocation.run_create(
         actor=None, code="R1", name="示例", pool=world["pool"], source="applications",
@@ -68,7 +72,7 @@ def make_run(
 
 def test_saved_run_equals_the_command(world: Any, tmp_path: Path, capsys: Any) -> None:
     admitted(world)
-    run = make_run(world, must={"AP-5"})
+    run = make_run(world, must=frozenset({"AP-5"}))
     table = allocation.run_table(run)
     assert table["leading"].to_list() == [1, 0, 1, 0, 1]  # LI.BAT under the park's leading LI
     source, out = tmp_path / "in.csv", tmp_path / "out.csv"
@@ -98,7 +102,7 @@ def test_saved_run_equals_the_command(world: Any, tmp_path: Path, capsys: Any) -
 
 def test_scenario_flags_and_reasons(world: Any) -> None:
     admitted(world)
-    run = make_run(world, must={"AP-5"}, exclude={"AP-1"})
+    run = make_run(world, must=frozenset({"AP-5"}), exclude=frozenset({"AP-1"}))
     rows = {c.project_id: c for c in run.candidates.all()}
     assert rows["AP-5"].selected and "Must" in rows["AP-5"].reason
     assert not rows["AP-1"].selected and "Excluded" in rows["AP-1"].reason

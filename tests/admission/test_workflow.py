@@ -103,7 +103,7 @@ def test_decided_by_the_plan_office_with_a_note_when_milder(world: Any, users: A
     )
     assert (app.state, app.decision) == ("decided", "encouraged")
     entry = AuditEntry.objects.filter(object_id=app.pk, action="update").latest("id")
-    assert dict((f, (a, b)) for f, a, b in entry.changed_fields())["state"] == ("checked", "decided")
+    assert {f: (a, b) for f, a, b in entry.changed_fields()}["state"] == ("checked", "decided")
 
 
 def test_completion_recheck_flags_each_shortfall(world: Any, users: Any) -> None:
