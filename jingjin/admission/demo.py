@@ -76,13 +76,14 @@ def _registers(parks: list[Park], industries: list[Industry], year: int) -> dict
             data={"code": code, "name": names[kind], "county": county, "unit_type": kind,
                   "prohibited": prohibited, "restricted": restricted, "is_synthetic": True},
         )  # fmt: skip
+    keys: list[Industry | None] = [None, industries[0]]
     for k, park in enumerate(parks):
-        for industry in (None, industries[0]):
-            if LandThreshold.objects.filter(park=park, industry=industry).exists():
+        for threshold_industry in keys:
+            if LandThreshold.objects.filter(park=park, industry=threshold_industry).exists():
                 continue
             services.register_save(
                 actor=None, model=LandThreshold, source="demo",
-                data={"park": park, "industry": industry, "min_investment_intensity": Decimal(300 + 20 * k),
+                data={"park": park, "industry": threshold_industry, "min_investment_intensity": Decimal(300 + 20 * k),
                       "min_output_per_mu": Decimal(400), "min_tax_per_mu": Decimal(20),
                       "max_energy_per_output": Decimal("0.5"), "plot_ratio_min": Decimal("1.0"),
                       "is_synthetic": True},

@@ -108,8 +108,10 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["must"].choices = candidates
-        self.fields["exclude"].choices = candidates
+        for name in ("must", "exclude"):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = candidates
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -241,7 +241,7 @@ def _row_data(kind: str, cells: _Cells) -> tuple[Any, dict[str, Any]]:
             data["version"] = parse_year(cells.raw("version"))
         except BoundError as exc:
             cells.fail("version", str(exc.message))
-        record = CatalogueEntry.objects.filter(code=data["code"], version=data.get("version")).first()
+        record = CatalogueEntry.objects.filter(code=data["code"], version=data.get("version") or 0).first()
         return record, data
     if kind == "zoning":
         data = {

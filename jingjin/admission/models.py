@@ -157,11 +157,11 @@ class LandThreshold(AuditedModel):
 
     @property
     def park_key(self) -> str:
-        return self.park.code if self.park_id else "*"
+        return self.park.code if self.park is not None else "*"
 
     @property
     def industry_key(self) -> str:
-        return self.industry.code if self.industry_id else "*"
+        return self.industry.code if self.industry is not None else "*"
 
     def natural_key_text(self) -> str:
         return f"{self.park_key}/{self.industry_key}"
