@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jingjin.admission import checks
 from jingjin.admission.choices import AdmissionOutcome, ApplicationState, RecheckStage
 from jingjin.admission.models import (
+    FIGURE,
     Application,
     CatalogueEntry,
     CommitmentCheck,
@@ -176,7 +177,9 @@ def application_recheck(
     required, target = RECHECK_FROM[RecheckStage(stage)]
     if application.state != required or not application.admitted:
         raise ValidationError(_("This application cannot be re-checked at this stage now."))
+    step = Decimal(1).scaleb(-FIGURE.decimal_places)
     values = {name: actual.get(name) for name, _better in checks.COMMITMENT}
+    values = {k: None if v is None else Decimal(v).quantize(step) for k, v in values.items()}
     if all(v is None for v in values.values()):
         raise ValidationError(_("Enter at least one actual figure."))
     record = CommitmentCheck(
