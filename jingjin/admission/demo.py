@@ -84,7 +84,8 @@ def _registers(parks: list[Park], industries: list[Industry], year: int) -> dict
             services.register_save(
                 actor=None, model=LandThreshold, source="demo",
                 data={"park": park, "industry": threshold_industry,
-                      "min_investment_intensity": Decimal(300 + 20 * k), "min_output_per_mu": Decimal(400), "min_tax_per_mu": Decimal(20),
+                      "min_investment_intensity": Decimal(300 + 20 * k), "min_output_per_mu": Decimal(400),
+                      "min_tax_per_mu": Decimal(20),
                       "max_energy_per_output": Decimal("0.5"), "plot_ratio_min": Decimal("1.0"),
                       "is_synthetic": True},
             )  # fmt: skip
