@@ -289,6 +289,14 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        # admission (issue 14): the check result and the decision share one choice set
+        "AdmissionOutcomeEnum": "jingjin.admission.choices.AdmissionOutcome",
+        "AdmissionApplicationStateEnum": "jingjin.admission.choices.ApplicationState",
+        "AdmissionCatalogueClassEnum": "jingjin.admission.choices.CatalogueClass",
+        "AdmissionZoningTypeEnum": "jingjin.admission.choices.ZoningType",
+        "AdmissionRecheckStageEnum": "jingjin.admission.choices.RecheckStage",
+        "AllocationRunStateEnum": "jingjin.admission.choices.RunState",
+        "AllocationCandidateSourceEnum": "jingjin.admission.choices.CandidateSource",
     },
 }
 

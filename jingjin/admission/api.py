@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -40,6 +41,19 @@ from jingjin.core.permissions import (
 from jingjin.parks.models import Industry, Park
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ParkCodeField(CodeRelatedField):
+    """A park by its unit's code."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("slug_field", "unit__code")
+        kwargs.setdefault("queryset", Park.objects.select_related("unit"))
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj: Any) -> str:
+        return str(obj.unit.code)
+
+
 class AdmissionCatalogueSerializer(serializers.ModelSerializer):
     industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -57,7 +71,7 @@ class AdmissionZoningSerializer(serializers.ModelSerializer):
 
 
 class AdmissionApplicationSerializer(BoundedModelSerializer):
-    park = CodeRelatedField(slug_field="unit__code", queryset=Park.objects.all())
+    park = ParkCodeField()
     industry = CodeRelatedField(slug_field="code", queryset=Industry.objects.all())
     catalogue_entry = serializers.PrimaryKeyRelatedField(
         queryset=CatalogueEntry.objects.all(), required=False, allow_null=True
