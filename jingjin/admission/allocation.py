@@ -215,9 +215,7 @@ def run_solve(run: AllocationRun) -> AllocationRun:
     run.state = RunState.DONE
     run.error = ""
     run.save(update_fields=["summary", "state", "error"])
-    from jingjin.core.services import audit_change as _audit
-
-    _audit(actor=None, obj=run, before=before, source="job")
+    audit_change(actor=None, obj=run, before=before, source="job")
     return run
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
+from django.core.exceptions import ValidationError
 
 from jingjin import cli
 from jingjin.admission import allocation, services
@@ -150,3 +151,27 @@ def test_only_the_plan_office_runs(world: Any, users: Any) -> None:
             actor=users["county_c"], code="R3", name="x", pool=world["pool"], source="applications",
             leading_bonus=Decimal(0), candidates=candidates,
         )  # fmt: skip
+
+
+def test_a_table_of_key_projects_as_candidates(world: Any) -> None:
+    frame = pl.DataFrame(
+        {
+            "project_id": ["XM-1", "XM-2", "XM-3"],
+            "benefit": [100.0, 80.0, 60.0],
+            "land_mu": [100.0, 60.0, 50.0],
+            "energy_tce": [10.0, 10.0, 10.0],
+            "env_units": [1.0, 1.0, 1.0],
+            "leading": [0, 1, 0],
+        }
+    )
+    candidates = allocation.table_candidates(frame)
+    run = allocation.run_create(
+        actor=None, code="R-KP", name="重点项目", pool=world["pool"], source="key_projects",
+        leading_bonus=Decimal("0.5"), candidates=candidates, queue=False,
+    )  # fmt: skip
+    run = allocation.run_solve(run)
+    # land 150: XM-2 (80 × 1.5 = 120) + XM-3 (60) = 180 beats XM-1 alone (100)
+    assert [c.selected for c in run.candidates.order_by("id")] == [False, True, True]
+    bad = frame.with_columns(pl.lit(-1.0).alias("land_mu"))
+    with pytest.raises(ValidationError):
+        allocation.table_candidates(bad)
