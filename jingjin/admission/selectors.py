@@ -54,6 +54,7 @@ def runs(user: Any) -> QuerySet[AllocationRun]:
         restrict(user, "view", AllocationRun.objects.all())
         .select_related("pool", "job")
         .annotate(candidate_count=Count("candidates"))
+        .order_by("-created", "code")
     )
 
 
