@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "jingjin.ecology",
     "jingjin.parks",
     "jingjin.villages",
+    "jingjin.admission",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,14 @@ SPECTACULAR_SETTINGS = {
         "VillagesDemoLevelEnum": "jingjin.villages.choices.DemoLevel",
         "VillagesIncomeTierEnum": "jingjin.villages.choices.IncomeTier",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        # admission (issue 14): the check result and the decision share one choice set
+        "AdmissionOutcomeEnum": "jingjin.admission.choices.AdmissionOutcome",
+        "AdmissionApplicationStateEnum": "jingjin.admission.choices.ApplicationState",
+        "AdmissionCatalogueClassEnum": "jingjin.admission.choices.CatalogueClass",
+        "AdmissionZoningTypeEnum": "jingjin.admission.choices.ZoningType",
+        "AdmissionRecheckStageEnum": "jingjin.admission.choices.RecheckStage",
+        "AllocationRunStateEnum": "jingjin.admission.choices.RunState",
+        "AllocationCandidateSourceEnum": "jingjin.admission.choices.CandidateSource",
     },
 }
 

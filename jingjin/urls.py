@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from jingjin.admission import api as admission_api
 from jingjin.alerts import api as alerts_api
 from jingjin.assessment import api as assessment_api
 from jingjin.core import api as core_api
@@ -52,6 +53,7 @@ ecology_air_api.register(router)
 ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
 villages_api.register(router)  # issue 15, villages
+admission_api.register(router)  # issue 14, admission
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -80,6 +82,7 @@ urlpatterns = [
     path("parks/", include("jingjin.parks.urls")),
     path("ecology/", include("jingjin.ecology.urls")),
     path("villages/", include("jingjin.villages.urls")),
+    path("admission/", include("jingjin.admission.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

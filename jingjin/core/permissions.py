@@ -711,3 +711,44 @@ def responsible_leaders(unit_id: int) -> models.QuerySet[Any]:
     return get_user_model().objects.filter(
         is_active=True, profile__role=Role.LEADER, profile__unit_id__in=unit_and_ancestor_ids(unit_id)
     )
+
+
+# ---- admission
+# Project admission (准入) and quota allocation runs — slice admission (issue 14).
+
+
+def may_manage_admission_registers(user: Any) -> bool:
+    """May ``user`` add, change and import the industry catalogue, the zoning units, the
+    standard-land thresholds and the quota pools? The plan office."""
+    return is_plan_office(user)
+
+
+def may_file_admission_application(user: Any, park: Any = None) -> bool:
+    """May ``user`` file an admission application (for ``park`` when given)? The plan office any;
+    a unit user (county, reporter, approver) for a park of its county or unit (or below it)."""
+    if is_plan_office(user):
+        return True
+    if not acts_for_a_unit(user):
+        return False
+    if park is None:
+        return True
+    scope = unit_scope(user)
+    return park.unit_id in scope or (park.county_id is not None and park.county_id in scope)
+
+
+def may_check_admission_application(user: Any, application: Any) -> bool:
+    """May ``user`` run the check of an application, and enter its actual figures at completion
+    and at full production? The plan office, and the unit users of the application's park or
+    county (``Application.owner_lookups``)."""
+    return is_plan_office(user) or (acts_for_a_unit(user) and can(user, "change", application))
+
+
+def may_decide_admission_application(user: Any) -> bool:
+    """May ``user`` decide an application (鼓励支持 / 限制 / 禁入)? The plan office only: the
+    decision is the city's, a county proposes by filing and checking."""
+    return is_plan_office(user)
+
+
+def may_run_quota_allocation(user: Any) -> bool:
+    """May ``user`` start an allocation run of the year's quotas? The plan office."""
+    return is_plan_office(user)

@@ -80,6 +80,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def demo_load() -> dict[str, Any]:
     """Load everything ``make demo`` shows, as of :func:`jingjin.core.clock.today` (the demo's
     ``JINGJIN_AS_OF`` month, or the real date); safe to run again."""
+    from jingjin.admission.demo import demo_admission
     from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
@@ -126,6 +127,7 @@ def demo_load() -> dict[str, Any]:
         "parks": demo_parks(),
         # issue 20: after the reports, projects and warnings the instructions and stationings name
         "supervision_practices": demo_practices(today=today),
+        "admission": demo_admission(today=today),  # after the parks: their parks and industries
     }
 
 

@@ -603,6 +603,58 @@ def _eco_page(suffix: str) -> PathOf:
     return lambda w, u: f"/ecology/registers/blackodor-bodies/{_eco(w, 'blackodor-bodies', u).code}/{suffix}"
 
 
+# -- admission (slice admission): a catalogue entry, a zoning unit, an application in the park of
+# county t.c and a run, made on first use
+
+
+def _adm(w: World, kind: str) -> Any:
+    from decimal import Decimal
+
+    from jingjin.admission import models as adm
+
+    made: dict[str, Any] = w.__dict__.setdefault("adm", {})
+    if not made:
+        park, industry = w.parks["park"], w.parks["industry"]
+        made["catalogue"] = adm.CatalogueEntry.objects.create(
+            code="C1", name="示例", klass="encouraged", version=2024
+        )
+        zoning = adm.ZoningUnit.objects.create(
+            code="Z1", name="示例", county=w.units["t.c"], unit_type="general"
+        )
+        made["zoning"] = zoning
+        figures = {f: Decimal(1) for f in ("land_mu", "investment_intensity", "output_per_mu", "tax_per_mu")}
+        made["application"] = adm.Application.objects.create(
+            code="AP1", project_name="示例", firm="示例企业甲", credit_code=w.firms["t"].credit_code,
+            park=park, industry=industry, zoning_unit=zoning, energy_per_output=Decimal(1),
+            submitted_on=date(2024, 3, 1), **figures,
+        )  # fmt: skip
+        pool = adm.QuotaPool.objects.create(year=2024, land_mu=1, energy_tce=1, env_units=1)
+        made["run"] = adm.AllocationRun.objects.create(
+            code="R1", name="示例", pool=pool, source="applications"
+        )
+    return made[kind]
+
+
+def manages_admission(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_admission_registers(user)
+
+
+def files_applications(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_file_admission_application(user)
+
+
+def checks_application(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_check_admission_application(user, _adm(world, "application"))
+
+
+def decides_applications(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_decide_admission_application(user)
+
+
+def runs_allocation(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_run_quota_allocation(user)
+
+
 ECOLOGY_API = {
     "station": "stations",
     "section": "sections",
@@ -1050,6 +1102,47 @@ MATRIX: dict[str, Entry] = {
     "parks:import": page("/parks/import/firms/", {"GET": manages_parks, "POST": manages_parks}),
     "parks:template": page("/parks/import/firms/template.xlsx"),
     "parks:export": page("/parks/export/firms.xlsx"),
+    # -- admission (issue 14, slice admission) ------------------------------------------------
+    "admission:applications": page("/admission/"),
+    "admission:application_new": page(
+        "/admission/applications/new/", {"GET": files_applications, "POST": files_applications}
+    ),
+    "admission:application": page(lambda w, u: f"/admission/applications/{_adm(w, 'application').pk}/"),
+    "admission:application_step": page(
+        lambda w, u: f"/admission/applications/{_adm(w, 'application').pk}/check/",
+        {"POST": checks_application},
+    ),
+    "admission:register": page(
+        "/admission/registers/catalogue/", {"GET": signed_in, "POST": manages_admission}
+    ),
+    "admission:runs": page("/admission/runs/"),
+    "admission:run_new": page("/admission/runs/new/", {"GET": runs_allocation, "POST": runs_allocation}),
+    "admission:run": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/"),
+    "admission:run_export": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/export.xlsx"),
+    "catalogue-entry-list": api("/api/catalogue-entries"),
+    "catalogue-entry-detail": api(lambda w, u: f"/api/catalogue-entries/{_adm(w, 'catalogue').pk}"),
+    "zoning-unit-list": api("/api/zoning-units"),
+    "zoning-unit-detail": api(lambda w, u: f"/api/zoning-units/{_adm(w, 'zoning').pk}"),
+    "admission-application-list": api(
+        "/api/admission-applications", {"GET": signed_in, "POST": files_applications}
+    ),
+    "admission-application-detail": api(
+        lambda w, u: f"/api/admission-applications/{_adm(w, 'application').pk}"
+    ),
+    "admission-application-check": api(
+        lambda w, u: f"/api/admission-applications/{_adm(w, 'application').pk}/check",
+        {"POST": checks_application},
+    ),
+    "admission-application-decide": api(
+        lambda w, u: f"/api/admission-applications/{_adm(w, 'application').pk}/decide",
+        {"POST": decides_applications},
+    ),
+    "admission-application-recheck": api(
+        lambda w, u: f"/api/admission-applications/{_adm(w, 'application').pk}/recheck",
+        {"POST": checks_application},
+    ),
+    "allocation-run-list": api("/api/allocation-runs", {"GET": signed_in, "POST": runs_allocation}),
+    "allocation-run-detail": api(lambda w, u: f"/api/allocation-runs/{_adm(w, 'run').pk}"),
     # -- targeted attraction (issue 13, parksattr) -----------------------------------------
     "attraction-lead-list": api("/api/attraction-leads", {"GET": signed_in, "POST": adds_leads}),
     "attraction-lead-detail": api(

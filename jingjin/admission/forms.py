@@ -1,0 +1,123 @@
+"""Forms of the admission pages: an application, the decision, a re-check, an upload, a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingjin.admission.choices import AdmissionOutcome, RecheckStage
+from jingjin.admission.models import BONUS, FIGURE, Application, QuotaPool
+
+
+class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new application; the catalogue class and the zoning result are not asked: they come
+    from the registers when the application is checked."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "code", "project_name", "firm", "credit_code", "park", "industry", "catalogue_entry",
+            "zoning_unit", "land_mu", "investment_intensity", "output_per_mu", "tax_per_mu",
+            "energy_per_output", "plot_ratio", "env_units",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        for name in ("park", "industry", "catalogue_entry", "zoning_unit"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+
+def _figure(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=FIGURE.max_digits,
+        decimal_places=FIGURE.decimal_places,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}),
+    )
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=AdmissionOutcome.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class RecheckForm(forms.Form):
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=RecheckStage.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    investment_intensity = _figure(_("Actual investment intensity (10k yuan/mu)"))
+    output_per_mu = _figure(_("Actual output per mu (10k yuan/mu)"))
+    tax_per_mu = _figure(_("Actual tax per mu (10k yuan/mu)"))
+    energy_per_output = _figure(_("Actual energy per output (tce/10k yuan)"))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx) or CSV file"))
+
+
+class RunForm(forms.Form):
+    """A new allocation run over the admitted applications: the pool, the leading-industry bonus,
+    the must-fund and the excluded applications."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    pool = forms.ModelChoiceField(
+        label=_("Quota pool"),
+        queryset=QuotaPool.objects.all(),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    leading_bonus = forms.DecimalField(
+        label=_("Leading-industry bonus"),
+        min_value=0,
+        max_digits=BONUS.max_digits,
+        decimal_places=BONUS.decimal_places,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}),
+    )
+    must = forms.MultipleChoiceField(
+        label=_("Must fund"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    exclude = forms.MultipleChoiceField(
+        label=_("Excluded"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("must", "exclude"):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = candidates
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        both = set(data.get("must", [])) & set(data.get("exclude", []))
+        if both:
+            raise forms.ValidationError(
+                _("Both must-fund and excluded: %(ids)s.") % {"ids": ", ".join(sorted(both))}
+            )
+        return data
