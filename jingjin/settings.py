@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "jingjin.projects",
     "jingjin.ecology",
     "jingjin.parks",
+    "jingjin.documents",
+    "jingjin.public",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        "DocumentKindEnum": "jingjin.documents.choices.DocumentKind",
+        "DocumentStateEnum": "jingjin.documents.choices.DocumentState",
     },
 }
 
