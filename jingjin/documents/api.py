@@ -2,7 +2,7 @@
 
 List (filters ``kind``, ``state``, ``year``), read, issue from a source (POST, the plan office:
 ``kind`` with ``supervision_item`` (an id), ``period`` (a code such as ``2023-09``) or
-``ranking_list`` (the id of a published list)), download a file (``/file?format=docx|pdf``) and
+``ranking_list`` (the id of a published list)), download a file (``/docx``, ``/pdf``) and
 withdraw (``/withdraw`` with a reason). Unit users read the documents addressed to their unit or a
 unit below it.
 """
@@ -75,7 +75,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_files(self, document: OfficialDocument) -> dict[str, str]:
-        base = f"/api/documents/{document.pk}/file?format="
+        base = f"/api/documents/{document.pk}/"
         return {"docx": base + "docx", "pdf": base + "pdf"}
 
 
@@ -183,27 +183,36 @@ class DocumentViewSet(
         document = self.get_queryset().get(pk=document.pk)
         return Response(DocumentSerializer(document).data, status=201)
 
-    @extend_schema(
-        summary="The .docx or PDF file of a document",
-        parameters=[OpenApiParameter("format", str, enum=list(CONTENT_TYPES), description="default pdf")],
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            400: OpenApiResponse(description="unknown format"),
-            404: OpenApiResponse(description="no such document, or not addressed to the user's unit"),
-        },
-    )
-    @action(detail=True, methods=["get"])
-    def file(self, request: Request, pk: Any = None) -> HttpResponse:
-        fmt = clean_param(request, "format") or "pdf"
-        if fmt not in CONTENT_TYPES:
-            raise exceptions.ValidationError({"format": "must be docx or pdf"})
+    def _file(self, fmt: str) -> HttpResponse:
         document = self.get_object()
-        _, content = selectors.document_file(user=request.user, pk=document.pk, fmt=fmt)
+        _, content = selectors.document_file(user=self.request.user, pk=document.pk, fmt=fmt)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = (
             f"attachment; filename=\"document-{document.pk}.{fmt}\"; filename*=UTF-8''{quote(document.number)}.{fmt}"
         )
         return response
+
+    @extend_schema(
+        summary="The document as Word (.docx)",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="no such document, or not addressed to the user's unit"),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def docx(self, request: Request, pk: Any = None) -> HttpResponse:
+        return self._file("docx")
+
+    @extend_schema(
+        summary="The document as PDF",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="no such document, or not addressed to the user's unit"),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: Any = None) -> HttpResponse:
+        return self._file("pdf")
 
     @extend_schema(
         summary="撤回 Withdraw a document (plan office; it keeps its number)",
