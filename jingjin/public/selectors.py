@@ -35,7 +35,7 @@ from jingjin.reporting.selectors import reported_month, shares_rollup
 
 #: published red/black lists shown (the newest first)
 MAX_LISTS = 4
-#: months of actual values in an indicator's chart
+#: months of actual values in an indicator's chart (the newest)
 MAX_MONTHS = 24
 
 
@@ -192,13 +192,13 @@ def _indicators(plan: Plan, up_to: int) -> list[dict[str, Any]]:
             value__isnull=False,
             report__status=ReportStatus.APPROVED,
             report__period_index__lte=up_to,
-            report__period_index__gt=up_to - MAX_MONTHS,
         )
         .order_by("report__period_index")
         .values_list("indicator_id", "report__period__year", "report__period__month", "value")
     )
     for indicator_id, year, month, value in values:
         actuals.setdefault(indicator_id, []).append((f"{year:04d}-{month:02d}", float(value)))
+    actuals = {key: rows[-MAX_MONTHS:] for key, rows in actuals.items()}
     return [
         {
             "id": f"indicator-{n}",
