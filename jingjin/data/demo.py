@@ -84,6 +84,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.documents.demo import demo_documents
     from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.ecology.water_demo import demo_water
@@ -121,6 +122,8 @@ def demo_load() -> dict[str, Any]:
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        # after the items, reports and lists it is written from (issue 20)
+        "documents": demo_documents(today=today),
     }
 
 
