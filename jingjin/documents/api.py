@@ -10,7 +10,6 @@ unit below it.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -22,9 +21,14 @@ from rest_framework.response import Response
 
 from jingjin.assessment.models import RankingList
 from jingjin.core.api import Conflict, Pagination, clean_param
-from jingjin.core.permissions import PermissionDenied, SignedInPermission, may_issue_documents, may_read_document
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_issue_documents,
+    may_read_document,
+)
 from jingjin.core.texts import TextLimit
-from jingjin.documents import selectors, services
+from jingjin.documents import layout, selectors, services
 from jingjin.documents.choices import DocumentKind, DocumentState
 from jingjin.documents.models import OfficialDocument
 from jingjin.plans.models import Plan
@@ -86,7 +90,10 @@ class DocumentIssueSerializer(serializers.Serializer):
         queryset=SupervisionItem.objects.all(), required=False, help_text="for kind=notice"
     )
     period = serializers.SlugRelatedField(
-        slug_field="code", queryset=ReportingPeriod.objects.all(), required=False, help_text="for kind=bulletin"
+        slug_field="code",
+        queryset=ReportingPeriod.objects.all(),
+        required=False,
+        help_text="for kind=bulletin",
     )
     ranking_list = serializers.PrimaryKeyRelatedField(
         queryset=RankingList.objects.all(), required=False, help_text="for kind=ranking (a published list)"
@@ -166,7 +173,9 @@ class DocumentViewSet(
         documents = selectors.document_list(
             user=self.request.user, kind=kind, state=state, year=int(year_text) if year_text else None
         )
-        return documents.defer(None).defer("docx", "pdf").prefetch_related("recipients").select_related("period")
+        return (
+            documents.defer(None).defer("docx", "pdf").prefetch_related("recipients").select_related("period")
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = DocumentIssueSerializer(data=request.data)
@@ -187,9 +196,7 @@ class DocumentViewSet(
         document = self.get_object()
         _, content = selectors.document_file(user=self.request.user, pk=document.pk, fmt=fmt)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"document-{document.pk}.{fmt}\"; filename*=UTF-8''{quote(document.number)}.{fmt}"
-        )
+        response["Content-Disposition"] = layout.content_disposition(document.pk, document.number, fmt)
         return response
 
     @extend_schema(

@@ -82,7 +82,9 @@ def demo_documents(*, today: date) -> int:
     period = ReportingPeriod.objects.filter(deadline__lt=today).order_by("-year", "-month").first()
     if period is not None:
         sources.append((DocumentKind.BULLETIN, period))
-    ranking = RankingList.objects.filter(status="published").order_by("-period__year", "-period__month").first()
+    ranking = (
+        RankingList.objects.filter(status="published").order_by("-period__year", "-period__month").first()
+    )
     if ranking is not None:
         sources.append((DocumentKind.RANKING, ranking))
     for kind, source in sources:

@@ -50,9 +50,23 @@ LINE_PT = 29.0
 
 FONTS: dict[str, tuple[str, ...]] = {
     # 小标宋: the mark and the title
-    "title": ("FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "serif"),
+    "title": (
+        "FZXiaoBiaoSong-B05S",
+        "方正小标宋简体",
+        "Noto Serif CJK SC",
+        "Source Han Serif SC",
+        "SimSun",
+        "serif",
+    ),
     # 仿宋: the body
-    "body": ("FangSong_GB2312", "仿宋_GB2312", "FangSong", "Noto Serif CJK SC", "Source Han Serif SC", "serif"),
+    "body": (
+        "FangSong_GB2312",
+        "仿宋_GB2312",
+        "FangSong",
+        "Noto Serif CJK SC",
+        "Source Han Serif SC",
+        "serif",
+    ),
 }
 DOCX_FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "latin": "Times New Roman"}
 
@@ -62,6 +76,14 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "jingjin" / "document-
 def document_number(prefix: str, year: int, sequence: int) -> str:
     """``遂督〔2023〕7号`` from ``("遂督", 2023, 7)``."""
     return f"{prefix}〔{year}〕{sequence}号"
+
+
+def content_disposition(pk: int, number: str, fmt: str) -> str:
+    """The download header of a document's file: an ASCII name, and the number (Chinese, with
+    〔〕) as the RFC 5987 name browsers show."""
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"document-{pk}.{fmt}\"; filename*=UTF-8''{quote(number)}.{fmt}"
 
 
 def date_text(day: date) -> str:
@@ -113,13 +135,16 @@ def _rule(paragraph: Any, side: str, colour: str, size_eighths: int) -> None:
     properties = paragraph._p.get_or_add_pPr()
     borders = properties.makeelement(qn("w:pBdr"), {})
     line = borders.makeelement(
-        qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): str(size_eighths), qn("w:space"): "1", qn("w:color"): colour}
+        qn(f"w:{side}"),
+        {qn("w:val"): "single", qn("w:sz"): str(size_eighths), qn("w:space"): "1", qn("w:color"): colour},
     )
     borders.append(line)
     properties.append(borders)
 
 
-def _paragraph(document: Any, text: str, *, font: str, size: float, align: Any = None, indent: float = 0) -> Any:
+def _paragraph(
+    document: Any, text: str, *, font: str, size: float, align: Any = None, indent: float = 0
+) -> Any:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
@@ -234,7 +259,12 @@ def pdf_html(page: Page) -> str:
     """The HTML page WeasyPrint prints (``documents/document_pdf.html``)."""
     return render_to_string(
         "documents/document_pdf.html",
-        {"page": page, "day": date_text(page.day), "title_fonts": _chain("title"), "body_fonts": _chain("body")},
+        {
+            "page": page,
+            "day": date_text(page.day),
+            "title_fonts": _chain("title"),
+            "body_fonts": _chain("body"),
+        },
     )
 
 

@@ -30,7 +30,9 @@ LIST_FIELDS = (
 )
 
 
-def document_list(*, user: Any, kind: str = "", state: str = "", year: int | None = None) -> QuerySet[OfficialDocument]:
+def document_list(
+    *, user: Any, kind: str = "", state: str = "", year: int | None = None
+) -> QuerySet[OfficialDocument]:
     """The register as ``user`` may read it, newest first; without the files."""
     documents = visible_documents(user, OfficialDocument.objects.all()).defer("docx", "pdf", "body")
     if kind:
@@ -66,7 +68,11 @@ def can_issue(*, user: Any) -> bool:
 
 def notice_sources() -> QuerySet[SupervisionItem]:
     """Supervision items a 督办函 can be issued for: the open ones."""
-    return SupervisionItem.objects.exclude(state="closed").select_related("assignee_unit").order_by("-issued_on", "code")
+    return (
+        SupervisionItem.objects.exclude(state="closed")
+        .select_related("assignee_unit")
+        .order_by("-issued_on", "code")
+    )
 
 
 def ranking_sources() -> QuerySet[RankingList]:

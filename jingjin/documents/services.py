@@ -169,10 +169,20 @@ def document_withdraw(
     return document
 
 
-def document_settings_save(*, actor: Any, plan: Plan, values: dict[str, str], origin: str = "web") -> DocumentSettings:
+def document_settings_save(
+    *, actor: Any, plan: Plan, values: dict[str, str], origin: str = "web"
+) -> DocumentSettings:
     """Set how ``plan``'s documents are headed and numbered (the plan office)."""
     _check(actor)
-    fields = ("issuer", "signature", "prefix_notice", "prefix_bulletin", "prefix_ranking", "copy_to", "printer")
+    fields = (
+        "issuer",
+        "signature",
+        "prefix_notice",
+        "prefix_bulletin",
+        "prefix_ranking",
+        "copy_to",
+        "printer",
+    )
     with transaction.atomic():
         found = DocumentSettings.objects.select_for_update().filter(plan=plan).first()
         before = found.snapshot() if found is not None else None

@@ -119,7 +119,9 @@ def from_ranking_list(ranking_list: Any, *, plan: Plan) -> Draft:
             return entry.project.name if entry.project_id else entry.unit.name
 
         red = [who(e) for e in entries if e.verdict == Verdict.RED]
-        black = [f"{who(e)}（{e.reason}）" if e.reason else who(e) for e in entries if e.verdict == Verdict.BLACK]
+        black = [
+            f"{who(e)}（{e.reason}）" if e.reason else who(e) for e in entries if e.verdict == Verdict.BLACK
+        ]
     paragraphs = [
         f"根据{scheme}办法，经综合评分，现将{period.year}年{period.month}月红黑榜通报如下。",
         "一、红榜",

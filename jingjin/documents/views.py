@@ -3,8 +3,6 @@ from its source and withdrawing one."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.core.permissions import PermissionDenied, has_role
 from jingjin.core.selectors import audit_for_object
-from jingjin.documents import selectors, services
+from jingjin.documents import layout, selectors, services
 from jingjin.documents.choices import DocumentKind, DocumentState
 from jingjin.documents.forms import IssueForm, WithdrawForm
 from jingjin.documents.models import OfficialDocument
@@ -93,11 +91,7 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except OfficialDocument.DoesNotExist as exc:
         raise Http404(str(pk)) from exc
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    # the number holds Chinese characters and 〔〕: an ASCII name, the number in the RFC 5987 form
-    name = f"document-{document.pk}.{fmt}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(document.number)}.{fmt}"
-    )
+    response["Content-Disposition"] = layout.content_disposition(document.pk, document.number, fmt)
     return response
 
 
@@ -138,5 +132,7 @@ def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DocumentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Document %(number)s withdrawn; its number stays taken.") % {"number": document.number})
+        messages.success(
+            request, _("Document %(number)s withdrawn; its number stays taken.") % {"number": document.number}
+        )
     return redirect("documents:detail", pk=document.pk)

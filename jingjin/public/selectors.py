@@ -95,7 +95,17 @@ def _tasks(plan: Plan, as_of: date, up_to: int) -> list[dict[str, Any]]:
     tasks = list(
         Task.objects.filter(measure__action__plan=plan, parent__isnull=True)
         .order_by("measure__action__position", "measure__position", "position", "code")
-        .values_list("pk", "code", "name_zh", "name_en", "lead_unit__name_zh", "lead_unit__name_en", "measure_id", "start", "end")
+        .values_list(
+            "pk",
+            "code",
+            "name_zh",
+            "name_en",
+            "lead_unit__name_zh",
+            "lead_unit__name_en",
+            "measure_id",
+            "start",
+            "end",
+        )
     )
     progress = _progress([t[0] for t in tasks], up_to)
     frame = pl.DataFrame(
@@ -120,7 +130,9 @@ def _tasks(plan: Plan, as_of: date, up_to: int) -> list[dict[str, Any]]:
             "status_label": str(status_label(int(status))),
             "status_colour": status_colour(int(status)),
         }
-        for (pk, code, zh, en, unit_zh, unit_en, measure, _start, _end), status in zip(tasks, codes, strict=True)
+        for (pk, code, zh, en, unit_zh, unit_en, measure, _start, _end), status in zip(
+            tasks, codes, strict=True
+        )
     ]
 
 
@@ -225,7 +237,7 @@ def _compute(plan: Plan, today: date) -> dict[str, Any]:
     as_of = date(year, month, calendar.monthrange(year, month)[1])
     up_to = month_index(year, month)
     tasks = _tasks(plan, as_of, up_to)
-    counts = {key: 0 for key in STATUS_KEYS.values()}
+    counts = dict.fromkeys(STATUS_KEYS.values(), 0)
     for task in tasks:
         counts[task["status_key"]] += 1
     return {
@@ -238,7 +250,12 @@ def _compute(plan: Plan, today: date) -> dict[str, Any]:
         "indicators": _indicators(plan, up_to),
         "chart": {
             "status": [
-                {"key": key, "label": str(status_label(code)), "value": counts[key], "colour": STATUS_HEX[code]}
+                {
+                    "key": key,
+                    "label": str(status_label(code)),
+                    "value": counts[key],
+                    "colour": STATUS_HEX[code],
+                }
                 for code, key in STATUS_KEYS.items()
             ],
         },

@@ -37,12 +37,16 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
 def public_settings(request: HttpRequest, code: str) -> HttpResponse:
     """The plan office opts a plan in or out and selects the indicators shown."""
     if not may_set_public_page(request.user):
-        return render(request, "403.html", {"reason": _("Only the plan office sets the public page.")}, status=403)
+        return render(
+            request, "403.html", {"reason": _("Only the plan office sets the public page.")}, status=403
+        )
     plan = Plan.objects.filter(code=code).first()
     if plan is None:
         raise Http404(code)
     indicators = list(
-        Indicator.objects.filter(task__measure__action__plan=plan).select_related("task").order_by("task__code", "position", "code")
+        Indicator.objects.filter(task__measure__action__plan=plan)
+        .select_related("task")
+        .order_by("task__code", "position", "code")
     )
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("indicator") if v.isdigit()}

@@ -1006,9 +1006,15 @@ MATRIX: dict[str, Entry] = {
     "ecology:register_delete": page(_eco_page("delete/"), {"POST": manages_ecology}, scoped=True),
     # official documents and the public page (issue 20, slice documents)
     "document-list": api("/api/documents", {"GET": signed_in, "POST": issues_documents}),
-    "document-detail": api(lambda w, u: f"/api/documents/{_document(w, u).pk}", {"GET": reads_document}, scoped=True),
-    "document-docx": api(lambda w, u: f"/api/documents/{_document(w, u).pk}/docx", {"GET": reads_document}, scoped=True),
-    "document-pdf": api(lambda w, u: f"/api/documents/{_document(w, u).pk}/pdf", {"GET": reads_document}, scoped=True),
+    "document-detail": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}", {"GET": reads_document}, scoped=True
+    ),
+    "document-docx": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}/docx", {"GET": reads_document}, scoped=True
+    ),
+    "document-pdf": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}/pdf", {"GET": reads_document}, scoped=True
+    ),
     "document-withdraw": api(
         lambda w, u: f"/api/documents/{_document(w, u).pk}/withdraw",
         {"POST": issues_documents},
@@ -1017,7 +1023,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "documents:list": page("/documents/"),
     "documents:issue": page("/documents/new/", {"GET": issues_documents, "POST": issues_documents}),
-    "documents:detail": page(lambda w, u: f"/documents/{_document(w, u).pk}/", {"GET": reads_document}, scoped=True),
+    "documents:detail": page(
+        lambda w, u: f"/documents/{_document(w, u).pk}/", {"GET": reads_document}, scoped=True
+    ),
     "documents:download": page(
         lambda w, u: f"/documents/{_document(w, u).pk}/file.pdf", {"GET": reads_document}, scoped=True
     ),

@@ -26,19 +26,28 @@ def issued(users: dict[str, Any], item: Any, loaded_plan: Any) -> dict[str, Any]
 
     office = _client(users["office"])
     response = office.post(
-        "/api/documents", {"plan": loaded_plan.code, "kind": "notice", "supervision_item": item.pk}, format="json"
+        "/api/documents",
+        {"plan": loaded_plan.code, "kind": "notice", "supervision_item": item.pk},
+        format="json",
     )
     assert response.status_code == 201, response.content
     other = supervision.item_issue(
-        actor=users["office"], title="乙局事项", assignee_unit=Unit.objects.get(code="t.b"), deadline=item.deadline
+        actor=users["office"],
+        title="乙局事项",
+        assignee_unit=Unit.objects.get(code="t.b"),
+        deadline=item.deadline,
     )
     second = office.post(
-        "/api/documents", {"plan": loaded_plan.code, "kind": "notice", "supervision_item": other.pk}, format="json"
+        "/api/documents",
+        {"plan": loaded_plan.code, "kind": "notice", "supervision_item": other.pk},
+        format="json",
     )
     return {"a": response.json(), "b": second.json()}
 
 
-def test_the_office_issues_and_gets_the_number_and_the_files(issued: dict[str, Any], users: dict[str, Any]) -> None:
+def test_the_office_issues_and_gets_the_number_and_the_files(
+    issued: dict[str, Any], users: dict[str, Any]
+) -> None:
     a = issued["a"]
     assert a["number"] == "督函〔2026〕1号" or a["number"].endswith("〕1号")
     assert issued["b"]["number"].endswith("〕2号")
@@ -51,7 +60,9 @@ def test_the_office_issues_and_gets_the_number_and_the_files(issued: dict[str, A
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_units_read_only_the_documents_addressed_to_them(issued: dict[str, Any], users: dict[str, Any]) -> None:
+def test_units_read_only_the_documents_addressed_to_them(
+    issued: dict[str, Any], users: dict[str, Any]
+) -> None:
     reporter = _client(users["reporter_a"])
     listed = reporter.get("/api/documents").json()
     assert [d["number"] for d in listed["results"]] == [issued["a"]["number"]]
@@ -62,7 +73,9 @@ def test_units_read_only_the_documents_addressed_to_them(issued: dict[str, Any],
     assert _client(users["county_c"]).get("/api/documents").json()["results"] == []
 
 
-def test_only_the_office_issues_and_withdraws(issued: dict[str, Any], users: dict[str, Any], item: Any, loaded_plan: Any) -> None:
+def test_only_the_office_issues_and_withdraws(
+    issued: dict[str, Any], users: dict[str, Any], item: Any, loaded_plan: Any
+) -> None:
     body = {"plan": loaded_plan.code, "kind": "notice", "supervision_item": item.pk}
     assert _client(users["reporter_a"]).post("/api/documents", body, format="json").status_code == 403
     assert _client(users["leader"]).post("/api/documents", body, format="json").status_code == 403

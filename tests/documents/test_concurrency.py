@@ -43,7 +43,11 @@ def test_numbers_are_unique_and_sequential_under_concurrent_issues(
         try:
             start.wait(timeout=10)
             results[index] = services.document_issue(
-                actor=users["office"], kind=DocumentKind.NOTICE, plan=loaded_plan, source=item, day=date(2023, 6, 1)
+                actor=users["office"],
+                kind=DocumentKind.NOTICE,
+                plan=loaded_plan,
+                source=item,
+                day=date(2023, 6, 1),
             ).number
         except Exception as exc:  # reported below
             results[index] = exc

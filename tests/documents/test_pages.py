@@ -11,12 +11,16 @@ from jingjin.documents.models import OfficialDocument
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdf")]
 
 
-def test_the_office_issues_from_a_page_and_withdraws(client: Any, users: dict[str, Any], item: Any, loaded_plan: Any) -> None:
+def test_the_office_issues_from_a_page_and_withdraws(
+    client: Any, users: dict[str, Any], item: Any, loaded_plan: Any
+) -> None:
     client.force_login(users["office"])
     assert client.get("/documents/new/").status_code == 200
     missing = client.post("/documents/new/", {"plan": loaded_plan.pk, "kind": "notice"})
     assert missing.status_code == 400 and not OfficialDocument.objects.exists()
-    response = client.post("/documents/new/", {"plan": loaded_plan.pk, "kind": "notice", "supervision_item": item.pk})
+    response = client.post(
+        "/documents/new/", {"plan": loaded_plan.pk, "kind": "notice", "supervision_item": item.pk}
+    )
     document = OfficialDocument.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/documents/{document.pk}/"
     page = client.get(f"/documents/{document.pk}/").content.decode()
@@ -31,7 +35,9 @@ def test_the_office_issues_from_a_page_and_withdraws(client: Any, users: dict[st
     assert 'data-testid="withdraw-form"' not in client.get(f"/documents/{document.pk}/").content.decode()
 
 
-def test_units_see_only_theirs_and_cannot_issue(client: Any, users: dict[str, Any], item: Any, loaded_plan: Any) -> None:
+def test_units_see_only_theirs_and_cannot_issue(
+    client: Any, users: dict[str, Any], item: Any, loaded_plan: Any
+) -> None:
     from jingjin.documents import services
 
     document = services.document_issue(actor=users["office"], kind="notice", plan=loaded_plan, source=item)

@@ -24,11 +24,17 @@ def _notice(users: dict[str, Any], item: Any, loaded_plan: Any, day: date) -> Of
     )
 
 
-def test_numbers_follow_each_other_per_prefix_and_year(users: dict[str, Any], item: Any, loaded_plan: Any) -> None:
+def test_numbers_follow_each_other_per_prefix_and_year(
+    users: dict[str, Any], item: Any, loaded_plan: Any
+) -> None:
     first = _notice(users, item, loaded_plan, date(2023, 3, 1))
     second = _notice(users, item, loaded_plan, date(2023, 9, 1))
     next_year = _notice(users, item, loaded_plan, date(2024, 1, 2))
-    assert (first.number, second.number, next_year.number) == ("督函〔2023〕1号", "督函〔2023〕2号", "督函〔2024〕1号")
+    assert (first.number, second.number, next_year.number) == (
+        "督函〔2023〕1号",
+        "督函〔2023〕2号",
+        "督函〔2024〕1号",
+    )
     assert all(layout.NUMBER_PATTERN.match(d.number) for d in (first, second, next_year))
     assert NumberCounter.objects.get(prefix="督函", year=2023).last == 2
 
@@ -61,7 +67,11 @@ def test_a_notice_says_what_by_when_to_the_unit(users: dict[str, Any], item: Any
     document = _notice(users, item, loaded_plan, date(2023, 5, 4))
     assert document.title == "关于督办“推进户厕改造”的函"
     assert document.addressee == "甲局"
-    assert item.code in document.body and "2030年1月31日前办结" in document.body and "加快进度。" in document.body
+    assert (
+        item.code in document.body
+        and "2030年1月31日前办结" in document.body
+        and "加快进度。" in document.body
+    )
     assert [u.code for u in document.recipients.all()] == ["t.a"]
     assert document.supervision_item == item and bytes(document.pdf).startswith(b"%PDF")
     entry = AuditEntry.objects.get(object_id=document.pk, content_type__model="officialdocument")
@@ -97,7 +107,9 @@ def test_only_the_plan_office_issues_and_withdraws(
     assert not NumberCounter.objects.filter(last__gt=1).exists()
 
 
-def test_a_failed_issue_takes_no_number(users: dict[str, Any], item: Any, loaded_plan: Any, monkeypatch: Any) -> None:
+def test_a_failed_issue_takes_no_number(
+    users: dict[str, Any], item: Any, loaded_plan: Any, monkeypatch: Any
+) -> None:
     def broken(page: Any) -> bytes:
         raise RuntimeError("disk full")
 
@@ -111,7 +123,7 @@ def test_a_failed_issue_takes_no_number(users: dict[str, Any], item: Any, loaded
 
 def _published_list(loaded_plan: Any) -> Any:
     from jingjin.assessment.models import RankingScheme
-    from jingjin.assessment.services import ranking_list_compute, ranking_list_publish, schemes_load_builtin
+    from jingjin.assessment.services import ranking_list_compute, schemes_load_builtin
     from jingjin.reporting.services import period_get_or_create
 
     schemes_load_builtin()
@@ -126,11 +138,17 @@ def test_a_list_notice_needs_a_published_list(users: dict[str, Any], loaded_plan
 
     draft = _published_list(loaded_plan)
     with pytest.raises(services.DocumentError):
-        services.document_issue(actor=users["office"], kind=DocumentKind.RANKING, plan=loaded_plan, source=draft)
+        services.document_issue(
+            actor=users["office"], kind=DocumentKind.RANKING, plan=loaded_plan, source=draft
+        )
     assert not OfficialDocument.objects.exists() and not NumberCounter.objects.exists()
     published = ranking_list_publish(actor=None, ranking_list=draft)
     document = services.document_issue(
-        actor=users["office"], kind=DocumentKind.RANKING, plan=loaded_plan, source=published, day=date(2024, 3, 8)
+        actor=users["office"],
+        kind=DocumentKind.RANKING,
+        plan=loaded_plan,
+        source=published,
+        day=date(2024, 3, 8),
     )
     assert document.number == "督榜〔2024〕1号" and "红榜" in document.body and "黑榜" in document.body
     assert document.title == "关于2024年2月红黑榜情况的通报"
@@ -141,7 +159,11 @@ def test_a_bulletin_from_the_periods_figures(users: dict[str, Any], loaded_plan:
 
     period = period_get_or_create(year=2024, month=3)
     document = services.document_issue(
-        actor=users["office"], kind=DocumentKind.BULLETIN, plan=loaded_plan, source=period, day=date(2024, 4, 10)
+        actor=users["office"],
+        kind=DocumentKind.BULLETIN,
+        plan=loaded_plan,
+        source=period,
+        day=date(2024, 4, 10),
     )
     assert document.number == "督通〔2024〕1号"
     assert document.title == "关于2024年3月工作推进情况的通报"

@@ -54,7 +54,9 @@ def test_nothing_unpublished_appears(client: Any, world: dict[str, Any], users: 
     assert "测试规划" in index and "未公开规划" not in index
 
 
-def test_a_plan_that_opts_out_disappears_at_once(client: Any, world: dict[str, Any], users: dict[str, Any]) -> None:
+def test_a_plan_that_opts_out_disappears_at_once(
+    client: Any, world: dict[str, Any], users: dict[str, Any]
+) -> None:
     from jingjin.public.services import public_page_set
 
     assert client.get("/public/test-plan/").status_code == 200
@@ -64,7 +66,9 @@ def test_a_plan_that_opts_out_disappears_at_once(client: Any, world: dict[str, A
     assert client.get("/public/test-plan/").status_code == 404
 
 
-def test_a_cached_page_costs_two_queries(client: Any, world: dict[str, Any], django_assert_max_num_queries: Any) -> None:
+def test_a_cached_page_costs_two_queries(
+    client: Any, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
     def without_token(content: bytes) -> str:
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", content.decode())
 
@@ -74,7 +78,9 @@ def test_a_cached_page_costs_two_queries(client: Any, world: dict[str, Any], dja
     assert without_token(again) == without_token(first)
 
 
-def test_only_the_plan_office_sets_the_public_page(client: Any, world: dict[str, Any], users: dict[str, Any]) -> None:
+def test_only_the_plan_office_sets_the_public_page(
+    client: Any, world: dict[str, Any], users: dict[str, Any]
+) -> None:
     from jingjin.core.permissions import PermissionDenied
     from jingjin.public.services import public_page_set
 

@@ -9,7 +9,9 @@ from typing import Any
 from django.utils import timezone
 
 
-def _report(task: Any, period: Any, *, pct: int, status: str, value: str | None = None, text: str = "") -> Any:
+def _report(
+    task: Any, period: Any, *, pct: int, status: str, value: str | None = None, text: str = ""
+) -> Any:
     from jingjin.plans.models import Indicator
     from jingjin.reporting.models import Report, ReportIndicatorValue
 
@@ -49,11 +51,15 @@ def make_world(users: dict[str, Any], loaded_plan: Any) -> dict[str, Any]:
         public=True,
         indicator_ids=[Indicator.objects.get(code="A1.M1.T1.I1").pk],
     )
-    hidden = Plan.objects.create(code="hidden-plan", name_zh="未公开规划", city="测试市", start_year=2021, end_year=2025)
+    hidden = Plan.objects.create(
+        code="hidden-plan", name_zh="未公开规划", city="测试市", start_year=2021, end_year=2025
+    )
     action = Action.objects.create(plan=hidden, code="H1", name_zh="未公开行动")
     measure = Measure.objects.create(action=action, code="H1.M1", name_zh="未公开措施")
     hidden_task = Task.objects.create(measure=measure, code="H1.M1.T1", name_zh="未公开任务")
-    Indicator.objects.create(task=hidden_task, code="H1.M1.T1.I1", name_zh="未公开规划的指标", direction="higher", public=True)
+    Indicator.objects.create(
+        task=hidden_task, code="H1.M1.T1.I1", name_zh="未公开规划的指标", direction="higher", public=True
+    )
     schemes_load_builtin()
     RankingScheme.objects.update(min_items=1)
     scheme = RankingScheme.objects.order_by("pk").first()
@@ -62,6 +68,9 @@ def make_world(users: dict[str, Any], loaded_plan: Any) -> dict[str, Any]:
         actor=None, ranking_list=ranking_list_compute(actor=None, scheme=scheme, period=february)
     )
     item = item_issue(
-        actor=users["office"], title="督办事项不公开", assignee_unit=Unit.objects.get(code="t.a"), deadline=date(2030, 1, 1)
+        actor=users["office"],
+        title="督办事项不公开",
+        assignee_unit=Unit.objects.get(code="t.a"),
+        deadline=date(2030, 1, 1),
     )
     return {"plan": loaded_plan, "hidden": hidden, "draft": draft, "published": published, "item": item}
