@@ -638,7 +638,7 @@ def visible_documents(user: Any, queryset: Q_) -> Q_:
 
 def may_read_document(user: Any, document: Any) -> bool:
     """May ``user`` read ``document`` and download its files? As :func:`visible_documents`."""
-    return visible_documents(user, type(document)._default_manager.filter(pk=document.pk)).exists()
+    return bool(visible_documents(user, type(document)._default_manager.filter(pk=document.pk)).exists())
 
 
 def may_set_public_page(user: Any) -> bool:

@@ -116,7 +116,7 @@ def from_ranking_list(ranking_list: Any, *, plan: Plan) -> Draft:
         scheme = ranking_list.scheme.name
 
         def who(entry: Any) -> str:
-            return entry.project.name if entry.project_id else entry.unit.name
+            return str(entry.project.name if entry.project_id else entry.unit.name)
 
         red = [who(e) for e in entries if e.verdict == Verdict.RED]
         black = [

@@ -167,7 +167,7 @@ def _lists() -> list[dict[str, Any]]:
         entries.setdefault(entry.ranking_list_id, []).append(entry)
 
     def row(entry: RankingEntry) -> dict[str, Any]:
-        name = entry.project.name if entry.project_id else entry.unit.name
+        name = entry.project.name if entry.project is not None else entry.unit.name
         return {"name": name, "score": round(entry.score, 1), "rank": entry.rank}
 
     return [
@@ -209,7 +209,7 @@ def _indicators(plan: Plan, up_to: int) -> list[dict[str, Any]]:
         .values_list("indicator_id", "report__period__year", "report__period__month", "value")
     )
     for indicator_id, year, month, value in values:
-        actuals.setdefault(indicator_id, []).append((f"{year:04d}-{month:02d}", float(value)))
+        actuals.setdefault(indicator_id, []).append((f"{year:04d}-{month:02d}", float(value or 0)))
     actuals = {key: rows[-MAX_MONTHS:] for key, rows in actuals.items()}
     return [
         {
