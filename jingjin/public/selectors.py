@@ -14,6 +14,7 @@ change shows at once and a repeated read costs two small queries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -49,12 +50,17 @@ def public_plan(code: str) -> Plan:
     return Plan.objects.get(code=code, public=True)
 
 
-def public_page(plan: Plan, *, today: date | None = None) -> dict[str, Any]:
-    """Everything the public page of ``plan`` shows, cached until the next write."""
+def public_page(
+    plan: Plan, *, today: date | None = None, render: Callable[[dict[str, Any]], str] | None = None
+) -> tuple[dict[str, Any], str]:
+    """Everything the public page of ``plan`` shows, and ``render(data)`` (the page's body as
+    HTML; "" without ``render``), both cached until the next write."""
     today = today or clock.today()
     version = data_version()
     key = f"jingjin:public:{plan.pk}:{today.isoformat()}:{get_language() or ''}"
-    return cached(key, version, lambda: _compute(plan, today))
+    data = cached(key, version, lambda: _compute(plan, today))
+    html = cached(f"{key}:html", version, lambda: render(data)) if render is not None else ""
+    return data, html
 
 
 def _approved(field: str, up_to: int) -> Subquery:

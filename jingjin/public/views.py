@@ -3,10 +3,14 @@ and the plan office's page choosing what it shows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -26,8 +30,13 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
         plan = selectors.public_plan(code)
     except Plan.DoesNotExist as exc:
         raise Http404(code) from exc
-    data = selectors.public_page(plan)
-    response = render(request, "public/plan.html", {"plan": plan, "data": data, "chart": data["chart"]})
+
+    def body(data: dict[str, Any]) -> str:
+        return str(render_to_string("public/plan_body.html", {"data": data, "chart": data["chart"]}))
+
+    data, html = selectors.public_page(plan, render=body)
+    # the body is this template's own autoescaped output, cached as text
+    response = render(request, "public/plan.html", {"data": data, "body": mark_safe(html)})  # noqa: S308
     response["Cache-Control"] = "public, max-age=60"
     return response
 
