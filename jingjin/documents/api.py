@@ -89,11 +89,8 @@ class DocumentIssueSerializer(serializers.Serializer):
     supervision_item = serializers.PrimaryKeyRelatedField(
         queryset=SupervisionItem.objects.all(), required=False, help_text="for kind=notice"
     )
-    period = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=ReportingPeriod.objects.all(),
-        required=False,
-        help_text="for kind=bulletin",
+    period = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="for kind=bulletin: a period code, YYYY-MM"
     )
     ranking_list = serializers.PrimaryKeyRelatedField(
         queryset=RankingList.objects.all(), required=False, help_text="for kind=ranking (a published list)"
@@ -107,6 +104,12 @@ class DocumentIssueSerializer(serializers.Serializer):
         }[data["kind"]]
         if data.get(needed) is None:
             raise serializers.ValidationError({needed: "required for this kind of document"})
+        if needed == "period":
+            year, month = (int(part) for part in data["period"].split("-"))
+            period = ReportingPeriod.objects.filter(year=year, month=month).first()
+            if period is None:
+                raise serializers.ValidationError({"period": "no such reporting period"})
+            data["period"] = period
         data["source"] = data[needed]
         return data
 

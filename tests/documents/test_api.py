@@ -97,3 +97,15 @@ def test_a_source_is_required_for_each_kind(users: dict[str, Any], loaded_plan: 
     assert office.get("/api/documents?kind=memo").status_code == 400
     assert office.get("/api/documents?year=23").status_code == 400
     assert not OfficialDocument.objects.exists()
+
+
+def test_a_bad_or_unknown_period_is_refused(users: dict[str, Any], loaded_plan: Any) -> None:
+    office = _client(users["office"])
+    for code in ("2024-13", "0", "2099-01"):
+        body = {"plan": loaded_plan.code, "kind": "bulletin", "period": code}
+        response = office.post("/api/documents", body, format="json")
+        assert response.status_code == 400 and "period" in response.json(), code
+    response = office.post(
+        "/api/documents", {"plan": "0", "kind": "notice", "period": "2024-03"}, format="json"
+    )
+    assert response.status_code == 400
