@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "jingjin.parks",
     "jingjin.villages",
     "jingjin.admission",
+    "jingjin.documents",
+    "jingjin.public",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "AdmissionRecheckStageEnum": "jingjin.admission.choices.RecheckStage",
         "AllocationRunStateEnum": "jingjin.admission.choices.RunState",
         "AllocationCandidateSourceEnum": "jingjin.admission.choices.CandidateSource",
+        "DocumentKindEnum": "jingjin.documents.choices.DocumentKind",
+        "DocumentStateEnum": "jingjin.documents.choices.DocumentState",
     },
 }
 

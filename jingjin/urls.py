@@ -10,6 +10,7 @@ from jingjin.core import api as core_api
 from jingjin.core import token_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
+from jingjin.documents import api as documents_api
 from jingjin.ecology import air_api as ecology_air_api
 from jingjin.ecology import api as ecology_api
 from jingjin.ecology import water_api as ecology_water_api
@@ -54,6 +55,7 @@ ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
 villages_api.register(router)  # issue 15, villages
 admission_api.register(router)  # issue 14, admission
+documents_api.register(router)  # issue 20, documents
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -83,6 +85,8 @@ urlpatterns = [
     path("ecology/", include("jingjin.ecology.urls")),
     path("villages/", include("jingjin.villages.urls")),
     path("admission/", include("jingjin.admission.urls")),
+    path("documents/", include("jingjin.documents.urls")),  # issue 20, documents
+    path("public/", include("jingjin.public.urls")),  # issue 20, the public page (no sign-in)
     path("", include("jingjin.plans.urls")),
 ]
 

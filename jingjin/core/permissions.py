@@ -752,3 +752,36 @@ def may_decide_admission_application(user: Any) -> bool:
 def may_run_quota_allocation(user: Any) -> bool:
     """May ``user`` start an allocation run of the year's quotas? The plan office."""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- documents: official documents (公文) and the public page (slice documents of issue 20)
+
+
+def may_issue_documents(user: Any) -> bool:
+    """May ``user`` issue (and withdraw) official documents — 督办函, 通报, 红黑榜通报 — and set how
+    a plan's documents are headed and numbered? The plan office only."""
+    return is_plan_office(user)
+
+
+def visible_documents(user: Any, queryset: Q_) -> Q_:
+    """The documents of ``queryset`` that ``user`` may read: the plan office and leaders all; unit
+    users (reporters, approvers, county users) those addressed to their unit or a unit below it;
+    other roles and anonymous users none."""
+    role = role_of(user)
+    if role in (Role.PLAN_OFFICE, Role.LEADER):
+        return queryset
+    if role in UNIT_ROLES:
+        return queryset.filter(recipients__in=unit_scope(user)).distinct()
+    return queryset.none()
+
+
+def may_read_document(user: Any, document: Any) -> bool:
+    """May ``user`` read ``document`` and download its files? As :func:`visible_documents`."""
+    return bool(visible_documents(user, type(document)._default_manager.filter(pk=document.pk)).exists())
+
+
+def may_set_public_page(user: Any) -> bool:
+    """May ``user`` opt a plan in to (or out of) the public page and select its indicators shown
+    there? The plan office only. (The public page itself is read without sign-in.)"""
+    return is_plan_office(user)

@@ -85,6 +85,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.assessment.demo import demo_lists
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
+    from jingjin.documents.demo import demo_documents
     from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.ecology.water_demo import demo_water
@@ -128,6 +129,8 @@ def demo_load() -> dict[str, Any]:
         # issue 20: after the reports, projects and warnings the instructions and stationings name
         "supervision_practices": demo_practices(today=today),
         "admission": demo_admission(today=today),  # after the parks: their parks and industries
+        # after the items, reports and lists it is written from (issue 20)
+        "documents": demo_documents(today=today),
     }
 
 

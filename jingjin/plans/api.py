@@ -52,6 +52,7 @@ class PlanSerializer(BoundedModelSerializer):
             "source",
             "description_zh",
             "description_en",
+            "public",
         ]
 
 
@@ -218,6 +219,7 @@ class IndicatorSerializer(BoundedModelSerializer):
             "responsible_unit",
             "note_zh",
             "note_en",
+            "public",
         ]
 
 

@@ -43,8 +43,23 @@ class Plan(BilingualNameMixin, BilingualDescriptionMixin, AuditedModel):
     start_year = models.PositiveIntegerField(_("start year"), validators=year_validators())
     end_year = models.PositiveIntegerField(_("end year"), validators=year_validators())
     source = models.TextField(_("source"), blank=True)
+    #: opted in to the public page ``/public/<code>/`` (公开): its actions, measures and tasks with
+    #: their progress, its published red/black lists and the indicators selected for it
+    public = models.BooleanField(
+        _("shown on the public page"),
+        default=False,
+        help_text=_("Opt in: the plan's actions, measures and tasks are shown without sign-in."),
+    )
 
-    office_editable_fields = ("name_zh", "name_en", "description_zh", "description_en", "city", "source")
+    office_editable_fields = (
+        "name_zh",
+        "name_en",
+        "description_zh",
+        "description_en",
+        "city",
+        "source",
+        "public",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -247,8 +262,12 @@ class Indicator(BilingualNameMixin, AuditedModel):
         ),
     )
 
+    #: selected for the public page of its plan (the plan must be public too)
+    public = models.BooleanField(_("selected for the public page"), default=False)
+
     owner_lookups = ("task__lead_unit", "responsible_unit")
     office_editable_fields = (
+        "public",
         "name_zh",
         "name_en",
         "unit",

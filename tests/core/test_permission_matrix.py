@@ -503,6 +503,57 @@ def imports_incomes(user: Any, world: World, unit: str | None) -> bool:
     return P.may_import_collective_incomes(user)
 
 
+# -- official documents and the public page (issue 20, slice documents)
+
+
+def _document(w: World, unit: str | None) -> Any:
+    """A document addressed to ``unit`` (made on first use; the files are stubs: the matrix tests
+    who may read them, tests/documents their layout)."""
+    from jingjin.documents.models import OfficialDocument
+
+    assert unit is not None
+    made: dict[str, Any] = w.__dict__.setdefault("documents", {})
+    if unit not in made:
+        number = len(made) + 1
+        document = OfficialDocument.objects.create(
+            plan=w.tasks["t"].measure.action.plan,
+            kind="notice",
+            issuer="测试办",
+            prefix="测督",
+            year=2024,
+            sequence=number,
+            number=f"测督〔2024〕{number}号",
+            title="督办函",
+            body="正文",
+            signature="测试办",
+            date=date(2024, 3, 1),
+            docx=b"PK",
+            pdf=b"%PDF",
+        )
+        document.recipients.set([w.units[unit]])
+        made[unit] = document
+    return made[unit]
+
+
+def reads_document(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_read_document(user, _document(world, unit))
+
+
+def issues_documents(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_issue_documents(user)
+
+
+def sets_public_page(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_set_public_page(user)
+
+
+def _public_plan(w: World, u: str | None) -> str:
+    from jingjin.plans.models import Plan
+
+    Plan.objects.filter(code=plan(w)).update(public=True)
+    return f"/public/{plan(w)}/"
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -1269,6 +1320,42 @@ MATRIX: dict[str, Entry] = {
     "ecology:register_delete": page(_eco_page("delete/"), {"POST": manages_ecology}, scoped=True),
     **_sv_pages(),  # slice supervise (issue 20)
     **_sv_apis(),
+    # official documents and the public page (issue 20, slice documents)
+    "document-list": api("/api/documents", {"GET": signed_in, "POST": issues_documents}),
+    "document-detail": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}", {"GET": reads_document}, scoped=True
+    ),
+    "document-docx": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}/docx", {"GET": reads_document}, scoped=True
+    ),
+    "document-pdf": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}/pdf", {"GET": reads_document}, scoped=True
+    ),
+    "document-withdraw": api(
+        lambda w, u: f"/api/documents/{_document(w, u).pk}/withdraw",
+        {"POST": issues_documents},
+        scoped=True,
+        data={"reason": "测试"},
+    ),
+    "documents:list": page("/documents/"),
+    "documents:issue": page("/documents/new/", {"GET": issues_documents, "POST": issues_documents}),
+    "documents:detail": page(
+        lambda w, u: f"/documents/{_document(w, u).pk}/", {"GET": reads_document}, scoped=True
+    ),
+    "documents:download": page(
+        lambda w, u: f"/documents/{_document(w, u).pk}/file.pdf", {"GET": reads_document}, scoped=True
+    ),
+    "documents:withdraw": page(
+        lambda w, u: f"/documents/{_document(w, u).pk}/withdraw/",
+        {"POST": issues_documents},
+        scoped=True,
+        data={"reason": "测试"},
+    ),
+    "public:index": page("/public/", {"GET": anybody}, public=True),
+    "public:plan": page(_public_plan, {"GET": anybody}, public=True),
+    "public:settings": page(
+        lambda w, u: f"/public/{plan(w)}/settings/", {"GET": sets_public_page, "POST": sets_public_page}
+    ),
 }
 
 
