@@ -35,7 +35,7 @@ def _refusal(exc: Exception) -> Exception:
     return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class PeopleTalentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeopleTalentSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     team = serializers.SlugRelatedField(slug_field="code", read_only=True)
     id_number = serializers.SerializerMethodField()
@@ -44,8 +44,21 @@ class PeopleTalentSerializer(serializers.ModelSerializer):  # type: ignore[type-
 
     class Meta:
         model = Talent
-        fields = ["id", "code", "name", "category", "unit", "title", "field", "team", "recognised_on",
-                  "id_number", "phone", "birth_date", "is_synthetic"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "category",
+            "unit",
+            "title",
+            "field",
+            "team",
+            "recognised_on",
+            "id_number",
+            "phone",
+            "birth_date",
+            "is_synthetic",
+        ]
 
     def _personal(self, obj: Talent) -> dict[str, str]:
         return selectors.personal_fields(self.context["request"].user, obj)
@@ -78,7 +91,7 @@ class PeoplePermission(P.SignedInPermission):
         return P.may_manage_challenges(user)
 
 
-class TalentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class TalentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The talent pool (人才库), scoped and masked per role; each record read is logged."""
 
     serializer_class = PeopleTalentSerializer
@@ -95,7 +108,7 @@ class TalentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(talent).data)
 
 
-class PeopleBidSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeopleBidSerializer(serializers.ModelSerializer):
     team = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -103,28 +116,52 @@ class PeopleBidSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         fields = ["id", "team", "plan", "budget_asked", "submitted_on", "selected"]
 
 
-class PeopleMilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeopleMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChallengeMilestone
         fields = ["id", "name", "planned", "reached", "note"]
 
 
-class PeopleChallengeSerializer(BoundedModelSerializer):  # type: ignore[misc]
+class PeopleChallengeSerializer(BoundedModelSerializer):
     unit = UnitCodeField()
     bids = PeopleBidSerializer(many=True, read_only=True)
     milestones = PeopleMilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Challenge
-        fields = ["id", "code", "title", "goal", "budget", "deadline", "evaluation", "unit", "state",
-                  "published_on", "selection_reason", "acceptance_reason", "accepted_on", "bids",
-                  "milestones", "is_synthetic"]
-        read_only_fields = ["state", "published_on", "selection_reason", "acceptance_reason", "accepted_on",
-                            "is_synthetic"]
+        fields = [
+            "id",
+            "code",
+            "title",
+            "goal",
+            "budget",
+            "deadline",
+            "evaluation",
+            "unit",
+            "state",
+            "published_on",
+            "selection_reason",
+            "acceptance_reason",
+            "accepted_on",
+            "bids",
+            "milestones",
+            "is_synthetic",
+        ]
+        read_only_fields = [
+            "state",
+            "published_on",
+            "selection_reason",
+            "acceptance_reason",
+            "accepted_on",
+            "is_synthetic",
+        ]
 
 
 class ChallengeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet  # type: ignore[type-arg]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The 揭榜挂帅 challenge board; the managers create drafts (the steps are on the pages)."""
 
@@ -150,17 +187,28 @@ class ChallengeViewSet(
             raise _refusal(exc) from exc
 
 
-class PeopleOrgSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeopleOrgSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     secretary_vacant = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = PartyOrg
-        fields = ["id", "code", "name", "kind", "unit", "members", "secretary", "secretary_vacant",
-                  "vacant_since", "founded_on", "is_synthetic"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "unit",
+            "members",
+            "secretary",
+            "secretary_vacant",
+            "vacant_since",
+            "founded_on",
+            "is_synthetic",
+        ]
 
 
-class PartyOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class PartyOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Party organisations (党组织), the managers' all, a unit user's of its unit and below."""
 
     serializer_class = PeopleOrgSerializer
@@ -172,23 +220,35 @@ class PartyOrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.orgs_for(self.request.user)
 
 
-class PeopleWarningSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PeopleWarningSerializer(serializers.ModelSerializer):
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = PartyWarning
-        fields = ["id", "org", "level", "state", "reasons", "raised_on", "evaluated_on", "rectification_plan",
-                  "rectification_deadline", "rectified_on", "rectification_note", "is_synthetic"]
+        fields = [
+            "id",
+            "org",
+            "level",
+            "state",
+            "reasons",
+            "raised_on",
+            "evaluated_on",
+            "rectification_plan",
+            "rectification_deadline",
+            "rectified_on",
+            "rectification_note",
+            "is_synthetic",
+        ]
         read_only_fields = fields
 
 
-class PeopleRectifySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PeopleRectifySerializer(serializers.Serializer):
     plan = serializers.CharField(required=False, max_length=4000)
     deadline = serializers.DateField(required=False)
     note = serializers.CharField(required=False, max_length=4000)
 
 
-class PartyWarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class PartyWarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Early warnings of party organisations (防瘫防软预警) with reasons and rectification."""
 
     serializer_class = PeopleWarningSerializer
@@ -215,7 +275,11 @@ class PartyWarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                 if "plan" not in data or "deadline" not in data:
                     raise exceptions.ValidationError({"plan": ["give a plan and a deadline, or a note"]})
                 warning = warning_services.rectification_plan(
-                    actor=request.user, warning=warning, plan=data["plan"], deadline=data["deadline"], source="api"
+                    actor=request.user,
+                    warning=warning,
+                    plan=data["plan"],
+                    deadline=data["deadline"],
+                    source="api",
                 )
         except (P.PermissionDenied, DjangoValidationError) as exc:
             raise _refusal(exc) from exc

@@ -30,7 +30,10 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/challenge_list.html",
-        {"challenges": selectors.challenges_for(request.user), "manages": P.may_manage_challenges(request.user)},
+        {
+            "challenges": selectors.challenges_for(request.user),
+            "manages": P.may_manage_challenges(request.user),
+        },
     )
 
 
@@ -59,8 +62,14 @@ def _step(request: HttpRequest, challenge: Challenge) -> tuple[str, Any]:
     """Run the step named by the POST's ``step``; returns (step, the form with its errors)."""
     step = request.POST.get("step", "")
     steps: dict[str, tuple[type[Any], Callable[[Any], Any]]] = {
-        "publish": (ReasonForm, lambda f: services.challenge_publish(actor=request.user, challenge=challenge)),
-        "bid": (BidForm, lambda f: services.bid_record(actor=request.user, challenge=challenge, **f.cleaned_data)),
+        "publish": (
+            ReasonForm,
+            lambda f: services.challenge_publish(actor=request.user, challenge=challenge),
+        ),
+        "bid": (
+            BidForm,
+            lambda f: services.bid_record(actor=request.user, challenge=challenge, **f.cleaned_data),
+        ),
         "select": (
             ReasonForm,
             lambda f: services.bid_select(
@@ -77,7 +86,9 @@ def _step(request: HttpRequest, challenge: Challenge) -> tuple[str, Any]:
             ReachForm,
             lambda f: services.milestone_reach(
                 actor=request.user,
-                milestone=get_object_or_404(ChallengeMilestone, pk=request.POST.get("milestone") or 0, challenge=challenge),
+                milestone=get_object_or_404(
+                    ChallengeMilestone, pk=request.POST.get("milestone") or 0, challenge=challenge
+                ),
                 **f.cleaned_data,
             ),
         ),

@@ -13,7 +13,7 @@ from jingjin.people.choices import GrowthKind, MeetingKind
 from jingjin.people.models import Challenge, PartyWarning, TalentTeam, WarningRule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = {"min_value": 0, "max_value": 10**11, "max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"min_value": 0, "max_value": 10**11, "max_digits": 14, "decimal_places": 2}
 
 
 class Bounded(forms.Form):
@@ -51,7 +51,9 @@ class BidForm(Bounded):
 
 
 class ReasonForm(Bounded):
-    reason = forms.CharField(label=_("reasons"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reasons"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MilestoneForm(Bounded):
@@ -94,7 +96,9 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class DoneForm(Bounded):
-    note = forms.CharField(label=_("what was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("what was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RuleForm(forms.ModelForm):  # type: ignore[type-arg]

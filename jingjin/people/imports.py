@@ -87,7 +87,9 @@ def _rows(raw: bytes) -> list[tuple[Any, ...]]:
     except LimitError as exc:
         raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ImportFileError([CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]) from exc
+        raise ImportFileError(
+            [CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
+        ) from exc
     sheet = book.worksheets[0]
     try:
         return list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title))
@@ -99,12 +101,21 @@ def _category(text: str) -> str | None:
     for value, label in TalentCategory.choices:
         if text in (value, str(label), _(str(label))):
             return str(value)
-    zh = {"行业领军人才": "leading", "领军人才": "leading", "优秀人才": "outstanding", "优秀年轻干部": "young_cadre",
-          "年轻干部": "young_cadre", "乡村人才": "rural", "农村实用人才": "rural"}
+    zh = {
+        "行业领军人才": "leading",
+        "领军人才": "leading",
+        "优秀人才": "outstanding",
+        "优秀年轻干部": "young_cadre",
+        "年轻干部": "young_cadre",
+        "乡村人才": "rural",
+        "农村实用人才": "rural",
+    }
     return zh.get(text)
 
 
-def _cell(key: str, text: str, units: dict[str, Unit], teams: dict[str, TalentTeam]) -> tuple[Any, str | None]:
+def _cell(
+    key: str, text: str, units: dict[str, Unit], teams: dict[str, TalentTeam]
+) -> tuple[Any, str | None]:
     if key in DATES:
         try:
             return (parse_date(text) if text else None), None
@@ -179,7 +190,10 @@ def talent_import(*, actor: Any, raw: bytes, source: str = "import") -> dict[str
     counts = {"created": 0, "updated": 0}
     for number, data in enumerate(rows, start=2):
         talent = existing.get(data["code"])
-        clean = {k: ("" if v is None and k in {"title", "field", "id_number", "phone"} else v) for k, v in data.items()}
+        clean = {
+            k: ("" if v is None and k in {"title", "field", "id_number", "phone"} else v)
+            for k, v in data.items()
+        }
         try:
             services.talent_save(actor=actor, data=clean, talent=talent, source=source)
         except ValidationError as exc:

@@ -5,6 +5,8 @@ warnings. Writes go through :mod:`jingjin.people.services` (audited); reads thro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,7 +26,11 @@ from jingjin.people.choices import (
     WarningMeasure,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(10**11)]}
+MONEY: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(10**11)],
+}
 
 
 class TalentTeam(AuditedModel):
@@ -135,6 +141,9 @@ class TalentAccess(models.Model):
         ordering = ["-time", "-pk"]
         verbose_name = _("talent record view")
 
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.talent_id}"
+
 
 # --------------------------------------------------------------------------------------------
 # 揭榜挂帅
@@ -150,7 +159,9 @@ class Challenge(AuditedModel):
     budget = models.DecimalField(_("budget (10,000 yuan)"), **MONEY)
     deadline = models.DateField(_("deadline for bids"))
     evaluation = models.TextField(_("evaluation method"), max_length=4000)
-    unit = models.ForeignKey(Unit, verbose_name=_("publishing unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("publishing unit"), on_delete=models.PROTECT, related_name="+"
+    )
     state = models.CharField(_("state"), max_length=16, choices=ChallengeState.choices, default="draft")
     published_on = models.DateField(_("published on"), null=True, blank=True)
     selection_reason = models.TextField(_("reasons of the selection"), max_length=4000, blank=True)
@@ -174,7 +185,9 @@ class Bid(AuditedModel):
     """A team's bid for a challenge (揭榜): its plan and the budget asked (万元)."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="bids")
-    team = models.ForeignKey(TalentTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="bids")
+    team = models.ForeignKey(
+        TalentTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="bids"
+    )
     plan = models.TextField(_("plan"), max_length=4000)
     budget_asked = models.DecimalField(_("budget asked (10,000 yuan)"), **MONEY)
     submitted_on = models.DateField(_("submitted on"))
@@ -268,7 +281,9 @@ class MemberChange(AuditedModel):
 
     org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="changes")
     changed_on = models.DateField(_("date"))
-    delta = models.IntegerField(_("change"), validators=[MinValueValidator(-100_000), MaxValueValidator(100_000)])
+    delta = models.IntegerField(
+        _("change"), validators=[MinValueValidator(-100_000), MaxValueValidator(100_000)]
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -281,7 +296,10 @@ class WarningRule(AuditedModel):
 
     measure = models.CharField(_("measure"), max_length=24, choices=WarningMeasure.choices)
     threshold = models.DecimalField(
-        _("threshold"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100_000)]
+        _("threshold"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100_000)],
     )
     level = models.CharField(_("level"), max_length=8, choices=PartyWarningLevel.choices)
     active = models.BooleanField(_("active"), default=True)

@@ -4,6 +4,7 @@ configurable warning rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -46,6 +47,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def _org_step(request: HttpRequest, org: PartyOrg) -> Any:
     step = request.POST.get("step", "")
     form: Any
+    run: Callable[[], Any]
     if step == "meeting":
         form = MeetingForm(request.POST)
         run = lambda: services.meeting_record(actor=request.user, org=org, **form.cleaned_data)  # noqa: E731
@@ -146,7 +148,9 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         deadline=form.cleaned_data["rectification_deadline"],
                     )
                 else:
-                    warning_services.rectification_done(actor=request.user, warning=warning, note=form.cleaned_data["note"])
+                    warning_services.rectification_done(
+                        actor=request.user, warning=warning, note=form.cleaned_data["note"]
+                    )
             except ValidationError as exc:
                 form_errors(form, exc)
         if not form.errors:

@@ -258,7 +258,9 @@ def org_measures(orgs: list[PartyOrg], today: date) -> dict[str, np.ndarray]:
         if org.founded_on and org.founded_on > start:
             missed.append(np.nan)
         else:
-            missed.append(sum(max(0, due - held.get((org.pk, k), 0)) for k, due in MEETINGS_PER_QUARTER.items()))
+            missed.append(
+                sum(max(0, due - held.get((org.pk, k), 0)) for k, due in MEETINGS_PER_QUARTER.items())
+            )
         after.append(org.members)
         before.append(org.members - int(changes.get(org.pk) or 0))
         vacancy.append(float((today - org.vacant_since).days) if org.vacant_since else 0.0)

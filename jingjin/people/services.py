@@ -56,12 +56,16 @@ def _may_place(actor: Any, unit: Any) -> bool:
 
 
 def _check_id_number(value: str) -> None:
-    if value and not (len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] in "Xx")):
+    if value and not (
+        len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] in "Xx")
+    ):
         raise ValidationError({"id_number": _("An ID number has 17 digits and a digit or X.")})
 
 
 @transaction.atomic
-def talent_save(*, actor: Any, data: dict[str, Any], talent: Talent | None = None, source: str = "web") -> Talent:
+def talent_save(
+    *, actor: Any, data: dict[str, Any], talent: Talent | None = None, source: str = "web"
+) -> Talent:
     """Create (``talent`` None) or change a talent. Managers any; unit users the talents of their
     unit and below (and only into such a unit); ``actor=None`` is the system (demo, import)."""
     _refuse_unknown(data, TALENT_FIELDS)
@@ -100,7 +104,9 @@ def team_save(
     *, actor: Any, data: dict[str, Any], team: TalentTeam | None = None, source: str = "web"
 ) -> TalentTeam:
     """Create or change a team (managers; unit users their unit's)."""
-    _refuse_unknown(data, {"code", "name", "unit", "field", "is_outstanding", "recognised_on", "is_synthetic"})
+    _refuse_unknown(
+        data, {"code", "name", "unit", "field", "is_outstanding", "recognised_on", "is_synthetic"}
+    )
     if actor is not None and not _may_place(actor, data.get("unit", team.unit if team else None)):
         raise P.PermissionDenied("keep a team in this unit")
     before = team.snapshot() if team is not None else None
@@ -115,7 +121,14 @@ def team_save(
 
 @transaction.atomic
 def target_set(
-    *, actor: Any, key: str, target: int, start_year: int, end_year: int, is_synthetic: bool = False, source: str = "web"
+    *,
+    actor: Any,
+    key: str,
+    target: int,
+    start_year: int,
+    end_year: int,
+    is_synthetic: bool = False,
+    source: str = "web",
 ) -> TalentTarget:
     """Set the five-year target counted by ``key`` (managers)."""
     if actor is not None and not P.manages_people(actor):
@@ -148,12 +161,24 @@ def talent_viewed(*, actor: Any, talent: Talent, source: str = "web") -> TalentA
 # --------------------------------------------------------------------------------------------
 # Party organisations
 
-ORG_FIELDS = {"code", "name", "kind", "unit", "members", "secretary", "vacant_since", "founded_on", "is_synthetic"}
+ORG_FIELDS = {
+    "code",
+    "name",
+    "kind",
+    "unit",
+    "members",
+    "secretary",
+    "vacant_since",
+    "founded_on",
+    "is_synthetic",
+}
 ORG_UNIT_FIELDS = {"name", "members", "secretary", "vacant_since"}
 
 
 @transaction.atomic
-def org_save(*, actor: Any, data: dict[str, Any], org: PartyOrg | None = None, source: str = "web") -> PartyOrg:
+def org_save(
+    *, actor: Any, data: dict[str, Any], org: PartyOrg | None = None, source: str = "web"
+) -> PartyOrg:
     """Create (managers) or change an organisation (managers; unit users of its unit the fields
     of ``ORG_UNIT_FIELDS``). A secretary named ends a vacancy; none named starts one today."""
     from jingjin.core import clock

@@ -36,7 +36,9 @@ def _signed_in(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _chart(progress: list[selectors.TargetProgress], cover: selectors.Coverage, warnings: dict[str, int]) -> dict[str, Any]:
+def _chart(
+    progress: list[selectors.TargetProgress], cover: selectors.Coverage, warnings: dict[str, int]
+) -> dict[str, Any]:
     counts = selectors.talent_counts()
     targets = {p.key: p.target for p in progress}
     keys = [k.value for k in TargetKey]
@@ -165,12 +167,14 @@ def talent_import(request: HttpRequest) -> HttpResponse:
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
-            counts = imports.talent_import(actor=request.user, raw=form.cleaned_data["file"].read(), source="web")
+            counts = imports.talent_import(
+                actor=request.user, raw=form.cleaned_data["file"].read(), source="web"
+            )
         except imports.ImportFileError as exc:
             problems = exc.problems
         else:
-            messages.success(
-                request, _("%(created)d talents added, %(updated)d updated.") % counts
-            )
+            messages.success(request, _("%(created)d talents added, %(updated)d updated.") % counts)
             return redirect("people:talents")
-    return render(request, "people/import.html", {"form": form, "problems": problems, "columns": imports.COLUMNS})
+    return render(
+        request, "people/import.html", {"form": form, "problems": problems, "columns": imports.COLUMNS}
+    )

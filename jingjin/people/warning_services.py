@@ -29,7 +29,9 @@ def rules_default(*, actor: Any = None, source: str = "system") -> int:
     if WarningRule.objects.exists():
         return 0
     for rule in engine.DEFAULT_RULES:
-        row = WarningRule.objects.create(measure=rule.measure, threshold=Decimal(str(rule.threshold)), level=rule.level)
+        row = WarningRule.objects.create(
+            measure=rule.measure, threshold=Decimal(str(rule.threshold)), level=rule.level
+        )
         audit_change(actor=actor, obj=row, before=None, source=source)
     return len(engine.DEFAULT_RULES)
 
@@ -81,9 +83,7 @@ def warnings_evaluate(*, actor: Any, today: date | None = None, source: str = "w
     rules = selectors.active_rules()
     orgs = list(PartyOrg.objects.all())
     values = selectors.org_measures(orgs, today)
-    result = engine.evaluate(
-        values, [engine.Rule(r.measure, float(r.threshold), r.level) for r in rules]
-    )
+    result = engine.evaluate(values, [engine.Rule(r.measure, float(r.threshold), r.level) for r in rules])
     open_by_org = {w.org_id: w for w in PartyWarning.objects.filter(state__in=selectors.OPEN_STATES)}
     counts = {"raised": 0, "updated": 0, "cleared": 0}
     for i, org in enumerate(orgs):
@@ -98,7 +98,12 @@ def warnings_evaluate(*, actor: Any, today: date | None = None, source: str = "w
         name = engine.LEVEL_NAMES[level]
         if current is None:
             warning = PartyWarning(
-                org=org, level=name, reasons=reasons, raised_on=today, evaluated_on=today, is_synthetic=org.is_synthetic
+                org=org,
+                level=name,
+                reasons=reasons,
+                raised_on=today,
+                evaluated_on=today,
+                is_synthetic=org.is_synthetic,
             )
             warning.full_clean()
             warning.save()
@@ -158,5 +163,10 @@ def rectification_done(
     if day > clock.today():
         raise ValidationError({"done_on": _("The date must not be in the future.")})
     return _change(
-        warning, actor=actor, source=source, state=W.RECTIFIED, rectified_on=day, rectification_note=note.strip()
+        warning,
+        actor=actor,
+        source=source,
+        state=W.RECTIFIED,
+        rectified_on=day,
+        rectification_note=note.strip(),
     )

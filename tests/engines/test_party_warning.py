@@ -49,7 +49,11 @@ def test_each_edge_of_the_default_rules(measure: str, value: float, level: int) 
 
 
 def test_the_highest_level_wins_and_the_reasons_are_every_rule_that_triggered() -> None:
-    rules = [Rule("missed_meetings", 1, "blue"), Rule("vacancy_days", 30, "red"), Rule("activity_gap_months", 3, "yellow")]
+    rules = [
+        Rule("missed_meetings", 1, "blue"),
+        Rule("vacancy_days", 30, "red"),
+        Rule("activity_gap_months", 3, "yellow"),
+    ]
     values = {
         "missed_meetings": [2, 0, NAN],
         "member_change_pct": [0, 0, 0],
