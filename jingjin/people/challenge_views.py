@@ -106,7 +106,8 @@ def _step(request: HttpRequest, challenge: Challenge) -> tuple[str, Any]:
         ),
     }
     if step not in steps:
-        form = ReasonForm()
+        form = ReasonForm({})
+        form.is_valid()
         form.add_error(None, _("Unknown step."))
         return step, form
     form_class, run = steps[step]

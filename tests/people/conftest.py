@@ -83,4 +83,4 @@ def hold_every_meeting(org: Any, *, start: date = date(2024, 1, 1)) -> None:
     services.meeting_record(actor=None, org=org, kind="activity", held_on=date(2024, 4, 20))
 
 
-__all__ = ["Decimal", "TODAY", "hold_every_meeting"]
+__all__ = ["TODAY", "Decimal", "hold_every_meeting"]
