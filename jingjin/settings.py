@@ -289,6 +289,11 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        # people (issue 17)
+        "TalentCategoryEnum": "jingjin.people.choices.TalentCategory",
+        "ChallengeStateEnum": "jingjin.people.choices.ChallengeState",
+        "PartyOrgKindEnum": "jingjin.people.choices.OrgKind",
+        "PartyWarningStateEnum": "jingjin.people.choices.PartyWarningState",
     },
 }
 
