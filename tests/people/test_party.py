@@ -172,3 +172,32 @@ def test_the_demo_loads_once(world: dict[str, Any]) -> None:
     assert first["talents"] == 24 and first["organisations"] == 3 and first["challenges"] == 4
     again = demo_people(today=TODAY)
     assert again["talents"] == 0 and again["organisations"] == 0
+
+
+def test_list_pages_do_not_query_per_row(world: dict[str, Any], client: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jingjin.people import services as s
+
+    client.force_login(world["users"]["personnel"])
+    warning_services.warnings_evaluate(actor=None)
+
+    def queries() -> list[int]:
+        counts = []
+        for url in ("/people/talents/", "/people/organisations/", "/people/warnings/", "/people/challenges/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    few = queries()
+    unit = world["units"]["t.c"]
+    for n in range(4):
+        s.talent_save(actor=None, data={"code": f"RC-X{n}", "name": "某", "category": "rural", "unit": unit})
+        s.org_save(
+            actor=None,
+            data={"code": f"DZ-X{n}", "name": "支部", "kind": "school", "unit": unit, "members": 3},
+        )
+    warning_services.warnings_evaluate(actor=None)
+    assert queries() == few
