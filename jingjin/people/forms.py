@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jingjin.core.bounds import bound_texts
 from jingjin.core.models import Unit
 from jingjin.people.choices import GrowthKind, MeetingKind
-from jingjin.people.models import Challenge, PartyWarning, TalentTeam, WarningRule
+from jingjin.people.models import Challenge, PartyOrg, PartyWarning, TalentTeam, WarningRule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"min_value": 0, "max_value": 10**11, "max_digits": 14, "decimal_places": 2}
@@ -109,3 +109,20 @@ class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class OrgForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PartyOrg
+        fields = ["code", "name", "kind", "unit", "members", "secretary", "founded_on"]
+        widgets = {"founded_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.order_by("code")  # type: ignore[attr-defined]
+        bound_texts(self)
+
+
+class UnitMembersForm(Bounded):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.order_by("code"))
+    members = forms.IntegerField(label=_("party members"), min_value=0, max_value=100_000)

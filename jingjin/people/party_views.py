@@ -18,7 +18,16 @@ from django.views.decorators.http import require_http_methods
 from jingjin.core import permissions as P
 from jingjin.people import selectors, services, warning_services
 from jingjin.people.choices import PartyWarningState, WarningMeasure
-from jingjin.people.forms import DoneForm, MeetingForm, MemberChangeForm, PlanForm, RuleForm, SecretaryForm
+from jingjin.people.forms import (
+    DoneForm,
+    MeetingForm,
+    MemberChangeForm,
+    OrgForm,
+    PlanForm,
+    RuleForm,
+    SecretaryForm,
+    UnitMembersForm,
+)
 from jingjin.people.models import PartyOrg, PartyWarning, WarningRule
 from jingjin.people.views import form_errors
 
@@ -40,6 +49,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
             "coverage": selectors.coverage(),
             "counts": selectors.org_counts(),
             "sees_orgs": P.manages_people(request.user) or P.acts_for_a_unit(request.user),
+            "manages": P.may_manage_party_orgs(request.user),
         },
     )
 
@@ -194,3 +204,36 @@ def rules(request: HttpRequest) -> HttpResponse:
             return redirect("people:rules")
     rows = [(r, RuleForm(instance=r, auto_id=f"r{r.pk}_%s")) for r in WarningRule.objects.all()]
     return render(request, "people/rules.html", {"rows": rows, "form": form if rule is None else RuleForm()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request: HttpRequest) -> HttpResponse:
+    """A new party organisation (the managers)."""
+    if not P.may_manage_party_orgs(request.user):
+        raise PermissionDenied
+    form = OrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_save(actor=request.user, data=dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("people:org", code=org.code)
+    return render(request, "people/form.html", {"form": form, "title": _("New party organisation")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_members(request: HttpRequest) -> HttpResponse:
+    """Register the party members of a unit (the base of the coverage check; the managers)."""
+    if not P.may_manage_party_orgs(request.user):
+        raise PermissionDenied
+    form = UnitMembersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.unit_members_set(
+            actor=request.user, unit=form.cleaned_data["unit"], members=form.cleaned_data["members"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("people:orgs")
+    return render(request, "people/form.html", {"form": form, "title": _("Party members of a unit")})

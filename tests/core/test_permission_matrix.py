@@ -1065,6 +1065,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "people:open_challenges": page("/people/open-challenges/", {"GET": anybody}, public=True),
     "people:orgs": page("/people/organisations/"),
+    "people:org_create": page("/people/organisations/new/", {"GET": manages_orgs, "POST": manages_orgs}),
+    "people:unit_members": page(
+        "/people/organisations/members/", {"GET": manages_orgs, "POST": manages_orgs}
+    ),
     "people:org": page(
         lambda w, u: f"/people/organisations/{_people(w, 'org', u).code}/",
         {"GET": sees_org, "POST": edits_org},

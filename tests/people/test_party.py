@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied
 from jingjin.people import selectors, services, warning_services
-from jingjin.people.models import PartyWarning, WarningRule
+from jingjin.people.models import PartyOrg, PartyWarning, WarningRule
 from tests.people.conftest import TODAY, hold_every_meeting
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,27 @@ def test_list_pages_do_not_query_per_row(world: dict[str, Any], client: Any) -> 
         )
     warning_services.warnings_evaluate(actor=None)
     assert queries() == few
+
+
+def test_the_managers_add_organisations_and_register_members(world: dict[str, Any], client: Any) -> None:
+    client.force_login(world["users"]["personnel"])
+    unit = world["units"]["t.c"]
+    response = client.post(
+        "/people/organisations/new/",
+        {
+            "code": "DZ-C",
+            "name": "丙县支部",
+            "kind": "two_new",
+            "unit": unit.pk,
+            "members": "8",
+            "secretary": "",
+        },
+    )
+    assert response.status_code == 302
+    org = PartyOrg.objects.get(code="DZ-C")
+    assert org.vacant_since == TODAY and selectors.coverage().uncovered == []
+    client.post("/people/organisations/members/", {"unit": world["units"]["t"].pk, "members": "5"})
+    assert [u.code for u, _n in selectors.coverage().uncovered] == ["t"]
+    client.logout()
+    client.force_login(world["users"]["reporter_a"])
+    assert client.get("/people/organisations/new/").status_code == 403
