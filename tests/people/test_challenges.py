@@ -118,7 +118,7 @@ def test_the_page_steps(world: dict[str, Any], client: Any) -> None:
         f"/people/challenges/{c.code}/", {"step": "select", "bid": c.bids.get().pk, "reason": ""}
     )
     c.refresh_from_db()
-    assert response.status_code == 200 and 'data-testid="form-errors"' in response.content.decode()
+    assert response.status_code == 200 and 'data-testid="field-error"' in response.content.decode()
     assert c.state == "published"
     client.logout()
     client.force_login(world["users"]["reporter_a"])
