@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "jingjin.admission",
     "jingjin.documents",
     "jingjin.public",
+    "jingjin.people",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,11 @@ SPECTACULAR_SETTINGS = {
         "AllocationCandidateSourceEnum": "jingjin.admission.choices.CandidateSource",
         "DocumentKindEnum": "jingjin.documents.choices.DocumentKind",
         "DocumentStateEnum": "jingjin.documents.choices.DocumentState",
+        # people (issue 17)
+        "TalentCategoryEnum": "jingjin.people.choices.TalentCategory",
+        "ChallengeStateEnum": "jingjin.people.choices.ChallengeState",
+        "PartyOrgKindEnum": "jingjin.people.choices.OrgKind",
+        "PartyWarningStateEnum": "jingjin.people.choices.PartyWarningState",
     },
 }
 

@@ -19,6 +19,7 @@ from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
 from jingjin.parks import attraction_api
+from jingjin.people import api as people_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
@@ -56,6 +57,7 @@ attraction_api.register(router)  # issue 13, parksattr
 villages_api.register(router)  # issue 15, villages
 admission_api.register(router)  # issue 14, admission
 documents_api.register(router)  # issue 20, documents
+people_api.register(router)  # issue 17, people
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -87,6 +89,7 @@ urlpatterns = [
     path("admission/", include("jingjin.admission.urls")),
     path("documents/", include("jingjin.documents.urls")),  # issue 20, documents
     path("public/", include("jingjin.public.urls")),  # issue 20, the public page (no sign-in)
+    path("people/", include("jingjin.people.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -785,3 +785,80 @@ def may_set_public_page(user: Any) -> bool:
     """May ``user`` opt a plan in to (or out of) the public page and select its indicators shown
     there? The plan office only. (The public page itself is read without sign-in.)"""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- people (issue 17: talent pool, 揭榜挂帅, party organisations and their early warning)
+
+
+def manages_people(user: Any) -> bool:
+    """Does ``user`` manage the talent pool, the challenge board and the party organisations of every
+    unit (the personnel officers of the organisation department, and the plan office)?"""
+    return role_of(user) in (Role.PERSONNEL, Role.PLAN_OFFICE)
+
+
+def sees_personal_data(user: Any) -> bool:
+    """Does ``user`` see a talent's personal fields (ID number, phone, birth date) unmasked? The
+    personnel officers and the plan office; every other role sees them masked."""
+    return manages_people(user)
+
+
+def talents_for(user: Any, queryset: Q_) -> Q_:
+    """The talents (and teams) ``user`` sees one by one: managers every one; unit users those of
+    their unit and the units below it; leaders and every other role none (they read counts)."""
+    if manages_people(user):
+        return queryset
+    if acts_for_a_unit(user):
+        return queryset.filter(unit_id__in=unit_scope(user))
+    return queryset.none()
+
+
+def may_see_talent(user: Any, talent: Any) -> bool:
+    """May ``user`` open ``talent``'s record? As :func:`talents_for`."""
+    if manages_people(user):
+        return True
+    return acts_for_a_unit(user) and talent.unit_id in unit_scope(user)
+
+
+def reads_people_counts(user: Any) -> bool:
+    """May ``user`` read the counts of talents, organisations and warnings (the overview pages)?
+    Every signed-in user with a role."""
+    return has_role(user)
+
+
+def may_see_talent_access_log(user: Any) -> bool:
+    """May ``user`` read who viewed which talent record? The personnel officers and the plan office."""
+    return manages_people(user)
+
+
+def may_manage_challenges(user: Any) -> bool:
+    """May ``user`` publish challenges (揭榜挂帅), record bids, select, set milestones and accept?"""
+    return manages_people(user)
+
+
+def party_orgs_for(user: Any, queryset: Q_, unit_field: str = "unit_id") -> Q_:
+    """The party organisations (or their warnings, through ``unit_field``) ``user`` sees one by one:
+    managers all; unit users those of their unit and below; leaders and others none (counts only)."""
+    if manages_people(user):
+        return queryset
+    if acts_for_a_unit(user):
+        return queryset.filter(**{f"{unit_field}__in": unit_scope(user)})
+    return queryset.none()
+
+
+def may_see_party_org(user: Any, org: Any) -> bool:
+    """May ``user`` open ``org`` (and its warnings)? As :func:`party_orgs_for`."""
+    if manages_people(user):
+        return True
+    return acts_for_a_unit(user) and org.unit_id in unit_scope(user)
+
+
+def may_edit_party_org(user: Any, org: Any) -> bool:
+    """May ``user`` change ``org``, record its meetings and member changes and rectify its
+    warnings? Managers any; unit users those of their unit and below; leaders never."""
+    return may_see_party_org(user, org)
+
+
+def may_manage_party_orgs(user: Any) -> bool:
+    """May ``user`` add organisations, set the warning rules and run the early warning?"""
+    return manages_people(user)

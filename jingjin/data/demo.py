@@ -26,6 +26,7 @@ DEMO_ACCOUNTS = (
     ("jxj_reporter", Role.REPORTER, "sn.jxj"),
     ("chuanshan", Role.COUNTY, "sn.chuanshan"),
     ("leader", Role.LEADER, "sn"),
+    ("personnel", Role.PERSONNEL, "sn"),  # issue 17: talent and party building
 )
 
 CHINESE_ORDINALS = "一二三"
@@ -90,6 +91,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.ecology.water_demo import demo_water
     from jingjin.parks.demo import demo_parks
+    from jingjin.people.demo import demo_people
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
@@ -131,6 +133,7 @@ def demo_load() -> dict[str, Any]:
         "admission": demo_admission(today=today),  # after the parks: their parks and industries
         # after the items, reports and lists it is written from (issue 20)
         "documents": demo_documents(today=today),
+        "people": demo_people(today=today),  # after the demo townships and villages
     }
 
 

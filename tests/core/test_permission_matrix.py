@@ -554,6 +554,78 @@ def _public_plan(w: World, u: str | None) -> str:
     return f"/public/{plan(w)}/"
 
 
+# -- people (issue 17): a talent, a party organisation and its warning per unit, one challenge
+
+
+def _people(w: World, kind: str, unit: str | None) -> Any:
+    """The unit's talent, organisation or warning (``kind``), or the challenge, made on first use."""
+    from jingjin.people import models as pm
+
+    made: dict[tuple[str, str | None], Any] = w.__dict__.setdefault("people", {})
+    key = (kind, None if kind == "challenge" else unit)
+    if key in made:
+        return made[key]
+    if kind == "challenge":
+        made[key] = pm.Challenge.objects.create(
+            code="JB-M",
+            title="难题",
+            goal="g",
+            budget=1,
+            deadline=date(2099, 1, 1),
+            evaluation="e",
+            unit=w.units["t"],
+            state="published",
+        )
+        return made[key]
+    assert unit is not None
+    n = UNITS.index(unit)
+    if kind == "talent":
+        made[key] = pm.Talent.objects.create(
+            code=f"RC-M{n}", name="张某", category="leading", unit=w.units[unit]
+        )
+    elif kind == "org":
+        made[key] = pm.PartyOrg.objects.create(
+            code=f"DZ-M{n}", name="支部", kind="village", unit=w.units[unit], members=9
+        )
+    else:
+        made[key] = pm.PartyWarning.objects.create(
+            org=_people(w, "org", unit),
+            level="red",
+            reasons=[],
+            raised_on=date(2024, 3, 1),
+            evaluated_on=date(2024, 3, 1),
+        )
+    return made[key]
+
+
+def sees_talent(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_talent(user, _people(world, "talent", unit))
+
+
+def sees_org(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_party_org(user, _people(world, "org", unit))
+
+
+def edits_org(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_edit_party_org(user, _people(world, "org", unit))
+
+
+def manages_people(user: Any, world: World, unit: str | None) -> bool:
+    return P.manages_people(user)
+
+
+def manages_challenges(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_challenges(user)
+
+
+def manages_orgs(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_party_orgs(user)
+
+
+def reads_access_log(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_talent_access_log(user)
+
+
 @dataclass(frozen=True)
 class Entry:
     path: PathOf
@@ -1355,6 +1427,62 @@ MATRIX: dict[str, Entry] = {
     "public:plan": page(_public_plan, {"GET": anybody}, public=True),
     "public:settings": page(
         lambda w, u: f"/public/{plan(w)}/settings/", {"GET": sets_public_page, "POST": sets_public_page}
+    ),
+    # -- people (issue 17): talents, challenges, party organisations and their warnings
+    "talent-list": api("/api/talents"),
+    "talent-detail": api(
+        lambda w, u: f"/api/talents/{_people(w, 'talent', u).pk}", {"GET": sees_talent}, scoped=True
+    ),
+    "challenge-list": api("/api/challenges", {"GET": signed_in, "POST": manages_challenges}),
+    "challenge-detail": api(lambda w, u: f"/api/challenges/{_people(w, 'challenge', u).pk}"),
+    "party-organisation-list": api("/api/party-organisations"),
+    "party-organisation-detail": api(
+        lambda w, u: f"/api/party-organisations/{_people(w, 'org', u).pk}", {"GET": sees_org}, scoped=True
+    ),
+    "party-warning-list": api("/api/party-warnings"),
+    "party-warning-detail": api(
+        lambda w, u: f"/api/party-warnings/{_people(w, 'warning', u).pk}", {"GET": sees_org}, scoped=True
+    ),
+    "party-warning-rectify": api(
+        lambda w, u: f"/api/party-warnings/{_people(w, 'warning', u).pk}/rectify",
+        {"POST": edits_org},
+        scoped=True,
+    ),
+    "people:home": page("/people/"),
+    "people:talents": page("/people/talents/"),
+    "people:talent_export": page("/people/talents/export.xlsx"),
+    "people:talent_import": page("/people/talents/import/", {"GET": manages_people, "POST": manages_people}),
+    "people:access_log": page("/people/talents/access-log/", {"GET": reads_access_log}),
+    "people:talent": page(
+        lambda w, u: f"/people/talents/{_people(w, 'talent', u).code}/",
+        {"GET": sees_talent, "POST": sees_talent},
+        scoped=True,
+    ),
+    "people:challenges": page("/people/challenges/"),
+    "people:challenge_create": page(
+        "/people/challenges/new/", {"GET": manages_challenges, "POST": manages_challenges}
+    ),
+    "people:challenge": page(
+        lambda w, u: f"/people/challenges/{_people(w, 'challenge', u).code}/",
+        {"GET": signed_in, "POST": manages_challenges},
+    ),
+    "people:open_challenges": page("/people/open-challenges/", {"GET": anybody}, public=True),
+    "people:orgs": page("/people/organisations/"),
+    "people:org_create": page("/people/organisations/new/", {"GET": manages_orgs, "POST": manages_orgs}),
+    "people:unit_members": page(
+        "/people/organisations/members/", {"GET": manages_orgs, "POST": manages_orgs}
+    ),
+    "people:org": page(
+        lambda w, u: f"/people/organisations/{_people(w, 'org', u).code}/",
+        {"GET": sees_org, "POST": edits_org},
+        scoped=True,
+    ),
+    "people:warnings": page("/people/warnings/", {"GET": signed_in, "POST": manages_orgs}),
+    "people:rules": page("/people/warnings/rules/", {"GET": manages_orgs, "POST": manages_orgs}),
+    "people:warning": page(
+        lambda w, u: f"/people/warnings/{_people(w, 'warning', u).pk}/",
+        {"GET": sees_org, "POST": edits_org},
+        scoped=True,
     ),
 }
 
