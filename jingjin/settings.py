@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jingjin.projects",
     "jingjin.ecology",
     "jingjin.parks",
+    "jingjin.land",
 ]
 
 MIDDLEWARE = [
