@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        "LandCampaignStateEnum": "jingjin.land.choices.CampaignState",
+        "LandFirmClassEnum": "jingjin.land.choices.FirmClass",
     },
 }
 

@@ -16,6 +16,7 @@ from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
+from jingjin.land import api as land_api
 from jingjin.parks import attraction_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
@@ -48,6 +49,7 @@ ecology_api.register(router)
 ecology_air_api.register(router)
 ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
+land_api.register(router)  # issue 14, landeval
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -75,6 +77,7 @@ urlpatterns = [
     path("projects/", include("jingjin.projects.urls")),
     path("parks/", include("jingjin.parks.urls")),
     path("ecology/", include("jingjin.ecology.urls")),
+    path("land/", include("jingjin.land.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

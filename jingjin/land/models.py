@@ -127,6 +127,8 @@ class FirmResult(models.Model):
     industry_name = models.CharField(_("industry"), max_length=200, blank=True)
     above_scale = models.BooleanField(_("above designated size"), default=True)
     land_mu = models.FloatField(_("land (mu)"), null=True, blank=True)
+    tax_10k = models.FloatField(_("tax (10,000 yuan)"), null=True, blank=True)
+    value_added_10k = models.FloatField(_("value added (10,000 yuan)"), null=True, blank=True)
     inputs = models.JSONField(_("inputs"), default=dict)
     indicators = models.JSONField(_("indicators"), default=dict)
     points = models.JSONField(_("points"), default=dict)

@@ -204,6 +204,7 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
                 campaign=campaign, credit_code=row["credit_code"], name=(row["name"] or firm_name)[:200],
                 firm_id=firm_id, county_id=county_id, park_name=park[:200], industry_name=industry[:200],
                 above_scale=row["above_scale"], land_mu=row["land_mu"], inputs=row["inputs"],
+                tax_10k=row["inputs"].get("tax_10k"), value_added_10k=row["inputs"].get("value_added_10k"),
                 indicators=row["indicators"], points=row["points"], score=row["score"],
                 firm_class=row["firm_class"], rank=row["rank"], flags=row["flags"],
                 explanation=explanation(row),
