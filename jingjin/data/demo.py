@@ -87,6 +87,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.ecology.water_demo import demo_water
+    from jingjin.land.demo import demo_land
     from jingjin.parks.demo import demo_parks
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
@@ -121,6 +122,7 @@ def demo_load() -> dict[str, Any]:
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        "land": demo_land(today=today),  # after the parks: their demo firms are evaluated
     }
 
 

@@ -113,3 +113,19 @@ def test_rejected_appeal_keeps_the_grade_and_publish_makes_rectifications(world:
     assert Rectification.objects.get().state == "done"
     with pytest.raises(ValidationError):
         services.source_import(actor=office, campaign=campaign, kind="land", raw=csv_bytes(land_rows()), name="l.csv")
+
+
+def test_demo_loads_a_published_and_a_reviewed_campaign(loaded_plan: Any) -> None:
+    from jingjin.core import clock
+    from jingjin.land.demo import demo_land
+    from jingjin.land.models import EvaluationCampaign
+
+    today = clock.today()
+    counts = demo_land(today=today)
+    assert counts["campaigns"] == 2 and counts["policies"] == 11
+    past = EvaluationCampaign.objects.get(year=today.year - 2)
+    current = EvaluationCampaign.objects.get(year=today.year - 1)
+    assert past.state == "published" and current.state == "under_review"
+    assert past.rectifications.exists() and current.appeals.filter(state="pending").count() == 1
+    assert past.summary["join"]["missing_from"]["energy"]["count"] == 1
+    assert demo_land(today=today) == counts  # idempotent
