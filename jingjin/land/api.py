@@ -18,15 +18,26 @@ from jingjin.land import selectors
 from jingjin.land.models import EvaluationCampaign, FirmResult
 
 
-class LandCampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class LandCampaignSerializer(serializers.ModelSerializer):
     scheme = serializers.CharField(source="scheme.code", read_only=True)
     classes = serializers.SerializerMethodField()
     firms = serializers.SerializerMethodField()
 
     class Meta:
         model = EvaluationCampaign
-        fields = ["id", "year", "title", "scheme", "state", "evaluated_at", "published_at", "runs", "firms",
-                  "classes", "is_synthetic"]
+        fields = [
+            "id",
+            "year",
+            "title",
+            "scheme",
+            "state",
+            "evaluated_at",
+            "published_at",
+            "runs",
+            "firms",
+            "classes",
+            "is_synthetic",
+        ]
         read_only_fields = fields
 
     def get_classes(self, obj: EvaluationCampaign) -> dict[str, int]:
@@ -36,17 +47,32 @@ class LandCampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-
         return int(obj.summary.get("firms", 0))
 
 
-class LandFirmResultSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class LandFirmResultSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = FirmResult
-        fields = ["credit_code", "name", "county", "park_name", "industry_name", "above_scale", "land_mu",
-                  "inputs", "indicators", "points", "score", "firm_class", "rank", "flags", "explanation"]
+        fields = [
+            "credit_code",
+            "name",
+            "county",
+            "park_name",
+            "industry_name",
+            "above_scale",
+            "land_mu",
+            "inputs",
+            "indicators",
+            "points",
+            "score",
+            "firm_class",
+            "rank",
+            "flags",
+            "explanation",
+        ]
         read_only_fields = fields
 
 
-class LandCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class LandCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Per-mu evaluation campaigns (亩均评价) by year, with their class counts."""
 
     serializer_class = LandCampaignSerializer

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CampaignState(models.TextChoices):
-    """draft (草稿) → imported (数据已导入) → evaluated (已评价) → under review (复核公示) → published (已发布)."""
+    """draft (草稿) → imported (数据已导入) → evaluated (已评价) → under review (复核公示) →
+    published (已发布)."""
 
     DRAFT = "draft", _("Draft")
     IMPORTED = "imported", _("Data imported")

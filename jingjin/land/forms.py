@@ -31,16 +31,29 @@ class SourceForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(label=_("Grounds of the appeal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Grounds of the appeal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     evidence = forms.FileField(label=_("Evidence"), required=False)
 
 
-CORRECTION_FIELDS = ("land_mu", "tax_10k", "revenue_10k", "value_added_10k", "energy_tce", "emissions_t", "employees", "rd_10k")
+CORRECTION_FIELDS = (
+    "land_mu",
+    "tax_10k",
+    "revenue_10k",
+    "value_added_10k",
+    "energy_tce",
+    "emissions_t",
+    "employees",
+    "rd_10k",
+)
 
 
 class DecisionForm(forms.Form):
     accept = forms.TypedChoiceField(
-        label=_("Decision"), choices=[("1", _("Accept with corrected data")), ("0", _("Reject"))], coerce=lambda v: v == "1"
+        label=_("Decision"),
+        choices=[("1", _("Accept with corrected data")), ("0", _("Reject"))],
+        coerce=lambda v: v == "1",
     )
     decision = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     land_mu = forms.FloatField(label=_("Corrected land (mu)"), required=False)
@@ -57,10 +70,16 @@ class PolicyForm(forms.Form):
     firm_class = forms.ChoiceField(label=_("Class"), choices=FirmClass.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyKind.choices)
     measure = forms.CharField(label=_("Measure"), max_length=300)
-    rate = forms.DecimalField(label=_("Surcharge (yuan per unit)"), required=False, max_digits=6, decimal_places=3, min_value=0)
+    rate = forms.DecimalField(
+        label=_("Surcharge (yuan per unit)"), required=False, max_digits=6, decimal_places=3, min_value=0
+    )
 
 
 class RectificationForm(forms.Form):
-    plan = forms.CharField(label=_("Plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    plan = forms.CharField(
+        label=_("Plan"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)

@@ -34,7 +34,14 @@ def run_land_campaign(job: Job, progress: ProgressFn) -> JobOutcome:
     except PermissionDenied as exc:
         raise JobInputError(gettext("Only the plan office may run a campaign.")) from exc
     progress(100, gettext("Graded the firms"))
-    return JobOutcome(summary={k: summary[k] for k in ("firms", "graded", "not_graded", "outliers", "classes")})
+    return JobOutcome(
+        summary={k: summary[k] for k in ("firms", "graded", "not_graded", "outliers", "classes")}
+    )
 
 
-register(KIND, label=_("Per-mu evaluation campaign run"), runner=run_land_campaign, may_run=may_manage_land_campaigns)
+register(
+    KIND,
+    label=_("Per-mu evaluation campaign run"),
+    runner=run_land_campaign,
+    may_run=may_manage_land_campaigns,
+)

@@ -142,9 +142,7 @@ class FirmResult(models.Model):
         ordering = ["campaign", "rank", "credit_code"]
         verbose_name = _("firm result")
         verbose_name_plural = _("firm results")
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "credit_code"], name="land_result_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "credit_code"], name="land_result_once")]
         indexes = [models.Index(fields=["credit_code"], name="land_result_code")]
 
     def __str__(self) -> str:
@@ -168,7 +166,9 @@ class Appeal(AuditedModel):
     firm_name = models.CharField(_("firm"), max_length=200, blank=True)
     reason = models.TextField(_("grounds of the appeal"))
     evidence = models.FileField(_("evidence"), upload_to=_evidence_path, max_length=255, blank=True)
-    state = models.CharField(_("state"), max_length=12, choices=AppealState.choices, default=AppealState.PENDING)
+    state = models.CharField(
+        _("state"), max_length=12, choices=AppealState.choices, default=AppealState.PENDING
+    )
     corrections = models.JSONField(_("corrected data"), default=dict, blank=True)
     decision = models.TextField(_("decision"), blank=True)
     class_before = models.CharField(_("class before"), max_length=1, blank=True)
@@ -198,7 +198,9 @@ class Policy(AuditedModel):
     firm_class = models.CharField(_("class"), max_length=1, choices=FirmClass.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=PolicyKind.choices)
     measure = models.CharField(_("measure"), max_length=300)
-    rate = models.DecimalField(_("surcharge (yuan per unit)"), max_digits=6, decimal_places=3, null=True, blank=True)
+    rate = models.DecimalField(
+        _("surcharge (yuan per unit)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
     active = models.BooleanField(_("in force"), default=True)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
@@ -216,7 +218,10 @@ class Rectification(AuditedModel):
     the progress (0–100 %) and whether it is done."""
 
     campaign = models.ForeignKey(
-        EvaluationCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rectifications"
+        EvaluationCampaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="rectifications",
     )
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     firm_name = models.CharField(_("firm"), max_length=200, blank=True)

@@ -58,12 +58,16 @@ def join_sources(frames: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, Join
         orphan = frame.select("credit_code").join(land_codes, on="credit_code", how="anti")
         report.no_land[kind] = sorted(orphan.get_column("credit_code").to_list())
         marked = frame.with_columns(pl.lit(True).alias("__in"))
-        joined = joined.join(marked, on="credit_code", how="left").with_columns(
-            pl.when(pl.col("__in").is_null())
-            .then(pl.col("missing_sources").list.concat(pl.lit([kind], dtype=pl.List(pl.String))))
-            .otherwise(pl.col("missing_sources"))
-            .alias("missing_sources")
-        ).drop("__in")
+        joined = (
+            joined.join(marked, on="credit_code", how="left")
+            .with_columns(
+                pl.when(pl.col("__in").is_null())
+                .then(pl.col("missing_sources").list.concat(pl.lit([kind], dtype=pl.List(pl.String))))
+                .otherwise(pl.col("missing_sources"))
+                .alias("missing_sources")
+            )
+            .drop("__in")
+        )
     return joined, report
 
 
@@ -78,7 +82,10 @@ def apply_corrections(frame: pl.DataFrame, corrections: Mapping[str, Mapping[str
             if column not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, pl.Float64).alias(column))
             frame = frame.with_columns(
-                pl.when(pl.col("credit_code") == code).then(pl.lit(float(value))).otherwise(pl.col(column)).alias(column)
+                pl.when(pl.col("credit_code") == code)
+                .then(pl.lit(float(value)))
+                .otherwise(pl.col(column))
+                .alias(column)
             )
     return frame
 
@@ -158,7 +165,9 @@ def evaluate_campaign(
     out = joined.select("credit_code", *inputs)
     if graded.height:
         engine_in = graded.with_columns(
-            pl.col("exempt").cast(pl.Int8) if "exempt" in graded.columns else pl.lit(0, pl.Int8).alias("exempt"),
+            pl.col("exempt").cast(pl.Int8)
+            if "exempt" in graded.columns
+            else pl.lit(0, pl.Int8).alias("exempt"),
             pl.col("above_scale").cast(pl.Int8),
         ).rename({"credit_code": "enterprise_id"})
         result = evaluate(engine_in.drop("missing_sources", "name", strict=False), scheme, explain=True)

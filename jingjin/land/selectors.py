@@ -26,7 +26,7 @@ def results_for(user: Any, campaign: EvaluationCampaign) -> QuerySet[FirmResult]
 
 def class_counts(results: QuerySet[FirmResult]) -> dict[str, int]:
     rows = results.exclude(firm_class="").values("firm_class").annotate(n=Count("id"))
-    counts = {c: 0 for c in FirmClass.values}
+    counts = dict.fromkeys(FirmClass.values, 0)
     counts.update({r["firm_class"]: r["n"] for r in rows})
     return counts
 

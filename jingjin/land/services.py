@@ -74,8 +74,14 @@ def scheme_check(body: Any) -> LandScheme:
 
 @transaction.atomic
 def scheme_create(
-    *, actor: Any, code: str, title: str, based_on: str, body: dict[str, Any] | None = None,
-    is_synthetic: bool = False, source: str = "web",
+    *,
+    actor: Any,
+    code: str,
+    title: str,
+    based_on: str,
+    body: dict[str, Any] | None = None,
+    is_synthetic: bool = False,
+    source: str = "web",
 ) -> EvaluationScheme:
     """The city's own scheme: a copy of a built-in one (``based_on``), or ``body`` as given."""
     _office(actor, "create schemes")
@@ -89,8 +95,14 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_update(*, actor: Any, scheme: EvaluationScheme, body: dict[str, Any], title: str | None = None,
-                  source: str = "web") -> EvaluationScheme:
+def scheme_update(
+    *,
+    actor: Any,
+    scheme: EvaluationScheme,
+    body: dict[str, Any],
+    title: str | None = None,
+    source: str = "web",
+) -> EvaluationScheme:
     """Change the scheme's weights, benchmarks, classes or exemptions (checked by the engine); the
     campaigns already run keep the body they used."""
     _office(actor, "change schemes")
@@ -107,7 +119,12 @@ def scheme_update(*, actor: Any, scheme: EvaluationScheme, body: dict[str, Any],
 
 @transaction.atomic
 def campaign_create(
-    *, actor: Any, year: int, title: str, scheme: EvaluationScheme, is_synthetic: bool = False,
+    *,
+    actor: Any,
+    year: int,
+    title: str,
+    scheme: EvaluationScheme,
+    is_synthetic: bool = False,
     source: str = "web",
 ) -> EvaluationCampaign:
     """Open the campaign of a data year (one per year), in draft."""
@@ -175,9 +192,18 @@ def _firm_links() -> dict[str, tuple[int, int | None, str, str, str]]:
     from jingjin.parks.models import Firm
 
     rows = Firm.objects.values_list(
-        "credit_code", "pk", "county_id", "park__county_id", "park__unit__name_zh", "industry__name_zh", "name"
+        "credit_code",
+        "pk",
+        "county_id",
+        "park__county_id",
+        "park__unit__name_zh",
+        "industry__name_zh",
+        "name",
     )
-    return {code: (pk, county or park_county, park or "", industry or "", name) for code, pk, county, park_county, park, industry, name in rows}
+    return {
+        code: (pk, county or park_county, park or "", industry or "", name)
+        for code, pk, county, park_county, park, industry, name in rows
+    }
 
 
 @transaction.atomic
@@ -189,7 +215,11 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     campaign = EvaluationCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.state in (CampaignState.DRAFT, CampaignState.PUBLISHED):
         raise ValidationError(_("Only a campaign with its data imported and not yet published can be run."))
-    body = campaign.scheme.body if campaign.state != CampaignState.UNDER_REVIEW else (campaign.scheme_body or campaign.scheme.body)
+    body = (
+        campaign.scheme.body
+        if campaign.state != CampaignState.UNDER_REVIEW
+        else (campaign.scheme_body or campaign.scheme.body)
+    )
     scheme = scheme_check(body)
     appeals = list(campaign.appeals.filter(state=AppealState.ACCEPTED).order_by("decided_at", "pk"))
     corrections = {a.credit_code: a.corrections for a in appeals}
@@ -197,16 +227,31 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     links = _firm_links()
     FirmResult.objects.filter(campaign=campaign).delete()
     objs = []
+    row: dict[str, Any]
     for row in result.rows:
-        firm_id, county_id, park, industry, firm_name = links.get(row["credit_code"], (None, None, "", "", ""))
+        firm_id, county_id, park, industry, firm_name = links.get(
+            row["credit_code"], (None, None, "", "", "")
+        )
         objs.append(
             FirmResult(
-                campaign=campaign, credit_code=row["credit_code"], name=(row["name"] or firm_name)[:200],
-                firm_id=firm_id, county_id=county_id, park_name=park[:200], industry_name=industry[:200],
-                above_scale=row["above_scale"], land_mu=row["land_mu"], inputs=row["inputs"],
-                tax_10k=row["inputs"].get("tax_10k"), value_added_10k=row["inputs"].get("value_added_10k"),
-                indicators=row["indicators"], points=row["points"], score=row["score"],
-                firm_class=row["firm_class"], rank=row["rank"], flags=row["flags"],
+                campaign=campaign,
+                credit_code=row["credit_code"],
+                name=(row["name"] or firm_name)[:200],
+                firm_id=firm_id,
+                county_id=county_id,
+                park_name=park[:200],
+                industry_name=industry[:200],
+                above_scale=row["above_scale"],
+                land_mu=row["land_mu"],
+                inputs=row["inputs"],
+                tax_10k=row["inputs"].get("tax_10k"),
+                value_added_10k=row["inputs"].get("value_added_10k"),
+                indicators=row["indicators"],
+                points=row["points"],
+                score=row["score"],
+                firm_class=row["firm_class"],
+                rank=row["rank"],
+                flags=row["flags"],
                 explanation=explanation(row),
             )
         )
@@ -214,16 +259,24 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     summary = dict(result.summary)
     summary["benchmarks"] = result.rows[0]["benchmarks"] if result.rows else {}
     state = campaign.state if campaign.state == CampaignState.UNDER_REVIEW else CampaignState.EVALUATED
-    _move(campaign, state, actor, source, evaluated_at=timezone.now(), runs=campaign.runs + 1,
-          summary=summary, scheme_body=body)
+    _move(
+        campaign,
+        state,
+        actor,
+        source,
+        evaluated_at=timezone.now(),
+        runs=campaign.runs + 1,
+        summary=summary,
+        scheme_body=body,
+    )
     by_code = {r["credit_code"]: r for r in result.rows}
     for appeal in appeals:
-        row = by_code.get(appeal.credit_code)
-        before = appeal.snapshot()
-        appeal.class_after = row["firm_class"] if row else ""
-        appeal.score_after = row["score"] if row else None
+        found = by_code.get(appeal.credit_code)
+        before_appeal = appeal.snapshot()
+        appeal.class_after = found["firm_class"] if found else ""
+        appeal.score_after = found["score"] if found else None
         appeal.save(update_fields=["class_after", "score_after"])
-        audit_change(actor=actor, obj=appeal, before=before, source=source)
+        audit_change(actor=actor, obj=appeal, before=before_appeal, source=source)
     return summary
 
 
@@ -237,8 +290,9 @@ def campaign_start_review(*, actor: Any, campaign: EvaluationCampaign, source: s
 
 
 @transaction.atomic
-def campaign_publish(*, actor: Any, campaign: EvaluationCampaign, deadline: Any = None,
-                     source: str = "web") -> int:
+def campaign_publish(
+    *, actor: Any, campaign: EvaluationCampaign, deadline: Any = None, source: str = "web"
+) -> int:
     """Under review → published: the grades are final; every D-class firm gets a rectification
     (整改) due by ``deadline``. Refused while an appeal is pending. Returns the rectifications made."""
     _office(actor, "publish campaigns")
@@ -250,9 +304,14 @@ def campaign_publish(*, actor: Any, campaign: EvaluationCampaign, deadline: Any 
     made = 0
     for r in campaign.results.filter(firm_class="D").only("credit_code", "name", "county_id"):
         rect, created = Rectification.objects.get_or_create(
-            campaign=campaign, credit_code=r.credit_code,
-            defaults={"firm_name": r.name, "county_id": r.county_id, "deadline": deadline,
-                      "is_synthetic": campaign.is_synthetic},
+            campaign=campaign,
+            credit_code=r.credit_code,
+            defaults={
+                "firm_name": r.name,
+                "county_id": r.county_id,
+                "deadline": deadline,
+                "is_synthetic": campaign.is_synthetic,
+            },
         )
         if created:
             audit_change(actor=actor, obj=rect, before=None, source=source)
@@ -269,8 +328,14 @@ def _clean_text(value: str, label: str, max_length: int) -> str:
 
 @transaction.atomic
 def appeal_file(
-    *, actor: Any, campaign: EvaluationCampaign, credit_code: str, reason: str, evidence: File | None = None,
-    is_synthetic: bool = False, source: str = "web",
+    *,
+    actor: Any,
+    campaign: EvaluationCampaign,
+    credit_code: str,
+    reason: str,
+    evidence: File | None = None,
+    is_synthetic: bool = False,
+    source: str = "web",
 ) -> Appeal:
     """A firm's appeal (申诉) against its result, with its evidence, while the campaign is under review."""
     result = campaign.results.filter(credit_code=credit_code.strip().upper()).first()
@@ -286,8 +351,13 @@ def appeal_file(
     if not reason:
         raise ValidationError({"reason": _("Give the grounds of the appeal.")})
     appeal = Appeal(
-        campaign=campaign, credit_code=result.credit_code, firm_name=result.name, reason=reason,
-        class_before=result.firm_class, score_before=result.score, is_synthetic=is_synthetic,
+        campaign=campaign,
+        credit_code=result.credit_code,
+        firm_name=result.name,
+        reason=reason,
+        class_before=result.firm_class,
+        score_before=result.score,
+        is_synthetic=is_synthetic,
     )
     appeal.save()
     if evidence is not None:
@@ -325,7 +395,12 @@ def clean_corrections(data: Mapping[str, Any]) -> dict[str, float]:
 
 @transaction.atomic
 def appeal_decide(
-    *, actor: Any, appeal: Appeal, accept: bool, decision: str, corrections: Mapping[str, Any] | None = None,
+    *,
+    actor: Any,
+    appeal: Appeal,
+    accept: bool,
+    decision: str,
+    corrections: Mapping[str, Any] | None = None,
     source: str = "web",
 ) -> Appeal:
     """Accept an appeal with corrected data (applied by the next run of the campaign, which the
@@ -340,7 +415,9 @@ def appeal_decide(
     if accept:
         fixed = clean_corrections(corrections or {})
         if not fixed:
-            raise ValidationError({"corrections": _("An accepted appeal needs at least one corrected value.")})
+            raise ValidationError(
+                {"corrections": _("An accepted appeal needs at least one corrected value.")}
+            )
         appeal.corrections = fixed
         appeal.state = AppealState.ACCEPTED
     else:
@@ -358,7 +435,9 @@ POLICY_FIELDS = {"firm_class", "kind", "measure", "rate", "active", "is_syntheti
 
 
 @transaction.atomic
-def policy_save(*, actor: Any, data: dict[str, Any], policy: Policy | None = None, source: str = "web") -> Policy:
+def policy_save(
+    *, actor: Any, data: dict[str, Any], policy: Policy | None = None, source: str = "web"
+) -> Policy:
     """Create or change a differentiated policy of a class (the plan office)."""
     _office(actor, "set policies")
     unknown = sorted(set(data) - POLICY_FIELDS)

@@ -126,7 +126,9 @@ def _read_cells(raw: bytes, name: str) -> tuple[list[str], dict[int, list[object
     except (LimitError, SourceFileError):
         raise
     except Exception as exc:  # the reader raises many kinds for a file that is no workbook
-        raise SourceFileError([CellProblem(0, "", "", _("The file cannot be read as an Excel workbook."))]) from exc
+        raise SourceFileError(
+            [CellProblem(0, "", "", _("The file cannot be read as an Excel workbook."))]
+        ) from exc
     return header, columns
 
 
@@ -142,7 +144,9 @@ def _header_map(header: list[str], columns: tuple[Column, ...]) -> dict[str, int
                 found[column.key] = index
     for column in columns:
         if column.required and column.key not in found:
-            errors.append(CellProblem(1, "", column.key, _("the column %(name)s is missing") % {"name": column.key}))
+            errors.append(
+                CellProblem(1, "", column.key, _("the column %(name)s is missing") % {"name": column.key})
+            )
     if errors:
         raise SourceFileError(errors)
     return found
@@ -164,7 +168,9 @@ def _problems(mask: np.ndarray, col: str, header: str, message: str) -> list[Cel
     return [CellProblem(int(i) + 2, col, header, message) for i in np.flatnonzero(mask)]
 
 
-def _check_column(column: Column, text: pl.Series, col: str, header: str) -> tuple[pl.Series, list[CellProblem]]:
+def _check_column(
+    column: Column, text: pl.Series, col: str, header: str
+) -> tuple[pl.Series, list[CellProblem]]:
     """The column's typed values and its problems."""
     empty = text.is_null().to_numpy()
     errors: list[CellProblem] = []
@@ -181,7 +187,9 @@ def _check_column(column: Column, text: pl.Series, col: str, header: str) -> tup
                 j = firsts[codes[int(i)]]
                 if j != i:
                     errors.append(
-                        CellProblem(int(i) + 2, col, header, _("the code is already in row %(row)d") % {"row": j + 2})
+                        CellProblem(
+                            int(i) + 2, col, header, _("the code is already in row %(row)d") % {"row": j + 2}
+                        )
                     )
         return codes.alias(column.key), errors
     if column.kind == "text":
@@ -237,9 +245,7 @@ def read_source(kind: str, raw: bytes, name: str) -> pl.DataFrame:
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         total = len(errors)
-        raise SourceFileError(
-            truncated(errors, lambda text: CellProblem(0, "", "", text)), total=total
-        )
+        raise SourceFileError(truncated(errors, lambda text: CellProblem(0, "", "", text)), total=total)
     frame = pl.DataFrame(series)
     if frame.height == 0:
         raise SourceFileError([CellProblem(0, "", "", _("The file has no rows."))])
@@ -247,7 +253,9 @@ def read_source(kind: str, raw: bytes, name: str) -> pl.DataFrame:
 
 
 SOURCE_HELP = {
-    SourceKind.LAND: gettext_lazy("credit_code, name, land_mu (mu); optional above_scale (1/0), exempt (1/0)"),
+    SourceKind.LAND: gettext_lazy(
+        "credit_code, name, land_mu (mu); optional above_scale (1/0), exempt (1/0)"
+    ),
     SourceKind.TAX: gettext_lazy("credit_code, tax_10k, revenue_10k, value_added_10k (10,000 yuan)"),
     SourceKind.ENERGY: gettext_lazy("credit_code, energy_tce (tce); optional electricity_10k_kwh"),
     SourceKind.EMISSIONS: gettext_lazy("credit_code, emissions_t (t)"),

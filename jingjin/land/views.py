@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -136,8 +137,11 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
             upload = source_form.cleaned_data["file"]
             try:
                 services.source_import(
-                    actor=request.user, campaign=campaign, kind=source_form.cleaned_data["kind"],
-                    raw=upload.read(), name=upload.name,
+                    actor=request.user,
+                    campaign=campaign,
+                    kind=source_form.cleaned_data["kind"],
+                    raw=upload.read(),
+                    name=upload.name,
                 )
             except SourceFileError as exc:
                 errors = exc.errors
@@ -203,7 +207,13 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "land/results.html",
-        {"campaign": campaign, "page": page, "firm_class": firm_class, "q": text, "classes": FirmClass.values},
+        {
+            "campaign": campaign,
+            "page": page,
+            "firm_class": firm_class,
+            "q": text,
+            "classes": FirmClass.values,
+        },
     )
 
 
@@ -216,9 +226,11 @@ def export(request: HttpRequest, year: int) -> HttpResponse:
         return refused
     campaign = _campaign(request, year)
     if campaign.state != CampaignState.PUBLISHED:
-        return _forbidden(request, _("Only published grades are exported."))
+        raise Http404(_("Only published grades are exported."))
     body = grades_xlsx(campaign, selectors.results_for(request.user, campaign))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="land-grades-{campaign.year}.xlsx"'
     return response
 
@@ -236,7 +248,9 @@ def firm(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     current = history.current
     appeal_form = bound_texts(AppealForm())
-    may_appeal = current.campaign.state == CampaignState.UNDER_REVIEW and may_file_land_appeal(request.user, current.county_id)
+    may_appeal = current.campaign.state == CampaignState.UNDER_REVIEW and may_file_land_appeal(
+        request.user, current.county_id
+    )
     if request.method == "POST":
         if not may_appeal:
             return _forbidden(request, _("You may not file an appeal for this firm now."))
@@ -244,8 +258,11 @@ def firm(request: HttpRequest, code: str) -> HttpResponse:
         if appeal_form.is_valid():
             try:
                 services.appeal_file(
-                    actor=request.user, campaign=current.campaign, credit_code=current.credit_code,
-                    reason=appeal_form.cleaned_data["reason"], evidence=appeal_form.cleaned_data["evidence"],
+                    actor=request.user,
+                    campaign=current.campaign,
+                    credit_code=current.credit_code,
+                    reason=appeal_form.cleaned_data["reason"],
+                    evidence=appeal_form.cleaned_data["evidence"],
                 )
             except ValidationError as exc:
                 appeal_form.add_error(None, exc)
@@ -262,7 +279,13 @@ def firm(request: HttpRequest, code: str) -> HttpResponse:
         "appeal_form": appeal_form,
         "may_appeal": may_appeal,
         "rect": rect,
-        "rect_form": bound_texts(RectificationForm(initial={"plan": rect.plan, "deadline": rect.deadline, "progress": rect.progress})) if rect else None,
+        "rect_form": bound_texts(
+            RectificationForm(
+                initial={"plan": rect.plan, "deadline": rect.deadline, "progress": rect.progress}
+            )
+        )
+        if rect
+        else None,
         "may_rectify": rect is not None and may_update_land_rectification(request.user, rect.county_id),
         "trend": {
             "years": [x.campaign.year for x in history.results],
@@ -330,11 +353,16 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.appeal_decide(
-                    actor=request.user, appeal=item, accept=data["accept"], decision=data["decision"],
+                    actor=request.user,
+                    appeal=item,
+                    accept=data["accept"],
+                    decision=data["decision"],
                     corrections={k: data[k] for k in CORRECTION_FIELDS if data.get(k) is not None},
                 )
                 if data["accept"]:
-                    job_submit(actor=request.user, kind=KIND, params={"campaign": item.campaign_id}, source="web")
+                    job_submit(
+                        actor=request.user, kind=KIND, params={"campaign": item.campaign_id}, source="web"
+                    )
                     messages.info(request, _("Accepted; the campaign is run again with the corrected data."))
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -346,16 +374,21 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The evidence file of an appeal (to those who see the appeal)."""
-    from django.http import FileResponse, Http404
+    from django.http import FileResponse
 
     item = get_object_or_404(Appeal.objects.select_related("campaign"), pk=pk)
-    if not has_role(request.user) or not selectors.appeals_for(request.user, item.campaign).filter(pk=pk).exists():
+    if (
+        not has_role(request.user)
+        or not selectors.appeals_for(request.user, item.campaign).filter(pk=pk).exists()
+    ):
         raise Http404
     if not item.evidence:
         raise Http404
-    return FileResponse(item.evidence.open("rb"), as_attachment=True, filename=item.evidence.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        item.evidence.open("rb"), as_attachment=True, filename=item.evidence.name.rsplit("/", 1)[-1]
+    )
 
 
 @login_required
@@ -370,7 +403,9 @@ def policies(request: HttpRequest) -> HttpResponse:
         if not manage:
             return _forbidden(request, _("Only the plan office sets the policies."))
         if "delete" in request.POST:
-            policy = get_object_or_404(Policy, pk=request.POST.get("delete", "0") if request.POST.get("delete", "").isdigit() else 0)
+            policy = get_object_or_404(
+                Policy, pk=request.POST.get("delete", "0") if request.POST.get("delete", "").isdigit() else 0
+            )
             services.policy_delete(actor=request.user, policy=policy)
             return redirect("land:policies")
         form = bound_texts(PolicyForm(request.POST))
@@ -390,5 +425,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     """The rectifications of D-class firms the user may see."""
     if (refused := _signed(request)) is not None:
         return refused
-    page = Paginator(selectors.rectifications_for(request.user).order_by("-campaign__year", "credit_code"), 50)
+    page = Paginator(
+        selectors.rectifications_for(request.user).order_by("-campaign__year", "credit_code"), 50
+    )
     return render(request, "land/rectifications.html", {"page": page.get_page(request.GET.get("page"))})

@@ -32,8 +32,22 @@ BODY: dict[str, Any] = {
             "weights": "fixed",
             "total": 100,
             "criteria": [
-                {"column": "tax_per_mu", "label": "亩均税收", "normalize": "ratio", "benchmark": 10, "cap": 1, "weight": 60},
-                {"column": "value_added_per_energy", "label": "单位能耗增加值", "normalize": "ratio", "benchmark": 2, "cap": 1, "weight": 40},
+                {
+                    "column": "tax_per_mu",
+                    "label": "亩均税收",
+                    "normalize": "ratio",
+                    "benchmark": 10,
+                    "cap": 1,
+                    "weight": 60,
+                },
+                {
+                    "column": "value_added_per_energy",
+                    "label": "单位能耗增加值",
+                    "normalize": "ratio",
+                    "benchmark": 2,
+                    "cap": 1,
+                    "weight": 40,
+                },
             ],
         }
     },
@@ -80,6 +94,8 @@ def imported(world: dict[str, Any]) -> Any:
     campaign = world["campaign"]
     office = world["office"]
     for kind, rows in (("land", land_rows()), ("tax", tax_rows()), ("energy", energy_rows())):
-        services.source_import(actor=office, campaign=campaign, kind=kind, raw=csv_bytes(rows), name=f"{kind}.csv")
+        services.source_import(
+            actor=office, campaign=campaign, kind=kind, raw=csv_bytes(rows), name=f"{kind}.csv"
+        )
     campaign.refresh_from_db()
     return campaign

@@ -24,7 +24,11 @@ def test_duplicated_codes_and_bad_cells_are_row_errors(world: dict[str, Any]) ->
     rows.append(["91510900MA0000000X", "坏代码", "abc"])
     with pytest.raises(SourceFileError) as caught:
         services.source_import(
-            actor=world["office"], campaign=world["campaign"], kind="land", raw=csv_bytes(rows), name="land.csv"
+            actor=world["office"],
+            campaign=world["campaign"],
+            kind="land",
+            raw=csv_bytes(rows),
+            name="land.csv",
         )
     places = {(e.row, e.column): str(e.message) for e in caught.value.errors}
     assert set(places) == {(7, "A"), (8, "A"), (8, "C")}, places
@@ -35,8 +39,11 @@ def test_duplicated_codes_and_bad_cells_are_row_errors(world: dict[str, Any]) ->
 def test_missing_column_names_the_column(world: dict[str, Any]) -> None:
     with pytest.raises(SourceFileError) as caught:
         services.source_import(
-            actor=world["office"], campaign=world["campaign"], kind="tax",
-            raw=csv_bytes([["credit_code", "tax_10k"], [CODES[0], 1]]), name="tax.csv",
+            actor=world["office"],
+            campaign=world["campaign"],
+            kind="tax",
+            raw=csv_bytes([["credit_code", "tax_10k"], [CODES[0], 1]]),
+            name="tax.csv",
         )
     assert any("revenue_10k" in str(e) for e in caught.value.errors)
     assert any("value_added_10k" in str(e) for e in caught.value.errors)
@@ -77,10 +84,16 @@ def test_appeal_changes_the_grade_and_is_audited(world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         services.campaign_publish(actor=office, campaign=campaign)
     with pytest.raises(PermissionDenied):
-        services.appeal_decide(actor=county_user, appeal=appeal, accept=True, decision="x", corrections={"tax_10k": 90})
+        services.appeal_decide(
+            actor=county_user, appeal=appeal, accept=True, decision="x", corrections={"tax_10k": 90}
+        )
     with pytest.raises(ValidationError):
-        services.appeal_decide(actor=office, appeal=appeal, accept=True, decision="核实", corrections={"tax_10k": "inf"})
-    services.appeal_decide(actor=office, appeal=appeal, accept=True, decision="税务局核实补录", corrections={"tax_10k": 90})
+        services.appeal_decide(
+            actor=office, appeal=appeal, accept=True, decision="核实", corrections={"tax_10k": "inf"}
+        )
+    services.appeal_decide(
+        actor=office, appeal=appeal, accept=True, decision="税务局核实补录", corrections={"tax_10k": 90}
+    )
     services.campaign_evaluate(actor=office, campaign=campaign)
     appeal.refresh_from_db()
     assert (appeal.class_before, appeal.class_after) == ("D", "A")
@@ -98,7 +111,9 @@ def test_rejected_appeal_keeps_the_grade_and_publish_makes_rectifications(world:
     services.campaign_evaluate(actor=office, campaign=campaign)
     campaign.refresh_from_db()
     services.campaign_start_review(actor=office, campaign=campaign)
-    appeal = services.appeal_file(actor=world["users"]["county_c"], campaign=campaign, credit_code=CODES[2], reason="用地面积有误")
+    appeal = services.appeal_file(
+        actor=world["users"]["county_c"], campaign=campaign, credit_code=CODES[2], reason="用地面积有误"
+    )
     with pytest.raises(ValidationError):
         services.appeal_decide(actor=office, appeal=appeal, accept=False, decision="")
     services.appeal_decide(actor=office, appeal=appeal, accept=False, decision="不动产登记面积无误")
@@ -108,11 +123,17 @@ def test_rejected_appeal_keeps_the_grade_and_publish_makes_rectifications(world:
     rect = Rectification.objects.get()
     assert rect.credit_code == CODES[3]
     with pytest.raises(PermissionDenied):  # not a firm of county C
-        services.rectification_update(actor=world["users"]["county_c"], rectification=rect, plan="p", deadline=None, progress=10)
-    services.rectification_update(actor=office, rectification=rect, plan="腾退低效用地", deadline=None, progress=100)
+        services.rectification_update(
+            actor=world["users"]["county_c"], rectification=rect, plan="p", deadline=None, progress=10
+        )
+    services.rectification_update(
+        actor=office, rectification=rect, plan="腾退低效用地", deadline=None, progress=100
+    )
     assert Rectification.objects.get().state == "done"
     with pytest.raises(ValidationError):
-        services.source_import(actor=office, campaign=campaign, kind="land", raw=csv_bytes(land_rows()), name="l.csv")
+        services.source_import(
+            actor=office, campaign=campaign, kind="land", raw=csv_bytes(land_rows()), name="l.csv"
+        )
 
 
 def test_demo_loads_a_published_and_a_reviewed_campaign(loaded_plan: Any) -> None:

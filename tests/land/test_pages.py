@@ -25,11 +25,13 @@ def client_for(username: str) -> Client:
 def test_import_run_review_appeal_publish_through_pages(world: dict[str, Any]) -> None:
     office = client_for("office")
     url = "/land/2022/"
-    bad = land_rows() + [[CODES[0], "重复", 3]]
+    bad = [*land_rows(), [CODES[0], "重复", 3]]
     response = office.post(url, {"kind": "land", "file": SimpleUploadedFile("land.csv", csv_bytes(bad))})
     assert response.status_code == 400 and b"import-errors" in response.content
     for kind, rows in (("land", land_rows()), ("tax", tax_rows()), ("energy", energy_rows())):
-        response = office.post(url, {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", csv_bytes(rows))})
+        response = office.post(
+            url, {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", csv_bytes(rows))}
+        )
         assert response.status_code == 302, response.content[:500]
     # the run is a job; in a test transaction the queue's on-commit hook never fires, so run it here
     assert office.post(f"{url}run/").status_code == 302
@@ -81,11 +83,20 @@ def test_pages_render_for_every_role(world: dict[str, Any]) -> None:
     services.campaign_evaluate(actor=world["office"], campaign=campaign)
     for user in ("office", "leader", "county_c", "reporter_a"):
         client = client_for(user)
-        for path in ("/land/", "/land/2022/", "/land/2022/results/?class=A", "/land/policies/", "/land/rectifications/"):
+        for path in (
+            "/land/",
+            "/land/2022/",
+            "/land/2022/results/?class=A",
+            "/land/policies/",
+            "/land/rectifications/",
+        ):
             assert client.get(path).status_code == 200, (user, path)
     office = client_for("office")
     assert office.get(f"/land/firms/{CODES[0]}/").status_code == 200
     assert client_for("leader").post("/land/2022/run/").status_code == 403
-    assert client_for("leader").get("/land/2022/export.xlsx").status_code == 403  # not published
-    response = office.post("/land/policies/", {"firm_class": "D", "kind": "electricity", "measure": "差别电价 0.1 元/千瓦时", "rate": "0.1"})
+    assert client_for("leader").get("/land/2022/export.xlsx").status_code == 404  # not published
+    response = office.post(
+        "/land/policies/",
+        {"firm_class": "D", "kind": "electricity", "measure": "差别电价 0.1 元/千瓦时", "rate": "0.1"},
+    )
     assert response.status_code == 302
