@@ -159,6 +159,15 @@ def evaluate_campaign(
     joined = apply_corrections(joined, corrections)
     if "above_scale" not in joined.columns:
         joined = joined.with_columns(pl.lit(True).alias("above_scale"))
+    # a source left out entirely (e.g. no emissions file) is empty data for the scheme's items
+    used = {
+        c
+        for name in scheme.indicator_names()
+        for c in (scheme.indicators[name].numerator, scheme.indicators[name].denominator)
+    }
+    absent = sorted(c for c in used if c not in joined.columns)
+    if absent:
+        joined = joined.with_columns(*[pl.lit(None, pl.Float64).alias(c) for c in absent])
     ok, reasons = _gradable(joined, scheme)
     graded = joined.filter(pl.Series(ok))
     inputs = [c for c in joined.columns if c in CORRECTABLE]
