@@ -54,7 +54,9 @@ def test_builtin_scheme_without_an_emissions_file_grades_with_the_mean_item() ->
     assert rows[CODES[0]]["firm_class"] == "" and "not_graded:energy_tce" in rows[CODES[0]]["flags"]
     graded = [r for r in result.rows if r["firm_class"]]
     assert len(graded) == 19 and sum(result.summary["classes"].values()) == 19
-    assert result.summary["classes"]["A"] == 3  # the best 20 % of 19 firms (3.8: the engine counts whole firms)
+    assert (
+        result.summary["classes"]["A"] == 3
+    )  # the best 20 % of 19 firms (3.8: the engine counts whole firms)
     best = max(graded, key=lambda r: r["score"])
     assert best["credit_code"] == CODES[-1] and best["rank"] == 1
 
