@@ -31,28 +31,45 @@ def flag_text(flag: str) -> str:
     return flag
 
 
+class Explainer:
+    """Explains results in the active language; the texts are translated once (a run explains
+    100,000 firms)."""
+
+    def __init__(self) -> None:
+        self.item = _("%(label)s: %(value)s %(unit)s (benchmark %(benchmark)s) → %(points)s points")
+        self.outcome = _("Score %(score)s, rank %(rank)s: class %(cls)s.")
+        self.not_graded = _("Not graded.")
+        self.reasons: dict[str, str] = {}
+
+    def __call__(self, row: dict[str, Any]) -> str:
+        lines = []
+        for name, points in row["points"].items():
+            mark = row["benchmarks"].get(name, {})
+            lines.append(
+                self.item
+                % {
+                    "label": mark.get("label", name),
+                    "value": _fmt(row["indicators"].get(mark.get("indicator", name))),
+                    "unit": mark.get("unit", ""),
+                    "benchmark": _fmt(mark.get("benchmark")),
+                    "points": _fmt(points),
+                }
+            )
+        if row["firm_class"]:
+            lines.append(
+                self.outcome % {"score": _fmt(row["score"]), "rank": row["rank"], "cls": row["firm_class"]}
+            )
+        else:
+            reasons = []
+            for f in row["flags"]:
+                if f.startswith("not_graded"):
+                    if f not in self.reasons:
+                        self.reasons[f] = flag_text(f)
+                    reasons.append(self.reasons[f])
+            lines.append(self.not_graded + (" " + "; ".join(reasons) if reasons else ""))
+        return "\n".join(lines)
+
+
 def explanation(row: dict[str, Any]) -> str:
-    """One line per scored indicator, then the outcome."""
-    lines = []
-    for name, points in row["points"].items():
-        mark = row["benchmarks"].get(name, {})
-        indicator = mark.get("indicator", name)
-        lines.append(
-            _("%(label)s: %(value)s %(unit)s (benchmark %(benchmark)s) → %(points)s points")
-            % {
-                "label": mark.get("label", name),
-                "value": _fmt(row["indicators"].get(indicator)),
-                "unit": mark.get("unit", ""),
-                "benchmark": _fmt(mark.get("benchmark")),
-                "points": _fmt(points),
-            }
-        )
-    if row["firm_class"]:
-        lines.append(
-            _("Score %(score)s, rank %(rank)s: class %(cls)s.")
-            % {"score": _fmt(row["score"]), "rank": row["rank"], "cls": row["firm_class"]}
-        )
-    else:
-        reasons = [flag_text(f) for f in row["flags"] if f.startswith("not_graded")]
-        lines.append(_("Not graded.") + (" " + "; ".join(reasons) if reasons else ""))
-    return "\n".join(lines)
+    """One line per scored indicator, then the outcome (:class:`Explainer` for many rows)."""
+    return Explainer()(row)

@@ -29,12 +29,12 @@ from jingjin.core.permissions import (
     may_manage_land_campaigns,
     may_update_land_rectification,
 )
-from jingjin.core.services import audit_change, audit_record
+from jingjin.core.services import audit_change, audit_entry, audit_record, audit_record_many
 from jingjin.engines.errors import InputError
 from jingjin.engines.land import LandScheme
 from jingjin.land import sources
 from jingjin.land.choices import AppealState, CampaignState, RectificationState, SourceKind
-from jingjin.land.explain import explanation
+from jingjin.land.explain import Explainer
 from jingjin.land.models import (
     Appeal,
     EvaluationCampaign,
@@ -227,6 +227,7 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     links = _firm_links()
     FirmResult.objects.filter(campaign=campaign).delete()
     objs = []
+    explain = Explainer()
     row: dict[str, Any]
     for row in result.rows:
         firm_id, county_id, park, industry, firm_name = links.get(
@@ -252,7 +253,7 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
                 firm_class=row["firm_class"],
                 rank=row["rank"],
                 flags=row["flags"],
-                explanation=explanation(row),
+                explanation=explain(row),
             )
         )
     FirmResult.objects.bulk_create(objs, batch_size=2000)
@@ -301,21 +302,35 @@ def campaign_publish(
     if campaign.appeals.filter(state=AppealState.PENDING).exists():
         raise ValidationError(_("Decide every pending appeal before publishing."))
     _move(campaign, CampaignState.PUBLISHED, actor, source, published_at=timezone.now())
-    made = 0
-    for r in campaign.results.filter(firm_class="D").only("credit_code", "name", "county_id"):
-        rect, created = Rectification.objects.get_or_create(
+    from jingjin.core.models import Unit
+
+    have = set(campaign.rectifications.values_list("credit_code", flat=True))
+    d_firms = campaign.results.filter(firm_class="D").exclude(credit_code__in=have)
+    rows = list(d_firms.values_list("credit_code", "name", "county_id"))
+    units = Unit.objects.in_bulk({county for _c, _n, county in rows if county is not None})
+    new = [
+        Rectification(
             campaign=campaign,
-            credit_code=r.credit_code,
-            defaults={
-                "firm_name": r.name,
-                "county_id": r.county_id,
-                "deadline": deadline,
-                "is_synthetic": campaign.is_synthetic,
-            },
+            credit_code=code,
+            firm_name=name,
+            county=units.get(county) if county else None,
+            deadline=deadline,
+            is_synthetic=campaign.is_synthetic,
         )
-        if created:
-            audit_change(actor=actor, obj=rect, before=None, source=source)
-            made += 1
+        for code, name, county in rows
+    ]
+    Rectification.objects.bulk_create(new, batch_size=1000)
+    if new and new[0].pk is None:  # a backend that does not return the ids: read them back
+        ids = dict(campaign.rectifications.values_list("credit_code", "pk"))
+        for rect in new:
+            rect.pk = ids[rect.credit_code]
+    audit_record_many(
+        audit_entry(
+            actor=actor, action=AuditAction.CREATE, obj=r, before=None, after=r.snapshot(), source=source
+        )
+        for r in new
+    )
+    made = len(new)
     return made
 
 
