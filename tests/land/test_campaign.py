@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from jingjin.core.models import AuditEntry
@@ -16,6 +17,10 @@ from jingjin.land.sources import SourceFileError
 from tests.land.conftest import CODES, csv_bytes, imported, land_rows
 
 pytestmark = pytest.mark.django_db
+
+
+def kind_of(obj: Any) -> ContentType:
+    return ContentType.objects.get_for_model(obj)
 
 
 def test_duplicated_codes_and_bad_cells_are_row_errors(world: dict[str, Any]) -> None:
@@ -98,7 +103,7 @@ def test_appeal_changes_the_grade_and_is_audited(world: dict[str, Any]) -> None:
     appeal.refresh_from_db()
     assert (appeal.class_before, appeal.class_after) == ("D", "A")
     assert FirmResult.objects.get(campaign=campaign, credit_code=CODES[3]).firm_class == "A"
-    trail = AuditEntry.objects.filter(object_id=str(appeal.pk)).order_by("pk")
+    trail = AuditEntry.objects.filter(content_type=kind_of(appeal), object_id=appeal.pk).order_by("pk")
     states = [(e.before or {}).get("state") for e in trail] + [trail.last().after.get("state")]
     assert "accepted" in states and trail.last().after["class_after"] == "A"
     campaign.refresh_from_db()
@@ -122,6 +127,8 @@ def test_rejected_appeal_keeps_the_grade_and_publish_makes_rectifications(world:
     assert made == 1
     rect = Rectification.objects.get()
     assert rect.credit_code == CODES[3]
+    created = AuditEntry.objects.get(content_type=kind_of(rect), object_id=rect.pk, action="create")
+    assert created.after["credit_code"] == CODES[3] and created.after["campaign"] == "2022"
     with pytest.raises(PermissionDenied):  # not a firm of county C
         services.rectification_update(
             actor=world["users"]["county_c"], rectification=rect, plan="p", deadline=None, progress=10
