@@ -51,8 +51,12 @@ def sources(n: int) -> dict[str, bytes]:
     names = [f"示例企业{i:06d}" for i in range(n)]
     return {
         "land": csv_bytes(["credit_code", "name", "land_mu", "above_scale"], [codes, names, land, above]),
-        "tax": csv_bytes(["credit_code", "tax_10k", "revenue_10k", "value_added_10k"], [codes, tax, revenue, va]),
-        "energy": csv_bytes(["credit_code", "energy_tce", "electricity_10k_kwh"], [codes, energy, electricity]),
+        "tax": csv_bytes(
+            ["credit_code", "tax_10k", "revenue_10k", "value_added_10k"], [codes, tax, revenue, va]
+        ),
+        "energy": csv_bytes(
+            ["credit_code", "energy_tce", "electricity_10k_kwh"], [codes, energy, electricity]
+        ),
         "statistics": csv_bytes(["credit_code", "employees", "rd_10k"], [codes, employees, rd]),
     }
 
@@ -81,7 +85,8 @@ def main() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if hasattr(settings, "AXES_ENABLED"):
         settings.AXES_ENABLED = False
-    print(f"machine: {platform.machine()} {platform.processor()} {os.cpu_count()} cpus, Python {platform.python_version()}")
+    cpus = os.cpu_count()
+    print(f"machine: {platform.machine()} {cpus} cpus, Python {platform.python_version()}")
     print(f"date:    {datetime.now(UTC).isoformat(timespec='seconds')}")
     print(f"load:    {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     call_command("migrate", verbosity=0)
@@ -90,17 +95,27 @@ def main() -> None:
     from jingjin.land import services
     from jingjin.land.models import EvaluationCampaign
 
-    office, _ = user_ensure(username="office", password="x", role="plan_office", unit=None, source="bench")
+    office, _ = user_ensure(username="office", password="bench-only",  # noqa: S106 role="plan_office", unit=None, source="bench")
     files = sources(args.firms)
     print(f"files:   {', '.join(f'{k} {len(v) / 1e6:.1f} MB' for k, v in files.items())}")
     print(f"peak before: {peak_mb():7.0f} MB")
     scheme = services.scheme_create(actor=office, code="city", title="bench", based_on="huangyan-2022")
     campaign = services.campaign_create(actor=office, year=2022, title="bench", scheme=scheme)
     start = time.perf_counter()
+    cpu0 = time.process_time()
     for kind, raw in files.items():
         t0 = time.perf_counter()
         services.source_import(actor=office, campaign=campaign, kind=kind, raw=raw, name=f"{kind}.csv")
         print(f"import {kind:<11} {time.perf_counter() - t0:7.2f} s")
+    from jingjin.land.run import evaluate_campaign
+
+    t0 = time.perf_counter()
+    frames = services.load_frames(campaign)
+    part = evaluate_campaign(frames, services.scheme_check(scheme.body), {})
+    took = time.perf_counter() - t0
+    print(f"join + engine + rows, no database (not in the total): {took:7.2f} s ({len(part.rows):,} rows)")
+    del frames, part
+    skipped = time.perf_counter() - t0
     t0 = time.perf_counter()
     summary = services.campaign_evaluate(actor=office, campaign=campaign)
     print(f"run (join, engine, store) {time.perf_counter() - t0:7.2f} s  classes {summary['classes']}")
@@ -109,8 +124,9 @@ def main() -> None:
     services.campaign_start_review(actor=office, campaign=campaign)
     made = services.campaign_publish(actor=office, campaign=campaign)
     print(f"review + publish   {time.perf_counter() - t0:7.2f} s  ({made} rectifications)")
-    total = time.perf_counter() - start
+    total = time.perf_counter() - start - skipped
     print(f"TOTAL import → published: {total:7.2f} s (target < 60 s)")
+    print(f"CPU time of the process, breakdown run included: {time.process_time() - cpu0:7.2f} s")
     print(f"peak memory (RSS):        {peak_mb():7.0f} MB (target < 2048 MB)")
 
     client = Client()
