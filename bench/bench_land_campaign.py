@@ -95,7 +95,8 @@ def main() -> None:
     from jingjin.land import services
     from jingjin.land.models import EvaluationCampaign
 
-    office, _ = user_ensure(username="office", password="bench-only",  # noqa: S106 role="plan_office", unit=None, source="bench")
+    secret = "bench-only"  # noqa: S105 - a throw-away data directory
+    office, _ = user_ensure(username="office", password=secret, role="plan_office", unit=None, source="bench")
     files = sources(args.firms)
     print(f"files:   {', '.join(f'{k} {len(v) / 1e6:.1f} MB' for k, v in files.items())}")
     print(f"peak before: {peak_mb():7.0f} MB")
