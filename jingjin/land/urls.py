@@ -9,6 +9,7 @@ app_name = "land"
 urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("policies/", views.policies, name="policies"),
+    path("schemes/<slug:code>/", views.scheme, name="scheme"),
     path("rectifications/", views.rectifications, name="rectifications"),
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("appeals/<int:pk>/", views.appeal, name="appeal"),

@@ -429,3 +429,38 @@ def rectifications(request: HttpRequest) -> HttpResponse:
         selectors.rectifications_for(request.user).order_by("-campaign__year", "credit_code"), 50
     )
     return render(request, "land/rectifications.html", {"page": page.get_page(request.GET.get("page"))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme(request: HttpRequest, code: str) -> HttpResponse:
+    """A scheme's body (JSON: weights, benchmarks, local indicators, classes, exemptions), changed
+    by the plan office and checked by the engine; the campaigns it ran keep what they used."""
+    import json
+
+    if (refused := _signed(request)) is not None:
+        return refused
+    item = get_object_or_404(EvaluationScheme, code=code)
+    manage = may_manage_land_campaigns(request.user)
+    text = json.dumps(item.body, ensure_ascii=False, indent=2)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not manage:
+            return _forbidden(request, _("Only the plan office changes the schemes."))
+        text = request.POST.get("body", "")[:100_000]
+        try:
+            body = json.loads(text)
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            errors = [_("The scheme is not a JSON object.")]
+        else:
+            try:
+                services.scheme_update(actor=request.user, scheme=item, body=body)
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("The scheme is saved."))
+                return redirect("land:scheme", code=item.code)
+    context = {"scheme": item, "text": text, "errors": errors, "may_manage": manage}
+    return render(request, "land/scheme.html", context, status=400 if errors else 200)

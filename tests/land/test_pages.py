@@ -100,3 +100,20 @@ def test_pages_render_for_every_role(world: dict[str, Any]) -> None:
         {"firm_class": "D", "kind": "electricity", "measure": "差别电价 0.1 元/千瓦时", "rate": "0.1"},
     )
     assert response.status_code == 302
+
+
+def test_scheme_page_changes_the_weights_checked_by_the_engine(world: dict[str, Any]) -> None:
+    import json
+
+    office = client_for("office")
+    body = json.loads(json.dumps(world["scheme"].body))
+    body["segments"]["above_scale"]["criteria"][0]["weight"] = "much"
+    response = office.post("/land/schemes/city/", {"body": json.dumps(body)})
+    assert response.status_code == 400 and b"scheme-errors" in response.content
+    body["segments"]["above_scale"]["criteria"][0]["weight"] = 50
+    body["segments"]["above_scale"]["criteria"][1]["weight"] = 50
+    assert office.post("/land/schemes/city/", {"body": json.dumps(body)}).status_code == 302
+    world["scheme"].refresh_from_db()
+    assert world["scheme"].body["segments"]["above_scale"]["criteria"][0]["weight"] == 50
+    assert client_for("leader").post("/land/schemes/city/", {"body": "{}"}).status_code == 403
+    assert client_for("leader").get("/land/schemes/city/").status_code == 200
