@@ -14,9 +14,9 @@ from jingjin.ecology import api as ecology_api
 from jingjin.ecology import water_api as ecology_water_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
+from jingjin.land import api as land_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
-from jingjin.land import api as land_api
 from jingjin.parks import attraction_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
