@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "jingjin.documents",
     "jingjin.public",
     "jingjin.people",
+    "jingjin.land",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStateEnum": "jingjin.people.choices.ChallengeState",
         "PartyOrgKindEnum": "jingjin.people.choices.OrgKind",
         "PartyWarningStateEnum": "jingjin.people.choices.PartyWarningState",
+        "LandCampaignStateEnum": "jingjin.land.choices.CampaignState",
+        "LandFirmClassEnum": "jingjin.land.choices.FirmClass",
     },
 }
 

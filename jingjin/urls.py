@@ -16,6 +16,7 @@ from jingjin.ecology import api as ecology_api
 from jingjin.ecology import water_api as ecology_water_api
 from jingjin.evaluations import api as evaluations_api
 from jingjin.jobs import api as jobs_api
+from jingjin.land import api as land_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
 from jingjin.parks import attraction_api
@@ -58,6 +59,7 @@ villages_api.register(router)  # issue 15, villages
 admission_api.register(router)  # issue 14, admission
 documents_api.register(router)  # issue 20, documents
 people_api.register(router)  # issue 17, people
+land_api.register(router)  # issue 14, landeval
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -90,6 +92,7 @@ urlpatterns = [
     path("documents/", include("jingjin.documents.urls")),  # issue 20, documents
     path("public/", include("jingjin.public.urls")),  # issue 20, the public page (no sign-in)
     path("people/", include("jingjin.people.urls")),
+    path("land/", include("jingjin.land.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

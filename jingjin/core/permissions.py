@@ -862,3 +862,52 @@ def may_edit_party_org(user: Any, org: Any) -> bool:
 def may_manage_party_orgs(user: Any) -> bool:
     """May ``user`` add organisations, set the warning rules and run the early warning?"""
     return manages_people(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- landeval: the yearly per-mu evaluation (亩均评价; issue 14). The plan office (for the
+# economy and natural-resources bureaus) manages campaigns, schemes, policies and appeals; leaders
+# read everything; a unit user (reporter, approver, county user) sees the firms of its county and
+# files appeals and updates rectifications for them.
+
+
+def may_manage_land_campaigns(user: Any) -> bool:
+    """May ``user`` create campaigns and schemes, import the sources, run, review and publish, set
+    the differentiated policies and decide appeals? The plan office only."""
+    return is_plan_office(user)
+
+
+def may_see_all_land_results(user: Any) -> bool:
+    """Does ``user`` see every firm's result (the plan office and leaders), not only its county's?"""
+    return role_of(user) in (Role.PLAN_OFFICE, Role.LEADER)
+
+
+def land_results_for(user: Any, queryset: Q_, county_field: str = "county_id") -> Q_:
+    """The firm results (or rectifications, appeals' firms) ``user`` sees: all for the plan office
+    and leaders; a unit user those of the counties in its unit scope; anyone else none."""
+    if may_see_all_land_results(user):
+        return queryset
+    if acts_for_a_unit(user):
+        return queryset.filter(**{f"{county_field}__in": unit_scope(user)})
+    return queryset.none()
+
+
+def may_see_land_result(user: Any, county_id: int | None) -> bool:
+    """May ``user`` read a firm's result whose county is ``county_id``? (:func:`land_results_for`)"""
+    if may_see_all_land_results(user):
+        return True
+    return acts_for_a_unit(user) and county_id is not None and county_id in unit_scope(user)
+
+
+def may_file_land_appeal(user: Any, county_id: int | None) -> bool:
+    """May ``user`` file a firm's appeal (on its behalf, with the evidence)? The plan office any
+    firm; a unit user the firms of its county."""
+    if is_plan_office(user):
+        return True
+    return acts_for_a_unit(user) and county_id is not None and county_id in unit_scope(user)
+
+
+def may_update_land_rectification(user: Any, county_id: int | None) -> bool:
+    """May ``user`` record a D-class firm's rectification plan and progress? As
+    :func:`may_file_land_appeal`: the plan office, or a unit user of the firm's county."""
+    return may_file_land_appeal(user, county_id)

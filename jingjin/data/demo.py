@@ -90,6 +90,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.ecology.air_demo import demo_air
     from jingjin.ecology.demo_registers import demo_registers
     from jingjin.ecology.water_demo import demo_water
+    from jingjin.land.demo import demo_land
     from jingjin.parks.demo import demo_parks
     from jingjin.people.demo import demo_people
     from jingjin.plans.demo import demo_shares
@@ -134,6 +135,7 @@ def demo_load() -> dict[str, Any]:
         # after the items, reports and lists it is written from (issue 20)
         "documents": demo_documents(today=today),
         "people": demo_people(today=today),  # after the demo townships and villages
+        "land": demo_land(today=today),  # after the parks: their demo firms are evaluated
     }
 
 

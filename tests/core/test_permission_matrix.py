@@ -80,6 +80,9 @@ class World:
     parks: dict[str, Any] = field(default_factory=dict)  # "park", "industry", "chain", "cluster"
     leads: dict[str, Any] = field(default_factory=dict)  # an attraction lead owned by each unit
     villages: dict[str, Any] = field(default_factory=dict)  # a demonstration village below each unit
+    land: dict[str, Any] = field(
+        default_factory=dict
+    )  # landeval: a campaign, per unit a result, appeal, rectification
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -234,6 +237,28 @@ def _build_parks(world: World) -> None:
             name=f"示例企业{number}", credit_code=first17 + check_character(first17), county=world.units[code]
         )
     _build_leads(world)
+    _build_land(world)
+
+
+def _build_land(world: World) -> None:
+    """landeval: a campaign under review with, for each unit's firm, a result (county: the unit),
+    a pending appeal and a rectification."""
+    from jingjin.land.models import Appeal, EvaluationCampaign, EvaluationScheme, FirmResult, Rectification
+
+    scheme = EvaluationScheme.objects.create(code="m", title="m", body={})
+    campaign = EvaluationCampaign.objects.create(year=2022, title="m", scheme=scheme, state="under_review")
+    world.land["campaign"] = campaign
+    for code, firm in world.firms.items():
+        unit = world.units[code]
+        FirmResult.objects.create(
+            campaign=campaign, credit_code=firm.credit_code, county=unit, firm_class="D"
+        )
+        world.land[f"appeal:{code}"] = Appeal.objects.create(
+            campaign=campaign, credit_code=firm.credit_code, reason="r"
+        )
+        world.land[f"rect:{code}"] = Rectification.objects.create(
+            campaign=campaign, credit_code=firm.credit_code, county=unit
+        )
 
 
 def _build_leads(world: World) -> None:
@@ -720,6 +745,22 @@ def _eco_api(kind: str) -> Entry:
         {"GET": signed_in, "PUT": changes_eco(kind), "PATCH": changes_eco(kind), "DELETE": manages_ecology},
         scoped=True,
     )
+
+
+def manages_land(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_land_campaigns(user)
+
+
+def sees_land_firm(user: Any, world: World, unit: str | None) -> bool:
+    return unit is not None and P.may_see_land_result(user, world.units[unit].pk)
+
+
+def appeals_land(user: Any, world: World, unit: str | None) -> bool:
+    return unit is not None and P.may_file_land_appeal(user, world.units[unit].pk)
+
+
+def rectifies_land(user: Any, world: World, unit: str | None) -> bool:
+    return unit is not None and P.may_update_land_rectification(user, world.units[unit].pk)
 
 
 def _eco_page(suffix: str) -> PathOf:
@@ -1484,6 +1525,37 @@ MATRIX: dict[str, Entry] = {
         {"GET": sees_org, "POST": edits_org},
         scoped=True,
     ),
+    # -- per-mu evaluation (issue 14, landeval) ---------------------------------------------
+    "land-campaign-list": api("/api/land-campaigns"),
+    "land-campaign-detail": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}"),
+    "land-campaign-results": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/results"),
+    "land:campaigns": page("/land/", {"GET": signed_in, "POST": manages_land}),
+    "land:policies": page("/land/policies/", {"GET": signed_in, "POST": manages_land}),
+    "land:scheme": page("/land/schemes/m/", {"GET": signed_in, "POST": manages_land}),
+    "land:rectifications": page("/land/rectifications/"),
+    "land:rectification": page(
+        lambda w, u: f"/land/rectifications/{w.land[f'rect:{u}'].pk}/", {"POST": rectifies_land}, scoped=True
+    ),
+    "land:appeal": page(
+        lambda w, u: f"/land/appeals/{w.land[f'appeal:{u}'].pk}/",
+        {"GET": sees_land_firm, "POST": manages_land},
+        scoped=True,
+    ),
+    "land:evidence": page(
+        lambda w, u: f"/land/appeals/{w.land[f'appeal:{u}'].pk}/evidence/",
+        {"GET": sees_land_firm},
+        scoped=True,
+        may_404=True,
+    ),
+    "land:firm": page(
+        lambda w, u: f"/land/firms/{w.firms[u].credit_code}/",
+        {"GET": sees_land_firm, "POST": appeals_land},
+        scoped=True,
+    ),
+    "land:campaign": page("/land/2022/", {"GET": signed_in, "POST": manages_land}),
+    "land:results": page("/land/2022/results/"),
+    "land:export": page("/land/2022/export.xlsx", may_404=True),
+    "land:step": page("/land/2022/review/", {"POST": manages_land}),
 }
 
 
