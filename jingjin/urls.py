@@ -17,6 +17,7 @@ from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
 from jingjin.parks import attraction_api
+from jingjin.rural import api as rural_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
@@ -48,6 +49,7 @@ ecology_api.register(router)
 ecology_air_api.register(router)
 ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
+rural_api.register(router)  # issue 15, ruralhh
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -75,6 +77,7 @@ urlpatterns = [
     path("projects/", include("jingjin.projects.urls")),
     path("parks/", include("jingjin.parks.urls")),
     path("ecology/", include("jingjin.ecology.urls")),
+    path("rural/", include("jingjin.rural.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

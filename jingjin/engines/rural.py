@@ -90,7 +90,9 @@ def line_for(lines: Mapping[int, float], year: int) -> float:
     """The monitoring line of ``year`` from a ``{year: yuan}`` table; a year without one is an error."""
     if year not in lines:
         known = ", ".join(str(y) for y in sorted(lines)) or "none"
-        raise InputError(f"no monitoring line is configured for {year} (configured years: {known}); give --line")
+        raise InputError(
+            f"no monitoring line is configured for {year} (configured years: {known}); give --line"
+        )
     value = float(lines[year])
     if not np.isfinite(value) or value <= 0:
         raise InputError(f"the monitoring line of {year} must be a positive number of yuan, got {value!r}")
@@ -175,8 +177,25 @@ def validate(frame: pl.DataFrame | pl.LazyFrame) -> None:
     raise InputError("; ".join(parts))
 
 
-def screen_lazy(frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date) -> pl.LazyFrame:
-    """The screening as a lazy query over validated input (see the module docstring for the rules)."""
+#: The conditions of risk elimination, in the order the docs list them (names of the explain columns).
+CONDITIONS: Final = (
+    "monitored_six_months",
+    "assisted",
+    "income_stable",
+    "basic_needs_secure",
+    "labour_capacity",
+    "out_of_range",
+)
+
+
+def screen_lazy(
+    frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date, explain: bool = False
+) -> pl.LazyFrame:
+    """The screening as a lazy query over validated input (see the module docstring for the rules).
+
+    With ``explain``, one boolean column ``condition_<name>`` per entry of :data:`CONDITIONS`
+    tells which elimination conditions hold.
+    """
     if not np.isfinite(line) or line <= 0:
         raise InputError(f"the monitoring line must be a positive number of yuan, got {line!r}")
     lazy = frame.lazy()
@@ -185,8 +204,7 @@ def screen_lazy(frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date)
     net = _as_float("net_income")
     per_capita = net / members
     adjusted = (net - _as_float("rigid_expenditure")) / members
-    secure = [_as_float(c) == 0 for c in SECURE_COLUMNS]
-    risk = pl.any_horizontal(secure)
+    risk = pl.any_horizontal([_as_float(c) == 0 for c in SECURE_COLUMNS])
     in_range = pl.col("per_capita_income") <= line
     former = _as_float("former_poor") == 1
     kind = (
@@ -199,24 +217,30 @@ def screen_lazy(frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date)
         .otherwise(pl.lit("none"))
     )
     since = _since_expr(dtype)
-    long_enough = since.dt.offset_by(f"{ELIMINATION_MONTHS}mo") <= pl.lit(as_of)
-    eligible = (
-        (long_enough.fill_null(False))
-        & (_as_float("assistance_count") >= 1)
-        & (_as_float("months_above_line") >= ELIMINATION_MONTHS)
-        & ~pl.col("basic_needs_risk")
-        & (_as_float("labour_capacity") == 1)
-        & (pl.col("monitoring_type") == "none")
-    )
-    return (
+    conditions = {
+        "monitored_six_months": (since.dt.offset_by(f"{ELIMINATION_MONTHS}mo") <= pl.lit(as_of)).fill_null(
+            False
+        ),
+        "assisted": _as_float("assistance_count") >= 1,
+        "income_stable": _as_float("months_above_line") >= ELIMINATION_MONTHS,
+        "basic_needs_secure": ~pl.col("basic_needs_risk"),
+        "labour_capacity": _as_float("labour_capacity") == 1,
+        "out_of_range": pl.col("monitoring_type") == "none",
+    }
+    eligible = pl.all_horizontal(list(conditions.values()))
+    result = (
         lazy.with_columns(per_capita.alias("per_capita_income"), adjusted.alias("adjusted_per_capita"))
         .with_columns(in_range.alias("in_range"), risk.alias("basic_needs_risk"))
         .with_columns(kind.alias("monitoring_type"))
-        .with_columns(eligible.alias("eligible_for_elimination"))
     )
+    if explain:
+        result = result.with_columns(expr.alias(f"condition_{name}") for name, expr in conditions.items())
+    return result.with_columns(eligible.alias("eligible_for_elimination"))
 
 
-def screen(frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date) -> pl.DataFrame:
+def screen(
+    frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date, explain: bool = False
+) -> pl.DataFrame:
     """Validate ``frame`` and return it with the screening columns added (rules in the module doc)."""
     validate(frame)
-    return screen_lazy(frame, line=line, as_of=as_of).collect()
+    return screen_lazy(frame, line=line, as_of=as_of, explain=explain).collect()
