@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from jingjin.core import clock
-from jingjin.core.permissions import may_see_personal_data, restrict
+from jingjin.core.permissions import may_screen_households, may_see_personal_data, restrict
 from jingjin.rural.choices import HouseholdState
 from jingjin.rural.crypto import mask, mask_account, mask_health, mask_phone
 from jingjin.rural.models import AccessLog, Candidate, Household, Member, ScreeningRun
@@ -88,8 +88,9 @@ def state_counts(*, user: Any) -> dict[str, int]:
 
 
 def screening_runs(*, user: Any) -> QuerySet[ScreeningRun]:
+    """The screening runs of the case worker's county (none for other roles)."""
     profile = getattr(user, "profile", None)
-    if profile is None or not profile.unit_id:
+    if not may_screen_households(user) or profile is None or not profile.unit_id:
         return ScreeningRun.objects.none()
     return ScreeningRun.objects.filter(county_id=profile.unit_id).select_related("job", "county")
 
