@@ -320,6 +320,9 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        "RuralHouseholdStateEnum": "jingjin.rural.choices.HouseholdState",
+        "RuralMonitoringTypeEnum": "jingjin.rural.choices.MonitoringType",
+        "RuralChannelEnum": "jingjin.rural.choices.Channel",
     },
 }
 
