@@ -91,6 +91,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
+    from jingjin.rural.demo import demo_rural
     from jingjin.supervision.demo import demo_items
 
     plan = builtin_plan_load()
@@ -121,6 +122,7 @@ def demo_load() -> dict[str, Any]:
         "water": demo_water(today=today),  # before the warnings: the fed water indicator
         "warnings": demo_warnings(today=today),
         "parks": demo_parks(),
+        "rural": demo_rural(today=today),  # on the synthetic villages; adds chuanshan_rural
     }
 
 

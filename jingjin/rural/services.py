@@ -28,6 +28,7 @@ from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_work_on_household
 from jingjin.core.services import audit_change
+from jingjin.engines.errors import InputError
 from jingjin.rural import rules
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, LabourCapacity, Relation, Step
 from jingjin.rural.crypto import id_number_hash
@@ -324,7 +325,10 @@ def household_eliminate(*, actor: Any, household: Household, on: date, source: s
     if household.state != HouseholdState.MONITORED:
         raise ValidationError({"state": _("Only a monitored household's risk can be eliminated.")})
     _not_future(on, "on")
-    failing = rules.elimination_failures(household, as_of=on)
+    try:
+        failing = rules.elimination_failures(household, as_of=on)
+    except InputError as exc:  # no line configured for the year: say so, do not guess one
+        raise ValidationError({"on": str(exc).replace("; give --line", "")}) from None
     if failing:
         raise ValidationError({"state": [str(reason) for reason in failing]})
     before = household.snapshot()
