@@ -145,7 +145,7 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         services.risk_add(
             actor=None, household=household, kind=rng.choice(list(RiskKind.values)), source="demo"
         )
-        if state in ("identifying", "overdue") and upto != Step.LEAD:
+        if state in ("identifying", "overdue") and upto is not None and upto != Step.LEAD:
             _identify(household, upto, lead)
         elif state == "rejected":
             services.household_reject(
