@@ -126,7 +126,7 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         elif state == "overdue":
             lead = today - timedelta(days=rng.randint(17, 30))
         else:
-            lead = today - timedelta(days=rng.randint(1, 10))
+            lead = today - timedelta(days=rng.randint(4, 12))
         household = services.household_create(
             actor=None,
             village=village,

@@ -121,15 +121,15 @@ def _detail_context(
         "next_step": Step(next_step).label if next_step else "",
     }
     if may_work:
+        initial: dict[str, dict[str, Any]] = {
+            "step": initial_step,
+            "reject": {"on": today},
+            "measure": {"started_on": today},
+            "income": {"month": today},
+            "eliminate": {"on": today},
+        }
         context["forms"] = {
-            "step": bound.get("step") or rural_forms.StepForm(initial=initial_step),
-            "reject": bound.get("reject") or rural_forms.RejectForm(initial={"on": today}),
-            "member": bound.get("member") or rural_forms.MemberForm(),
-            "risk": bound.get("risk") or rural_forms.RiskForm(),
-            "measure": bound.get("measure")
-            or rural_forms.MeasureForm(county_id=household.county_id, initial={"started_on": today}),
-            "income": bound.get("income") or rural_forms.IncomeForm(initial={"month": today}),
-            "eliminate": bound.get("eliminate") or rural_forms.EliminateForm(initial={"on": today}),
+            name: bound.get(name) or _form(name, household, None, initial.get(name)) for name in ACTIONS
         }
     return context
 
@@ -182,9 +182,8 @@ def household_action(request: HttpRequest, code: str, action: str) -> HttpRespon
         raise Http404
     if not may_work_on_household(request.user, household):
         return _forbidden(request, _("Only the case workers of the household's county work on it."))
-    form_class, do, done = ACTIONS[action]
-    kwargs: dict[str, Any] = {"county_id": household.county_id} if action == "measure" else {}
-    form = form_class(request.POST, **kwargs)
+    do, done = ACTIONS[action][1:]
+    form = _form(action, household, request.POST)
     if form.is_valid():
         try:
             do(request.user, household, dict(form.cleaned_data))
@@ -198,6 +197,13 @@ def household_action(request: HttpRequest, code: str, action: str) -> HttpRespon
     household.refresh_from_db()
     context = _detail_context(request, household, {action: form})
     return render(request, "rural/household_detail.html", context, status=400)
+
+
+def _form(name: str, household: Household, data: Any, initial: dict[str, Any] | None = None) -> forms.Form:
+    """The form of an action, prefixed with its name (one page holds them all: ids stay unique)."""
+    form_class = ACTIONS[name][0]
+    kwargs: dict[str, Any] = {"county_id": household.county_id} if name == "measure" else {}
+    return form_class(data, prefix=name, initial=initial, **kwargs)
 
 
 def _attach(form: forms.Form, exc: ValidationError) -> None:

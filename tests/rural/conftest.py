@@ -21,8 +21,8 @@ def _as_of(settings: Any) -> None:
     settings.JINGJIN_AS_OF = "2023-10-15"
 
 
-@pytest.fixture
-def world(users: dict[str, Any], make_user: Any) -> dict[str, Any]:
+def make_world(users: dict[str, Any], make_user: Any) -> dict[str, Any]:
+    """Villages under county C and a county D, and a case worker of each (the browser test uses it too)."""
     county_c = Unit.objects.get(code="t.c")
     city = Unit.objects.get(code="t")
     township = Unit.objects.create(
@@ -44,6 +44,11 @@ def world(users: dict[str, Any], make_user: Any) -> dict[str, Any]:
         "village_d": village_d,
         "county_unit": county_c,
     }
+
+
+@pytest.fixture
+def world(users: dict[str, Any], make_user: Any) -> dict[str, Any]:
+    return make_world(users, make_user)
 
 
 @pytest.fixture

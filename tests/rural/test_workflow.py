@@ -94,7 +94,10 @@ def test_only_the_county_case_workers_work_on_a_household(
             )
     response = Client()
     response.force_login(world["worker_d"])
-    assert response.post(f"/rural/households/{household.code}/risk/", {"kind": "illness"}).status_code == 403
+    assert (
+        response.post(f"/rural/households/{household.code}/risk/", {"risk-kind": "illness"}).status_code
+        == 403
+    )
 
 
 def test_the_decision_deadline_is_15_days(household: Household, world: dict[str, Any]) -> None:
@@ -284,20 +287,29 @@ def test_pages_walk_the_file(household: Household, world: dict[str, Any]) -> Non
     client.force_login(world["worker_c"])
     url = f"/rural/households/{household.code}/"
     assert (
-        client.post(url + "step/", {"step": "home_verification", "done_on": "2023-10-02"}).status_code == 302
+        client.post(
+            url + "step/", {"step-step": "home_verification", "step-done_on": "2023-10-02"}
+        ).status_code
+        == 302
     )
-    response = client.post(url + "step/", {"step": "village_notice", "done_on": "2023-10-03"})
+    response = client.post(url + "step/", {"step-step": "village_notice", "step-done_on": "2023-10-03"})
     assert response.status_code == 400 and "next step" in response.content.decode()
     assert (
         client.post(
             url + "member/",
-            {"name": "张小某", "relation": "child", "id_number": ID_CHILD, "labour_capacity": "none"},
+            {
+                "member-name": "张小某",
+                "member-relation": "child",
+                "member-id_number": ID_CHILD,
+                "member-labour_capacity": "none",
+            },
         ).status_code
         == 302
     )
     assert (
         client.post(
-            url + "measure/", {"kind": "education", "description": "助学", "started_on": "2023-10-05"}
+            url + "measure/",
+            {"measure-kind": "education", "measure-description": "助学", "measure-started_on": "2023-10-05"},
         ).status_code
         == 302
     )
