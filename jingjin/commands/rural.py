@@ -79,9 +79,35 @@ def _as_of(text: str | None) -> date:
         raise UsageError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
 
 
+def _write(frame: Any, path: Path) -> None:
+    """Parquet with LZ4 (several times faster to write than the default zstd on ten million rows,
+    files about a third larger), atomically; other types through the shared writer."""
+    import os
+    import tempfile
+
+    from jingjin.commands._io import TableError, write_output
+
+    if path.suffix.lower() != ".parquet":
+        write_output(frame, path)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial.parquet", dir=path.parent)
+    except OSError as exc:
+        raise TableError(f"{path}: cannot be written: {exc}") from exc
+    os.close(handle)
+    partial = Path(name)
+    try:
+        frame.write_parquet(partial, compression="lz4")
+        os.replace(partial, path)
+    except Exception as exc:  # nothing partial may stay behind
+        partial.unlink(missing_ok=True)
+        raise TableError(f"{path}: cannot be written: {exc}") from exc
+
+
 def run_screen(args: argparse.Namespace) -> int:
     from jingjin.cli import UsageError
-    from jingjin.commands._io import check_output, read_input, write_output
+    from jingjin.commands._io import check_output, read_input
     from jingjin.engines.rural import line_for, screen
 
     if args.line is not None and not (args.line > 0 and args.line < float("inf")):
@@ -91,7 +117,7 @@ def run_screen(args: argparse.Namespace) -> int:
     line = args.line if args.line is not None else line_for(monitoring_lines(args.province), args.year)
     frame = read_input(args.input)
     result = screen(frame, line=line, as_of=as_of)
-    write_output(result, args.output)
+    _write(result, Path(args.output))
     counts = result.get_column("monitoring_type").value_counts()
     by_type = {str(k): int(v) for k, v in counts.iter_rows()}
     summary = {

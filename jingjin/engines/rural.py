@@ -241,6 +241,17 @@ def screen_lazy(
 def screen(
     frame: pl.DataFrame | pl.LazyFrame, *, line: float, as_of: date, explain: bool = False
 ) -> pl.DataFrame:
-    """Validate ``frame`` and return it with the screening columns added (rules in the module doc)."""
-    validate(frame)
-    return screen_lazy(frame, line=line, as_of=as_of, explain=explain).collect()
+    """Validate ``frame`` and return it with the screening columns added (rules in the module doc).
+
+    One pass: the checks of :func:`validate` ride along as one flag column of the screening query;
+    only when a row is flagged is the input checked again to name the rows and columns at fault.
+    """
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    _missing_columns(list(schema.names()))
+    bad = pl.any_horizontal(list(_problems(schema).values())).alias("__bad")
+    result = screen_lazy(lazy, line=line, as_of=as_of, explain=explain).with_columns(bad).collect()
+    require_rows(result.height)
+    if result.get_column("__bad").any():
+        validate(frame)
+    return result.drop("__bad")
