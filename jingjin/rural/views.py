@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingjin.core import clock
@@ -163,14 +164,14 @@ def _do_eliminate(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.household_eliminate(actor=user, household=household, **data)
 
 
-ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, Any]], Any], str]] = {
-    "step": (rural_forms.StepForm, _do_step, "Step recorded."),
-    "reject": (rural_forms.RejectForm, _do_reject, "Identification closed."),
-    "member": (rural_forms.MemberForm, _do_member, "Member added."),
-    "risk": (rural_forms.RiskForm, _do_risk, "Risk added."),
-    "measure": (rural_forms.MeasureForm, _do_measure, "Measure added."),
-    "income": (rural_forms.IncomeForm, _do_income, "Income recorded."),
-    "eliminate": (rural_forms.EliminateForm, _do_eliminate, "Risk eliminated."),
+ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, Any]], Any], Any]] = {
+    "step": (rural_forms.StepForm, _do_step, gettext_lazy("Step recorded.")),
+    "reject": (rural_forms.RejectForm, _do_reject, gettext_lazy("Identification closed.")),
+    "member": (rural_forms.MemberForm, _do_member, gettext_lazy("Member added.")),
+    "risk": (rural_forms.RiskForm, _do_risk, gettext_lazy("Risk added.")),
+    "measure": (rural_forms.MeasureForm, _do_measure, gettext_lazy("Measure added.")),
+    "income": (rural_forms.IncomeForm, _do_income, gettext_lazy("Income recorded.")),
+    "eliminate": (rural_forms.EliminateForm, _do_eliminate, gettext_lazy("Risk eliminated.")),
 }
 
 
@@ -192,7 +193,7 @@ def household_action(request: HttpRequest, code: str, action: str) -> HttpRespon
         except PermissionDenied:
             return _forbidden(request, _("Only the case workers of the household's county work on it."))
         else:
-            messages.success(request, _(done))
+            messages.success(request, str(done))
             return redirect("rural:household", code=household.code)
     household.refresh_from_db()
     context = _detail_context(request, household, {action: form})
