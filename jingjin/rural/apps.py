@@ -7,3 +7,8 @@ class RuralConfig(AppConfig):
     label = "rural"
     verbose_name = _("Rural revitalisation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from jingjin.rural import feeds
+
+        feeds.register()  # the figures action 4's indicators may take their actuals from

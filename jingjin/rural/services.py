@@ -58,6 +58,17 @@ def _not_future(day: date, field: str) -> None:
         raise ValidationError({field: _("The day cannot be after today.")})
 
 
+def _refresh_feeds(year: int) -> None:
+    """After the commit, the indicators fed by the rural figures take their new values."""
+
+    def refresh() -> None:
+        from jingjin.ecology.feeds import feeds_refresh
+
+        feeds_refresh(years=[year])
+
+    transaction.on_commit(refresh)
+
+
 def county_of(village: Unit) -> Unit:
     """The county a village lies in (its nearest ancestor of kind county)."""
     unit: Unit | None = village
@@ -173,6 +184,7 @@ def step_record(
         household.monitored_since = done_on
         household.save()
         audit_change(actor=actor, obj=household, before=before, source=source)
+        _refresh_feeds(done_on.year)
     return record
 
 
@@ -336,6 +348,7 @@ def household_eliminate(*, actor: Any, household: Household, on: date, source: s
     household.eliminated_on = on
     household.save()
     audit_change(actor=actor, obj=household, before=before, source=source)
+    _refresh_feeds(on.year)
     return household
 
 

@@ -320,3 +320,17 @@ def test_pages_walk_the_file(household: Household, world: dict[str, Any]) -> Non
         other.force_login(world[who])
         assert other.get("/rural/").status_code == 200
         assert other.get("/rural/screening/").status_code == 403
+
+
+def test_the_feeds_count_monitored_and_eliminated_households(
+    household: Household, world: dict[str, Any]
+) -> None:
+    from jingjin.ecology.feeds import FIGURES
+
+    assert FIGURES["rural_monitored"].fn(2023) == (Decimal(0), 10)
+    assert FIGURES["rural_monitored"].fn(2019) is None
+    Household.objects.filter(pk=household.pk).update(state="monitored", monitored_since=date(2023, 10, 10))
+    assert FIGURES["rural_monitored"].fn(2023) == (Decimal(1), 10)
+    Household.objects.filter(pk=household.pk).update(state="eliminated", eliminated_on=date(2023, 10, 12))
+    assert FIGURES["rural_monitored"].fn(2023) == (Decimal(0), 10)
+    assert FIGURES["rural_eliminated"].fn(2023) == (Decimal(1), 10)
