@@ -26,6 +26,7 @@ DEMO_ACCOUNTS = (
     ("jxj_reporter", Role.REPORTER, "sn.jxj"),
     ("chuanshan", Role.COUNTY, "sn.chuanshan"),
     ("leader", Role.LEADER, "sn"),
+    ("chuanshan_rural", Role.CASE_WORKER, "sn.chuanshan"),  # issue 15: sees 船山区's households in full
 )
 
 CHINESE_ORDINALS = "一二三"

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
-from jingjin.core.choices import Role, UnitKind
+from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
-from jingjin.core.services import user_ensure
 from jingjin.rural import services
 from jingjin.rural.choices import STEP_ORDER, Channel, MeasureKind, MonitoringType, RiskKind, Step
 from jingjin.rural.models import FundPool, Household
@@ -84,12 +83,9 @@ def _monitored(household: Household, rng: random.Random, pool: FundPool | None, 
 @transaction.atomic
 def demo_rural(*, today: date) -> dict[str, Any]:
     """Load the demo households (once) and the case worker account."""
-    from jingjin.data.demo import DEMO_PASSWORD
-
     county = Unit.objects.filter(kind=UnitKind.COUNTY, name_zh=COUNTY_NAME).first()
     if county is None:
         return {"households": 0}
-    user_ensure(username=ACCOUNT, password=DEMO_PASSWORD, role=Role.CASE_WORKER, unit=county, source="demo")
     if Household.objects.filter(is_synthetic=True).exists():
         return {"households": Household.objects.filter(is_synthetic=True).count()}
     villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, is_synthetic=True, parent__parent=county))
@@ -112,58 +108,72 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         + [("rejected", None)] * 2
     )
     for index, (state, upto) in enumerate(plan):
-        village = (
-            others[index % len(others)] if others and index % 6 == 5 else villages[index % len(villages)]
+        _household(
+            index, state, upto, today=today, rng=rng, county=county, pool=pool, places=(villages, others)
         )
-        surname = SURNAMES[index % len(SURNAMES)]
-        size = rng.randint(1, 5)
-        former = rng.random() < 0.5
-        kind = rng.choice(list(MonitoringType.values))
-        if state == "eliminated":
-            lead = date(2021, 3, 1) + timedelta(days=index)
-        elif state == "monitored":
-            lead = today - timedelta(days=rng.randint(40, 500))
-        elif state == "overdue":
-            lead = today - timedelta(days=rng.randint(17, 30))
-        else:
-            lead = today - timedelta(days=rng.randint(4, 12))
-        household = services.household_create(
+    return {"households": len(plan), "account": ACCOUNT}
+
+
+def _household(
+    index: int,
+    state: str,
+    upto: str | None,
+    *,
+    today: date,
+    rng: random.Random,
+    county: Unit,
+    pool: FundPool,
+    places: tuple[list[Unit], list[Unit]],
+) -> None:
+    """One demo household in ``state`` (identification steps done up to ``upto``)."""
+    villages, others = places
+    village = others[index % len(others)] if others and index % 6 == 5 else villages[index % len(villages)]
+    surname = SURNAMES[index % len(SURNAMES)]
+    size = rng.randint(1, 5)
+    former = rng.random() < 0.5
+    kind = rng.choice(list(MonitoringType.values))
+    if state == "eliminated":
+        lead = date(2021, 3, 1) + timedelta(days=index)
+    elif state == "monitored":
+        lead = today - timedelta(days=rng.randint(40, 500))
+    elif state == "overdue":
+        lead = today - timedelta(days=rng.randint(17, 30))
+    else:
+        lead = today - timedelta(days=rng.randint(4, 12))
+    household = services.household_create(
+        actor=None,
+        village=village,
+        head_name=f"{surname}某（演示）",
+        channel=rng.choice(list(Channel.values)),
+        monitoring_type=kind,
+        lead_date=lead,
+        former_poor=former,
+        size=size,
+        net_income=Decimal(size * rng.randint(3500, 7500)),
+        rigid_expenditure=Decimal(rng.choice([0, 0, 8000, 20000])),
+        is_synthetic=True,
+        source="demo",
+    )
+    _members(household, rng, size, surname)
+    services.risk_add(actor=None, household=household, kind=rng.choice(list(RiskKind.values)), source="demo")
+    if state in ("identifying", "overdue") and upto is not None and upto != Step.LEAD:
+        _identify(household, upto, lead)
+    elif state == "rejected":
+        services.household_reject(
             actor=None,
-            village=village,
-            head_name=f"{surname}某（演示）",
-            channel=rng.choice(list(Channel.values)),
-            monitoring_type=kind,
-            lead_date=lead,
-            former_poor=former,
-            size=size,
-            net_income=Decimal(size * rng.randint(3500, 7500)),
-            rigid_expenditure=Decimal(rng.choice([0, 0, 8000, 20000])),
-            is_synthetic=True,
+            household=household,
+            on=lead + timedelta(days=5),
+            note="经入户核实，收入稳定，不予纳入",
             source="demo",
         )
-        _members(household, rng, size, surname)
-        services.risk_add(
-            actor=None, household=household, kind=rng.choice(list(RiskKind.values)), source="demo"
-        )
-        if state in ("identifying", "overdue") and upto is not None and upto != Step.LEAD:
-            _identify(household, upto, lead)
-        elif state == "rejected":
-            services.household_reject(
-                actor=None,
-                household=household,
-                on=lead + timedelta(days=5),
-                note="经入户核实，收入稳定，不予纳入",
-                source="demo",
-            )
-        elif state in ("monitored", "eliminated"):
-            _identify(household, Step.COUNTY_APPROVAL, lead)
-            household.refresh_from_db()
-            since = household.monitored_since or lead
-            in_county = household.county_id == county.pk
-            _monitored(household, rng, pool if in_county and state == "monitored" else None, since)
-            if state == "eliminated":
-                _eliminate(household, rng, since)
-    return {"households": len(plan), "account": ACCOUNT}
+    elif state in ("monitored", "eliminated"):
+        _identify(household, Step.COUNTY_APPROVAL, lead)
+        household.refresh_from_db()
+        since = household.monitored_since or lead
+        in_county = household.county_id == county.pk
+        _monitored(household, rng, pool if in_county and state == "monitored" else None, since)
+        if state == "eliminated":
+            _eliminate(household, rng, since)
 
 
 def _eliminate(household: Household, rng: random.Random, since: date) -> None:
