@@ -17,12 +17,12 @@ from jingjin.jobs import api as jobs_api
 from jingjin.notifications import api as notifications_api
 from jingjin.parks import api as parks_api
 from jingjin.parks import attraction_api
-from jingjin.rural import api as rural_api
 from jingjin.plans import api as plans_api
 from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
+from jingjin.rural import api as rural_api
 from jingjin.supervision import api as supervision_api
 
 router = DefaultRouter(trailing_slash=False)
