@@ -68,6 +68,37 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _personal_data_key() -> bytes:
+    """The AES-256 key of personal data (issue 15): ``JINGJIN_PERSONAL_DATA_KEY``, base64 of 32 bytes.
+
+    Required in production; elsewhere (development, tests, the demo) a key is derived from
+    SECRET_KEY so that the demo runs without setup. The key never goes into the database.
+    """
+    import base64
+    import hashlib
+
+    text = os.environ.get("JINGJIN_PERSONAL_DATA_KEY", "").strip()
+    if text:
+        try:
+            key = base64.b64decode(text, validate=True)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured("JINGJIN_PERSONAL_DATA_KEY must be the base64 of 32 random bytes")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "JINGJIN_PERSONAL_DATA_KEY must be set in the production profile (JINGJIN_PROFILE=production): "
+            "the base64 of 32 random bytes, e.g. the output of python3 -c 'import base64, secrets; "
+            "print(base64.b64encode(secrets.token_bytes(32)).decode())' (see docs/rural.md); keep it "
+            "outside the database and its backups"
+        )
+    return hashlib.sha256(b"jingjin-dev-personal-data:" + SECRET_KEY.encode()).digest()
+
+
+JINGJIN_PERSONAL_DATA_KEY = _personal_data_key()
 DEBUG = _flag("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -103,6 +134,7 @@ INSTALLED_APPS = [
     "jingjin.public",
     "jingjin.people",
     "jingjin.land",
+    "jingjin.rural",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +352,9 @@ SPECTACULAR_SETTINGS = {
         "PartyWarningStateEnum": "jingjin.people.choices.PartyWarningState",
         "LandCampaignStateEnum": "jingjin.land.choices.CampaignState",
         "LandFirmClassEnum": "jingjin.land.choices.FirmClass",
+        "RuralHouseholdStateEnum": "jingjin.rural.choices.HouseholdState",
+        "RuralMonitoringTypeEnum": "jingjin.rural.choices.MonitoringType",
+        "RuralChannelEnum": "jingjin.rural.choices.Channel",
     },
 }
 

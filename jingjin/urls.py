@@ -26,6 +26,7 @@ from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
+from jingjin.rural import api as rural_api
 from jingjin.supervision import api as supervision_api
 from jingjin.supervision import practice_api as supervision_practice_api
 from jingjin.villages import api as villages_api
@@ -60,6 +61,7 @@ admission_api.register(router)  # issue 14, admission
 documents_api.register(router)  # issue 20, documents
 people_api.register(router)  # issue 17, people
 land_api.register(router)  # issue 14, landeval
+rural_api.register(router)  # issue 15, ruralhh
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -93,6 +95,7 @@ urlpatterns = [
     path("public/", include("jingjin.public.urls")),  # issue 20, the public page (no sign-in)
     path("people/", include("jingjin.people.urls")),
     path("land/", include("jingjin.land.urls")),
+    path("rural/", include("jingjin.rural.urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

@@ -911,3 +911,35 @@ def may_update_land_rectification(user: Any, county_id: int | None) -> bool:
     """May ``user`` record a D-class firm's rectification plan and progress? As
     :func:`may_file_land_appeal`: the plan office, or a unit user of the firm's county."""
     return may_file_land_appeal(user, county_id)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- ruralhh: return-to-poverty monitoring (防止返贫动态监测, issue 15). Everyone signed in
+# reads the households with personal data masked; only a rural case worker whose unit is the
+# household's county sees them in full, works on its file and screens the county's tables.
+
+
+def may_see_personal_data(user: Any, household: Any) -> bool:
+    """May ``user`` see the ID numbers, phones, bank accounts and health conditions of
+    ``household``'s members in full? Only a case worker (帮扶干部) of the household's county."""
+    if role_of(user) != Role.CASE_WORKER:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.unit_id is not None and profile.unit_id == household.county_id
+
+
+def may_work_on_household(user: Any, household: Any) -> bool:
+    """May ``user`` record identification steps, members, risks, measures and incomes of
+    ``household``, or eliminate its risk? The case workers of its county."""
+    return may_see_personal_data(user, household)
+
+
+def may_screen_households(user: Any) -> bool:
+    """May ``user`` run the screening over a table and turn candidates into households? Case
+    workers (for their county)."""
+    return role_of(user) == Role.CASE_WORKER
+
+
+def may_read_access_log(user: Any) -> bool:
+    """May ``user`` read who looked at whose personal data? The plan office."""
+    return is_plan_office(user)

@@ -27,6 +27,7 @@ DEMO_ACCOUNTS = (
     ("chuanshan", Role.COUNTY, "sn.chuanshan"),
     ("leader", Role.LEADER, "sn"),
     ("personnel", Role.PERSONNEL, "sn"),  # issue 17: talent and party building
+    ("chuanshan_rural", Role.CASE_WORKER, "sn.chuanshan"),  # issue 15: sees 船山区's households in full
 )
 
 CHINESE_ORDINALS = "一二三"
@@ -96,6 +97,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.plans.demo import demo_shares
     from jingjin.projects.demo import demo_projects
     from jingjin.reporting.demo import demo_reports
+    from jingjin.rural.demo import demo_rural
     from jingjin.supervision.demo import demo_items, demo_practices
     from jingjin.villages.demo import demo_villages
 
@@ -136,6 +138,7 @@ def demo_load() -> dict[str, Any]:
         "documents": demo_documents(today=today),
         "people": demo_people(today=today),  # after the demo townships and villages
         "land": demo_land(today=today),  # after the parks: their demo firms are evaluated
+        "rural": demo_rural(today=today),  # on the synthetic villages; adds chuanshan_rural
     }
 
 

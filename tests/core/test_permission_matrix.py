@@ -974,6 +974,44 @@ def _sv_apis() -> dict[str, Entry]:
     }
 
 
+# -- rural monitoring (issue 15, slice ruralhh): one household in a village of county C, made on first use
+
+
+def _rural(w: World) -> dict[str, Any]:
+    """A household of county C (t.c) with a screening run and a candidate, created when first asked."""
+    made: dict[str, Any] | None = w.__dict__.get("rural")
+    if made is None:
+        from jingjin.rural.models import Candidate, Household, ScreeningRun
+
+        village = Unit.objects.create(
+            code="t.c.x.v", name_zh="示例村", kind="village", parent=w.units["t.c.x"]
+        )
+        county = w.units["t.c"]
+        household = Household.objects.create(
+            code="JC000001", head_name="张某（演示）", village=village, county=county, channel="cadre_visit",
+            monitoring_type="marginal", lead_date=date(2024, 3, 1),
+        )  # fmt: skip
+        run = ScreeningRun.objects.create(county=county, year=2021, line=6000, as_of=date(2024, 3, 1))
+        candidate = Candidate.objects.create(
+            run=run, reference="R1", village=village, size=2, net_income=1000, rigid_expenditure=0,
+            per_capita_income=500, monitoring_type="marginal",
+        )  # fmt: skip
+        made = w.__dict__["rural"] = {"household": household, "run": run, "candidate": candidate}
+    return made
+
+
+def screens_households(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_screen_households(user)
+
+
+def works_on_household(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_work_on_household(user, _rural(world)["household"])
+
+
+def reads_rural_access_log(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_read_access_log(user)
+
+
 MATRIX: dict[str, Entry] = {
     # -- the API ---------------------------------------------------------------------------
     # the schema and its docs need signing in; a token is asked for with a user name and password
@@ -1556,6 +1594,22 @@ MATRIX: dict[str, Entry] = {
     "land:results": page("/land/2022/results/"),
     "land:export": page("/land/2022/export.xlsx", may_404=True),
     "land:step": page("/land/2022/review/", {"POST": manages_land}),
+    # -- rural monitoring (issue 15, slice ruralhh)
+    "household-list": api("/api/households"),
+    "household-detail": api(lambda w, u: f"/api/households/{_rural(w)['household'].code}"),
+    "rural:households": page("/rural/"),
+    "rural:export": page("/rural/members.xlsx"),
+    "rural:screening": page("/rural/screening/", {"GET": screens_households, "POST": screens_households}),
+    "rural:run": page(lambda w, u: f"/rural/screening/{_rural(w)['run'].pk}/", {"GET": screens_households}),
+    "rural:take": page(
+        lambda w, u: f"/rural/candidates/{_rural(w)['candidate'].pk}/take/", {"POST": screens_households}
+    ),
+    "rural:access-log": page("/rural/access-log/", {"GET": reads_rural_access_log}),
+    "rural:household": page(lambda w, u: f"/rural/households/{_rural(w)['household'].code}/"),
+    "rural:notice": page(lambda w, u: f"/rural/households/{_rural(w)['household'].code}/notice/"),
+    "rural:action": page(
+        lambda w, u: f"/rural/households/{_rural(w)['household'].code}/risk/", {"POST": works_on_household}
+    ),
 }
 
 

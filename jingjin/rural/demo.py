@@ -1,0 +1,196 @@
+"""Demo data of return-to-poverty monitoring: ~30 synthetic households in the example villages,
+in every state (under identification — some overdue —, monitored, risk eliminated, not confirmed),
+with members (synthetic ID numbers, phones and accounts), risks, measures, a fund pool, incomes
+and a screening-ready sample; and the account ``chuanshan_rural`` (case worker of 船山区).
+
+Everything is marked synthetic; names are "X某（演示）". Elimination in the demo happens in 2021,
+the year with a configured line (6,000 yuan). Safe to run again (nothing is added twice)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from jingjin.core.choices import UnitKind
+from jingjin.core.models import Unit
+from jingjin.rural import services
+from jingjin.rural.choices import STEP_ORDER, Channel, MeasureKind, MonitoringType, RiskKind, Step
+from jingjin.rural.models import FundPool, Household
+from jingjin.rural.validation import id_check_character
+
+COUNTY_NAME = "船山区"
+ACCOUNT = "chuanshan_rural"
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
+
+
+def _id_number(rng: random.Random, region: str, born: date) -> str:
+    first17 = f"{region}{born:%Y%m%d}{rng.randint(100, 999)}"
+    return first17 + id_check_character(first17)
+
+
+def _members(household: Household, rng: random.Random, n: int, surname: str) -> None:
+    relations = ["head", "spouse", "child", "parent", "grandchild"]
+    for k in range(n):
+        born = date(1950 + rng.randint(0, 60), rng.randint(1, 12), rng.randint(1, 28))
+        services.member_add(
+            actor=None,
+            household=household,
+            name=f"{surname}某{'' if k == 0 else k + 1}（演示）",
+            relation=relations[min(k, 4)],
+            id_number=_id_number(rng, "510903", born),
+            phone=f"1380000{rng.randint(1000, 9999)}" if k < 2 else "",
+            bank_account=f"62220200{rng.randint(10**10, 10**11 - 1)}" if k == 0 else "",
+            health=rng.choice(["", "", "高血压", "糖尿病", "残疾（四级）"]),
+            labour_capacity="none"
+            if k == 0 and household.code.endswith("7")
+            else rng.choice(["able", "partial"]),
+            source="demo",
+        )
+
+
+def _identify(household: Household, upto: str, start: date) -> None:
+    day = start
+    for step in STEP_ORDER[1 : STEP_ORDER.index(upto) + 1]:
+        day += timedelta(days=1)
+        notice_end = day + timedelta(days=5) if step == Step.VILLAGE_NOTICE else None
+        services.step_record(
+            actor=None, household=household, step=step, done_on=day, notice_end=notice_end, source="demo"
+        )
+        if notice_end:
+            day = notice_end
+
+
+def _monitored(household: Household, rng: random.Random, pool: FundPool | None, since: date) -> None:
+    kind = rng.choice(list(MeasureKind.values))
+    services.measure_add(
+        actor=None,
+        household=household,
+        kind=kind,
+        description={"industry": "发展特色种养", "employment": "公益性岗位", "medical": "大病救助"}.get(
+            kind, "帮扶措施"
+        ),
+        started_on=since + timedelta(days=10),
+        pool=pool,
+        paid=Decimal(rng.choice([0, 1000, 2000])) if pool else Decimal(0),
+        source="demo",
+    )
+
+
+@transaction.atomic
+def demo_rural(*, today: date) -> dict[str, Any]:
+    """Load the demo households (once) and the case worker account."""
+    county = Unit.objects.filter(kind=UnitKind.COUNTY, name_zh=COUNTY_NAME).first()
+    if county is None:
+        return {"households": 0}
+    if Household.objects.filter(is_synthetic=True).exists():
+        return {"households": Household.objects.filter(is_synthetic=True).count()}
+    villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, is_synthetic=True, parent__parent=county))
+    others = list(
+        Unit.objects.filter(kind=UnitKind.VILLAGE, is_synthetic=True).exclude(parent__parent=county)[:4]
+    )
+    if not villages:
+        return {"households": 0}
+    pool, _ = FundPool.objects.get_or_create(
+        county=county, year=today.year, defaults={"amount": Decimal(500000), "is_synthetic": True}
+    )
+    rng = random.Random(15)
+    plan = (
+        [("identifying", Step.LEAD)] * 3
+        + [("identifying", Step.COMPARISON)] * 3
+        + [("identifying", Step.VILLAGE_NOTICE)] * 2
+        + [("overdue", Step.HOME_VERIFICATION)] * 2
+        + [("monitored", None)] * 12
+        + [("eliminated", None)] * 5
+        + [("rejected", None)] * 2
+    )
+    for index, (state, upto) in enumerate(plan):
+        _household(
+            index, state, upto, today=today, rng=rng, county=county, pool=pool, places=(villages, others)
+        )
+    return {"households": len(plan), "account": ACCOUNT}
+
+
+def _household(
+    index: int,
+    state: str,
+    upto: str | None,
+    *,
+    today: date,
+    rng: random.Random,
+    county: Unit,
+    pool: FundPool,
+    places: tuple[list[Unit], list[Unit]],
+) -> None:
+    """One demo household in ``state`` (identification steps done up to ``upto``)."""
+    villages, others = places
+    village = others[index % len(others)] if others and index % 6 == 5 else villages[index % len(villages)]
+    surname = SURNAMES[index % len(SURNAMES)]
+    size = rng.randint(1, 5)
+    former = rng.random() < 0.5
+    kind = rng.choice(list(MonitoringType.values))
+    if state == "eliminated":
+        lead = date(2021, 3, 1) + timedelta(days=index)
+    elif state == "monitored":
+        lead = today - timedelta(days=rng.randint(40, 500))
+    elif state == "overdue":
+        lead = today - timedelta(days=rng.randint(17, 30))
+    else:
+        lead = today - timedelta(days=rng.randint(4, 12))
+    household = services.household_create(
+        actor=None,
+        village=village,
+        head_name=f"{surname}某（演示）",
+        channel=rng.choice(list(Channel.values)),
+        monitoring_type=kind,
+        lead_date=lead,
+        former_poor=former,
+        size=size,
+        net_income=Decimal(size * rng.randint(3500, 7500)),
+        rigid_expenditure=Decimal(rng.choice([0, 0, 8000, 20000])),
+        is_synthetic=True,
+        source="demo",
+    )
+    _members(household, rng, size, surname)
+    services.risk_add(actor=None, household=household, kind=rng.choice(list(RiskKind.values)), source="demo")
+    if state in ("identifying", "overdue") and upto is not None and upto != Step.LEAD:
+        _identify(household, upto, lead)
+    elif state == "rejected":
+        services.household_reject(
+            actor=None,
+            household=household,
+            on=lead + timedelta(days=5),
+            note="经入户核实，收入稳定，不予纳入",
+            source="demo",
+        )
+    elif state in ("monitored", "eliminated"):
+        _identify(household, Step.COUNTY_APPROVAL, lead)
+        household.refresh_from_db()
+        since = household.monitored_since or lead
+        in_county = household.county_id == county.pk
+        _monitored(household, rng, pool if in_county and state == "monitored" else None, since)
+        if state == "eliminated":
+            _eliminate(household, rng, since)
+
+
+def _eliminate(household: Household, rng: random.Random, since: date) -> None:
+    """Incomes above the 2021 line for the last 6 months of 2021, then elimination on 2021-12-20."""
+    Household.objects.filter(pk=household.pk).update(
+        rigid_expenditure=Decimal(0),
+        food_clothing_secure=True,
+        education_secure=True,
+        medical_secure=True,
+        housing_secure=True,
+        water_secure=True,
+    )
+    household.refresh_from_db()
+    household.members.filter(relation="head").update(labour_capacity="able")
+    income = Decimal(household.size * rng.randint(7000, 9000))
+    for month in range(6, 13):
+        services.income_record(
+            actor=None, household=household, month=date(2021, month, 1), net_income=income, source="demo"
+        )
+    services.household_eliminate(actor=None, household=household, on=date(2021, 12, 20), source="demo")

@@ -1,0 +1,91 @@
+"""Forms of the household file: a step, a member, a risk, a measure, an income, a screening."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingjin.rural.choices import LabourCapacity, MeasureKind, Relation, RiskKind, Step
+from jingjin.rural.models import FundPool
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class StepForm(StyledForm):
+    step = forms.ChoiceField(label=_("Step"), choices=Step.choices)
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    notice_end = forms.DateField(label=_("Notice ends (village notice only)"), widget=DATE, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RejectForm(StyledForm):
+    on = forms.DateField(label=_("Decided on"), widget=DATE)
+    note = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class MemberForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=64)
+    relation = forms.ChoiceField(label=_("Relation"), choices=Relation.choices)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    bank_account = forms.CharField(label=_("Bank account"), max_length=30, required=False)
+    health = forms.CharField(label=_("Health condition"), max_length=200, required=False)
+    labour_capacity = forms.ChoiceField(label=_("Labour capacity"), choices=LabourCapacity.choices)
+
+
+class RiskForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Risk"), choices=RiskKind.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MeasureForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=500)
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+    pool = forms.ModelChoiceField(label=_("Fund pool"), queryset=FundPool.objects.none(), required=False)
+    paid = forms.DecimalField(
+        label=_("Paid from the pool (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, county_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pool = self.fields["pool"]
+        assert isinstance(pool, forms.ModelChoiceField)
+        pool.queryset = FundPool.objects.filter(county_id=county_id).order_by("-year")
+
+
+class IncomeForm(StyledForm):
+    month = forms.DateField(label=_("Month (12 months ending)"), widget=DATE)
+    net_income = forms.DecimalField(
+        label=_("Net income, 12 months (yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+
+
+class EliminateForm(StyledForm):
+    on = forms.DateField(label=_("Eliminated on"), widget=DATE)
+
+
+class ScreeningForm(StyledForm):
+    file = forms.FileField(label=_("Household table (.csv, .xlsx, .parquet)"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    line = forms.FloatField(
+        label=_("Line (yuan per capita; empty: the configured line)"), required=False, min_value=1
+    )
+    as_of = forms.DateField(label=_("As of"), widget=DATE)

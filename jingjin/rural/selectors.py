@@ -1,0 +1,103 @@
+"""Reads of return-to-poverty monitoring: household lists and files, personal data masked unless
+:func:`jingjin.core.permissions.may_see_personal_data`, the deadline flag, candidates, the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from jingjin.core import clock
+from jingjin.core.permissions import may_screen_households, may_see_personal_data, restrict
+from jingjin.rural.choices import HouseholdState
+from jingjin.rural.crypto import mask, mask_account, mask_health, mask_phone
+from jingjin.rural.models import AccessLog, Candidate, Household, Member, ScreeningRun
+
+DECISION_DAYS = 15
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    state: str = ""
+    monitoring_type: str = ""
+    county: str = ""
+    overdue: bool = False
+
+
+def decision_deadline(household: Household) -> date:
+    """Lead plus :data:`DECISION_DAYS` days: the identification is decided by then (≤ 15 days)."""
+    return household.lead_date + timedelta(days=DECISION_DAYS)
+
+
+def is_overdue(household: Household, today: date | None = None) -> bool:
+    """Decided after the deadline, or still undecided past it."""
+    end = household.decided_on or (today or clock.today())
+    return end > decision_deadline(household)
+
+
+def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    filters = filters or HouseholdFilters()
+    rows = restrict(user, "view", Household.objects.all()).select_related("village", "county")
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.monitoring_type:
+        rows = rows.filter(monitoring_type=filters.monitoring_type)
+    if filters.county:
+        rows = rows.filter(county__code=filters.county)
+    if filters.overdue:
+        latest = clock.today() - timedelta(days=DECISION_DAYS)
+        rows = rows.filter(state=HouseholdState.IDENTIFYING, lead_date__lt=latest)
+    return rows.annotate(member_count=Count("members")).order_by("code")
+
+
+def household_get(*, user: Any, code: str) -> Household | None:
+    return (
+        restrict(user, "view", Household.objects.select_related("village", "county"))
+        .filter(code=code)
+        .first()
+    )
+
+
+def member_rows(members: list[Member], *, full: bool) -> list[dict[str, Any]]:
+    """The members as the page, API and exports show them: in full or masked."""
+    rows = []
+    for m in members:
+        rows.append(
+            {
+                "name": m.name,
+                "relation": m.get_relation_display(),
+                "id_number": m.id_number if full else mask(m.id_number),
+                "phone": m.phone if full else mask_phone(m.phone),
+                "bank_account": m.bank_account if full else mask_account(m.bank_account),
+                "health": m.health if full else mask_health(m.health),
+                "labour_capacity": m.get_labour_capacity_display(),
+            }
+        )
+    return rows
+
+
+def shows_full(user: Any, household: Household) -> bool:
+    return may_see_personal_data(user, household)
+
+
+def state_counts(*, user: Any) -> dict[str, int]:
+    rows = restrict(user, "view", Household.objects.all()).values_list("state").annotate(n=Count("id"))
+    return {str(state): int(n) for state, n in rows}
+
+
+def screening_runs(*, user: Any) -> QuerySet[ScreeningRun]:
+    """The screening runs of the case worker's county (none for other roles)."""
+    profile = getattr(user, "profile", None)
+    if not may_screen_households(user) or profile is None or not profile.unit_id:
+        return ScreeningRun.objects.none()
+    return ScreeningRun.objects.filter(county_id=profile.unit_id).select_related("job", "county")
+
+
+def run_candidates(run: ScreeningRun) -> QuerySet[Candidate]:
+    return run.candidates.select_related("village", "household").order_by("household", "per_capita_income")
+
+
+def access_log() -> QuerySet[AccessLog]:
+    return AccessLog.objects.select_related("user", "household", "household__county").order_by("-at", "-id")

@@ -1,0 +1,358 @@
+"""Writes of return-to-poverty monitoring, each audited (personal data never in a snapshot).
+
+Identification (识别程序, REFERENCE.md §6): risk lead → home verification → information
+comparison → village appraisal and public notice (≥ :data:`NOTICE_DAYS` days) → township review
+→ county approval, in this order, each on a day not before the one before and not after today;
+the township review comes after the notice has ended. County approval makes the household
+monitored from that day. From lead to decision at most :data:`DECISION_DAYS` days: later
+decisions are allowed but the household is flagged overdue (:func:`jingjin.rural.selectors.is_overdue`).
+
+Risk elimination (风险消除) runs the screening engine's rule on the household's own figures:
+monitored ≥ 6 months, ≥ 1 assistance measure, income above the line in the last ≥ 6 monthly
+records, 两不愁三保障 and drinking water secure, a member able to work.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingjin.core import clock
+from jingjin.core.choices import UnitKind
+from jingjin.core.models import Unit
+from jingjin.core.permissions import PermissionDenied, may_work_on_household
+from jingjin.core.services import audit_change
+from jingjin.engines.errors import InputError
+from jingjin.rural import rules
+from jingjin.rural.choices import STEP_ORDER, HouseholdState, LabourCapacity, Relation, Step
+from jingjin.rural.crypto import id_number_hash
+from jingjin.rural.models import (
+    AccessLog,
+    AssistanceMeasure,
+    FundPool,
+    Household,
+    IdentificationStep,
+    IncomeRecord,
+    Member,
+    RiskFactor,
+)
+from jingjin.rural.validation import check_id_number, check_phone, check_text
+
+NOTICE_DAYS = 5
+DECISION_DAYS = 15
+
+
+def _require(actor: Any, household: Household) -> None:
+    if actor is not None and not may_work_on_household(actor, household):
+        raise PermissionDenied(f"{actor} may not work on household {household.code}")
+
+
+def _not_future(day: date, field: str) -> None:
+    if day > clock.today():
+        raise ValidationError({field: _("The day cannot be after today.")})
+
+
+def _refresh_feeds(year: int) -> None:
+    """After the commit, the indicators fed by the rural figures take their new values."""
+
+    def refresh() -> None:
+        from jingjin.ecology.feeds import feeds_refresh
+
+        feeds_refresh(years=[year])
+
+    transaction.on_commit(refresh)
+
+
+def county_of(village: Unit) -> Unit:
+    """The county a village lies in (its nearest ancestor of kind county)."""
+    unit: Unit | None = village
+    while unit is not None and unit.kind != UnitKind.COUNTY:
+        unit = unit.parent
+    if unit is None:
+        raise ValidationError({"village": _("The village lies in no county.")})
+    return unit
+
+
+def next_code() -> str:
+    last = Household.objects.filter(code__startswith="JC").order_by("-code").values_list("code", flat=True)
+    number = int(last[0][2:]) + 1 if last and last[0][2:].isdigit() else 1
+    return f"JC{number:06d}"
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: Any,
+    village: Unit,
+    head_name: str,
+    channel: str,
+    monitoring_type: str,
+    lead_date: date,
+    former_poor: bool = False,
+    size: int = 1,
+    net_income: Decimal = Decimal(0),
+    rigid_expenditure: Decimal = Decimal(0),
+    secure: dict[str, bool] | None = None,
+    note: str = "",
+    is_synthetic: bool = False,
+    source: str = "web",
+) -> Household:
+    """Open a household under identification from a risk lead (its first step, 线索)."""
+    if village.kind != UnitKind.VILLAGE:
+        raise ValidationError({"village": _("Choose a village.")})
+    _not_future(lead_date, "lead_date")
+    check_text(head_name, "head_name", max_length=64)
+    household = Household(
+        code=next_code(),
+        head_name=head_name.strip(),
+        village=village,
+        county=county_of(village),
+        channel=channel,
+        monitoring_type=monitoring_type,
+        former_poor=former_poor,
+        size=size,
+        net_income=net_income,
+        rigid_expenditure=rigid_expenditure,
+        lead_date=lead_date,
+        note=note,
+        is_synthetic=is_synthetic,
+        **(secure or {}),
+    )
+    _require(actor, household)
+    household.full_clean()
+    household.save()
+    audit_change(actor=actor, obj=household, before=None, source=source)
+    step = IdentificationStep.objects.create(
+        household=household, step=Step.LEAD, done_on=lead_date, actor=actor
+    )
+    audit_change(actor=actor, obj=step, before=None, source=source)
+    return household
+
+
+@transaction.atomic
+def step_record(
+    *,
+    actor: Any,
+    household: Household,
+    step: str,
+    done_on: date,
+    notice_end: date | None = None,
+    note: str = "",
+    source: str = "web",
+) -> IdentificationStep:
+    """Record the next step of the identification procedure (in order; see the module doc)."""
+    _require(actor, household)
+    if household.state != HouseholdState.IDENTIFYING:
+        raise ValidationError({"step": _("The household is not under identification.")})
+    done = list(household.steps.order_by("done_on", "id"))
+    expected = STEP_ORDER[len(done)] if len(done) < len(STEP_ORDER) else None
+    if expected is None or step != expected:
+        if expected is None:
+            raise ValidationError({"step": _("The identification is complete.")})
+        raise ValidationError({"step": _("The next step is %(step)s.") % {"step": Step(expected).label}})
+    _not_future(done_on, "done_on")
+    previous = done[-1]
+    if done_on < previous.done_on:
+        raise ValidationError({"done_on": _("The day is before the previous step's.")})
+    if step == Step.VILLAGE_NOTICE:
+        if notice_end is None or (notice_end - done_on).days + 1 < NOTICE_DAYS:
+            raise ValidationError(
+                {"notice_end": _("The public notice lasts at least %(days)s days.") % {"days": NOTICE_DAYS}}
+            )
+    elif step == Step.TOWNSHIP_REVIEW and previous.notice_end and done_on <= previous.notice_end:
+        raise ValidationError({"done_on": _("The township review comes after the notice has ended.")})
+    check_text(note, "note", max_length=500)
+    record = IdentificationStep.objects.create(
+        household=household,
+        step=step,
+        done_on=done_on,
+        notice_end=notice_end if step == Step.VILLAGE_NOTICE else None,
+        note=note,
+        actor=actor,
+    )
+    audit_change(actor=actor, obj=record, before=None, source=source)
+    if step == Step.COUNTY_APPROVAL:
+        before = household.snapshot()
+        household.state = HouseholdState.MONITORED
+        household.decided_on = done_on
+        household.monitored_since = done_on
+        household.save()
+        audit_change(actor=actor, obj=household, before=before, source=source)
+        _refresh_feeds(done_on.year)
+    return record
+
+
+@transaction.atomic
+def household_reject(
+    *, actor: Any, household: Household, on: date, note: str, source: str = "web"
+) -> Household:
+    """Close an identification without confirming the household (不予纳入), with a reason."""
+    _require(actor, household)
+    if household.state != HouseholdState.IDENTIFYING:
+        raise ValidationError({"state": _("The household is not under identification.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Give the reason.")})
+    check_text(note, "note", max_length=2000)
+    _not_future(on, "on")
+    before = household.snapshot()
+    household.state = HouseholdState.REJECTED
+    household.decided_on = on
+    household.note = note.strip()
+    household.save()
+    audit_change(actor=actor, obj=household, before=before, source=source)
+    return household
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Any,
+    household: Household,
+    name: str,
+    relation: str = Relation.OTHER,
+    id_number: str = "",
+    phone: str = "",
+    bank_account: str = "",
+    health: str = "",
+    labour_capacity: str = LabourCapacity.ABLE,
+    source: str = "web",
+) -> Member:
+    """Add a member; the personal data are encrypted on save and left out of the audit row.
+    Error messages name the field, never its value."""
+    _require(actor, household)
+    check_text(name, "name", max_length=64)
+    id_number = check_id_number(id_number)
+    phone = check_phone(phone)
+    bank_account = bank_account.strip().replace(" ", "")
+    if bank_account and not (bank_account.isdigit() and 12 <= len(bank_account) <= 30):
+        raise ValidationError({"bank_account": _("A bank account has 12 to 30 digits.")})
+    check_text(health, "health", max_length=200)
+    if id_number and Member.objects.filter(id_hash=id_number_hash(id_number)).exists():
+        raise ValidationError({"id_number": _("A member with this ID number is already registered.")})
+    member = Member(
+        household=household,
+        name=name.strip(),
+        relation=relation,
+        id_number=id_number,
+        id_hash=id_number_hash(id_number) if id_number else "",
+        phone=phone,
+        bank_account=bank_account,
+        health=health.strip(),
+        labour_capacity=labour_capacity,
+    )
+    member.full_clean(exclude=["id_number", "phone", "bank_account", "health"])
+    member.save()
+    audit_change(actor=actor, obj=member, before=None, source=source)
+    return member
+
+
+@transaction.atomic
+def risk_add(
+    *, actor: Any, household: Household, kind: str, note: str = "", source: str = "web"
+) -> RiskFactor:
+    _require(actor, household)
+    check_text(note, "note", max_length=500)
+    risk = RiskFactor(household=household, kind=kind, note=note.strip())
+    risk.full_clean()
+    risk.save()
+    audit_change(actor=actor, obj=risk, before=None, source=source)
+    return risk
+
+
+@transaction.atomic
+def measure_add(
+    *,
+    actor: Any,
+    household: Household,
+    kind: str,
+    description: str,
+    started_on: date,
+    pool: FundPool | None = None,
+    paid: Decimal = Decimal(0),
+    source: str = "web",
+) -> AssistanceMeasure:
+    """Add an assistance measure; a payment from the county's pool must fit its balance."""
+    _require(actor, household)
+    if household.state not in (HouseholdState.IDENTIFYING, HouseholdState.MONITORED):
+        raise ValidationError({"kind": _("The household is not monitored.")})
+    _not_future(started_on, "started_on")
+    check_text(description, "description", max_length=500, required=True)
+    if paid and pool is None:
+        raise ValidationError({"pool": _("Choose the fund pool the payment comes from.")})
+    if pool is not None:
+        pool = FundPool.objects.select_for_update().get(pk=pool.pk)
+        if pool.county_id != household.county_id:
+            raise ValidationError({"pool": _("The pool belongs to another county.")})
+        if paid > rules.pool_balance(pool):
+            raise ValidationError({"paid": _("The payment is larger than the pool's balance.")})
+    measure = AssistanceMeasure(
+        household=household,
+        kind=kind,
+        description=description.strip(),
+        started_on=started_on,
+        pool=pool,
+        paid=paid,
+    )
+    measure.full_clean()
+    measure.save()
+    audit_change(actor=actor, obj=measure, before=None, source=source)
+    return measure
+
+
+@transaction.atomic
+def income_record(
+    *, actor: Any, household: Household, month: date, net_income: Decimal, source: str = "web"
+) -> IncomeRecord:
+    """Record (or correct) the net income of the 12 months ending with ``month``."""
+    _require(actor, household)
+    month = month.replace(day=1)
+    _not_future(month, "month")
+    record = IncomeRecord.objects.filter(household=household, month=month).first()
+    before = record.snapshot() if record else None
+    if record is None:
+        record = IncomeRecord(household=household, month=month, net_income=net_income)
+    record.net_income = net_income
+    record.full_clean()
+    record.save()
+    audit_change(actor=actor, obj=record, before=before, source=source)
+    latest = household.incomes.order_by("-month").first()
+    if latest is not None and latest.pk == record.pk:
+        before_h = household.snapshot()
+        household.net_income = net_income
+        household.save()
+        audit_change(actor=actor, obj=household, before=before_h, source=source)
+    return record
+
+
+@transaction.atomic
+def household_eliminate(*, actor: Any, household: Household, on: date, source: str = "web") -> Household:
+    """Mark the household's risk eliminated (风险消除) when the engine's rule holds on its data."""
+    _require(actor, household)
+    if household.state != HouseholdState.MONITORED:
+        raise ValidationError({"state": _("Only a monitored household's risk can be eliminated.")})
+    _not_future(on, "on")
+    try:
+        failing = rules.elimination_failures(household, as_of=on)
+    except InputError as exc:  # no line configured for the year: say so, do not guess one
+        raise ValidationError({"on": str(exc).replace("; give --line", "")}) from None
+    if failing:
+        raise ValidationError({"state": [str(reason) for reason in failing]})
+    before = household.snapshot()
+    household.state = HouseholdState.ELIMINATED
+    household.eliminated_on = on
+    household.save()
+    audit_change(actor=actor, obj=household, before=before, source=source)
+    _refresh_feeds(on.year)
+    return household
+
+
+def access_record(*, user: Any, household: Household, via: str) -> AccessLog:
+    """Log one view of a household's full personal data (who looked at whom). The log is the
+    audit of reads: a row per page, API response or export that showed the data in full."""
+    return AccessLog.objects.create(user=user, household=household, at=timezone.now(), via=via)
