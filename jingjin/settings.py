@@ -288,6 +288,12 @@ SPECTACULAR_SETTINGS = {
         "ProjectLevelEnum": "jingjin.projects.choices.ProjectLevel",
         "ProjectStateEnum": "jingjin.projects.choices.ProjectState",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        # issue 17, schemes
+        "AssessmentSchemeStatusEnum": "jingjin.assessment.scheme_models.SchemeStatus",
+        "SchemeDirectionEnum": "jingjin.assessment.scheme_models.Direction",
+        "SchemeNormalisationEnum": "jingjin.assessment.scheme_models.Normalisation",
+        "SchemeAdjustmentKindEnum": "jingjin.assessment.scheme_models.AdjustmentKind",
+        "RaceCadenceEnum": "jingjin.assessment.scheme_models.Cadence",
     },
 }
 

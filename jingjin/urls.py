@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from jingjin.alerts import api as alerts_api
 from jingjin.assessment import api as assessment_api
+from jingjin.assessment import scheme_api
 from jingjin.core import api as core_api
 from jingjin.core import token_api
 from jingjin.core import views as core_views
@@ -48,6 +49,7 @@ ecology_api.register(router)
 ecology_air_api.register(router)
 ecology_water_api.register(router)
 attraction_api.register(router)  # issue 13, parksattr
+scheme_api.register(router)  # issue 17, schemes
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -75,6 +77,7 @@ urlpatterns = [
     path("projects/", include("jingjin.projects.urls")),
     path("parks/", include("jingjin.parks.urls")),
     path("ecology/", include("jingjin.ecology.urls")),
+    path("schemes/", include("jingjin.assessment.scheme_urls")),
     path("", include("jingjin.plans.urls")),
 ]
 
