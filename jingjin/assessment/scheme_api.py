@@ -132,6 +132,8 @@ class AssessmentSchemeViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_manage_assessment_schemes(request.user):
+            raise exceptions.PermissionDenied("Only the plan office defines assessment schemes.")
         body = AssessmentSchemeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

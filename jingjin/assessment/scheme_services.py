@@ -346,6 +346,7 @@ def race_create(
 ) -> Race:
     """A race (赛马) on a published scheme version from ``start`` to ``end``."""
     _require_office(actor)
+    scheme = AssessmentScheme.objects.get(pk=scheme.pk)
     if scheme.status != SchemeStatus.PUBLISHED:
         raise ValidationError({"scheme": [_("A race runs a published scheme.")]})
     if (start.year, start.month) > (end.year, end.month):
