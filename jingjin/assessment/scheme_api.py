@@ -89,7 +89,9 @@ class SchemeRunSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     period = serializers.CharField()
     kind = serializers.CharField()
-    rows = serializers.JSONField(help_text="one row per unit: figures, scores, points, total, rank, verdict, reasons")
+    rows = serializers.JSONField(
+        help_text="one row per unit: figures, scores, points, total, rank, verdict, reasons"
+    )
 
 
 def _call(function: Any, **kwargs: Any) -> Any:
@@ -98,7 +100,9 @@ def _call(function: Any, **kwargs: Any) -> Any:
     except PermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc)) from exc
     except DjangoValidationError as exc:
-        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        raise exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from exc
 
 
 def _settings(data: dict[str, Any]) -> dict[str, Any]:
@@ -127,8 +131,10 @@ class AssessmentSchemeViewSet(
     source = "api"
 
     def get_queryset(self) -> Any:
-        return visible_schemes(user=self.request.user).select_related("peer_set").prefetch_related(
-            "criteria", "adjustments"
+        return (
+            visible_schemes(user=self.request.user)
+            .select_related("peer_set")
+            .prefetch_related("criteria", "adjustments")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -146,7 +152,9 @@ class AssessmentSchemeViewSet(
             peer_set=data["peer_set"],
             criteria=data["criteria"],
             adjustments=data.get("adjustments", []),
-            settings={k: v for k, v in _settings(data).items() if k not in ("name_zh", "name_en", "peer_set")},
+            settings={
+                k: v for k, v in _settings(data).items() if k not in ("name_zh", "name_en", "peer_set")
+            },
             source=self.source,
         )
         return Response(AssessmentSchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
@@ -181,16 +189,28 @@ class AssessmentSchemeViewSet(
         year, month = _call(period_parse, code=body.validated_data["period"])
         period = _call(period_get_or_create, year=year, month=month)
         run = _call(function, actor=request.user, scheme=scheme, period=period)
-        data = {"scheme": scheme.code, "version": scheme.version, "period": period.code, "kind": run.kind, "rows": run.rows}
+        data = {
+            "scheme": scheme.code,
+            "version": scheme.version,
+            "period": period.code,
+            "kind": run.kind,
+            "rows": run.rows,
+        }
         return Response(SchemeRunSerializer(data).data)
 
-    @extend_schema(request=SchemePeriodSerializer, responses={200: SchemeRunSerializer}, summary="Preview a draft on a month")
+    @extend_schema(
+        request=SchemePeriodSerializer,
+        responses={200: SchemeRunSerializer},
+        summary="Preview a draft on a month",
+    )
     @action(detail=True, methods=["post"])
     def preview(self, request: Request, pk: str | None = None) -> Response:
         return self._run(request, services.scheme_preview)
 
     @extend_schema(
-        request=SchemePeriodSerializer, responses={200: SchemeRunSerializer}, summary="Publish a previewed draft"
+        request=SchemePeriodSerializer,
+        responses={200: SchemeRunSerializer},
+        summary="Publish a previewed draft",
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
@@ -214,7 +234,18 @@ class RaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Race
-        fields = ["id", "code", "name_zh", "name_en", "scheme", "cadence", "start", "end", "is_synthetic", "rounds"]
+        fields = [
+            "id",
+            "code",
+            "name_zh",
+            "name_en",
+            "scheme",
+            "cadence",
+            "start",
+            "end",
+            "is_synthetic",
+            "rounds",
+        ]
 
     def get_scheme(self, race: Race) -> str:
         return f"{race.scheme.code}@{race.scheme.version}"
@@ -229,7 +260,11 @@ class RaceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Race.objects.none()
 
     def get_queryset(self) -> Any:
-        return Race.objects.select_related("scheme", "start", "end").prefetch_related("rounds__period").order_by("code")
+        return (
+            Race.objects.select_related("scheme", "start", "end")
+            .prefetch_related("rounds__period")
+            .order_by("code")
+        )
 
 
 class CadrePaySerializer(serializers.ModelSerializer):
@@ -239,7 +274,18 @@ class CadrePaySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CadrePayScheme
-        fields = ["id", "code", "name_zh", "name_en", "scheme_code", "period", "base_pay", "is_synthetic", "bands", "rows"]
+        fields = [
+            "id",
+            "code",
+            "name_zh",
+            "name_en",
+            "scheme_code",
+            "period",
+            "base_pay",
+            "is_synthetic",
+            "bands",
+            "rows",
+        ]
 
     def get_bands(self, pay: CadrePayScheme) -> list[dict[str, Any]]:
         return [b.as_dict() for b in pay.bands.all()]
@@ -258,7 +304,11 @@ class CadrePayViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CadrePayScheme.objects.none()
 
     def get_queryset(self) -> Any:
-        return CadrePayScheme.objects.select_related("period", "table").prefetch_related("bands").order_by("code")
+        return (
+            CadrePayScheme.objects.select_related("period", "table")
+            .prefetch_related("bands")
+            .order_by("code")
+        )
 
 
 def register(router: Any) -> None:

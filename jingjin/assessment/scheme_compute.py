@@ -38,7 +38,9 @@ def _figure(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 4)
 
 
-def _reasons(scheme: AssessmentScheme, result: Evaluation, values: dict[str, np.ndarray], i: int) -> list[str]:
+def _reasons(
+    scheme: AssessmentScheme, result: Evaluation, values: dict[str, np.ndarray], i: int
+) -> list[str]:
     out = []
     for c in scheme.criteria.all():
         x = values[c.key][i]
@@ -60,7 +62,9 @@ def _reasons(scheme: AssessmentScheme, result: Evaluation, values: dict[str, np.
     return out
 
 
-def scheme_rows(*, scheme: AssessmentScheme, period: ReportingPeriod, as_of: date | None) -> list[dict[str, Any]]:
+def scheme_rows(
+    *, scheme: AssessmentScheme, period: ReportingPeriod, as_of: date | None
+) -> list[dict[str, Any]]:
     """One row per unit of the scheme's peer set: figures, scores, points, total, rank, verdict
     and the reasons, best first (unranked last)."""
     units = list(scheme.peer_set.units.order_by("position", "code"))

@@ -19,15 +19,35 @@ INPUT = {"class": "form-control form-control-sm"}
 class SchemeSettingsForm(forms.Form):
     name_zh = forms.CharField(label=_("Chinese name"), max_length=300, widget=forms.TextInput(INPUT))
     name_en = forms.CharField(label=_("English name"), max_length=300, widget=forms.TextInput(INPUT))
-    peer_set = forms.ModelChoiceField(label=_("peer set"), queryset=PeerSet.objects.all(), widget=forms.Select(SELECT))
-    red_top_n = forms.IntegerField(label=_("red list: top N"), min_value=0, max_value=100, initial=3, widget=forms.NumberInput(INPUT))
-    black_bottom_m = forms.IntegerField(
-        label=_("black list: bottom M"), min_value=0, max_value=100, initial=2, widget=forms.NumberInput(INPUT)
+    peer_set = forms.ModelChoiceField(
+        label=_("peer set"), queryset=PeerSet.objects.all(), widget=forms.Select(SELECT)
     )
-    target_score = forms.FloatField(label=_("target score"), min_value=0, max_value=200, initial=60, widget=forms.NumberInput(INPUT))
-    bonus_cap = forms.FloatField(label=_("overall bonus cap"), min_value=0, max_value=1000, required=False, widget=forms.NumberInput(INPUT))
+    red_top_n = forms.IntegerField(
+        label=_("red list: top N"), min_value=0, max_value=100, initial=3, widget=forms.NumberInput(INPUT)
+    )
+    black_bottom_m = forms.IntegerField(
+        label=_("black list: bottom M"),
+        min_value=0,
+        max_value=100,
+        initial=2,
+        widget=forms.NumberInput(INPUT),
+    )
+    target_score = forms.FloatField(
+        label=_("target score"), min_value=0, max_value=200, initial=60, widget=forms.NumberInput(INPUT)
+    )
+    bonus_cap = forms.FloatField(
+        label=_("overall bonus cap"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(INPUT),
+    )
     deduction_cap = forms.FloatField(
-        label=_("overall deduction cap"), min_value=0, max_value=1000, required=False, widget=forms.NumberInput(INPUT)
+        label=_("overall deduction cap"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(INPUT),
     )
 
 
@@ -40,11 +60,25 @@ class SchemeNewForm(SchemeSettingsForm):
 class CriterionForm(forms.Form):
     source = forms.ChoiceField(label=_("figure"), required=False, widget=forms.Select(SELECT))
     source_key = forms.SlugField(label=_("key"), max_length=40, required=False, widget=forms.TextInput(INPUT))
-    weight = forms.FloatField(label=_("weight"), min_value=0, max_value=100, required=False, widget=forms.NumberInput(INPUT))
-    direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices, widget=forms.Select(SELECT))
-    normalisation = forms.ChoiceField(label=_("normalisation"), choices=Normalisation.choices, widget=forms.Select(SELECT))
-    target = forms.FloatField(label=_("target"), min_value=0, max_value=1e9, required=False, widget=forms.NumberInput(INPUT))
-    minimum = forms.FloatField(label=_("minimum (gate)"), min_value=-1e9, max_value=1e9, required=False, widget=forms.NumberInput(INPUT))
+    weight = forms.FloatField(
+        label=_("weight"), min_value=0, max_value=100, required=False, widget=forms.NumberInput(INPUT)
+    )
+    direction = forms.ChoiceField(
+        label=_("direction"), choices=Direction.choices, widget=forms.Select(SELECT)
+    )
+    normalisation = forms.ChoiceField(
+        label=_("normalisation"), choices=Normalisation.choices, widget=forms.Select(SELECT)
+    )
+    target = forms.FloatField(
+        label=_("target"), min_value=0, max_value=1e9, required=False, widget=forms.NumberInput(INPUT)
+    )
+    minimum = forms.FloatField(
+        label=_("minimum (gate)"),
+        min_value=-1e9,
+        max_value=1e9,
+        required=False,
+        widget=forms.NumberInput(INPUT),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,8 +90,20 @@ class AdjustmentForm(forms.Form):
     source = forms.ChoiceField(label=_("events"), required=False, widget=forms.Select(SELECT))
     source_key = forms.SlugField(label=_("key"), max_length=40, required=False, widget=forms.TextInput(INPUT))
     label = forms.CharField(label=_("label"), max_length=200, required=False, widget=forms.TextInput(INPUT))
-    points = forms.FloatField(label=_("points per event"), min_value=0, max_value=100, required=False, widget=forms.NumberInput(INPUT))
-    cap = forms.FloatField(label=_("cap of the rule"), min_value=0, max_value=1000, required=False, widget=forms.NumberInput(INPUT))
+    points = forms.FloatField(
+        label=_("points per event"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(INPUT),
+    )
+    cap = forms.FloatField(
+        label=_("cap of the rule"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(INPUT),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,12 +124,19 @@ class PeerSetForm(forms.Form):
     name_zh = forms.CharField(label=_("Chinese name"), max_length=300, widget=forms.TextInput(INPUT))
     name_en = forms.CharField(label=_("English name"), max_length=300, widget=forms.TextInput(INPUT))
     units = forms.ModelMultipleChoiceField(
-        label=_("units"), queryset=Unit.objects.order_by("position", "code"), widget=forms.SelectMultiple({**SELECT, "size": 8})
+        label=_("units"),
+        queryset=Unit.objects.order_by("position", "code"),
+        widget=forms.SelectMultiple({**SELECT, "size": 8}),
     )
 
 
 class PeriodForm(forms.Form):
-    period = forms.RegexField(label=_("month"), regex=r"^\d{4}-\d{2}$", max_length=7, widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}))
+    period = forms.RegexField(
+        label=_("month"),
+        regex=r"^\d{4}-\d{2}$",
+        max_length=7,
+        widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}),
+    )
 
 
 class RaceForm(forms.Form):
@@ -91,5 +144,15 @@ class RaceForm(forms.Form):
     name_zh = forms.CharField(label=_("Chinese name"), max_length=300, widget=forms.TextInput(INPUT))
     name_en = forms.CharField(label=_("English name"), max_length=300, widget=forms.TextInput(INPUT))
     cadence = forms.ChoiceField(label=_("rounds"), choices=Cadence.choices, widget=forms.Select(SELECT))
-    start = forms.RegexField(label=_("first month"), regex=r"^\d{4}-\d{2}$", max_length=7, widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}))
-    end = forms.RegexField(label=_("last month"), regex=r"^\d{4}-\d{2}$", max_length=7, widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}))
+    start = forms.RegexField(
+        label=_("first month"),
+        regex=r"^\d{4}-\d{2}$",
+        max_length=7,
+        widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}),
+    )
+    end = forms.RegexField(
+        label=_("last month"),
+        regex=r"^\d{4}-\d{2}$",
+        max_length=7,
+        widget=forms.TextInput({**INPUT, "placeholder": "YYYY-MM"}),
+    )

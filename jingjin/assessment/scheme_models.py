@@ -95,7 +95,9 @@ class AssessmentScheme(BilingualNameMixin, AuditedModel):
     target_score = models.FloatField(
         _("target score"), default=60, validators=[MinValueValidator(0), MaxValueValidator(200)]
     )
-    bonus_cap = models.FloatField(_("overall bonus cap"), null=True, blank=True, validators=[MinValueValidator(0)])
+    bonus_cap = models.FloatField(
+        _("overall bonus cap"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     deduction_cap = models.FloatField(
         _("overall deduction cap"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -161,7 +163,9 @@ class SchemeCriterion(models.Model):
         _("recorded figure's key"), max_length=40, blank=True, help_text=_("Only for recorded figures.")
     )
     weight = models.FloatField(_("weight"), validators=[MinValueValidator(0), MaxValueValidator(100)])
-    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.BENEFIT)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.BENEFIT
+    )
     normalisation = models.CharField(
         _("normalisation"), max_length=8, choices=Normalisation.choices, default=Normalisation.NONE
     )
@@ -172,6 +176,9 @@ class SchemeCriterion(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.key}"
 
     @property
     def key(self) -> str:
@@ -198,13 +205,18 @@ class SchemeAdjustment(models.Model):
     source = models.CharField(_("events"), max_length=40)
     source_key = models.CharField(_("recorded figure's key"), max_length=40, blank=True)
     label = models.CharField(_("label"), max_length=200, blank=True)
-    points = models.FloatField(_("points per event"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    points = models.FloatField(
+        _("points per event"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     cap = models.FloatField(_("cap of the rule"), null=True, blank=True, validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("bonus or deduction rule")
         verbose_name_plural = _("bonus and deduction rules")
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.kind} {self.key}"
 
     @property
     def key(self) -> str:
@@ -253,9 +265,7 @@ class RecordedFigure(AuditedModel):
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "unit", "period"], name="one_recorded_figure")
-        ]
+        constraints = [models.UniqueConstraint(fields=["key", "unit", "period"], name="one_recorded_figure")]
         verbose_name = _("recorded figure")
         verbose_name_plural = _("recorded figures")
 
@@ -267,10 +277,16 @@ class Race(BilingualNameMixin, AuditedModel):
     """A 赛马 race: a published scheme run over rounds from ``start`` to ``end`` (periods)."""
 
     code = models.CharField(_("code"), max_length=64, unique=True)
-    scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="races")
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="races"
+    )
     cadence = models.CharField(_("rounds"), max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
-    start = models.ForeignKey(ReportingPeriod, verbose_name=_("first month"), on_delete=models.PROTECT, related_name="+")
-    end = models.ForeignKey(ReportingPeriod, verbose_name=_("last month"), on_delete=models.PROTECT, related_name="+")
+    start = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("first month"), on_delete=models.PROTECT, related_name="+"
+    )
+    end = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("last month"), on_delete=models.PROTECT, related_name="+"
+    )
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
     class Meta:
@@ -296,6 +312,9 @@ class RaceRound(models.Model):
         constraints = [models.UniqueConstraint(fields=["race", "number"], name="one_race_round")]
         verbose_name = _("race round")
         verbose_name_plural = _("race rounds")
+
+    def __str__(self) -> str:
+        return f"{self.race} #{self.number}"
 
 
 class CadrePayScheme(BilingualNameMixin, AuditedModel):
@@ -341,6 +360,9 @@ class PayBand(models.Model):
         verbose_name = _("pay band")
         verbose_name_plural = _("pay bands")
 
+    def __str__(self) -> str:
+        return f"{self.pay_scheme} {self.lower}–{self.upper}: {self.coefficient}"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "lower": self.lower,
@@ -361,3 +383,6 @@ class CadrePayTable(models.Model):
     class Meta:
         verbose_name = _("village-cadre pay table")
         verbose_name_plural = _("village-cadre pay tables")
+
+    def __str__(self) -> str:
+        return str(self.pay_scheme)

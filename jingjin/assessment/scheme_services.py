@@ -62,7 +62,9 @@ def _require_draft(scheme: AssessmentScheme) -> None:
         raise ValidationError(_("A published version cannot be changed: make a new version."))
 
 
-def _finite(value: Any, name: str, *, low: float = 0, high: float = 1e9, optional: bool = False) -> float | None:
+def _finite(
+    value: Any, name: str, *, low: float = 0, high: float = 1e9, optional: bool = False
+) -> float | None:
     if value in (None, "") and optional:
         return None
     try:
@@ -70,13 +72,22 @@ def _finite(value: Any, name: str, *, low: float = 0, high: float = 1e9, optiona
     except (TypeError, ValueError):
         raise ValidationError({name: [_("Enter a number.")]}) from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise ValidationError({name: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]})
+        raise ValidationError(
+            {name: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]}
+        )
     return number
 
 
 @transaction.atomic
 def peer_set_save(
-    *, actor: Any, code: str, name_zh: str, name_en: str, units: list[Unit], is_synthetic: bool = False, source: str = "web"
+    *,
+    actor: Any,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    units: list[Unit],
+    is_synthetic: bool = False,
+    source: str = "web",
 ) -> PeerSet:
     """Create or change a peer set (赛马分组) of the office's choosing."""
     _require_office(actor)
@@ -148,7 +159,9 @@ def _adjustment(row: dict[str, Any], i: int) -> SchemeAdjustment:
     return adjustment
 
 
-def _set_rows(scheme: AssessmentScheme, criteria: list[dict[str, Any]] | None, adjustments: list[dict[str, Any]] | None) -> None:
+def _set_rows(
+    scheme: AssessmentScheme, criteria: list[dict[str, Any]] | None, adjustments: list[dict[str, Any]] | None
+) -> None:
     if criteria is not None:
         rows = [_criterion(row, i) for i, row in enumerate(criteria)]
         if not rows or sum(c.weight for c in rows) <= 0:
@@ -160,8 +173,8 @@ def _set_rows(scheme: AssessmentScheme, criteria: list[dict[str, Any]] | None, a
     if adjustments is not None:
         extra = [_adjustment(row, i) for i, row in enumerate(adjustments)]
         scheme.adjustments.all().delete()
-        for row in extra:
-            row.scheme = scheme
+        for extra_row in extra:
+            extra_row.scheme = scheme
         SchemeAdjustment.objects.bulk_create(extra)
 
 
@@ -183,7 +196,9 @@ def scheme_create(
     _require_office(actor)
     if AssessmentScheme.objects.filter(code=code).exists():
         raise ValidationError({"code": [_("A scheme with this code exists already.")]})
-    scheme = AssessmentScheme(code=code, name_zh=name_zh, name_en=name_en, peer_set=peer_set, is_synthetic=is_synthetic)
+    scheme = AssessmentScheme(
+        code=code, name_zh=name_zh, name_en=name_en, peer_set=peer_set, is_synthetic=is_synthetic
+    )
     for name, value in (settings or {}).items():
         if name not in AssessmentScheme.office_editable_fields:
             raise ValidationError({name: [_("This field cannot be changed.")]})
@@ -221,7 +236,9 @@ def scheme_update(
     after = scheme.snapshot()
     if after != before:
         scheme.runs.filter(kind=RunKind.PREVIEW).delete()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, before=before, after=after, source=source)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=scheme, before=before, after=after, source=source
+    )
     return scheme
 
 
@@ -249,7 +266,9 @@ def scheme_revise(*, actor: Any, scheme: AssessmentScheme, source: str = "web") 
     return draft
 
 
-def _run_store(scheme: AssessmentScheme, period: ReportingPeriod, kind: str, rows: list[dict[str, Any]], today: date) -> SchemeRun:
+def _run_store(
+    scheme: AssessmentScheme, period: ReportingPeriod, kind: str, rows: list[dict[str, Any]], today: date
+) -> SchemeRun:
     run, _created = SchemeRun.objects.update_or_create(
         scheme=scheme,
         period=period,
@@ -268,12 +287,19 @@ def scheme_preview(
     _require_office(actor)
     _require_draft(scheme)
     today = today or clock.today()
-    return _run_store(scheme, period, RunKind.PREVIEW, scheme_rows(scheme=scheme, period=period, as_of=today), today)
+    return _run_store(
+        scheme, period, RunKind.PREVIEW, scheme_rows(scheme=scheme, period=period, as_of=today), today
+    )
 
 
 @transaction.atomic
 def scheme_publish(
-    *, actor: Any, scheme: AssessmentScheme, period: ReportingPeriod, today: date | None = None, source: str = "web"
+    *,
+    actor: Any,
+    scheme: AssessmentScheme,
+    period: ReportingPeriod,
+    today: date | None = None,
+    source: str = "web",
 ) -> SchemeRun:
     """Publish a previewed draft: computed again, it must equal the preview of ``period`` (else
     the data changed: preview again); the version published before is superseded."""
@@ -303,7 +329,14 @@ def scheme_publish(
 
 @transaction.atomic
 def figure_record(
-    *, actor: Any, key: str, unit: Unit, period: ReportingPeriod, value: float, is_synthetic: bool = False, source: str = "web"
+    *,
+    actor: Any,
+    key: str,
+    unit: Unit,
+    period: ReportingPeriod,
+    value: float,
+    is_synthetic: bool = False,
+    source: str = "web",
 ) -> RecordedFigure:
     """Record (or correct) a figure of a unit for a period."""
     _require_office(actor)
@@ -352,7 +385,14 @@ def race_create(
     if (start.year, start.month) > (end.year, end.month):
         raise ValidationError({"end": [_("The last month comes before the first.")]})
     race = Race(
-        code=code, name_zh=name_zh, name_en=name_en, scheme=scheme, cadence=cadence, start=start, end=end, is_synthetic=is_synthetic
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        scheme=scheme,
+        cadence=cadence,
+        start=start,
+        end=end,
+        is_synthetic=is_synthetic,
     )
     race.full_clean()
     race.save()
@@ -408,7 +448,9 @@ def _bands(rows: list[dict[str, Any]]) -> list[PayBand]:
 
 
 def _band_rule(band: PayBand) -> BandRule:
-    return BandRule(band.lower, band.upper, float(band.coefficient), band.lower_inclusive, band.upper_inclusive)
+    return BandRule(
+        band.lower, band.upper, float(band.coefficient), band.lower_inclusive, band.upper_inclusive
+    )
 
 
 @transaction.atomic
@@ -431,7 +473,13 @@ def pay_scheme_save(
     pay = CadrePayScheme.objects.filter(code=code).first()
     before = pay.snapshot() if pay else None
     pay = pay or CadrePayScheme(code=code, is_synthetic=is_synthetic)
-    pay.name_zh, pay.name_en, pay.scheme_code, pay.period, pay.base_pay = name_zh, name_en, scheme_code, period, base_pay
+    pay.name_zh, pay.name_en, pay.scheme_code, pay.period, pay.base_pay = (
+        name_zh,
+        name_en,
+        scheme_code,
+        period,
+        base_pay,
+    )
     pay.full_clean()
     pay.save()
     pay.bands.all().delete()
@@ -459,7 +507,9 @@ def pay_rows(pay: CadrePayScheme) -> list[dict[str, Any]]:
     for row, i in zip(scored, index, strict=True):
         band = bands[i] if i >= 0 else None
         coefficient = band.coefficient if band else None
-        pay_value = (pay.base_pay * coefficient).quantize(Decimal("0.01")) if coefficient is not None else None
+        pay_value = (
+            (pay.base_pay * coefficient).quantize(Decimal("0.01")) if coefficient is not None else None
+        )
         reasons = [_("score %(score).2f, rank %(rank)d") % {"score": row["total"], "rank": row["rank"]}]
         reasons.append(_band_text(band) if band else _("no band holds this score"))
         reasons += row["reasons"]
@@ -483,7 +533,10 @@ def _band_text(band: PayBand) -> str:
     high = "+∞" if band.upper is None else f"{band.upper:g}"
     left = "[" if band.lower_inclusive and band.lower is not None else "("
     right = "]" if band.upper_inclusive and band.upper is not None else ")"
-    return _("band %(band)s, coefficient %(coefficient)s") % {"band": f"{left}{low}, {high}{right}", "coefficient": band.coefficient}
+    return _("band %(band)s, coefficient %(coefficient)s") % {
+        "band": f"{left}{low}, {high}{right}",
+        "coefficient": band.coefficient,
+    }
 
 
 @transaction.atomic

@@ -38,7 +38,16 @@ from jingjin.core.permissions import (
 )
 from jingjin.reporting.services import period_get_or_create, period_parse
 
-SETTINGS = ("name_zh", "name_en", "peer_set", "red_top_n", "black_bottom_m", "target_score", "bonus_cap", "deduction_cap")
+SETTINGS = (
+    "name_zh",
+    "name_en",
+    "peer_set",
+    "red_top_n",
+    "black_bottom_m",
+    "target_score",
+    "bonus_cap",
+    "deduction_cap",
+)
 
 
 def _forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -90,7 +99,9 @@ def schemes(request: HttpRequest) -> HttpResponse:
                         name_en=data["name_en"],
                         peer_set=data["peer_set"],
                         criteria=filled_rows(criteria),
-                        settings={k: data[k] for k in SETTINGS if k not in ("name_zh", "name_en", "peer_set")},
+                        settings={
+                            k: data[k] for k in SETTINGS if k not in ("name_zh", "name_en", "peer_set")
+                        },
                     )
                 except ValidationError as exc:
                     _errors(request, exc)
@@ -189,7 +200,9 @@ def scheme_preview(request: HttpRequest, pk: int) -> HttpResponse:
     def step(scheme: AssessmentScheme) -> int:
         if not form.is_valid():
             raise ValidationError(_("A month is written YYYY-MM."))
-        services.scheme_preview(actor=request.user, scheme=scheme, period=_period(form.cleaned_data["period"]))
+        services.scheme_preview(
+            actor=request.user, scheme=scheme, period=_period(form.cleaned_data["period"])
+        )
         return scheme.pk
 
     return _office_step(request, pk, step)
@@ -212,7 +225,9 @@ def scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scheme_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    return _office_step(request, pk, lambda scheme: services.scheme_revise(actor=request.user, scheme=scheme).pk)
+    return _office_step(
+        request, pk, lambda scheme: services.scheme_revise(actor=request.user, scheme=scheme).pk
+    )
 
 
 @login_required
@@ -258,7 +273,13 @@ def race_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/race.html",
-        {"race": race, "rounds": rounds, "round": chosen, "chart": selectors.race_chart(race=race), "is_office": _office(request)},
+        {
+            "race": race,
+            "rounds": rounds,
+            "round": chosen,
+            "chart": selectors.race_chart(race=race),
+            "is_office": _office(request),
+        },
     )
 
 
@@ -307,11 +328,22 @@ def pay_export(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "pay"
-    append_row(sheet, [_("Village"), _("Code"), _("Score"), _("Rank"), _("Pay coefficient"), _("Pay, yuan"), _("Reasons")])
+    append_row(
+        sheet,
+        [_("Village"), _("Code"), _("Score"), _("Rank"), _("Pay coefficient"), _("Pay, yuan"), _("Reasons")],
+    )
     for row in table.rows if table else []:
         append_row(
             sheet,
-            [row["name_zh"], row["unit"], row["score"], row["rank"], row["coefficient"], row["pay"], "; ".join(row["reasons"])],
+            [
+                row["name_zh"],
+                row["unit"],
+                row["score"],
+                row["rank"],
+                row["coefficient"],
+                row["pay"],
+                "; ".join(row["reasons"]),
+            ],
         )
     response = HttpResponse(
         xlsx_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from django.utils.functional import Promise
@@ -47,13 +48,15 @@ class SourceContext:
 
     @cached_property
     def unit_rows(self) -> dict[int, selectors.UnitCriteria]:
-        rows = selectors.units_criteria(units=self.units, period=self.period, as_of=self.as_of, with_investment=True)
+        rows = selectors.units_criteria(
+            units=self.units, period=self.period, as_of=self.as_of, with_investment=True
+        )
         return {r.unit.pk: r for r in rows}
 
     @cached_property
     def owner_rows(self) -> dict[int, float]:
         owners = Unit.objects.filter(pk__in=[u.pk for u in self.units])
-        filters = {"levels": [], "categories": [], "campaign": None, "county": None}
+        filters: dict[str, Any] = {"levels": [], "categories": [], "campaign": None, "county": None}
         rows = owner_criteria(filters=filters, owners=owners, period=self.period)
         return {r.unit.pk: float(r.milestones_pct) for r in rows}
 
@@ -82,7 +85,9 @@ def _missed(ctx: SourceContext, key: str) -> np.ndarray:
 
 
 def _off_track(ctx: SourceContext, key: str) -> np.ndarray:
-    return ctx.array({pk: float(r.indicators_judged - r.indicators_on_track) for pk, r in ctx.unit_rows.items()})
+    return ctx.array(
+        {pk: float(r.indicators_judged - r.indicators_on_track) for pk, r in ctx.unit_rows.items()}
+    )
 
 
 def _milestones(ctx: SourceContext, key: str) -> np.ndarray:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,9 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return np.searchsorted(-order, -values, side="left").astype(np.int64) + 1
 
 
-def normalise(x: np.ndarray, method: str, direction: str = "benefit", target: float | None = None) -> np.ndarray:
+def normalise(
+    x: np.ndarray, method: str, direction: str = "benefit", target: float | None = None
+) -> np.ndarray:
     """One criterion normalised to 0–100, higher is better (table in the module docstring)."""
     if method not in NORMALISATIONS:
         raise SchemeError(f"unknown normalisation {method!r}")
@@ -181,7 +184,9 @@ def list_places(n: int, m: int, ranked: int) -> tuple[int, int]:
     return min(n, max(ranked * n // (n + m), 1), half), min(m, max(ranked * m // (n + m), 1), half)
 
 
-def _base(values: Mapping[str, np.ndarray], rule: SchemeRule, n: int) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+def _base(
+    values: Mapping[str, np.ndarray], rule: SchemeRule, n: int
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     scores: dict[str, np.ndarray] = {}
     weighted = np.zeros(n)
     weight_sum = np.zeros(n)
@@ -209,7 +214,9 @@ def evaluate(
     for any weighted criterion is not ranked."""
     n = len(next(iter(values.values()))) if values else 0
     scores, base, scored = _base(values, rule, n)
-    points, bonus, deduction = adjustment_points(events, rule.adjustments, n, rule.bonus_cap, rule.deduction_cap)
+    points, bonus, deduction = adjustment_points(
+        events, rule.adjustments, n, rule.bonus_cap, rule.deduction_cap
+    )
     total = np.round(base + bonus - deduction, 2)
     gates_ok = np.ones(n, dtype=bool)
     for c in rule.criteria:
@@ -239,7 +246,9 @@ def evaluate(
             verdict.append("black")
         else:
             verdict.append("none")
-    return Evaluation(scores, points, base, bonus, deduction, total, gates_ok, met, ranked, ranks, bottoms, verdict)
+    return Evaluation(
+        scores, points, base, bonus, deduction, total, gates_ok, met, ranked, ranks, bottoms, verdict
+    )
 
 
 @dataclass(frozen=True)
@@ -253,10 +262,13 @@ class PayBand:
     upper_inclusive: bool = False
 
     def contains(self, score: float) -> bool:
-        if self.lower is not None and (score < self.lower or (score == self.lower and not self.lower_inclusive)):
+        if self.lower is not None and (
+            score < self.lower or (score == self.lower and not self.lower_inclusive)
+        ):
             return False
         return not (
-            self.upper is not None and (score > self.upper or (score == self.upper and not self.upper_inclusive))
+            self.upper is not None
+            and (score > self.upper or (score == self.upper and not self.upper_inclusive))
         )
 
 
@@ -266,9 +278,12 @@ def check_bands(bands: Sequence[PayBand]) -> list[str]:
     for i, b in enumerate(bands):
         if b.coefficient < 0 or not math.isfinite(b.coefficient):
             problems.append(f"band {i + 1}: the coefficient must be a finite number ≥ 0")
-        if b.lower is not None and b.upper is not None:
-            if b.lower > b.upper or (b.lower == b.upper and not (b.lower_inclusive and b.upper_inclusive)):
-                problems.append(f"band {i + 1}: empty")
+        if (
+            b.lower is not None
+            and b.upper is not None
+            and (b.lower > b.upper or (b.lower == b.upper and not (b.lower_inclusive and b.upper_inclusive)))
+        ):
+            problems.append(f"band {i + 1}: empty")
     for i, a in enumerate(bands):
         for j in range(i + 1, len(bands)):
             if _overlap(a, bands[j]):
@@ -290,7 +305,7 @@ def _overlap(a: PayBand, b: PayBand) -> bool:
     return True
 
 
-def band_index(scores: np.ndarray, bands: Sequence[PayBand]) -> np.ndarray:
+def band_index(scores: Any, bands: Sequence[PayBand]) -> np.ndarray:
     """Index of the band holding each score (−1: none, or nan score)."""
     scores = np.asarray(scores, dtype=np.float64)
     out = np.full(scores.shape, -1, dtype=np.int64)

@@ -26,7 +26,9 @@ DEDUCT = [{"kind": "deduction", "source": "missed_reports", "points": 4, "cap": 
 @pytest.fixture
 def peers(users: Any) -> Any:
     units = list(Unit.objects.filter(code__in=["t.a", "t.b"]))
-    return services.peer_set_save(actor=users["office"], code="depts", name_zh="部门", name_en="Depts", units=units)
+    return services.peer_set_save(
+        actor=users["office"], code="depts", name_zh="部门", name_en="Depts", units=units
+    )
 
 
 @pytest.fixture
@@ -116,14 +118,18 @@ def test_only_the_plan_office_defines_schemes(users, peers, march):
 )
 def test_bad_criteria_are_refused(users, peers, march, rows, message):
     with pytest.raises(ValidationError, match=message):
-        services.scheme_create(actor=users["office"], code="bad", name_zh="x", name_en="x", peer_set=peers, criteria=rows)
+        services.scheme_create(
+            actor=users["office"], code="bad", name_zh="x", name_en="x", peer_set=peers, criteria=rows
+        )
 
 
 def test_recorded_figures_rank_townships(users, march):
     office = users["office"]
     county = Unit.objects.get(code="t.c")
     towns = [
-        Unit.objects.create(code=f"t.c.t{i}", kind="township", parent=county, name_zh=f"镇{i}", name_en=f"T{i}")
+        Unit.objects.create(
+            code=f"t.c.t{i}", kind="township", parent=county, name_zh=f"镇{i}", name_en=f"T{i}"
+        )
         for i in (1, 2)
     ]
     group = services.peer_set_save(actor=office, code="towns", name_zh="镇", name_en="Towns", units=towns)
@@ -137,7 +143,9 @@ def test_recorded_figures_rank_townships(users, march):
         name_en="Township secretaries",
         peer_set=group,
         criteria=[{"source": "recorded", "source_key": "party", "weight": 1}],
-        adjustments=[{"kind": "deduction", "source": "recorded", "source_key": "petitions", "points": 1, "cap": 4}],
+        adjustments=[
+            {"kind": "deduction", "source": "recorded", "source_key": "petitions", "points": 1, "cap": 4}
+        ],
     )
     rows = _rows(services.scheme_preview(actor=office, scheme=scheme, period=march, today=AFTER))
     assert (rows["t.c.t1"]["total"], rows["t.c.t2"]["total"]) == (87.0, 71.0)
@@ -159,14 +167,24 @@ def test_carried_over_red_black_scheme_scores_as_its_list(users, march, schemes)
     assert created == 2  # departments, counties-parks; the key-project schemes stay as they are
     old = schemes["departments"]
     new = AssessmentScheme.objects.get(code="rb-departments")
-    assert [(c.source, c.weight) for c in new.criteria.all()] == [("on_time", 0.3), ("progress", 0.4), ("attainment", 0.3)]
+    assert [(c.source, c.weight) for c in new.criteria.all()] == [
+        ("on_time", 0.3),
+        ("progress", 0.4),
+        ("attainment", 0.3),
+    ]
     expected = {
         r.criteria.unit.code: r.score
         for r in selectors.ranking_compute(
-            rule=old.rule(), criteria=selectors.subject_criteria(scheme=old, period=march, as_of=AFTER), exempt={}
+            rule=old.rule(),
+            criteria=selectors.subject_criteria(scheme=old, period=march, as_of=AFTER),
+            exempt={},
         )
     }
-    got = {r["unit"]: r["total"] for r in scheme_compute.scheme_rows(scheme=new, period=march, as_of=AFTER) if r["rank"]}
+    got = {
+        r["unit"]: r["total"]
+        for r in scheme_compute.scheme_rows(scheme=new, period=march, as_of=AFTER)
+        if r["rank"]
+    }
     assert got == expected
 
 
@@ -177,8 +195,14 @@ def test_race_rounds_and_rank_history(users, draft, march):
     services.scheme_preview(actor=office, scheme=draft, period=march, today=AFTER)
     services.scheme_publish(actor=office, scheme=draft, period=march, today=AFTER)
     race = services.race_create(
-        actor=office, code="r1", name_zh="赛马", name_en="Race", scheme=draft, cadence="monthly",
-        start=period_of(2024, 2), end=period_of(2024, 4),
+        actor=office,
+        code="r1",
+        name_zh="赛马",
+        name_en="Race",
+        scheme=draft,
+        cadence="monthly",
+        start=period_of(2024, 2),
+        end=period_of(2024, 4),
     )
     # as of 2024-04-20 the rounds of February and March are due, April's deadline is to come
     assert services.race_run(actor=office, race=race, today=AFTER) == 2
@@ -188,10 +212,16 @@ def test_race_rounds_and_rank_history(users, draft, march):
     ranks = {s["code"]: s["ranks"] for s in chart["series"]}
     assert ranks["t.b"][1] == 1 and ranks["t.a"][1] == 2
     quarterly = services.race_create(
-        actor=office, code="r2", name_zh="季赛", name_en="Quarterly", scheme=draft, cadence="quarterly",
-        start=period_of(2024, 1), end=period_of(2024, 12),
+        actor=office,
+        code="r2",
+        name_zh="季赛",
+        name_en="Quarterly",
+        scheme=draft,
+        cadence="quarterly",
+        start=period_of(2024, 1),
+        end=period_of(2024, 12),
     )
-    assert [p for p in services.race_periods(quarterly)] == [(2024, 3), (2024, 6), (2024, 9), (2024, 12)]
+    assert list(services.race_periods(quarterly)) == [(2024, 3), (2024, 6), (2024, 9), (2024, 12)]
 
 
 def _published(users, draft, march):
@@ -208,8 +238,14 @@ BANDS = [
 def test_cadre_pay_table_with_reasons_and_export(users, draft, march, client):
     _published(users, draft, march)
     pay = services.pay_scheme_save(
-        actor=users["office"], code="pay", name_zh="村干部报酬", name_en="Pay", scheme_code="econ",
-        period=march, base_pay=Decimal("30000"), bands=BANDS,
+        actor=users["office"],
+        code="pay",
+        name_zh="村干部报酬",
+        name_en="Pay",
+        scheme_code="econ",
+        period=march,
+        base_pay=Decimal("30000"),
+        bands=BANDS,
     )
     table = services.pay_table_compute(actor=users["office"], pay=pay)
     rows = {r["unit"]: r for r in table.rows}
@@ -222,23 +258,45 @@ def test_cadre_pay_table_with_reasons_and_export(users, draft, march, client):
     assert response.status_code == 200 and response.content[:2] == b"PK"
     with pytest.raises(ValidationError):
         services.pay_scheme_save(
-            actor=users["office"], code="pay2", name_zh="x", name_en="x", scheme_code="econ", period=march,
-            base_pay=Decimal("1"), bands=[{"lower": 0, "upper": 60, "upper_inclusive": True, "coefficient": 1}, {"lower": 60, "coefficient": 1}],
+            actor=users["office"],
+            code="pay2",
+            name_zh="x",
+            name_en="x",
+            scheme_code="econ",
+            period=march,
+            base_pay=Decimal("1"),
+            bands=[
+                {"lower": 0, "upper": 60, "upper_inclusive": True, "coefficient": 1},
+                {"lower": 60, "coefficient": 1},
+            ],
         )
 
 
 def test_api_create_preview_publish_and_read(users, peers, march, client):
     client.force_login(users["office"])
-    body = {"code": "api", "name_zh": "接口", "name_en": "API", "peer_set": "depts", "criteria": CRITERIA, "adjustments": DEDUCT}
+    body = {
+        "code": "api",
+        "name_zh": "接口",
+        "name_en": "API",
+        "peer_set": "depts",
+        "criteria": CRITERIA,
+        "adjustments": DEDUCT,
+    }
     created = client.post("/api/assessment-schemes", body, content_type="application/json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     # the deadline of 2024-03 has passed at the real date of the test run
-    preview = client.post(f"/api/assessment-schemes/{pk}/preview", {"period": "2024-03"}, content_type="application/json")
+    preview = client.post(
+        f"/api/assessment-schemes/{pk}/preview", {"period": "2024-03"}, content_type="application/json"
+    )
     assert preview.status_code == 200, preview.content
-    published = client.post(f"/api/assessment-schemes/{pk}/publish", {"period": "2024-03"}, content_type="application/json")
+    published = client.post(
+        f"/api/assessment-schemes/{pk}/publish", {"period": "2024-03"}, content_type="application/json"
+    )
     assert published.json()["rows"] == preview.json()["rows"]
-    changed = client.patch(f"/api/assessment-schemes/{pk}", {"target_score": 50}, content_type="application/json")
+    changed = client.patch(
+        f"/api/assessment-schemes/{pk}", {"target_score": 50}, content_type="application/json"
+    )
     assert changed.json()["version"] == 2 and changed.json()["status"] == "draft"
     client.force_login(users["reporter_a"])
     codes = [(s["code"], s["version"]) for s in client.get("/api/assessment-schemes").json()["results"]]

@@ -31,7 +31,11 @@ def test_normalisations_worked_by_hand():
     assert normalise(x, "minmax")[:3].tolist() == [0.0, 60.0, 100.0]
     assert normalise(x, "minmax", "cost")[:3].tolist() == [100.0, 40.0, 0.0]
     assert normalise(x, "target", target=80)[:3].tolist() == [62.5, 100.0, 100.0]
-    assert normalise(np.array([0.0, 40.0, 160.0]), "target", "cost", target=80).tolist() == [100.0, 100.0, 50.0]
+    assert normalise(np.array([0.0, 40.0, 160.0]), "target", "cost", target=80).tolist() == [
+        100.0,
+        100.0,
+        50.0,
+    ]
     # rank: 3 values → 100, 50, 0; ties share the better rank
     assert normalise(x, "rank")[:3].tolist() == [0.0, 50.0, 100.0]
     assert normalise(np.array([5.0, 5.0, 1.0]), "rank").tolist() == [100.0, 100.0, 0.0]
@@ -45,7 +49,11 @@ def test_normalisations_worked_by_hand():
 
 
 def test_deductions_capped_per_rule_then_overall():
-    events = {"late": np.array([0.0, 2.0, 10.0]), "off": np.array([1.0, 3.0, 4.0]), "award": np.array([0, 1, 5.0])}
+    events = {
+        "late": np.array([0.0, 2.0, 10.0]),
+        "off": np.array([1.0, 3.0, 4.0]),
+        "award": np.array([0, 1, 5.0]),
+    }
     rules = [
         AdjustmentRule("late", "deduction", 2.0, cap=6.0),  # 0, 4, 20 → cap 6
         AdjustmentRule("off", "deduction", 1.5),  # 1.5, 4.5, 6
@@ -98,7 +106,9 @@ def test_pay_bands_at_their_edges():
 
 
 def test_pay_bands_refuse_overlaps_and_gaps_are_allowed():
-    assert check_bands([PayBand(0, 60, 1.0, upper_inclusive=True), PayBand(60, 100, 1.1)]) == ["bands 1 and 2 overlap"]
+    assert check_bands([PayBand(0, 60, 1.0, upper_inclusive=True), PayBand(60, 100, 1.1)]) == [
+        "bands 1 and 2 overlap"
+    ]
     assert check_bands([PayBand(0, 50, 1.0), PayBand(60, 100, 1.1)]) == []
     assert band_index(np.array([55.0]), [PayBand(0, 50, 1.0), PayBand(60, 100, 1.1)]).tolist() == [-1]
     assert check_bands([PayBand(5, 5, 1.0)]) == ["band 1: empty"]
