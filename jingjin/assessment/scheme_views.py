@@ -70,12 +70,12 @@ def _period(code: str) -> Any:
 @login_required
 def schemes(request: HttpRequest) -> HttpResponse:
     """Every scheme version the user sees, the races and the pay schemes; the office adds."""
-    if not has_role(request.user):
+    if not has_role(request.user) or (request.method == "POST" and not _office(request)):
         return _forbidden(request)
     new = SchemeNewForm(prefix="new")
     criteria = CriterionFormSet(prefix="c")
     peer = PeerSetForm(prefix="peer")
-    if request.method == "POST" and _office(request):
+    if request.method == "POST":
         if "peer-code" in request.POST:
             peer = PeerSetForm(request.POST, prefix="peer")
             if peer.is_valid():
@@ -181,6 +181,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _office_step(request: HttpRequest, pk: int, step: Any) -> HttpResponse:
+    if not _office(request):
+        return _forbidden(request, _("Only the plan office defines and publishes assessment schemes."))
     scheme = get_object_or_404(AssessmentScheme, pk=pk)
     try:
         target = step(scheme)
@@ -233,6 +235,8 @@ def scheme_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def race_create(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _office(request):
+        return _forbidden(request)
     form = RaceForm(request.POST, prefix="race")
     scheme = get_object_or_404(AssessmentScheme, pk=pk)
     if not form.is_valid():
@@ -286,6 +290,8 @@ def race_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def race_run(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _office(request):
+        return _forbidden(request)
     race = get_object_or_404(Race, pk=pk)
     try:
         added = services.race_run(actor=request.user, race=race)
@@ -308,6 +314,8 @@ def pay_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pay_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _office(request):
+        return _forbidden(request)
     pay = get_object_or_404(CadrePayScheme, pk=pk)
     try:
         services.pay_table_compute(actor=request.user, pay=pay)
