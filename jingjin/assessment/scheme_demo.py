@@ -146,16 +146,8 @@ def _peers(code: str, names: tuple[str, str], units: list[Unit]) -> PeerSet:
     )
 
 
-@transaction.atomic
-def demo_schemes(*, today: date) -> dict[str, int]:
-    """Load the demo schemes, race and pay table (after the demo reports and red/black lists)."""
-    carried = convert_ranking_schemes(
-        ranking_scheme=RankingScheme,
-        peer_set=PeerSet,
-        assessment_scheme=AssessmentScheme,
-        criterion=SchemeCriterion,
-        unit=Unit,
-    )
+def _demo_county(today: date) -> int:
+    """The county industrial-economy assessment and its monthly race; returns the rounds added."""
     periods = _report_periods(today)
     counties = list(
         Unit.objects.filter(kind__in=[UnitKind.COUNTY, UnitKind.PARK]).order_by("position", "code")
@@ -171,80 +163,108 @@ def demo_schemes(*, today: date) -> dict[str, int]:
         target_score=70,
         deduction_cap=8,
     )
-    races = 0
-    if periods:
-        _publish(county, periods[-1], today)
-        if not Race.objects.filter(code="county-industry-race").exists():
-            window = periods[-RACE_MONTHS:]
-            race = services.race_create(
-                actor=None,
-                code="county-industry-race",
-                name_zh="县域工业经济月度赛马",
-                name_en="Monthly race of the county industrial economy",
-                scheme=county,
-                cadence="monthly",
-                start=window[0],
-                end=window[-1],
-                is_synthetic=True,
-                source="demo",
-            )
-            races = services.race_run(actor=None, race=race, today=today, source="demo")
+    if not periods:
+        return 0
+    _publish(county, periods[-1], today)
+    if Race.objects.filter(code="county-industry-race").exists():
+        return 0
+    window = periods[-RACE_MONTHS:]
+    race = services.race_create(
+        actor=None,
+        code="county-industry-race",
+        name_zh="县域工业经济月度赛马",
+        name_en="Monthly race of the county industrial economy",
+        scheme=county,
+        cadence="monthly",
+        start=window[0],
+        end=window[-1],
+        is_synthetic=True,
+        source="demo",
+    )
+    return services.race_run(actor=None, race=race, today=today, source="demo")
+
+
+def _demo_townships(today: date) -> None:
+    """The township party-secretary competition on last month's recorded figures."""
     townships = list(Unit.objects.filter(kind=UnitKind.TOWNSHIP, is_synthetic=True).order_by("code"))
-    villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, is_synthetic=True).order_by("code"))
+    if not townships:
+        return
     month = period_get_or_create(year=today.year, month=today.month - 1 if today.month > 1 else 12)
+    _record(
+        townships,
+        month,
+        {"party_review": (62, 97), "projects_signed": (0, 6), "petitions": (0, 5), "awards": (0, 3)},
+    )
+    secretaries = _scheme(
+        "township-secretaries",
+        ("乡镇党委书记擂台赛", "Township party-secretary competition"),
+        _peers("demo-townships", ("示例乡镇", "Demo townships"), townships),
+        TOWNSHIP_CRITERIA,
+        TOWNSHIP_ADJUSTMENTS,
+        red_top_n=3,
+        black_bottom_m=2,
+        target_score=70,
+        deduction_cap=8,
+    )
+    _publish(secretaries, month, today)
+
+
+VILLAGE_DEDUCTIONS = [
+    {
+        "kind": "deduction",
+        "source": "recorded",
+        "source_key": "petitions",
+        "points": 2,
+        "cap": 6,
+        "label": "信访扣分",
+    }
+]
+
+
+def _demo_villages(today: date) -> int:
+    """The village annual assessment of last December and the pay linked to it; returns the pay rows."""
+    villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, is_synthetic=True).order_by("code"))
+    if not villages:
+        return 0
     annual = period_get_or_create(year=today.year - 1, month=12)
-    pay_rows = 0
-    if townships:
-        _record(
-            townships,
-            month,
-            {"party_review": (62, 97), "projects_signed": (0, 6), "petitions": (0, 5), "awards": (0, 3)},
-        )
-        secretaries = _scheme(
-            "township-secretaries",
-            ("乡镇党委书记擂台赛", "Township party-secretary competition"),
-            _peers("demo-townships", ("示例乡镇", "Demo townships"), townships),
-            TOWNSHIP_CRITERIA,
-            TOWNSHIP_ADJUSTMENTS,
-            red_top_n=3,
-            black_bottom_m=2,
-            target_score=70,
-            deduction_cap=8,
-        )
-        _publish(secretaries, month, today)
-    if villages:
-        _record(villages, annual, {"village_review": (55, 98), "petitions": (0, 4)})
-        village = _scheme(
-            "village-annual",
-            ("村级年度综合考核", "Annual assessment of the villages"),
-            _peers("demo-villages", ("示例村", "Demo villages"), villages),
-            [{"source": "recorded", "source_key": "village_review", "weight": 1}],
-            [
-                {
-                    "kind": "deduction",
-                    "source": "recorded",
-                    "source_key": "petitions",
-                    "points": 2,
-                    "cap": 6,
-                    "label": "信访扣分",
-                }
-            ],
-            red_top_n=3,
-            black_bottom_m=3,
-            target_score=60,
-        )
-        _publish(village, annual, today)
-        pay = CadrePayScheme.objects.filter(code="village-cadre-pay").first() or services.pay_scheme_save(
-            actor=None,
-            code="village-cadre-pay",
-            name_zh="村干部基本报酬系数",
-            name_en="Village-cadre pay coefficients",
-            scheme_code="village-annual",
-            period=annual,
-            base_pay=Decimal("30000"),
-            bands=PAY_BANDS,
-            is_synthetic=True,
-            source="demo",
-        )
-        pay_rows = len(services.pay_table_compute(actor=None, pay=pay, source="demo").rows)
+    _record(villages, annual, {"village_review": (55, 98), "petitions": (0, 4)})
+    village = _scheme(
+        "village-annual",
+        ("村级年度综合考核", "Annual assessment of the villages"),
+        _peers("demo-villages", ("示例村", "Demo villages"), villages),
+        [{"source": "recorded", "source_key": "village_review", "weight": 1}],
+        VILLAGE_DEDUCTIONS,
+        red_top_n=3,
+        black_bottom_m=3,
+        target_score=60,
+    )
+    _publish(village, annual, today)
+    pay = CadrePayScheme.objects.filter(code="village-cadre-pay").first() or services.pay_scheme_save(
+        actor=None,
+        code="village-cadre-pay",
+        name_zh="村干部基本报酬系数",
+        name_en="Village-cadre pay coefficients",
+        scheme_code="village-annual",
+        period=annual,
+        base_pay=Decimal("30000"),
+        bands=PAY_BANDS,
+        is_synthetic=True,
+        source="demo",
+    )
+    return len(services.pay_table_compute(actor=None, pay=pay, source="demo").rows)
+
+
+@transaction.atomic
+def demo_schemes(*, today: date) -> dict[str, int]:
+    """Load the demo schemes, race and pay table (after the demo reports and red/black lists)."""
+    carried = convert_ranking_schemes(
+        ranking_scheme=RankingScheme,
+        peer_set=PeerSet,
+        assessment_scheme=AssessmentScheme,
+        criterion=SchemeCriterion,
+        unit=Unit,
+    )
+    races = _demo_county(today)
+    _demo_townships(today)
+    pay_rows = _demo_villages(today)
     return {"carried_over": carried, "race_rounds": races, "pay_rows": pay_rows}

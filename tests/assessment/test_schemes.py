@@ -315,3 +315,27 @@ def test_pages_for_office_and_reader(users, draft, march, client):
     client.force_login(users["reporter_a"])
     assert client.get(f"/schemes/{draft.pk}/").status_code == 403  # a draft
     assert client.post(f"/schemes/{draft.pk}/publish/").status_code == 403
+
+
+def test_demo_loader_fills_schemes_and_pay_and_is_idempotent(users):
+    from datetime import date
+
+    from jingjin.assessment.models import CadrePayTable
+    from jingjin.assessment.scheme_demo import demo_schemes
+
+    county = Unit.objects.get(code="t.c")
+    town = Unit.objects.create(
+        code="t.c.d1", kind="township", parent=county, name_zh="示例镇", is_synthetic=True
+    )
+    for i in (1, 2):
+        Unit.objects.create(
+            code=f"t.c.d1.v{i}", kind="village", parent=town, name_zh=f"示例村{i}", is_synthetic=True
+        )
+    summary = demo_schemes(today=date(2024, 4, 20))
+    assert summary["pay_rows"] == 2
+    assert AssessmentScheme.objects.get(code="township-secretaries").status == SchemeStatus.PUBLISHED
+    assert AssessmentScheme.objects.get(code="village-annual").is_synthetic
+    again = demo_schemes(today=date(2024, 4, 20))
+    assert again["carried_over"] == 0 and AssessmentScheme.objects.filter(code="village-annual").count() == 1
+    rows = CadrePayTable.objects.get().rows
+    assert all(r["coefficient"] in {"0.800", "1.000", "1.100", "1.200"} for r in rows)
