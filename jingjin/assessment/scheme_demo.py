@@ -70,7 +70,7 @@ TOWNSHIP_ADJUSTMENTS = [
         "label": "表彰加分",
     },
 ]
-PAY_BANDS = [
+PAY_BANDS: list[dict[str, Any]] = [
     {"lower": None, "upper": 60, "coefficient": "0.8"},
     {"lower": 60, "upper": 80, "coefficient": "1.0"},
     {"lower": 80, "upper": 90, "upper_inclusive": True, "coefficient": "1.1"},
@@ -100,7 +100,7 @@ def _scheme(
 ) -> AssessmentScheme:
     existing = AssessmentScheme.objects.filter(code=code).order_by("-version").first()
     if existing is not None:
-        return existing
+        return AssessmentScheme.objects.get(pk=existing.pk)
     return services.scheme_create(
         actor=None,
         code=code,
