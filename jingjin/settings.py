@@ -355,6 +355,12 @@ SPECTACULAR_SETTINGS = {
         "RuralHouseholdStateEnum": "jingjin.rural.choices.HouseholdState",
         "RuralMonitoringTypeEnum": "jingjin.rural.choices.MonitoringType",
         "RuralChannelEnum": "jingjin.rural.choices.Channel",
+        # issue 17, schemes
+        "AssessmentSchemeStatusEnum": "jingjin.assessment.scheme_models.SchemeStatus",
+        "SchemeDirectionEnum": "jingjin.assessment.scheme_models.Direction",
+        "SchemeNormalisationEnum": "jingjin.assessment.scheme_models.Normalisation",
+        "SchemeAdjustmentKindEnum": "jingjin.assessment.scheme_models.AdjustmentKind",
+        "RaceCadenceEnum": "jingjin.assessment.scheme_models.Cadence",
     },
 }
 

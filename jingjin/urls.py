@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from jingjin.admission import api as admission_api
 from jingjin.alerts import api as alerts_api
 from jingjin.assessment import api as assessment_api
+from jingjin.assessment import scheme_api
 from jingjin.core import api as core_api
 from jingjin.core import token_api
 from jingjin.core import views as core_views
@@ -62,6 +63,7 @@ documents_api.register(router)  # issue 20, documents
 people_api.register(router)  # issue 17, people
 land_api.register(router)  # issue 14, landeval
 rural_api.register(router)  # issue 15, ruralhh
+scheme_api.register(router)  # issue 17, schemes
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -96,6 +98,7 @@ urlpatterns = [
     path("people/", include("jingjin.people.urls")),
     path("land/", include("jingjin.land.urls")),
     path("rural/", include("jingjin.rural.urls")),
+    path("schemes/", include("jingjin.assessment.scheme_urls")),
     path("", include("jingjin.plans.urls")),
 ]
 

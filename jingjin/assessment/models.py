@@ -447,3 +447,37 @@ class RankingEntry(models.Model):
     @property
     def subject_name(self) -> str:
         return self.project.name if self.project is not None else self.unit.name
+
+
+# the configurable schemes, races and village-cadre pay live in their own module (model size)
+from jingjin.assessment.scheme_models import (  # noqa: E402
+    AssessmentScheme,
+    CadrePayScheme,
+    CadrePayTable,
+    PayBand,
+    PeerSet,
+    Race,
+    RaceRound,
+    RecordedFigure,
+    SchemeAdjustment,
+    SchemeCriterion,
+    SchemeRun,
+)
+
+__all__ = [
+    "AssessmentScheme",
+    "CadrePayScheme",
+    "CadrePayTable",
+    "PayBand",
+    "PeerSet",
+    "Race",
+    "RaceRound",
+    "RankingEntry",
+    "RankingExemption",
+    "RankingList",
+    "RankingScheme",
+    "RecordedFigure",
+    "SchemeAdjustment",
+    "SchemeCriterion",
+    "SchemeRun",
+]

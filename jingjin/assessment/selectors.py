@@ -127,9 +127,7 @@ def subject_key(criteria: Criteria) -> int:
     return criteria.project.pk if criteria.project is not None else criteria.unit.pk
 
 
-def _tasks_by_unit(
-    scheme: RankingScheme, rows: list[ReportRow], units: list[Unit]
-) -> dict[int, list[ReportRow]]:
+def _tasks_by_unit(rows: list[ReportRow], units: list[Unit]) -> dict[int, list[ReportRow]]:
     """Due tasks per unit: the tasks it leads. A county or park leads its shares of city tasks
     (任务分解) and any task of its own; a task that merely names it among its ``counties`` is the
     lead department's, not the county's, and does not count for it."""
@@ -256,11 +254,21 @@ def unit_criteria(
 
     Units without due tasks are left out (nothing to score).
     """
-    rows = report_rows(period=period, tasks=scored_tasks(period=period), as_of=as_of)
     units = list(group_units(scheme=scheme).order_by("position", "code"))
-    by_unit = _tasks_by_unit(scheme, rows, units)
+    return units_criteria(
+        units=units, period=period, as_of=as_of, with_investment=bool(scheme.weight_investment)
+    )
+
+
+def units_criteria(
+    *, units: list[Unit], period: ReportingPeriod, as_of: date | None, with_investment: bool
+) -> list[UnitCriteria]:
+    """The criteria of :func:`unit_criteria` for the given ``units`` (any set of units, as the
+    configurable schemes' peer sets), units without due tasks left out."""
+    rows = report_rows(period=period, tasks=scored_tasks(period=period), as_of=as_of)
+    by_unit = _tasks_by_unit(rows, units)
     judgements = _indicator_judgements(period, [r.report for r in rows if r.report is not None])
-    invested = owner_investment(units=units, period=period) if scheme.weight_investment else {}
+    invested = owner_investment(units=units, period=period) if with_investment else {}
     out: list[UnitCriteria] = []
     for unit in units:
         unit_rows = by_unit[unit.pk]

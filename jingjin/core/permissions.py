@@ -943,3 +943,26 @@ def may_screen_households(user: Any) -> bool:
 def may_read_access_log(user: Any) -> bool:
     """May ``user`` read who looked at whose personal data? The plan office."""
     return is_plan_office(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- schemes: configurable assessment schemes (考核方案), 赛马 races, village-cadre pay
+
+
+def may_manage_assessment_schemes(user: Any) -> bool:
+    """May ``user`` create, change, preview and publish assessment schemes, run races, record
+    figures and compute village-cadre pay? The plan office."""
+    return is_plan_office(user)
+
+
+def may_see_assessment_scheme(user: Any, scheme: Any) -> bool:
+    """May ``user`` see this scheme version? The plan office every version (drafts too); every
+    other user with a role the published and superseded ones."""
+    if is_plan_office(user):
+        return True
+    return has_role(user) and scheme.status != "draft"
+
+
+def may_see_cadre_pay(user: Any) -> bool:
+    """May ``user`` see the village-cadre pay tables? Every user with a role (published figures)."""
+    return has_role(user)

@@ -85,6 +85,7 @@ def demo_load() -> dict[str, Any]:
     from jingjin.admission.demo import demo_admission
     from jingjin.alerts.demo import demo_warnings
     from jingjin.assessment.demo import demo_lists
+    from jingjin.assessment.scheme_demo import demo_schemes
     from jingjin.benchmark.services import builtin_load
     from jingjin.core import clock
     from jingjin.documents.demo import demo_documents
@@ -122,6 +123,7 @@ def demo_load() -> dict[str, Any]:
         # before the lists: the key-project lists rank the demo projects
         "key_projects": demo_projects(today=today),
         "ranking_lists": demo_lists(today=today),
+        "assessment_schemes": demo_schemes(today=today),  # after the lists: their schemes are carried over
         "ecology_registers": demo_registers(
             today=today
         ),  # before the air and water data: their stations and sections

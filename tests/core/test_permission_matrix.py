@@ -83,6 +83,7 @@ class World:
     land: dict[str, Any] = field(
         default_factory=dict
     )  # landeval: a campaign, per unit a result, appeal, rectification
+    schemes: dict[str, Any] = field(default_factory=dict)  # a published scheme, a race, a pay scheme
 
 
 def _build(loaded_plan: Any, make_user: Any) -> World:
@@ -189,7 +190,27 @@ def _build(loaded_plan: Any, make_user: Any) -> World:
         actor=None, scheme=scheme, period=period_get_or_create(year=2024, month=2)
     )
     world.lists["published"] = ranking_list_publish(actor=None, ranking_list=published)
+    _build_schemes(world)
     return world
+
+
+def _build_schemes(world: World) -> None:
+    """A published assessment scheme of t.a and t.b, a race on it and a pay scheme (schemes)."""
+    from jingjin.assessment.models import AssessmentScheme, CadrePayScheme, PeerSet, Race
+
+    peers = PeerSet.objects.create(code="m", name_zh="组", name_en="Set")
+    peers.units.set([world.units["t.a"], world.units["t.b"]])
+    scheme = AssessmentScheme.objects.create(
+        code="m", name_zh="方案", name_en="S", peer_set=peers, status="published"
+    )
+    scheme.criteria.create(source="on_time", weight=1)
+    race = Race.objects.create(
+        code="m", name_zh="赛", name_en="R", scheme=scheme, start=world.period, end=world.period
+    )
+    pay = CadrePayScheme.objects.create(
+        code="m", name_zh="报酬", name_en="P", scheme_code="m", period=world.period, base_pay=1
+    )
+    world.schemes.update(scheme=scheme, race=race, pay=pay)
 
 
 def _add_project_report(world: World, code: str, now: datetime) -> None:
@@ -508,6 +529,15 @@ def moves_lead(user: Any, world: World, unit: str | None) -> bool:
 
 def imports_candidates(user: Any, world: World, unit: str | None) -> bool:
     return P.may_import_candidates(user)
+
+
+# -- configurable schemes (slice schemes)
+def schemes_office(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_assessment_schemes(user)
+
+
+def _scheme_path(suffix: str) -> PathOf:
+    return lambda w, u: f"/schemes/{w.schemes['scheme'].pk}/{suffix}"
 
 
 def changes_park(user: Any, world: World, unit: str | None) -> bool:
@@ -1088,6 +1118,22 @@ MATRIX: dict[str, Entry] = {
         lambda w, s: f"/api/ranking-lists/{w.lists[s].pk}/publish", {"POST": lists_office}, states=True
     ),
     "ranking-scheme-list": api("/api/ranking-schemes"),
+    # -- configurable schemes, races, village-cadre pay (slice schemes)
+    "assessment-scheme-list": api("/api/assessment-schemes", {"GET": signed_in, "POST": schemes_office}),
+    "assessment-scheme-detail": api(
+        lambda w, u: f"/api/assessment-schemes/{w.schemes['scheme'].pk}",
+        {"GET": signed_in, "PATCH": schemes_office},
+    ),
+    "assessment-scheme-preview": api(
+        lambda w, u: f"/api/assessment-schemes/{w.schemes['scheme'].pk}/preview", {"POST": schemes_office}
+    ),
+    "assessment-scheme-publish": api(
+        lambda w, u: f"/api/assessment-schemes/{w.schemes['scheme'].pk}/publish", {"POST": schemes_office}
+    ),
+    "race-list": api("/api/races"),
+    "race-detail": api(lambda w, u: f"/api/races/{w.schemes['race'].pk}"),
+    "cadre-pay-list": api("/api/cadre-pay"),
+    "cadre-pay-detail": api(lambda w, u: f"/api/cadre-pay/{w.schemes['pay'].pk}"),
     "ranking-scheme-detail": api("/api/ranking-schemes/999999", may_404=True),
     "cockpit-list": api("/api/cockpit"),
     "warning-list": api("/api/warnings"),
@@ -1184,6 +1230,21 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/supervision/{w.items[u].code}/answer/", {"POST": handles_item}, scoped=True
     ),
     "assessment:lists": page("/lists/"),
+    "schemes:list": page("/schemes/", {"GET": signed_in, "POST": schemes_office}),
+    "schemes:detail": page(_scheme_path(""), {"GET": signed_in, "POST": schemes_office}),
+    "schemes:preview": page(_scheme_path("preview/"), {"POST": schemes_office}),
+    "schemes:publish": page(_scheme_path("publish/"), {"POST": schemes_office}),
+    "schemes:revise": page(_scheme_path("revise/"), {"POST": schemes_office}),
+    "schemes:race_create": page(_scheme_path("race/"), {"POST": schemes_office}),
+    "schemes:race": page(lambda w, u: f"/schemes/races/{w.schemes['race'].pk}/"),
+    "schemes:race_run": page(
+        lambda w, u: f"/schemes/races/{w.schemes['race'].pk}/run/", {"POST": schemes_office}
+    ),
+    "schemes:pay": page(lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/"),
+    "schemes:pay_compute": page(
+        lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/compute/", {"POST": schemes_office}
+    ),
+    "schemes:pay_export": page(lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/export/"),
     "assessment:compute": page("/lists/compute/", {"POST": lists_office}, may_404=True),
     "assessment:list": page(lambda w, s: f"/lists/{w.lists[s].pk}/", {"GET": sees_list}, states=True),
     "assessment:publish": page(

@@ -1,0 +1,62 @@
+"""Carry the fixed-weight red/black schemes over into criteria rows (data migration 0006).
+
+Each unit scheme (subject ``units``) gets an :class:`~jingjin.assessment.scheme_models.AssessmentScheme`
+of the code ``rb-<code>``, version 1, published, with a peer set of its group's units and one
+criterion row per weighted criterion (normalisation ``none``: the percentages as they are, so the
+scores equal the red/black list's, tested in ``tests/assessment/test_scheme_migration.py``). The
+target rule becomes the target score (rule ``score``) or the minimums as gates (rule ``minimums``,
+target score 0). The key-project schemes rank projects, not units: they stay as they are. Works
+with the migration's historical models and with the real ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CRITERIA = ("on_time", "progress", "attainment", "investment")
+GROUP_KINDS = {"departments": ["department"], "counties_parks": ["county", "park"]}
+
+
+def convert_ranking_schemes(
+    *, ranking_scheme: Any, peer_set: Any, assessment_scheme: Any, criterion: Any, unit: Any
+) -> int:
+    """Create the missing converted schemes; returns how many were created."""
+    created = 0
+    for old in ranking_scheme.objects.filter(subject="units").order_by("position", "code"):
+        code = f"rb-{old.code}"
+        if assessment_scheme.objects.filter(code=code).exists():
+            continue
+        kinds = GROUP_KINDS.get(old.peer_group)
+        units = unit.objects.filter(kind__in=kinds) if kinds else unit.objects.all()
+        group, _created = peer_set.objects.get_or_create(
+            code=code, defaults={"name_zh": old.name_zh, "name_en": old.name_en}
+        )
+        group.units.set(list(units))
+        minimums = old.target_rule == "minimums"
+        scheme = assessment_scheme.objects.create(
+            code=code,
+            version=1,
+            status="published",
+            name_zh=old.name_zh,
+            name_en=old.name_en,
+            peer_set=group,
+            red_top_n=old.red_top_n,
+            black_bottom_m=old.black_bottom_m,
+            target_score=0.0 if minimums else float(old.target_score),
+            ranking_scheme=old,
+        )
+        for position, name in enumerate(CRITERIA):
+            weight = float(getattr(old, f"weight_{name}") or 0)
+            if not weight:
+                continue
+            criterion.objects.create(
+                scheme=scheme,
+                position=position,
+                source=name,
+                weight=weight,
+                direction="benefit",
+                normalisation="none",
+                minimum=float(getattr(old, f"min_{name}")) if minimums else None,
+            )
+        created += 1
+    return created
