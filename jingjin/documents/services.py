@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from jingjin.core import clock
 from jingjin.core.permissions import PermissionDenied, may_issue_documents
@@ -162,7 +161,7 @@ def document_withdraw(
             raise DocumentError(f"{document.number} is already withdrawn")
         before = document.snapshot()
         document.state = DocumentState.WITHDRAWN
-        document.withdrawn_at = timezone.now()
+        document.withdrawn_at = clock.now()
         document.withdraw_reason = reason
         document.save(update_fields=["state", "withdrawn_at", "withdraw_reason"])
         audit_change(actor=actor, obj=document, before=before, source=origin)

@@ -18,9 +18,9 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingjin.core import clock
 from jingjin.core.bounds import text_problem
 from jingjin.core.choices import AuditAction
 from jingjin.core.permissions import (
@@ -265,7 +265,7 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
         state,
         actor,
         source,
-        evaluated_at=timezone.now(),
+        evaluated_at=clock.now(),
         runs=campaign.runs + 1,
         summary=summary,
         scheme_body=body,
@@ -301,7 +301,7 @@ def campaign_publish(
         raise ValidationError(_("Only a campaign under review can be published."))
     if campaign.appeals.filter(state=AppealState.PENDING).exists():
         raise ValidationError(_("Decide every pending appeal before publishing."))
-    _move(campaign, CampaignState.PUBLISHED, actor, source, published_at=timezone.now())
+    _move(campaign, CampaignState.PUBLISHED, actor, source, published_at=clock.now())
     from jingjin.core.models import Unit
 
     have = set(campaign.rectifications.values_list("credit_code", flat=True))
@@ -440,7 +440,7 @@ def appeal_decide(
         appeal.class_after = appeal.class_before
         appeal.score_after = appeal.score_before
     appeal.decision = decision
-    appeal.decided_at = timezone.now()
+    appeal.decided_at = clock.now()
     appeal.save()
     audit_change(actor=actor, obj=appeal, before=before, source=source)
     return appeal

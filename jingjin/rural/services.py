@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
@@ -355,4 +354,4 @@ def household_eliminate(*, actor: Any, household: Household, on: date, source: s
 def access_record(*, user: Any, household: Household, via: str) -> AccessLog:
     """Log one view of a household's full personal data (who looked at whom). The log is the
     audit of reads: a row per page, API response or export that showed the data in full."""
-    return AccessLog.objects.create(user=user, household=household, at=timezone.now(), via=via)
+    return AccessLog.objects.create(user=user, household=household, at=clock.now(), via=via)

@@ -247,8 +247,10 @@ def _demo_instructions(*, today: date) -> int:
             report=report,
         )
         for item in closed.items.all():
-            for step, text in PATH_TO[ItemState.CLOSED]:
-                services.item_step(actor=None, item=item, step=step, text=text, source="demo")
+            # dated between the instruction (12 days ago) and the as-of day, as a history is
+            for number, (step, text) in enumerate(PATH_TO[ItemState.CLOSED]):
+                at = timezone.make_aware(datetime.combine(today - timedelta(days=10 - 2 * number), time(10)))
+                services.item_step(actor=None, item=item, step=step, text=text, source="demo", at=at)
         made += 1
     if task is not None and task.lead_unit is not None:
         instruction_give(
