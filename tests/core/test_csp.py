@@ -7,6 +7,7 @@ policy. The served templates hold no inline style either (the policy's style-src
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -136,6 +137,7 @@ def test_no_served_template_holds_inline_style() -> None:
 def test_the_policy_is_set_in_every_profile(profile: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(JINGJIN_PROFILE=profile, SECRET_KEY="x" * 60, JINGJIN_DATA_DIR=str(tmp_path))
+    env["JINGJIN_PERSONAL_DATA_KEY"] = base64.b64encode(b"k" * 32).decode()  # production needs one
     code = (
         "from django.conf import settings; import django; django.setup();"
         "print('csp.middleware.CSPMiddleware' in settings.MIDDLEWARE,"

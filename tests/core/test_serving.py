@@ -3,6 +3,7 @@ systemd units, the environment file and the nginx example in ``deploy/``."""
 
 from __future__ import annotations
 
+import base64
 import configparser
 import os
 import re
@@ -338,11 +339,12 @@ def test_environment_file_passes_the_deploy_checks(tmp_path: Path) -> None:
     assert values["REDIS_URL"].startswith("redis://")
     for key in ("SECRET_KEY", "ALLOWED_HOSTS", "JINGJIN_DATA_DIR", "CONN_MAX_AGE"):
         assert values[key], key
-    result = check_deploy(tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    result = check_deploy(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), JINGJIN_PERSONAL_DATA_KEY=key)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     # ...and the example's placeholder key is not good enough
-    placeholder = check_deploy(tmp_path)
+    placeholder = check_deploy(tmp_path, JINGJIN_PERSONAL_DATA_KEY=key)
     assert placeholder.returncode != 0
     assert "security.W009" in placeholder.stdout + placeholder.stderr
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gettext
 import os
 import re
@@ -41,6 +42,7 @@ def test_production_profile_passes_the_deploy_check(tmp_path):
         {
             "JINGJIN_PROFILE": "production",
             "SECRET_KEY": "x" * 64 + "-not-a-real-key-!@#",
+            "JINGJIN_PERSONAL_DATA_KEY": base64.b64encode(b"k" * 32).decode(),
             "ALLOWED_HOSTS": "plan.example.gov.cn",
         },
         tmp_path,
