@@ -101,7 +101,7 @@ def test_saved_run_equals_the_command(world: Any, tmp_path: Path, capsys: Any) -
     assert run.state == "done" and run.summary["proven"]
 
 
-def test_scenario_flags_and_reasons(world: Any) -> None:
+def test_scenario_flags_and_reasons(world: Any, english: Any) -> None:
     admitted(world)
     run = make_run(world, must=frozenset({"AP-5"}), exclude=frozenset({"AP-1"}))
     rows = {c.project_id: c for c in run.candidates.all()}

@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[2] / "jingjin"
 MAX_LINES = 800
 
 #: module (relative to jingjin/) → the length it may have until it is split. Temporary.
-EXCEPTIONS: dict[str, int] = {}
+EXCEPTIONS: dict[str, int] = {
+    # Not temporary: every permission rule lives in this one module (the project's rule: "permission
+    # rules live only in core/permissions.py", checked by tests/core/test_layers.py), one section per
+    # app; it grows with the apps.
+    "core/permissions.py": 1100,
+}
 
 
 #: the longest a function's code (without its docstring) may be, in lines

@@ -1013,8 +1013,8 @@ def _rural(w: World) -> dict[str, Any]:
     if made is None:
         from jingjin.rural.models import Candidate, Household, ScreeningRun
 
-        village = Unit.objects.create(
-            code="t.c.x.v", name_zh="示例村", kind="village", parent=w.units["t.c.x"]
+        village, _ = Unit.objects.get_or_create(  # the villages' world may have made it
+            code="t.c.x.v", defaults={"name_zh": "示例村", "kind": "village", "parent": w.units["t.c.x"]}
         )
         county = w.units["t.c"]
         household = Household.objects.create(

@@ -111,7 +111,13 @@ def test_schedule_command_names_a_bad_line(capsys: Any, settings: Any) -> None:
 def test_periodic_tasks_are_registered_for_every_entry() -> None:
     from jingjin.notifications import tasks
 
-    assert set(tasks.PERIODIC) == {"warnings-refresh", "reminders", "supervision-reminders", "bulletin"}
+    assert set(tasks.PERIODIC) == {
+        "warnings-refresh",
+        "reminders",
+        "supervision-reminders",
+        "bulletin",
+        "urging",
+    }
     task = tasks.PERIODIC["reminders"]
     assert task.task_class.validate_datetime(None, datetime(2025, 3, 6, 0, 0))  # 08:00 in Shanghai
     assert not task.task_class.validate_datetime(None, datetime(2025, 3, 6, 0, 1))

@@ -78,3 +78,8 @@ def household(world: dict[str, Any]) -> Any:
         source="test",
     )
     return household
+
+
+@pytest.fixture(autouse=True)
+def _english(english: Any) -> None:
+    """The messages these tests read are compared in English (the UI's other language)."""

@@ -35,7 +35,7 @@ def test_instruction_form_on_a_task_and_its_history_on_the_task_page(client, use
     assert "加快进度" in client.get("/supervision/instructions/").content.decode()
 
 
-def test_lists_and_details_render(client, users):
+def test_lists_and_details_render(client, users, english):
     today = clock.today()
     meeting = meetings.meeting_record(
         actor=users["office"],
