@@ -82,15 +82,25 @@ def _reaches_the_database(item: pytest.Item) -> bool:
 
 
 def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``JINGJIN_DATABASE_TESTS_ONLY=1`` (CI's second run, on PostgreSQL), leave out the engine
-    tests that reach no database: the engines are pure (no Django, no I/O; ``tests/core/test_layers.py``
-    checks), so such a test runs the same code on either database, and the first run (SQLite) has run
-    it. Every test that reaches the database — directly, through a fixture or a live server — runs."""
-    if os.environ.get("JINGJIN_DATABASE_TESTS_ONLY", "").strip().lower() not in {"1", "true", "yes"}:
+    """With ``JINGJIN_SECOND_DATABASE=1`` (CI's second run, on PostgreSQL, after the whole suite has
+    run on SQLite) leave out two kinds of tests whose subject is not the database:
+
+    * the engine tests that reach no database: the engines are pure (no Django, no I/O;
+      ``tests/core/test_layers.py`` checks), so such a test runs the same code on either database;
+    * the browser tests (``tests/browser/``): their subject is the pages in Chromium — scripts,
+      layout, the paths a user clicks — and the queries behind each of those pages run on PostgreSQL
+      in the page, API and service tests. Run twice they cost CI about three minutes.
+
+    Every other test runs again on the second database."""
+    if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
         return
     engines = config.rootpath / "tests" / "engines"
+    browser = config.rootpath / "tests" / "browser"
     left_out = [
-        item for item in items if item.path.is_relative_to(engines) and not _reaches_the_database(item)
+        item
+        for item in items
+        if (item.path.is_relative_to(engines) and not _reaches_the_database(item))
+        or item.path.is_relative_to(browser)
     ]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
