@@ -69,9 +69,14 @@ def plan_import(args: argparse.Namespace) -> int:
 
     from jingjin.plans.services import plan_import as load
 
+    try:
+        # the file is read and checked before the database is touched: a file that cannot be read
+        # (too deep, not finite, too many digits …) is refused at once, with nothing migrated
+        data = planfile.load(args.file)
+    except planfile.PlanFileError as exc:
+        raise UsageError(f"{args.file}: nothing was imported.\n{exc}") from exc
     call_command("migrate", interactive=False, verbosity=0)
     try:
-        data = planfile.load(args.file)
         if args.dry_run:
             from jingjin.core.models import Unit
 
