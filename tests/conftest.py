@@ -89,7 +89,9 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
       ``tests/core/test_layers.py`` checks), so such a test runs the same code on either database;
     * the browser tests (``tests/browser/``): their subject is the pages in Chromium — scripts,
       layout, the paths a user clicks — and the queries behind each of those pages run on PostgreSQL
-      in the page, API and service tests. Run twice they cost CI about three minutes.
+      in the page, API and service tests. Run twice they cost CI about three minutes;
+    * the tests marked ``own_sqlite``: they run the command line in a subprocess on a SQLite
+      database of their own (DATABASE_URL dropped), so the second run would repeat the first.
 
     Every other test runs again on the second database."""
     if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
@@ -101,6 +103,7 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
         for item in items
         if (item.path.is_relative_to(engines) and not _reaches_the_database(item))
         or item.path.is_relative_to(browser)
+        or item.get_closest_marker("own_sqlite") is not None
     ]
     if left_out:
         config.hook.pytest_deselected(items=left_out)

@@ -138,6 +138,7 @@ def test_a_corrupt_archive_is_refused_and_nothing_changes(users, data_dir, tmp_p
     assert "a valid backup" in capsys.readouterr().out
 
 
+@pytest.mark.own_sqlite
 def test_restore_on_the_command_line_refuses_a_damaged_archive(tmp_path):
     """As a user runs it: exit status 2 and one line, no traceback."""
     damaged = tmp_path / "damaged.tar.gz"
@@ -157,6 +158,7 @@ def test_restore_on_the_command_line_refuses_a_damaged_archive(tmp_path):
     assert result.stderr.startswith("jingjin restore: error:") and "not a jingjin backup" in result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_a_sqlite_backup_is_consistent_while_the_site_writes(tmp_path):
     """As a user runs it, on a SQLite file: ``jingjin backup`` while another connection keeps writing
     pairs of rows in one transaction each; the archived database is intact and holds whole pairs only,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from django.db import connection
 from docx import Document
 from openpyxl import load_workbook
@@ -145,6 +146,7 @@ def test_the_bulletin_with_hostile_names_downloads_as_excel_and_word(
 JINGJIN = str(Path(sys.executable).parent / "jingjin")
 
 
+@pytest.mark.own_sqlite
 def test_the_command_line_writes_input_texts_as_text_in_xlsx(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     pl.DataFrame(

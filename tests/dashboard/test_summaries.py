@@ -211,6 +211,7 @@ def test_the_cockpit_right_after_a_write_does_not_read_every_report(users, scena
     assert largest <= 3, f"a query of the cockpit read {largest} of the {n_reports} reports"
 
 
+@pytest.mark.own_sqlite
 def test_the_command_line_rebuilds_and_checks_the_summaries(tmp_path):
     """``jingjin summaries rebuild`` and ``check`` as a user runs them, in a fresh data directory."""
     import yaml

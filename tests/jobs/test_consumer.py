@@ -53,6 +53,7 @@ def _redis_answers() -> bool:
         return False
 
 
+@pytest.mark.own_sqlite
 def test_a_job_through_a_real_worker_on_redis(tmp_path: Path) -> None:
     if not _redis_answers():
         if os.environ.get("CI", "").lower() == "true":

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import small_plan
@@ -23,6 +24,7 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.own_sqlite
 def test_builtin_export_touches_no_database(tmp_path):
     result = run(tmp_path, "plan", "export", "--builtin", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -40,6 +42,7 @@ def test_builtin_export_touches_no_database(tmp_path):
     assert not (tmp_path / "data").exists()  # no database, not even a data directory
 
 
+@pytest.mark.own_sqlite
 def test_import_then_export_round_trips_and_bad_files_write_nothing(tmp_path):
     good = tmp_path / "plan.yaml"
     good.write_text(yaml.safe_dump(small_plan(), allow_unicode=True), encoding="utf-8")
