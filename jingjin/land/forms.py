@@ -83,3 +83,11 @@ class RectificationForm(forms.Form):
         label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+
+# every drop-down of these forms is a Bootstrap select: as wide as its column, never wider (a long
+# scheme name made the campaign page wider than a phone)
+for _form in (CampaignForm, SchemeForm, SourceForm, AppealForm, DecisionForm, PolicyForm, RectificationForm):
+    for _field in _form.base_fields.values():
+        if isinstance(_field.widget, forms.Select):
+            _field.widget.attrs.setdefault("class", "form-select form-select-sm")
