@@ -83,25 +83,25 @@ def _reaches_the_database(item: pytest.Item) -> bool:
 
 def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With ``JINGJIN_SECOND_DATABASE=1`` (CI's second run, on PostgreSQL, after the whole suite has
-    run on SQLite) leave out two kinds of tests whose subject is not the database:
+    run on SQLite) leave out the tests whose subject is not the database:
 
-    * the engine tests that reach no database: the engines are pure (no Django, no I/O;
-      ``tests/core/test_layers.py`` checks), so such a test runs the same code on either database;
+    * the tests that reach no database (no ``db`` fixture, mark or live server): the engines are
+      pure (no Django, no I/O; ``tests/core/test_layers.py`` checks), and the code-health, layout
+      and command-line parsing tests read files, so such a test runs the same code on either run;
     * the browser tests (``tests/browser/``): their subject is the pages in Chromium — scripts,
       layout, the paths a user clicks — and the queries behind each of those pages run on PostgreSQL
       in the page, API and service tests. Run twice they cost CI about three minutes;
     * the tests marked ``own_sqlite``: they run the command line in a subprocess on a SQLite
       database of their own (DATABASE_URL dropped), so the second run would repeat the first.
 
-    Every other test runs again on the second database."""
+    Every test that reaches the database runs again on the second one."""
     if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
         return
-    engines = config.rootpath / "tests" / "engines"
     browser = config.rootpath / "tests" / "browser"
     left_out = [
         item
         for item in items
-        if (item.path.is_relative_to(engines) and not _reaches_the_database(item))
+        if not _reaches_the_database(item)
         or item.path.is_relative_to(browser)
         or item.get_closest_marker("own_sqlite") is not None
     ]
