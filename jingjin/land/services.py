@@ -18,6 +18,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
@@ -136,12 +137,20 @@ def campaign_create(
     return campaign
 
 
+def touch(campaign: EvaluationCampaign) -> None:
+    """Move the campaign's revision (the key of its page's cache, :func:`selectors.page_figures`):
+    every write to the campaign, its sources, results or appeals calls it."""
+    EvaluationCampaign.objects.filter(pk=campaign.pk).update(revision=F("revision") + 1)
+
+
 def _move(campaign: EvaluationCampaign, state: str, actor: Any, source: str, **fields: Any) -> None:
     before = campaign.snapshot()
     campaign.state = state
     for name, value in fields.items():
         setattr(campaign, name, value)
-    campaign.save()
+    # never the revision: the copy in memory may be older than the row's
+    campaign.save(update_fields=["state", *fields])
+    touch(campaign)
     audit_change(actor=actor, obj=campaign, before=before, source=source)
 
 
@@ -170,6 +179,7 @@ def source_import(
     batch.data.save(f"{kind}.parquet", ContentFile(buffer.getvalue()), save=False)
     batch.save()
     audit_change(actor=actor, obj=batch, before=before, source=source)
+    touch(campaign)
     kinds = set(campaign.sources.values_list("kind", flat=True))
     ready = all(k in kinds for k in sources.REQUIRED_SOURCES)
     state = CampaignState.IMPORTED if ready else CampaignState.DRAFT
@@ -281,6 +291,20 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     return summary
 
 
+def campaign_queue_run(*, actor: Any, campaign: EvaluationCampaign, source: str = "web") -> Any:
+    """Queue the campaign's run (:func:`campaign_evaluate`) as a background job: the plan office,
+    a campaign with its data imported and not yet published. Returns the job."""
+    from jingjin.jobs.services import job_submit
+    from jingjin.land.job_kinds import KIND
+
+    _office(actor, "run campaigns")
+    if campaign.state in (CampaignState.DRAFT, CampaignState.PUBLISHED):
+        raise ValidationError(
+            {"state": _("Only a campaign with its data imported and not yet published can be run.")}
+        )
+    return job_submit(actor=actor, kind=KIND, params={"campaign": campaign.pk}, source=source)
+
+
 @transaction.atomic
 def campaign_start_review(*, actor: Any, campaign: EvaluationCampaign, source: str = "web") -> None:
     """Evaluated → under review (复核): the results are shown to the firms, who may appeal."""
@@ -378,6 +402,7 @@ def appeal_file(
     if evidence is not None:
         appeal.evidence.save(evidence.name or "evidence", evidence, save=True)
     audit_change(actor=actor, obj=appeal, before=None, source=source)
+    touch(campaign)
     return appeal
 
 
@@ -443,6 +468,7 @@ def appeal_decide(
     appeal.decided_at = clock.now()
     appeal.save()
     audit_change(actor=actor, obj=appeal, before=before, source=source)
+    touch(appeal.campaign)
     return appeal
 
 

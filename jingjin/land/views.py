@@ -104,13 +104,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "land/campaign_list.html", context, status=400 if bad else 200)
 
 
-def _chart(campaign: EvaluationCampaign, results: Any) -> dict[str, Any]:
-    counts = selectors.class_counts(results)
+def _chart(figures: dict[str, Any]) -> dict[str, Any]:
+    counts = figures["counts"]
     return {
         "classes": list(counts),
         "counts": list(counts.values()),
-        "parks": selectors.per_mu_by(results, "park_name"),
-        "industries": selectors.per_mu_by(results, "industry_name"),
+        "parks": figures["parks"],
+        "industries": figures["industries"],
         "names": {
             "firms": _("Firms"),
             "tax": _("Tax per mu (10,000 yuan)"),
@@ -150,7 +150,7 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
             else:
                 messages.success(request, _("The source file is imported."))
                 return redirect("land:campaign", year=campaign.year)
-    results = selectors.results_for(request.user, campaign)
+    figures = selectors.page_figures(request.user, campaign)
     context = {
         "campaign": campaign,
         "may_manage": manage,
@@ -159,10 +159,10 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
         "errors": errors,
         "sources": campaign.sources.all(),
         "join": campaign.summary.get("join", {}),
-        "flagged": [(r, [flag_text(f) for f in r.flags]) for r in selectors.flagged(results, most=50)],
-        "counts": selectors.class_counts(results),
-        "appeals": selectors.appeals_for(request.user, campaign)[:50],
-        "chart_data": _chart(campaign, results),
+        "flagged": figures["flagged"],
+        "counts": figures["counts"],
+        "appeals": figures["appeals"],
+        "chart_data": _chart(figures),
         "states": CampaignState,
     }
     bad = bool(errors or source_form.errors)
@@ -178,7 +178,7 @@ def campaign_step(request: HttpRequest, year: int, step: str) -> HttpResponse:
         return _forbidden(request, _("Only the plan office runs, reviews and publishes campaigns."))
     try:
         if step == "run":
-            job = job_submit(actor=request.user, kind=KIND, params={"campaign": campaign.pk}, source="web")
+            job = services.campaign_queue_run(actor=request.user, campaign=campaign)
             messages.info(request, _("The run is queued as job %(pk)s.") % {"pk": job.pk})
         elif step == "review":
             services.campaign_start_review(actor=request.user, campaign=campaign)

@@ -789,6 +789,10 @@ def appeals_land(user: Any, world: World, unit: str | None) -> bool:
     return unit is not None and P.may_file_land_appeal(user, world.units[unit].pk)
 
 
+def files_land_appeals(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_file_land_appeals(user)
+
+
 def rectifies_land(user: Any, world: World, unit: str | None) -> bool:
     return unit is not None and P.may_update_land_rectification(user, world.units[unit].pk)
 
@@ -1625,9 +1629,27 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
     ),
     # -- per-mu evaluation (issue 14, landeval) ---------------------------------------------
-    "land-campaign-list": api("/api/land-campaigns"),
+    "land-campaign-list": api("/api/land-campaigns", {"GET": signed_in, "POST": manages_land}),
     "land-campaign-detail": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}"),
     "land-campaign-results": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/results"),
+    "land-campaign-run": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/run", {"POST": manages_land}
+    ),
+    "land-campaign-review": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/review", {"POST": manages_land}
+    ),
+    "land-campaign-publish": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/publish", {"POST": manages_land}
+    ),
+    "land-campaign-appeals": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/appeals",
+        {"GET": signed_in, "POST": files_land_appeals},
+    ),
+    "land-campaign-decide": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/appeals/{w.land[f'appeal:{u}'].pk}/decide",
+        {"POST": manages_land},
+        scoped=True,
+    ),
     "land:campaigns": page("/land/", {"GET": signed_in, "POST": manages_land}),
     "land:policies": page("/land/policies/", {"GET": signed_in, "POST": manages_land}),
     "land:scheme": page("/land/schemes/m/", {"GET": signed_in, "POST": manages_land}),
