@@ -525,3 +525,111 @@ def rectification_update(
     rectification.save()
     audit_change(actor=actor, obj=rectification, before=before, source=source)
     return rectification
+
+
+#: what a local indicator (地方特色指标) of a scheme holds: the indicator (a ratio of two input
+#: columns) and its criterion in a segment
+LOCAL_INDICATOR_FIELDS = (
+    "label",
+    "unit",
+    "numerator",
+    "denominator",
+    "segment",
+    "benchmark",
+    "weight",
+    "cap",
+)
+
+
+def local_indicators(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A scheme's local indicators with their criterion (segment, benchmark, weight, cap)."""
+    out = []
+    for name, spec in (body.get("indicators") or {}).items():
+        row = {"name": name, **{k: spec.get(k, "") for k in ("label", "unit", "numerator", "denominator")}}
+        row.update(segment="", benchmark=None, weight=None, cap=None)
+        for segment, seg in (body.get("segments") or {}).items():
+            for criterion in seg.get("criteria") or []:
+                if criterion.get("column") == name:
+                    row.update(
+                        segment=segment,
+                        benchmark=criterion.get("benchmark"),
+                        weight=criterion.get("weight"),
+                        cap=criterion.get("cap"),
+                    )
+        out.append(row)
+    return out
+
+
+def _without_local(body: dict[str, Any], name: str) -> dict[str, Any]:
+    import copy
+
+    body = copy.deepcopy(body)
+    (body.get("indicators") or {}).pop(name, None)
+    for seg in (body.get("segments") or {}).values():
+        seg["criteria"] = [c for c in seg.get("criteria") or [] if c.get("column") != name]
+    return body
+
+
+def _fixed_totals(body: dict[str, Any]) -> dict[str, Any]:
+    """A segment with fixed weights totals the sum of its weights (the province's 70 points plus
+    the local indicators' 30 make 100, REFERENCE §4.1)."""
+    for seg in (body.get("segments") or {}).values():
+        if seg.get("weights") == "fixed" and seg.get("criteria"):
+            total = sum(float(c.get("weight", 0)) for c in seg["criteria"])
+            seg["total"] = int(total) if total == int(total) else total
+    return body
+
+
+@transaction.atomic
+def scheme_indicator_save(
+    *, actor: Any, scheme: EvaluationScheme, name: str, data: Mapping[str, Any], source: str = "web"
+) -> EvaluationScheme:
+    """Add or change a local indicator of a scheme: ``name`` = ``numerator`` ÷ ``denominator``
+    (input columns), scored in ``segment`` against ``benchmark`` with ``weight`` points, capped at
+    ``cap`` times the benchmark; the engine checks the whole scheme (e.g. the weights' total)."""
+    from jingjin.engines.land import INDICATORS
+
+    _office(actor, "change schemes")
+    errors: dict[str, str] = {}
+    if name in INDICATORS:
+        errors["name"] = _("This is a built-in indicator; choose another name.")
+    if data["numerator"] not in CORRECTABLE:
+        errors["numerator"] = _("Unknown input column.")
+    if data["denominator"] not in CORRECTABLE:
+        errors["denominator"] = _("Unknown input column.")
+    if data["numerator"] == data["denominator"]:
+        errors["denominator"] = _("The denominator must differ from the numerator.")
+    if data["segment"] not in (scheme.body.get("segments") or {}):
+        errors["segment"] = _("The scheme has no such segment.")
+    if errors:
+        raise ValidationError(errors)
+    body = _without_local(scheme.body, name)
+    body.setdefault("indicators", {})[name] = {
+        "numerator": data["numerator"],
+        "denominator": data["denominator"],
+        "label": data["label"],
+        "unit": data.get("unit", ""),
+    }
+    criterion: dict[str, Any] = {
+        "column": name,
+        "label": data["label"],
+        "normalize": "ratio",
+        "benchmark": float(data["benchmark"]),
+        "weight": float(data["weight"]),
+    }
+    if data.get("cap") is not None:
+        criterion["cap"] = float(data["cap"])
+    body["segments"][data["segment"]].setdefault("criteria", []).append(criterion)
+    return scheme_update(actor=actor, scheme=scheme, body=_fixed_totals(body), source=source)
+
+
+@transaction.atomic
+def scheme_indicator_delete(
+    *, actor: Any, scheme: EvaluationScheme, name: str, source: str = "web"
+) -> EvaluationScheme:
+    """Remove a local indicator and its criterion from a scheme (the engine checks the rest)."""
+    _office(actor, "change schemes")
+    if name not in (scheme.body.get("indicators") or {}):
+        raise ValidationError({"name": _("The scheme has no such local indicator.")})
+    body = _fixed_totals(_without_local(scheme.body, name))
+    return scheme_update(actor=actor, scheme=scheme, body=body, source=source)

@@ -1653,6 +1653,7 @@ MATRIX: dict[str, Entry] = {
     "land:campaigns": page("/land/", {"GET": signed_in, "POST": manages_land}),
     "land:policies": page("/land/policies/", {"GET": signed_in, "POST": manages_land}),
     "land:scheme": page("/land/schemes/m/", {"GET": signed_in, "POST": manages_land}),
+    "land:scheme_indicators": page("/land/schemes/m/indicators/", {"GET": signed_in, "POST": manages_land}),
     "land:rectifications": page("/land/rectifications/"),
     "land:rectification": page(
         lambda w, u: f"/land/rectifications/{w.land[f'rect:{u}'].pk}/", {"POST": rectifies_land}, scoped=True
