@@ -1,5 +1,5 @@
-"""REST API of admission: ``/api/catalogue-entries``, ``/api/zoning-units`` (the registers, read;
-the plan office imports them), ``/api/admission-applications`` (list, detail, file; the steps
+"""REST API of admission: ``/api/catalogue-entries``, ``/api/zoning-units`` (the registers: read
+by everyone, created and changed by the plan office), ``/api/admission-applications`` (list, detail, file; the steps
 ``check``, ``decide`` and ``recheck``) and ``/api/allocation-runs`` (list, detail with the
 candidates, start a run from the admitted applications). Everyone with a role reads; the writes
 are the services', which check the predicates of ``core/permissions.py`` (403 otherwise).
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from jingjin.admission import allocation, selectors, services
 from jingjin.admission.choices import AdmissionOutcome, RecheckStage
 from jingjin.admission.models import (
+    CODE_MAX,
     FIGURE,
     AllocationCandidate,
     AllocationRun,
@@ -36,8 +37,10 @@ from jingjin.core.permissions import (
     may_check_admission_application,
     may_decide_admission_application,
     may_file_admission_application,
+    may_manage_admission_registers,
     may_run_quota_allocation,
 )
+from jingjin.core.models import Unit
 from jingjin.parks.models import Industry, Park
 
 
@@ -55,19 +58,29 @@ class ParkCodeField(CodeRelatedField):
 
 
 class AdmissionCatalogueSerializer(serializers.ModelSerializer):
-    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    industry = CodeRelatedField(
+        slug_field="code", queryset=Industry.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = CatalogueEntry
         fields = ["id", "code", "name", "klass", "version", "industry", "is_synthetic"]
+        read_only_fields = ["is_synthetic"]
 
 
 class AdmissionZoningSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county = CodeRelatedField(slug_field="code", queryset=Unit.objects.filter(kind="county"))
+    prohibited = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX), required=False, max_length=500
+    )
+    restricted = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX), required=False, max_length=500
+    )
 
     class Meta:
         model = ZoningUnit
         fields = ["id", "code", "name", "county", "unit_type", "prohibited", "restricted", "is_synthetic"]
+        read_only_fields = ["is_synthetic"]
 
 
 class AdmissionApplicationSerializer(BoundedModelSerializer):
@@ -160,23 +173,59 @@ def _service_errors(exc: Exception) -> exceptions.APIException:
     return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class CatalogueEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class AdmissionRegisterPermission(SignedInPermission):
+    """Reading: the one rule's ``view``; a change: whoever keeps the registers (the plan office)."""
+
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_manage_admission_registers(user)
+
+
+class RegisterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A register: read by everyone with a role; created and changed by the plan office through
+    :func:`services.register_save` (the model's validation, audited)."""
+
+    permission_classes = [AdmissionRegisterPermission]
+    pagination_class = Pagination
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_manage_admission_registers(request.user):
+            raise exceptions.PermissionDenied("only the plan office keeps the admission registers")
+        return super().create(request, *args, **kwargs)
+
+    def _save(self, serializer: Any, obj: Any) -> None:
+        model = serializer.Meta.model
+        try:
+            serializer.instance = services.register_save(
+                actor=self.request.user,
+                model=model,
+                data=dict(serializer.validated_data),
+                obj=obj,
+                source="api",
+            )
+        except (PermissionDenied, DjangoValidationError) as exc:
+            raise _service_errors(exc) from exc
+
+    def perform_create(self, serializer: Any) -> None:
+        self._save(serializer, None)
+
+    def perform_update(self, serializer: Any) -> None:
+        # the serializer's instance is the record before the change (its snapshot is audited)
+        self._save(serializer, serializer.instance)
+
+
+class CatalogueEntryViewSet(RegisterViewSet):
     """The industry catalogue (产业结构调整指导目录)."""
 
     serializer_class = AdmissionCatalogueSerializer
-    permission_classes = [SignedInPermission]
-    pagination_class = Pagination
 
     def get_queryset(self) -> Any:
         return selectors.catalogue(self.request.user)
 
 
-class ZoningUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class ZoningUnitViewSet(RegisterViewSet):
     """The environmental control units of 三线一单 with their admission lists."""
 
     serializer_class = AdmissionZoningSerializer
-    permission_classes = [SignedInPermission]
-    pagination_class = Pagination
 
     def get_queryset(self) -> Any:
         return selectors.zoning_units(self.request.user)

@@ -8,7 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.admission.choices import AdmissionOutcome, RecheckStage
-from jingjin.admission.models import BONUS, FIGURE, Application, QuotaPool
+from jingjin.admission.models import (
+    BONUS,
+    CODE_MAX,
+    FIGURE,
+    Application,
+    CatalogueEntry,
+    LandThreshold,
+    QuotaPool,
+    ZoningUnit,
+)
+from jingjin.core.bounds import NoControlCharacters
+from jingjin.core.models import Unit
 
 
 class ApplicationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -121,3 +132,100 @@ class RunForm(forms.Form):
                 _("Both must-fund and excluded: %(ids)s.") % {"ids": ", ".join(sorted(both))}
             )
         return data
+
+
+def _styled(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        select = isinstance(field.widget, forms.Select) and not isinstance(
+            field.widget, forms.CheckboxSelectMultiple
+        )
+        field.widget.attrs.setdefault(
+            "class", "form-select form-select-sm" if select else "form-control form-control-sm"
+        )
+
+
+class CatalogueEntryForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An item of the industry catalogue (the import's columns)."""
+
+    class Meta:
+        model = CatalogueEntry
+        fields = ["code", "name", "klass", "version", "industry"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class CodeListField(forms.CharField):
+    """Catalogue or industry codes separated by 、 , ; or spaces, as a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+        super().__init__(**kwargs)
+        self.validators.append(NoControlCharacters())
+
+    def prepare_value(self, value: Any) -> Any:
+        return "、".join(value) if isinstance(value, list) else value
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        from jingjin.admission.imports import SPLIT
+
+        text = super().clean(value) or ""
+        codes = list(dict.fromkeys(c for c in SPLIT.split(text) if c))
+        long = [c for c in codes if len(c) > CODE_MAX]
+        if long:
+            raise forms.ValidationError(
+                _("A code has at most %(n)d characters: %(codes)s.")
+                % {"n": CODE_MAX, "codes": ", ".join(long)}
+            )
+        return codes
+
+
+class ZoningUnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An environmental control unit of 三线一单 with its admission lists."""
+
+    prohibited = CodeListField(
+        label=_("Prohibited industries (catalogue or industry codes, separated by 、 , ; or spaces)")
+    )
+    restricted = CodeListField(
+        label=_("Restricted industries (catalogue or industry codes, separated by 、 , ; or spaces)")
+    )
+
+    class Meta:
+        model = ZoningUnit
+        fields = ["code", "name", "county", "unit_type", "prohibited", "restricted"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county = self.fields["county"]
+        assert isinstance(county, forms.ModelChoiceField)
+        county.queryset = Unit.objects.filter(kind="county").order_by("code")
+        _styled(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        both = set(data.get("prohibited") or []) & set(data.get("restricted") or [])
+        if both:
+            self.add_error(
+                "restricted",
+                _("Both prohibited and restricted: %(codes)s.") % {"codes": ", ".join(sorted(both))},
+            )
+        return data
+
+
+class LandThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Standard-land thresholds of a park and an industry (empty: any); an empty figure is not checked."""
+
+    class Meta:
+        model = LandThreshold
+        fields = ["park", "industry", *LandThreshold.CHECKS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("park", "industry"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = "* " + str(_("any"))
+        _styled(self)

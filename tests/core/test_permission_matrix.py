@@ -1382,14 +1382,27 @@ MATRIX: dict[str, Entry] = {
     "admission:register": page(
         "/admission/registers/catalogue/", {"GET": signed_in, "POST": manages_admission}
     ),
+    "admission:register_new": page(
+        "/admission/registers/zoning/new/", {"GET": manages_admission, "POST": manages_admission}
+    ),
+    "admission:register_edit": page(
+        lambda w, u: f"/admission/registers/catalogue/{_adm(w, 'catalogue').pk}/",
+        {"GET": manages_admission, "POST": manages_admission},
+    ),
     "admission:runs": page("/admission/runs/"),
     "admission:run_new": page("/admission/runs/new/", {"GET": runs_allocation, "POST": runs_allocation}),
     "admission:run": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/"),
     "admission:run_export": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/export.xlsx"),
-    "catalogue-entry-list": api("/api/catalogue-entries"),
-    "catalogue-entry-detail": api(lambda w, u: f"/api/catalogue-entries/{_adm(w, 'catalogue').pk}"),
-    "zoning-unit-list": api("/api/zoning-units"),
-    "zoning-unit-detail": api(lambda w, u: f"/api/zoning-units/{_adm(w, 'zoning').pk}"),
+    "catalogue-entry-list": api("/api/catalogue-entries", {"GET": signed_in, "POST": manages_admission}),
+    "catalogue-entry-detail": api(
+        lambda w, u: f"/api/catalogue-entries/{_adm(w, 'catalogue').pk}",
+        {"GET": signed_in, "PUT": manages_admission, "PATCH": manages_admission},
+    ),
+    "zoning-unit-list": api("/api/zoning-units", {"GET": signed_in, "POST": manages_admission}),
+    "zoning-unit-detail": api(
+        lambda w, u: f"/api/zoning-units/{_adm(w, 'zoning').pk}",
+        {"GET": signed_in, "PUT": manages_admission, "PATCH": manages_admission},
+    ),
     "admission-application-list": api(
         "/api/admission-applications", {"GET": signed_in, "POST": files_applications}
     ),
