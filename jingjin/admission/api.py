@@ -1,8 +1,9 @@
 """REST API of admission: ``/api/catalogue-entries``, ``/api/zoning-units`` (the registers: read
-by everyone, created and changed by the plan office), ``/api/admission-applications`` (list, detail, file; the steps
-``check``, ``decide`` and ``recheck``) and ``/api/allocation-runs`` (list, detail with the
-candidates, start a run from the admitted applications). Everyone with a role reads; the writes
-are the services', which check the predicates of ``core/permissions.py`` (403 otherwise).
+by everyone, created and changed by the plan office), ``/api/admission-applications`` (list,
+detail, file; the steps ``check``, ``decide`` and ``recheck``) and ``/api/allocation-runs`` (list,
+detail with the candidates, start a run from the admitted applications or from key projects).
+Everyone with a role reads; the writes are the services', which check the predicates of
+``core/permissions.py`` (403 otherwise).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from jingjin.admission.models import (
 )
 from jingjin.core.api import CodeRelatedField, Pagination
 from jingjin.core.bounds import BoundedModelSerializer
+from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
@@ -40,7 +42,6 @@ from jingjin.core.permissions import (
     may_manage_admission_registers,
     may_run_quota_allocation,
 )
-from jingjin.core.models import Unit
 from jingjin.parks.models import Industry, Park
 
 
