@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -19,10 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.admission import allocation, selectors, services
-from jingjin.admission.choices import AdmissionOutcome, RecheckStage
+from jingjin.admission.choices import AdmissionOutcome, CandidateSource, RecheckStage
 from jingjin.admission.models import (
     CODE_MAX,
     FIGURE,
+    QUOTA,
     AllocationCandidate,
     AllocationRun,
     Application,
@@ -141,8 +143,30 @@ class AdmissionCandidateSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def _demand(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=QUOTA.max_digits, decimal_places=QUOTA.decimal_places, min_value=0, required=False,
+        allow_null=True, **kwargs,
+    )  # fmt: skip
+
+
+class KeyProjectDemandSerializer(serializers.Serializer):
+    """A key project as a candidate: its code and demand; a missing figure counts as
+    :data:`jingjin.admission.allocation.KEY_PROJECT_MISSING` says (0; the benefit: the project's
+    total investment)."""
+
+    code = serializers.CharField(max_length=64)
+    benefit = _demand()
+    land_mu = _demand()
+    energy_tce = _demand()
+    env_units = _demand()
+    leading = serializers.BooleanField(required=False, default=False)
+
+
 class AllocationRunSerializer(serializers.ModelSerializer):
     pool = serializers.SlugRelatedField(slug_field="year", queryset=QuotaPool.objects.all())
+    source = serializers.ChoiceField(choices=CandidateSource.choices, required=False, default="applications")
+    key_projects = KeyProjectDemandSerializer(many=True, write_only=True, required=False)
     candidates = AdmissionCandidateSerializer(many=True, read_only=True)
     must = serializers.ListField(child=serializers.CharField(max_length=32), write_only=True, required=False)
     exclude = serializers.ListField(
@@ -153,9 +177,9 @@ class AllocationRunSerializer(serializers.ModelSerializer):
         model = AllocationRun
         fields = [
             "id", "code", "name", "pool", "source", "leading_bonus", "state", "summary", "error",
-            "candidates", "must", "exclude", "is_synthetic",
+            "candidates", "must", "exclude", "key_projects", "is_synthetic",
         ]  # fmt: skip
-        read_only_fields = ["source", "state", "summary", "error", "is_synthetic"]
+        read_only_fields = ["state", "summary", "error", "is_synthetic"]
 
 
 class AdmissionStepPermission(SignedInPermission):
@@ -312,8 +336,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 
 class AllocationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Quota allocation runs; a new run takes the admitted applications and is solved in the
-    background (its ``state`` turns ``done`` or ``failed``)."""
+    """Quota allocation runs; a new run takes the admitted applications (``source``
+    ``applications``) or the key projects given in ``key_projects`` (``source`` ``key_projects``:
+    each a code with its demand) and is solved in the background (``state`` turns ``done`` or
+    ``failed``)."""
 
     serializer_class = AllocationRunSerializer
     permission_classes = [SignedInPermission]
@@ -328,15 +354,21 @@ class AllocationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        must, exclude = set(data.get("must", [])), set(data.get("exclude", []))
         try:
-            candidates = allocation.application_candidates(
-                allocation.admitted_applications(),
-                must=set(data.get("must", [])),
-                exclude=set(data.get("exclude", [])),
-            )
+            if data["source"] == CandidateSource.KEY_PROJECTS:
+                if not data.get("key_projects"):
+                    raise DjangoValidationError({"key_projects": _("Give at least one key project.")})
+                candidates = allocation.key_project_candidates(
+                    [dict(row) for row in data["key_projects"]], must=must, exclude=exclude
+                )
+            else:
+                candidates = allocation.application_candidates(
+                    allocation.admitted_applications(), must=must, exclude=exclude
+                )
             run = allocation.run_create(
                 actor=request.user, code=data["code"], name=data["name"], pool=data["pool"],
-                source="applications", leading_bonus=data.get("leading_bonus", 0), candidates=candidates,
+                source=data["source"], leading_bonus=data.get("leading_bonus", 0), candidates=candidates,
                 origin="api",
             )  # fmt: skip
         except (PermissionDenied, DjangoValidationError) as exc:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.admission import allocation, exports, imports, selectors, services
-from jingjin.admission.choices import AdmissionOutcome, ApplicationState
+from jingjin.admission.choices import AdmissionOutcome, ApplicationState, CandidateSource
 from jingjin.admission.forms import (
     ApplicationForm,
     CatalogueEntryForm,
@@ -286,19 +286,26 @@ def run_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            candidates = allocation.application_candidates(
-                admitted, must=set(data["must"]), exclude=set(data["exclude"])
-            )
+            if data["source"] == CandidateSource.KEY_PROJECTS:
+                rows = data["key_projects"]
+                flagged = {name: {r["code"] for r in rows if r.get(name)} for name in ("must", "exclude")}
+                candidates = allocation.key_project_candidates(rows, **flagged)
+            else:
+                candidates = allocation.application_candidates(
+                    admitted, must=set(data["must"]), exclude=set(data["exclude"])
+                )
             run = allocation.run_create(
                 actor=request.user, code=data["code"], name=data["name"], pool=data["pool"],
-                source="applications", leading_bonus=data["leading_bonus"], candidates=candidates,
+                source=data["source"], leading_bonus=data["leading_bonus"], candidates=candidates,
             )  # fmt: skip
         except ValidationError as exc:
-            form.add_error(None, exc)
+            fields = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
+            form.add_error(None, exc if fields else ValidationError(exc.messages))
         else:
             messages.success(request, _("Run %(code)s queued.") % {"code": run.code})
             return redirect("admission:run", pk=run.pk)
-    return render(request, "admission/run_form.html", {"form": form, "count": len(admitted)})
+    context = {"form": form, "count": len(admitted), "missing": allocation.KEY_PROJECT_MISSING}
+    return render(request, "admission/run_form.html", context, status=400 if form.errors else 200)
 
 
 def _run(request: HttpRequest, pk: int) -> Any:
