@@ -102,7 +102,7 @@ class KeyProjectLinesField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[dict[str, Any]]:
         import math
         import re
 
@@ -257,7 +257,7 @@ class CodeListField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "、".join(value) if isinstance(value, list) else value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         from jingjin.admission.imports import SPLIT
 
         text = super().clean(value) or ""
