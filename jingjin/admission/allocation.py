@@ -3,8 +3,9 @@
 :func:`run_create` (the plan office) stores a run with its candidates — the admitted applications
 (benefit = committed output at full production, land as applied for, energy = output × energy
 per output, environmental units as applied for; leading when the industry is a leading industry
-of the park) or an uploaded table of key projects with the columns of ``jingjin allocate`` — and
-queues the ``admission-allocation`` job. :func:`run_solve` (the job) solves it with the same call
+of the park), the key projects chosen with their demand (:func:`key_project_candidates`), or an
+uploaded table with the columns of ``jingjin allocate`` — and queues the ``admission-allocation``
+job. :func:`run_solve` (the job) solves it with the same call
 as the command (:func:`jingjin.engine_runs.allocate_run`), adds the shadow prices of the LP
 relaxation and each candidate's reason for in or out.
 """
@@ -19,6 +20,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jingjin.admission.choices import ApplicationState, CandidateSource, RunState
 from jingjin.admission.models import AllocationCandidate, AllocationRun, Application, QuotaPool
@@ -63,6 +65,63 @@ def admitted_applications() -> list[Application]:
     """The applications admitted (decided 鼓励支持 or 限制, not 禁入), the candidates of a run."""
     queryset = Application.objects.filter(state__in=ADMITTED_STATES).exclude(decision="prohibited")
     return list(queryset.select_related("park", "industry").order_by("code"))
+
+
+#: what a key project's row may give; what is missing is explained by :func:`key_project_candidates`
+KEY_PROJECT_FIGURES = ("benefit", "land_mu", "energy_tce", "env_units")
+KEY_PROJECT_MISSING = gettext_lazy(
+    "A key project has no land, energy or environmental demand of its own in the key-project "
+    "register: a figure left empty counts as 0 (the project draws nothing on that quota), an empty "
+    "benefit is the project's total investment (10k yuan; 0 when it has none), and the project is "
+    "a leading-industry project only when its row says so."
+)
+
+
+def key_project_candidates(
+    rows: list[dict[str, Any]], *, must: set[str], exclude: set[str]
+) -> list[AllocationCandidate]:
+    """Unsaved candidates from key projects (重点项目), each row ``code`` with its optional
+    ``benefit`` (万元), ``land_mu``, ``energy_tce``, ``env_units`` and ``leading`` — a missing
+    figure as :data:`KEY_PROJECT_MISSING` says. Unknown or repeated codes, and must-fund or
+    excluded codes that are not candidates, are refused naming the field."""
+    from jingjin.projects.models import KeyProject
+
+    codes = [str(row["code"]).strip() for row in rows]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise ValidationError(
+            {"key_projects": _("Key projects named twice: %(codes)s.") % {"codes": ", ".join(repeated)}}
+        )
+    projects = KeyProject.objects.in_bulk(codes, field_name="code")
+    unknown = [c for c in codes if c not in projects]
+    if unknown:
+        raise ValidationError(
+            {"key_projects": _("Unknown key projects: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    for name, flagged in (("must", must), ("exclude", exclude)):
+        stray = sorted(flagged - set(codes))
+        if stray:
+            raise ValidationError(
+                {name: _("Not among the candidates: %(codes)s.") % {"codes": ", ".join(stray)}}
+            )
+    step = Decimal("0.0001")
+    out = []
+    for code, row in zip(codes, rows, strict=True):
+        project = projects[code]
+        figures = {name: row.get(name) for name in KEY_PROJECT_FIGURES}
+        if figures["benefit"] is None:
+            figures["benefit"] = project.total_investment or 0
+        out.append(
+            AllocationCandidate(
+                project_id=code,
+                label=str(project)[:200],
+                **{name: Decimal(str(value or 0)).quantize(step) for name, value in figures.items()},
+                leading=bool(row.get("leading")),
+                must=code in must,
+                exclude=code in exclude,
+            )
+        )
+    return out
 
 
 def table_candidates(frame: pl.DataFrame) -> list[AllocationCandidate]:

@@ -1,8 +1,9 @@
-"""REST API of admission: ``/api/catalogue-entries``, ``/api/zoning-units`` (the registers, read;
-the plan office imports them), ``/api/admission-applications`` (list, detail, file; the steps
-``check``, ``decide`` and ``recheck``) and ``/api/allocation-runs`` (list, detail with the
-candidates, start a run from the admitted applications). Everyone with a role reads; the writes
-are the services', which check the predicates of ``core/permissions.py`` (403 otherwise).
+"""REST API of admission: ``/api/catalogue-entries``, ``/api/zoning-units`` (the registers: read
+by everyone, created and changed by the plan office), ``/api/admission-applications`` (list,
+detail, file; the steps ``check``, ``decide`` and ``recheck``) and ``/api/allocation-runs`` (list,
+detail with the candidates, start a run from the admitted applications or from key projects).
+Everyone with a role reads; the writes are the services', which check the predicates of
+``core/permissions.py`` (403 otherwise).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -18,9 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.admission import allocation, selectors, services
-from jingjin.admission.choices import AdmissionOutcome, RecheckStage
+from jingjin.admission.choices import AdmissionOutcome, CandidateSource, RecheckStage
 from jingjin.admission.models import (
+    CODE_MAX,
     FIGURE,
+    QUOTA,
     AllocationCandidate,
     AllocationRun,
     Application,
@@ -30,12 +34,14 @@ from jingjin.admission.models import (
 )
 from jingjin.core.api import CodeRelatedField, Pagination
 from jingjin.core.bounds import BoundedModelSerializer
+from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
     may_check_admission_application,
     may_decide_admission_application,
     may_file_admission_application,
+    may_manage_admission_registers,
     may_run_quota_allocation,
 )
 from jingjin.parks.models import Industry, Park
@@ -55,19 +61,29 @@ class ParkCodeField(CodeRelatedField):
 
 
 class AdmissionCatalogueSerializer(serializers.ModelSerializer):
-    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    industry = CodeRelatedField(
+        slug_field="code", queryset=Industry.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = CatalogueEntry
         fields = ["id", "code", "name", "klass", "version", "industry", "is_synthetic"]
+        read_only_fields = ["is_synthetic"]
 
 
 class AdmissionZoningSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county = CodeRelatedField(slug_field="code", queryset=Unit.objects.filter(kind="county"))
+    prohibited = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX), required=False, max_length=500
+    )
+    restricted = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX), required=False, max_length=500
+    )
 
     class Meta:
         model = ZoningUnit
         fields = ["id", "code", "name", "county", "unit_type", "prohibited", "restricted", "is_synthetic"]
+        read_only_fields = ["is_synthetic"]
 
 
 class AdmissionApplicationSerializer(BoundedModelSerializer):
@@ -127,8 +143,30 @@ class AdmissionCandidateSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def _demand(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=QUOTA.max_digits, decimal_places=QUOTA.decimal_places, min_value=0, required=False,
+        allow_null=True, **kwargs,
+    )  # fmt: skip
+
+
+class KeyProjectDemandSerializer(serializers.Serializer):
+    """A key project as a candidate: its code and demand; a missing figure counts as
+    :data:`jingjin.admission.allocation.KEY_PROJECT_MISSING` says (0; the benefit: the project's
+    total investment)."""
+
+    code = serializers.CharField(max_length=64)
+    benefit = _demand()
+    land_mu = _demand()
+    energy_tce = _demand()
+    env_units = _demand()
+    leading = serializers.BooleanField(required=False, default=False)
+
+
 class AllocationRunSerializer(serializers.ModelSerializer):
     pool = serializers.SlugRelatedField(slug_field="year", queryset=QuotaPool.objects.all())
+    source = serializers.ChoiceField(choices=CandidateSource.choices, required=False, default="applications")
+    key_projects = KeyProjectDemandSerializer(many=True, write_only=True, required=False)
     candidates = AdmissionCandidateSerializer(many=True, read_only=True)
     must = serializers.ListField(child=serializers.CharField(max_length=32), write_only=True, required=False)
     exclude = serializers.ListField(
@@ -139,9 +177,9 @@ class AllocationRunSerializer(serializers.ModelSerializer):
         model = AllocationRun
         fields = [
             "id", "code", "name", "pool", "source", "leading_bonus", "state", "summary", "error",
-            "candidates", "must", "exclude", "is_synthetic",
+            "candidates", "must", "exclude", "key_projects", "is_synthetic",
         ]  # fmt: skip
-        read_only_fields = ["source", "state", "summary", "error", "is_synthetic"]
+        read_only_fields = ["state", "summary", "error", "is_synthetic"]
 
 
 class AdmissionStepPermission(SignedInPermission):
@@ -160,23 +198,59 @@ def _service_errors(exc: Exception) -> exceptions.APIException:
     return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class CatalogueEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class AdmissionRegisterPermission(SignedInPermission):
+    """Reading: the one rule's ``view``; a change: whoever keeps the registers (the plan office)."""
+
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_manage_admission_registers(user)
+
+
+class RegisterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A register: read by everyone with a role; created and changed by the plan office through
+    :func:`services.register_save` (the model's validation, audited)."""
+
+    permission_classes = [AdmissionRegisterPermission]
+    pagination_class = Pagination
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_manage_admission_registers(request.user):
+            raise exceptions.PermissionDenied("only the plan office keeps the admission registers")
+        return super().create(request, *args, **kwargs)
+
+    def _save(self, serializer: Any, obj: Any) -> None:
+        model = serializer.Meta.model
+        try:
+            serializer.instance = services.register_save(
+                actor=self.request.user,
+                model=model,
+                data=dict(serializer.validated_data),
+                obj=obj,
+                source="api",
+            )
+        except (PermissionDenied, DjangoValidationError) as exc:
+            raise _service_errors(exc) from exc
+
+    def perform_create(self, serializer: Any) -> None:
+        self._save(serializer, None)
+
+    def perform_update(self, serializer: Any) -> None:
+        # the serializer's instance is the record before the change (its snapshot is audited)
+        self._save(serializer, serializer.instance)
+
+
+class CatalogueEntryViewSet(RegisterViewSet):
     """The industry catalogue (产业结构调整指导目录)."""
 
     serializer_class = AdmissionCatalogueSerializer
-    permission_classes = [SignedInPermission]
-    pagination_class = Pagination
 
     def get_queryset(self) -> Any:
         return selectors.catalogue(self.request.user)
 
 
-class ZoningUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class ZoningUnitViewSet(RegisterViewSet):
     """The environmental control units of 三线一单 with their admission lists."""
 
     serializer_class = AdmissionZoningSerializer
-    permission_classes = [SignedInPermission]
-    pagination_class = Pagination
 
     def get_queryset(self) -> Any:
         return selectors.zoning_units(self.request.user)
@@ -262,8 +336,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 
 class AllocationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Quota allocation runs; a new run takes the admitted applications and is solved in the
-    background (its ``state`` turns ``done`` or ``failed``)."""
+    """Quota allocation runs; a new run takes the admitted applications (``source``
+    ``applications``) or the key projects given in ``key_projects`` (``source`` ``key_projects``:
+    each a code with its demand) and is solved in the background (``state`` turns ``done`` or
+    ``failed``)."""
 
     serializer_class = AllocationRunSerializer
     permission_classes = [SignedInPermission]
@@ -278,15 +354,21 @@ class AllocationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        must, exclude = set(data.get("must", [])), set(data.get("exclude", []))
         try:
-            candidates = allocation.application_candidates(
-                allocation.admitted_applications(),
-                must=set(data.get("must", [])),
-                exclude=set(data.get("exclude", [])),
-            )
+            if data["source"] == CandidateSource.KEY_PROJECTS:
+                if not data.get("key_projects"):
+                    raise DjangoValidationError({"key_projects": _("Give at least one key project.")})
+                candidates = allocation.key_project_candidates(
+                    [dict(row) for row in data["key_projects"]], must=must, exclude=exclude
+                )
+            else:
+                candidates = allocation.application_candidates(
+                    allocation.admitted_applications(), must=must, exclude=exclude
+                )
             run = allocation.run_create(
                 actor=request.user, code=data["code"], name=data["name"], pool=data["pool"],
-                source="applications", leading_bonus=data.get("leading_bonus", 0), candidates=candidates,
+                source=data["source"], leading_bonus=data.get("leading_bonus", 0), candidates=candidates,
                 origin="api",
             )  # fmt: skip
         except (PermissionDenied, DjangoValidationError) as exc:

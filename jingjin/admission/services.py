@@ -60,6 +60,15 @@ def register_save(
         setattr(record, name, value)
     if model is LandThreshold:
         _check_threshold_key(record)
+    if model is ZoningUnit:
+        both = set(record.prohibited or []) & set(record.restricted or [])
+        if both:
+            raise ValidationError(
+                {
+                    "restricted": _("Both prohibited and restricted: %(codes)s.")
+                    % {"codes": ", ".join(sorted(both))}
+                }
+            )
     record.full_clean()
     record.save()
     audit_change(actor=actor, obj=record, before=before, source=source)

@@ -17,8 +17,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.admission import allocation, exports, imports, selectors, services
-from jingjin.admission.choices import AdmissionOutcome, ApplicationState
-from jingjin.admission.forms import ApplicationForm, DecideForm, RecheckForm, RunForm, UploadForm
+from jingjin.admission.choices import AdmissionOutcome, ApplicationState, CandidateSource
+from jingjin.admission.forms import (
+    ApplicationForm,
+    CatalogueEntryForm,
+    DecideForm,
+    LandThresholdForm,
+    RecheckForm,
+    RunForm,
+    UploadForm,
+    ZoningUnitForm,
+)
 from jingjin.core.limits import LimitError, check_size
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -207,9 +216,53 @@ def register(request: HttpRequest, kind: str) -> HttpResponse:
         "errors": errors,
         "total": total,
         "may_import": may_import,
+        "may_edit": kind in REGISTER_FORMS and may_manage_admission_registers(request.user),
         "columns": [c.zh for c in imports.COLUMNS[kind]],
     }
     return render(request, "admission/register.html", context)
+
+
+#: the registers kept by a form: their form (the model is the form's)
+REGISTER_FORMS: dict[str, Any] = {
+    "catalogue": CatalogueEntryForm,
+    "zoning": ZoningUnitForm,
+    "thresholds": LandThresholdForm,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or change a record of a register through its form (the plan office, as
+    the import); the service validates the record again and audits it."""
+    form_class = REGISTER_FORMS.get(kind)
+    if form_class is None:
+        raise Http404(kind)
+    if not may_manage_admission_registers(request.user):
+        return _forbidden(request, _("You may not change this register."))
+    model = form_class._meta.model
+    record = None
+    if pk is not None:
+        record = _register_rows(kind, request.user).filter(pk=pk).first()
+        if record is None:
+            raise Http404(pk)
+    # the form changes its instance while it validates: the service gets a copy of its own,
+    # whose snapshot is the record before the change
+    form = form_class(request.POST or None, instance=model.objects.get(pk=pk) if pk is not None else None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            saved = services.register_save(actor=request.user, model=model, data=data, obj=record)
+        except PermissionDenied:
+            return _forbidden(request, _("You may not change this register."))
+        except ValidationError as exc:
+            fields = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
+            form.add_error(None, exc if fields else ValidationError(exc.messages))
+        else:
+            messages.success(request, _("Saved: %(record)s.") % {"record": saved})
+            return redirect("admission:register", kind=kind)
+    context = {"kind": kind, "title": REGISTER_TITLES[kind], "form": form, "record": record}
+    return render(request, "admission/register_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -233,19 +286,26 @@ def run_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            candidates = allocation.application_candidates(
-                admitted, must=set(data["must"]), exclude=set(data["exclude"])
-            )
+            if data["source"] == CandidateSource.KEY_PROJECTS:
+                rows = data["key_projects"]
+                flagged = {name: {r["code"] for r in rows if r.get(name)} for name in ("must", "exclude")}
+                candidates = allocation.key_project_candidates(rows, **flagged)
+            else:
+                candidates = allocation.application_candidates(
+                    admitted, must=set(data["must"]), exclude=set(data["exclude"])
+                )
             run = allocation.run_create(
                 actor=request.user, code=data["code"], name=data["name"], pool=data["pool"],
-                source="applications", leading_bonus=data["leading_bonus"], candidates=candidates,
+                source=data["source"], leading_bonus=data["leading_bonus"], candidates=candidates,
             )  # fmt: skip
         except ValidationError as exc:
-            form.add_error(None, exc)
+            fields = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
+            form.add_error(None, exc if fields else ValidationError(exc.messages))
         else:
             messages.success(request, _("Run %(code)s queued.") % {"code": run.code})
             return redirect("admission:run", pk=run.pk)
-    return render(request, "admission/run_form.html", {"form": form, "count": len(admitted)})
+    context = {"form": form, "count": len(admitted), "missing": allocation.KEY_PROJECT_MISSING}
+    return render(request, "admission/run_form.html", context, status=400 if form.errors else 200)
 
 
 def _run(request: HttpRequest, pk: int) -> Any:

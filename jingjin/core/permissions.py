@@ -913,6 +913,12 @@ def may_update_land_rectification(user: Any, county_id: int | None) -> bool:
     return may_file_land_appeal(user, county_id)
 
 
+def may_file_land_appeals(user: Any) -> bool:
+    """May ``user`` file appeals at all (for some firm: :func:`may_file_land_appeal` says which)?
+    The plan office and the unit users."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
 # --------------------------------------------------------------------------------------------
 # ---- ruralhh: return-to-poverty monitoring (防止返贫动态监测, issue 15). Everyone signed in
 # reads the households with personal data masked; only a rural case worker whose unit is the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +85,40 @@ class RectificationForm(forms.Form):
         label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+
+class LocalIndicatorForm(forms.Form):
+    """A local indicator (地方特色指标) of a scheme: a ratio of two input columns, scored in a
+    segment against a benchmark (the service checks the scheme whole)."""
+
+    name = forms.SlugField(label=_("Indicator code"), max_length=40)
+    label = forms.CharField(label=_("Label"), max_length=60)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    numerator = forms.ChoiceField(label=_("Numerator (input column)"))
+    denominator = forms.ChoiceField(label=_("Denominator (input column)"))
+    segment = forms.ChoiceField(label=_("Segment"))
+    benchmark = forms.FloatField(label=_("Benchmark"), min_value=0.000001, max_value=1e9)
+    weight = forms.FloatField(label=_("Weight (points)"), min_value=0.01, max_value=1000)
+    cap = forms.FloatField(
+        label=_("Cap (times the benchmark)"), required=False, min_value=0.01, max_value=100
+    )
+
+    def __init__(self, *args: Any, columns: list[str], segments: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("numerator", "denominator"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(c, c) for c in columns]
+        segment = self.fields["segment"]
+        assert isinstance(segment, forms.ChoiceField)
+        segment.choices = [(s, s) for s in segments]
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
 
 
 # every drop-down of these forms is a Bootstrap select: as wide as its column, never wider (a long

@@ -61,9 +61,12 @@ class EvaluationCampaign(AuditedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     runs = models.PositiveIntegerField(_("runs"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    #: moved by every write to the campaign, its sources, results or appeals
+    #: (:func:`jingjin.land.services.touch`): the campaign page's cache key
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
-    audit_exclude = ("id", "summary", "scheme_body")
+    audit_exclude = ("id", "summary", "scheme_body", "revision")
 
     class Meta:
         ordering = ["-year"]

@@ -110,3 +110,33 @@ def search(results: QuerySet[FirmResult], *, firm_class: str = "", text: str = "
     if text:
         results = results.filter(Q(credit_code__icontains=text) | Q(name__icontains=text))
     return results.order_by(F("rank").asc(nulls_last=True), "credit_code")
+
+
+def page_figures(user: Any, campaign: EvaluationCampaign) -> dict[str, Any]:
+    """The heavy part of the campaign page — class counts, per-mu by park and by industry, the
+    flagged firms and the appeals the user sees — kept in the cache until the next write to the
+    campaign: the key holds the campaign's ``revision`` (moved by every write to the campaign, its
+    sources, results and appeals), the language and what the user may see
+    (:func:`jingjin.dashboard.figure_cache.scope`)."""
+    from django.utils.translation import get_language
+
+    from jingjin.dashboard.figure_cache import cached, scope
+
+    revision = EvaluationCampaign.objects.filter(pk=campaign.pk).values_list("revision", flat=True).first()
+    results = results_for(user, campaign)
+    key = f"jingjin:land:campaign:{campaign.pk}:{get_language() or ''}:{scope(results)}"
+    return cached(key, revision or 0, lambda: _page_figures_compute(user, campaign, results))
+
+
+def _page_figures_compute(
+    user: Any, campaign: EvaluationCampaign, results: QuerySet[FirmResult]
+) -> dict[str, Any]:
+    from jingjin.land.explain import flag_text
+
+    return {
+        "counts": class_counts(results),
+        "parks": per_mu_by(results, "park_name"),
+        "industries": per_mu_by(results, "industry_name"),
+        "flagged": [(r, [str(flag_text(f)) for f in r.flags]) for r in flagged(results, most=50)],
+        "appeals": list(appeals_for(user, campaign)[:50]),
+    }

@@ -18,6 +18,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
@@ -136,12 +137,20 @@ def campaign_create(
     return campaign
 
 
+def touch(campaign: EvaluationCampaign) -> None:
+    """Move the campaign's revision (the key of its page's cache, :func:`selectors.page_figures`):
+    every write to the campaign, its sources, results or appeals calls it."""
+    EvaluationCampaign.objects.filter(pk=campaign.pk).update(revision=F("revision") + 1)
+
+
 def _move(campaign: EvaluationCampaign, state: str, actor: Any, source: str, **fields: Any) -> None:
     before = campaign.snapshot()
     campaign.state = state
     for name, value in fields.items():
         setattr(campaign, name, value)
-    campaign.save()
+    # never the revision: the copy in memory may be older than the row's
+    campaign.save(update_fields=["state", *fields])
+    touch(campaign)
     audit_change(actor=actor, obj=campaign, before=before, source=source)
 
 
@@ -170,6 +179,7 @@ def source_import(
     batch.data.save(f"{kind}.parquet", ContentFile(buffer.getvalue()), save=False)
     batch.save()
     audit_change(actor=actor, obj=batch, before=before, source=source)
+    touch(campaign)
     kinds = set(campaign.sources.values_list("kind", flat=True))
     ready = all(k in kinds for k in sources.REQUIRED_SOURCES)
     state = CampaignState.IMPORTED if ready else CampaignState.DRAFT
@@ -281,6 +291,20 @@ def campaign_evaluate(*, actor: Any, campaign: EvaluationCampaign, source: str =
     return summary
 
 
+def campaign_queue_run(*, actor: Any, campaign: EvaluationCampaign, source: str = "web") -> Any:
+    """Queue the campaign's run (:func:`campaign_evaluate`) as a background job: the plan office,
+    a campaign with its data imported and not yet published. Returns the job."""
+    from jingjin.jobs.services import job_submit
+    from jingjin.land.job_kinds import KIND
+
+    _office(actor, "run campaigns")
+    if campaign.state in (CampaignState.DRAFT, CampaignState.PUBLISHED):
+        raise ValidationError(
+            {"state": _("Only a campaign with its data imported and not yet published can be run.")}
+        )
+    return job_submit(actor=actor, kind=KIND, params={"campaign": campaign.pk}, source=source)
+
+
 @transaction.atomic
 def campaign_start_review(*, actor: Any, campaign: EvaluationCampaign, source: str = "web") -> None:
     """Evaluated → under review (复核): the results are shown to the firms, who may appeal."""
@@ -378,6 +402,7 @@ def appeal_file(
     if evidence is not None:
         appeal.evidence.save(evidence.name or "evidence", evidence, save=True)
     audit_change(actor=actor, obj=appeal, before=None, source=source)
+    touch(campaign)
     return appeal
 
 
@@ -443,6 +468,7 @@ def appeal_decide(
     appeal.decided_at = clock.now()
     appeal.save()
     audit_change(actor=actor, obj=appeal, before=before, source=source)
+    touch(appeal.campaign)
     return appeal
 
 
@@ -499,3 +525,111 @@ def rectification_update(
     rectification.save()
     audit_change(actor=actor, obj=rectification, before=before, source=source)
     return rectification
+
+
+#: what a local indicator (地方特色指标) of a scheme holds: the indicator (a ratio of two input
+#: columns) and its criterion in a segment
+LOCAL_INDICATOR_FIELDS = (
+    "label",
+    "unit",
+    "numerator",
+    "denominator",
+    "segment",
+    "benchmark",
+    "weight",
+    "cap",
+)
+
+
+def local_indicators(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A scheme's local indicators with their criterion (segment, benchmark, weight, cap)."""
+    out = []
+    for name, spec in (body.get("indicators") or {}).items():
+        row = {"name": name, **{k: spec.get(k, "") for k in ("label", "unit", "numerator", "denominator")}}
+        row.update(segment="", benchmark=None, weight=None, cap=None)
+        for segment, seg in (body.get("segments") or {}).items():
+            for criterion in seg.get("criteria") or []:
+                if criterion.get("column") == name:
+                    row.update(
+                        segment=segment,
+                        benchmark=criterion.get("benchmark"),
+                        weight=criterion.get("weight"),
+                        cap=criterion.get("cap"),
+                    )
+        out.append(row)
+    return out
+
+
+def _without_local(body: dict[str, Any], name: str) -> dict[str, Any]:
+    import copy
+
+    body = copy.deepcopy(body)
+    (body.get("indicators") or {}).pop(name, None)
+    for seg in (body.get("segments") or {}).values():
+        seg["criteria"] = [c for c in seg.get("criteria") or [] if c.get("column") != name]
+    return body
+
+
+def _fixed_totals(body: dict[str, Any]) -> dict[str, Any]:
+    """A segment with fixed weights totals the sum of its weights (the province's 70 points plus
+    the local indicators' 30 make 100, REFERENCE §4.1)."""
+    for seg in (body.get("segments") or {}).values():
+        if seg.get("weights") == "fixed" and seg.get("criteria"):
+            total = sum(float(c.get("weight", 0)) for c in seg["criteria"])
+            seg["total"] = int(total) if total == int(total) else total
+    return body
+
+
+@transaction.atomic
+def scheme_indicator_save(
+    *, actor: Any, scheme: EvaluationScheme, name: str, data: Mapping[str, Any], source: str = "web"
+) -> EvaluationScheme:
+    """Add or change a local indicator of a scheme: ``name`` = ``numerator`` ÷ ``denominator``
+    (input columns), scored in ``segment`` against ``benchmark`` with ``weight`` points, capped at
+    ``cap`` times the benchmark; the engine checks the whole scheme (e.g. the weights' total)."""
+    from jingjin.engines.land import INDICATORS
+
+    _office(actor, "change schemes")
+    errors: dict[str, str] = {}
+    if name in INDICATORS:
+        errors["name"] = _("This is a built-in indicator; choose another name.")
+    if data["numerator"] not in CORRECTABLE:
+        errors["numerator"] = _("Unknown input column.")
+    if data["denominator"] not in CORRECTABLE:
+        errors["denominator"] = _("Unknown input column.")
+    if data["numerator"] == data["denominator"]:
+        errors["denominator"] = _("The denominator must differ from the numerator.")
+    if data["segment"] not in (scheme.body.get("segments") or {}):
+        errors["segment"] = _("The scheme has no such segment.")
+    if errors:
+        raise ValidationError(errors)
+    body = _without_local(scheme.body, name)
+    body.setdefault("indicators", {})[name] = {
+        "numerator": data["numerator"],
+        "denominator": data["denominator"],
+        "label": data["label"],
+        "unit": data.get("unit", ""),
+    }
+    criterion: dict[str, Any] = {
+        "column": name,
+        "label": data["label"],
+        "normalize": "ratio",
+        "benchmark": float(data["benchmark"]),
+        "weight": float(data["weight"]),
+    }
+    if data.get("cap") is not None:
+        criterion["cap"] = float(data["cap"])
+    body["segments"][data["segment"]].setdefault("criteria", []).append(criterion)
+    return scheme_update(actor=actor, scheme=scheme, body=_fixed_totals(body), source=source)
+
+
+@transaction.atomic
+def scheme_indicator_delete(
+    *, actor: Any, scheme: EvaluationScheme, name: str, source: str = "web"
+) -> EvaluationScheme:
+    """Remove a local indicator and its criterion from a scheme (the engine checks the rest)."""
+    _office(actor, "change schemes")
+    if name not in (scheme.body.get("indicators") or {}):
+        raise ValidationError({"name": _("The scheme has no such local indicator.")})
+    body = _fixed_totals(_without_local(scheme.body, name))
+    return scheme_update(actor=actor, scheme=scheme, body=body, source=source)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("policies/", views.policies, name="policies"),
     path("schemes/<slug:code>/", views.scheme, name="scheme"),
+    path("schemes/<slug:code>/indicators/", views.scheme_indicators, name="scheme_indicators"),
     path("rectifications/", views.rectifications, name="rectifications"),
     path("rectifications/<int:pk>/", views.rectification, name="rectification"),
     path("appeals/<int:pk>/", views.appeal, name="appeal"),

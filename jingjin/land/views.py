@@ -36,6 +36,7 @@ from jingjin.land.forms import (
     AppealForm,
     CampaignForm,
     DecisionForm,
+    LocalIndicatorForm,
     PolicyForm,
     RectificationForm,
     SchemeForm,
@@ -104,13 +105,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "land/campaign_list.html", context, status=400 if bad else 200)
 
 
-def _chart(campaign: EvaluationCampaign, results: Any) -> dict[str, Any]:
-    counts = selectors.class_counts(results)
+def _chart(figures: dict[str, Any]) -> dict[str, Any]:
+    counts = figures["counts"]
     return {
         "classes": list(counts),
         "counts": list(counts.values()),
-        "parks": selectors.per_mu_by(results, "park_name"),
-        "industries": selectors.per_mu_by(results, "industry_name"),
+        "parks": figures["parks"],
+        "industries": figures["industries"],
         "names": {
             "firms": _("Firms"),
             "tax": _("Tax per mu (10,000 yuan)"),
@@ -150,7 +151,7 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
             else:
                 messages.success(request, _("The source file is imported."))
                 return redirect("land:campaign", year=campaign.year)
-    results = selectors.results_for(request.user, campaign)
+    figures = selectors.page_figures(request.user, campaign)
     context = {
         "campaign": campaign,
         "may_manage": manage,
@@ -159,10 +160,10 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
         "errors": errors,
         "sources": campaign.sources.all(),
         "join": campaign.summary.get("join", {}),
-        "flagged": [(r, [flag_text(f) for f in r.flags]) for r in selectors.flagged(results, most=50)],
-        "counts": selectors.class_counts(results),
-        "appeals": selectors.appeals_for(request.user, campaign)[:50],
-        "chart_data": _chart(campaign, results),
+        "flagged": figures["flagged"],
+        "counts": figures["counts"],
+        "appeals": figures["appeals"],
+        "chart_data": _chart(figures),
         "states": CampaignState,
     }
     bad = bool(errors or source_form.errors)
@@ -178,7 +179,7 @@ def campaign_step(request: HttpRequest, year: int, step: str) -> HttpResponse:
         return _forbidden(request, _("Only the plan office runs, reviews and publishes campaigns."))
     try:
         if step == "run":
-            job = job_submit(actor=request.user, kind=KIND, params={"campaign": campaign.pk}, source="web")
+            job = services.campaign_queue_run(actor=request.user, campaign=campaign)
             messages.info(request, _("The run is queued as job %(pk)s.") % {"pk": job.pk})
         elif step == "review":
             services.campaign_start_review(actor=request.user, campaign=campaign)
@@ -464,3 +465,44 @@ def scheme(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("land:scheme", code=item.code)
     context = {"scheme": item, "text": text, "errors": errors, "may_manage": manage}
     return render(request, "land/scheme.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_indicators(request: HttpRequest, code: str) -> HttpResponse:
+    """A scheme's local indicators (地方特色指标) in a form: add, change (``?name=``), remove."""
+    from jingjin.land.run import CORRECTABLE
+
+    if (refused := _signed(request)) is not None:
+        return refused
+    item = get_object_or_404(EvaluationScheme, code=code)
+    manage = may_manage_land_campaigns(request.user)
+    rows = services.local_indicators(item.body)
+    options = {"columns": sorted(CORRECTABLE), "segments": list(item.body.get("segments") or {})}
+    editing = next((r for r in rows if r["name"] == request.GET.get("name", "")), None)
+    form = bound_texts(LocalIndicatorForm(initial=editing, **options))
+    if request.method == "POST":
+        if not manage:
+            return _forbidden(request, _("Only the plan office changes the schemes."))
+        try:
+            if "delete" in request.POST:
+                name = request.POST.get("delete", "")[:40]
+                services.scheme_indicator_delete(actor=request.user, scheme=item, name=name)
+                messages.success(request, _("The indicator is removed."))
+                return redirect("land:scheme_indicators", code=item.code)
+            form = bound_texts(LocalIndicatorForm(request.POST, **options))
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                services.scheme_indicator_save(
+                    actor=request.user, scheme=item, name=data.pop("name"), data=data
+                )
+                messages.success(request, _("The indicator is saved."))
+                return redirect("land:scheme_indicators", code=item.code)
+        except ValidationError as exc:
+            if "delete" in request.POST:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("land:scheme_indicators", code=item.code)
+            fields = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
+            form.add_error(None, exc if fields else ValidationError(exc.messages))
+    context = {"scheme": item, "rows": rows, "form": form, "may_manage": manage, "editing": editing}
+    return render(request, "land/scheme_indicators.html", context, status=400 if form.errors else 200)

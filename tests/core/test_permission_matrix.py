@@ -789,6 +789,10 @@ def appeals_land(user: Any, world: World, unit: str | None) -> bool:
     return unit is not None and P.may_file_land_appeal(user, world.units[unit].pk)
 
 
+def files_land_appeals(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_file_land_appeals(user)
+
+
 def rectifies_land(user: Any, world: World, unit: str | None) -> bool:
     return unit is not None and P.may_update_land_rectification(user, world.units[unit].pk)
 
@@ -1378,14 +1382,27 @@ MATRIX: dict[str, Entry] = {
     "admission:register": page(
         "/admission/registers/catalogue/", {"GET": signed_in, "POST": manages_admission}
     ),
+    "admission:register_new": page(
+        "/admission/registers/zoning/new/", {"GET": manages_admission, "POST": manages_admission}
+    ),
+    "admission:register_edit": page(
+        lambda w, u: f"/admission/registers/catalogue/{_adm(w, 'catalogue').pk}/",
+        {"GET": manages_admission, "POST": manages_admission},
+    ),
     "admission:runs": page("/admission/runs/"),
     "admission:run_new": page("/admission/runs/new/", {"GET": runs_allocation, "POST": runs_allocation}),
     "admission:run": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/"),
     "admission:run_export": page(lambda w, u: f"/admission/runs/{_adm(w, 'run').pk}/export.xlsx"),
-    "catalogue-entry-list": api("/api/catalogue-entries"),
-    "catalogue-entry-detail": api(lambda w, u: f"/api/catalogue-entries/{_adm(w, 'catalogue').pk}"),
-    "zoning-unit-list": api("/api/zoning-units"),
-    "zoning-unit-detail": api(lambda w, u: f"/api/zoning-units/{_adm(w, 'zoning').pk}"),
+    "catalogue-entry-list": api("/api/catalogue-entries", {"GET": signed_in, "POST": manages_admission}),
+    "catalogue-entry-detail": api(
+        lambda w, u: f"/api/catalogue-entries/{_adm(w, 'catalogue').pk}",
+        {"GET": signed_in, "PUT": manages_admission, "PATCH": manages_admission},
+    ),
+    "zoning-unit-list": api("/api/zoning-units", {"GET": signed_in, "POST": manages_admission}),
+    "zoning-unit-detail": api(
+        lambda w, u: f"/api/zoning-units/{_adm(w, 'zoning').pk}",
+        {"GET": signed_in, "PUT": manages_admission, "PATCH": manages_admission},
+    ),
     "admission-application-list": api(
         "/api/admission-applications", {"GET": signed_in, "POST": files_applications}
     ),
@@ -1625,12 +1642,31 @@ MATRIX: dict[str, Entry] = {
         scoped=True,
     ),
     # -- per-mu evaluation (issue 14, landeval) ---------------------------------------------
-    "land-campaign-list": api("/api/land-campaigns"),
+    "land-campaign-list": api("/api/land-campaigns", {"GET": signed_in, "POST": manages_land}),
     "land-campaign-detail": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}"),
     "land-campaign-results": api(lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/results"),
+    "land-campaign-run": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/run", {"POST": manages_land}
+    ),
+    "land-campaign-review": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/review", {"POST": manages_land}
+    ),
+    "land-campaign-publish": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/publish", {"POST": manages_land}
+    ),
+    "land-campaign-appeals": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/appeals",
+        {"GET": signed_in, "POST": files_land_appeals},
+    ),
+    "land-campaign-decide": api(
+        lambda w, u: f"/api/land-campaigns/{w.land['campaign'].pk}/appeals/{w.land[f'appeal:{u}'].pk}/decide",
+        {"POST": manages_land},
+        scoped=True,
+    ),
     "land:campaigns": page("/land/", {"GET": signed_in, "POST": manages_land}),
     "land:policies": page("/land/policies/", {"GET": signed_in, "POST": manages_land}),
     "land:scheme": page("/land/schemes/m/", {"GET": signed_in, "POST": manages_land}),
+    "land:scheme_indicators": page("/land/schemes/m/indicators/", {"GET": signed_in, "POST": manages_land}),
     "land:rectifications": page("/land/rectifications/"),
     "land:rectification": page(
         lambda w, u: f"/land/rectifications/{w.land[f'rect:{u}'].pk}/", {"POST": rectifies_land}, scoped=True
