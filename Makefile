@@ -5,14 +5,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JINGJIN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint check-suite install assets browser lock clean format bench messages
+.PHONY: demo test lint kernels check-suite install assets browser lock clean format bench messages
 
 ## Set up everything, load the built-in plan and demo data, serve on http://127.0.0.1:8000
 demo: install assets
 	$(BIN)/jingjin demo
 
-## Lint and run the whole suite (browser tests included)
-test: install assets browser lint check-suite
+## Lint and run the whole suite (browser tests included). The engine kernels are compiled into
+## their cache (var/numba-cache) beside the linters, so that no test pays the first compilation.
+test: install assets browser
+	$(MAKE) --no-print-directory -j2 -Otarget lint kernels
+	$(MAKE) --no-print-directory check-suite
+
+## Compile the engines' numba kernels into the cache (or load them from it)
+kernels: install
+	$(BIN)/python -m jingjin.numba_cache
 
 ## The suite on one pytest-xdist worker per core (TEST_WORKERS=0: in one process, as before).
 ## loadgroup keeps the tests marked in tests/conftest.py (XDIST_GROUPS) on one worker.
