@@ -11,8 +11,10 @@ education_secure, medical_secure, housing_secure, water_secure, labour_capacity,
 monitored_since, assistance_count, months_above_line``. OUTPUT (its type by extension) keeps them
 and adds ``per_capita_income, adjusted_per_capita, in_range, basic_needs_risk, monitoring_type,
 eligible_for_elimination``. The line is ``--line`` when given, else the configured line of the
-year (``jingjin/data/rural_lines.yaml``); a year without a line is an error. Bad input ends with
-exit status 2 and a message naming the columns and data rows. A JSON summary goes to stdout.
+year: the register of lines in the database (the page 监测范围 / ``/api/income-lines``) when
+there is a database, else ``jingjin/data/rural_lines.yaml``; a year without a line is an error.
+Bad input ends with exit status 2 and a message naming the columns and data rows. A JSON
+summary goes to stdout.
 The rules are in :mod:`jingjin.engines.rural` and docs/rural.md.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,44 @@ def monitoring_lines(province: str | None = None, path: Path = LINES_FILE) -> di
         return {int(year): float(value) for year, value in lines.items()}
     except (TypeError, ValueError, AttributeError) as exc:
         raise SchemeError(f"{path}: province {code!r}: lines must map a year to yuan: {exc}") from exc
+
+
+def default_province(path: Path = LINES_FILE) -> str:
+    """The province whose line applies when none is named (the lines file's ``default_province``)."""
+    from jingjin.commands._io import load_mapping
+
+    return str(load_mapping(path).get("default_province", ""))
+
+
+def _has_database() -> bool:
+    """Is a database configured (``DATABASE_URL``) or the default SQLite file there? Without one the
+    command reads the lines file and never creates an empty database."""
+    import os
+
+    if os.environ.get("DATABASE_URL"):
+        return True
+    data_dir = os.environ.get("JINGJIN_DATA_DIR")
+    base = Path(data_dir) if data_dir else Path.cwd() / "var"  # as jingjin.settings
+    return (base / "jingjin.sqlite3").is_file()
+
+
+def database_lines(province: str | None) -> dict[int, float] | None:
+    """The ``{year: yuan}`` lines of ``province`` in the database's register, or None when there is
+    no database, no register table or no line of the province (then the lines file applies)."""
+    if not _has_database():
+        return None
+    try:
+        from jingjin.commands._django import setup
+
+        setup()
+        from jingjin.rural.models import IncomeLine
+
+        code = province or default_province()
+        rows = IncomeLine.objects.filter(province=code).values_list("year", "amount")
+        lines = {int(year): float(amount) for year, amount in rows}
+    except Exception:  # no usable database (not migrated, unreachable): the file is the fallback
+        return None
+    return lines or None
 
 
 def _as_of(text: str | None) -> date:
@@ -114,8 +155,13 @@ def run_screen(args: argparse.Namespace) -> int:
         raise UsageError(f"--line must be a positive number of yuan, got {args.line:g}")
     as_of = _as_of(args.as_of)
     check_output(args.output)
-    line = args.line if args.line is not None else line_for(monitoring_lines(args.province), args.year)
+    lookup = None
+    if args.line is None:  # Django starts in a thread while the file is read (polars frees the GIL)
+        lookup = ThreadPoolExecutor(1).submit(database_lines, args.province)
     frame = read_input(args.input)
+    line = args.line
+    if lookup is not None:
+        line = line_for(lookup.result() or monitoring_lines(args.province), args.year)
     result = screen(frame, line=line, as_of=as_of)
     _write(result, Path(args.output))
     counts = result.get_column("monitoring_type").value_counts()

@@ -945,6 +945,12 @@ def may_read_access_log(user: Any) -> bool:
     return is_plan_office(user)
 
 
+def may_manage_income_lines(user: Any) -> bool:
+    """May ``user`` record the yearly monitoring lines (监测范围) per province? The plan office and
+    the rural bureau (:func:`is_rural_bureau`). Everyone with a role reads them."""
+    return is_plan_office(user) or is_rural_bureau(user)
+
+
 # --------------------------------------------------------------------------------------------
 # ---- schemes: configurable assessment schemes (考核方案), 赛马 races, village-cadre pay
 

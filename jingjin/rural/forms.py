@@ -89,3 +89,13 @@ class ScreeningForm(StyledForm):
         label=_("Line (yuan per capita; empty: the configured line)"), required=False, min_value=1
     )
     as_of = forms.DateField(label=_("As of"), widget=DATE)
+
+
+class IncomeLineForm(StyledForm):
+    province = forms.CharField(label=_("Province code (GB/T 2260)"), max_length=6, initial="510000")
+    province_name = forms.CharField(label=_("Province"), max_length=32, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(
+        label=_("Line (yuan per capita per year)"), min_value=1, max_digits=10, decimal_places=2
+    )
+    source_text = forms.CharField(label=_("Source (document, number)"), max_length=300, required=False)
