@@ -120,7 +120,7 @@ class IncomeLineSerializer(serializers.ModelSerializer[IncomeLine]):
         validators: list[Any] = []  # the service corrects an existing (province, year)
 
 
-class IncomeLineViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[IncomeLine]):
+class IncomeLineViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[IncomeLine]):
     """Monitoring lines (监测范围) per province and year, yuan per capita. POST records or corrects
     the line of a (province, year): the rural bureau and the plan office."""
 

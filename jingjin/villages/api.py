@@ -32,7 +32,13 @@ from rest_framework.response import Response
 from jingjin.core.api import Pagination, clean_param
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, SignedInPermission
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    may_enter_any_village_data,
+    may_enter_village_data,
+    may_manage_villages,
+)
 from jingjin.villages import economy_services, score_services, services
 from jingjin.villages.choices import DemoLevel
 from jingjin.villages.models import (
@@ -163,6 +169,12 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
     return dict(body.validated_data)
 
 
+def _allow(allowed: bool) -> None:
+    """Refuse before reading the body (a role the page refuses gets 403 whatever it sends)."""
+    if not allowed:
+        raise exceptions.PermissionDenied("this role may not write these data")
+
+
 def _village_of(code: str) -> Unit:
     village = Unit.objects.filter(kind=UnitKind.VILLAGE, code=code).first()
     if village is None:
@@ -257,6 +269,7 @@ class VillageViewSet(_List):
     @action(detail=True, methods=["post"])
     def demonstration(self, request: Request, code: str | None = None) -> Response:
         """Designate the village a demonstration village (or change its designation and team)."""
+        _allow(may_manage_villages(request.user))
         village, data = _village_of(str(code)), _body(VillagesDesignateSerializer, request)
         members = [(m["name"], m.get("duty", "")) for m in data.pop("members")]
         _write(
@@ -270,7 +283,9 @@ class VillageViewSet(_List):
     @action(detail=True, methods=["post"])
     def reports(self, request: Request, code: str | None = None) -> Response:
         """Submit (or correct) a demonstration village's monthly report."""
-        village, data = _village_of(str(code)), _body(VillagesReportSerializer, request)
+        village = _village_of(str(code))
+        _allow(may_enter_village_data(request.user, village))
+        data = _body(VillagesReportSerializer, request)
         demo = DemoVillage.objects.filter(village=village).first()
         if demo is None:
             raise exceptions.ValidationError({"village": "the village is not a demonstration village"})
@@ -294,6 +309,7 @@ class ToiletViewSet(_List):
     @extend_schema(request=VillagesToiletWriteSerializer, responses=VillagesToiletSerializer)
     def create(self, request: Request) -> Response:
         """Record a village's households planned and built of a year (a field left out keeps its value)."""
+        _allow(may_enter_any_village_data(request.user))
         data = _body(VillagesToiletWriteSerializer, request)
         village = _village_of(data.pop("village"))
         plan = _write(
@@ -309,6 +325,7 @@ class ToiletViewSet(_List):
         plan = ToiletPlan.objects.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
         if plan is None:
             raise exceptions.NotFound()
+        _allow(may_enter_village_data(request.user, plan.village))
         data = _body(VillagesAcceptanceWriteSerializer, request)
         _write(
             lambda: services.toilet_acceptance_add(
@@ -340,6 +357,7 @@ class ScorecardViewSet(_List):
     @extend_schema(request=VillagesScorecardWriteSerializer, responses=VillagesScorecardSerializer)
     def create(self, request: Request) -> Response:
         """Score a village on its year's scheme: ``points`` maps every item's code to the points given."""
+        _allow(may_manage_villages(request.user))
         data = _body(VillagesScorecardWriteSerializer, request)
         village = _village_of(data["village"])
         scheme = ScoreScheme.objects.filter(year=data["year"]).first()
@@ -384,6 +402,7 @@ class IncomeViewSet(_List):
     @extend_schema(request=VillagesIncomeWriteSerializer, responses=VillagesIncomeSerializer)
     def create(self, request: Request) -> Response:
         """Record a village's collective income of a year (万元); operating income, total and tier follow."""
+        _allow(may_enter_any_village_data(request.user))
         data = _body(VillagesIncomeWriteSerializer, request)
         village, year = _village_of(data.pop("village")), data.pop("year")
         income = _write(
