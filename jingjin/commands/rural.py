@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -96,31 +96,51 @@ def default_province(path: Path = LINES_FILE) -> str:
     return str(load_mapping(path).get("default_province", ""))
 
 
-def _has_database() -> bool:
-    """Is a database configured (``DATABASE_URL``) or the default SQLite file there? Without one the
-    command reads the lines file and never creates an empty database."""
+#: the register's table (``jingjin.rural.models.IncomeLine``), read without starting Django
+LINES_TABLE = "rural_incomeline"
+
+
+def _database_settings() -> dict[str, Any] | None:
+    """The database as ``jingjin.settings`` configures it (``DATABASE_URL``, else the SQLite file of
+    the data directory), or None when there is none — never creating an empty one."""
     import os
 
-    if os.environ.get("DATABASE_URL"):
-        return True
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        import dj_database_url
+
+        return {**dj_database_url.parse(url), "URL": url}
     data_dir = os.environ.get("JINGJIN_DATA_DIR")
-    base = Path(data_dir) if data_dir else Path.cwd() / "var"  # as jingjin.settings
-    return (base / "jingjin.sqlite3").is_file()
+    path = (Path(data_dir) if data_dir else Path.cwd() / "var").resolve() / "jingjin.sqlite3"
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)} if path.is_file() else None
 
 
 def database_lines(province: str | None) -> dict[int, float] | None:
     """The ``{year: yuan}`` lines of ``province`` in the database's register, or None when there is
-    no database, no register table or no line of the province (then the lines file applies)."""
-    if not _has_database():
+    no database, no register table or no line of the province (then the lines file applies).
+
+    Read with one query by the database's own driver (SQLite read-only, or psycopg): starting
+    Django would cost more CPU than screening a million households."""
+    config = _database_settings()
+    if config is None:
         return None
+    code = province or default_province()
     try:
-        from jingjin.commands._django import setup
+        if config["ENGINE"].endswith("sqlite3"):
+            import sqlite3
 
-        setup()
-        from jingjin.rural.models import IncomeLine
+            uri = Path(config["NAME"]).resolve().as_uri() + "?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True, timeout=5)) as connection:
+                sql = f"SELECT year, amount FROM {LINES_TABLE} WHERE province = ?"  # noqa: S608
+                rows = connection.execute(sql, (code,)).fetchall()
+        elif "postgresql" in config["ENGINE"]:
+            import psycopg
 
-        code = province or default_province()
-        rows = IncomeLine.objects.filter(province=code).values_list("year", "amount")
+            with psycopg.connect(config["URL"], connect_timeout=5) as connection:
+                sql = f"SELECT year, amount FROM {LINES_TABLE} WHERE province = %s"  # noqa: S608
+                rows = connection.execute(sql, (code,)).fetchall()  # type: ignore[arg-type]
+        else:
+            return None
         lines = {int(year): float(amount) for year, amount in rows}
     except Exception:  # no usable database (not migrated, unreachable): the file is the fallback
         return None
@@ -173,13 +193,10 @@ def run_screen(args: argparse.Namespace) -> int:
         raise UsageError(f"--line must be a positive number of yuan, got {args.line:g}")
     as_of = _as_of(args.as_of)
     check_output(args.output)
-    lookup = None
-    if args.line is None:  # Django starts in a thread while the file is read (polars frees the GIL)
-        lookup = ThreadPoolExecutor(1).submit(database_lines, args.province)
-    frame = read_input(args.input)
     line = args.line
-    if lookup is not None:
-        line = line_for(lookup.result() or monitoring_lines(args.province), args.year)
+    if line is None:
+        line = line_for(database_lines(args.province) or monitoring_lines(args.province), args.year)
+    frame = read_input(args.input)
     result = screen(frame, line=line, as_of=as_of)
     _write(result, Path(args.output))
     counts = result.get_column("monitoring_type").value_counts()

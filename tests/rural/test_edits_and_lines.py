@@ -82,16 +82,35 @@ def test_the_lines_api(world: dict[str, Any]) -> None:
 
 
 def test_the_command_reads_the_register_and_falls_back_to_the_file(
-    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from jingjin.commands import rural as command
+    import sqlite3
 
-    services.income_line_save(actor=world["office"], province="510000", year=2023, amount=Decimal(6900))
-    monkeypatch.setattr(command, "_has_database", lambda: True)
+    import polars as pl
+
+    from jingjin.cli import main
+    from jingjin.commands import rural as command
+    from tests.engines.test_rural import household
+
+    assert IncomeLine._meta.db_table == command.LINES_TABLE
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("JINGJIN_DATA_DIR", str(tmp_path))
+    assert command.database_lines(None) is None  # no database: the file applies, none is created
+    assert not (tmp_path / "jingjin.sqlite3").exists()
+    with sqlite3.connect(tmp_path / "jingjin.sqlite3") as db:
+        db.execute("CREATE TABLE rural_incomeline (province TEXT, year INTEGER, amount DECIMAL)")
+        db.executemany(
+            "INSERT INTO rural_incomeline VALUES (?, ?, ?)", [("510000", 2021, 6000), ("510000", 2023, 6900)]
+        )
     assert command.database_lines(None) == {2021: 6000.0, 2023: 6900.0}
     assert command.database_lines("110000") is None  # no line of the province: the file applies
-    monkeypatch.setattr(command, "_has_database", lambda: False)
-    assert command.database_lines(None) is None
+    source = tmp_path / "in.csv"
+    pl.DataFrame([household(net_income=13000.0)]).write_csv(source)
+    out = str(tmp_path / "out.csv")
+    assert main(["rural", "screen", str(source), "-o", out, "--year", "2023", "--as-of", "2023-12-31"]) == 0
+    assert json.loads(capsys.readouterr().out)["line"] == 6900.0
+    assert main(["rural", "screen", str(source), "-o", out, "--year", "2022"]) == 2
+    assert "2022" in capsys.readouterr().err
 
 
 def test_a_member_is_corrected_and_the_audit_names_no_value(
