@@ -138,7 +138,7 @@ def database_lines(province: str | None) -> dict[int, float] | None:
 
             with psycopg.connect(config["URL"], connect_timeout=5) as connection:
                 sql = f"SELECT year, amount FROM {LINES_TABLE} WHERE province = %s"  # noqa: S608
-                rows = connection.execute(sql, (code,)).fetchall()  # type: ignore[arg-type]
+                rows = connection.execute(sql, (code,)).fetchall()
         else:
             return None
         lines = {int(year): float(amount) for year, amount in rows}

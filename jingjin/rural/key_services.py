@@ -36,7 +36,7 @@ class RotationResult:
 
 
 def _columns() -> list[str]:
-    return [Member._meta.get_field(name).column for name in PERSONAL_FIELDS]  # type: ignore[union-attr]
+    return [str(getattr(Member._meta.get_field(name), "column", name)) for name in PERSONAL_FIELDS]
 
 
 def _reencrypt(rows: list[tuple[Any, ...]], old: bytes, new: bytes) -> tuple[list[tuple[Any, ...]], int]:
@@ -75,7 +75,7 @@ def personal_data_rotate(
         raise RotationError("the old and the new key are the same")
     table = connection.ops.quote_name(Member._meta.db_table)
     columns = [connection.ops.quote_name(c) for c in _columns()]
-    pk = connection.ops.quote_name(Member._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(str(getattr(Member._meta.pk, "column", "id")))
     hash_column = connection.ops.quote_name(Member._meta.get_field("id_hash").column)
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -19,6 +19,7 @@ Writes, as the pages allow them (403 for a role the page refuses, 400 naming the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -200,7 +201,7 @@ class VillagesReportSerializer(serializers.Serializer):
     done = serializers.CharField(max_length=2000)
     problems = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     investment = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, default=0
+        max_digits=14, decimal_places=2, min_value=0, required=False, default=Decimal(0)
     )
     projects_completed = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)
 
@@ -235,12 +236,14 @@ class VillagesScorecardWriteSerializer(serializers.Serializer):
 class VillagesIncomeWriteSerializer(serializers.Serializer):
     village = serializers.CharField(max_length=64)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    business = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
-    contracting = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
-    investment = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
-    other_operating = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
-    subsidies = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
-    other = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    business = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=Decimal(0))
+    contracting = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=Decimal(0))
+    investment = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=Decimal(0))
+    other_operating = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
+    )
+    subsidies = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=Decimal(0))
+    other = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=Decimal(0))
 
 
 class _List(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -322,7 +325,7 @@ class ToiletViewSet(_List):
     @action(detail=True, methods=["post"])
     def acceptances(self, request: Request, pk: str | None = None) -> Response:
         """Record an acceptance inspection of the programme's toilets."""
-        plan = ToiletPlan.objects.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
+        plan = ToiletPlan.objects.filter(pk=int(str(pk)) if str(pk).isdigit() else 0).first()
         if plan is None:
             raise exceptions.NotFound()
         _allow(may_enter_village_data(request.user, plan.village))
