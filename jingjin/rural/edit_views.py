@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -109,6 +110,7 @@ def _item_form(kind: str, household: Household, obj: Any, data: Any) -> forms.Fo
     return form
 
 
+@never_cache  # the member form holds personal data in full: no browser or proxy keeps a copy
 @login_required
 def item_edit(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
     """Correct one member, risk factor, measure or income record of the household's file."""

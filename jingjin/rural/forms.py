@@ -49,6 +49,11 @@ class MemberForm(StyledForm):
     health = forms.CharField(label=_("Health condition"), max_length=200, required=False)
     labour_capacity = forms.ChoiceField(label=_("Labour capacity"), choices=LabourCapacity.choices)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("id_number", "phone", "bank_account", "health"):  # the browser keeps no copy
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
 
 class RiskForm(StyledForm):
     kind = forms.ChoiceField(label=_("Risk"), choices=RiskKind.choices)

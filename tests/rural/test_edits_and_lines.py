@@ -123,6 +123,7 @@ def test_a_member_is_corrected_and_the_audit_names_no_value(
     before = AccessLog.objects.count()
     page = _client(world["worker_c"]).get(url)
     assert page.status_code == 200 and ID_HEAD in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and 'autocomplete="off"' in page.content.decode()
     assert AccessLog.objects.count() == before + 1
     data = {
         "name": "张某（演示）",
