@@ -651,6 +651,13 @@ def may_import_collective_incomes(user: Any) -> bool:
     return may_manage_villages(user) or acts_for_a_unit(user)
 
 
+def may_enter_any_village_data(user: Any) -> bool:
+    """May ``user`` call a write of the villages' data whose village is named in the request (the
+    API's toilet programme and collective incomes)? The managers and unit users; each village is then
+    checked by :func:`may_enter_village_data`."""
+    return may_manage_villages(user) or acts_for_a_unit(user)
+
+
 def village_scope_filter(user: Any, queryset: Q_, village_field: str) -> Q_:
     """The rows of ``queryset`` whose ``village_field`` (a unit id lookup) ``user`` enters data for
     (:func:`may_enter_village_data`): the managers all, unit users their scope, others none."""
@@ -949,6 +956,12 @@ def may_screen_households(user: Any) -> bool:
 def may_read_access_log(user: Any) -> bool:
     """May ``user`` read who looked at whose personal data? The plan office."""
     return is_plan_office(user)
+
+
+def may_manage_income_lines(user: Any) -> bool:
+    """May ``user`` record the yearly monitoring lines (监测范围) per province? The plan office and
+    the rural bureau (:func:`is_rural_bureau`). Everyone with a role reads them."""
+    return is_plan_office(user) or is_rural_bureau(user)
 
 
 # --------------------------------------------------------------------------------------------

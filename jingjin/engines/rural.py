@@ -112,6 +112,19 @@ def _as_float(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64, strict=False)
 
 
+def _number(name: str, schema: pl.Schema | None) -> pl.Expr:
+    """The column as a number: as it is when already numeric (no cast of ten million values),
+    else cast to Float64 (texts that are no number become null)."""
+    dtype = schema.get(name, pl.String) if schema is not None else pl.String
+    if dtype.is_integer() or dtype.is_float():
+        return pl.col(name)
+    return _as_float(name)
+
+
+def _is_integer(name: str, schema: pl.Schema | None) -> bool:
+    return schema is not None and schema.get(name, pl.String).is_integer()
+
+
 def _since_expr(dtype: pl.DataType) -> pl.Expr:
     """``monitored_since`` as a date (null when empty); unparseable texts become null too."""
     column = pl.col("monitored_since")
@@ -137,19 +150,21 @@ def _problems(schema: pl.Schema) -> dict[str, pl.Expr]:
     """One boolean expression per check: true on the rows at fault."""
     checks: dict[str, pl.Expr] = {}
     for name in COUNT_COLUMNS:
-        value = _as_float(name)
+        value = _number(name, schema)
         low = 1 if name == "members" else 0
-        checks[f"{name}|a whole number ≥ {low}"] = (
-            value.is_null() | ~value.is_finite() | (value < low) | (value != value.floor())
-        )
+        check = value.is_null() | (value < low)
+        if not _is_integer(name, schema):  # integers are whole and finite already
+            check = check | ~value.is_finite() | (value != value.floor())
+        checks[f"{name}|a whole number ≥ {low}"] = check
     for name in MONEY_COLUMNS:
-        value = _as_float(name)
-        checks[f"{name}|a number of yuan ≥ 0"] = (
-            value.is_null() | ~value.is_finite() | (value < 0) | (value > MONEY_LIMIT)
-        )
+        value = _number(name, schema)
+        check = value.is_null() | (value < 0) | (value > MONEY_LIMIT)
+        if not _is_integer(name, schema):
+            check = check | ~value.is_finite()
+        checks[f"{name}|a number of yuan ≥ 0"] = check
     for name in FLAG_COLUMNS:
-        value = _as_float(name)
-        checks[f"{name}|0 or 1"] = value.is_null() | ~value.is_in([0.0, 1.0])
+        value = _number(name, schema)
+        checks[f"{name}|0 or 1"] = value.is_null() | ((value != 0) & (value != 1))
     dtype = schema["monitored_since"]
     checks["monitored_since|a date YYYY-MM-DD or empty"] = _since_given(dtype) & _since_expr(dtype).is_null()
     return checks
@@ -199,14 +214,15 @@ def screen_lazy(
     if not np.isfinite(line) or line <= 0:
         raise InputError(f"the monitoring line must be a positive number of yuan, got {line!r}")
     lazy = frame.lazy()
-    dtype = lazy.collect_schema()["monitored_since"]
-    members = _as_float("members")
+    schema = lazy.collect_schema()
+    dtype = schema["monitored_since"]
+    members = _as_float("members")  # true division in Float64 whatever the input's types
     net = _as_float("net_income")
     per_capita = net / members
     adjusted = (net - _as_float("rigid_expenditure")) / members
-    risk = pl.any_horizontal([_as_float(c) == 0 for c in SECURE_COLUMNS])
+    risk = pl.any_horizontal([_number(c, schema) == 0 for c in SECURE_COLUMNS])
     in_range = pl.col("per_capita_income") <= line
-    former = _as_float("former_poor") == 1
+    former = _number("former_poor", schema) == 1
     kind = (
         pl.when(pl.col("in_range") & former)
         .then(pl.lit("unstable"))
@@ -221,10 +237,10 @@ def screen_lazy(
         "monitored_six_months": (since.dt.offset_by(f"{ELIMINATION_MONTHS}mo") <= pl.lit(as_of)).fill_null(
             False
         ),
-        "assisted": _as_float("assistance_count") >= 1,
-        "income_stable": _as_float("months_above_line") >= ELIMINATION_MONTHS,
+        "assisted": _number("assistance_count", schema) >= 1,
+        "income_stable": _number("months_above_line", schema) >= ELIMINATION_MONTHS,
         "basic_needs_secure": ~pl.col("basic_needs_risk"),
-        "labour_capacity": _as_float("labour_capacity") == 1,
+        "labour_capacity": _number("labour_capacity", schema) == 1,
         "out_of_range": pl.col("monitoring_type") == "none",
     }
     eligible = pl.all_horizontal(list(conditions.values()))

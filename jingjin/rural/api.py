@@ -1,4 +1,5 @@
-"""REST API of monitored households: ``/api/households`` (read).
+"""REST API of monitored households: ``/api/households`` (read) and the monitoring lines
+``/api/income-lines`` (read; the rural bureau and the plan office record a line by POST).
 
 Every signed-in user with a role reads. ``id_number`` (the head's) and the members' ``id_number``,
 ``phone``, ``bank_account`` and ``health`` are in full only for a case worker of the household's
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from jingjin.core.pagination import Pagination
+from jingjin.core.permissions import PermissionDenied, has_role, may_manage_income_lines
 from jingjin.rural import selectors, services
 from jingjin.rural.choices import Relation
-from jingjin.rural.models import Household, Member
+from jingjin.rural.models import Household, IncomeLine, Member
 
 
 class RuralMemberSerializer(serializers.Serializer[Any]):
@@ -107,5 +112,50 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         )
 
 
+class IncomeLineSerializer(serializers.ModelSerializer[IncomeLine]):
+    class Meta:
+        model = IncomeLine
+        fields = ["province", "province_name", "year", "amount", "source"]
+        extra_kwargs = {"province_name": {"required": False}, "source": {"required": False}}
+        validators: list[Any] = []  # the service corrects an existing (province, year)
+
+
+class IncomeLineViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet[IncomeLine]):
+    """Monitoring lines (监测范围) per province and year, yuan per capita. POST records or corrects
+    the line of a (province, year): the rural bureau and the plan office."""
+
+    serializer_class = IncomeLineSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> Any:
+        if not has_role(self.request.user):
+            return IncomeLine.objects.none()
+        return IncomeLine.objects.order_by("province", "-year")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_manage_income_lines(request.user):
+            raise exceptions.PermissionDenied("the rural bureau and the plan office record the lines")
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            line = services.income_line_save(
+                actor=request.user,
+                province=data["province"],
+                year=data["year"],
+                amount=data["amount"],
+                province_name=data.get("province_name", ""),
+                source_text=data.get("source", ""),
+                source="api",
+            )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise exceptions.ValidationError(detail) from exc
+        return Response(self.get_serializer(line).data, status=status.HTTP_201_CREATED)
+
+
 def register(router: Any) -> None:
     router.register("households", HouseholdViewSet, basename="household")
+    router.register("income-lines", IncomeLineViewSet, basename="income-line")

@@ -30,27 +30,38 @@ def _key() -> bytes:
     return key
 
 
-def encrypt(text: str, *, field: str) -> str:
-    """``v1:`` + base64(nonce ‖ ciphertext ‖ tag) of ``text``."""
+def parse_key(text: str) -> bytes:
+    """A key given as the base64 of 32 bytes (as ``JINGJIN_PERSONAL_DATA_KEY``); ValueError otherwise."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ValueError("a personal-data key is the base64 of 32 bytes")
+    return key
+
+
+def encrypt(text: str, *, field: str, key: bytes | None = None) -> str:
+    """``v1:`` + base64(nonce ‖ ciphertext ‖ tag) of ``text`` (``key``: the configured one)."""
     nonce = os.urandom(12)
-    sealed = AESGCM(_key()).encrypt(nonce, text.encode("utf-8"), field.encode())
+    sealed = AESGCM(key or _key()).encrypt(nonce, text.encode("utf-8"), field.encode())
     return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
 
-def decrypt(stored: str, *, field: str) -> str:
+def decrypt(stored: str, *, field: str, key: bytes | None = None) -> str:
     """The clear text of a value :func:`encrypt` gave; a value that fails the tag raises ValueError."""
     if not stored.startswith(PREFIX):
         raise ValueError("not an encrypted value")
     raw = base64.b64decode(stored[len(PREFIX) :])
     try:
-        return AESGCM(_key()).decrypt(raw[:12], raw[12:], field.encode()).decode("utf-8")
+        return AESGCM(key or _key()).decrypt(raw[:12], raw[12:], field.encode()).decode("utf-8")
     except InvalidTag:
         raise ValueError("the value cannot be decrypted with the configured key") from None
 
 
-def id_number_hash(id_number: str) -> str:
+def id_number_hash(id_number: str, *, key: bytes | None = None) -> str:
     """HMAC-SHA256 of a normalised ID number (upper case, no spaces), hex."""
-    lookup_key = hashlib.sha256(b"jingjin-id-lookup:" + _key()).digest()
+    lookup_key = hashlib.sha256(b"jingjin-id-lookup:" + (key or _key())).digest()
     normal = id_number.strip().upper().replace(" ", "")
     return hmac.new(lookup_key, normal.encode(), hashlib.sha256).hexdigest()
 

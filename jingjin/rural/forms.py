@@ -49,6 +49,11 @@ class MemberForm(StyledForm):
     health = forms.CharField(label=_("Health condition"), max_length=200, required=False)
     labour_capacity = forms.ChoiceField(label=_("Labour capacity"), choices=LabourCapacity.choices)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("id_number", "phone", "bank_account", "health"):  # the browser keeps no copy
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
 
 class RiskForm(StyledForm):
     kind = forms.ChoiceField(label=_("Risk"), choices=RiskKind.choices)
@@ -89,3 +94,13 @@ class ScreeningForm(StyledForm):
         label=_("Line (yuan per capita; empty: the configured line)"), required=False, min_value=1
     )
     as_of = forms.DateField(label=_("As of"), widget=DATE)
+
+
+class IncomeLineForm(StyledForm):
+    province = forms.CharField(label=_("Province code (GB/T 2260)"), max_length=6, initial="510000")
+    province_name = forms.CharField(label=_("Province"), max_length=32, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(
+        label=_("Line (yuan per capita per year)"), min_value=1, max_digits=10, decimal_places=2
+    )
+    source_text = forms.CharField(label=_("Source (document, number)"), max_length=300, required=False)

@@ -231,3 +231,26 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.household_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncomeLine(AuditedModel):
+    """The monitoring line (防止返贫监测范围) of a province and year, yuan per capita per year, as the
+    rural bureau or the plan office records it. Seeded from ``jingjin/data/rural_lines.yaml``
+    (2021: 6,000, the only verified figure); a year without a line has none — never guessed."""
+
+    province = models.CharField(_("province code"), max_length=6)
+    province_name = models.CharField(_("province"), max_length=32, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("line (yuan per capita)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(1)]
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["province", "-year"]
+        verbose_name = _("monitoring line")
+        verbose_name_plural = _("monitoring lines")
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="rural_line_once")]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.year}: {self.amount}"

@@ -11,10 +11,10 @@ import polars as pl
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.commands.rural import monitoring_lines
+from jingjin.commands.rural import default_province, monitoring_lines
 from jingjin.engines.rural import ELIMINATION_MONTHS, line_for, screen
 from jingjin.rural.choices import LabourCapacity
-from jingjin.rural.models import FundPool, Household
+from jingjin.rural.models import FundPool, Household, IncomeLine
 
 #: why an elimination condition fails, by the engine's condition name
 FAILURE_TEXT = {
@@ -31,9 +31,17 @@ FAILURE_TEXT = {
 }
 
 
-def line_of_year(year: int) -> float:
-    """The configured monitoring line of ``year`` (yuan per capita); InputError when none."""
-    return line_for(monitoring_lines(), year)
+def configured_lines(province: str | None = None) -> dict[int, float]:
+    """The ``{year: yuan}`` lines of ``province`` (default: the lines file's default province): the
+    register (:class:`IncomeLine`) when it holds any line of the province, else the lines file."""
+    code = province or default_province()
+    rows = IncomeLine.objects.filter(province=code).values_list("year", "amount")
+    return {int(year): float(amount) for year, amount in rows} or monitoring_lines(code)
+
+
+def line_of_year(year: int, province: str | None = None) -> float:
+    """The monitoring line of ``year`` (yuan per capita) from the register; InputError when none."""
+    return line_for(configured_lines(province), year)
 
 
 def months_above_line(household: Household, line: float) -> int:

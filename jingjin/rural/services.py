@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
-from jingjin.core.choices import UnitKind
+from jingjin.core.choices import AuditAction, UnitKind
 from jingjin.core.models import Unit
-from jingjin.core.permissions import PermissionDenied, may_work_on_household
-from jingjin.core.services import audit_change
+from jingjin.core.permissions import PermissionDenied, may_manage_income_lines, may_work_on_household
+from jingjin.core.services import audit_change, audit_record
 from jingjin.engines.errors import InputError
 from jingjin.rural import rules
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, LabourCapacity, Relation, Step
@@ -37,6 +37,7 @@ from jingjin.rural.models import (
     FundPool,
     Household,
     IdentificationStep,
+    IncomeLine,
     IncomeRecord,
     Member,
     RiskFactor,
@@ -208,6 +209,24 @@ def household_reject(
     return household
 
 
+def _personal(
+    name: str, id_number: str, phone: str, bank_account: str, health: str, *, member: Member | None
+) -> tuple[str, str, str]:
+    """Check a member's name and personal data (messages name the field, never the value); the
+    normalised ID number, phone and bank account."""
+    check_text(name, "name", max_length=64)
+    id_number = check_id_number(id_number)
+    phone = check_phone(phone)
+    bank_account = bank_account.strip().replace(" ", "")
+    if bank_account and not (bank_account.isdigit() and 12 <= len(bank_account) <= 30):
+        raise ValidationError({"bank_account": _("A bank account has 12 to 30 digits.")})
+    check_text(health, "health", max_length=200)
+    others = Member.objects.exclude(pk=member.pk) if member is not None else Member.objects.all()
+    if id_number and others.filter(id_hash=id_number_hash(id_number)).exists():
+        raise ValidationError({"id_number": _("A member with this ID number is already registered.")})
+    return id_number, phone, bank_account
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -225,15 +244,7 @@ def member_add(
     """Add a member; the personal data are encrypted on save and left out of the audit row.
     Error messages name the field, never its value."""
     _require(actor, household)
-    check_text(name, "name", max_length=64)
-    id_number = check_id_number(id_number)
-    phone = check_phone(phone)
-    bank_account = bank_account.strip().replace(" ", "")
-    if bank_account and not (bank_account.isdigit() and 12 <= len(bank_account) <= 30):
-        raise ValidationError({"bank_account": _("A bank account has 12 to 30 digits.")})
-    check_text(health, "health", max_length=200)
-    if id_number and Member.objects.filter(id_hash=id_number_hash(id_number)).exists():
-        raise ValidationError({"id_number": _("A member with this ID number is already registered.")})
+    id_number, phone, bank_account = _personal(name, id_number, phone, bank_account, health, member=None)
     member = Member(
         household=household,
         name=name.strip(),
@@ -355,3 +366,129 @@ def access_record(*, user: Any, household: Household, via: str) -> AccessLog:
     """Log one view of a household's full personal data (who looked at whom). The log is the
     audit of reads: a row per page, API response or export that showed the data in full."""
     return AccessLog.objects.create(user=user, household=household, at=clock.now(), via=via)
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Any,
+    member: Member,
+    name: str,
+    relation: str,
+    id_number: str = "",
+    phone: str = "",
+    bank_account: str = "",
+    health: str = "",
+    labour_capacity: str = LabourCapacity.ABLE,
+    source: str = "web",
+) -> Member:
+    """Correct a member. The audit row shows the other fields' changes and, when personal data
+    changed, which of them (``personal_data``: the field names) — never a value."""
+    _require(actor, member.household)
+    id_number, phone, bank_account = _personal(name, id_number, phone, bank_account, health, member=member)
+    before = member.snapshot()
+    personal = {
+        "id_number": id_number,
+        "phone": phone,
+        "bank_account": bank_account,
+        "health": health.strip(),
+    }
+    changed = sorted(field for field, value in personal.items() if getattr(member, field) != value)
+    member.name, member.relation, member.labour_capacity = name.strip(), relation, labour_capacity
+    for field, value in personal.items():
+        setattr(member, field, value)
+    member.id_hash = id_number_hash(id_number) if id_number else ""
+    member.full_clean(exclude=["id_number", "phone", "bank_account", "health"])
+    member.save()
+    after = member.snapshot()
+    if changed:
+        before, after = {**before, "personal_data": ""}, {**after, "personal_data": ", ".join(changed)}
+    if after != before:
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=member, before=before, after=after, source=source
+        )
+    return member
+
+
+@transaction.atomic
+def risk_update(
+    *, actor: Any, risk: RiskFactor, kind: str, note: str = "", source: str = "web"
+) -> RiskFactor:
+    _require(actor, risk.household)
+    check_text(note, "note", max_length=500)
+    before = risk.snapshot()
+    risk.kind, risk.note = kind, note.strip()
+    risk.full_clean()
+    risk.save()
+    audit_change(actor=actor, obj=risk, before=before, source=source)
+    return risk
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor: Any,
+    measure: AssistanceMeasure,
+    kind: str,
+    description: str,
+    started_on: date,
+    pool: FundPool | None = None,
+    paid: Decimal = Decimal(0),
+    source: str = "web",
+) -> AssistanceMeasure:
+    """Correct a measure; a payment must fit the pool's balance without the measure's own payment."""
+    household = measure.household
+    _require(actor, household)
+    _not_future(started_on, "started_on")
+    check_text(description, "description", max_length=500, required=True)
+    if paid and pool is None:
+        raise ValidationError({"pool": _("Choose the fund pool the payment comes from.")})
+    if pool is not None:
+        pool = FundPool.objects.select_for_update().get(pk=pool.pk)
+        if pool.county_id != household.county_id:
+            raise ValidationError({"pool": _("The pool belongs to another county.")})
+        own = measure.paid if measure.pool_id == pool.pk else Decimal(0)
+        if paid > rules.pool_balance(pool) + own:
+            raise ValidationError({"paid": _("The payment is larger than the pool's balance.")})
+    before = measure.snapshot()
+    measure.kind, measure.description, measure.started_on = kind, description.strip(), started_on
+    measure.pool, measure.paid = pool, paid
+    measure.full_clean()
+    measure.save()
+    audit_change(actor=actor, obj=measure, before=before, source=source)
+    return measure
+
+
+@transaction.atomic
+def income_line_save(
+    *,
+    actor: Any,
+    province: str,
+    year: int,
+    amount: Decimal,
+    province_name: str = "",
+    source_text: str = "",
+    source: str = "web",
+) -> IncomeLine:
+    """Record (or correct) the monitoring line of a province and year (监测范围), audited. The
+    figure is the office's: nothing here fills in a year it has not recorded."""
+    if actor is not None and not may_manage_income_lines(actor):
+        raise PermissionDenied(f"{actor} may not record monitoring lines")
+    province = province.strip()
+    if not (len(province) == 6 and province.isdigit()):
+        raise ValidationError({"province": _("A province code has 6 digits (GB/T 2260).")})
+    if not 2000 <= year <= clock.today().year + 1:
+        raise ValidationError({"year": _("Give a year from 2000 to next year.")})
+    check_text(province_name, "province_name", max_length=32)
+    check_text(source_text, "source_text", max_length=300)
+    line = IncomeLine.objects.select_for_update().filter(province=province, year=year).first()
+    before = line.snapshot() if line else None
+    if line is None:
+        line = IncomeLine(province=province, year=year, amount=amount)
+    line.amount = amount
+    line.province_name = province_name.strip() or line.province_name
+    line.source = source_text.strip()
+    line.full_clean()
+    line.save()
+    audit_change(actor=actor, obj=line, before=before, source=source)
+    return line

@@ -108,7 +108,10 @@ def _detail_context(
     initial_step = {"step": next_step, "done_on": today}
     context: dict[str, Any] = {
         "household": household,
-        "members": selectors.member_rows(members, full=full),
+        "members": [
+            {**row, "pk": member.pk}
+            for row, member in zip(selectors.member_rows(members, full=full), members, strict=True)
+        ],
         "full": full,
         "steps": steps,
         "risks": household.risks.all(),

@@ -161,3 +161,36 @@ class ThresholdsForm(_Bounded):
     target_weak_max = forms.IntegerField(
         label=_("Weak villages allowed at the year's end"), min_value=0, max_value=100_000
     )
+
+
+class SchemeForm(_Bounded):
+    """A year's settlement-environment scheme: name, pass mark and list size (the managers)."""
+
+    year = _year_field()
+    name = forms.CharField(label=_("Name"), max_length=200)
+    pass_mark = forms.DecimalField(
+        label=_("Pass mark"), min_value=Decimal(0), max_digits=6, decimal_places=1, initial=Decimal(80)
+    )
+    list_size = forms.IntegerField(
+        label=_("Villages on the red and on the black list"), min_value=1, max_value=50, initial=3
+    )
+
+
+class SchemeItemForm(_Bounded):
+    """One item of a scheme; a row left without code is dropped."""
+
+    code = forms.CharField(label=_("Code"), max_length=16, required=False)
+    name_zh = forms.CharField(label=_("Item (Chinese)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Item (English)"), max_length=200, required=False)
+    points = forms.DecimalField(
+        label=_("Points"), min_value=Decimal("0.1"), max_digits=6, decimal_places=1, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("code") and (not data.get("name_zh") or data.get("points") is None):
+            raise forms.ValidationError(_("An item needs its Chinese name and its points."))
+        return data
+
+
+SchemeItemFormSet = forms.formset_factory(SchemeItemForm, extra=3, max_num=60, absolute_max=60)

@@ -1,5 +1,6 @@
 """The managers' forms (the plan office and the rural bureau): designate a demonstration village
-with its team, set a year's toilet target, set a year's collective-economy thresholds. Each posts
+with its team, set a year's toilet target, set a year's collective-economy thresholds, set a
+year's settlement scorecard scheme with its items and points. Each posts
 to a service and returns to the page it came from with a message."""
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jingjin.core import clock
 from jingjin.core.permissions import may_manage_villages
-from jingjin.villages import economy_services, services
-from jingjin.villages.forms import DesignateForm, TargetForm, ThresholdsForm
+from jingjin.villages import economy_services, score_services, services
+from jingjin.villages.forms import DesignateForm, SchemeForm, SchemeItemFormSet, TargetForm, ThresholdsForm
+from jingjin.villages.models import ScoreScheme
 from jingjin.villages.views import _village
 
 
@@ -96,3 +99,50 @@ def thresholds(request: HttpRequest) -> HttpResponse:
     _report(request, form, error)
     year = form.cleaned_data.get("year") if form.is_valid() else None
     return redirect(f"/villages/economy/?year={year}" if year else "/villages/economy/")
+
+
+def _scheme_initial(year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    scheme = ScoreScheme.objects.filter(year=year).first()
+    if scheme is None:
+        return {"year": year}, []
+    fields = {"year": year, "name": scheme.name, "pass_mark": scheme.pass_mark, "list_size": scheme.list_size}
+    items = [
+        {"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "points": i.points}
+        for i in scheme.items.order_by("code")
+    ]
+    return fields, items
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme(request: HttpRequest) -> HttpResponse:
+    """Set a year's settlement scorecard scheme (``?year=``): name, pass mark, list size and the
+    items with their points. A scheme villages were scored on keeps its items."""
+    if not may_manage_villages(request.user):
+        return _refused(request)
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else clock.today().year
+    initial, items = _scheme_initial(year)
+    if request.method == "POST":
+        form, formset = SchemeForm(request.POST), SchemeItemFormSet(request.POST, prefix="items")
+    else:
+        form, formset = SchemeForm(initial=initial), SchemeItemFormSet(initial=items, prefix="items")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [
+            (f["code"], f["name_zh"], f.get("name_en", ""), f["points"])
+            for f in formset.cleaned_data
+            if f and f.get("code")
+        ]
+        try:
+            score_services.score_scheme_set(actor=request.user, items=rows, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, texts in (
+                exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, texts)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"/villages/scores/?year={form.cleaned_data['year']}")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "formset": formset, "year": year}
+    return render(request, "villages/scheme_form.html", context, status=status)

@@ -42,12 +42,11 @@ def score_scheme_set(
     source: str = "web",
 ) -> ScoreScheme:
     """Set the scheme of ``year``: its name, pass mark, list size and items ((code, Chinese name,
-    English name, points)). Items of a scheme already used by a scorecard cannot change."""
-    from jingjin.core.services import audit_change
-
+    English name, points)). Items of a scheme already used by a scorecard cannot change; the pass
+    mark may not exceed the items' points. The audit row lists the items."""
     require_manager(actor)
     scheme = ScoreScheme.objects.filter(year=year).first()
-    before = scheme.snapshot() if scheme is not None else None
+    before = _with_items(scheme) if scheme is not None else None
     scheme = scheme or ScoreScheme(year=year)
     scheme.name, scheme.pass_mark, scheme.list_size, scheme.is_synthetic = (
         name,
@@ -61,16 +60,35 @@ def score_scheme_set(
     if rows:
         if scheme.scorecards.exists():
             raise ValidationError({"items": _("Villages were scored on this scheme; its items are fixed.")})
-        codes = [code for code, *_rest in rows]
+        codes = [code.strip() for code, *_rest in rows]
         if len(set(codes)) != len(codes) or any(points <= 0 for *_r, points in rows):
             raise ValidationError({"items": _("Each item needs its own code and points above 0.")})
+        if any(not code or not zh.strip() for code, zh, *_r in rows):
+            raise ValidationError({"items": _("Each item needs a code and a Chinese name.")})
         scheme.items.all().delete()
         ScoreItem.objects.bulk_create(
-            ScoreItem(scheme=scheme, code=code, name_zh=zh, name_en=en, points=points)
+            ScoreItem(scheme=scheme, code=code.strip(), name_zh=zh.strip(), name_en=en.strip(), points=points)
             for code, zh, en, points in rows
         )
-    audit_change(actor=actor, obj=scheme, before=before, source=source)
+    total = sum((item.points for item in scheme.items.all()), Decimal(0))
+    if total and pass_mark > total:
+        raise ValidationError(
+            {"pass_mark": _("The pass mark is above the items' %(total)s points.") % {"total": total}}
+        )
+    from jingjin.core.choices import AuditAction
+    from jingjin.core.services import audit_record
+
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    audit_record(
+        actor=actor, action=action, obj=scheme, before=before, after=_with_items(scheme), source=source
+    )
     return scheme
+
+
+def _with_items(scheme: ScoreScheme) -> dict[str, Any]:
+    """The scheme's audit snapshot with its items (code: points, name)."""
+    items = {i.code: f"{i.points} {i.name_zh}" for i in scheme.items.order_by("code")}
+    return scheme.snapshot() | {"items": items}
 
 
 def _photo(scorecard: Scorecard, content: IO[bytes], name: str) -> ScorePhoto:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("toilets/target/", manage_views.toilet_target, name="toilet_target"),
     path("toilets/export.xlsx", views.toilets_export, name="toilets_export"),
     path("scores/", economy_views.scores, name="scores"),
+    path("scores/scheme/", manage_views.scheme, name="scheme"),
     path("economy/", economy_views.economy, name="economy"),
     path("economy/thresholds/", manage_views.thresholds, name="thresholds"),
     path("economy/export.xlsx", economy_views.economy_export, name="economy_export"),

@@ -298,7 +298,7 @@ def _build_villages(world: World) -> None:
     scored village and its photo (issue 15, villages)."""
     from django.core.files.base import ContentFile
 
-    from jingjin.villages.models import DemoVillage, Scorecard, ScorePhoto, ScoreScheme
+    from jingjin.villages.models import DemoVillage, Scorecard, ScorePhoto, ScoreScheme, ToiletPlan
 
     for code in UNITS:
         village = Unit.objects.create(
@@ -306,6 +306,9 @@ def _build_villages(world: World) -> None:
         )
         DemoVillage.objects.create(village=village, year=2021, level="city")
         world.villages[code] = village
+        world.villages[f"plan-{code}"] = ToiletPlan.objects.create(
+            village=village, year=2024, planned=10, built=5
+        )
     scheme = ScoreScheme.objects.create(year=2024, name="细则")
     card = Scorecard.objects.create(
         scheme=scheme, village=world.villages["t"], date=date(2024, 3, 1), inspector="甲"
@@ -556,6 +559,10 @@ def enters_village(user: Any, world: World, unit: str | None) -> bool:
 
 def imports_incomes(user: Any, world: World, unit: str | None) -> bool:
     return P.may_import_collective_incomes(user)
+
+
+def enters_any_village(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_enter_any_village_data(user)
 
 
 # -- official documents and the public page (issue 20, slice documents)
@@ -1015,7 +1022,7 @@ def _rural(w: World) -> dict[str, Any]:
     """A household of county C (t.c) with a screening run and a candidate, created when first asked."""
     made: dict[str, Any] | None = w.__dict__.get("rural")
     if made is None:
-        from jingjin.rural.models import Candidate, Household, ScreeningRun
+        from jingjin.rural.models import Candidate, Household, RiskFactor, ScreeningRun
 
         village, _ = Unit.objects.get_or_create(  # the villages' world may have made it
             code="t.c.x.v", defaults={"name_zh": "示例村", "kind": "village", "parent": w.units["t.c.x"]}
@@ -1030,7 +1037,13 @@ def _rural(w: World) -> dict[str, Any]:
             run=run, reference="R1", village=village, size=2, net_income=1000, rigid_expenditure=0,
             per_capita_income=500, monitoring_type="marginal",
         )  # fmt: skip
-        made = w.__dict__["rural"] = {"household": household, "run": run, "candidate": candidate}
+        risk = RiskFactor.objects.create(household=household, kind="illness")
+        made = w.__dict__["rural"] = {
+            "household": household,
+            "run": run,
+            "candidate": candidate,
+            "risk": risk,
+        }
     return made
 
 
@@ -1044,6 +1057,10 @@ def works_on_household(user: Any, world: World, unit: str | None) -> bool:
 
 def reads_rural_access_log(user: Any, world: World, unit: str | None) -> bool:
     return P.may_read_access_log(user)
+
+
+def manages_income_lines(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_income_lines(user)
 
 
 MATRIX: dict[str, Entry] = {
@@ -1454,9 +1471,23 @@ MATRIX: dict[str, Entry] = {
     ),
     # -- villages (issue 15)
     "village-list": api("/api/villages"),
-    "toilet-programme-list": api("/api/toilet-programme"),
-    "scorecard-list": api("/api/scorecards"),
-    "collective-income-list": api("/api/collective-incomes"),
+    "village-demonstration": api(
+        lambda w, u: f"/api/villages/{w.villages[u].code}/demonstration",
+        {"POST": manages_villages},
+        scoped=True,
+    ),
+    "village-reports": api(
+        lambda w, u: f"/api/villages/{w.villages[u].code}/reports", {"POST": enters_village}, scoped=True
+    ),
+    "toilet-programme-list": api("/api/toilet-programme", {"GET": signed_in, "POST": enters_any_village}),
+    "toilet-programme-acceptances": api(
+        lambda w, u: f"/api/toilet-programme/{w.villages[f'plan-{u}'].pk}/acceptances",
+        {"POST": enters_village},
+        scoped=True,
+    ),
+    "scorecard-list": api("/api/scorecards", {"GET": signed_in, "POST": manages_villages}),
+    "collective-income-list": api("/api/collective-incomes", {"GET": signed_in, "POST": enters_any_village}),
+    "villages:scheme": page("/villages/scores/scheme/", {"GET": manages_villages, "POST": manages_villages}),
     "villages:home": page("/villages/"),
     "villages:demo": page("/villages/demo/"),
     "villages:toilets": page("/villages/toilets/"),
@@ -1707,6 +1738,12 @@ MATRIX: dict[str, Entry] = {
     "rural:action": page(
         lambda w, u: f"/rural/households/{_rural(w)['household'].code}/risk/", {"POST": works_on_household}
     ),
+    "rural:edit": page(
+        lambda w, u: f"/rural/households/{_rural(w)['household'].code}/risk/{_rural(w)['risk'].pk}/edit/",
+        {"GET": works_on_household, "POST": works_on_household},
+    ),
+    "rural:lines": page("/rural/lines/", {"GET": signed_in, "POST": manages_income_lines}),
+    "income-line-list": api("/api/income-lines", {"GET": signed_in, "POST": manages_income_lines}),
 }
 
 

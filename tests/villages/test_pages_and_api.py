@@ -94,7 +94,9 @@ def test_api_lists_and_filters(client: Any, world: Any) -> None:
     client.logout()
     assert client.get("/api/villages").status_code in {401, 403}
     client.force_login(world.users["office"])
-    assert client.post("/api/toilet-programme", {}, content_type="application/json").status_code == 405
+    # writes go through the services (tests/villages/test_scheme_and_api_writes.py): a body is required
+    assert client.post("/api/toilet-programme", {}, content_type="application/json").status_code == 400
+    assert client.delete("/api/toilet-programme").status_code == 405
 
 
 def test_the_overview_needs_a_fixed_number_of_queries(client: Any, world: Any) -> None:
