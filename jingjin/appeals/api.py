@@ -124,6 +124,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Appeal.objects.none()
     source = "api"
+    #: unit users file appeals (the service checks the unit); RestrictedPermission lets them POST
+    allow_post_for_units = True
 
     def get_queryset(self) -> Any:
         if not has_role(self.request.user):
