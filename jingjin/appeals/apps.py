@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppealsConfig(AppConfig):
     name = "jingjin.appeals"
     label = "appeals"
-    verbose_name = _("Appeals")
+    verbose_name = pgettext_lazy("appeal", "Appeals")

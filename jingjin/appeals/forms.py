@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingjin.appeals.services import MAX_FILES, MAX_TEXT
 
@@ -30,7 +31,7 @@ class MultipleFileField(forms.FileField):
 
 class AppealFileForm(forms.Form):
     reason = forms.CharField(
-        label=_("Grounds of the appeal"),
+        label=pgettext_lazy("appeal", "Grounds of the appeal"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )

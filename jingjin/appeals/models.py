@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingjin.appeals.choices import AppealState
 from jingjin.assessment.models import RankingEntry, RankingList
@@ -37,13 +38,13 @@ class Appeal(AuditedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("grounds of the appeal"))
+    reason = models.TextField(pgettext_lazy("appeal", "grounds of the appeal"))
     state = models.CharField(
         _("state"), max_length=10, choices=AppealState.choices, default=AppealState.FILED, db_index=True
     )
     corrections = models.JSONField(_("corrected values"), default=dict, blank=True)
     exempted = models.BooleanField(_("exempted for force majeure"), default=False)
-    decision = models.TextField(_("decision"), blank=True)
+    decision = models.TextField(pgettext_lazy("appeal", "decision"), blank=True)
     score_before = models.FloatField(_("score before"), null=True, blank=True)
     rank_before = models.PositiveIntegerField(_("rank before"), null=True, blank=True)
     verdict_before = models.CharField(_("verdict before"), max_length=8, blank=True)
@@ -67,8 +68,8 @@ class Appeal(AuditedModel):
 
     class Meta:
         ordering = ["-filed_at", "-id"]
-        verbose_name = _("appeal")
-        verbose_name_plural = _("appeals")
+        verbose_name = pgettext_lazy("appeal", "appeal")
+        verbose_name_plural = pgettext_lazy("appeal", "appeals")
         constraints = [
             models.UniqueConstraint(
                 fields=["ranking_list", "unit"],

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingjin.appeals.choices import AppealState
 from jingjin.appeals.models import Appeal, AppealEvidence
@@ -131,7 +132,7 @@ def appeal_file(
         )
     reason = _text(reason, "reason")
     if not reason:
-        raise ValidationError({"reason": [_("Give the grounds of the appeal.")]})
+        raise ValidationError({"reason": [pgettext("appeal", "Give the grounds of the appeal.")]})
     files = list(files or [])
     if len(files) > MAX_FILES:
         raise ValidationError({"evidence": [_("At most %(n)s files.") % {"n": MAX_FILES}]})
@@ -178,13 +179,13 @@ def appeal_file(
 
 def _require_decider(actor: Any) -> None:
     if actor is not None and not may_decide_appeals(actor):
-        raise PermissionDenied(_("Only the plan office decides appeals."))
+        raise PermissionDenied(pgettext("appeal", "Only the plan office decides appeals."))
 
 
 def _lock_filed(appeal: Appeal) -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("ranking_list", "project").get(pk=appeal.pk)
     if appeal.state != AppealState.FILED:
-        raise ValidationError(_("The appeal is already decided."))
+        raise ValidationError(pgettext("appeal", "The appeal is already decided."))
     return appeal
 
 

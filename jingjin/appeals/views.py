@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingjin.appeals import selectors, services
@@ -102,7 +103,7 @@ def file(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: int) -> Appeal:
-    appeal = get_object_or_404(
+    appeal: Appeal = get_object_or_404(
         Appeal.objects.select_related("ranking_list__scheme", "ranking_list__period", "unit", "project"),
         pk=pk,
     )
@@ -152,7 +153,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan office accepts (with the correction; the list is ranked again) or rejects."""
     appeal = _visible(request, pk)
     if not may_decide_appeals(request.user):
-        return _forbidden(request, _("Only the plan office decides appeals."))
+        return _forbidden(request, pgettext("appeal", "Only the plan office decides appeals."))
     form = AppealDecideForm(request.POST, criteria=correctable_criteria(appeal.ranking_list))
     if form.is_valid():
         try:

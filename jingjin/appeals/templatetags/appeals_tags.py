@@ -42,3 +42,12 @@ def appeal_mark(context: Any, entry: RankingEntry, ranking_list: RankingList) ->
         and services.window_open(ranking_list)
         and may_file_appeal(user, entry.unit_id),
     }
+
+
+@register.inclusion_tag("appeals/_window.html")
+def appeal_window(ranking_list: RankingList | None = None) -> dict[str, Any]:
+    """The appeal window of a published list (异议期) and the link to the appeals; without a list,
+    the link only."""
+    end = services.window_end(ranking_list) if ranking_list is not None else None
+    open_ = ranking_list is not None and end is not None and services.window_open(ranking_list)
+    return {"window_end": end, "window_open": open_}
