@@ -20,9 +20,9 @@ def test_a_unit_appeals_its_black_entry_and_the_office_accepts(
     users,
     browser,
     page,
-    published,
+    published,  # noqa: F811
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.JINGJIN_AS_OF = "2024-04-22"  # two days after publication: inside the window
     settings.MEDIA_ROOT = str(tmp_path)
