@@ -25,7 +25,7 @@ from jingjin.assessment.choices import ListStatus, Subject, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList
 from jingjin.core.choices import AuditAction
 from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
-from jingjin.core.services import audit_change, audit_record
+from jingjin.core.services import audit_change, audit_entry, audit_record_many
 from jingjin.projects.models import KeyProject
 from jingjin.projects.ranking import OwnerInvestment, ProjectCriteria, gap_score
 
@@ -233,7 +233,8 @@ def ranking_list_correct(
     results = selectors.ranking_compute(rule=ranking_list.rule, criteria=criteria, exempt=exempt)
     black_before = _black_before(ranking_list)
     outcome = Outcome(target, target.score, target.rank, target.verdict, 0)
-    changed = 0
+    changed: list[RankingEntry] = []
+    rows = []
     for entry, result in zip(entries, results, strict=True):
         for name, field in CRITERION_FIELDS.items():
             if entry is target and name in fixed:
@@ -244,15 +245,23 @@ def ranking_list_correct(
         entry.escalated = entry.verdict == Verdict.BLACK and (entry.unit_id, entry.project_id) in black_before
         after = _result(entry)
         if after != old[entry.pk] or entry is target:
-            changed += 1
-            entry.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                obj=entry,
-                before=old[entry.pk],
-                after=after,
-                source=source,
+            changed.append(entry)
+            rows.append(
+                audit_entry(
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    obj=entry,
+                    before=old[entry.pk],
+                    after=after,
+                    source=source,
+                )
             )
+    # a project list holds up to 10,000 entries: the changed ones in batches, their audit rows at once
+    RankingEntry.objects.bulk_update(
+        changed, [*RESULT_FIELDS, *CRITERION_FIELDS.values(), "items"], batch_size=500
+    )
+    audit_record_many(rows)
     audit_change(actor=actor, obj=ranking_list, before=before_list, source=source)
-    return Outcome(outcome.entry, outcome.score_before, outcome.rank_before, outcome.verdict_before, changed)
+    return Outcome(
+        outcome.entry, outcome.score_before, outcome.rank_before, outcome.verdict_before, len(changed)
+    )
