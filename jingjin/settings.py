@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "jingjin.people",
     "jingjin.land",
     "jingjin.rural",
+    "jingjin.appeals",
 ]
 
 MIDDLEWARE = [
@@ -505,4 +506,6 @@ LOGGING = {
 }
 
 # the attraction pipeline (靶向招引): a lead with no move for this many days at its stage is stale
+#: days after a red/black list is published within which a unit may appeal its entry (异议)
+JINGJIN_APPEAL_WINDOW_DAYS = max(0, int(os.environ.get("JINGJIN_APPEAL_WINDOW_DAYS", "5")))
 JINGJIN_ATTRACTION_STALE_DAYS = {"lead": 60, "contact": 45, "visit": 60, "signed": 90, "started": 180}

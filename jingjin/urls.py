@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from jingjin.admission import api as admission_api
 from jingjin.alerts import api as alerts_api
+from jingjin.appeals import api as appeals_api
 from jingjin.assessment import api as assessment_api
 from jingjin.assessment import scheme_api
 from jingjin.core import api as core_api
@@ -64,6 +65,7 @@ people_api.register(router)  # issue 17, people
 land_api.register(router)  # issue 14, landeval
 rural_api.register(router)  # issue 15, ruralhh
 scheme_api.register(router)  # issue 17, schemes
+appeals_api.register(router)  # issue 20, appeals
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -99,6 +101,7 @@ urlpatterns = [
     path("land/", include("jingjin.land.urls")),
     path("rural/", include("jingjin.rural.urls")),
     path("schemes/", include("jingjin.assessment.scheme_urls")),
+    path("appeals/", include("jingjin.appeals.urls")),  # issue 20, appeals
     path("", include("jingjin.plans.urls")),
 ]
 

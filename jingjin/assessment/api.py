@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jingjin.appeals.selectors import list_marks, mark_text
 from jingjin.assessment import selectors, services
 from jingjin.assessment.choices import Subject
 from jingjin.assessment.models import RankingEntry, RankingList, RankingScheme
@@ -66,6 +67,9 @@ class RankingListEntrySerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, help_text="the project's code on a project list, else null"
     )
     project_name = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField(
+        help_text="the latest appeal (异议) of the entry: state (filed, accepted, rejected), mark; or null"
+    )
     items = serializers.JSONField(
         read_only=True, help_text="the score item by item (criterion, value, weight, contribution)"
     )
@@ -92,7 +96,18 @@ class RankingListEntrySerializer(serializers.ModelSerializer):
             "escalated",
             "tasks_due",
             "items",
+            "appeal",
         ]
+
+    def get_appeal(self, entry: RankingEntry) -> dict[str, Any] | None:
+        """The appeal mark, the list's appeals read once per list (one query per list)."""
+        cache: dict[int, Any] = self.context.setdefault("_appeal_marks", {})
+        if entry.ranking_list_id not in cache:
+            cache[entry.ranking_list_id] = list_marks(ranking_list=entry.ranking_list_id)
+        appeal = cache[entry.ranking_list_id].get((entry.unit_id, entry.project_id))
+        if appeal is None:
+            return None
+        return {"id": appeal.pk, "state": appeal.state, "mark": mark_text(appeal)}
 
     def get_project_name(self, entry: RankingEntry) -> str | None:
         return entry.project.name_zh if entry.project_id else None

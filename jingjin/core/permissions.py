@@ -985,3 +985,42 @@ def may_see_assessment_scheme(user: Any, scheme: Any) -> bool:
 def may_see_cadre_pay(user: Any) -> bool:
     """May ``user`` see the village-cadre pay tables? Every user with a role (published figures)."""
     return has_role(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- appeals (issue 20): a unit's appeal (异议) against its entry on a published red/black list
+
+
+def may_file_appeal(user: Any, unit_id: int | None) -> bool:
+    """May ``user`` file an appeal for the unit ``unit_id``? A unit user (reporter, approver,
+    county user) for its own unit or one below it; the plan office for any unit, on its behalf."""
+    if is_plan_office(user):
+        return True
+    return acts_for_a_unit(user) and unit_id is not None and unit_id in unit_scope(user)
+
+
+def may_file_appeals(user: Any) -> bool:
+    """May ``user`` file appeals at all (for some unit)? The plan office and unit users."""
+    return is_plan_office(user) or acts_for_a_unit(user)
+
+
+def may_decide_appeals(user: Any) -> bool:
+    """May ``user`` accept (correcting the list) or reject an appeal? The plan office."""
+    return is_plan_office(user)
+
+
+def appeals_for(user: Any, queryset: Q_, unit_field: str = "unit_id") -> Q_:
+    """The appeals ``user`` sees: all for the plan office and leaders, a unit user those of its
+    unit and the units below it; anyone else none."""
+    if is_plan_office(user) or role_of(user) == Role.LEADER:
+        return queryset
+    if acts_for_a_unit(user):
+        return queryset.filter(**{f"{unit_field}__in": unit_scope(user)})
+    return queryset.none()
+
+
+def may_see_appeal(user: Any, appeal: Any) -> bool:
+    """May ``user`` read this appeal and its evidence? (:func:`appeals_for`)"""
+    if is_plan_office(user) or role_of(user) == Role.LEADER:
+        return True
+    return acts_for_a_unit(user) and appeal.unit_id in unit_scope(user)

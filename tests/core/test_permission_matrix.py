@@ -1015,6 +1015,86 @@ def _sv_apis() -> dict[str, Entry]:
     }
 
 
+# -- appeals (issue 20, slice appeals): the unit's entry of the published list and an appeal on it
+
+
+def _appeal(w: World, unit: str | None) -> Any:
+    """The unit's appeal (with an evidence file) on its entry of the published list, made on first use."""
+    made: dict[str | None, Any] = w.__dict__.setdefault("appeals", {})
+    if unit not in made:
+        from django.core.files.base import ContentFile
+
+        from jingjin.appeals.models import Appeal, AppealEvidence
+        from jingjin.assessment.models import RankingEntry
+
+        listed = w.lists["published"]
+        entry = RankingEntry.objects.filter(ranking_list=listed, unit=w.units[unit], project=None).first()
+        if entry is None:
+            entry = RankingEntry.objects.create(
+                ranking_list=listed,
+                unit=w.units[unit],
+                on_time_pct=50,
+                score=50,
+                target_met=False,
+                verdict="none",
+            )
+        appeal = Appeal.objects.create(
+            ranking_list=listed, unit=w.units[unit], reason="异议", filed_at=timezone.now()
+        )
+        evidence = AppealEvidence(
+            appeal=appeal,
+            original_name="证明.txt",
+            kind="txt",
+            size=2,
+            sha256="0" * 64,
+            uploaded_at=timezone.now(),
+        )
+        evidence.file.save("a.txt", ContentFile(b"ok"), save=True)
+        made[unit] = {"entry": entry, "appeal": appeal, "evidence": evidence}
+    return made[unit]
+
+
+def files_appeal(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_file_appeal(user, world.units[unit].pk if unit else None)
+
+
+def files_appeals(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_file_appeals(user)
+
+
+def sees_appeal(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_appeal(user, _appeal(world, unit)["appeal"])
+
+
+def decides_appeal(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_decide_appeals(user) and sees_appeal(user, world, unit)
+
+
+def _appeal_entries() -> dict[str, Entry]:
+    detail = lambda w, u: f"/appeals/{_appeal(w, u)['appeal'].pk}/"  # noqa: E731
+    api_detail = lambda w, u: f"/api/appeals/{_appeal(w, u)['appeal'].pk}"  # noqa: E731
+    return {
+        "appeals:queue": page("/appeals/"),
+        "appeals:file": page(
+            lambda w, u: f"/appeals/file/{_appeal(w, u)['entry'].pk}/",
+            {"GET": files_appeal, "POST": files_appeal},
+            scoped=True,
+        ),
+        "appeals:detail": page(detail, {"GET": sees_appeal}, scoped=True),
+        "appeals:decide": page(lambda w, u: detail(w, u) + "decide/", {"POST": decides_appeal}, scoped=True),
+        "appeals:evidence": page(
+            lambda w, u: f"/appeals/evidence/{_appeal(w, u)['evidence'].pk}/",
+            {"GET": sees_appeal},
+            scoped=True,
+        ),
+        "appeal-list": api("/api/appeals", {"GET": signed_in, "POST": files_appeals}),
+        "appeal-detail": api(api_detail, {"GET": sees_appeal}, scoped=True),
+        "appeal-decide": api(
+            lambda w, u: api_detail(w, u) + "/decide", {"POST": decides_appeal}, scoped=True
+        ),
+    }
+
+
 # -- rural monitoring (issue 15, slice ruralhh): one household in a village of county C, made on first use
 
 
@@ -1580,6 +1660,7 @@ MATRIX: dict[str, Entry] = {
     "ecology:register_delete": page(_eco_page("delete/"), {"POST": manages_ecology}, scoped=True),
     **_sv_pages(),  # slice supervise (issue 20)
     **_sv_apis(),
+    **_appeal_entries(),  # slice appeals (issue 20)
     # official documents and the public page (issue 20, slice documents)
     "document-list": api("/api/documents", {"GET": signed_in, "POST": issues_documents}),
     "document-detail": api(
