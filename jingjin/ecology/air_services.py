@@ -244,9 +244,12 @@ def _hours_of(days: list[date], *, known: pl.DataFrame | None = None) -> pl.Data
     query = StationHour.objects.filter(day__gte=first, day__lte=last)
     if len(days) < (last - first).days + 1 and len(days) <= CHUNK:
         query = query.filter(day__in=days)
-    if known is not None:
-        query = query.exclude(station_id__in=known["station_id"].unique().to_list())
-    frame = air_bulk.query_frame(query, schema)
+    others: list[int] | None = None
+    if known is not None:  # only the other stations' hours, by their ids (no query if there are none)
+        known_ids = known["station_id"].unique().to_list()
+        others = list(Station.objects.exclude(pk__in=known_ids).values_list("pk", flat=True))
+        query = query.filter(station_id__in=others)
+    frame = air_bulk.query_frame(query, schema) if others != [] else pl.DataFrame(schema=schema)
     if known is not None:
         frame = pl.concat([frame, known.select(list(schema)).cast(schema)])  # type: ignore[arg-type]
     return frame.filter(pl.col("day").is_in(days))

@@ -181,3 +181,12 @@ def test_deleting_a_station_deletes_its_hours(stations: dict[str, Station]) -> N
     air_services.station_data_import(actor=None, frame=frame(rows), file_name="a.csv")
     stations["A1"].delete()
     assert list(StationHour.objects.values_list("station__code", flat=True).distinct()) == ["B1"]
+
+
+def test_the_city_day_counts_the_stations_of_earlier_files(stations: dict[str, Station]) -> None:
+    # the second file's evaluation reads the other stations' stored hours from the database
+    for code, value in (("A1", 40.0), ("B1", 20.0)):
+        rows = long_rows(code, "2025-06-01", range(24), pm25=value)
+        air_services.station_data_import(actor=None, frame=frame(rows), file_name=f"{code}.csv")
+    city = StationDay.objects.get(station__isnull=True)
+    assert (city.hours, city.pm25_24h) == (2, 30.0)
