@@ -149,11 +149,11 @@ def main() -> int:
             f"gaps {b.gaps:,}"
         )
         print(f"  days evaluated {result.days_evaluated}")
-        if server_total >= 0:
+        if s0 >= 0:
             print(f"  the database server's CPU (its process for this connection): {server_total:.1f} s")
         previous, previous_cpu, previous_server = 0.0, 0.0, 0.0
         for at, at_cpu, at_server, message in [*marks, (total, cpu, server_total, "done")]:
-            db = f", server CPU {at_server - previous_server:5.2f} s" if server_total >= 0 else ""
+            db = f", server CPU {at_server - previous_server:5.2f} s" if s0 >= 0 else ""
             print(f"  {at - previous:6.2f} s (CPU {at_cpu - previous_cpu:5.2f} s{db})  until: {message}")
             previous, previous_cpu, previous_server = at, at_cpu, at_server
         return total
