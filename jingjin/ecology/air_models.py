@@ -53,7 +53,13 @@ class AirImportBatch(AuditedModel):
 class StationHour(models.Model):
     """A station's 1-h concentrations (小时浓度) for the hour starting at ``hour`` of ``day``."""
 
-    station = models.ForeignKey("ecology.Station", on_delete=models.CASCADE, related_name="+")
+    # no database constraint and no index of its own: a bulk import writes a million rows of
+    # stations it has just read and locked (the per-row checks at commit were a third of the
+    # import's time on PostgreSQL), and the unique (day, station, hour) key serves the lookups;
+    # deleting a station still deletes its hours (Django's cascade, one DELETE)
+    station = models.ForeignKey(
+        "ecology.Station", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     day = models.DateField(_("day"))
     hour = models.PositiveSmallIntegerField(_("hour"), validators=[MaxValueValidator(23)])
     so2 = models.FloatField("SO2", null=True, blank=True)
@@ -62,15 +68,17 @@ class StationHour(models.Model):
     pm25 = models.FloatField("PM2.5", null=True, blank=True)
     co = models.FloatField("CO", null=True, blank=True)
     o3 = models.FloatField("O3", null=True, blank=True)
-    # no database constraint: a bulk import writes a million rows whose batch it has just made,
-    # and the per-row foreign-key checks were a third of the import's time on PostgreSQL
-    batch = models.ForeignKey(AirImportBatch, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # likewise: the batch the import has just made; no index (batches are never deleted)
+    batch = models.ForeignKey(
+        AirImportBatch, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
 
     class Meta:
+        # the only index besides the primary key, day first: the evaluation reads days of every
+        # station, and an import, its rows sorted by it, appends to it (no random index inserts)
         constraints = [
-            models.UniqueConstraint(fields=["station", "day", "hour"], name="one_value_per_station_hour")
+            models.UniqueConstraint(fields=["day", "station", "hour"], name="one_value_per_station_hour")
         ]
-        indexes = [models.Index(fields=["day"], name="ecology_stationhour_day")]
         verbose_name = _("station hour")
         verbose_name_plural = _("station hours")
 
@@ -110,8 +118,9 @@ class StationDay(models.Model):
     """A daily result (日报): a station's, or the city's (``station`` empty) — the daily
     concentrations, AQI, level, category and primary pollutants by the standard in force that day."""
 
+    # no index of its own: the partial unique (station, date) index serves a station's lookups
     station = models.ForeignKey(
-        "ecology.Station", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "ecology.Station", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     date = models.DateField(_("date"))
     hours = models.PositiveSmallIntegerField(_("hours / stations"), default=0)

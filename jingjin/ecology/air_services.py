@@ -3,14 +3,14 @@ the daily evaluation it triggers, and the yearly good-day targets. Each leaves a
 
 The import is all or nothing: the whole file is checked (:mod:`jingjin.ecology.air_imports`)
 before anything is written; then, in one transaction, new station-hours are inserted in bulk
-(PostgreSQL ``COPY``, SQLite ``executemany`` of tuples), changed ones are updated with their old
-values kept as :class:`StationHourRevision` rows, and the days touched are evaluated again
-(:func:`air_days_evaluate`).
+(PostgreSQL ``COPY``, SQLite ``executemany`` of tuples; in the order of the table's key), changed
+ones are updated with their old values kept as :class:`StationHourRevision` rows (on PostgreSQL
+through a staging table, :func:`air_bulk.merge_postgresql`), and the days touched are evaluated
+again (:func:`air_days_evaluate`).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jingjin.core.permissions import PermissionDenied, may_import_station_data, may_set_air_targets
 from jingjin.core.services import audit_change
-from jingjin.ecology import air_imports
+from jingjin.ecology import air_bulk, air_imports
 from jingjin.ecology.air_models import POLLUTANTS, AirImportBatch, AirYearTarget, StationDay, StationHour
 from jingjin.ecology.models import Station
 from jingjin.engines import air as engine
@@ -51,69 +51,15 @@ DAILY = ("so2_24h", "no2_24h", "pm10_24h", "pm25_24h", "co_24h", "o3_1h", "o3_8h
 CHUNK = 500
 
 
-# --------------------------------------------------------------------------------------------
-# Bulk SQL
-
-
-def _table(model: Any) -> str:
-    return str(connection.ops.quote_name(model._meta.db_table))
-
-
-def _bulk_insert(model: Any, columns: tuple[str, ...], frame: pl.DataFrame) -> None:
-    """Insert ``frame`` (its columns named as ``columns``) into ``model``'s table: PostgreSQL by
-    ``COPY … FROM STDIN`` of CSV, other databases by ``executemany`` of tuples."""
-    if frame.height == 0:
-        return
-    frame = frame.select(columns)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            frame.write_csv(buffer, include_header=False, null_value="")
-            sql = f"COPY {_table(model)} ({names}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(buffer.getvalue())
-            return
-        text = frame.with_columns(pl.col(pl.Date).cast(pl.String))
-        if connection.vendor == "sqlite":  # the driver's own cursor: no per-row wrapping
-            marks = ", ".join(["?"] * len(columns))
-            sql = f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})"  # noqa: S608 - model names
-            cursor.cursor.executemany(sql, text.iter_rows())
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {_table(model)} ({names}) VALUES ({marks})", text.rows())  # noqa: S608 - names from the models
+_bulk_insert = air_bulk.bulk_insert
+_table = air_bulk.table
 
 
 def _existing(station_ids: list[int], first: date, last: date) -> pl.DataFrame:
     """The stored station-hours of these stations between the two days."""
-    schema = {
-        "id": pl.Int64,
-        "station_id": pl.Int64,
-        "day": pl.Date,
-        "hour": pl.Int16,
-        **dict.fromkeys(POLLUTANTS, pl.Float64),
-        "batch_id": pl.Int64,
-    }
+    schema = {"id": pl.Int64, **air_bulk.HOUR_SCHEMA, "batch_id": pl.Int64}
     query = StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)
-    return _frame(query, schema)
-
-
-def _frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
-    """The rows of ``query`` (a queryset) in the columns of ``schema`` as a frame: the query's SQL
-    run on the database cursor and the rows taken column by column (no model objects, no per-row
-    conversion — SQLite's dates come as text and are parsed once)."""
-    sql, params = query.values_list(*schema).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
-    series = []
-    for (name, dtype), values in zip(schema.items(), columns, strict=True):
-        if dtype == pl.Date and values and isinstance(values[0], str):
-            series.append(pl.Series(name, values, dtype=pl.String).str.to_date())
-        else:
-            series.append(pl.Series(name, values, dtype=dtype))
-    return pl.DataFrame(series)
+    return air_bulk.query_frame(query, schema)
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,7 +105,8 @@ def station_data_import(
         {"station": list(stations), "station_id": [s.pk for s in stations.values()]},
         schema={"station": pl.String, "station_id": pl.Int64},
     )
-    data = table.frame.join(ids, on="station", how="left").drop("station")
+    # in the order of the table's key (day, station, hour): the index is appended to, not scattered
+    data = table.frame.join(ids, on="station", how="left").drop("station").sort("day", "station_id", "hour")
     first, last = data["day"].min(), data["day"].max()
     assert isinstance(first, date) and isinstance(last, date)
     if progress:
@@ -174,27 +121,14 @@ def station_data_import(
             last_day=last,
             is_synthetic=is_synthetic,
         )
-        station_ids = data["station_id"].unique().to_list()
-        old = _existing(station_ids, first, last)
-        joined = data.join(
-            old.rename({p: f"{p}_old" for p in POLLUTANTS}).rename({"batch_id": "old_batch_id"}),
-            on=["station_id", "day", "hour"],
-            how="left",
-        )
-        is_new = joined["id"].is_null()
-        stored = joined.filter(~is_new)
-        changed = stored.filter(_changed(stored))
-        new = joined.filter(is_new).with_columns(pl.lit(batch.pk).alias("batch_id"))
-        _bulk_insert(StationHour, HOUR_COLUMNS, new)
-        _revise(changed, batch)
-        touched = pl.concat([new.select("day"), changed.select("day")])["day"].unique().sort().to_list()
-        present = StationHour.objects.filter(
-            station_id__in=station_ids, day__gte=first, day__lte=last
-        ).count()
-        gaps = len(station_ids) * air_imports.hours_in(first, last) - present
-        batch.new = new.height
-        batch.revised = changed.height
-        batch.unchanged = stored.height - changed.height
+        station_ids = data["station_id"].unique().sort().to_list()
+        air_bulk.lock_stations(station_ids)
+        written = _write_hours(data, station_ids, first, last, batch)
+        # the stored hours of these stations and days now: the file's, and the old ones it left out
+        gaps = len(station_ids) * air_imports.hours_in(first, last) - data.height - written.kept.height
+        batch.new = written.new
+        batch.revised = written.revised
+        batch.unchanged = data.height - written.new - written.revised
         batch.gaps = gaps
         batch.details = {
             "layout": table.layout,
@@ -205,11 +139,39 @@ def station_data_import(
         batch.save()
         audit_change(actor=actor, obj=batch, before=None, source=source)
         if progress:
-            progress(60, _("Evaluating %(days)d days") % {"days": len(touched)})
-        # the stored hours of the file's stations now: the file's, and the old ones it did not repeat
-        kept = old.join(data, on=["station_id", "day", "hour"], how="anti").select(data.columns)
-        days = air_days_evaluate(touched, known=pl.concat([data, kept.cast(data.schema)]))
+            progress(60, _("Evaluating %(days)d days") % {"days": len(written.touched)})
+        known = pl.concat([data.select(data.columns), written.kept.select(data.columns).cast(data.schema)])
+        days = air_days_evaluate(written.touched, known=known)
     return ImportResult(batch=batch, days_evaluated=days)
+
+
+def _write_hours(
+    data: pl.DataFrame, station_ids: list[int], first: date, last: date, batch: AirImportBatch
+) -> air_bulk.Merge:
+    """Write the file's station-hours (``data``, in the key's order) over the stored ones of its
+    stations and days: a first load copied straight in, otherwise merged (changed hours revised)."""
+    stored = StationHour.objects.filter(station_id__in=station_ids, day__gte=first, day__lte=last)
+    if not stored.exists():
+        _bulk_insert(StationHour, HOUR_COLUMNS, data.with_columns(pl.lit(batch.pk).alias("batch_id")))
+        empty = pl.DataFrame(schema=air_bulk.HOUR_SCHEMA)
+        return air_bulk.Merge(data.height, 0, data["day"].unique().sort().to_list(), empty)
+    if connection.vendor == "postgresql":
+        return air_bulk.merge_postgresql(data, station_ids, first, last, batch.pk)
+    old = _existing(station_ids, first, last)
+    joined = data.join(
+        old.rename({p: f"{p}_old" for p in POLLUTANTS}).rename({"batch_id": "old_batch_id"}),
+        on=["station_id", "day", "hour"],
+        how="left",
+    )
+    is_new = joined["id"].is_null()
+    in_store = joined.filter(~is_new)
+    changed = in_store.filter(_changed(in_store))
+    new = joined.filter(is_new).with_columns(pl.lit(batch.pk).alias("batch_id"))
+    _bulk_insert(StationHour, HOUR_COLUMNS, new)
+    _revise(changed, batch)
+    touched = pl.concat([new.select("day"), changed.select("day")])["day"].unique().sort().to_list()
+    kept = old.join(data, on=["station_id", "day", "hour"], how="anti").select(list(air_bulk.HOUR_SCHEMA))
+    return air_bulk.Merge(new.height, changed.height, touched, kept)
 
 
 def _revise(changed: pl.DataFrame, batch: AirImportBatch) -> None:
@@ -282,9 +244,12 @@ def _hours_of(days: list[date], *, known: pl.DataFrame | None = None) -> pl.Data
     query = StationHour.objects.filter(day__gte=first, day__lte=last)
     if len(days) < (last - first).days + 1 and len(days) <= CHUNK:
         query = query.filter(day__in=days)
-    if known is not None:
-        query = query.exclude(station_id__in=known["station_id"].unique().to_list())
-    frame = _frame(query, schema)
+    others: list[int] | None = None
+    if known is not None:  # only the other stations' hours, by their ids (no query if there are none)
+        known_ids = known["station_id"].unique().to_list()
+        others = list(Station.objects.exclude(pk__in=known_ids).values_list("pk", flat=True))
+        query = query.filter(station_id__in=others)
+    frame = air_bulk.query_frame(query, schema) if others != [] else pl.DataFrame(schema=schema)
     if known is not None:
         frame = pl.concat([frame, known.select(list(schema)).cast(schema)])  # type: ignore[arg-type]
     return frame.filter(pl.col("day").is_in(days))

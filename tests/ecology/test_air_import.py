@@ -147,3 +147,46 @@ def test_the_platform_file_reads(stations: dict[str, Station]) -> None:
         15,
         164.0,
     )
+
+
+def test_a_partly_stored_file_is_merged(stations: dict[str, Station]) -> None:
+    # On PostgreSQL through the staging table (air_bulk.merge_postgresql), elsewhere in memory.
+    rows = long_rows("A1", "2025-06-01", range(24), pm25=30.0)
+    rows += long_rows("B1", "2025-06-01", range(12), pm25=10.0)
+    first = air_services.station_data_import(actor=None, frame=frame(rows), file_name="a.csv").batch
+    # A1: hours 0–11 again (02 changed, 03 now empty), 12–23 left out; B1: 6–11 again, 12–17 new
+    rows = long_rows("A1", "2025-06-01", range(12), pm25=30.0)
+    rows[2]["pm25"], rows[3]["pm25"] = 36.0, None
+    rows += long_rows("B1", "2025-06-01", range(6, 18), pm25=10.0)
+    second = air_services.station_data_import(actor=None, frame=frame(rows), file_name="b.csv").batch
+    assert (second.new, second.revised, second.unchanged, second.gaps) == (6, 2, 16, 48 - 24 - 18)
+    assert sorted(StationHourRevision.objects.values_list("hour", "pm25", "old_batch_id", "batch_id")) == [
+        (2, 30.0, first.pk, second.pk),
+        (3, 30.0, first.pk, second.pk),
+    ]
+    assert StationHour.objects.filter(station=stations["A1"]).count() == 24
+    assert StationHour.objects.get(station=stations["A1"], hour=3).pm25 is None
+    assert StationHour.objects.filter(batch=second).count() == 2 + 6
+    # A1's day from the stored hours the file left out too: (22 × 30 + 36) / 23; B1: 18 hours
+    assert StationDay.objects.get(station=stations["A1"]).pm25_24h == pytest.approx(696 / 23)
+    assert StationDay.objects.get(station=stations["B1"]).hours == 18
+    # the same file once more changes nothing
+    third = air_services.station_data_import(actor=None, frame=frame(rows), file_name="c.csv").batch
+    assert (third.new, third.revised, third.unchanged) == (0, 0, 24)
+
+
+def test_deleting_a_station_deletes_its_hours(stations: dict[str, Station]) -> None:
+    # the hours' station is no database foreign key (bulk writes): Django's cascade deletes them
+    rows = long_rows("A1", "2025-06-01", range(24), pm25=30.0) + long_rows("B1", "2025-06-01", range(24))
+    air_services.station_data_import(actor=None, frame=frame(rows), file_name="a.csv")
+    stations["A1"].delete()
+    assert list(StationHour.objects.values_list("station__code", flat=True).distinct()) == ["B1"]
+
+
+def test_the_city_day_counts_the_stations_of_earlier_files(stations: dict[str, Station]) -> None:
+    # the second file's evaluation reads the other stations' stored hours from the database
+    for code, value in (("A1", 40.0), ("B1", 20.0)):
+        rows = long_rows(code, "2025-06-01", range(24), pm25=value)
+        air_services.station_data_import(actor=None, frame=frame(rows), file_name=f"{code}.csv")
+    city = StationDay.objects.get(station__isnull=True)
+    assert (city.hours, city.pm25_24h) == (2, 30.0)
