@@ -58,9 +58,7 @@ def test_the_report_page_shows_the_figure_read_only_with_its_source(client, user
 
 
 def test_the_services_store_the_figure_without_being_asked(users, task_a, period, fed):
-    report = report_save_draft(
-        actor=users["reporter_a"], task=task_a, period=period, data={"progress": "x"}
-    )
+    report = report_save_draft(actor=users["reporter_a"], task=task_a, period=period, data={"progress": "x"})
     assert report.indicator_values.get(indicator=fed).value == Decimal("66.67")
     # another year has no figure: nothing is known, the unit types it
     assert prefill.known_for_indicators([fed.pk], year=2023, month=3) == {}
