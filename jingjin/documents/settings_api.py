@@ -53,7 +53,7 @@ class DocumentSettingsViewSet(viewsets.ViewSet):
         return Response([_payload(plan) for plan in Plan.objects.order_by("code")])
 
     def _plan(self, code: str) -> Plan:
-        plan = Plan.objects.filter(code=code).first()
+        plan: Plan | None = Plan.objects.filter(code=code).first()
         if plan is None:
             raise exceptions.NotFound()
         return plan
