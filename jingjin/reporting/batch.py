@@ -489,6 +489,25 @@ def _task_problem(user: Any, code: str, period: ReportingPeriod) -> str:
     return _("the task %(code)s owes no report for %(period)s.") % {"code": code, "period": period.code}
 
 
+class _Numeric(dict[str, Indicator]):
+    """The numeric indicators of the tasks by code, with the codes of those whose figure the
+    system holds (``held``, :mod:`jingjin.reporting.prefill`)."""
+
+    held: set[str]
+
+
+def _typed_indicators(tasks: dict[str, Task], period: ReportingPeriod) -> _Numeric:
+    numeric = _Numeric(
+        (i.code, i)
+        for i in Indicator.objects.filter(
+            task__in=tasks.values(), direction__in=services.NUMERIC_DIRECTIONS
+        ).select_related("task")
+    )
+    known = known_for_indicators([i.pk for i in numeric.values()], year=period.year, month=period.month)
+    numeric.held = {code for code, i in numeric.items() if i.pk in known}
+    return numeric
+
+
 def _read_values(
     workbook: Any,
     tasks: dict[str, Task],
@@ -512,21 +531,12 @@ def _read_values(
     def place(row: int, key: str, message: str) -> BatchError:
         return BatchError(sheet_name, row, _letter(columns[key]), header_of[key], message)
 
-    numeric = {
-        i.code: i
-        for i in Indicator.objects.filter(
-            task__in=tasks.values(), direction__in=services.NUMERIC_DIRECTIONS
-        ).select_related("task")
-    }
-    known = known_for_indicators([i.pk for i in numeric.values()], year=period.year, month=period.month)
+    numeric = _typed_indicators(tasks, period)
     seen: dict[str, int] = {}
     for number, values in enumerate(rows[1:], start=2):
         raw = _cell(values, columns["value"])
-        if _text(raw) == "":
-            continue
-        held = numeric.get(_text(_cell(values, columns["indicator"])))
-        if held is not None and held.pk in known:
-            continue  # a figure the system holds: the services store it (never asked twice)
+        if _text(raw) == "" or _text(_cell(values, columns["indicator"])) in numeric.held:
+            continue  # empty, or a figure the system holds: the services store it (never asked twice)
         code = _text(_cell(values, columns["task"]))
         indicator_code = _text(_cell(values, columns["indicator"]))
         indicator = numeric.get(indicator_code)
