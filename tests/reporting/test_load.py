@@ -100,3 +100,18 @@ def test_the_page_and_the_api_are_for_the_plan_office_and_leaders(client, world)
     assert set(first) == {"code", "name", "items", "fields", "trend", "months"}  # no clicks, no logins
     assert client.get("/api/reporting-load?months=99").status_code == 400
     assert client.get("/api/reporting-load?sort=clicks").status_code == 400
+
+
+def test_the_queries_do_not_grow_with_the_data(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        load.reporting_load(months=3, until=UNTIL)
+    t1 = Task.objects.get(code="A1.M1.T1")
+    for month in (1, 4):
+        period = period_get_or_create(year=2024, month=month)
+        report_save_draft(actor=world["reporter_a"], task=t1, period=period, data={"progress": "z"})
+    with CaptureQueriesContext(connection) as more:
+        table = load.reporting_load(months=4, until=UNTIL)
+    assert _cells(table, "t.a")[0] == (1, 6) and len(more) == len(few)
