@@ -13,6 +13,7 @@ from jingjin.core import token_api
 from jingjin.core import views as core_views
 from jingjin.dashboard import api as dashboard_api
 from jingjin.documents import api as documents_api
+from jingjin.documents import settings_api as documents_settings_api
 from jingjin.ecology import air_api as ecology_air_api
 from jingjin.ecology import api as ecology_api
 from jingjin.ecology import water_api as ecology_water_api
@@ -28,6 +29,7 @@ from jingjin.projects import api as projects_api
 from jingjin.projects import campaign_api
 from jingjin.projects import report_api as project_report_api
 from jingjin.reporting import api as reporting_api
+from jingjin.reporting import load_api as reporting_load_api
 from jingjin.rural import api as rural_api
 from jingjin.supervision import api as supervision_api
 from jingjin.supervision import practice_api as supervision_practice_api
@@ -66,6 +68,8 @@ land_api.register(router)  # issue 14, landeval
 rural_api.register(router)  # issue 15, ruralhh
 scheme_api.register(router)  # issue 17, schemes
 appeals_api.register(router)  # issue 20, appeals
+reporting_load_api.register(router)  # issue 20, burden
+documents_settings_api.register(router)  # issue 20, burden
 
 urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

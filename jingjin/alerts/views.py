@@ -19,7 +19,8 @@ from jingjin.alerts import selectors, services
 from jingjin.alerts.choices import WarningLevel, WarningRule
 from jingjin.alerts.models import EarlyWarning
 from jingjin.core import clock
-from jingjin.core.permissions import PermissionDenied
+from jingjin.core.permissions import PermissionDenied, may_give_instructions
+from jingjin.supervision.instructions import instructions_of_warnings
 
 
 def object_link(warning: EarlyWarning) -> str:
@@ -63,12 +64,14 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     )
     warnings = warnings.select_related("task__measure__action__plan", "ranking_entry")
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
+    instructed = instructions_of_warnings([w.pk for w in page.object_list])
     rows = [
         {
             "warning": w,
             "link": object_link(w),
             "label": object_label(w),
             "can_acknowledge": services.may_acknowledge(request.user, w),
+            "instructions": instructed.get(w.pk, []),
         }
         for w in page.object_list
     ]
@@ -90,6 +93,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "on": on,
             "notifications": selectors.notifications_of(user=request.user),
             "unread": selectors.unread_count(user=request.user),
+            "can_instruct": may_give_instructions(request.user),
         },
     )
 

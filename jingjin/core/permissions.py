@@ -1024,3 +1024,19 @@ def may_see_appeal(user: Any, appeal: Any) -> bool:
     if is_plan_office(user) or role_of(user) == Role.LEADER:
         return True
     return acts_for_a_unit(user) and appeal.unit_id in unit_scope(user)
+
+
+# --------------------------------------------------------------------------------------------
+# ---- burden (issue 20: less reporting burden, document settings)
+
+
+def may_see_reporting_load(user: Any) -> bool:
+    """May ``user`` see the reporting load of every unit (填报负担: forms and fields per month)?
+    The plan office and leaders. (No clicks or logins are counted or shown.)"""
+    return role_of(user) in (Role.PLAN_OFFICE, Role.LEADER)
+
+
+def may_set_document_settings(user: Any) -> bool:
+    """May ``user`` change a plan's document settings (issuing office, number prefix, 抄送 and
+    印发 lines, signature)? As :func:`may_issue_documents`: the plan office."""
+    return may_issue_documents(user)

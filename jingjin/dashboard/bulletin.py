@@ -330,6 +330,8 @@ FONTS: dict[str, tuple[str, ...]] = {
 #: the page layout (A4, GB/T 9704-2012 margins, fonts sizes, tables) — a static file, given to
 #: WeasyPrint as a stylesheet
 STYLESHEET = Path(__file__).resolve().parent / "static" / "jingjin" / "bulletin-pdf.css"
+#: the GB/T 9704-2012 page (A4, margins, page numbers, body text) shared by every such PDF
+PAGE_STYLESHEET = Path(__file__).resolve().parents[1] / "core" / "static" / "jingjin" / "gbt9704-page.css"
 
 _DIGITS = "〇一二三四五六七八九"
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?|—")
@@ -475,6 +477,7 @@ def pdf_bytes(data: Cockpit, *, day: date | None = None) -> bytes:
     html = clean_text(pdf_html(data, issuer=issuing_office(data.plan), day=day or clock.today()))
     document = weasyprint.HTML(string=html, url_fetcher=_refuse).render(
         stylesheets=[
+            weasyprint.CSS(string=PAGE_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),
             weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),
             weasyprint.CSS(string=_font_css(), url_fetcher=_refuse),
         ]

@@ -69,3 +69,31 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         validators=[TextLimit(2000, "reason")],
     )
+
+
+#: the fields of the document settings, in the order of the page and the API
+SETTINGS_FIELDS = (
+    "issuer",
+    "prefix_notice",
+    "prefix_bulletin",
+    "prefix_ranking",
+    "signature",
+    "copy_to",
+    "printer",
+)
+
+
+class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A plan's document settings: issuing office mark, number prefixes, signature, 抄送, 印发."""
+
+    class Meta:
+        from jingjin.documents.models import DocumentSettings
+
+        model = DocumentSettings
+        fields = SETTINGS_FIELDS
+        widgets = {name: forms.TextInput(attrs={"class": "form-control"}) for name in SETTINGS_FIELDS}
+        help_texts = {
+            "copy_to": _("Units separated by a comma (，), without the final 。"),
+            "signature": _("Empty: the issuing office."),
+            "printer": _("Empty: the issuing office."),
+        }

@@ -13,7 +13,8 @@ The standard's figures used here (sections 5 to 7 of GB/T 9704-2012):
 - the addressee (主送机关) flush left one line below the title, then the body, each paragraph
   indented by two characters;
 - the signature office and the date (成文日期) right, the date in Arabic figures;
-- 版记: the 抄送 and 印发 lines in 4号仿宋 (14 pt), indented by one character, between rules;
+- 版记: the 抄送 and 印发 lines in 4号仿宋 (14 pt), indented by one character, between rules, at
+  the foot of the last page (its last rule on the bottom edge of the type area; 7.4);
 - page numbers 4号 as ``— 1 —``, 7 mm below the type area, right on odd pages, left on even ones,
   one character from the edge.
 
@@ -71,6 +72,8 @@ FONTS: dict[str, tuple[str, ...]] = {
 DOCX_FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "latin": "Times New Roman"}
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "jingjin" / "document-pdf.css"
+#: the GB/T 9704-2012 page (A4, margins, page numbers, body text) shared by every such PDF
+PAGE_STYLESHEET = Path(__file__).resolve().parents[1] / "core" / "static" / "jingjin" / "gbt9704-page.css"
 
 
 def document_number(prefix: str, year: int, sequence: int) -> str:
@@ -133,13 +136,85 @@ def _rule(paragraph: Any, side: str, colour: str, size_eighths: int) -> None:
     from docx.oxml.ns import qn
 
     properties = paragraph._p.get_or_add_pPr()
-    borders = properties.makeelement(qn("w:pBdr"), {})
+    borders = properties.find(qn("w:pBdr"))
+    if borders is None:
+        borders = _in_order(properties, properties.makeelement(qn("w:pBdr"), {}))
     line = borders.makeelement(
         qn(f"w:{side}"),
         {qn("w:val"): "single", qn("w:sz"): str(size_eighths), qn("w:space"): "1", qn("w:color"): colour},
     )
     borders.append(line)
-    properties.append(borders)
+
+
+#: the order of a paragraph's properties (ECMA-376 CT_PPr), as far as this module writes them
+PPR_ORDER = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def _in_order(properties: Any, element: Any) -> Any:
+    """Put ``element`` into a paragraph's properties where the schema wants it (Word is strict)."""
+    tag = element.tag.split("}")[1]
+    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1 :]
+    properties.insert_element_before(element, *successors)
+    return element
+
+
+def _at_foot(paragraph: Any) -> None:
+    """Place the paragraph in a frame at the foot of the type area (the 版记, GB/T 9704-2012 7.4):
+    consecutive paragraphs with the same frame form one block, anchored to the bottom margin of
+    the page they fall on — the last page, as they end the document."""
+    from docx.oxml.ns import qn
+
+    width = round((PAGE_MM["width"] - PAGE_MM["left"] - PAGE_MM["right"]) / 25.4 * 1440)  # twips
+    properties = paragraph._p.get_or_add_pPr()
+    frame = properties.makeelement(
+        qn("w:framePr"),
+        {
+            qn("w:w"): str(width),
+            qn("w:wrap"): "around",
+            qn("w:vAnchor"): "margin",
+            qn("w:hAnchor"): "margin",
+            qn("w:xAlign"): "center",
+            qn("w:yAlign"): "bottom",
+        },
+    )
+    _in_order(properties, frame)
 
 
 def _paragraph(
@@ -236,12 +311,14 @@ def docx_bytes(page: Page) -> bytes:
         cc = _paragraph(document, f"抄送：{page.copy_to}。", font=body_font, size=NOTE_PT)
         cc.paragraph_format.left_indent = Pt(NOTE_PT)
         _rule(cc, "top", "000000", 4)
+        _at_foot(cc)
     printed = _paragraph(
         document, f"{page.printer}\u3000\u3000{date_text(page.day)}印发", font=body_font, size=NOTE_PT
     )
     printed.paragraph_format.left_indent = Pt(NOTE_PT)
     _rule(printed, "top", "000000", 4)
     _rule(printed, "bottom", "000000", 8)
+    _at_foot(printed)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -285,6 +362,7 @@ def pdf_bytes(page: Page) -> bytes:
     )
     document = weasyprint.HTML(string=html, url_fetcher=_refuse).render(
         stylesheets=[
+            weasyprint.CSS(string=PAGE_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),
             weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse),
             weasyprint.CSS(string=fonts, url_fetcher=_refuse),
         ]

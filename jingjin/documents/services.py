@@ -189,7 +189,24 @@ def document_settings_save(
         for name in fields:
             if name in values:
                 setattr(obj, name, values[name])
+        _check_prefixes(obj)
         obj.full_clean()
         obj.save()
         audit_change(actor=actor, obj=obj, before=before, source=origin)
     return obj
+
+
+def _check_prefixes(obj: DocumentSettings) -> None:
+    """A prefix (机关代字) is one word without 〔〕 or 号, so that the number reads back."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    errors = {}
+    for name in ("prefix_notice", "prefix_bulletin", "prefix_ranking"):
+        value = str(getattr(obj, name) or "").strip()
+        setattr(obj, name, value)
+        number = layout.document_number(value, 2000, 1)
+        if not value or "〔" in value or "〕" in value or not layout.NUMBER_PATTERN.match(number):
+            errors[name] = _("A prefix is one word without spaces or 〔〕, such as 督函.")
+    if errors:
+        raise ValidationError(errors)

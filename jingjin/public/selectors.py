@@ -157,16 +157,39 @@ def _outline(plan: Plan, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _lists() -> list[dict[str, Any]]:
-    """The newest published red/black lists: who is on the red and on the black list."""
+def _concerns(plan: Plan) -> tuple[set[int], set[int]]:
+    """The units and key projects a plan's red/black lists concern: the units that lead a task of
+    the plan (its county and park shares too), and the projects linked to a task of the plan or
+    owned by one of those units."""
+    from jingjin.projects.models import KeyProject
+
+    units = set(
+        Task.objects.filter(measure__action__plan=plan).order_by().values_list("lead_unit_id", flat=True)
+    )
+    units.discard(None)
+    projects = set(
+        KeyProject.objects.filter(Q(tasks__measure__action__plan=plan) | Q(owner_unit_id__in=units))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return units, projects
+
+
+def _lists(plan: Plan) -> list[dict[str, Any]]:
+    """The newest published red/black lists of the plan: those with an entry of a unit or project
+    of the plan (:func:`_concerns`), and of them who of the plan is on the red and on the black
+    list — another plan's units are not shown on this plan's page."""
+    units, projects = _concerns(plan)
+    of_plan = Q(project__isnull=True, unit_id__in=units) | Q(project_id__in=projects)
     lists = list(
         RankingList.objects.filter(status=ListStatus.PUBLISHED)
+        .filter(pk__in=RankingEntry.objects.filter(of_plan).values("ranking_list_id"))
         .select_related("scheme", "period")
         .order_by("-period__year", "-period__month", "scheme__position", "scheme__code")[:MAX_LISTS]
     )
     entries: dict[int, list[RankingEntry]] = {}
     for entry in (
-        RankingEntry.objects.filter(ranking_list__in=lists, verdict__in=[Verdict.RED, Verdict.BLACK])
+        RankingEntry.objects.filter(of_plan, ranking_list__in=lists, verdict__in=[Verdict.RED, Verdict.BLACK])
         .select_related("unit", "project")
         .order_by("rank", "bottom_rank", "unit__code")
     ):
@@ -252,7 +275,7 @@ def _compute(plan: Plan, today: date) -> dict[str, Any]:
         "month": f"{year:04d}-{month:02d}",
         "outline": _outline(plan, tasks),
         "task_count": len(tasks),
-        "lists": _lists(),
+        "lists": _lists(plan),
         "indicators": _indicators(plan, up_to),
         "chart": {
             "status": [

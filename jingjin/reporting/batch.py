@@ -39,6 +39,7 @@ from jingjin.plans.models import Indicator, Task
 from jingjin.reporting import selectors, services
 from jingjin.reporting.choices import EDITABLE_STATES, ReportStatus
 from jingjin.reporting.models import PROGRESS_MAX, REASON_MAX, TEXT_MAX, Report, ReportingPeriod
+from jingjin.reporting.prefill import known_for_indicators
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the largest template the upload reads (bytes)
@@ -77,6 +78,7 @@ VALUE_COLUMNS = (
     Column("unit", gettext_lazy("Unit"), 10, False),
     Column("last_value", gettext_lazy("Last value"), 14, False),
     Column("value", gettext_lazy("Actual value"), 14, True),
+    Column("source", gettext_lazy("Source"), 40, False),
 )
 #: the reason a report with a lower completion than the task's approved one carries — a column of
 #: the template when the report services take it (``regression_reason`` in ``REPORT_FIELDS``)
@@ -357,7 +359,7 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
                 continue
             data = _row_data(number, inputs, all_columns, place, errors, submit=submit)
             found[code] = BatchRow(task=tasks[code], row=number, data=data)
-    _read_values(workbook, tasks, found, existing, errors)
+    _read_values(workbook, tasks, found, existing, errors, period)
     if errors:
         raise BatchFileError(errors)
     return list(found.values())
@@ -487,14 +489,35 @@ def _task_problem(user: Any, code: str, period: ReportingPeriod) -> str:
     return _("the task %(code)s owes no report for %(period)s.") % {"code": code, "period": period.code}
 
 
+class _Numeric(dict[str, Indicator]):
+    """The numeric indicators of the tasks by code, with the codes of those whose figure the
+    system holds (``held``, :mod:`jingjin.reporting.prefill`)."""
+
+    held: set[str]
+
+
+def _typed_indicators(tasks: dict[str, Task], period: ReportingPeriod) -> _Numeric:
+    numeric = _Numeric(
+        (i.code, i)
+        for i in Indicator.objects.filter(
+            task__in=tasks.values(), direction__in=services.NUMERIC_DIRECTIONS
+        ).select_related("task")
+    )
+    known = known_for_indicators([i.pk for i in numeric.values()], year=period.year, month=period.month)
+    numeric.held = {code for code, i in numeric.items() if i.pk in known}
+    return numeric
+
+
 def _read_values(
     workbook: Any,
     tasks: dict[str, Task],
     found: dict[str, BatchRow],
     existing: dict[int, Report],
     errors: list[BatchError],
+    period: ReportingPeriod,
 ) -> None:
-    """Check the sheet of indicator actuals and add each value to its task's row."""
+    """Check the sheet of indicator actuals and add each value to its task's row; the rows of
+    figures the system holds (:mod:`jingjin.reporting.prefill`) are read only and skipped."""
     sheet = _find_sheet(workbook, VALUES_SHEET, 1)
     if sheet is None:
         return
@@ -508,17 +531,12 @@ def _read_values(
     def place(row: int, key: str, message: str) -> BatchError:
         return BatchError(sheet_name, row, _letter(columns[key]), header_of[key], message)
 
-    numeric = {
-        i.code: i
-        for i in Indicator.objects.filter(
-            task__in=tasks.values(), direction__in=services.NUMERIC_DIRECTIONS
-        ).select_related("task")
-    }
+    numeric = _typed_indicators(tasks, period)
     seen: dict[str, int] = {}
     for number, values in enumerate(rows[1:], start=2):
         raw = _cell(values, columns["value"])
-        if _text(raw) == "":
-            continue
+        if _text(raw) == "" or _text(_cell(values, columns["indicator"])) in numeric.held:
+            continue  # empty, or a figure the system holds: the services store it (never asked twice)
         code = _text(_cell(values, columns["task"]))
         indicator_code = _text(_cell(values, columns["indicator"]))
         indicator = numeric.get(indicator_code)

@@ -28,6 +28,7 @@ from jingjin.reporting.batch import (
     report_columns,
 )
 from jingjin.reporting.models import Report, ReportingPeriod
+from jingjin.reporting.prefill import known_for_indicators
 
 #: the fill of the cells a unit does not fill in
 GREY = "E7E6E6"
@@ -139,7 +140,9 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
 
     values_sheet = workbook.create_sheet(str(VALUES_SHEET)[:31])
     header(values_sheet, VALUE_COLUMNS)
+    known = known_for_indicators([i.pk for i in indicators], year=period.year, month=period.month)
     for number, indicator in enumerate(indicators, start=2):
+        figure = known.get(indicator.pk)
         report = current.get(indicator.task_id)
         previous = last.get(indicator.task_id)
         previous_value = (
@@ -152,6 +155,7 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
             if report is not None
             else None
         )
+        shown = figure.value if figure is not None else value
         fill_row(
             values_sheet,
             number,
@@ -162,9 +166,10 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
                 "name": indicator.name,
                 "unit": indicator.unit,
                 "last_value": float(previous_value) if previous_value is not None else None,
-                "value": float(value) if value is not None else None,
+                "value": float(shown) if shown is not None else None,
+                "source": figure.label if figure is not None else "",
             },
-            report is not None and not report.is_editable,
+            (report is not None and not report.is_editable) or figure is not None,
         )
 
     about = workbook.create_sheet(str(ABOUT_SHEET)[:31])

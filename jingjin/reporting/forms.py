@@ -11,6 +11,7 @@ from jingjin.core.texts import TextLimit
 from jingjin.plans.models import Indicator
 from jingjin.reporting.choices import ContinuityOutcome
 from jingjin.reporting.models import PROGRESS_MAX, REASON_MAX, TEXT_MAX, ContinuityItem, Report
+from jingjin.reporting.prefill import Known
 from jingjin.reporting.services import ContinuityTick
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -73,19 +74,29 @@ class ReportForm(forms.Form):
         *args: Any,
         indicators: list[Indicator],
         items: list[ContinuityItem],
+        known: dict[int, Known] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.items = items
+        self.known = known or {}
         for ind in indicators:
-            self.fields[f"ind_{ind.pk}"] = forms.DecimalField(
+            figure = self.known.get(ind.pk)
+            field = forms.DecimalField(
                 label=f"{ind.name}{f' ({ind.unit})' if ind.unit else ''}",
                 required=False,
                 max_digits=20,
                 decimal_places=6,
                 widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
             )
+            if figure is not None:
+                # never asked twice: the figure the system holds, shown read only with its source
+                field.disabled = True
+                field.help_text = figure.label
+                field.widget.attrs["readonly"] = "readonly"
+                self.initial[f"ind_{ind.pk}"] = figure.value.normalize()
+            self.fields[f"ind_{ind.pk}"] = field
         for item in items:
             self.fields[f"cont_{item.position}"] = forms.ChoiceField(
                 label=item.text,
@@ -142,7 +153,9 @@ class ReportForm(forms.Form):
         }
 
     def indicator_values(self) -> dict[int, Any]:
-        return {ind.pk: self.cleaned_data.get(f"ind_{ind.pk}") for ind in self.indicators}
+        """The typed actuals (the figures the system holds are the services' to store)."""
+        typed = [ind for ind in self.indicators if ind.pk not in self.known]
+        return {ind.pk: self.cleaned_data.get(f"ind_{ind.pk}") for ind in typed}
 
     def ticks(self) -> list[ContinuityTick]:
         return [

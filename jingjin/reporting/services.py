@@ -214,6 +214,17 @@ def _clean_values(task: Task, values: dict[Any, Any]) -> dict[Indicator, Decimal
     return cleaned
 
 
+def _known_values(task: Task, period: ReportingPeriod) -> dict[Indicator, Decimal | None]:
+    """The figures the system already holds for the task's indicators this month (never asked
+    twice, :mod:`jingjin.reporting.prefill`): stored in place of any typed value."""
+    from jingjin.reporting.prefill import known_values
+
+    return {
+        Indicator(pk=pk): known.value.quantize(Decimal("0.000001"))
+        for pk, known in known_values(task=task, period=period).items()
+    }
+
+
 def _unit_range_error(indicator: Indicator, number: Decimal) -> str:
     """The message when ``number`` is outside the range of the indicator's unit (see
     :mod:`jingjin.plans.units`), or ``""``. Unknown units only get the finite, absolute-bound check."""
@@ -350,6 +361,7 @@ def report_save_draft(
     report.full_clean()
     _check_regression(report)
     values = _clean_values(task, indicator_values or {})
+    values.update(_known_values(task, period))
     report.save()
     if created:
         items = previous_plan_items(task=task, period=period)

@@ -20,3 +20,7 @@ urlpatterns += [
     path("batch/template.xlsx", batch_views.batch_template, name="batch_template"),
     path("<str:period>/tasks/<int:task_id>/copy/", batch_views.copy_previous, name="copy_previous"),
 ]
+
+from jingjin.reporting import load_views  # noqa: E402  (issue 20: the reporting load)
+
+urlpatterns += [path("load/", load_views.load_page, name="load")]

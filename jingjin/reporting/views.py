@@ -26,6 +26,7 @@ from jingjin.reporting.choices import ReportStatus
 from jingjin.reporting.evidence import evidence_delete
 from jingjin.reporting.forms import ReportForm
 from jingjin.reporting.models import ContinuityItem, Evidence, Report, ReportingPeriod
+from jingjin.reporting.prefill import Known, known_values
 from jingjin.reporting.services import WorkflowError
 
 
@@ -264,10 +265,11 @@ def report_page(request: HttpRequest, period: str, task_id: int) -> HttpResponse
     else:
         lines = services.previous_plan_items(task=task, period=the_period)
         items = [ContinuityItem(position=i, text=text) for i, text in enumerate(lines)]
-    form = ReportForm(initial=ReportForm.initial_of(report), indicators=indicators, items=items)
+    known = known_values(task=task, period=the_period) if can_edit else {}
+    form = ReportForm(initial=ReportForm.initial_of(report), indicators=indicators, items=items, known=known)
     review_error = ""
     if request.method == "POST":
-        done = _report_action(request, the_period, task, report, can_edit, indicators, items)
+        done = _report_action(request, the_period, task, report, can_edit, indicators, items, known)
         if isinstance(done, HttpResponse):
             return done
         posted, review_error = done
@@ -294,6 +296,7 @@ def _report_action(
     can_edit: bool,
     indicators: list[Any],
     items: list[ContinuityItem],
+    known: dict[int, Known],
 ) -> HttpResponse | tuple[ReportForm | None, str]:
     """A POST of the report page: save or submit the form, approve or return the report, or
     remove an evidence file. The response (a redirect back on success), or the form with its
@@ -308,7 +311,7 @@ def _report_action(
                 if services.may_edit(request.user, task) and report is not None:
                     raise WorkflowError(_("This report can no longer be changed."))
                 return _forbidden(request, _("You may not fill in this report."))
-            form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items)
+            form = ReportForm(request.POST, request.FILES, indicators=indicators, items=items, known=known)
             if form.is_valid():
                 try:
                     services.report_fill(

@@ -167,3 +167,13 @@ def instruction_list(*, state: str = "") -> QuerySet[Instruction]:
     elif state == "closed":
         queryset = queryset.filter(open_items=0)
     return queryset
+
+
+def instructions_of_warnings(warning_ids: list[int]) -> dict[int, list[str]]:
+    """Warning id → the codes of the instructions written on it (one query for a page of the
+    warnings list, which shows them beside each warning with the 批示 button)."""
+    found: dict[int, list[str]] = {}
+    rows = Instruction.objects.filter(warning_id__in=warning_ids).order_by("given_on", "code")
+    for warning_id, code in rows.values_list("warning_id", "code"):
+        found.setdefault(warning_id, []).append(code)
+    return found

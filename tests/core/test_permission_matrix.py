@@ -605,6 +605,14 @@ def issues_documents(user: Any, world: World, unit: str | None) -> bool:
     return P.may_issue_documents(user)
 
 
+def sees_reporting_load(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_see_reporting_load(user)
+
+
+def sets_document_settings(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_set_document_settings(user)
+
+
 def sets_public_page(user: Any, world: World, unit: str | None) -> bool:
     return P.may_set_public_page(user)
 
@@ -1825,6 +1833,17 @@ MATRIX: dict[str, Entry] = {
     ),
     "rural:lines": page("/rural/lines/", {"GET": signed_in, "POST": manages_income_lines}),
     "income-line-list": api("/api/income-lines", {"GET": signed_in, "POST": manages_income_lines}),
+    # -- less reporting burden and the document settings (issue 20, slice burden)
+    "reporting:load": page("/reports/load/", {"GET": sees_reporting_load}),
+    "reporting-load-list": api("/api/reporting-load", {"GET": sees_reporting_load}),
+    "documents:settings": page(
+        "/documents/settings/", {"GET": sets_document_settings, "POST": sets_document_settings}
+    ),
+    "document-settings-list": api("/api/document-settings", {"GET": sets_document_settings}),
+    "document-settings-detail": api(
+        lambda w, u: f"/api/document-settings/{plan(w)}",
+        {"GET": sets_document_settings, "PUT": sets_document_settings, "PATCH": sets_document_settings},
+    ),
 }
 
 

@@ -117,3 +117,62 @@ def test_the_pdf_has_the_page_margins_and_title_of_the_standard(tmp_path: Path) 
     dash = [w for w in words if w[0] == "—"]
     assert dash and min(w[2] for w in dash) >= (297 - 35) * MM + 5 * MM
     assert max(w[3] for w in dash) <= right
+
+
+def test_the_imprint_of_the_word_file_is_framed_at_the_foot_of_the_type_area() -> None:
+    """版记 (GB/T 9704-2012 7.4): the 抄送 and 印发 lines end the document, in one frame anchored
+    to the bottom of the type area, as wide as it; the schema order of the properties is kept."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(io.BytesIO(layout.docx_bytes(PAGE)))
+    *_, cc, printed = document.paragraphs
+    for paragraph in (cc, printed):
+        properties = paragraph._p.pPr
+        frame = properties.find(qn("w:framePr"))
+        assert frame is not None, paragraph.text
+        assert (frame.get(qn("w:vAnchor")), frame.get(qn("w:yAlign"))) == ("margin", "bottom")
+        assert frame.get(qn("w:hAnchor")) == "margin"
+        assert int(frame.get(qn("w:w"))) == round(156 / 25.4 * 1440)  # the type area, in twips
+        tags = [child.tag.split("}")[1] for child in properties]
+        assert tags.index("framePr") < tags.index("pBdr") < tags.index("spacing")
+        assert len(properties.findall(qn("w:pBdr"))) == 1
+    borders = printed._p.pPr.find(qn("w:pBdr"))
+    assert [b.tag.split("}")[1] for b in borders] == ["top", "bottom"]
+    # the body is not framed
+    assert all(p._p.pPr is None or p._p.pPr.find(qn("w:framePr")) is None for p in document.paragraphs[:-2])
+
+
+def _page_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    return [
+        [(unescape(m[5]), float(m[1]), float(m[2]), float(m[3]), float(m[4])) for m in word.finditer(page)]
+        for page in html.split("<page ")[1:]
+    ]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("paragraphs", [1, 12])
+def test_the_imprint_of_the_pdf_is_at_the_foot_of_the_last_page(tmp_path: Path, paragraphs: int) -> None:
+    """On a one-page and a three-page document: 抄送 and 印发 only on the last page, in its lowest
+    lines, ending at the bottom of the type area (262 mm), below the signature."""
+    from dataclasses import replace
+
+    pdf = tmp_path / "d.pdf"
+    pdf.write_bytes(layout.pdf_bytes(replace(PAGE, paragraphs=PAGE.paragraphs[:1] * paragraphs)))
+    pages = _page_words(pdf)
+    assert (len(pages) > 1) == (paragraphs > 1)
+    bottom = (297 - 35) * MM
+    for number, words in enumerate(pages, start=1):
+        imprint = [w for w in words if w[0].startswith("抄送") or w[0].endswith("印发")]
+        if number < len(pages):
+            assert not imprint
+            continue
+        assert len(imprint) == 2
+        printed = next(w for w in imprint if w[0].endswith("印发"))
+        assert bottom - 30 < printed[4] < bottom  # the last line of the type area
+        body = [w for w in words if w not in imprint and w[4] < bottom and w[0] != PAGE.printer]
+        assert all(w[4] <= min(i[2] for i in imprint) for w in body)  # nothing below it but the rule
