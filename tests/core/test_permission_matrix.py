@@ -1575,6 +1575,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "challenge-list": api("/api/challenges", {"GET": signed_in, "POST": manages_challenges}),
     "challenge-detail": api(lambda w, u: f"/api/challenges/{_people(w, 'challenge', u).pk}"),
+    **{
+        f"challenge-{step}": api(
+            lambda w, u, s=step: f"/api/challenges/{_people(w, 'challenge', u).pk}/{s}",
+            {"POST": manages_challenges},
+        )
+        for step in ("publish", "bid", "select", "milestone", "reach", "accept")
+    },
     "party-organisation-list": api("/api/party-organisations"),
     "party-organisation-detail": api(
         lambda w, u: f"/api/party-organisations/{_people(w, 'org', u).pk}", {"GET": sees_org}, scoped=True
