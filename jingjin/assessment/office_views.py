@@ -4,7 +4,7 @@ pay table stays on :func:`scheme_views.pay_detail`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from jingjin.assessment import office_selectors as selectors
 from jingjin.assessment import scheme_services as services
-from jingjin.assessment.office_forms import BandFormSet, FigureForm, PayForm
+from jingjin.assessment.office_forms import BandFormSet, BaseBandFormSet, FigureForm, PayForm
 from jingjin.assessment.scheme_models import CadrePayScheme
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
 from jingjin.reporting.services import period_get_or_create, period_parse
@@ -89,7 +89,7 @@ def _pay_form(request: HttpRequest, pay: CadrePayScheme | None) -> HttpResponse:
         initial["period"] = pay.period.code
         bands_initial = [b.as_dict() for b in pay.bands.all()]
     form = PayForm(request.POST or None, initial=initial, editing=pay is not None)
-    bands = BandFormSet(request.POST or None, initial=bands_initial, prefix="b")
+    bands = cast(BaseBandFormSet, BandFormSet(request.POST or None, initial=bands_initial, prefix="b"))
     if request.method == "POST" and form.is_valid() and bands.is_valid():
         data = form.cleaned_data
         try:
