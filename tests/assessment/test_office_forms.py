@@ -132,3 +132,30 @@ def test_the_office_records_figures_checked_for_range_and_counts(
     for path in ("/schemes/figures/", "/schemes/pay/new/"):
         assert client.get(path).status_code == 403
     assert client.post("/schemes/figures/", row).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_figures_page_makes_as_many_queries_for_more_figures(
+    users: Any, scheme: Any, client: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.assessment.conftest import period_of
+
+    units = list(Unit.objects.order_by("code"))
+    client.force_login(users["office"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/schemes/figures/").status_code == 200
+        return len(queries)
+
+    services.figure_record(actor=None, key="review", unit=units[0], period=period_of(2024, 3), value=1)
+    few = count()
+    for month in (1, 2, 4, 5):
+        for unit in units:
+            services.figure_record(
+                actor=None, key="review", unit=unit, period=period_of(2024, month), value=2
+            )
+    assert count() == few
