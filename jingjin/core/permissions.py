@@ -871,6 +871,29 @@ def may_manage_party_orgs(user: Any) -> bool:
     return manages_people(user)
 
 
+def may_add_talents(user: Any) -> bool:
+    """May ``user`` add a talent or a team (one by one, on the form)? Managers into any unit; unit
+    users into their unit and the units below it (:func:`people_units_for`)."""
+    return manages_people(user) or acts_for_a_unit(user)
+
+
+def people_units_for(user: Any, queryset: Q_) -> Q_:
+    """The units ``user`` may keep a talent or a team in: managers every unit; unit users their
+    unit and below; anyone else none."""
+    if manages_people(user):
+        return queryset
+    if acts_for_a_unit(user):
+        return queryset.filter(pk__in=unit_scope(user))
+    return queryset.none()
+
+
+def may_edit_talent_team(user: Any, team: Any) -> bool:
+    """May ``user`` change ``team``? Managers any; unit users those of their unit and below."""
+    if manages_people(user):
+        return True
+    return acts_for_a_unit(user) and team.unit_id in unit_scope(user)
+
+
 # --------------------------------------------------------------------------------------------
 # ---- landeval: the yearly per-mu evaluation (亩均评价; issue 14). The plan office (for the
 # economy and natural-resources bureaus) manages campaigns, schemes, policies and appeals; leaders

@@ -4,7 +4,11 @@
 Talents: the managers (personnel officers, the plan office) read every talent with the personal
 fields in full; unit users their unit's talents, masked; leaders and others an empty list (they
 read counts on the pages). Each ``GET /api/talents/{id}`` is written to the access log.
-Challenges: every signed-in user reads them; the managers create drafts. Party organisations and
+Challenges: every signed-in user reads them; the managers create drafts and take the steps after
+the draft as actions on ``/api/challenges/{id}/``: ``publish``, ``bid`` (``team`` code, ``plan``,
+``budget_asked``), ``select`` (``bid`` id, ``reason``), ``milestone`` (``name``, ``planned``),
+``reach`` (``milestone`` id, ``reached``, ``note``) and ``accept`` (``passed``, ``reason``: passed
+or failed, which closes the challenge) — the services and state rules of the pages. Party organisations and
 their warnings: the managers all, unit users their unit's; ``POST /api/party-warnings/{id}/rectify``
 records the rectification plan (``plan``, ``deadline``) or, with ``note``, that it was done.
 """
@@ -25,7 +29,15 @@ from jingjin.core.api import UnitCodeField
 from jingjin.core.bounds import BoundedModelSerializer
 from jingjin.core.pagination import Pagination
 from jingjin.people import challenge_services, selectors, services, warning_services
-from jingjin.people.models import Bid, Challenge, ChallengeMilestone, PartyOrg, PartyWarning, Talent
+from jingjin.people.models import (
+    Bid,
+    Challenge,
+    ChallengeMilestone,
+    PartyOrg,
+    PartyWarning,
+    Talent,
+    TalentTeam,
+)
 
 
 def _refusal(exc: Exception) -> Exception:
@@ -157,13 +169,57 @@ class PeopleChallengeSerializer(BoundedModelSerializer):
         ]
 
 
+class PeopleNoBodySerializer(serializers.Serializer):
+    """A step without fields (publish)."""
+
+
+class PeopleBidBodySerializer(serializers.Serializer):
+    team = serializers.SlugRelatedField(slug_field="code", queryset=TalentTeam.objects.all())
+    plan = serializers.CharField(max_length=4000)
+    budget_asked = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, max_value=10**11)
+    submitted_on = serializers.DateField(required=False)
+
+
+class PeopleSelectBodySerializer(serializers.Serializer):
+    bid = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+    def validate_bid(self, value: int) -> Bid:
+        bid = Bid.objects.filter(pk=value, challenge=self.context["challenge"]).first()
+        if bid is None:
+            raise serializers.ValidationError("not a bid of this challenge")
+        return bid
+
+
+class PeopleMilestoneBodySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    planned = serializers.DateField()
+
+
+class PeopleReachBodySerializer(serializers.Serializer):
+    milestone = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reached = serializers.DateField()
+    note = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+
+    def validate_milestone(self, value: int) -> ChallengeMilestone:
+        milestone = ChallengeMilestone.objects.filter(pk=value, challenge=self.context["challenge"]).first()
+        if milestone is None:
+            raise serializers.ValidationError("not a milestone of this challenge")
+        return milestone
+
+
+class PeopleAcceptBodySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
 class ChallengeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The 揭榜挂帅 challenge board; the managers create drafts (the steps are on the pages)."""
+    """The 揭榜挂帅 challenge board; the managers create drafts and take the steps (actions)."""
 
     serializer_class = PeopleChallengeSerializer
     permission_classes = [PeoplePermission]
@@ -185,6 +241,82 @@ class ChallengeViewSet(
             )
         except (P.PermissionDenied, DjangoValidationError) as exc:
             raise _refusal(exc) from exc
+
+    def _step(self, request: Request, body_class: type[serializers.Serializer], run: Any) -> Response:
+        """Check the step's body, run the service ``run(challenge, data)``, answer the challenge."""
+        challenge = self.get_object()
+        body = body_class(data=request.data, context={"challenge": challenge})
+        body.is_valid(raise_exception=True)
+        try:
+            run(challenge, body.validated_data)
+        except (P.PermissionDenied, DjangoValidationError) as exc:
+            raise _refusal(exc) from exc
+        fresh = self.get_queryset().get(pk=challenge.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=None, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish a draft (its deadline must lie ahead)."""
+        return self._step(
+            request,
+            PeopleNoBodySerializer,
+            lambda c, d: challenge_services.challenge_publish(actor=request.user, challenge=c, source="api"),
+        )
+
+    @extend_schema(request=PeopleBidBodySerializer, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def bid(self, request: Request, pk: str | None = None) -> Response:
+        """Record a team's bid on a published challenge."""
+        return self._step(
+            request,
+            PeopleBidBodySerializer,
+            lambda c, d: challenge_services.bid_record(actor=request.user, challenge=c, source="api", **d),
+        )
+
+    @extend_schema(request=PeopleSelectBodySerializer, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def select(self, request: Request, pk: str | None = None) -> Response:
+        """Select a bid with the reasons (挂帅)."""
+        return self._step(
+            request,
+            PeopleSelectBodySerializer,
+            lambda c, d: challenge_services.bid_select(
+                actor=request.user, bid=d["bid"], reason=d["reason"], source="api"
+            ),
+        )
+
+    @extend_schema(request=PeopleMilestoneBodySerializer, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def milestone(self, request: Request, pk: str | None = None) -> Response:
+        """Add a milestone of the selected team's work."""
+        return self._step(
+            request,
+            PeopleMilestoneBodySerializer,
+            lambda c, d: challenge_services.milestone_add(actor=request.user, challenge=c, source="api", **d),
+        )
+
+    @extend_schema(request=PeopleReachBodySerializer, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def reach(self, request: Request, pk: str | None = None) -> Response:
+        """Record the date a milestone was reached."""
+        return self._step(
+            request,
+            PeopleReachBodySerializer,
+            lambda c, d: challenge_services.milestone_reach(actor=request.user, source="api", **d),
+        )
+
+    @extend_schema(request=PeopleAcceptBodySerializer, responses=PeopleChallengeSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """Accept the work (验收): passed, or failed with the reasons; either closes the challenge."""
+        return self._step(
+            request,
+            PeopleAcceptBodySerializer,
+            lambda c, d: challenge_services.challenge_accept(
+                actor=request.user, challenge=c, source="api", **d
+            ),
+        )
 
 
 class PeopleOrgSerializer(serializers.ModelSerializer):

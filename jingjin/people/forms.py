@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core import permissions as P
 from jingjin.core.bounds import bound_texts
 from jingjin.core.models import Unit
 from jingjin.people.choices import GrowthKind, MeetingKind
-from jingjin.people.models import Challenge, PartyOrg, PartyWarning, TalentTeam, WarningRule
+from jingjin.people.models import Challenge, PartyOrg, PartyWarning, Talent, TalentTeam, WarningRule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"min_value": 0, "max_value": 10**11, "max_digits": 14, "decimal_places": 2}
@@ -126,3 +127,53 @@ class OrgForm(forms.ModelForm):  # type: ignore[type-arg]
 class UnitMembersForm(Bounded):
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.order_by("code"))
     members = forms.IntegerField(label=_("party members"), min_value=0, max_value=100_000)
+
+
+class TalentForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A single talent (人才): the units and teams offered are those ``user`` may keep one in; the
+    personal fields (ID number, phone, birth date) are on the form only for the roles that see them
+    unmasked — the others neither read nor overwrite them."""
+
+    class Meta:
+        model = Talent
+        fields = [
+            "code",
+            "name",
+            "category",
+            "unit",
+            "title",
+            "field",
+            "team",
+            "recognised_on",
+            "id_number",
+            "phone",
+            "birth_date",
+        ]
+        widgets = {"recognised_on": DATE, "birth_date": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = P.people_units_for(user, Unit.objects.order_by("code"))  # type: ignore[attr-defined]
+        self.fields["team"].queryset = P.talents_for(user, TalentTeam.objects.order_by("code"))  # type: ignore[attr-defined]
+        if not P.sees_personal_data(user):
+            for name in Talent.PERSONAL_FIELDS:
+                del self.fields[name]
+        if self.instance.pk is not None:
+            self.fields["code"].disabled = True
+        bound_texts(self)
+
+
+class TeamForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A single talent team (人才团队) in a unit ``user`` may keep one in."""
+
+    class Meta:
+        model = TalentTeam
+        fields = ["code", "name", "unit", "field", "is_outstanding", "recognised_on"]
+        widgets = {"recognised_on": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = P.people_units_for(user, Unit.objects.order_by("code"))  # type: ignore[attr-defined]
+        if self.instance.pk is not None:
+            self.fields["code"].disabled = True
+        bound_texts(self)

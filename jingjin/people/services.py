@@ -107,6 +107,8 @@ def team_save(
     _refuse_unknown(
         data, {"code", "name", "unit", "field", "is_outstanding", "recognised_on", "is_synthetic"}
     )
+    if actor is not None and team is not None and not P.may_edit_talent_team(actor, team):
+        raise P.PermissionDenied("change this team")
     if actor is not None and not _may_place(actor, data.get("unit", team.unit if team else None)):
         raise P.PermissionDenied("keep a team in this unit")
     before = team.snapshot() if team is not None else None

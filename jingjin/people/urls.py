@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingjin.people import challenge_views, party_views, views
+from jingjin.people import challenge_views, party_views, talent_views, views
 
 app_name = "people"
 
@@ -10,7 +10,11 @@ urlpatterns = [
     path("talents/export.xlsx", views.talent_export, name="talent_export"),
     path("talents/import/", views.talent_import, name="talent_import"),
     path("talents/access-log/", views.access_log, name="access_log"),
+    path("talents/new/", talent_views.talent_create, name="talent_create"),
+    path("talents/teams/new/", talent_views.team_create, name="team_create"),
+    path("talents/teams/<str:code>/edit/", talent_views.team_edit, name="team_edit"),
     path("talents/<str:code>/", views.talent_detail, name="talent"),
+    path("talents/<str:code>/edit/", talent_views.talent_edit, name="talent_edit"),
     path("challenges/", challenge_views.challenge_list, name="challenges"),
     path("challenges/new/", challenge_views.challenge_create, name="challenge_create"),
     path("challenges/<str:code>/", challenge_views.challenge_detail, name="challenge"),

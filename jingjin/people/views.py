@@ -95,6 +95,7 @@ def talent_list(request: HttpRequest) -> HttpResponse:
             "category": category,
             "teams": selectors.teams_for(request.user),
             "sees_people": P.manages_people(request.user) or P.acts_for_a_unit(request.user),
+            "adds": P.may_add_talents(request.user),
             "manages": P.manages_people(request.user),
         },
     )

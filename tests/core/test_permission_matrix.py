@@ -653,6 +653,8 @@ def _people(w: World, kind: str, unit: str | None) -> Any:
         made[key] = pm.Talent.objects.create(
             code=f"RC-M{n}", name="张某", category="leading", unit=w.units[unit]
         )
+    elif kind == "team":
+        made[key] = pm.TalentTeam.objects.create(code=f"TD-M{n}", name="团队", unit=w.units[unit])
     elif kind == "org":
         made[key] = pm.PartyOrg.objects.create(
             code=f"DZ-M{n}", name="支部", kind="village", unit=w.units[unit], members=9
@@ -682,6 +684,14 @@ def edits_org(user: Any, world: World, unit: str | None) -> bool:
 
 def manages_people(user: Any, world: World, unit: str | None) -> bool:
     return P.manages_people(user)
+
+
+def adds_talents(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_add_talents(user)
+
+
+def edits_team(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_edit_talent_team(user, _people(world, "team", unit))
 
 
 def manages_challenges(user: Any, world: World, unit: str | None) -> bool:
@@ -1349,6 +1359,12 @@ MATRIX: dict[str, Entry] = {
     "schemes:race_run": page(
         lambda w, u: f"/schemes/races/{w.schemes['race'].pk}/run/", {"POST": schemes_office}
     ),
+    "schemes:figures": page("/schemes/figures/", {"GET": schemes_office, "POST": schemes_office}),
+    "schemes:pay_create": page("/schemes/pay/new/", {"GET": schemes_office, "POST": schemes_office}),
+    "schemes:pay_edit": page(
+        lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/edit/",
+        {"GET": schemes_office, "POST": schemes_office},
+    ),
     "schemes:pay": page(lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/"),
     "schemes:pay_compute": page(
         lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/compute/", {"POST": schemes_office}
@@ -1712,6 +1728,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "challenge-list": api("/api/challenges", {"GET": signed_in, "POST": manages_challenges}),
     "challenge-detail": api(lambda w, u: f"/api/challenges/{_people(w, 'challenge', u).pk}"),
+    **{
+        f"challenge-{step}": api(
+            lambda w, u, s=step: f"/api/challenges/{_people(w, 'challenge', u).pk}/{s}",
+            {"POST": manages_challenges},
+        )
+        for step in ("publish", "bid", "select", "milestone", "reach", "accept")
+    },
     "party-organisation-list": api("/api/party-organisations"),
     "party-organisation-detail": api(
         lambda w, u: f"/api/party-organisations/{_people(w, 'org', u).pk}", {"GET": sees_org}, scoped=True
@@ -1733,6 +1756,18 @@ MATRIX: dict[str, Entry] = {
     "people:talent": page(
         lambda w, u: f"/people/talents/{_people(w, 'talent', u).code}/",
         {"GET": sees_talent, "POST": sees_talent},
+        scoped=True,
+    ),
+    "people:talent_create": page("/people/talents/new/", {"GET": adds_talents, "POST": adds_talents}),
+    "people:talent_edit": page(
+        lambda w, u: f"/people/talents/{_people(w, 'talent', u).code}/edit/",
+        {"GET": sees_talent, "POST": sees_talent},
+        scoped=True,
+    ),
+    "people:team_create": page("/people/talents/teams/new/", {"GET": adds_talents, "POST": adds_talents}),
+    "people:team_edit": page(
+        lambda w, u: f"/people/talents/teams/{_people(w, 'team', u).code}/edit/",
+        {"GET": edits_team, "POST": edits_team},
         scoped=True,
     ),
     "people:challenges": page("/people/challenges/"),
