@@ -376,7 +376,7 @@ class ProjectReport(AuditedModel):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProjectReportQuerySet.as_manager()
+    objects = ProjectReportQuerySet.as_manager()  # type: ignore[misc]  # a RestrictedQuerySet too
 
     owner_lookups = ("project__owner_unit",)
     audit_exclude = ("id", "period_index", "submitted_by", "reviewed_by", "created", "updated")

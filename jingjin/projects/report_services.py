@@ -283,7 +283,7 @@ def _reviewed(actor: Any, report: ProjectReport, status: str, comment: str, sour
         verdict=status,
         text=report.review_comment,
         author=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=report.reviewed_at,
+        created_at=report.reviewed_at or clock.now(),
     )
     audit_change(actor=actor, obj=report, before=before, source=source)
     return report

@@ -34,13 +34,17 @@ def _campaign_projects_changed(
         campaigns_refresh(_campaigns_of(instance, reverse, pk_set))
 
 
+#: the campaigns of a project being deleted (id of the instance → campaign ids), pre → post delete
+_DELETING: dict[int, set[int]] = {}
+
+
 @receiver(pre_delete, sender=KeyProject)
 def _project_deleting(sender: Any, instance: KeyProject, **kwargs: Any) -> None:
-    instance._jingjin_campaigns = set(instance.campaigns.values_list("pk", flat=True))
+    _DELETING[id(instance)] = set(instance.campaigns.values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=KeyProject)
 def _project_deleted(sender: Any, instance: KeyProject, **kwargs: Any) -> None:
     from jingjin.projects.investment_summary import campaigns_refresh
 
-    campaigns_refresh(getattr(instance, "_jingjin_campaigns", set()))
+    campaigns_refresh(_DELETING.pop(id(instance), set()))
