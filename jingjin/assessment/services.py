@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils.translation import gettext as _
 
 from jingjin.assessment import selectors
@@ -196,12 +196,15 @@ def _entries_replace(ranking_list: RankingList, entries: list[RankingEntry]) -> 
         related: Any = relation.related_model
         related._base_manager.filter(**cascade).delete()
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
+    # the connection itself, not the thread-local proxy: each value's preparation reads it (10,000
+    # entries × 19 fields went through the proxy's lookup, about a tenth of the compute's time)
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    rows = [tuple(f.get_db_prep_save(f.pre_save(e, True), connection) for f in fields) for e in entries]
-    with connection.cursor() as cursor:
+    rows = [tuple(f.get_db_prep_save(f.pre_save(e, True), db) for f in fields) for e in entries]
+    with db.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {table} WHERE {quote(meta.get_field('ranking_list').column)} = %s",  # noqa: S608
             [ranking_list.pk],

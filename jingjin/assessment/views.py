@@ -92,10 +92,10 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _exemptible_units(ranking_list: RankingList) -> Any:
-    """The units (or, on a project list, the projects of its entries) the exempt form offers."""
+    """The units the exempt form offers (none on a project list: its project is typed by code, a
+    list may hold 10,000 projects)."""
     if ranking_list.scheme.subject == Subject.PROJECTS:
-        listed = KeyProject.objects.filter(ranking_entries__ranking_list=ranking_list)
-        return listed.order_by("code").only("code", "name_zh", "name_en")
+        return []
     return selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code")
 
 

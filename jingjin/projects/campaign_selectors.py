@@ -9,7 +9,8 @@ Definitions (as the campaign page shows them):
   ``started`` date is counted too (it started, the date was not recorded). A project whose recorded
   start lies before the window is not counted: it did not start during the campaign.
 * **investment completed** (完成投资): the sum of ``investment_month`` of the campaign's projects'
-  reported monthly reports (submitted, resubmitted or approved) of the months in the window.
+  reported monthly reports (submitted, resubmitted or approved) of the months in the window, read
+  from the campaign's months kept at write time (:class:`~jingjin.projects.models.CampaignMonth`).
 * **progress over months**: that investment cumulated month by month, and the projects started by
   the end of each month.
 * **rankings**: the projects by their completion of the as-of year's plan
@@ -27,15 +28,14 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet
 
 from jingjin.core.models import Unit, bilingual
 from jingjin.core.permissions import restrict
 from jingjin.engines import projects as engine
 from jingjin.projects.choices import STATE_ORDER, MilestoneKind, ProjectState
-from jingjin.projects.models import Campaign, KeyProject, ProjectMilestone, ProjectReport
+from jingjin.projects.models import Campaign, CampaignMonth, KeyProject, ProjectMilestone
 from jingjin.projects.progress import ProgressTable, progress_table
-from jingjin.reporting.choices import REPORTED_STATES
 from jingjin.reporting.models import month_index
 
 #: projects listed in the campaign's project ranking (the counts are exact)
@@ -132,22 +132,12 @@ def campaign_figures_compute(campaign: Campaign, *, year: int, month: int) -> Ca
         return result
     months = _month_list(first, last)
     result.months = [_code(i) for i in months]
-    # investment completed, month by month (one query)
-    # one query read from the reports' covering index (project, period_index, status,
-    # investment_month, …) alone: the campaign's projects as a subquery of the link table (no join
-    # to the projects), no ordering (the reports' default one joins every row to its period) and
-    # the status as the sum's filter, not the query's, so that no database seeks by status instead
-    members = Campaign.projects.through.objects.filter(campaign=campaign).values("keyproject_id")
+    # investment completed, month by month (one query): the campaign's months kept at write time
+    # (:mod:`jingjin.projects.investment_summary`), one row per month with reports
     by_month = dict(
-        ProjectReport.objects.filter(
-            project__in=members,
-            period_index__gte=first,
-            period_index__lte=last,
-        )
+        CampaignMonth.objects.filter(campaign=campaign, period_index__gte=first, period_index__lte=last)
         .order_by()
-        .values_list("period_index")
-        .annotate(total=Sum("investment_month", filter=Q(status__in=REPORTED_STATES)))
-        .values_list("period_index", "total")
+        .values_list("period_index", "investment")
     )
     running = Decimal(0)
     for index in months:

@@ -13,5 +13,9 @@ urlpatterns = [
     path("campaigns/<str:code>/", campaign_views.campaign_detail, name="campaign"),
     path("campaigns/<str:code>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
     path("networks/", network_views.network_list, name="networks"),
+    path("networks/new/", network_views.network_create, name="network_create"),
     path("networks/<str:code>/", network_views.network_detail, name="network"),
+    path("networks/<str:code>/edit/", network_views.network_edit, name="network_edit"),
+    path("networks/<str:code>/lines/new/", network_views.line_create, name="line_create"),
+    path("networks/<str:code>/lines/<str:line>/edit/", network_views.line_edit, name="line_edit"),
 ]

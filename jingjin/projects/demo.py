@@ -1,7 +1,8 @@
 """Synthetic key projects for the demo (示例重点项目): about 150 projects of the demo's units,
 counties and parks with yearly plans, milestones and monthly reports from the demo's first month
 to ``today``'s, the 成渝之星 campaign of the plan's years, and the transport networks of action 2
-(7向19线 rail, 1环9射2纵 expressways) with their lines and segment projects.
+(7向19线 rail, 1环9射2纵 expressways, the airport and the waterways) with their lines and segment
+projects.
 
 Everything is marked ``is_synthetic`` and every project's name starts with 示例重点项目 ("example key
 project"): no real project is invented under a real name. The numbers of lines (19 rail lines;
@@ -94,10 +95,39 @@ NETWORKS = (
         (),
         2,
     ),
+    # the airport and the waterways: the article names the airport and the waterway upgrade only
+    (
+        "airport",
+        NetworkKind.AIRPORT,
+        "民用运输机场",
+        "Civil transport airport",
+        "",
+        ("遂宁安居民用运输机场",),
+        1,
+    ),
+    (
+        "waterway",
+        NetworkKind.WATERWAY,
+        "航道提标升级工程",
+        "Waterway upgrade works",
+        "",
+        (),
+        2,
+    ),
 )
 #: the plan tasks the demo links projects to: rail and expressway segments, industry projects
-TASK_OF_NETWORK: dict[str, str] = {NetworkKind.RAIL: "A2.M3.T4", NetworkKind.EXPRESSWAY: "A2.M3.T6"}
-SEGMENT_KIND: dict[str, str] = {NetworkKind.RAIL: "铁路建设路段", NetworkKind.EXPRESSWAY: "高速公路建设路段"}
+TASK_OF_NETWORK: dict[str, str] = {
+    NetworkKind.RAIL: "A2.M3.T4",
+    NetworkKind.EXPRESSWAY: "A2.M3.T6",
+    NetworkKind.AIRPORT: "A2.M3.T7",
+    NetworkKind.WATERWAY: "A2.M3.T8",
+}
+SEGMENT_KIND: dict[str, str] = {
+    NetworkKind.RAIL: "铁路建设路段",
+    NetworkKind.EXPRESSWAY: "高速公路建设路段",
+    NetworkKind.AIRPORT: "机场建设工程",
+    NetworkKind.WATERWAY: "航道整治工程",
+}
 CAMPAIGN_TASK = "A1.M3.T4"
 KEY_PROJECT_TASK = "A1.M3.T5"
 KINDS = {

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.bounds import DateInYears, Number, number_validators, size_check, year_validators
 from jingjin.core.models import AuditedModel, BilingualNameMixin, Unit, _json_value
+from jingjin.core.querysets import RestrictedQuerySet
 from jingjin.projects.choices import (
     STATE_ORDER,
     MilestoneKind,
@@ -273,6 +274,45 @@ class ProjectMilestone(models.Model):
         return f"{self.project.code} {self.kind}"
 
 
+def _investment_refresh(pairs: Any) -> None:
+    """Keep the campaigns' monthly investment (:mod:`jingjin.projects.investment_summary`)."""
+    from jingjin.projects.investment_summary import summaries_refresh
+
+    summaries_refresh(pairs)
+
+
+class ProjectReportQuerySet(RestrictedQuerySet):
+    """Every write of project reports in bulk keeps the campaigns' monthly investment, as ``save``
+    does (:class:`CampaignMonth`)."""
+
+    def _pairs(self) -> set[tuple[int, int]]:
+        return set(self.order_by().values_list("project_id", "period_index").distinct())
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Fill in each report's ``period_index`` (``save`` does it for single reports)."""
+        objs = list(objs)
+        for obj in objs:
+            obj.period_index = obj.period.index
+        with transaction.atomic():
+            made = super().bulk_create(objs, *args, **kwargs)
+            _investment_refresh({(obj.project_id, obj.period_index) for obj in objs})
+        return made
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            pairs = self._pairs()
+            deleted = super().delete()
+            _investment_refresh(pairs)
+        return deleted
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic():
+            pairs = self._pairs()
+            changed = super().update(**kwargs)
+            _investment_refresh(pairs | self._pairs())
+        return changed
+
+
 class ProjectReport(AuditedModel):
     """A monthly project report (项目月报) of one project for one period, by its owning unit.
 
@@ -336,6 +376,8 @@ class ProjectReport(AuditedModel):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ProjectReportQuerySet.as_manager()  # type: ignore[misc]  # a RestrictedQuerySet too
+
     owner_lookups = ("project__owner_unit",)
     audit_exclude = ("id", "period_index", "submitted_by", "reviewed_by", "created", "updated")
 
@@ -363,8 +405,18 @@ class ProjectReport(AuditedModel):
         return str(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and keep the campaigns' monthly investment of this project and month (in the
+        same transaction)."""
         self.period_index = self.period.index
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            _investment_refresh([(self.project_id, self.period_index)])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            _investment_refresh([(self.project_id, self.period_index)])
+        return deleted
 
     @property
     def is_editable(self) -> bool:
@@ -431,3 +483,53 @@ class Campaign(BilingualNameMixin, AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectReviewComment(models.Model):
+    """One verdict of a reviewer on a project report, with the comment (审核意见): the history of
+    returns and approvals, kept when a later review writes ``ProjectReport.review_comment`` again."""
+
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="review_comments")
+    verdict = models.CharField(_("verdict"), max_length=16, choices=ReportStatus.choices)
+    text = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("project review comment")
+        verbose_name_plural = _("project review comments")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.verdict}"
+
+
+class CampaignMonth(models.Model):
+    """The investment reported by a campaign's projects in one month (万元): the sum of
+    ``investment_month`` of their reports of that month whose status counts as reported, with how
+    many such reports. Derived data kept at write time by :mod:`jingjin.projects.investment_summary`
+    (every write of reports and of a campaign's projects); ``jingjin summaries rebuild`` recomputes
+    it. The campaign page reads these rows (one per month) instead of every report."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="months")
+    period_index = models.PositiveIntegerField(_("month index"))
+    investment = models.DecimalField(_("investment (10,000 yuan)"), max_digits=20, decimal_places=2)
+    reports = models.PositiveIntegerField(_("reports"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "period_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "period_index"], name="one_campaign_month"),
+        ]
+        verbose_name = _("campaign month")
+        verbose_name_plural = _("campaign months")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.period_index}"

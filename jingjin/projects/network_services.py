@@ -81,3 +81,19 @@ def line_segments_set(
             project.save(update_fields=["line", "updated"])
             audit_change(actor=actor, obj=project, before=before, source=source)
     return line
+
+
+@transaction.atomic
+def line_save(
+    *,
+    line: NetworkLine | None,
+    actor: Any,
+    data: dict[str, Any],
+    projects: list[KeyProject],
+    source: str = "web",
+) -> NetworkLine:
+    """Create (``line`` None) or change a line and make ``projects`` its segments, in one
+    transaction (plan office only)."""
+    _check(actor)
+    saved = _write(line or NetworkLine(), actor, data, source)
+    return line_segments_set(line=saved, projects=projects, actor=actor, source=source)

@@ -19,7 +19,7 @@ from jingjin.core.permissions import (
     reviews_every_unit,
 )
 from jingjin.projects.choices import ProjectState
-from jingjin.projects.models import KeyProject, ProjectReport
+from jingjin.projects.models import KeyProject, ProjectReport, ProjectReviewComment
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES
 from jingjin.reporting.models import ReportingPeriod
 
@@ -125,3 +125,8 @@ def report_of(*, user: Any, pk: int) -> ProjectReport | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def review_history(*, report: ProjectReport) -> list[ProjectReviewComment]:
+    """Every verdict on the report (returned, approved) with its comment and reviewer, oldest first."""
+    return list(report.review_comments.select_related("author").order_by("created_at", "pk"))

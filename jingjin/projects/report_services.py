@@ -57,6 +57,7 @@ from jingjin.projects.models import (
     ProjectMilestone,
     ProjectReport,
     ProjectReportMilestone,
+    ProjectReviewComment,
 )
 from jingjin.reporting.choices import REPORTED_STATES, REVIEW_STATES, ReportStatus
 from jingjin.reporting.models import ReportingPeriod
@@ -277,6 +278,13 @@ def _reviewed(actor: Any, report: ProjectReport, status: str, comment: str, sour
     before = report.snapshot()
     mark_reviewed(report, actor=actor, status=status, comment=comment)
     report.save()
+    ProjectReviewComment.objects.create(
+        report=report,
+        verdict=status,
+        text=report.review_comment,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=report.reviewed_at or clock.now(),
+    )
     audit_change(actor=actor, obj=report, before=before, source=source)
     return report
 

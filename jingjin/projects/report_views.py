@@ -194,6 +194,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": report.project,
             "period": report.period,
             "milestones": report.milestones_reached.all(),
+            "review_comments": selectors.review_history(report=report),
             "may_fill": report.is_editable and may_fill_project_report(request.user, report.project),
             "may_review": may_review,
             "comment_form": comment_form,

@@ -499,6 +499,20 @@ def _network_code(w: World, u: str | None) -> str:
     return "m-n1"
 
 
+def manages_networks(user: Any, world: World, unit: str | None) -> bool:
+    return P.may_manage_networks(user)
+
+
+def _line_code(w: World, u: str | None) -> str:
+    from jingjin.projects.models import NetworkLine, NetworkPlan
+
+    network = NetworkPlan.objects.get(code=_network_code(w, u))
+    NetworkLine.objects.get_or_create(
+        code="m-l1", defaults={"network": network, "name_zh": "线", "name_en": "L"}
+    )
+    return "m-l1"
+
+
 def manages_parks(user: Any, world: World, unit: str | None) -> bool:
     return P.may_manage_park_registers(user)
 
@@ -1459,6 +1473,22 @@ MATRIX: dict[str, Entry] = {
     ),
     "projects:networks": page("/projects/networks/"),
     "projects:network": page(lambda w, u: f"/projects/networks/{_network_code(w, u)}/"),
+    # projects slice: the plan office's network and line forms
+    "projects:network_create": page(
+        "/projects/networks/new/", {"GET": manages_networks, "POST": manages_networks}
+    ),
+    "projects:network_edit": page(
+        lambda w, u: f"/projects/networks/{_network_code(w, u)}/edit/",
+        {"GET": manages_networks, "POST": manages_networks},
+    ),
+    "projects:line_create": page(
+        lambda w, u: f"/projects/networks/{_network_code(w, u)}/lines/new/",
+        {"GET": manages_networks, "POST": manages_networks},
+    ),
+    "projects:line_edit": page(
+        lambda w, u: f"/projects/networks/{_network_code(w, u)}/lines/{_line_code(w, u)}/edit/",
+        {"GET": manages_networks, "POST": manages_networks},
+    ),
     "industry-list": api("/api/industries"),
     "industry-detail": api(lambda w, u: f"/api/industries/{w.parks['industry'].pk}"),
     "park-list": api("/api/parks"),

@@ -42,8 +42,13 @@ def test_the_demo_projects(loaded_plan: Any) -> None:
     )
     assert "draft" in october and "approved" not in october
     assert ProjectReport.objects.exclude(support_needed="").exists()
-    # the networks' numbers of lines come from the article: 19; 1 + 9 + 2
-    assert NetworkPlan.objects.count() == 4 and NetworkLine.objects.count() == 31
+    # the networks' numbers of lines come from the article: 19; 1 + 9 + 2; the airport 1, and
+    # two synthetic waterways
+    assert NetworkPlan.objects.count() == 6 and NetworkLine.objects.count() == 34
+    assert NetworkLine.objects.get(code="airport-01").name_zh == "遂宁安居民用运输机场"
+    assert set(
+        NetworkPlan.objects.filter(kind__in=["airport", "waterway"]).values_list("is_synthetic", flat=True)
+    ) == {True}
     assert KeyProject.objects.filter(line__isnull=False).count() > 10
     campaign = Campaign.objects.get()
     assert campaign.start == date(2021, 1, 1) and campaign.projects.count() > 50  # the plan's years
