@@ -60,3 +60,22 @@ def convert_ranking_schemes(
             )
         created += 1
     return created
+
+
+def link_converted(*, ranking_scheme: Any, assessment_scheme: Any) -> int:
+    """Let the converted schemes compute the red/black lists (data migration 0007): each unit
+    scheme with an ``rb-<code>`` conversion gets it as its ``assessment_code``, and the
+    conversion's versions get the old minimum of scored tasks as their gate ``min_tasks`` (the
+    conversion of 0006 dropped it). Leaves a scheme linked already as it is; returns how many
+    were linked."""
+    linked = 0
+    for old in ranking_scheme.objects.filter(subject="units", assessment_code=""):
+        code = f"rb-{old.code}"
+        versions = assessment_scheme.objects.filter(code=code)
+        if not versions.filter(status="published").exists():
+            continue
+        versions.filter(ranking_scheme=old, min_tasks=0).update(min_tasks=old.min_items)
+        old.assessment_code = code
+        old.save(update_fields=["assessment_code"])
+        linked += 1
+    return linked

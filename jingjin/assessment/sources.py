@@ -60,6 +60,11 @@ class SourceContext:
         rows = owner_criteria(filters=filters, owners=owners, period=self.period)
         return {r.unit.pk: float(r.milestones_pct) for r in rows}
 
+    def tasks_due(self, unit_id: int) -> int:
+        """The unit's tasks due in the period (0 without any)."""
+        row = self.unit_rows.get(unit_id)
+        return 0 if row is None else row.tasks_due
+
     def recorded(self, key: str) -> dict[int, float]:
         if key not in self._recorded:
             self._recorded[key] = dict(
