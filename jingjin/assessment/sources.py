@@ -8,6 +8,12 @@ Each source gives one array per subject (the peer set's units, in order): a figu
 * ``investment`` 重点项目投资完成率 — the unit's key projects' completion of the year's plan (capped 100);
 * ``milestones`` 项目节点按时率 — new: the unit's key projects' milestones on time, as scored by the
   key-project lists (:func:`jingjin.projects.ranking.owner_criteria`);
+* ``land_ab_share`` / ``land_mean_score`` — the per-mu evaluation (亩均评价): the share of the
+  unit's classed firms in class A or B and their mean score, from the newest published campaign
+  of a data year up to the period's year (a county's firms by their county, a park's by its name);
+* ``good_days`` 优良天数比率 — the unit's air stations' good days (AQI ≤ 100) from 1 January to
+  the end of the period; ``water_good`` — the unit's water sections at class III or better in
+  the period's month (their county);
 * ``recorded`` — a figure the office records per unit and period under a key (a township's
   party-building review, a village's annual review): :class:`RecordedFigure`.
 
@@ -26,12 +32,19 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.assessment import selectors
 from jingjin.assessment.scheme_models import RecordedFigure
+from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
+from jingjin.ecology.air_models import StationDay
+from jingjin.ecology.choices import WaterClass
+from jingjin.ecology.water_models import SectionClass
+from jingjin.land.choices import CampaignState
+from jingjin.land.models import EvaluationCampaign, FirmResult
 from jingjin.projects.ranking import owner_criteria
 from jingjin.reporting.models import ReportingPeriod
 
@@ -52,6 +65,10 @@ class SourceContext:
             units=self.units, period=self.period, as_of=self.as_of, with_investment=True
         )
         return {r.unit.pk: r for r in rows}
+
+    @cached_property
+    def land_firms(self) -> dict[int, list[tuple[float | None, str]]]:
+        return _land_firms(self)
 
     @cached_property
     def owner_rows(self) -> dict[int, float]:
@@ -103,6 +120,80 @@ def _recorded(ctx: SourceContext, key: str) -> np.ndarray:
     return ctx.array(ctx.recorded(key))
 
 
+def _land_firms(ctx: SourceContext) -> dict[int, list[tuple[float | None, str]]]:
+    """(score, class) of the firms of each unit in the newest published per-mu evaluation
+    (亩均评价) of a data year up to the period's year: a county's by the firm's county, a
+    park's by the park's name."""
+    campaign = (
+        EvaluationCampaign.objects.filter(state=CampaignState.PUBLISHED, year__lte=ctx.period.year)
+        .order_by("-year")
+        .first()
+    )
+    out: dict[int, list[tuple[float | None, str]]] = {u.pk: [] for u in ctx.units}
+    if campaign is None:
+        return out
+    by_park = {u.name_zh: u.pk for u in ctx.units if u.kind == UnitKind.PARK}
+    rows = FirmResult.objects.filter(campaign=campaign).filter(
+        Q(county__in=[u.pk for u in ctx.units]) | Q(park_name__in=list(by_park))
+    )
+    for county_id, park, score, firm_class in rows.values_list(
+        "county_id", "park_name", "score", "firm_class"
+    ):
+        for pk in {county_id, by_park.get(park)}:
+            if pk in out:
+                out[pk].append((score, firm_class))
+    return out
+
+
+def _land_ab_share(ctx: SourceContext, key: str) -> np.ndarray:
+    """Share (%) of the unit's classed firms in class A or B."""
+    values = {}
+    for pk, firms in ctx.land_firms.items():
+        classed = [c for _score, c in firms if c]
+        if classed:
+            values[pk] = 100.0 * sum(c in ("A", "B") for c in classed) / len(classed)
+    return ctx.array(values)
+
+
+def _land_mean_score(ctx: SourceContext, key: str) -> np.ndarray:
+    """Mean per-mu score of the unit's scored firms."""
+    values = {}
+    for pk, firms in ctx.land_firms.items():
+        scores = [x for x, _class in firms if x is not None]
+        if scores:
+            values[pk] = float(np.mean(scores))
+    return ctx.array(values)
+
+
+def _good_days(ctx: SourceContext, key: str) -> np.ndarray:
+    """Good-day ratio (优良天数比率, %) of the unit's air stations from 1 January to the period's
+    last day: days with AQI ≤ 100 ÷ days with an AQI."""
+    days = (
+        StationDay.objects.filter(
+            station__county__in=[u.pk for u in ctx.units],
+            date__gte=date(ctx.period.year, 1, 1),
+            date__lte=ctx.period.last_day,
+            aqi__isnull=False,
+        )
+        .values("station__county")
+        .annotate(total=Count("pk"), good=Count("pk", filter=Q(aqi__lte=100)))
+    )
+    return ctx.array({d["station__county"]: 100.0 * d["good"] / d["total"] for d in days if d["total"]})
+
+
+def _water_good(ctx: SourceContext, key: str) -> np.ndarray:
+    """Share (%) of the unit's water sections at class III or better (达到或优于Ⅲ类) in the
+    period's month."""
+    classes = (
+        SectionClass.objects.filter(
+            section__county__in=[u.pk for u in ctx.units], year=ctx.period.year, month=ctx.period.month
+        )
+        .values("section__county")
+        .annotate(total=Count("pk"), good=Count("pk", filter=Q(water_class__lte=WaterClass.III)))
+    )
+    return ctx.array({c["section__county"]: 100.0 * c["good"] / c["total"] for c in classes if c["total"]})
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
@@ -119,6 +210,10 @@ CRITERION_SOURCES: dict[str, Source] = {
         Source("attainment", _("Indicator attainment (%)"), _from_units("attainment_pct")),
         Source("investment", _("Key-project investment completion (%)"), _from_units("investment_pct")),
         Source("milestones", _("Key-project milestones on time (%)"), _milestones),
+        Source("land_ab_share", _("Per-mu evaluation: firms in class A or B (%)"), _land_ab_share),
+        Source("land_mean_score", _("Per-mu evaluation: mean score of the firms"), _land_mean_score),
+        Source("good_days", _("Good-day ratio of the air, year to date (%)"), _good_days),
+        Source("water_good", _("Water sections at class III or better (%)"), _water_good),
         Source("recorded", _("Recorded figure (by key)"), _recorded, needs_key=True),
     )
 }
