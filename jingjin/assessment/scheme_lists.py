@@ -29,6 +29,8 @@ from jingjin.reporting.models import ReportingPeriod
 
 #: the sources that fill the entries' own columns (``<source>_pct``)
 COLUMNS = ("on_time", "progress", "attainment", "investment")
+#: the subjects a configurable scheme can rank (units; the key-project schemes rank projects)
+LINKABLE = (Subject.UNITS, Subject.PROJECT_OWNERS)
 VERDICTS = {
     "red": Verdict.RED,
     "black": Verdict.BLACK,
@@ -41,7 +43,7 @@ VERDICTS = {
 def linked_scheme(scheme: RankingScheme) -> AssessmentScheme | None:
     """The published configurable scheme that computes ``scheme``'s lists (None: the fixed
     weights; a key-project scheme is never linked)."""
-    if not scheme.assessment_code or scheme.subject != Subject.UNITS:
+    if not is_linked(scheme):
         return None
     return (
         AssessmentScheme.objects.filter(code=scheme.assessment_code, status=SchemeStatus.PUBLISHED)
@@ -52,7 +54,7 @@ def linked_scheme(scheme: RankingScheme) -> AssessmentScheme | None:
 
 
 def is_linked(scheme: RankingScheme) -> bool:
-    return bool(scheme.assessment_code) and scheme.subject == Subject.UNITS
+    return bool(scheme.assessment_code) and scheme.subject in LINKABLE
 
 
 @dataclass
@@ -68,11 +70,11 @@ class SchemeCriteria:
     project: None = None
 
 
-def list_rule(assessment: AssessmentScheme) -> dict[str, Any]:
+def list_rule(assessment: AssessmentScheme, subject: str = Subject.UNITS) -> dict[str, Any]:
     """The rule a list keeps: the version's parameters, in the shape the list pages read."""
     criteria = list(assessment.criteria.all())
     return {
-        "subject": Subject.UNITS,
+        "subject": subject,
         "assessment_scheme": assessment.code,
         "version": assessment.version,
         "weights": {c.key: c.weight for c in criteria},
@@ -150,8 +152,8 @@ def _results(
     for row in evaluation.rows:
         unit = units[row["unit"]]
         unit_row = unit_rows.get(unit.pk)
-        if unit_row is None and not any(v is not None for v in row["figures"].values()):
-            continue  # nothing to score (as a unit without due tasks on the fixed-weight lists)
+        if not any(v is not None for v in row["figures"].values()):
+            continue  # nothing to score (as a unit without due tasks or projects on the old lists)
         investment = _column(row, unit_row, "investment")
         criteria = SchemeCriteria(
             unit=unit,

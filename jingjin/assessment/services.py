@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from jingjin.assessment import scheme_lists, selectors
 from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
-from jingjin.assessment.scheme_migration import convert_ranking_schemes
+from jingjin.assessment.scheme_lists import LINKABLE
+from jingjin.assessment.scheme_migration import convert_owner_schemes, convert_ranking_schemes
 from jingjin.assessment.scheme_models import AssessmentScheme, PeerSet, SchemeCriterion, SchemeStatus
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
@@ -251,7 +252,7 @@ def ranking_list_compute(
         raise ValidationError(
             _("The configurable scheme %(code)s has no published version.") % {"code": scheme.assessment_code}
         )
-    rule = scheme.rule() if assessment is None else scheme_lists.list_rule(assessment)
+    rule = scheme.rule() if assessment is None else scheme_lists.list_rule(assessment, scheme.subject)
     ranking_list.rule = rule
     ranking_list.assessment_scheme = assessment
     ranking_list.as_of = today
@@ -420,7 +421,7 @@ def ranking_scheme_link(
     computed before keep their rule; the next draft list is computed by the new rule."""
     _require_office(actor)
     scheme = RankingScheme.objects.select_for_update().get(pk=scheme.pk)
-    if assessment_code and scheme.subject != Subject.UNITS:
+    if assessment_code and scheme.subject not in LINKABLE:
         raise ValidationError(_("Only a scheme of units can be computed by a configurable scheme."))
     if (
         assessment_code
@@ -473,21 +474,24 @@ def ranking_schemes_convert(*, actor: Any, source: str = "web") -> int:
     """Carry the unit schemes over into configurable schemes ``rb-<code>`` (those not carried
     over yet) and let them compute the lists; returns how many schemes were linked."""
     _require_office(actor)
-    convert_ranking_schemes(
-        ranking_scheme=RankingScheme,
-        peer_set=PeerSet,
-        assessment_scheme=AssessmentScheme,
-        criterion=SchemeCriterion,
-        unit=Unit,
-    )
+    models = {
+        "ranking_scheme": RankingScheme,
+        "peer_set": PeerSet,
+        "assessment_scheme": AssessmentScheme,
+        "criterion": SchemeCriterion,
+        "unit": Unit,
+    }
+    convert_ranking_schemes(**models)
+    convert_owner_schemes(**models)
     linked = 0
-    for scheme in RankingScheme.objects.filter(subject=Subject.UNITS, assessment_code=""):
+    for scheme in RankingScheme.objects.filter(subject__in=LINKABLE, assessment_code=""):
         code = f"rb-{scheme.code}"
         if not AssessmentScheme.objects.filter(code=code, status=SchemeStatus.PUBLISHED).exists():
             continue
-        AssessmentScheme.objects.filter(code=code, ranking_scheme=scheme, min_tasks=0).update(
-            min_tasks=scheme.min_items
-        )
+        if scheme.subject == Subject.UNITS:
+            AssessmentScheme.objects.filter(code=code, ranking_scheme=scheme, min_tasks=0).update(
+                min_tasks=scheme.min_items
+            )
         ranking_scheme_link(actor=actor, scheme=scheme, assessment_code=code, source=source)
         linked += 1
     return linked

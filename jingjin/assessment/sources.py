@@ -8,6 +8,10 @@ Each source gives one array per subject (the peer set's units, in order): a figu
 * ``investment`` 重点项目投资完成率 — the unit's key projects' completion of the year's plan (capped 100);
 * ``milestones`` 项目节点按时率 — new: the unit's key projects' milestones on time, as scored by the
   key-project lists (:func:`jingjin.projects.ranking.owner_criteria`);
+* ``project_on_time``, ``project_investment``, ``project_gap``, ``project_on_schedule`` — the
+  key-project owners' list criteria of the unit's projects (reports on time, completion of the
+  year's plan, the gap score, 100 when the investment is on schedule else 0: a gate of minimum 100
+  is the owners' list's target rule);
 * ``land_ab_share`` / ``land_mean_score`` — the per-mu evaluation (亩均评价): the share of the
   unit's classed firms in class A or B and their mean score, from the newest published campaign
   of a data year up to the period's year (a county's firms by their county, a park's by its name);
@@ -45,7 +49,7 @@ from jingjin.ecology.choices import WaterClass
 from jingjin.ecology.water_models import SectionClass
 from jingjin.land.choices import CampaignState
 from jingjin.land.models import EvaluationCampaign, FirmResult
-from jingjin.projects.ranking import owner_criteria
+from jingjin.projects.ranking import ProjectCriteria, owner_criteria
 from jingjin.reporting.models import ReportingPeriod
 
 
@@ -71,11 +75,12 @@ class SourceContext:
         return _land_firms(self)
 
     @cached_property
-    def owner_rows(self) -> dict[int, float]:
+    def owner_rows(self) -> dict[int, ProjectCriteria]:
+        """The key-project criteria of each unit owning ranked projects (every project)."""
         owners = Unit.objects.filter(pk__in=[u.pk for u in self.units])
         filters: dict[str, Any] = {"levels": [], "categories": [], "campaign": None, "county": None}
         rows = owner_criteria(filters=filters, owners=owners, period=self.period)
-        return {r.unit.pk: float(r.milestones_pct) for r in rows}
+        return {r.unit.pk: r for r in rows}
 
     def tasks_due(self, unit_id: int) -> int:
         """The unit's tasks due in the period (0 without any)."""
@@ -112,8 +117,17 @@ def _off_track(ctx: SourceContext, key: str) -> np.ndarray:
     )
 
 
-def _milestones(ctx: SourceContext, key: str) -> np.ndarray:
-    return ctx.array(ctx.owner_rows)
+def _from_owners(attribute: str) -> Callable[[SourceContext, str], np.ndarray]:
+    """A figure of the unit's key projects, as the key-project owners' lists score them."""
+
+    def read(ctx: SourceContext, key: str) -> np.ndarray:
+        return ctx.array({pk: float(getattr(r, attribute)) for pk, r in ctx.owner_rows.items()})
+
+    return read
+
+
+def _on_schedule(ctx: SourceContext, key: str) -> np.ndarray:
+    return ctx.array({pk: 100.0 if r.on_schedule else 0.0 for pk, r in ctx.owner_rows.items()})
 
 
 def _recorded(ctx: SourceContext, key: str) -> np.ndarray:
@@ -209,7 +223,19 @@ CRITERION_SOURCES: dict[str, Source] = {
         Source("progress", _("Progress against schedule (%)"), _from_units("progress_pct")),
         Source("attainment", _("Indicator attainment (%)"), _from_units("attainment_pct")),
         Source("investment", _("Key-project investment completion (%)"), _from_units("investment_pct")),
-        Source("milestones", _("Key-project milestones on time (%)"), _milestones),
+        Source("milestones", _("Key-project milestones on time (%)"), _from_owners("milestones_pct")),
+        Source("project_on_time", _("Key-project reports on time (%)"), _from_owners("on_time_pct")),
+        Source(
+            "project_investment",
+            _("Key-project investment, all projects (%)"),
+            _from_owners("investment_pct"),
+        ),
+        Source("project_gap", _("Key-project gap to the elapsed share, as a score"), _from_owners("gap_pct")),
+        Source(
+            "project_on_schedule",
+            _("Key-project investment on schedule (100 yes, 0 no)"),
+            _on_schedule,
+        ),
         Source("land_ab_share", _("Per-mu evaluation: firms in class A or B (%)"), _land_ab_share),
         Source("land_mean_score", _("Per-mu evaluation: mean score of the firms"), _land_mean_score),
         Source("good_days", _("Good-day ratio of the air, year to date (%)"), _good_days),

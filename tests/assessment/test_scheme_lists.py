@@ -18,13 +18,14 @@ from jingjin.assessment.models import RankingList, RankingScheme
 from jingjin.assessment.scheme_models import AssessmentScheme
 from jingjin.core.models import AuditEntry, Unit
 from tests.assessment.conftest import AFTER
+from tests.assessment.test_project_lists import JULY_20, june  # noqa: F401 (a fixture)
 
 DEDUCT = [{"kind": "deduction", "source": "missed_reports", "points": 4, "cap": 3, "label": "late"}]
 
 
 @pytest.fixture
 def linked(users: Any, march: Any, schemes: dict[str, Any]) -> dict[str, Any]:
-    assert services.ranking_schemes_convert(actor=users["office"]) == 2
+    assert services.ranking_schemes_convert(actor=users["office"]) == 3  # not key-projects
     return {s.code: s for s in RankingScheme.objects.all()}
 
 
@@ -178,3 +179,24 @@ def test_office_built_scheme_gets_red_black_lists(client, users, march, schemes)
     assert (entries["t.a"].score, entries["t.a"].verdict) == (22.0, Verdict.BLACK)
     cockpit = selectors.cockpit_ranking_lists(user=office)
     assert not any(c["title"] == scheme.name for c in cockpit)  # a draft list is not shown
+
+
+def test_key_project_owners_list_from_its_carried_over_scheme(users, june, schemes):  # noqa: F811
+    """The owners' list (units by their key projects, built-in weights, gate: investment on
+    schedule) computed by ``rb-project-owners`` equals the fixed-weight list."""
+    old = schemes["project-owners"]
+    expected = {
+        r.criteria.unit.code: (r.score, r.rank, r.target_met, r.verdict)
+        for r in selectors.ranking_compute(
+            rule=old.rule(),
+            criteria=selectors.subject_criteria(scheme=old, period=june, as_of=JULY_20),
+            exempt={},
+        )
+    }
+    services.ranking_schemes_convert(actor=users["office"])
+    scheme = RankingScheme.objects.get(code="project-owners")
+    assert scheme.assessment_code == "rb-project-owners"
+    assert not AssessmentScheme.objects.filter(code="rb-key-projects").exists()
+    made = services.ranking_list_compute(actor=users["office"], scheme=scheme, period=june, today=JULY_20)
+    got = {u: (e.score, e.rank, e.target_met, e.verdict) for u, e in _entries(made).items()}
+    assert got == pytest.approx(expected)

@@ -1,10 +1,17 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from jingjin.assessment.scheme_migration import link_converted
+from jingjin.assessment.scheme_migration import convert_owner_schemes, link_converted
 
 
 def forward(apps, schema_editor):
+    convert_owner_schemes(
+        ranking_scheme=apps.get_model("assessment", "RankingScheme"),
+        peer_set=apps.get_model("assessment", "PeerSet"),
+        assessment_scheme=apps.get_model("assessment", "AssessmentScheme"),
+        criterion=apps.get_model("assessment", "SchemeCriterion"),
+        unit=apps.get_model("core", "Unit"),
+    )
     link_converted(
         ranking_scheme=apps.get_model("assessment", "RankingScheme"),
         assessment_scheme=apps.get_model("assessment", "AssessmentScheme"),
