@@ -190,9 +190,9 @@ def _good_days(ctx: SourceContext, key: str) -> np.ndarray:
             aqi__isnull=False,
         )
         .values("station__county")
-        .annotate(total=Count("pk"), good=Count("pk", filter=Q(aqi__lte=100)))
+        .annotate(n_days=Count("pk"), n_good=Count("pk", filter=Q(aqi__lte=100)))
     )
-    return ctx.array({d["station__county"]: 100.0 * d["good"] / d["total"] for d in days if d["total"]})
+    return ctx.array({d["station__county"]: 100.0 * d["n_good"] / d["n_days"] for d in days if d["n_days"]})
 
 
 def _water_good(ctx: SourceContext, key: str) -> np.ndarray:
@@ -203,9 +203,11 @@ def _water_good(ctx: SourceContext, key: str) -> np.ndarray:
             section__county__in=[u.pk for u in ctx.units], year=ctx.period.year, month=ctx.period.month
         )
         .values("section__county")
-        .annotate(total=Count("pk"), good=Count("pk", filter=Q(water_class__lte=WaterClass.III)))
+        .annotate(n_sections=Count("pk"), n_good=Count("pk", filter=Q(water_class__lte=WaterClass.III)))
     )
-    return ctx.array({c["section__county"]: 100.0 * c["good"] / c["total"] for c in classes if c["total"]})
+    return ctx.array(
+        {c["section__county"]: 100.0 * c["n_good"] / c["n_sections"] for c in classes if c["n_sections"]}
+    )
 
 
 @dataclass(frozen=True)
