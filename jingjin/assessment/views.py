@@ -96,6 +96,8 @@ def _exemptible_units(ranking_list: RankingList) -> Any:
     if ranking_list.scheme.subject == Subject.PROJECTS:
         listed = KeyProject.objects.filter(ranking_entries__ranking_list=ranking_list)
         return listed.order_by("code").only("code", "name_zh", "name_en")
+    if ranking_list.assessment_scheme is not None:  # computed by a configurable scheme: its peer set
+        return ranking_list.assessment_scheme.peer_set.units.order_by("position", "code")
     return selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code")
 
 

@@ -91,6 +91,7 @@ def test_deduction_with_cap_changes_the_published_list(client, users, march, lin
     client.force_login(office)
     page = client.get(reverse("assessment:list", args=[ranking_list.pk]))
     assert page.status_code == 200 and "late" in page.content.decode()
+    assert 'data-testid="scheme-rule"' in page.content.decode()
 
 
 def test_minimum_of_scored_tasks_is_a_gate(users, march, linked):
