@@ -166,6 +166,15 @@ class RankingScheme(BilingualNameMixin, AuditedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(default=0)
+    assessment_code = models.CharField(
+        _("configurable scheme"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Code of the configurable assessment scheme whose published version computes the lists "
+            "(empty: the fixed weights above)."
+        ),
+    )
 
     office_editable_fields = (
         "name_zh",
@@ -287,6 +296,14 @@ class RankingList(AuditedModel):
         _("status"), max_length=16, choices=ListStatus.choices, default=ListStatus.DRAFT, db_index=True
     )
     rule = models.JSONField(_("rule"), default=dict)
+    assessment_scheme = models.ForeignKey(
+        "assessment.AssessmentScheme",
+        verbose_name=_("computed by the configurable scheme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ranking_lists",
+    )
     as_of = models.DateField(_("data as of"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     computed_by = models.ForeignKey(
@@ -412,7 +429,7 @@ class RankingEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="ranking_entries",
     )
-    on_time_pct = models.FloatField(_("on-time reporting, in percent"))
+    on_time_pct = models.FloatField(_("on-time reporting, in percent"), null=True, blank=True)
     progress_pct = models.FloatField(_("progress against schedule, in percent"), null=True, blank=True)
     attainment_pct = models.FloatField(_("indicator attainment, in percent"), null=True, blank=True)
     investment_pct = models.FloatField(

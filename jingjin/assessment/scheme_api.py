@@ -72,6 +72,7 @@ class AssessmentSchemeSerializer(serializers.ModelSerializer):
             "target_score",
             "bonus_cap",
             "deduction_cap",
+            "min_tasks",
             "published_at",
             "is_synthetic",
             "criteria",

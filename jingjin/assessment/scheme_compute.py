@@ -6,6 +6,8 @@ equals the preview whenever the data did not change in between (the service chec
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,7 +15,9 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from jingjin.assessment.scheme_models import AssessmentScheme
+from jingjin.assessment.selectors import too_few_reason
 from jingjin.assessment.sources import CRITERION_SOURCES, EVENT_SOURCES, SourceContext, read
+from jingjin.core.models import Unit
 from jingjin.engines.assessment_schemes import AdjustmentRule, CriterionRule, Evaluation, SchemeRule, evaluate
 from jingjin.reporting.models import ReportingPeriod
 
@@ -39,8 +43,13 @@ def _figure(value: float) -> float | None:
 
 
 def _reasons(
-    scheme: AssessmentScheme, result: Evaluation, values: dict[str, np.ndarray], i: int
+    scheme: AssessmentScheme,
+    result: Evaluation,
+    values: dict[str, np.ndarray],
+    i: int,
+    too_few: int | None = None,
 ) -> list[str]:
+    """Why a unit has its verdict; ``too_few``: its tasks due when fewer than the gate."""
     out = []
     for c in scheme.criteria.all():
         x = values[c.key][i]
@@ -57,27 +66,51 @@ def _reasons(
             out.append(f"{a.label or EVENT_SOURCES[a.source].label}: {sign}{pts[i]:.2f}")
     if result.ranked[i] and not result.target_met[i] and result.total[i] < scheme.target_score:
         out.append(_("score below the target %(target).2f") % {"target": scheme.target_score})
-    if not result.ranked[i]:
+    if too_few is not None:
+        out.append(too_few_reason(too_few, scheme.min_tasks))
+    elif not result.ranked[i] and not any(not np.isnan(v[i]) for v in values.values()):
         out.append(_("no figure of the scheme for this unit"))
     return out
 
 
-def scheme_rows(
-    *, scheme: AssessmentScheme, period: ReportingPeriod, as_of: date | None
-) -> list[dict[str, Any]]:
-    """One row per unit of the scheme's peer set: figures, scores, points, total, rank, verdict
-    and the reasons, best first (unranked last)."""
+@dataclass
+class SchemeEvaluation:
+    """A scheme computed for its peer set: the context the figures were read in (its per-unit
+    task counts are shared with the red/black list entries), the units and the rows."""
+
+    ctx: SourceContext
+    units: list[Unit]
+    rows: list[dict[str, Any]]
+
+
+def scheme_evaluate(
+    *,
+    scheme: AssessmentScheme,
+    period: ReportingPeriod,
+    as_of: date | None,
+    exempt: Collection[int] = (),
+) -> SchemeEvaluation:
+    """Compute ``scheme`` for ``period``: one row per unit of the peer set (figures, scores,
+    points, total, rank, verdict, reasons), best first, unranked last. The units of ``exempt``
+    (unit ids: force majeure on a red/black list) and, with a ``min_tasks`` gate, the units with
+    fewer tasks due are scored but not ranked."""
     units = list(scheme.peer_set.units.order_by("position", "code"))
-    if not units:
-        return []
     ctx = SourceContext(units=units, period=period, as_of=as_of)
+    if not units:
+        return SchemeEvaluation(ctx, units, [])
     criteria = list(scheme.criteria.all())
     adjustments = list(scheme.adjustments.all())
     values = {c.key: read(CRITERION_SOURCES, c.source, c.source_key, ctx) for c in criteria}
     events = {a.key: read(EVENT_SOURCES, a.source, a.source_key, ctx) for a in adjustments}
-    result = evaluate(values, events, scheme_rule(scheme))
+    is_exempt = np.array([u.pk in exempt for u in units], dtype=bool)
+    tasks = np.zeros(len(units), dtype=np.int64)
+    if scheme.min_tasks:
+        tasks = np.array([ctx.tasks_due(u.pk) for u in units], dtype=np.int64)
+    too_few = tasks < scheme.min_tasks
+    result = evaluate(values, events, scheme_rule(scheme), exclude=is_exempt | too_few)
     rows = []
     for i, unit in enumerate(units):
+        verdict = "exempt" if is_exempt[i] else result.verdict[i]
         rows.append(
             {
                 "unit": unit.code,
@@ -93,9 +126,19 @@ def scheme_rows(
                 "rank": int(result.rank[i]) or None,
                 "bottom_rank": int(result.bottom_rank[i]) or None,
                 "target_met": bool(result.target_met[i]),
-                "verdict": result.verdict[i],
-                "reasons": _reasons(scheme, result, values, i),
+                "verdict": verdict,
+                "reasons": _reasons(
+                    scheme, result, values, i, int(tasks[i]) if too_few[i] and not is_exempt[i] else None
+                ),
             }
         )
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit"]))
-    return rows
+    return SchemeEvaluation(ctx, units, rows)
+
+
+def scheme_rows(
+    *, scheme: AssessmentScheme, period: ReportingPeriod, as_of: date | None
+) -> list[dict[str, Any]]:
+    """One row per unit of the scheme's peer set: figures, scores, points, total, rank, verdict
+    and the reasons, best first (unranked last)."""
+    return scheme_evaluate(scheme=scheme, period=period, as_of=as_of).rows

@@ -33,6 +33,7 @@ from jingjin.assessment.models import (
 )
 from jingjin.assessment.scheme_migration import convert_ranking_schemes
 from jingjin.assessment.scheme_models import SchemeStatus
+from jingjin.assessment.services import ranking_schemes_convert
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
 from jingjin.reporting.models import Report, ReportingPeriod
@@ -264,6 +265,8 @@ def demo_schemes(*, today: date) -> dict[str, int]:
         criterion=SchemeCriterion,
         unit=Unit,
     )
+    # from now on the unit lists come from the carried-over schemes (the published ones stay)
+    ranking_schemes_convert(actor=None, source="demo")
     races = _demo_county(today)
     _demo_townships(today)
     pay_rows = _demo_villages(today)

@@ -49,6 +49,13 @@ class SchemeSettingsForm(forms.Form):
         required=False,
         widget=forms.NumberInput(INPUT),
     )
+    min_tasks = forms.IntegerField(
+        label=_("fewest scored tasks to be ranked"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
 
 
 class SchemeNewForm(SchemeSettingsForm):

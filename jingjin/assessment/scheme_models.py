@@ -101,6 +101,11 @@ class AssessmentScheme(BilingualNameMixin, AuditedModel):
     deduction_cap = models.FloatField(
         _("overall deduction cap"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    min_tasks = models.PositiveSmallIntegerField(
+        _("fewest scored tasks to be ranked"),
+        default=0,
+        help_text=_("A gate: a unit with fewer tasks due in the period is listed as not ranked (0: none)."),
+    )
     ranking_scheme = models.ForeignKey(
         "assessment.RankingScheme",
         verbose_name=_("migrated from the red/black scheme"),
@@ -126,6 +131,7 @@ class AssessmentScheme(BilingualNameMixin, AuditedModel):
         "target_score",
         "bonus_cap",
         "deduction_cap",
+        "min_tasks",
     )
 
     class Meta:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.scheme_preview, name="preview"),
     path("<int:pk>/publish/", views.scheme_publish, name="publish"),
     path("<int:pk>/revise/", views.scheme_revise, name="revise"),
+    path("<int:pk>/lists/", views.scheme_lists, name="lists"),
     path("<int:pk>/race/", views.race_create, name="race_create"),
     path("races/<int:pk>/", views.race_detail, name="race"),
     path("races/<int:pk>/run/", views.race_run, name="race_run"),

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from jingjin.assessment import scheme_selectors as selectors
 from jingjin.assessment import scheme_services as services
+from jingjin.assessment import services as list_services
 from jingjin.assessment.scheme_forms import (
     AdjustmentFormSet,
     CriterionFormSet,
@@ -47,6 +48,7 @@ SETTINGS = (
     "target_score",
     "bonus_cap",
     "deduction_cap",
+    "min_tasks",
 )
 
 
@@ -230,6 +232,23 @@ def scheme_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return _office_step(
         request, pk, lambda scheme: services.scheme_revise(actor=request.user, scheme=scheme).pk
     )
+
+
+@login_required
+@require_POST
+def scheme_lists(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a published scheme compute red/black lists (its red N / black M, on the lists page)."""
+
+    def step(scheme: AssessmentScheme) -> int:
+        ranking = list_services.ranking_scheme_for(actor=request.user, assessment=scheme)
+        messages.success(
+            request,
+            _("The red/black lists “%(name)s” are computed by this scheme: compute them on the lists page.")
+            % {"name": ranking.name},
+        )
+        return scheme.pk
+
+    return _office_step(request, pk, step)
 
 
 @login_required

@@ -22,9 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils.translation import gettext as _
 
-from jingjin.assessment import selectors
+from jingjin.assessment import scheme_lists, selectors
 from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRule, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
+from jingjin.assessment.scheme_lists import LINKABLE
+from jingjin.assessment.scheme_migration import convert_owner_schemes, convert_ranking_schemes
+from jingjin.assessment.scheme_models import AssessmentScheme, PeerSet, SchemeCriterion, SchemeStatus
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
@@ -33,6 +36,9 @@ from jingjin.core.services import audit_change, audit_record
 from jingjin.projects.models import KeyProject
 from jingjin.projects.ranking import filtered_projects
 from jingjin.reporting.models import ReportingPeriod
+
+#: what the plan office may still change on a scheme computed by a configurable scheme
+LINKED_EDITABLE = frozenset({"name_zh", "name_en", "is_active"})
 
 
 class ListFrozen(Exception):
@@ -244,8 +250,14 @@ def ranking_list_compute(
     else:
         _require_draft(ranking_list)
         before = ranking_list.snapshot()
-    rule = scheme.rule()
+    assessment = scheme_lists.linked_scheme(scheme)
+    if assessment is None and scheme_lists.is_linked(scheme):
+        raise ValidationError(
+            _("The configurable scheme %(code)s has no published version.") % {"code": scheme.assessment_code}
+        )
+    rule = scheme.rule() if assessment is None else scheme_lists.list_rule(assessment, scheme.subject)
     ranking_list.rule = rule
+    ranking_list.assessment_scheme = assessment
     ranking_list.as_of = today
     ranking_list.computed_at = clock.now()
     ranking_list.computed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -258,8 +270,14 @@ def ranking_list_compute(
         if not created
         else {}
     )
-    criteria = selectors.subject_criteria(scheme=scheme, period=period, as_of=today)
-    _store(ranking_list, selectors.ranking_compute(rule=rule, criteria=criteria, exempt=exempt))
+    if assessment is not None:
+        results = scheme_lists.scheme_list_results(
+            assessment=assessment, period=period, as_of=today, exempt=exempt
+        )
+    else:
+        criteria = selectors.subject_criteria(scheme=scheme, period=period, as_of=today)
+        results = selectors.ranking_compute(rule=rule, criteria=criteria, exempt=exempt)
+    _store(ranking_list, results)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -299,7 +317,9 @@ def ranking_exempt(
         unit = project.owner_unit
     else:
         project = None
-        if unit is None or not selectors.group_units(scheme=scheme).filter(pk=unit.pk).exists():
+        units = scheme_lists.peer_units(scheme)
+        units = selectors.group_units(scheme=scheme) if units is None else units
+        if unit is None or not units.filter(pk=unit.pk).exists():
             raise ValidationError({"unit": [_("This unit is not in the list's peer group.")]})
     exemption, created = RankingExemption.objects.get_or_create(
         ranking_list=ranking_list, unit=unit, project=project, defaults={"reason": reason}
@@ -374,6 +394,18 @@ def scheme_change(
     for name, value in changes.items():
         if name not in allowed:
             raise ValidationError({name: [_("This field cannot be changed.")]})
+        if scheme.assessment_code and name not in LINKED_EDITABLE and value != getattr(scheme, name):
+            raise ValidationError(
+                {
+                    name: [
+                        _(
+                            "The lists of this scheme are computed by the configurable scheme "
+                            "%(code)s: change that scheme."
+                        )
+                        % {"code": scheme.assessment_code}
+                    ]
+                }
+            )
         if name in ("subject", "peer_group") and has_lists and value != getattr(scheme, name):
             raise ValidationError({name: [_("The scheme has lists already: make a new scheme instead.")]})
         setattr(scheme, name, value)
@@ -381,3 +413,88 @@ def scheme_change(
     scheme.save()
     audit_change(actor=actor, obj=scheme, before=before, source=source)
     return scheme
+
+
+@transaction.atomic
+def ranking_scheme_link(
+    *, actor: Any, scheme: RankingScheme, assessment_code: str, source: str = "web"
+) -> RankingScheme:
+    """Let the published version of the configurable scheme ``assessment_code`` compute the
+    lists of the unit scheme ``scheme`` from now on (empty: the fixed weights again). Lists
+    computed before keep their rule; the next draft list is computed by the new rule."""
+    _require_office(actor)
+    scheme = RankingScheme.objects.select_for_update().get(pk=scheme.pk)
+    if assessment_code and scheme.subject not in LINKABLE:
+        raise ValidationError(_("Only a scheme of units can be computed by a configurable scheme."))
+    if (
+        assessment_code
+        and not AssessmentScheme.objects.filter(code=assessment_code, status=SchemeStatus.PUBLISHED).exists()
+    ):
+        raise ValidationError(
+            _("The configurable scheme %(code)s has no published version.") % {"code": assessment_code}
+        )
+    before = scheme.snapshot()
+    scheme.assessment_code = assessment_code
+    scheme.save()
+    audit_change(actor=actor, obj=scheme, before=before, source=source)
+    return scheme
+
+
+@transaction.atomic
+def ranking_scheme_for(*, actor: Any, assessment: AssessmentScheme, source: str = "web") -> RankingScheme:
+    """The red/black scheme whose lists a configurable scheme computes: the one linked to its code
+    already, or a new one (same code, name and red N / black M, subject units, peer group all:
+    the configurable scheme's peer set decides who competes)."""
+    _require_office(actor)
+    found = RankingScheme.objects.filter(assessment_code=assessment.code).first()
+    if found is not None:
+        return found
+    if RankingScheme.objects.filter(code=assessment.code).exists():
+        raise ValidationError(_("A red/black scheme of this code exists already."))
+    if not AssessmentScheme.objects.filter(code=assessment.code, status=SchemeStatus.PUBLISHED).exists():
+        raise ValidationError(_("Publish the scheme before computing red/black lists with it."))
+    scheme = RankingScheme(
+        code=assessment.code,
+        name_zh=assessment.name_zh,
+        name_en=assessment.name_en,
+        subject=Subject.UNITS,
+        peer_group=PeerGroup.ALL,
+        red_top_n=assessment.red_top_n,
+        black_bottom_m=assessment.black_bottom_m,
+        min_items=assessment.min_tasks,
+        assessment_code=assessment.code,
+        position=RankingScheme.objects.count() + 1,
+        **UNIT_WEIGHTS,
+    )
+    scheme.full_clean()
+    scheme.save()
+    audit_change(actor=actor, obj=scheme, before=None, source=source)
+    return scheme
+
+
+@transaction.atomic
+def ranking_schemes_convert(*, actor: Any, source: str = "web") -> int:
+    """Carry the unit schemes over into configurable schemes ``rb-<code>`` (those not carried
+    over yet) and let them compute the lists; returns how many schemes were linked."""
+    _require_office(actor)
+    models = {
+        "ranking_scheme": RankingScheme,
+        "peer_set": PeerSet,
+        "assessment_scheme": AssessmentScheme,
+        "criterion": SchemeCriterion,
+        "unit": Unit,
+    }
+    convert_ranking_schemes(**models)
+    convert_owner_schemes(**models)
+    linked = 0
+    for scheme in RankingScheme.objects.filter(subject__in=LINKABLE, assessment_code=""):
+        code = f"rb-{scheme.code}"
+        if not AssessmentScheme.objects.filter(code=code, status=SchemeStatus.PUBLISHED).exists():
+            continue
+        if scheme.subject == Subject.UNITS:
+            AssessmentScheme.objects.filter(code=code, ranking_scheme=scheme, min_tasks=0).update(
+                min_tasks=scheme.min_items
+            )
+        ranking_scheme_link(actor=actor, scheme=scheme, assessment_code=code, source=source)
+        linked += 1
+    return linked

@@ -96,6 +96,8 @@ def _exemptible_units(ranking_list: RankingList) -> Any:
     list may hold 10,000 projects)."""
     if ranking_list.scheme.subject == Subject.PROJECTS:
         return []
+    if ranking_list.assessment_scheme is not None:  # computed by a configurable scheme: its peer set
+        return ranking_list.assessment_scheme.peer_set.units.order_by("position", "code")
     return selectors.group_units(scheme=ranking_list.scheme).order_by("position", "code")
 
 

@@ -1368,6 +1368,7 @@ MATRIX: dict[str, Entry] = {
     "schemes:preview": page(_scheme_path("preview/"), {"POST": schemes_office}),
     "schemes:publish": page(_scheme_path("publish/"), {"POST": schemes_office}),
     "schemes:revise": page(_scheme_path("revise/"), {"POST": schemes_office}),
+    "schemes:lists": page(_scheme_path("lists/"), {"POST": schemes_office}),
     "schemes:race_create": page(_scheme_path("race/"), {"POST": schemes_office}),
     "schemes:race": page(lambda w, u: f"/schemes/races/{w.schemes['race'].pk}/"),
     "schemes:race_run": page(
