@@ -56,14 +56,20 @@ class AppealDecideForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args: Any, criteria: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        criteria: tuple[str, ...] = (),
+        bounds: tuple[float, float] = (0.0, 100.0),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for name in criteria:
             self.fields[f"value_{name}"] = forms.DecimalField(
                 required=False,
-                min_value=0,
-                max_value=100,
+                min_value=bounds[0],
+                max_value=bounds[1],
                 decimal_places=4,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"}),
             )

@@ -19,7 +19,7 @@ from jingjin.appeals import selectors, services
 from jingjin.appeals.choices import AppealState
 from jingjin.appeals.forms import AppealDecideForm, AppealFileForm
 from jingjin.appeals.models import Appeal, AppealEvidence
-from jingjin.assessment.corrections import correctable_criteria
+from jingjin.assessment.corrections import correctable_criteria, value_bounds
 from jingjin.assessment.models import RankingEntry
 from jingjin.assessment.selectors import visible_lists
 from jingjin.core.permissions import (
@@ -117,7 +117,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     criteria = correctable_criteria(appeal.ranking_list)
     may_decide = may_decide_appeals(request.user) and appeal.state == AppealState.FILED
-    form = form or AppealDecideForm(criteria=criteria)
+    form = form or AppealDecideForm(criteria=criteria, bounds=value_bounds(appeal.ranking_list))
     entry = appeal.entry()
     return {
         "a": appeal,
@@ -154,7 +154,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _visible(request, pk)
     if not may_decide_appeals(request.user):
         return _forbidden(request, pgettext("appeal", "Only the plan office decides appeals."))
-    form = AppealDecideForm(request.POST, criteria=correctable_criteria(appeal.ranking_list))
+    form = AppealDecideForm(
+        request.POST,
+        criteria=correctable_criteria(appeal.ranking_list),
+        bounds=value_bounds(appeal.ranking_list),
+    )
     if form.is_valid():
         try:
             if request.POST.get("outcome") == "accept":

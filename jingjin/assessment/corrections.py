@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jingjin.assessment import selectors
+from jingjin.assessment import scheme_lists, selectors
 from jingjin.assessment.choices import ListStatus, Subject, Verdict
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList
 from jingjin.core.choices import AuditAction
@@ -58,9 +58,24 @@ def correctable_criteria(ranking_list: RankingList) -> tuple[str, ...]:
     return selectors.rule_criteria(ranking_list.rule)
 
 
+#: the range of a corrected figure on a list computed by a configurable scheme (its criteria are
+#: any figure: a count, a growth rate, a per-mu yield), as the recorded figures' form allows
+SCHEME_FIGURE_BOUND = 1e9
+
+
+def value_bounds(ranking_list: RankingList) -> tuple[float, float]:
+    """The range of a corrected value: a percentage on a list of the fixed weights, a figure of
+    ±10⁹ on a list computed by a configurable scheme."""
+    if ranking_list.assessment_scheme_id is not None:
+        return -SCHEME_FIGURE_BOUND, SCHEME_FIGURE_BOUND
+    return 0.0, 100.0
+
+
 def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str, float]:
-    """Corrected criterion values: criteria of the list's rule, finite numbers 0–100."""
+    """Corrected criterion values: criteria of the list's rule, finite numbers in
+    :func:`value_bounds` (0–100 on a list of the fixed weights)."""
     allowed = correctable_criteria(ranking_list)
+    low, high = value_bounds(ranking_list)
     out: dict[str, float] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
@@ -74,8 +89,12 @@ def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str,
         except (TypeError, ValueError):
             errors[name] = _("Enter a number.")
             continue
-        if not math.isfinite(number) or not 0 <= number <= 100:
-            errors[name] = _("Enter a percentage from 0 to 100.")
+        if not math.isfinite(number) or not low <= number <= high:
+            errors[name] = (
+                _("Enter a percentage from 0 to 100.")
+                if high == 100.0
+                else _("Enter a number from %(low)g to %(high)g.") % {"low": low, "high": high}
+            )
             continue
         out[name] = number
     if errors:
@@ -194,6 +213,39 @@ def _exempt(
     return exemption
 
 
+#: the entry columns a configurable scheme's list fills (scheme_lists.COLUMNS)
+COLUMN_NAMES = ("on_time", "progress", "attainment", "investment")
+
+
+def _scheme_results(
+    ranking_list: RankingList,
+    entries: list[RankingEntry],
+    target: RankingEntry,
+    fixed: dict[str, float],
+    exempt: dict[int, str],
+) -> list[Any]:
+    """A list computed by a configurable scheme, scored again by the version it was published
+    with, from the data as of its date with the appealed unit's corrected figures (its bonuses,
+    deductions, caps and gates apply as they did); one result per entry, in the entries' order."""
+    assessment = ranking_list.assessment_scheme
+    assert assessment is not None
+    results = scheme_lists.scheme_list_results(
+        assessment=assessment,
+        period=ranking_list.period,
+        as_of=ranking_list.as_of,
+        exempt=exempt,
+        overrides={(target.unit_id, key): value for key, value in fixed.items()},
+    )
+    by_unit = {result.criteria.unit.pk: result for result in results}
+    missing = [e.unit.code for e in entries if e.unit_id not in by_unit]
+    if missing:
+        raise ValidationError(
+            _("The scheme no longer scores %(units)s: the list cannot be corrected.")
+            % {"units": ", ".join(missing)}
+        )
+    return [by_unit[e.unit_id] for e in entries]
+
+
 @transaction.atomic
 def ranking_list_correct(
     *,
@@ -228,9 +280,12 @@ def ranking_list_correct(
     if exempt_reason:
         _exempt(actor, ranking_list, target, exempt_reason, source)
     exempt = {x.project_id or x.unit_id: x.reason for x in ranking_list.exemptions.all()}
-    projects = ranking_list.rule.get("subject") in (Subject.PROJECTS, Subject.PROJECT_OWNERS)
-    criteria = [_stored_criteria(e, fixed if e is target else {}, projects) for e in entries]
-    results = selectors.ranking_compute(rule=ranking_list.rule, criteria=criteria, exempt=exempt)
+    if ranking_list.assessment_scheme is not None:
+        results = _scheme_results(ranking_list, entries, target, fixed, exempt)
+    else:
+        projects = ranking_list.rule.get("subject") in (Subject.PROJECTS, Subject.PROJECT_OWNERS)
+        criteria = [_stored_criteria(e, fixed if e is target else {}, projects) for e in entries]
+        results = selectors.ranking_compute(rule=ranking_list.rule, criteria=criteria, exempt=exempt)
     black_before = _black_before(ranking_list)
     outcome = Outcome(target, target.score, target.rank, target.verdict, 0)
     changed: list[RankingEntry] = []
@@ -239,9 +294,22 @@ def ranking_list_correct(
         for name, field in CRITERION_FIELDS.items():
             if entry is target and name in fixed:
                 setattr(entry, field, fixed[name])
+        if ranking_list.assessment_scheme is not None and result.criteria is not None:
+            for name, field in CRITERION_FIELDS.items():  # the columns as the scheme read them
+                value = getattr(result.criteria, field, None)
+                if name in COLUMN_NAMES and (value is None or math.isfinite(value)):
+                    setattr(entry, field, value)
         entry.score, entry.rank, entry.bottom_rank = result.score, result.rank, result.bottom_rank
         entry.target_met, entry.verdict, entry.reason = result.target_met, result.verdict, result.reason
-        entry.items = _merged_items(entry, result.items, fixed if entry is target else {})
+        if ranking_list.assessment_scheme is not None:  # the scheme's explanation, as computed now
+            entry.items = [
+                {**item, "corrected_from": _item(entry, item["criterion"]).get("value")}
+                if entry is target and item.get("criterion") in fixed
+                else item
+                for item in result.items
+            ]
+        else:
+            entry.items = _merged_items(entry, result.items, fixed if entry is target else {})
         entry.escalated = entry.verdict == Verdict.BLACK and (entry.unit_id, entry.project_id) in black_before
         after = _result(entry)
         if after != old[entry.pk] or entry is target:

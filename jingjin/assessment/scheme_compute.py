@@ -6,7 +6,7 @@ equals the preview whenever the data did not change in between (the service chec
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -89,11 +89,13 @@ def scheme_evaluate(
     period: ReportingPeriod,
     as_of: date | None,
     exempt: Collection[int] = (),
+    overrides: Mapping[tuple[int, str], float] | None = None,
 ) -> SchemeEvaluation:
     """Compute ``scheme`` for ``period``: one row per unit of the peer set (figures, scores,
     points, total, rank, verdict, reasons), best first, unranked last. The units of ``exempt``
     (unit ids: force majeure on a red/black list) and, with a ``min_tasks`` gate, the units with
-    fewer tasks due are scored but not ranked."""
+    fewer tasks due are scored but not ranked. ``overrides`` ((unit id, criterion key) → value)
+    replace figures read from the data: the corrections of an accepted appeal."""
     units = list(scheme.peer_set.units.order_by("position", "code"))
     ctx = SourceContext(units=units, period=period, as_of=as_of)
     if not units:
@@ -101,6 +103,10 @@ def scheme_evaluate(
     criteria = list(scheme.criteria.all())
     adjustments = list(scheme.adjustments.all())
     values = {c.key: read(CRITERION_SOURCES, c.source, c.source_key, ctx) for c in criteria}
+    position = {u.pk: i for i, u in enumerate(units)}
+    for (unit_id, key), value in (overrides or {}).items():  # a corrected figure (an accepted appeal)
+        if unit_id in position and key in values:
+            values[key][position[unit_id]] = value
     events = {a.key: read(EVENT_SOURCES, a.source, a.source_key, ctx) for a in adjustments}
     is_exempt = np.array([u.pk in exempt for u in units], dtype=bool)
     tasks = np.zeros(len(units), dtype=np.int64)

@@ -181,10 +181,18 @@ def _results(
 
 
 def scheme_list_results(
-    *, assessment: AssessmentScheme, period: ReportingPeriod, as_of: date | None, exempt: dict[int, str]
+    *,
+    assessment: AssessmentScheme,
+    period: ReportingPeriod,
+    as_of: date | None,
+    exempt: dict[int, str],
+    overrides: dict[tuple[int, str], float] | None = None,
 ) -> list[EntryResult]:
-    """The entries of a list computed by ``assessment`` (``exempt``: unit id → reason)."""
-    evaluation = scheme_evaluate(scheme=assessment, period=period, as_of=as_of, exempt=set(exempt))
+    """The entries of a list computed by ``assessment`` (``exempt``: unit id → reason;
+    ``overrides``: (unit id, criterion key) → a corrected figure)."""
+    evaluation = scheme_evaluate(
+        scheme=assessment, period=period, as_of=as_of, exempt=set(exempt), overrides=overrides
+    )
     return _results(assessment, evaluation, exempt)
 
 
