@@ -246,6 +246,31 @@ def _scheme_results(
     return [by_unit[e.unit_id] for e in entries]
 
 
+def _apply(ranking_list: RankingList, entry: RankingEntry, result: Any, fixed: dict[str, float]) -> None:
+    """Put a result computed again on its entry (``fixed``: the corrected values, of the
+    appellant's entry only): the criterion columns, the score, rank and verdict, the explanation."""
+    for name, field in CRITERION_FIELDS.items():
+        if name in fixed:
+            setattr(entry, field, fixed[name])
+    by_scheme = ranking_list.assessment_scheme is not None
+    if by_scheme and result.criteria is not None:
+        for name, field in CRITERION_FIELDS.items():  # the columns as the scheme read them
+            value = getattr(result.criteria, field, None)
+            if name in COLUMN_NAMES and (value is None or math.isfinite(value)):
+                setattr(entry, field, value)
+    entry.score, entry.rank, entry.bottom_rank = result.score, result.rank, result.bottom_rank
+    entry.target_met, entry.verdict, entry.reason = result.target_met, result.verdict, result.reason
+    if by_scheme:  # the scheme's explanation, as computed now
+        entry.items = [
+            {**item, "corrected_from": _item(entry, item["criterion"]).get("value")}
+            if item.get("criterion") in fixed
+            else item
+            for item in result.items
+        ]
+    else:
+        entry.items = _merged_items(entry, result.items, fixed)
+
+
 @transaction.atomic
 def ranking_list_correct(
     *,
@@ -291,25 +316,7 @@ def ranking_list_correct(
     changed: list[RankingEntry] = []
     rows = []
     for entry, result in zip(entries, results, strict=True):
-        for name, field in CRITERION_FIELDS.items():
-            if entry is target and name in fixed:
-                setattr(entry, field, fixed[name])
-        if ranking_list.assessment_scheme is not None and result.criteria is not None:
-            for name, field in CRITERION_FIELDS.items():  # the columns as the scheme read them
-                value = getattr(result.criteria, field, None)
-                if name in COLUMN_NAMES and (value is None or math.isfinite(value)):
-                    setattr(entry, field, value)
-        entry.score, entry.rank, entry.bottom_rank = result.score, result.rank, result.bottom_rank
-        entry.target_met, entry.verdict, entry.reason = result.target_met, result.verdict, result.reason
-        if ranking_list.assessment_scheme is not None:  # the scheme's explanation, as computed now
-            entry.items = [
-                {**item, "corrected_from": _item(entry, item["criterion"]).get("value")}
-                if entry is target and item.get("criterion") in fixed
-                else item
-                for item in result.items
-            ]
-        else:
-            entry.items = _merged_items(entry, result.items, fixed if entry is target else {})
+        _apply(ranking_list, entry, result, fixed if entry is target else {})
         entry.escalated = entry.verdict == Verdict.BLACK and (entry.unit_id, entry.project_id) in black_before
         after = _result(entry)
         if after != old[entry.pk] or entry is target:

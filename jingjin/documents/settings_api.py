@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
@@ -48,7 +49,10 @@ class DocumentSettingsViewSet(viewsets.ViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[a-z0-9-]+"
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="document_settings_list",
+        responses={200: build_array_type(build_basic_type(OpenApiTypes.OBJECT))},
+    )
     def list(self, request: Request) -> Response:
         return Response([_payload(plan) for plan in Plan.objects.order_by("code")])
 

@@ -26,7 +26,7 @@ VALUES = {
 
 
 def test_the_page_shows_the_defaults_then_saves_and_audits(
-    client: Any, users: dict[str, Any], item: Any, quick_pdf: None
+    client: Any, users: dict[str, Any], item: Any, quick_pdf: None, english: Any
 ) -> None:
     client.force_login(users["office"])
     page = client.get(PAGE).content.decode()
