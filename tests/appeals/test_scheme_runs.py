@@ -229,3 +229,23 @@ def test_the_schemes_page_marks_the_appealed_unit(
     office = _as(client, users["office"])
     assert office.get(f"/appeals/{appeal.pk}/").status_code == 200
     assert _as(client, users["reporter_a"]).get(f"/appeals/file/run/{run.pk}/t.b/").status_code == 403
+
+
+def test_the_office_accepts_on_the_appeal_page(client: Any, users: Any, run: SchemeRun) -> None:
+    appeal = _file(users, run)
+    office = _as(client, users["office"])
+    page = office.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert 'data-testid="decide-form"' in page and 'name="value_attainment"' in page
+    wrong = office.post(
+        f"/appeals/{appeal.pk}/decide/", {"outcome": "accept", "decision": "更正", "value_attainment": "2e9"}
+    )
+    assert wrong.status_code == 400
+    done = office.post(
+        f"/appeals/{appeal.pk}/decide/", {"outcome": "accept", "decision": "更正", "value_attainment": "100"}
+    )
+    assert done.status_code == 302
+    appeal.refresh_from_db()
+    assert (appeal.state, appeal.rank_before, appeal.rank_after) == ("accepted", 2, 1)
+    assert _row(run, "t.b")["rank"] == 1
+    queue = office.get("/appeals/").content.decode()
+    assert run.scheme.name in queue and "2024-03" in queue
