@@ -247,5 +247,7 @@ def test_the_office_accepts_on_the_appeal_page(client: Any, users: Any, run: Sch
     appeal.refresh_from_db()
     assert (appeal.state, appeal.rank_before, appeal.rank_after) == ("accepted", 2, 1)
     assert _row(run, "t.b")["rank"] == 1
+    scheme_page = office.get(f"/schemes/{run.scheme_id}/").content.decode()
+    assert 'data-appeal="accepted"' in scheme_page  # the office sees the corrected published run
     queue = office.get("/appeals/").content.decode()
     assert run.scheme.name in queue and "2024-03" in queue
