@@ -1,11 +1,12 @@
-"""REST API of appeals (异议) on red/black lists: ``/api/appeals``.
+"""REST API of appeals (异议) on red/black lists and on scheme runs: ``/api/appeals``.
 
 * GET — the appeals the user sees (the plan office and leaders: all; a unit user: its unit's and
   below), filter ``?state=filed|accepted|rejected`` and ``?ranking_list=<id>``;
 * POST — file an appeal: ``ranking_list`` (id of a published list), ``unit`` (code; on a project
   list ``project``, code), ``reason``, and ``evidence`` files (multipart), within the window;
 * POST ``/api/appeals/<id>/decide`` — the plan office: ``outcome`` accept (with ``corrections``,
-  criterion → %, and/or ``exempt``) or reject, and the ``decision`` (the reason).
+  criterion → % on a list, criterion key → figure on a run, and/or ``exempt``) or reject, and the
+  ``decision`` (the reason).
 
 Every write goes through :mod:`jingjin.appeals.services`.
 """
@@ -27,13 +28,15 @@ from jingjin.appeals.choices import AppealState
 from jingjin.appeals.models import Appeal
 from jingjin.assessment.selectors import visible_lists
 from jingjin.core.api import Pagination, clean_param
+from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, has_role, may_decide_appeals, may_file_appeals
 
 
 class AppealSerializer(serializers.ModelSerializer):
     ranking_list = serializers.PrimaryKeyRelatedField(read_only=True)
-    scheme = serializers.CharField(source="ranking_list.scheme.code", read_only=True)
-    period = serializers.CharField(source="ranking_list.period.code", read_only=True)
+    scheme_run = serializers.PrimaryKeyRelatedField(read_only=True)
+    scheme = serializers.SerializerMethodField()
+    period = serializers.SerializerMethodField()
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     mark = serializers.SerializerMethodField()
@@ -44,6 +47,7 @@ class AppealSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "ranking_list",
+            "scheme_run",
             "scheme",
             "period",
             "unit",
@@ -68,6 +72,15 @@ class AppealSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_scheme(self, appeal: Appeal) -> str:
+        """The code of the list's scheme, or of the run's configurable scheme."""
+        source = appeal.scheme_run or appeal.ranking_list
+        return source.scheme.code if source is not None else ""
+
+    def get_period(self, appeal: Appeal) -> str:
+        source = appeal.scheme_run or appeal.ranking_list
+        return source.period.code if source is not None else ""
+
     def get_mark(self, appeal: Appeal) -> str:
         return selectors.mark_text(appeal)
 
@@ -79,7 +92,10 @@ class AppealSerializer(serializers.ModelSerializer):
 
 
 class AppealFileSerializer(serializers.Serializer):
-    ranking_list = serializers.IntegerField(help_text="id of a published red/black list")
+    ranking_list = serializers.IntegerField(required=False, help_text="id of a published red/black list")
+    scheme_run = serializers.IntegerField(
+        required=False, help_text="id of a scheme's published run (instead of ranking_list)"
+    )
     unit = serializers.CharField(
         max_length=64, help_text="the unit's code (the owning unit's on a project list)"
     )
@@ -91,6 +107,13 @@ class AppealFileSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, help_text="evidence files (multipart)"
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("ranking_list" in attrs) == ("scheme_run" in attrs):
+            raise serializers.ValidationError("give either ranking_list or scheme_run")
+        if "scheme_run" in attrs and attrs.get("project"):
+            raise serializers.ValidationError({"project": ["a scheme run has no projects"]})
+        return attrs
+
 
 class AppealDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["accept", "reject"])
@@ -98,7 +121,8 @@ class AppealDecideSerializer(serializers.Serializer):
     corrections = serializers.DictField(
         child=serializers.FloatField(),
         required=False,
-        help_text='accept: corrected criterion values, criterion → percent (e.g. {"on_time": 100})',
+        help_text='accept: corrected criterion values, criterion → percent (e.g. {"on_time": 100}); '
+        "on a scheme run, criterion key → figure",
     )
     exempt = serializers.BooleanField(
         required=False, default=False, help_text="accept: exempt (force majeure)"
@@ -117,7 +141,7 @@ def _call(function: Any, **kwargs: Any) -> Any:
 
 
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Appeals (异议) against entries of published red/black lists."""
+    """Appeals (异议) against entries of published red/black lists and scores of published runs."""
 
     serializer_class = AppealSerializer
     pagination_class = Pagination
@@ -137,6 +161,9 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         listed = clean_param(self.request, "ranking_list")
         if listed and listed.isdigit():
             appeals = appeals.filter(ranking_list_id=int(listed))
+        run = clean_param(self.request, "scheme_run")
+        if run and run.isdigit():
+            appeals = appeals.filter(scheme_run_id=int(run))
         return appeals.order_by("-filed_at", "-pk")
 
     def _entry(self, data: dict[str, Any]) -> Any:
@@ -154,7 +181,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=AppealFileSerializer,
         responses={201: AppealSerializer},
-        summary="File an appeal against an entry of a published list (its unit, or the plan office)",
+        summary="File an appeal against an entry of a published list or a unit's score in a scheme's "
+        "published run (its unit, or the plan office)",
     )
     def create(self, request: Request) -> Response:
         if not may_file_appeals(request.user):
@@ -163,6 +191,9 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body.is_valid(raise_exception=True)
         data = body.validated_data
         files = request.FILES.getlist("evidence") if hasattr(request, "FILES") else []
+        if "scheme_run" in data:
+            appeal = self._file_run(data, files)
+            return Response(self._data(appeal), status=status.HTTP_201_CREATED)
         appeal = _call(
             services.appeal_file,
             actor=request.user,
@@ -173,6 +204,24 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         return Response(self._data(appeal), status=status.HTTP_201_CREATED)
 
+    def _file_run(self, data: dict[str, Any], files: list[Any]) -> Appeal:
+        run = selectors.published_run(user=self.request.user, pk=data["scheme_run"])
+        if run is None:
+            raise exceptions.ValidationError({"scheme_run": ["not a published run you can see"]})
+        unit = Unit.objects.filter(code=data["unit"]).first()
+        if unit is None or services.run_row(run, unit.code) is None:
+            raise exceptions.ValidationError({"unit": ["no such unit in the run"]})
+        appeal: Appeal = _call(
+            services.appeal_file_run,
+            actor=self.request.user,
+            scheme_run=run,
+            unit=unit,
+            reason=data["reason"],
+            files=files,
+            source=self.source,
+        )
+        return appeal
+
     def _data(self, appeal: Appeal) -> Any:
         fresh = self.get_queryset().get(pk=appeal.pk)
         return AppealSerializer(fresh, context=self.get_serializer_context()).data
@@ -180,7 +229,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=AppealDecideSerializer,
         responses={200: AppealSerializer},
-        summary="Accept (with the correction; the list is ranked again) or reject an appeal (plan office)",
+        summary="Accept (with the correction; the list or run is computed again) or reject an appeal "
+        "(plan office)",
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:

@@ -1,11 +1,15 @@
-"""Appeals (异议) of a unit against its entry on a published red/black list (issue 20).
+"""Appeals (异议) of a unit against its entry on a published red/black list, or against its score
+in the published run of a configurable assessment scheme (issue 20).
 
-An :class:`Appeal` names one entry of a published :class:`~jingjin.assessment.models.RankingList`
+An :class:`Appeal` on a list names one entry of a published :class:`~jingjin.assessment.models.RankingList`
 by its subject (the unit; on a project list the project and its owning unit), with the grounds and
 :class:`AppealEvidence` files; it is filed within the publication window
 (``JINGJIN_APPEAL_WINDOW_DAYS`` after publication) and decided by the plan office: accepted (the
 list corrected and ranked again, the entry's result before and after kept here) or rejected with a
-reason. The shape follows the per-mu evaluation's firm appeal (``jingjin.land.models.Appeal``).
+reason. An appeal on a scheme run (``scheme_run`` set, ``ranking_list`` empty) names the unit's
+row of a published :class:`~jingjin.assessment.scheme_models.SchemeRun`; accepting it computes
+the run again with the corrected figures. The shape follows the per-mu evaluation's firm appeal
+(``jingjin.land.models.Appeal``).
 Writes go through :mod:`jingjin.appeals.services` and are audited.
 """
 
@@ -20,14 +24,29 @@ from django.utils.translation import pgettext_lazy
 
 from jingjin.appeals.choices import AppealState
 from jingjin.assessment.models import RankingEntry, RankingList
+from jingjin.assessment.scheme_models import SchemeRun
 from jingjin.core.models import AuditedModel, Unit
 
 
 class Appeal(AuditedModel):
-    """A unit's appeal against its entry on a published red/black list."""
+    """A unit's appeal against its entry on a published red/black list, or against its row of the
+    published run of a configurable scheme (exactly one of ``ranking_list`` and ``scheme_run``)."""
 
     ranking_list = models.ForeignKey(
-        RankingList, verbose_name=_("red/black list"), on_delete=models.PROTECT, related_name="appeals"
+        RankingList,
+        verbose_name=_("red/black list"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    scheme_run = models.ForeignKey(
+        SchemeRun,
+        verbose_name=_("scheme run"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey(
@@ -81,10 +100,20 @@ class Appeal(AuditedModel):
                 condition=models.Q(state="filed", project__isnull=False),
                 name="one_filed_appeal_per_list_and_project",
             ),
+            models.UniqueConstraint(
+                fields=["scheme_run", "unit"],
+                condition=models.Q(state="filed", scheme_run__isnull=False),
+                name="one_filed_appeal_per_run_and_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ranking_list__isnull=False, scheme_run__isnull=True)
+                | models.Q(ranking_list__isnull=True, scheme_run__isnull=False, project__isnull=True),
+                name="appeal_on_a_list_or_a_run",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ranking_list} {self.subject_code} ({self.get_state_display()})"
+        return f"{self.ranking_list or self.scheme_run} {self.subject_code} ({self.get_state_display()})"
 
     def natural_key_text(self) -> str:
         return str(self.pk)
@@ -97,8 +126,22 @@ class Appeal(AuditedModel):
     def subject_name(self) -> str:
         return self.project.name if self.project is not None else self.unit.name
 
+    @property
+    def on_run(self) -> bool:
+        """Is this an appeal on a scheme run's row (not on a list entry)?"""
+        return self.scheme_run_id is not None
+
+    def run_row(self) -> dict[str, Any] | None:
+        """The appealed unit's current row of the scheme run."""
+        if self.scheme_run is None:
+            return None
+        code = self.unit.code
+        return next((r for r in self.scheme_run.rows if r.get("unit") == code), None)
+
     def entry(self) -> RankingEntry | None:
         """The appealed entry of the list (its current result)."""
+        if self.ranking_list is None:
+            return None
         return (
             self.ranking_list.entries.filter(unit=self.unit_id, project=self.project_id)
             .select_related("unit", "project")
@@ -113,8 +156,11 @@ class Appeal(AuditedModel):
 
 
 def _evidence_path(instance: AppealEvidence, filename: str) -> str:
-    """Files go under ``appeals/<list id>/``; the services choose a random name."""
-    return f"appeals/{instance.appeal.ranking_list_id}/{filename}"
+    """Files go under ``appeals/<list id>/`` (``appeals/run-<run id>/``); the services choose a
+    random name."""
+    appeal = instance.appeal
+    folder = appeal.ranking_list_id if appeal.ranking_list_id else f"run-{appeal.scheme_run_id}"
+    return f"appeals/{folder}/{filename}"
 
 
 class AppealEvidence(models.Model):

@@ -7,6 +7,12 @@
   ranking_list_correct`, which audits every changed entry) and the old and new result kept;
 * :func:`appeal_reject` — the plan office rejects with a reason; nothing else changes.
 
+An appeal on a unit's row of the published run of a configurable scheme (:func:`appeal_file_run`)
+has the same window (after the scheme's publication), grounds and evidence checks; accepting it
+sets corrected figures of the scheme's criteria and computes the run again at its ``as_of``
+(:func:`jingjin.assessment.scheme_compute.scheme_evaluate` with the corrections of every accepted
+appeal of the run as ``overrides``); the run's rows are replaced and audited.
+
 Bad input raises ``ValidationError``, a wrong role :class:`~jingjin.core.permissions.PermissionDenied`.
 """
 
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import secrets
 from datetime import date, timedelta
 from typing import IO, Any
@@ -29,11 +36,15 @@ from django.utils.translation import pgettext
 from jingjin.appeals.choices import AppealState
 from jingjin.appeals.models import Appeal, AppealEvidence
 from jingjin.assessment.choices import ListStatus
-from jingjin.assessment.corrections import clean_values, ranking_list_correct
+from jingjin.assessment.corrections import SCHEME_FIGURE_BOUND, clean_values, ranking_list_correct
 from jingjin.assessment.models import RankingEntry, RankingList
+from jingjin.assessment.scheme_compute import scheme_evaluate
+from jingjin.assessment.scheme_models import RunKind, SchemeRun
 from jingjin.core import clock
+from jingjin.core.choices import AuditAction
+from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_decide_appeals, may_file_appeal
-from jingjin.core.services import audit_change
+from jingjin.core.services import audit_change, audit_record
 from jingjin.reporting.evidence import EVIDENCE_TYPES, evidence_max_size, sniff_kind
 
 #: most evidence files on one appeal
@@ -58,6 +69,62 @@ def window_end(ranking_list: RankingList) -> date | None:
 def window_open(ranking_list: RankingList, today: date | None = None) -> bool:
     end = window_end(ranking_list)
     return end is not None and (today or clock.today()) <= end
+
+
+def run_window_end(run: SchemeRun) -> date | None:
+    """The last day an appeal against a scheme's published run may be filed: the window counts
+    from the scheme version's publication (the run's computation when that is missing); None: the
+    run is a preview."""
+    if run.kind != RunKind.PUBLISHED:
+        return None
+    published = run.scheme.published_at or run.computed_at
+    return timezone.localtime(published).date() + timedelta(days=window_days())
+
+
+def run_window_open(run: SchemeRun, today: date | None = None) -> bool:
+    end = run_window_end(run)
+    return end is not None and (today or clock.today()) <= end
+
+
+def run_criteria(run: SchemeRun) -> tuple[str, ...]:
+    """The criteria of a run whose figure a correction may set: the keys of the scheme's criteria."""
+    return tuple(c.key for c in run.scheme.criteria.all())
+
+
+def run_bounds() -> tuple[float, float]:
+    """The range of a corrected figure of a scheme (any figure: a count, a rate, a yield)."""
+    return -SCHEME_FIGURE_BOUND, SCHEME_FIGURE_BOUND
+
+
+def clean_run_values(run: SchemeRun, values: dict[str, Any]) -> dict[str, float]:
+    """Corrected figures: keys of the scheme's criteria, finite numbers within ±10⁹."""
+    allowed = run_criteria(run)
+    low, high = run_bounds()
+    out: dict[str, float] = {}
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None or value == "":
+            continue
+        if name not in allowed:
+            errors[name] = _("This criterion is not scored on this list.")
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            errors[name] = _("Enter a number.")
+            continue
+        if not math.isfinite(number) or not low <= number <= high:
+            errors[name] = _("Enter a number from %(low)g to %(high)g.") % {"low": low, "high": high}
+            continue
+        out[name] = number
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def run_row(run: SchemeRun, unit_code: str) -> dict[str, Any] | None:
+    """The unit's row of a run (None: not in the run)."""
+    return next((r for r in run.rows or [] if r.get("unit") == unit_code), None)
 
 
 def _text(value: str, field: str) -> str:
@@ -130,13 +197,7 @@ def appeal_file(
         raise ValidationError(
             _("The appeal window of this list closed on %(day)s.") % {"day": end.isoformat()}
         )
-    reason = _text(reason, "reason")
-    if not reason:
-        raise ValidationError({"reason": [pgettext("appeal", "Give the grounds of the appeal.")]})
-    files = list(files or [])
-    if len(files) > MAX_FILES:
-        raise ValidationError({"evidence": [_("At most %(n)s files.") % {"n": MAX_FILES}]})
-    checked = [_checked_file(f, getattr(f, "name", ""), getattr(f, "size", None)) for f in files]
+    reason, checked = _grounds(reason, files)
     open_ = Appeal.objects.filter(
         ranking_list=ranking_list, unit_id=entry.unit_id, project_id=entry.project_id, state=AppealState.FILED
     )
@@ -156,6 +217,25 @@ def appeal_file(
             appeal.save()
     except IntegrityError as exc:  # a second appeal filed at the same moment
         raise ValidationError(_("This entry already has an appeal waiting for a decision.")) from exc
+    _store_evidence(appeal, checked)
+    audit_change(actor=actor, obj=appeal, before=None, source=source)
+    return appeal
+
+
+def _grounds(reason: str, files: list[Any] | None) -> tuple[str, list[tuple[str, str, str, bytes]]]:
+    """The checked grounds and evidence files of an appeal (ValidationError when wrong)."""
+    reason = _text(reason, "reason")
+    if not reason:
+        raise ValidationError({"reason": [pgettext("appeal", "Give the grounds of the appeal.")]})
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise ValidationError({"evidence": [_("At most %(n)s files.") % {"n": MAX_FILES}]})
+    checked = [_checked_file(f, getattr(f, "name", ""), getattr(f, "size", None)) for f in files]
+    return reason, checked
+
+
+def _store_evidence(appeal: Appeal, checked: list[tuple[str, str, str, bytes]]) -> None:
+    """Store the checked files of an appeal under random names (a file sent twice once)."""
     seen: set[str] = set()
     for original, kind, extension, data in checked:
         digest = hashlib.sha256(data).hexdigest()
@@ -173,6 +253,51 @@ def appeal_file(
         stored = f"{secrets.token_hex(16)}.{'jpg' if kind == 'jpg' else extension}"
         evidence.file.save(stored, ContentFile(data), save=False)
         evidence.save()
+
+
+@transaction.atomic
+def appeal_file_run(
+    *,
+    actor: Any,
+    scheme_run: SchemeRun,
+    unit: Unit,
+    reason: str,
+    files: list[Any] | None = None,
+    today: date | None = None,
+    is_synthetic: bool = False,
+    source: str = "web",
+) -> Appeal:
+    """File an appeal against ``unit``'s score in the published run of a configurable scheme, with
+    its grounds and evidence files, within the window after the scheme's publication."""
+    run = SchemeRun.objects.select_for_update().select_related("scheme").get(pk=scheme_run.pk)
+    if actor is not None and not may_file_appeal(actor, unit.pk):
+        raise PermissionDenied(_("Only the users of the unit, or the plan office, appeal its entry."))
+    end = run_window_end(run)
+    if end is None:
+        raise ValidationError(_("Only a published result can be appealed."))
+    if (today or clock.today()) > end:
+        raise ValidationError(
+            _("The appeal window of this result closed on %(day)s.") % {"day": end.isoformat()}
+        )
+    if run_row(run, unit.code) is None:
+        raise ValidationError(_("The unit is not in this result."))
+    reason, checked = _grounds(reason, files)
+    if Appeal.objects.filter(scheme_run=run, unit=unit, state=AppealState.FILED).exists():
+        raise ValidationError(_("This entry already has an appeal waiting for a decision."))
+    appeal = Appeal(
+        scheme_run=run,
+        unit=unit,
+        reason=reason,
+        filed_at=clock.now(),
+        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_synthetic=is_synthetic,
+    )
+    try:
+        with transaction.atomic():
+            appeal.save()
+    except IntegrityError as exc:  # a second appeal filed at the same moment
+        raise ValidationError(_("This entry already has an appeal waiting for a decision.")) from exc
+    _store_evidence(appeal, checked)
     audit_change(actor=actor, obj=appeal, before=None, source=source)
     return appeal
 
@@ -183,7 +308,11 @@ def _require_decider(actor: Any) -> None:
 
 
 def _lock_filed(appeal: Appeal) -> Appeal:
-    appeal = Appeal.objects.select_for_update().select_related("ranking_list", "project").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update()
+        .select_related("ranking_list", "project", "scheme_run", "unit")
+        .get(pk=appeal.pk)
+    )
     if appeal.state != AppealState.FILED:
         raise ValidationError(pgettext("appeal", "The appeal is already decided."))
     return appeal
@@ -207,6 +336,9 @@ def appeal_accept(
     decision = _text(decision, "decision")
     if not decision:
         raise ValidationError({"decision": [_("Give the reason of the decision.")]})
+    if appeal.scheme_run_id is not None:
+        return _accept_run(actor, appeal, decision, corrections or {}, exempt, source)
+    assert appeal.ranking_list is not None
     fixed = clean_values(appeal.ranking_list, corrections or {})
     if not fixed and not exempt:
         raise ValidationError(
@@ -241,6 +373,13 @@ def appeal_reject(*, actor: Any, appeal: Appeal, decision: str, source: str = "w
     if not decision:
         raise ValidationError({"decision": [_("Give the reason of the rejection.")]})
     before = appeal.snapshot()
+    if appeal.scheme_run is not None:
+        row = run_row(appeal.scheme_run, appeal.unit.code) or {}
+        appeal.score_before = appeal.score_after = row.get("total")
+        appeal.rank_before = appeal.rank_after = row.get("rank")
+        appeal.verdict_before = appeal.verdict_after = row.get("verdict") or ""
+        return _decided(actor, appeal, AppealState.REJECTED, decision, before, source)
+    assert appeal.ranking_list is not None
     entry = _entry(appeal.ranking_list, appeal.unit_id, appeal.project_id)
     appeal.score_before = appeal.score_after = entry.score
     appeal.rank_before = appeal.rank_after = entry.rank
@@ -258,3 +397,82 @@ def _decided(
     appeal.save()
     audit_change(actor=actor, obj=appeal, before=before, source=source)
     return appeal
+
+
+def _run_overrides(
+    run: SchemeRun, appeal: Appeal, fixed: dict[str, float], exempt: bool
+) -> tuple[dict[tuple[int, str], float], set[int]]:
+    """The corrected figures and exempted units of every accepted appeal of the run, and this
+    one's: a run computed again keeps the corrections accepted before."""
+    overrides: dict[tuple[int, str], float] = {}
+    exempted: set[int] = set()
+    accepted = Appeal.objects.filter(scheme_run=run, state=AppealState.ACCEPTED).order_by("decided_at", "pk")
+    for other in accepted:
+        for key, value in (other.corrections or {}).items():
+            overrides[(other.unit_id, key)] = float(value)
+        if other.exempted:
+            exempted.add(other.unit_id)
+    for key, value in fixed.items():
+        overrides[(appeal.unit_id, key)] = value
+    if exempt:
+        exempted.add(appeal.unit_id)
+    return overrides, exempted
+
+
+def _accept_run(
+    actor: Any, appeal: Appeal, decision: str, corrections: dict[str, Any], exempt: bool, source: str
+) -> Appeal:
+    """Accept an appeal on a scheme run: the run computed again at its ``as_of`` with the corrected
+    figures, its rows replaced; audit rows for the run (the unit's row and the changed ranks) and
+    the appeal (score, rank and verdict before and after)."""
+    assert appeal.scheme_run_id is not None
+    run = (
+        SchemeRun.objects.select_for_update().select_related("scheme", "period").get(pk=appeal.scheme_run_id)
+    )
+    fixed = clean_run_values(run, corrections)
+    if not fixed and not exempt:
+        raise ValidationError(
+            {"corrections": [_("An accepted appeal needs a corrected value or an exemption.")]}
+        )
+    code = appeal.unit.code
+    old_rows = list(run.rows or [])
+    old = run_row(run, code) or {}
+    overrides, exempted = _run_overrides(run, appeal, fixed, exempt)
+    rows = scheme_evaluate(
+        scheme=run.scheme, period=run.period, as_of=run.as_of, exempt=exempted, overrides=overrides
+    ).rows
+    run.rows = rows
+    run.save(update_fields=["rows"])
+    new = run_row(run, code) or {}
+    before_ranks = {r["unit"]: (r.get("rank"), r.get("total"), r.get("verdict")) for r in old_rows}
+    after_ranks = {r["unit"]: (r.get("rank"), r.get("total"), r.get("verdict")) for r in rows}
+    changed = sorted(u for u in after_ranks if before_ranks.get(u) != after_ranks[u])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=run,
+        before={
+            "appeal": appeal.pk,
+            "unit": code,
+            "row": old,
+            "ranks": {u: before_ranks.get(u, (None,))[0] for u in changed},
+        },
+        after={
+            "appeal": appeal.pk,
+            "unit": code,
+            "row": new,
+            "ranks": {u: after_ranks[u][0] for u in changed},
+            "corrections": fixed,
+            "exempted": bool(exempt),
+        },
+        source=source,
+    )
+    before = appeal.snapshot()
+    appeal.corrections = fixed
+    appeal.exempted = bool(exempt)
+    appeal.score_before, appeal.rank_before = old.get("total"), old.get("rank")
+    appeal.verdict_before = old.get("verdict") or ""
+    appeal.score_after, appeal.rank_after = new.get("total"), new.get("rank")
+    appeal.verdict_after = new.get("verdict") or ""
+    appeal.entries_changed = len(changed)
+    return _decided(actor, appeal, AppealState.ACCEPTED, decision, before, source)

@@ -22,6 +22,8 @@ from jingjin.appeals.models import Appeal, AppealEvidence
 from jingjin.assessment.corrections import correctable_criteria, value_bounds
 from jingjin.assessment.models import RankingEntry
 from jingjin.assessment.selectors import visible_lists
+from jingjin.assessment.sources import CRITERION_SOURCES
+from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
     has_role,
@@ -102,9 +104,58 @@ def file(request: HttpRequest, entry: int) -> HttpResponse:
     return render(request, "appeals/file.html", context, status=400 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_run(request: HttpRequest, run: int, unit: str) -> HttpResponse:
+    """The unit's "file an appeal" form on its score in a scheme's published run (within the window)."""
+    found = selectors.published_run(user=request.user, pk=run)
+    if found is None:
+        raise Http404("run")
+    subject = get_object_or_404(Unit, code=unit)
+    row = services.run_row(found, subject.code)
+    if row is None:
+        raise Http404("unit")
+    if not may_file_appeal(request.user, subject.pk):
+        return _forbidden(request, _("Only the users of the unit, or the plan office, appeal its entry."))
+    form = AppealFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.appeal_file_run(
+                actor=request.user,
+                scheme_run=found,
+                unit=subject,
+                reason=form.cleaned_data["reason"],
+                files=form.cleaned_data["evidence"],
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            for message in _messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The appeal is filed; the plan office will decide it."))
+            return redirect("appeals:detail", pk=appeal.pk)
+    context = {
+        "run": found,
+        "row": row,
+        "form": form,
+        "window_end": services.run_window_end(found),
+        "window_open": services.run_window_open(found),
+        "window_days": services.window_days(),
+    }
+    return render(request, "appeals/file.html", context, status=400 if form.errors else 200)
+
+
 def _visible(request: HttpRequest, pk: int) -> Appeal:
     appeal: Appeal = get_object_or_404(
-        Appeal.objects.select_related("ranking_list__scheme", "ranking_list__period", "unit", "project"),
+        Appeal.objects.select_related(
+            "ranking_list__scheme",
+            "ranking_list__period",
+            "scheme_run__scheme",
+            "scheme_run__period",
+            "unit",
+            "project",
+        ),
         pk=pk,
     )
     if not may_see_appeal(request.user, appeal):
@@ -112,25 +163,62 @@ def _visible(request: HttpRequest, pk: int) -> Appeal:
     return appeal
 
 
+def _criteria(appeal: Appeal) -> tuple[tuple[str, ...], tuple[float, float]]:
+    """The criteria a correction may set and the range of a corrected value."""
+    if appeal.scheme_run is not None:
+        return services.run_criteria(appeal.scheme_run), services.run_bounds()
+    assert appeal.ranking_list is not None
+    return correctable_criteria(appeal.ranking_list), value_bounds(appeal.ranking_list)
+
+
+def _run_label(key: str) -> str:
+    source, _sep, source_key = key.partition(":")
+    found = CRITERION_SOURCES.get(source)
+    label = str(found.label) if found is not None else source
+    return f"{label} ({source_key})" if source_key else label
+
+
 def _detail_context(
     request: HttpRequest, appeal: Appeal, form: AppealDecideForm | None = None
 ) -> dict[str, Any]:
-    criteria = correctable_criteria(appeal.ranking_list)
+    criteria, bounds = _criteria(appeal)
     may_decide = may_decide_appeals(request.user) and appeal.state == AppealState.FILED
-    form = form or AppealDecideForm(criteria=criteria, bounds=value_bounds(appeal.ranking_list))
-    entry = appeal.entry()
-    return {
+    form = form or AppealDecideForm(criteria=criteria, bounds=bounds)
+    context: dict[str, Any] = {
         "a": appeal,
-        "entry": entry,
-        "list": appeal.ranking_list,
         "evidence": list(appeal.evidence.all()),
         "may_decide": may_decide,
         "form": form,
-        "criteria_fields": [
+    }
+    if appeal.scheme_run is not None:
+        row = appeal.run_row() or {}
+        figures = row.get("figures") or {}
+        context.update(
+            run=appeal.scheme_run,
+            row=row,
+            window_end=services.run_window_end(appeal.scheme_run),
+            criteria_fields=[
+                {
+                    "criterion": c,
+                    "label": _run_label(c),
+                    "field": form[f"value_{c}"],
+                    "current": figures.get(c),
+                }
+                for c in criteria
+            ],
+        )
+        return context
+    assert appeal.ranking_list is not None
+    entry = appeal.entry()
+    context.update(
+        entry=entry,
+        list=appeal.ranking_list,
+        window_end=services.window_end(appeal.ranking_list),
+        criteria_fields=[
             {"criterion": c, "field": form[f"value_{c}"], "current": _current(entry, c)} for c in criteria
         ],
-        "window_end": services.window_end(appeal.ranking_list),
-    }
+    )
+    return context
 
 
 def _current(entry: RankingEntry | None, criterion: str) -> Any:
@@ -154,11 +242,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _visible(request, pk)
     if not may_decide_appeals(request.user):
         return _forbidden(request, pgettext("appeal", "Only the plan office decides appeals."))
-    form = AppealDecideForm(
-        request.POST,
-        criteria=correctable_criteria(appeal.ranking_list),
-        bounds=value_bounds(appeal.ranking_list),
-    )
+    criteria, bounds = _criteria(appeal)
+    form = AppealDecideForm(request.POST, criteria=criteria, bounds=bounds)
     if form.is_valid():
         try:
             if request.POST.get("outcome") == "accept":
@@ -169,7 +254,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                     corrections=form.corrections(),
                     exempt=form.cleaned_data["exempt"],
                 )
-                messages.success(request, _("The appeal is accepted and the list ranked again."))
+                messages.success(
+                    request,
+                    _("The appeal is accepted and the result computed again.")
+                    if appeal.on_run
+                    else _("The appeal is accepted and the list ranked again."),
+                )
             else:
                 services.appeal_reject(
                     actor=request.user, appeal=appeal, decision=form.cleaned_data["decision"]

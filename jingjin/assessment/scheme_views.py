@@ -159,7 +159,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The draft is saved."))
                 return redirect("schemes:detail", pk=pk)
     runs = list(selectors.scheme_runs(scheme=scheme, user=request.user))
-    shown = next((r for r in runs if r.kind == RunKind.PREVIEW), None) or (runs[0] if runs else None)
+    # a draft shows its preview; a published version its published run (corrected by appeals)
+    first = RunKind.PREVIEW if scheme.is_draft else RunKind.PUBLISHED
+    shown = next((r for r in runs if r.kind == first), None) or (runs[0] if runs else None)
     return render(
         request,
         "assessment/scheme_detail.html",

@@ -1102,6 +1102,26 @@ def decides_appeal(user: Any, world: World, unit: str | None) -> bool:
     return P.may_decide_appeals(user) and sees_appeal(user, world, unit)
 
 
+def _appeal_run(w: World) -> Any:
+    """A published run of the world's scheme with a row for every unit (appeals on runs), made on
+    first use."""
+    if "appeal_run" not in w.__dict__:
+        from jingjin.assessment.scheme_models import SchemeRun
+
+        rows = [
+            {"unit": code, "name_zh": code, "total": 1.0, "rank": None, "verdict": "none"} for code in w.units
+        ]
+        w.__dict__["appeal_run"] = SchemeRun.objects.create(
+            scheme=w.schemes["scheme"],
+            period=w.period,
+            kind="published",
+            rows=rows,
+            as_of=timezone.now().date(),
+            computed_at=timezone.now(),
+        )
+    return w.__dict__["appeal_run"]
+
+
 def _appeal_entries() -> dict[str, Entry]:
     detail = lambda w, u: f"/appeals/{_appeal(w, u)['appeal'].pk}/"  # noqa: E731
     api_detail = lambda w, u: f"/api/appeals/{_appeal(w, u)['appeal'].pk}"  # noqa: E731
@@ -1109,6 +1129,11 @@ def _appeal_entries() -> dict[str, Entry]:
         "appeals:queue": page("/appeals/"),
         "appeals:file": page(
             lambda w, u: f"/appeals/file/{_appeal(w, u)['entry'].pk}/",
+            {"GET": files_appeal, "POST": files_appeal},
+            scoped=True,
+        ),
+        "appeals:file_run": page(
+            lambda w, u: f"/appeals/file/run/{_appeal_run(w).pk}/{u}/",
             {"GET": files_appeal, "POST": files_appeal},
             scoped=True,
         ),
