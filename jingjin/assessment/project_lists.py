@@ -77,7 +77,10 @@ def texts(values: np.ndarray, *, null: bool = False) -> list[str]:
         return list(np.array([str(v) for v in distinct.tolist()], dtype=object)[inverse])
     bits = values.astype(np.float64).view(np.int64)
     distinct, inverse = np.unique(bits, return_inverse=True)
-    words = [_float_text(v, null) for v in distinct.view(np.float64).tolist()]
+    floats = distinct.view(np.float64)
+    words = list(map(repr, floats.tolist()))
+    for i in np.flatnonzero(~np.isfinite(floats)).tolist():
+        words[i] = _float_text(float(floats[i]), null)
     return list(np.array(words, dtype=object)[inverse])
 
 

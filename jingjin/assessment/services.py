@@ -222,12 +222,53 @@ def _store_columns(ranking_list: RankingList, made: project_lists.ListColumns) -
             for v, unit, pid in zip(made.verdict, p.unit_ids.tolist(), ids, strict=True)
         ],
     }
-    _entries_delete(ranking_list)
-    _entries_insert(columns, json_columns=("items",))
+    _entries_rewrite(ranking_list, columns)
 
 
-def _entries_delete(ranking_list: RankingList) -> None:
-    """Delete the list's entries and the rows that cascade from them (their alerts) by list."""
+def _entries_rewrite(ranking_list: RankingList, columns: dict[str, list[Any]]) -> None:
+    """Replace a project list's entries by ``columns`` — the result of :func:`_entries_replace` —
+    rewriting in place the row of a project the list already holds (same owner): an ``UPDATE`` of
+    the computed columns leaves the indexes and keys alone (about a third of a ``DELETE`` and an
+    ``INSERT`` of 10,000 rows on SQLite). The rows that cascade from an entry (its alerts) are
+    deleted by list as there; rows of projects no longer on the list are deleted, new ones added."""
+    _entries_delete(ranking_list, entries=False)
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table = quote(RankingEntry._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, unit_id, project_id FROM {table} WHERE ranking_list_id = %s",  # noqa: S608
+            [ranking_list.pk],
+        )
+        held = {(unit, project): pk for pk, unit, project in cursor.fetchall()}
+    keys = list(zip(columns["unit_id"], columns["project_id"], strict=True))
+    ids = [held.pop(key, None) for key in keys]
+    if held:
+        stale = list(held.values())
+        with db.cursor() as cursor:
+            for start in range(0, len(stale), 500):
+                chunk = stale[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
+    kept = [i for i, pk in enumerate(ids) if pk is not None]
+    computed = [c for c in columns if c not in ("ranking_list_id", "unit_id", "project_id")]
+    if kept:
+        cast = db.vendor == "postgresql"
+        sets = ", ".join(f"{quote(c)} = %s{'::jsonb' if cast and c == 'items' else ''}" for c in computed)
+        values = [columns[c] for c in computed]
+        if len(kept) < len(ids):
+            values = [[v[i] for i in kept] for v in values]
+        rows = list(zip(*values, [ids[i] for i in kept], strict=True))
+        with db.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
+    if len(kept) < len(ids):
+        new = [i for i, pk in enumerate(ids) if pk is None]
+        _entries_insert({c: [v[i] for i in new] for c, v in columns.items()}, json_columns=("items",))
+
+
+def _entries_delete(ranking_list: RankingList, *, entries: bool = True) -> None:
+    """Delete the rows that cascade from the list's entries (their alerts) by list and, unless
+    ``entries`` is False, the entries."""
     meta = RankingEntry._meta
     for relation in meta.related_objects:
         if relation.on_delete is not models.CASCADE:  # pragma: no cover - none today
@@ -236,6 +277,8 @@ def _entries_delete(ranking_list: RankingList) -> None:
         cascade = {f"{relation.field.name}__ranking_list": ranking_list}
         related: Any = relation.related_model
         related._base_manager.filter(**cascade).delete()
+    if not entries:
+        return
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     with db.cursor() as cursor:

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from jingjin.assessment import project_lists, selectors, services
 from jingjin.assessment.models import RankingList
-from jingjin.projects.models import KeyProject, ProjectReport
+from jingjin.core.models import Unit
+from jingjin.projects.models import KeyProject, ProjectReport, ProjectYearPlan
 from tests.assessment.conftest import period_of
 from tests.assessment.test_project_lists import JULY_20
 from tests.assessment.test_project_lists import june as june
@@ -114,3 +115,20 @@ def test_texts_are_what_json_writes():
     assert project_lists.texts(values) == [json.dumps(float(v)) for v in values]
     assert project_lists.texts(values, null=True)[5] == "null"
     assert project_lists.texts(np.array([3, 0, 3])) == ["3", "0", "3"]
+
+
+def test_a_recompute_rewrites_kept_rows_and_adds_and_drops_the_others(users, june, schemes):
+    scheme = schemes["key-projects"]
+    office = users["office"]
+    listed = services.ranking_list_compute(actor=office, scheme=scheme, period=june, today=JULY_20)
+    before = dict(listed.entries.values_list("project__code", "pk"))
+    p6 = KeyProject.objects.get(code="P6")
+    ProjectYearPlan.objects.create(project=p6, year=2024, planned_investment=300)
+    ProjectYearPlan.objects.filter(project__code="P7").delete()
+    KeyProject.objects.filter(code="P1").update(owner_unit=Unit.objects.get(code="t.b"))
+    listed = services.ranking_list_compute(actor=office, scheme=scheme, period=june, today=JULY_20)
+    after = dict(listed.entries.values_list("project__code", "pk"))
+    assert set(after) == {"P1", "P2", "P3", "P4", "P5", "P6"}
+    assert after["P2"] == before["P2"]  # rewritten in place
+    assert after["P1"] != before["P1"]  # another owner: a new row
+    assert _rows(listed) == _per_entry(listed)
