@@ -95,7 +95,7 @@ def _target_met(
         return met
     if rule["target_rule"] == TargetRule.SCHEDULE:
         return np.asarray(on_schedule, dtype=bool)
-    return totals >= rule["target_score"] - 1e-9
+    return np.asarray(totals >= float(rule["target_score"]) - 1e-9, dtype=bool)
 
 
 #: one entry's items as ``json.dumps`` writes the list of ``selectors._items`` (keys in their order)

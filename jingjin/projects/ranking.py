@@ -177,7 +177,7 @@ class ProjectColumns:
 
     @property
     def investment_pct(self) -> np.ndarray:
-        return np.minimum(self.completion_pct, 100.0)
+        return np.asarray(np.minimum(self.completion_pct, 100.0), dtype=np.float64)
 
     @property
     def gap_pct(self) -> np.ndarray:

@@ -132,3 +132,14 @@ def test_a_recompute_rewrites_kept_rows_and_adds_and_drops_the_others(users, jun
     assert after["P2"] == before["P2"]  # rewritten in place
     assert after["P1"] != before["P1"]  # another owner: a new row
     assert _rows(listed) == _per_entry(listed)
+
+
+def test_a_list_left_without_projects_is_emptied(users, june, schemes):
+    scheme = schemes["key-projects"]
+    office = users["office"]
+    listed = services.ranking_list_compute(actor=office, scheme=scheme, period=june, today=JULY_20)
+    assert listed.entries.count() == 6
+    scheme.project_county = Unit.objects.get(code="t.c")  # no project lies in it
+    scheme.save()
+    listed = services.ranking_list_compute(actor=office, scheme=scheme, period=june, today=JULY_20)
+    assert listed.entries.count() == 0
