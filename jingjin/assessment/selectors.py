@@ -375,9 +375,17 @@ def _scores(rule: dict[str, Any], criteria: list[Criteria], exempt: np.ndarray) 
     """Scores by :func:`jingjin.engines.scoring.score`, rounded to 0.01. A row without the key-project
     investment (nan: a unit without projects) is scored on the other criteria, weights renormalised."""
     names = rule_criteria(rule)
-    n = len(criteria)
     values = {c: np.array([float(getattr(x, f"{c}_pct")) for x in criteria]) for c in names}
     ids = np.array([subject_key(x) for x in criteria], dtype=np.int64)
+    return scores_of(rule, values, ids, exempt)
+
+
+def scores_of(
+    rule: dict[str, Any], values: dict[str, np.ndarray], ids: np.ndarray, exempt: np.ndarray
+) -> _Scores:
+    """:func:`_scores` of the criteria given as columns (``values``: criterion → its percentages)."""
+    names = rule_criteria(rule)
+    n = ids.size
     missing = np.zeros(n, dtype=bool)
     for c in names:
         missing |= np.isnan(values[c])

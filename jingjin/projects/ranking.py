@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -90,11 +91,15 @@ def filtered_projects(*, filters: dict[str, Any], owners: QuerySet[Unit]) -> Que
 
 
 def _on_time_ids(projects: QuerySet[KeyProject], period: ReportingPeriod) -> set[int]:
-    """The projects whose report of ``period`` was first submitted by its deadline."""
+    """The projects whose report of ``period`` was first submitted by its deadline (a local date:
+    before the local midnight that ends it — compared by the database, no time read back)."""
+    cutoff = datetime.combine(
+        period.deadline + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
     rows = ProjectReport.objects.filter(
-        project__in=projects.order_by().values("pk"), period=period, first_submitted_at__isnull=False
-    ).values_list("project_id", "first_submitted_at")
-    return {pid for pid, at in rows if timezone.localdate(at) <= period.deadline}
+        project__in=projects.order_by().values("pk"), period=period, first_submitted_at__lt=cutoff
+    ).values_list("project_id", flat=True)
+    return set(rows)
 
 
 def _projects(projects: QuerySet[KeyProject]) -> dict[int, KeyProject]:
@@ -142,6 +147,86 @@ def project_criteria(
         )
     out.sort(key=lambda c: c.project.code if c.project else "")
     return out
+
+
+@dataclass(frozen=True)
+class ProjectColumns:
+    """:func:`project_criteria` as columns, one row per ranked project in the order of the codes
+    (no model objects: a list ranks up to 10,000 projects)."""
+
+    ids: np.ndarray  # project ids
+    unit_ids: np.ndarray  # their owning units
+    on_time: np.ndarray  # int64: 1 when the report came by the deadline
+    completion_pct: np.ndarray
+    elapsed_pct: np.ndarray
+    gap: np.ndarray
+    delay_days: np.ndarray  # int64
+    planned: np.ndarray
+    ytd: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    @property
+    def tasks_due(self) -> np.ndarray:
+        return np.ones(self.ids.size, dtype=np.int64)
+
+    @property
+    def on_time_pct(self) -> np.ndarray:
+        return 100.0 * self.on_time
+
+    @property
+    def investment_pct(self) -> np.ndarray:
+        return np.asarray(np.minimum(self.completion_pct, 100.0), dtype=np.float64)
+
+    @property
+    def gap_pct(self) -> np.ndarray:
+        """:func:`gap_score` of each gap."""
+        return np.minimum(np.maximum(100.0 + self.gap, 0.0), 100.0)
+
+    @property
+    def milestones_pct(self) -> np.ndarray:
+        """:func:`milestone_score` of each delay."""
+        return 100.0 * np.maximum(0.0, 1.0 - self.delay_days / MILESTONE_ZERO_DAYS)
+
+    @property
+    def on_schedule(self) -> np.ndarray:
+        return self.gap >= -1e-9
+
+
+def project_columns(
+    *, filters: dict[str, Any], owners: QuerySet[Unit], period: ReportingPeriod
+) -> ProjectColumns:
+    """The criteria of :func:`project_criteria` as columns: the progress table, the projects' codes
+    and owners as plain values and the on-time reports — three reads, whatever the number."""
+    projects = filtered_projects(filters=filters, owners=owners)
+    table = progress_table(projects, period.year, period.month)
+    judged = np.flatnonzero(table.planned > 0)
+    ids = table.ids[judged]
+    if ids.size:
+        rows = {
+            pk: (code, unit)
+            for pk, code, unit in projects.order_by().values_list("pk", "code", "owner_unit_id")
+        }
+        on_time_ids = _on_time_ids(projects, period)
+    else:
+        rows, on_time_ids = {}, set()
+    listed = ids.tolist()
+    codes = [rows[pk][0] for pk in listed]
+    order = np.array(sorted(range(len(codes)), key=codes.__getitem__), dtype=np.int64)
+    picked = judged[order]
+    r = table.result
+    return ProjectColumns(
+        ids=ids[order],
+        unit_ids=np.array([rows[pk][1] for pk in listed], dtype=np.int64)[order],
+        on_time=np.array([pk in on_time_ids for pk in listed], dtype=np.int64)[order],
+        completion_pct=r.completion_pct[picked].astype(np.float64),
+        elapsed_pct=r.elapsed_pct[picked].astype(np.float64),
+        gap=r.gap[picked].astype(np.float64),
+        delay_days=r.delay_days[picked].astype(np.int64),
+        planned=table.planned[picked].astype(np.float64),
+        ytd=table.ytd[picked].astype(np.float64),
+    )
 
 
 def owner_criteria(
