@@ -309,7 +309,7 @@ def _require_decider(actor: Any) -> None:
 
 def _lock_filed(appeal: Appeal) -> Appeal:
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("ranking_list", "project", "scheme_run", "unit")
         .get(pk=appeal.pk)
     )
