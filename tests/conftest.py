@@ -92,7 +92,11 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
       layout, the paths a user clicks — and the queries behind each of those pages run on PostgreSQL
       in the page, API and service tests. Run twice they cost CI about three minutes;
     * the tests marked ``own_sqlite``: they run the command line in a subprocess on a SQLite
-      database of their own (DATABASE_URL dropped), so the second run would repeat the first.
+      database of their own (DATABASE_URL dropped), so the second run would repeat the first;
+    * the schemathesis fuzzing of the API document : its subject is the
+      document and the shape of the answers, the same whatever the database; the queries behind
+      each operation, and the values PostgreSQL refuses (NUL in a text), run on PostgreSQL in the
+      API and hostile-input tests. It cost the second run about two minutes.
 
     Every test that reaches the database runs again on the second one."""
     if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
@@ -104,6 +108,7 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
         if not _reaches_the_database(item)
         or item.path.is_relative_to(browser)
         or item.get_closest_marker("own_sqlite") is not None
+        or "schemathesis" in item.name
     ]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
