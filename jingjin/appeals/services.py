@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import secrets
 from datetime import date, timedelta
 from typing import IO, Any
@@ -36,7 +35,12 @@ from django.utils.translation import pgettext
 from jingjin.appeals.choices import AppealState
 from jingjin.appeals.models import Appeal, AppealEvidence
 from jingjin.assessment.choices import ListStatus
-from jingjin.assessment.corrections import SCHEME_FIGURE_BOUND, clean_values, ranking_list_correct
+from jingjin.assessment.corrections import (
+    SCHEME_FIGURE_BOUND,
+    clean_corrections,
+    clean_values,
+    ranking_list_correct,
+)
 from jingjin.assessment.models import RankingEntry, RankingList
 from jingjin.assessment.scheme_compute import scheme_evaluate
 from jingjin.assessment.scheme_models import RunKind, SchemeRun
@@ -98,28 +102,7 @@ def run_bounds() -> tuple[float, float]:
 
 def clean_run_values(run: SchemeRun, values: dict[str, Any]) -> dict[str, float]:
     """Corrected figures: keys of the scheme's criteria, finite numbers within ±10⁹."""
-    allowed = run_criteria(run)
-    low, high = run_bounds()
-    out: dict[str, float] = {}
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        if value is None or value == "":
-            continue
-        if name not in allowed:
-            errors[name] = _("This criterion is not scored on this list.")
-            continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            errors[name] = _("Enter a number.")
-            continue
-        if not math.isfinite(number) or not low <= number <= high:
-            errors[name] = _("Enter a number from %(low)g to %(high)g.") % {"low": low, "high": high}
-            continue
-        out[name] = number
-    if errors:
-        raise ValidationError(errors)
-    return out
+    return clean_corrections(values, run_criteria(run), run_bounds())
 
 
 def run_row(run: SchemeRun, unit_code: str) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ thin views over the selectors and services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -76,14 +77,23 @@ def file(request: HttpRequest, entry: int) -> HttpResponse:
     )
     if not may_file_appeal(request.user, found.unit_id):
         return _forbidden(request, _("Only the users of the unit, or the plan office, appeal its entry."))
+    context = {
+        "entry": found,
+        "list": found.ranking_list,
+        "window_end": services.window_end(found.ranking_list),
+        "window_open": services.window_open(found.ranking_list),
+    }
+    return _file_page(request, context, lambda **given: services.appeal_file(entry=found, **given))
+
+
+def _file_page(request: HttpRequest, context: dict[str, Any], file: Callable[..., Appeal]) -> HttpResponse:
+    """The "file an appeal" form of an entry or a run's unit: ``file(actor=, reason=, files=)``
+    files it; its refusals are shown on the form."""
     form = AppealFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            appeal = services.appeal_file(
-                actor=request.user,
-                entry=found,
-                reason=form.cleaned_data["reason"],
-                files=form.cleaned_data["evidence"],
+            appeal = file(
+                actor=request.user, reason=form.cleaned_data["reason"], files=form.cleaned_data["evidence"]
             )
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))
@@ -93,14 +103,7 @@ def file(request: HttpRequest, entry: int) -> HttpResponse:
         else:
             messages.success(request, _("The appeal is filed; the plan office will decide it."))
             return redirect("appeals:detail", pk=appeal.pk)
-    context = {
-        "entry": found,
-        "list": found.ranking_list,
-        "form": form,
-        "window_end": services.window_end(found.ranking_list),
-        "window_open": services.window_open(found.ranking_list),
-        "window_days": services.window_days(),
-    }
+    context = {**context, "form": form, "window_days": services.window_days()}
     return render(request, "appeals/file.html", context, status=400 if form.errors else 200)
 
 
@@ -117,33 +120,15 @@ def file_run(request: HttpRequest, run: int, unit: str) -> HttpResponse:
         raise Http404("unit")
     if not may_file_appeal(request.user, subject.pk):
         return _forbidden(request, _("Only the users of the unit, or the plan office, appeal its entry."))
-    form = AppealFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.appeal_file_run(
-                actor=request.user,
-                scheme_run=found,
-                unit=subject,
-                reason=form.cleaned_data["reason"],
-                files=form.cleaned_data["evidence"],
-            )
-        except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
-        except ValidationError as exc:
-            for message in _messages(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The appeal is filed; the plan office will decide it."))
-            return redirect("appeals:detail", pk=appeal.pk)
     context = {
         "run": found,
         "row": row,
-        "form": form,
         "window_end": services.run_window_end(found),
         "window_open": services.run_window_open(found),
-        "window_days": services.window_days(),
     }
-    return render(request, "appeals/file.html", context, status=400 if form.errors else 200)
+    return _file_page(
+        request, context, lambda **given: services.appeal_file_run(scheme_run=found, unit=subject, **given)
+    )
 
 
 def _visible(request: HttpRequest, pk: int) -> Appeal:

@@ -71,11 +71,12 @@ def value_bounds(ranking_list: RankingList) -> tuple[float, float]:
     return 0.0, 100.0
 
 
-def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str, float]:
-    """Corrected criterion values: criteria of the list's rule, finite numbers in
-    :func:`value_bounds` (0–100 on a list of the fixed weights)."""
-    allowed = correctable_criteria(ranking_list)
-    low, high = value_bounds(ranking_list)
+def clean_corrections(
+    values: dict[str, Any], allowed: tuple[str, ...], bounds: tuple[float, float]
+) -> dict[str, float]:
+    """Corrected values (criterion → value) of an accepted appeal: criteria of ``allowed``, finite
+    numbers within ``bounds``; every refused value named in one ValidationError."""
+    low, high = bounds
     out: dict[str, float] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
@@ -92,7 +93,7 @@ def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str,
         if not math.isfinite(number) or not low <= number <= high:
             errors[name] = (
                 _("Enter a percentage from 0 to 100.")
-                if high == 100.0
+                if (low, high) == (0.0, 100.0)
                 else _("Enter a number from %(low)g to %(high)g.") % {"low": low, "high": high}
             )
             continue
@@ -100,6 +101,12 @@ def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str,
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def clean_values(ranking_list: RankingList, values: dict[str, Any]) -> dict[str, float]:
+    """Corrected criterion values: criteria of the list's rule, finite numbers in
+    :func:`value_bounds` (0–100 on a list of the fixed weights)."""
+    return clean_corrections(values, correctable_criteria(ranking_list), value_bounds(ranking_list))
 
 
 def _item(entry: RankingEntry, criterion: str) -> dict[str, Any]:
