@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from jingjin.engines import projects as engine
 from jingjin.projects.choices import MILESTONE_ORDER
@@ -80,12 +82,58 @@ def _day(value: date | None) -> int:
     return engine.UNKNOWN if value is None else (value - EPOCH).days
 
 
-def _month(value: date | None) -> int:
-    return engine.UNKNOWN if value is None else month_index(value.year, value.month)
+def _days(values: list[Any]) -> np.ndarray:
+    """ISO dates (text as the database casts them, or ``date``; None unknown) as days since 1970,
+    parsed by numpy at once: no Python date per value."""
+    parsed = np.array(values, dtype="datetime64[D]")
+    days = parsed.astype(np.int64)
+    days[np.isnat(parsed)] = engine.UNKNOWN
+    return days
+
+
+def _months(values: list[Any]) -> np.ndarray:
+    """:func:`_days`' dates as :func:`month_index` (UNKNOWN kept)."""
+    parsed = np.array(values, dtype="datetime64[D]")
+    months = parsed.astype("datetime64[M]").astype(np.int64) + month_index(1970, 1)
+    months[np.isnat(parsed)] = engine.UNKNOWN
+    return months
+
+
+def _amounts(values: list[Any], missing: float) -> np.ndarray:
+    """Amounts read as floats (None → ``missing``)."""
+    return np.array([missing if v is None else v for v in values], dtype=np.float64)
+
+
+def _as_text(field: str) -> Cast | F:
+    """A date column as numpy parses it at once: on SQLite its ISO text (Django's per-value
+    converters skipped), elsewhere the driver's dates."""
+    return Cast(field, output_field=CharField()) if connection.vendor == "sqlite" else F(field)
+
+
+def _milestone_days(projects: QuerySet[KeyProject], ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Planned and actual days of each project's milestones, [project, kind in MILESTONE_ORDER]."""
+    k = len(MILESTONE_ORDER)
+    planned_days = np.full((ids.size, k), engine.UNKNOWN, dtype=np.int64)
+    actual_days = np.full((ids.size, k), engine.UNKNOWN, dtype=np.int64)
+    rows = list(
+        ProjectMilestone.objects.filter(project__in=projects.order_by().values("pk"))
+        .annotate(_planned=_as_text("planned"), _actual=_as_text("actual"))
+        .values_list("project_id", "kind", "_planned", "_actual")
+    )
+    if not rows:
+        return planned_days, actual_days
+    project_ids, kinds, planned_on, actual_on = zip(*rows, strict=True)
+    at = np.searchsorted(ids, np.array(project_ids, dtype=np.int64))
+    column = {kind: j for j, kind in enumerate(MILESTONE_ORDER)}
+    cols = np.array([column[kind] for kind in kinds], dtype=np.int64)
+    planned_days[at, cols] = _days(list(planned_on))
+    actual_days[at, cols] = _days(list(actual_on))
+    return planned_days, actual_days
 
 
 def progress_table(projects: QuerySet[KeyProject], year: int, month: int) -> ProgressTable:
-    """Progress of ``projects`` as of (year, month): four queries whatever their number."""
+    """Progress of ``projects`` as of (year, month): four queries whatever their number, their
+    values read as columns (dates as text parsed by numpy, amounts as floats)."""
     first, last = month_index(year, 1), month_index(year, month)
     latest = (
         ProjectReport.objects.filter(
@@ -100,32 +148,26 @@ def progress_table(projects: QuerySet[KeyProject], year: int, month: int) -> Pro
     plan = ProjectYearPlan.objects.filter(project=OuterRef("pk"), year=year).values("planned_investment")[:1]
     rows = list(
         projects.order_by("pk")
-        .annotate(_ytd=Subquery(latest), _plan=Subquery(plan))
-        .values_list("pk", "start", "end", "_ytd", "_plan")
+        .annotate(
+            _ytd=Cast(Subquery(latest), output_field=FloatField()),
+            _plan=Cast(Subquery(plan), output_field=FloatField()),
+            _start=_as_text("start"),
+            _end=_as_text("end"),
+        )
+        .values_list("pk", "_start", "_end", "_ytd", "_plan")
     )
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    planned = np.array([np.nan if r[4] is None else float(r[4]) for r in rows], dtype=np.float64)
-    ytd = np.array([0.0 if r[3] is None else float(r[3]) for r in rows], dtype=np.float64)
-    position = {int(pid): i for i, pid in enumerate(ids)}
-    k = len(MILESTONE_ORDER)
-    planned_days = np.full((len(rows), k), engine.UNKNOWN, dtype=np.int64)
-    actual_days = np.full((len(rows), k), engine.UNKNOWN, dtype=np.int64)
-    column = {kind: j for j, kind in enumerate(MILESTONE_ORDER)}
-    milestones = ProjectMilestone.objects.filter(project__in=projects.order_by().values("pk")).values_list(
-        "project_id", "kind", "planned", "actual"
-    )
-    for project_id, kind, planned_on, actual_on in milestones:
-        i = position.get(project_id)
-        if i is not None:
-            planned_days[i, column[kind]] = _day(planned_on)
-            actual_days[i, column[kind]] = _day(actual_on)
+    pks, starts, ends, ytds, plans = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 5
+    ids = np.array(pks, dtype=np.int64)
+    planned = _amounts(plans, np.nan)
+    ytd = _amounts(ytds, 0.0)
+    planned_days, actual_days = _milestone_days(projects, ids)
     as_of_day = _day(date(year, month, calendar.monthrange(year, month)[1]))
     result = engine.progress(
         planned=planned,
         ytd=ytd,
         as_of_month=last,
-        start_month=np.array([_month(r[1]) for r in rows], dtype=np.int64),
-        end_month=np.array([_month(r[2]) for r in rows], dtype=np.int64),
+        start_month=_months(starts),
+        end_month=_months(ends),
         milestone_planned=planned_days,
         milestone_actual=actual_days,
         as_of_day=as_of_day,
