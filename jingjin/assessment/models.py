@@ -337,10 +337,13 @@ class RankingList(AuditedModel):
     def is_published(self) -> bool:
         return self.status == ListStatus.PUBLISHED
 
-    def snapshot(self) -> dict[str, Any]:
-        """The audited values, with the verdict and score of every entry."""
+    def snapshot(self, *, entries: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The audited values, with the verdict and score of every entry: read from the database,
+        or ``entries`` when the caller holds them as just stored (:func:`entries_snapshot`)."""
         data = super().snapshot()
-        if self.pk is not None:
+        if entries is not None:
+            data["entries"] = entries
+        elif self.pk is not None:
             # plain values, not model objects: a project list holds up to 10,000 entries
             rows = self.entries.order_by("unit__code", "project__code").values_list(
                 "unit__code", "project__code", "verdict", "score", "rank"

@@ -377,6 +377,7 @@ def ranking_list_compute(
         if not created
         else {}
     )
+    stored = None  # the entries' snapshot, when known without reading them back
     if assessment is not None:
         results = scheme_lists.scheme_list_results(
             assessment=assessment, period=period, as_of=today, exempt=exempt
@@ -386,7 +387,9 @@ def ranking_list_compute(
         columns = project_columns(
             filters=scheme.project_filter(), owners=selectors.group_units(scheme=scheme), period=period
         )
-        _store_columns(ranking_list, project_lists.project_list(rule=rule, projects=columns, exempt=exempt))
+        made = project_lists.project_list(rule=rule, projects=columns, exempt=exempt)
+        _store_columns(ranking_list, made)
+        stored = _columns_snapshot(made)
     else:
         criteria = selectors.subject_criteria(scheme=scheme, period=period, as_of=today)
         _store(ranking_list, selectors.ranking_compute(rule=rule, criteria=criteria, exempt=exempt))
@@ -395,10 +398,23 @@ def ranking_list_compute(
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         obj=ranking_list,
         before=before,
-        after=ranking_list.snapshot(),
+        after=ranking_list.snapshot(entries=stored),
         source=source,
     )
     return ranking_list
+
+
+def _columns_snapshot(made: project_lists.ListColumns) -> dict[str, dict[str, Any]]:
+    """The entries of :meth:`RankingList.snapshot` from a project list just stored by
+    :func:`_store_columns` — the values written, not 10,000 rows read back — in the snapshot's
+    order (owning unit's code, then project's code)."""
+    p = made.projects
+    unit_ids = p.unit_ids.tolist()
+    unit_codes = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "code"))
+    order = sorted(range(len(p)), key=lambda i: (unit_codes[unit_ids[i]], p.codes[i]))
+    return {
+        p.codes[i]: {"verdict": made.verdict[i], "score": made.score[i], "rank": made.rank[i]} for i in order
+    }
 
 
 @transaction.atomic

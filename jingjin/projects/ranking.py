@@ -155,6 +155,7 @@ class ProjectColumns:
     (no model objects: a list ranks up to 10,000 projects)."""
 
     ids: np.ndarray  # project ids
+    codes: list[str]  # their codes (the rows' order)
     unit_ids: np.ndarray  # their owning units
     on_time: np.ndarray  # int64: 1 when the report came by the deadline
     completion_pct: np.ndarray
@@ -218,6 +219,7 @@ def project_columns(
     r = table.result
     return ProjectColumns(
         ids=ids[order],
+        codes=[codes[i] for i in order.tolist()],
         unit_ids=np.array([rows[pk][1] for pk in listed], dtype=np.int64)[order],
         on_time=np.array([pk in on_time_ids for pk in listed], dtype=np.int64)[order],
         completion_pct=r.completion_pct[picked].astype(np.float64),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jingjin.assessment import project_lists, selectors, services
 from jingjin.assessment.models import RankingList
-from jingjin.core.models import Unit
+from jingjin.core.models import AuditEntry, Unit
 from jingjin.projects.models import KeyProject, ProjectReport, ProjectYearPlan
 from tests.assessment.conftest import period_of
 from tests.assessment.test_project_lists import JULY_20
@@ -93,6 +93,26 @@ def test_a_second_after_the_deadline_is_late(users, june, schemes):
     p1 = listed.entries.get(project__code="P1")
     assert p1.on_time_pct == 0.0
     assert _rows(listed) == _per_entry(listed)
+
+
+def test_the_audit_holds_the_entries_as_stored(users, june, schemes):
+    """The audit row's "after" is built from the computed columns, not read back: it must be what
+    reading the stored list gives, on a first compute and after a
+    recompute that adds, moves and drops projects."""
+    scheme = schemes["key-projects"]
+    office = users["office"]
+    for change in (False, True):
+        if change:
+            ProjectYearPlan.objects.create(
+                project=KeyProject.objects.get(code="P6"), year=2024, planned_investment=300
+            )
+            ProjectYearPlan.objects.filter(project__code="P7").delete()
+            KeyProject.objects.filter(code="P1").update(owner_unit=Unit.objects.get(code="t.b"))
+        listed = services.ranking_list_compute(actor=office, scheme=scheme, period=june, today=JULY_20)
+        entry = AuditEntry.objects.filter(object_id=listed.pk, content_type__model="rankinglist").latest("pk")
+        stored = RankingList.objects.get(pk=listed.pk).snapshot()["entries"]
+        assert entry.after["entries"] == stored
+        assert ("P6" in stored, "P7" in stored) == ((True, False) if change else (False, True))
 
 
 def test_rounded_is_round():
