@@ -80,25 +80,10 @@ def entropy_weights(X: Any) -> np.ndarray:
     """
     matrix = _as_matrix(X)
     m, n = matrix.shape
-    totals = np.zeros(n)
-    lowest = np.full(n, np.inf)
-    xlogx = np.zeros(n)
-    tiny = np.finfo(np.float64).tiny  # x·ln(max(x, tiny)) is exactly 0 at x = 0
-    logs_buffer = np.empty((n, min(_CHUNK, m)))
-    for block in _column_blocks(matrix):
-        least = block.min(axis=1)
-        logs = logs_buffer[:, : block.shape[1]]
-        if least.min() > 0:  # no zero (nor negative, nor NaN): the logarithm as it is
-            np.log(block, out=logs)
-        else:
-            np.maximum(block, tiny, out=logs)
-            np.log(logs, out=logs)
-        xlogx += np.einsum("ij,ij->i", block, logs)
-        totals += block.sum(axis=1)
-        np.minimum(lowest, least, out=lowest)
+    totals, xlogx, negative = _entropy_sums(matrix)
     if not (np.isfinite(totals).all() and np.isfinite(xlogx).all()):
         _refuse_non_finite(matrix)
-    if (lowest < 0).any():
+    if negative:
         rows, cols = np.nonzero(matrix < 0)
         raise ValueError(
             f"entropy weights need values ≥ 0: negative value at row {rows[0] + 1}, criterion {cols[0] + 1}"
@@ -115,6 +100,38 @@ def entropy_weights(X: Any) -> np.ndarray:
     if total <= 0:
         return np.full(n, 1.0 / n)
     return divergence / total
+
+
+def _entropy_sums(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Σ_i x_ij and Σ_i x_ij·ln x_ij of each column (0·ln 0 = 0), and whether a value is negative.
+
+    Row blocks of ``_CHUNK`` as they lie in memory (no transposing copy): the block's least value
+    (one flat reduction) decides whether its logarithm can be taken as it is (every value > 0) or
+    of max(x, tiny) (x·ln(tiny) is exactly 0 at x = 0); x·ln x is formed in place, and both column
+    sums are products with a vector of ones (BLAS: a column sum of a narrow row-major block by
+    ``sum(axis=0)`` runs a short loop per row). A NaN passes through to the sums, where the
+    caller's finiteness check finds it; the blocks' sums are added in block order."""
+    m, n = matrix.shape
+    tiny = np.finfo(np.float64).tiny
+    totals, xlogx = np.zeros(n), np.zeros(n)
+    negative = False
+    size = min(_CHUNK, m)
+    logs_buffer, ones = np.empty((size, n)), np.ones(size)
+    part = np.empty(n)
+    for start in range(0, m, _CHUNK):
+        rows = matrix[start : start + _CHUNK]
+        logs, o = logs_buffer[: rows.shape[0]], ones[: rows.shape[0]]
+        least = rows.min()
+        if least > 0:  # no zero (nor negative, nor NaN)
+            np.log(rows, out=logs)
+        else:
+            np.maximum(rows, tiny, out=logs)
+            np.log(logs, out=logs)
+            negative = negative or bool(least < 0)
+        np.multiply(rows, logs, out=logs)
+        totals += np.dot(o, rows, out=part)
+        xlogx += np.dot(o, logs, out=part)
+    return totals, xlogx, negative
 
 
 def _as_benefit(benefit: Any, n: int) -> np.ndarray:

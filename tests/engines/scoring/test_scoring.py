@@ -63,6 +63,29 @@ def test_entropy_weights_edges():
         entropy_weights([[1.0, np.nan], [2.0, 3.0]])
 
 
+def test_entropy_weights_over_many_blocks_with_zeros_and_bad_values():
+    """More rows than one block, zeros in some blocks only (their logarithm taken of max(x, tiny)),
+    against the textbook formula on p; a negative or NaN value in a late block is found, the
+    negative one named by its row and criterion, a matrix in column order gives the same."""
+    rng = np.random.default_rng(19)
+    X = rng.lognormal(1.0, 1.0, size=(30_000, 4))
+    X[rng.random(30_000) < 0.2, 1] = 0.0  # zeros in every block of column 2
+    X[20_000:20_100, 3] = 0.0  # zeros in one block of column 4
+    p = X / X.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0).sum(axis=0)
+    d = 1.0 + plogp / math.log(X.shape[0])
+    np.testing.assert_allclose(entropy_weights(X), d / d.sum(), rtol=1e-10)
+    np.testing.assert_array_equal(entropy_weights(np.asfortranarray(X)), entropy_weights(X))
+    bad = X.copy()
+    bad[25_000, 2] = -0.5
+    with pytest.raises(ValueError, match="row 25001, criterion 3"):
+        entropy_weights(bad)
+    bad[25_000, 2] = np.nan
+    with pytest.raises(ValueError, match="non-finite"):
+        entropy_weights(bad)
+
+
 def test_entropy_weights_are_scale_invariant_and_sum_to_one():
     rng = np.random.default_rng(1)
     X = rng.uniform(0, 10, size=(200, 4))
