@@ -16,6 +16,7 @@ from jingjin.assessment.scheme_models import (
     SchemeStatus,
 )
 from jingjin.core.permissions import has_role, may_manage_assessment_schemes
+from jingjin.reporting.models import ReportingPeriod
 
 
 def visible_schemes(*, user: Any) -> QuerySet[AssessmentScheme]:
@@ -55,6 +56,15 @@ def race_chart(*, race: Race) -> dict[str, Any]:
             ranks.append(rank)
         series.append({"code": code, "name": name, "ranks": ranks})
     return {"rounds": [r.period.code for r in rounds], "series": series}
+
+
+def published_run_of(*, scheme: AssessmentScheme, period: ReportingPeriod) -> SchemeRun | None:
+    """The published run of ``scheme`` (this version) for ``period``, if there is one."""
+    return (
+        SchemeRun.objects.select_related("scheme", "period")
+        .filter(scheme=scheme, period=period, kind=RunKind.PUBLISHED)
+        .first()
+    )
 
 
 def pay_schemes() -> QuerySet[CadrePayScheme]:

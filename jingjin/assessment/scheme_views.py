@@ -302,6 +302,8 @@ def race_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "race": race,
             "rounds": rounds,
             "round": chosen,
+            # the scheme's published run of the round's month: its appeals mark the leaderboard
+            "run": selectors.published_run_of(scheme=race.scheme, period=chosen.period) if chosen else None,
             "chart": selectors.race_chart(race=race),
             "is_office": _office(request),
         },

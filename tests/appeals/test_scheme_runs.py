@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from jingjin.appeals import services
 from jingjin.appeals.models import Appeal
+from jingjin.assessment import scheme_services
 from jingjin.assessment import services as assessment
 from jingjin.assessment.scheme_models import AssessmentScheme, RunKind, SchemeRun
 from jingjin.core.models import AuditEntry, Unit
@@ -251,3 +252,30 @@ def test_the_office_accepts_on_the_appeal_page(client: Any, users: Any, run: Sch
     assert 'data-appeal="accepted"' in scheme_page  # the office sees the corrected published run
     queue = office.get("/appeals/").content.decode()
     assert run.scheme.name in queue and "2024-03" in queue
+
+
+def test_the_race_leaderboard_marks_the_appeals_of_its_month(client: Any, users: Any, run: SchemeRun) -> None:
+    """A race on the scheme shows, on the round of the run's month, the appeal marks of the
+    published run (its leaderboard itself stays as computed); another month's round shows none."""
+    office = users["office"]
+    race = scheme_services.race_create(
+        actor=office,
+        code="race-appeals",
+        name_zh="赛马",
+        name_en="Race",
+        scheme=run.scheme,
+        cadence="monthly",
+        start=run.period,
+        end=run.period,
+    )
+    scheme_services.race_run(actor=office, race=race, today=PUBLISHED)
+    page = _as(client, users["leader"]).get(f"/schemes/races/{race.pk}/").content.decode()
+    assert 'data-testid="round-run"' in page and "data-appeal=" not in page
+    _file(users, run)
+    page = _as(client, users["leader"]).get(f"/schemes/races/{race.pk}/").content.decode()
+    assert 'data-appeal="filed"' in page and "Appeal: pending" in page
+    before = race.rounds.get().rows
+    services.appeal_reject(actor=office, appeal=Appeal.objects.get(), decision="证据不足")
+    page = _as(client, users["leader"]).get(f"/schemes/races/{race.pk}/").content.decode()
+    assert 'data-appeal="rejected"' in page
+    assert race.rounds.get().rows == before
