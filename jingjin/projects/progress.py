@@ -117,6 +117,7 @@ def _milestone_days(projects: QuerySet[KeyProject], ids: np.ndarray) -> tuple[np
     actual_days = np.full((ids.size, k), engine.UNKNOWN, dtype=np.int64)
     rows = list(
         ProjectMilestone.objects.filter(project__in=projects.order_by().values("pk"))
+        .order_by()
         .annotate(_planned=_as_text("planned"), _actual=_as_text("actual"))
         .values_list("project_id", "kind", "_planned", "_actual")
     )
