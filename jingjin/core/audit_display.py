@@ -55,6 +55,12 @@ class Change:
     before: str
     after: str
 
+    @property
+    def recorded(self) -> str:
+        """What a deletion's row shows: the value before, or, for a field only the deletion
+        recorded (its reason), the value after."""
+        return self.after if self.before == EMPTY else self.before
+
 
 @dataclass
 class AuditRow:

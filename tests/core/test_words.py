@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jingjin.core.audit_display import describe, display_value, local_time
-from jingjin.core.models import AuditEntry
+from jingjin.core.models import AuditEntry, Unit
 from jingjin.reporting import services
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +284,25 @@ def test_the_main_pages_in_chinese_show_no_english_msgid(
         if left:
             found[url] = left
     assert found == {}
+
+
+def test_a_deletion_shows_its_values_and_its_reason(english: Any, users: Any) -> None:
+    """A deletion's row shows the values the item had and, for a field only the deletion recorded
+    (the reason a user gave), that value."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.template.loader import render_to_string
+
+    unit = Unit.objects.get(code="t.a")
+    entry = AuditEntry.objects.create(
+        user_name="test",
+        action="delete",
+        content_type=ContentType.objects.get_for_model(Unit),
+        object_id=unit.pk,
+        object_repr="t.a",
+        before={"code": "t.a"},
+        after={"reason": "录入错误"},
+        source="test",
+    )
+    (row,) = describe([entry])
+    html = render_to_string("includes/audit_changes.html", {"entry": row})
+    assert "录入错误" in html and "t.a" in html
