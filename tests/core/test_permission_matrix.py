@@ -1431,6 +1431,10 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/lists/schemes/{w.lists['draft'].scheme_id}/",
         {"GET": lists_office, "POST": lists_office},
     ),
+    # figimport: the office links the scheme to a configurable scheme (an empty POST unlinks it)
+    "assessment:scheme_link": page(
+        lambda w, u: f"/lists/schemes/{w.lists['draft'].scheme_id}/link/", {"POST": lists_office}
+    ),
     "dashboard:cockpit": page("/cockpit/"),
     "dashboard:tasks": page("/cockpit/tasks/"),
     "dashboard:bulletin": page(lambda w, u: f"/cockpit/bulletin/{w.period.code}.xlsx"),
