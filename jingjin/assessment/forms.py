@@ -1,5 +1,6 @@
-"""The plan office's form of a red/black list scheme: subject, peer group, project filters,
-weights, list sizes and the target rule (the write is :func:`services.scheme_change`)."""
+"""The plan office's forms of a red/black list scheme: subject, peer group, project filters,
+weights, list sizes and the target rule (the write is :func:`services.scheme_change`), and the
+configurable scheme that computes its lists (:func:`services.ranking_scheme_link`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.assessment.models import RankingScheme
+from jingjin.assessment.scheme_models import AssessmentScheme, SchemeStatus
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
 from jingjin.projects.choices import ProjectCategory, ProjectLevel
@@ -84,3 +86,26 @@ class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
                 widget.attrs["class"] = "form-select form-select-sm"
             else:
                 widget.attrs["class"] = "form-control form-control-sm"
+
+
+class SchemeLinkForm(forms.Form):
+    """The configurable scheme whose published version computes a red/black scheme's lists, by
+    code ("": none, the fixed weights). The choices are the published schemes (and the code linked
+    now); the service checks the code — unknown, not published, a subject it cannot rank."""
+
+    assessment_code = forms.CharField(
+        label=_("configurable scheme"),
+        max_length=64,
+        required=False,
+        widget=forms.Select({"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"assessment_code": current})
+        super().__init__(*args, **kwargs)
+        published = AssessmentScheme.objects.filter(status=SchemeStatus.PUBLISHED).order_by("code")
+        choices: list[tuple[str, str]] = [("", str(_("None: the fixed weights of this scheme")))]
+        choices += [(s.code, f"{s.name} ({s.code} v{s.version})") for s in published]
+        if current and current not in {code for code, _label in choices}:
+            choices.append((current, current))
+        self.fields["assessment_code"].widget.choices = choices

@@ -72,6 +72,44 @@ class FigureForm(forms.Form):
         return data
 
 
+class FigureTemplateForm(forms.Form):
+    """The key and month of an import template of recorded figures (a key in use only)."""
+
+    key = forms.RegexField(
+        label=_("key"),
+        regex=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
+        error_messages={"invalid": _("A key is small letters, digits and _, starting with a letter.")},
+        widget=forms.TextInput({**INPUT, "list": "figure-keys", "autocomplete": "off"}),
+    )
+    period = forms.RegexField(label=_("month"), **MONTH)
+
+    def __init__(self, *args: Any, keys: set[str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "tpl_%s")  # the record form above has a key and a month too
+        super().__init__(*args, **kwargs)
+        self.keys = keys or set()
+        bound_texts(self)
+
+    def clean_key(self) -> str:
+        key = str(self.cleaned_data["key"])
+        if key not in self.keys:
+            raise ValidationError(
+                gettext("Unknown key %(key)s: no scheme reads it and it was never recorded.") % {"key": key}
+            )
+        return key
+
+    def clean_period(self) -> str:
+        return _month(self)
+
+
+class FigureUploadForm(forms.Form):
+    """A workbook of recorded figures to import."""
+
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput({**INPUT, "accept": ".xlsx"})
+    )
+
+
 class PayForm(forms.Form):
     """The terms of a village-cadre pay scheme; its bands are :class:`BandFormSet`."""
 

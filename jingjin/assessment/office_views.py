@@ -1,6 +1,7 @@
 """The plan office's data-entry pages of the schemes: recorded figures (记录的数值: a review score, a
-count of events, per unit and month) and village-cadre pay schemes with their bands. The computed
-pay table stays on :func:`scheme_views.pay_detail`."""
+count of events, per unit and month) one by one or from Excel (a template per key and month, an
+import of all rows or none: :mod:`figure_imports`), and village-cadre pay schemes with their bands.
+The computed pay table stays on :func:`scheme_views.pay_detail`."""
 
 from __future__ import annotations
 
@@ -12,12 +13,21 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jingjin.assessment import figure_imports
 from jingjin.assessment import office_selectors as selectors
 from jingjin.assessment import scheme_services as services
-from jingjin.assessment.office_forms import BandFormSet, BaseBandFormSet, FigureForm, PayForm
+from jingjin.assessment.office_forms import (
+    BandFormSet,
+    BaseBandFormSet,
+    FigureForm,
+    FigureTemplateForm,
+    FigureUploadForm,
+    PayForm,
+)
 from jingjin.assessment.scheme_models import CadrePayScheme
+from jingjin.core.limits import CellProblem
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
 from jingjin.reporting.services import period_get_or_create, period_parse
 
@@ -64,19 +74,84 @@ def figures(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The figure is recorded."))
             return redirect(f"{request.path}?period={data['period']}&key={data['key']}")
+    return _figures_page(request, form=form)
+
+
+def _figures_page(
+    request: HttpRequest,
+    *,
+    form: FigureForm | None = None,
+    template_form: FigureTemplateForm | None = None,
+    upload: FigureUploadForm | None = None,
+    problems: list[CellProblem] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     period_code = request.GET.get("period", "")[:7]
     key = request.GET.get("key", "")[:40]
     return render(
         request,
         "assessment/figures.html",
         {
-            "form": form,
+            "form": FigureForm(count_keys=selectors.count_keys()) if form is None else form,
+            "template_form": (
+                FigureTemplateForm(initial={"key": key, "period": period_code})
+                if template_form is None
+                else template_form
+            ),
+            "upload": FigureUploadForm() if upload is None else upload,
+            "problems": problems or [],
+            "columns": figure_imports.COLUMNS,
             "figures": selectors.recorded_figures(period_code=period_code, key=key),
             "keys": selectors.figure_keys(),
             "period": period_code,
             "key": key,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def figures_template(request: HttpRequest) -> HttpResponse:
+    """The import workbook of a key for a month: one row per unit the key applies to, the values
+    recorded so far filled in."""
+    if not may_manage_assessment_schemes(request.user):
+        return _forbidden(request)
+    keys = {key for key, _used in selectors.figure_keys()}
+    form = FigureTemplateForm(request.GET, keys=keys)
+    if not form.is_valid():
+        return _figures_page(request, template_form=form, status=400)
+    key, period = form.cleaned_data["key"], form.cleaned_data["period"]
+    response = HttpResponse(
+        figure_imports.template_xlsx(key=key, period=period), content_type=figure_imports.XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="figures-{key}-{period}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def figures_import(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook of recorded figures: every row recorded, or none and every problem listed
+    with its row and column."""
+    if not may_manage_assessment_schemes(request.user):
+        return _forbidden(request)
+    upload = FigureUploadForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        return _figures_page(request, upload=upload)
+    try:
+        counts = figure_imports.figures_import(
+            actor=request.user, raw=upload.cleaned_data["file"].read(), source="web"
+        )
+    except PermissionDenied:
+        return _forbidden(request)
+    except figure_imports.ImportFileError as exc:
+        return _figures_page(request, upload=upload, problems=exc.problems)
+    messages.success(
+        request,
+        _("Figures imported: %(created)d new, %(changed)d changed, %(unchanged)d unchanged.") % counts,
+    )
+    return redirect("schemes:figures")
 
 
 def _pay_form(request: HttpRequest, pay: CadrePayScheme | None) -> HttpResponse:

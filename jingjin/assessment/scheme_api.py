@@ -3,7 +3,9 @@
 ``/api/assessment-schemes``: every version the user may see (drafts: the plan office); the plan
 office creates (POST), changes (PATCH: a draft in place, a published version by a new draft
 version), previews and publishes. ``/api/races`` with their rounds, ``/api/cadre-pay`` with the
-pay table. Writes go through :mod:`jingjin.assessment.scheme_services`.
+pay table. ``POST /api/recorded-figures/import`` (the plan office): a workbook of recorded
+figures, all rows or none (400 with every problem's row and column). Writes go through
+:mod:`jingjin.assessment.scheme_services`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jingjin.assessment import figure_imports
 from jingjin.assessment import scheme_services as services
 from jingjin.assessment.scheme_models import (
     AssessmentScheme,
@@ -24,6 +28,7 @@ from jingjin.assessment.scheme_models import (
     PeerSet,
     Race,
     RaceRound,
+    RecordedFigure,
     SchemeAdjustment,
     SchemeCriterion,
     SchemeStatus,
@@ -312,7 +317,52 @@ class CadrePayViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class FigureImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="a workbook (.xlsx), first row the headers: key, unit code, period (YYYY-MM), value"
+    )
+
+
+class FigureImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class RecordedFigureViewSet(viewsets.GenericViewSet):
+    """Recorded figures (记录的数值) of the schemes: the import of a workbook (the plan office)."""
+
+    serializer_class = FigureImportSerializer
+    permission_classes = [SignedInPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    queryset = RecordedFigure.objects.none()
+
+    @extend_schema(
+        summary="Import recorded figures from a workbook (all rows or none)",
+        request={"multipart/form-data": FigureImportSerializer},
+        responses={200: FigureImportResultSerializer, 400: dict},
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_file(self, request: Request) -> Response:
+        if not may_manage_assessment_schemes(request.user):
+            raise exceptions.PermissionDenied("Only the plan office records figures.")
+        body = FigureImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            counts = figure_imports.figures_import(
+                actor=request.user, raw=body.validated_data["file"].read(), source="api"
+            )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except figure_imports.ImportFileError as exc:
+            return Response(
+                {"errors": [p.as_dict() for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(counts)
+
+
 def register(router: Any) -> None:
     router.register("assessment-schemes", AssessmentSchemeViewSet, basename="assessment-scheme")
     router.register("races", RaceViewSet, basename="race")
     router.register("cadre-pay", CadrePayViewSet, basename="cadre-pay")
+    router.register("recorded-figures", RecordedFigureViewSet, basename="recorded-figure")

@@ -6,7 +6,8 @@
 * :func:`scheme_preview` and :func:`scheme_publish` (the published run must equal the preview);
 * :func:`race_create` and :func:`race_run` (the rounds whose deadline has passed);
 * :func:`pay_scheme_save` (bands) and :func:`pay_table_compute`;
-* :func:`figure_record` — a recorded figure of a unit and period.
+* :func:`figure_record` — a recorded figure of a unit and period; :func:`figures_record_many` —
+  many at once (the Excel import).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from jingjin.core.bounds import text_problem
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
-from jingjin.core.services import audit_change, audit_record
+from jingjin.core.services import audit_change, audit_entry, audit_record, audit_record_many
 from jingjin.engines.assessment_schemes import PayBand as BandRule
 from jingjin.engines.assessment_schemes import band_index, check_bands
 from jingjin.reporting.models import ReportingPeriod
@@ -349,6 +350,60 @@ def figure_record(
     figure.save()
     audit_change(actor=actor, obj=figure, before=before, source=source)
     return figure
+
+
+@transaction.atomic
+def figures_record_many(
+    *,
+    actor: Any,
+    figures: list[tuple[str, Unit, ReportingPeriod, float]],
+    source: str = "import",
+) -> dict[str, int]:
+    """Record (or correct) many figures ``(key, unit, period, value)`` at once, each value checked
+    as by :func:`figure_record`: the new figures in one statement, the changed ones in another,
+    their audit rows in a third; a figure whose value is the same is left alone (no audit row).
+    The caller gives each (key, unit, period) once. Returns the counts created, changed and
+    unchanged."""
+    _require_office(actor)
+    wanted = [
+        (key, unit, period, float(_finite(value, "value", low=-1e9) or 0.0))
+        for key, unit, period, value in figures
+    ]
+    existing = {
+        (f.key, f.unit_id, f.period_id): f
+        for f in RecordedFigure.objects.select_for_update().filter(
+            key__in={w[0] for w in wanted},
+            unit__in={w[1].pk for w in wanted},
+            period__in={w[2].pk for w in wanted},
+        )
+    }
+    new: list[RecordedFigure] = []
+    changed: list[tuple[RecordedFigure, dict[str, Any]]] = []
+    for key, unit, period, value in wanted:
+        figure = existing.get((key, unit.pk, period.pk))
+        if figure is None:
+            new.append(RecordedFigure(key=key, unit=unit, period=period, value=value))
+        elif figure.value != value:
+            figure.unit, figure.period = unit, period  # the snapshot names them without a query
+            before = figure.snapshot()
+            figure.value = value
+            changed.append((figure, before))
+    RecordedFigure.objects.bulk_create(new, batch_size=500)
+    RecordedFigure.objects.bulk_update([f for f, _b in changed], ["value"], batch_size=500)
+    entries = [
+        audit_entry(
+            actor=actor, action=AuditAction.CREATE, obj=f, before=None, after=f.snapshot(), source=source
+        )
+        for f in new
+    ]
+    entries += [
+        audit_entry(
+            actor=actor, action=AuditAction.UPDATE, obj=f, before=b, after=f.snapshot(), source=source
+        )
+        for f, b in changed
+    ]
+    audit_record_many(entries)
+    return {"created": len(new), "changed": len(changed), "unchanged": len(wanted) - len(new) - len(changed)}
 
 
 def race_periods(race: Race) -> list[tuple[int, int]]:

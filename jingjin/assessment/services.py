@@ -543,6 +543,21 @@ def scheme_change(
     return scheme
 
 
+def _link_problem(scheme: RankingScheme, assessment_code: str) -> str:
+    """Why ``scheme`` cannot be computed by the configurable scheme ``assessment_code`` ("": it can,
+    or the code is empty: unlinking always can)."""
+    if not assessment_code:
+        return ""
+    if scheme.subject not in LINKABLE:
+        return _("Only a scheme of units can be computed by a configurable scheme.")
+    versions = AssessmentScheme.objects.filter(code=assessment_code)
+    if not versions.exists():
+        return _("No configurable scheme has the code %(code)s.") % {"code": assessment_code}
+    if not versions.filter(status=SchemeStatus.PUBLISHED).exists():
+        return _("The configurable scheme %(code)s has no published version.") % {"code": assessment_code}
+    return ""
+
+
 @transaction.atomic
 def ranking_scheme_link(
     *, actor: Any, scheme: RankingScheme, assessment_code: str, source: str = "web"
@@ -552,15 +567,9 @@ def ranking_scheme_link(
     computed before keep their rule; the next draft list is computed by the new rule."""
     _require_office(actor)
     scheme = RankingScheme.objects.select_for_update().get(pk=scheme.pk)
-    if assessment_code and scheme.subject not in LINKABLE:
-        raise ValidationError(_("Only a scheme of units can be computed by a configurable scheme."))
-    if (
-        assessment_code
-        and not AssessmentScheme.objects.filter(code=assessment_code, status=SchemeStatus.PUBLISHED).exists()
-    ):
-        raise ValidationError(
-            _("The configurable scheme %(code)s has no published version.") % {"code": assessment_code}
-        )
+    problem = _link_problem(scheme, assessment_code)
+    if problem:
+        raise ValidationError({"assessment_code": [problem]})
     before = scheme.snapshot()
     scheme.assessment_code = assessment_code
     scheme.save()

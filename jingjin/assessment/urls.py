@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/exempt/", views.exempt, name="exempt"),
     path("units/<str:code>/", views.unit_history, name="history"),
     path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/link/", views.scheme_link, name="scheme_link"),
 ]

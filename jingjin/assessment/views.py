@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingjin.assessment import selectors, services
 from jingjin.assessment.choices import Subject, Verdict
-from jingjin.assessment.forms import SCHEME_FIELDS, SchemeForm
+from jingjin.assessment.forms import SCHEME_FIELDS, SchemeForm, SchemeLinkForm
 from jingjin.assessment.models import RankingList, RankingScheme
+from jingjin.assessment.scheme_lists import linked_scheme
 from jingjin.core import clock
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_ranking_lists
@@ -172,6 +174,18 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment:list", pk=pk)
 
 
+def _scheme_page(
+    request: HttpRequest, scheme: RankingScheme, *, form: SchemeForm, link_form: SchemeLinkForm | None = None
+) -> HttpResponse:
+    context = {
+        "scheme": scheme,
+        "form": form,
+        "link_form": link_form or SchemeLinkForm(current=scheme.assessment_code),
+        "linked": linked_scheme(scheme),
+    }
+    return render(request, "assessment/scheme_edit.html", context)
+
+
 @login_required
 def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan office changes a scheme: subject, peer group, project filters, weights, N and M,
@@ -193,4 +207,32 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The scheme is saved."))
             return redirect("assessment:lists")
-    return render(request, "assessment/scheme_edit.html", {"scheme": scheme, "form": form})
+    return _scheme_page(request, scheme, form=form)
+
+
+@login_required
+@require_POST
+def scheme_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan office links the scheme to a published configurable scheme, whose published version
+    computes its next lists, or unlinks it (the fixed weights again)."""
+    if not _is_office(request):
+        return _forbidden(request, _("Only the plan office computes, exempts and publishes red/black lists."))
+    scheme = get_object_or_404(RankingScheme, pk=pk)
+    link_form = SchemeLinkForm(request.POST, current=scheme.assessment_code)
+    if link_form.is_valid():
+        code = link_form.cleaned_data["assessment_code"]
+        try:
+            services.ranking_scheme_link(actor=request.user, scheme=scheme, assessment_code=code)
+        except PermissionDenied:
+            return _forbidden(
+                request, _("Only the plan office computes, exempts and publishes red/black lists.")
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                link_form.add_error("assessment_code", message)
+        else:
+            done = _("The next lists are computed by the configurable scheme %(code)s.") % {"code": code}
+            again = _("The next lists are computed by the fixed weights again.")
+            messages.success(request, done if code else again)
+            return redirect(reverse("assessment:scheme_edit", args=[scheme.pk]))
+    return _scheme_page(request, scheme, form=SchemeForm(instance=scheme), link_form=link_form)

@@ -1289,6 +1289,7 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/api/assessment-schemes/{w.schemes['scheme'].pk}/publish", {"POST": schemes_office}
     ),
     "race-list": api("/api/races"),
+    "recorded-figure-import": api("/api/recorded-figures/import", {"POST": schemes_office}),  # figimport
     "race-detail": api(lambda w, u: f"/api/races/{w.schemes['race'].pk}"),
     "cadre-pay-list": api("/api/cadre-pay"),
     "cadre-pay-detail": api(lambda w, u: f"/api/cadre-pay/{w.schemes['pay'].pk}"),
@@ -1400,6 +1401,9 @@ MATRIX: dict[str, Entry] = {
         lambda w, u: f"/schemes/races/{w.schemes['race'].pk}/run/", {"POST": schemes_office}
     ),
     "schemes:figures": page("/schemes/figures/", {"GET": schemes_office, "POST": schemes_office}),
+    # figimport: the template (an empty query answers 400) and the import of recorded figures
+    "schemes:figures_template": page("/schemes/figures/template/", {"GET": schemes_office}),
+    "schemes:figures_import": page("/schemes/figures/import/", {"POST": schemes_office}),
     "schemes:pay_create": page("/schemes/pay/new/", {"GET": schemes_office, "POST": schemes_office}),
     "schemes:pay_edit": page(
         lambda w, u: f"/schemes/pay/{w.schemes['pay'].pk}/edit/",
@@ -1426,6 +1430,10 @@ MATRIX: dict[str, Entry] = {
     "assessment:scheme_edit": page(
         lambda w, u: f"/lists/schemes/{w.lists['draft'].scheme_id}/",
         {"GET": lists_office, "POST": lists_office},
+    ),
+    # figimport: the office links the scheme to a configurable scheme (an empty POST unlinks it)
+    "assessment:scheme_link": page(
+        lambda w, u: f"/lists/schemes/{w.lists['draft'].scheme_id}/link/", {"POST": lists_office}
     ),
     "dashboard:cockpit": page("/cockpit/"),
     "dashboard:tasks": page("/cockpit/tasks/"),
