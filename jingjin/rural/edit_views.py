@@ -1,5 +1,6 @@
 """Pages that correct a household's figures (members with their personal data, risk factors,
-assistance measures, income records) and the register of monitoring lines (监测范围).
+assistance measures, income records) or remove one entered by mistake (``?remove=1`` on the edit
+page: a confirmation with the reason, POST only), and the register of monitoring lines (监测范围).
 
 Every write goes through :mod:`jingjin.rural.services` (audited). The member form shows the
 personal data in full, so only a case worker of the household's county opens it (the same rule
@@ -72,6 +73,39 @@ def _save_income(user: Any, income: Any, data: dict[str, Any]) -> Any:
     )
 
 
+def _remove_member(user: Any, member: Any, reason: str) -> None:
+    services.member_remove(actor=user, member=member, reason=reason)
+
+
+def _remove_risk(user: Any, risk: Any, reason: str) -> None:
+    services.risk_remove(actor=user, risk=risk, reason=reason)
+
+
+def _remove_measure(user: Any, measure: Any, reason: str) -> None:
+    services.measure_remove(actor=user, measure=measure, reason=reason)
+
+
+def _remove_income(user: Any, income: Any, reason: str) -> None:
+    services.income_remove(actor=user, income=income, reason=reason)
+
+
+def _member_summary(member: Any) -> list[Any]:  # no personal data: the page is not a logged view
+    return [member.name, member.get_relation_display()]
+
+
+def _risk_summary(risk: Any) -> list[Any]:
+    return [risk.get_kind_display(), risk.note]
+
+
+def _measure_summary(measure: Any) -> list[Any]:
+    paid = f"{measure.paid} {_('yuan from')} {measure.pool}" if measure.paid else ""
+    return [measure.started_on.isoformat(), measure.get_kind_display(), measure.description, paid]
+
+
+def _income_summary(income: Any) -> list[Any]:
+    return [income.month.strftime("%Y-%m"), income.net_income]
+
+
 @dataclass(frozen=True)
 class Item:
     model: type[models.Model]
@@ -79,14 +113,31 @@ class Item:
     initial: Callable[[Any], dict[str, Any]]
     save: Callable[[Any, Any, dict[str, Any]], Any]
     title: Any
+    remove: Callable[[Any, Any, str], None]
+    summary: Callable[[Any], list[Any]]
+    remove_title: Any
 
 
 ITEMS: dict[str, Item] = {
     "member": Item(
-        Member, rural_forms.MemberForm, _member_initial, _save_member, gettext_lazy("Edit a member")
+        Member,
+        rural_forms.MemberForm,
+        _member_initial,
+        _save_member,
+        gettext_lazy("Edit a member"),
+        _remove_member,
+        _member_summary,
+        gettext_lazy("Remove a member"),
     ),
     "risk": Item(
-        RiskFactor, rural_forms.RiskForm, _risk_initial, _save_risk, gettext_lazy("Edit a risk factor")
+        RiskFactor,
+        rural_forms.RiskForm,
+        _risk_initial,
+        _save_risk,
+        gettext_lazy("Edit a risk factor"),
+        _remove_risk,
+        _risk_summary,
+        gettext_lazy("Remove a risk factor"),
     ),
     "measure": Item(
         AssistanceMeasure,
@@ -94,9 +145,19 @@ ITEMS: dict[str, Item] = {
         _measure_initial,
         _save_measure,
         gettext_lazy("Edit an assistance measure"),
+        _remove_measure,
+        _measure_summary,
+        gettext_lazy("Remove an assistance measure"),
     ),
     "income": Item(
-        IncomeRecord, rural_forms.IncomeForm, _income_initial, _save_income, gettext_lazy("Correct an income")
+        IncomeRecord,
+        rural_forms.IncomeForm,
+        _income_initial,
+        _save_income,
+        gettext_lazy("Correct an income"),
+        _remove_income,
+        _income_summary,
+        gettext_lazy("Remove an income record"),
     ),
 }
 
@@ -122,6 +183,8 @@ def item_edit(request: HttpRequest, code: str, kind: str, pk: int) -> HttpRespon
     obj = ITEMS[kind].model._default_manager.filter(household=household, pk=pk).first()
     if obj is None:
         raise Http404
+    if request.GET.get("remove") == "1":
+        return _item_remove(request, household, kind, obj)
     form = _item_form(kind, household, obj, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,6 +201,33 @@ def item_edit(request: HttpRequest, code: str, kind: str, pk: int) -> HttpRespon
     status = 400 if request.method == "POST" else 200
     context = {"household": household, "form": form, "title": ITEMS[kind].title, "kind": kind, "pk": pk}
     return render(request, "rural/item_edit.html", context, status=status)
+
+
+def _item_remove(request: HttpRequest, household: Household, kind: str, obj: Any) -> HttpResponse:
+    """The confirmation of a removal with its reason (GET shows it and writes nothing; POST removes)."""
+    item = ITEMS[kind]
+    form = rural_forms.RemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item.remove(request.user, obj, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _attach(form, exc)
+        except PermissionDenied:
+            return _forbidden(request, _("Only the case workers of the household's county work on it."))
+        else:
+            messages.success(request, _("Removed; the reason is kept in the audit trail."))
+            return redirect("rural:household", code=household.code)
+    context = {
+        "household": household,
+        "form": form,
+        "title": item.remove_title,
+        "summary": " · ".join(str(part) for part in item.summary(obj) if part not in ("", None)),
+        "refund": obj.paid if kind == "measure" and obj.pool_id and obj.paid else None,
+        "kind": kind,
+        "pk": obj.pk,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rural/item_remove.html", context, status=status)
 
 
 @login_required

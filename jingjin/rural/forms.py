@@ -1,4 +1,4 @@
-"""Forms of the household file: a step, a member, a risk, a measure, an income, a screening."""
+"""Forms of the household file: a step, a member, a risk, a measure, an income, a removal, a screening."""
 
 from __future__ import annotations
 
@@ -80,6 +80,12 @@ class IncomeForm(StyledForm):
     month = forms.DateField(label=_("Month (12 months ending)"), widget=DATE)
     net_income = forms.DecimalField(
         label=_("Net income, 12 months (yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+
+
+class RemoveForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason for the removal"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -492,3 +492,77 @@ def income_line_save(
     line.save()
     audit_change(actor=actor, obj=line, before=before, source=source)
     return line
+
+
+# Removal of an item entered by mistake (members, risk factors, measures, income records): the same
+# rule as correcting it, a reason in the audit row (``after``), the item's last values in ``before``.
+
+#: a member's personal fields: a removal's audit row names those the member had, never a value
+PERSONAL_FIELDS = ("bank_account", "health", "id_number", "phone")
+
+
+def _removal_reason(reason: str) -> str:
+    check_text(reason, "reason", max_length=500, required=True)
+    return reason.strip()
+
+
+def _record_removal(*, actor: Any, obj: Any, before: dict[str, Any], reason: str, source: str) -> None:
+    after = {"reason": reason}
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=obj, before=before, after=after, source=source)
+    obj.delete()
+
+
+@transaction.atomic
+def member_remove(*, actor: Any, member: Member, reason: str, source: str = "web") -> None:
+    """Remove a member entered by mistake. A monitored household keeps at least one member. The
+    audit row's ``before`` names the personal data the member had (``personal_data``), no value."""
+    _require(actor, member.household)
+    reason = _removal_reason(reason)
+    household = Household.objects.select_for_update().get(pk=member.household_id)  # one removal at a time
+    if household.state == HouseholdState.MONITORED and not household.members.exclude(pk=member.pk).exists():
+        raise ValidationError(_("A monitored household keeps at least one member: this is its last one."))
+    before = member.snapshot()
+    held = [field for field in PERSONAL_FIELDS if getattr(member, field)]
+    if held:
+        before["personal_data"] = ", ".join(held)
+    _record_removal(actor=actor, obj=member, before=before, reason=reason, source=source)
+
+
+@transaction.atomic
+def risk_remove(*, actor: Any, risk: RiskFactor, reason: str, source: str = "web") -> None:
+    """Remove a risk factor entered by mistake."""
+    _require(actor, risk.household)
+    reason = _removal_reason(reason)
+    _record_removal(actor=actor, obj=risk, before=risk.snapshot(), reason=reason, source=source)
+
+
+@transaction.atomic
+def measure_remove(*, actor: Any, measure: AssistanceMeasure, reason: str, source: str = "web") -> None:
+    """Remove a measure entered by mistake; its payment goes back to the pool's balance (the balance
+    is the pool's amount less its measures' payments), under the pool's lock as when paying."""
+    _require(actor, measure.household)
+    reason = _removal_reason(reason)
+    if measure.pool_id is not None:
+        FundPool.objects.select_for_update().get(pk=measure.pool_id)
+    _record_removal(actor=actor, obj=measure, before=measure.snapshot(), reason=reason, source=source)
+
+
+@transaction.atomic
+def income_remove(*, actor: Any, income: IncomeRecord, reason: str, source: str = "web") -> None:
+    """Remove an income record entered by mistake. When it was the latest, the household's net
+    income becomes the new latest record's (as :func:`income_record` sets it); with no record
+    left the figure stays. The months above the line are read from the records that remain."""
+    _require(actor, income.household)
+    reason = _removal_reason(reason)
+    household = Household.objects.select_for_update().get(pk=income.household_id)
+    latest = household.incomes.order_by("-month").first()
+    was_latest = latest is not None and latest.pk == income.pk
+    _record_removal(actor=actor, obj=income, before=income.snapshot(), reason=reason, source=source)
+    if not was_latest:
+        return
+    remaining = household.incomes.order_by("-month").first()
+    if remaining is not None:
+        before_h = household.snapshot()
+        household.net_income = remaining.net_income
+        household.save()
+        audit_change(actor=actor, obj=household, before=before_h, source=source)
