@@ -30,7 +30,7 @@ from jingjin.admission import services
 from jingjin.admission.choices import CatalogueClass, RecheckStage, ZoningType
 from jingjin.admission.models import FIGURE, Application, CatalogueEntry, LandThreshold, ZoningUnit
 from jingjin.core.bounds import BoundError, parse_year
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -101,12 +101,6 @@ class ImportFileError(ValueError):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
-
-
 def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
     """The rows of an uploaded .xlsx (python-calamine, streamed) or .csv (UTF-8 or GB18030)."""
     workbook = filename.lower().endswith(".xlsx")
@@ -164,7 +158,7 @@ class _Cells:
 
     def fail(self, name: str, message: str) -> None:
         i = self.index[name]
-        self.problems.append(CellProblem(self.row_no, _letter(i), self.headers[name], message))
+        self.problems.append(CellProblem(self.row_no, column_letter(i), self.headers[name], message))
 
     def text(self, name: str, required: bool = False, max_length: int = 200) -> str:
         value = _text(self.raw(name))
@@ -216,7 +210,7 @@ def _header(rows: list[tuple[Any, ...]], kind: str) -> dict[str, int]:
     for i, cell in enumerate(header):
         name = names.get(_text(cell))
         if name is None:
-            problems.append(CellProblem(1, _letter(i), _text(cell), _("unknown column")))
+            problems.append(CellProblem(1, column_letter(i), _text(cell), _("unknown column")))
         else:
             index[name] = i
     missing = [c.zh for c in columns if c.required and c.name not in index]

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from jingjin.assessment import office_selectors as selectors
 from jingjin.assessment import scheme_services as services
 from jingjin.core.exports import append_row, xlsx_bytes
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
 from jingjin.core.texts import text_problem
@@ -84,12 +84,6 @@ def template_xlsx(*, key: str, period: str) -> bytes:
     for unit in selectors.figure_units(key):
         append_row(sheet, [key, unit.code, unit.name, period, values.get(unit.pk)])
     return xlsx_bytes(book)
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
 
 
 def _text(value: Any) -> str:
@@ -161,7 +155,7 @@ def validate(raw: bytes) -> list[FigureRow]:
         if place in seen:
             index = columns["unit"]
             message = _("The same key, unit and month as row %(row)d.") % {"row": seen[place]}
-            problems.append(CellProblem(number, _letter(index), headers[index], message))
+            problems.append(CellProblem(number, column_letter(index), headers[index], message))
             continue
         seen[place] = number
         result.append(parsed)
@@ -194,7 +188,7 @@ def _row(
         if problem is None and key == "value":
             problem = _count_problem(cells.get("key"), cells[key], context["counts"])
         if problem is not None:
-            problems.append(CellProblem(number, _letter(index), headers[index], problem))
+            problems.append(CellProblem(number, column_letter(index), headers[index], problem))
     if len(problems) > start:
         return None
     return FigureRow(number, cells["key"], cells["unit"], cells["period"], cells["value"])

@@ -163,6 +163,13 @@ def truncated(errors: list[T], more: Callable[[str], T], *, max_errors: int | No
     return [*errors[:most], more(_("… and %(count)s more errors") % {"count": f"{left:,}"})]
 
 
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of the column at 0-based ``index`` (0 → A, 26 → AA)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))
+
+
 @dataclass(frozen=True)
 class CellProblem:
     """One problem of an uploaded table with its place: the row (0: the whole file), the column's

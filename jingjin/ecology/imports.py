@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_date
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -76,12 +76,6 @@ class Row:
     record: Any
     data: dict[str, Any]
     targets: dict[int, int] = field(default_factory=dict)
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
 
 
 def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
@@ -183,7 +177,7 @@ def _header(register: Register, cells: tuple[Any, ...], errors: list[RowError]) 
         elif column is not None and column not in found.values():
             found[index] = column
         else:
-            errors.append(RowError(1, _letter(index), name, _("unknown or repeated column")))
+            errors.append(RowError(1, column_letter(index), name, _("unknown or repeated column")))
     for column in register.columns:
         if column.required and column not in found.values():
             errors.append(
@@ -229,7 +223,7 @@ def _check_row(register: Register, row: Row, columns: dict[int, Any], errors: li
         for name, messages in exc.message_dict.items():
             index, col = where.get(name, (None, None))
             header = col.zh if col is not None else name
-            letter = _letter(index) if index is not None else ""
+            letter = column_letter(index) if index is not None else ""
             errors.extend(RowError(row.number, letter, header, message) for message in messages)
 
 
@@ -250,7 +244,9 @@ def _read_row(
             text = _text(value).replace(" ", "")
             if text and text not in CLASS_NAMES:
                 errors.append(
-                    RowError(number, _letter(index), f"{column}年目标", _("not a water class Ⅰ–Ⅴ or 劣Ⅴ"))
+                    RowError(
+                        number, column_letter(index), f"{column}年目标", _("not a water class Ⅰ–Ⅴ or 劣Ⅴ")
+                    )
                 )
             elif text:
                 targets[column] = CLASS_NAMES[text]
@@ -258,7 +254,7 @@ def _read_row(
         try:
             parsed = _parse(column, value, units, sources)
         except ValueError as exc:
-            errors.append(RowError(number, _letter(index), column.zh, str(exc)))
+            errors.append(RowError(number, column_letter(index), column.zh, str(exc)))
             continue
         model_field: Any = register.model._meta.get_field(column.field)
         if parsed is None and not model_field.null:

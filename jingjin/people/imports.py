@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from jingjin.core import permissions as P
 from jingjin.core.bounds import BoundError, parse_date
 from jingjin.core.exports import append_row, xlsx_bytes
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.texts import text_problem
 from jingjin.people import selectors, services
@@ -70,12 +70,6 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
     return str(value).strip()
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
 
 
 def _rows(raw: bytes) -> list[tuple[Any, ...]]:
@@ -161,7 +155,7 @@ def validate(raw: bytes) -> list[dict[str, Any]]:
                 continue
             index = found[column.key]
             text = _text(row[index]) if index < len(row) else ""
-            where = (number, _letter(index), column.zh)
+            where = (number, column_letter(index), column.zh)
             problem = text_problem(text, label=column.zh, max_length=column.max_length)
             if problem is None and column.required and not text:
                 problem = _("this cell is empty.")
@@ -172,7 +166,9 @@ def validate(raw: bytes) -> list[dict[str, Any]]:
                 problems.append(CellProblem(*where, str(problem)))
             data[column.key] = value
         if data.get("code") in seen:
-            problems.append(CellProblem(number, _letter(found["code"]), "编号", _("the code appears twice.")))
+            problems.append(
+                CellProblem(number, column_letter(found["code"]), "编号", _("the code appears twice."))
+            )
         seen.add(data.get("code"))
         out.append(data)
     if problems:

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_date
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_add_projects
 from jingjin.core.texts import text_problem
@@ -157,12 +157,6 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated}
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
 
 
 def _text(value: Any) -> str:
@@ -311,7 +305,7 @@ def _read_row(
         return values[index] if index is not None and index < len(values) else None
 
     def place(index: int, message: str) -> None:
-        errors.append(ImportProblem(number, _letter(index), headers[index], message))
+        errors.append(ImportProblem(number, column_letter(index), headers[index], message))
 
     before = len(errors)
     data: dict[str, Any] = {}
@@ -383,7 +377,7 @@ def validate(*, user: Any, raw: bytes) -> list[ProjectRow]:
             errors.append(
                 ImportProblem(
                     number,
-                    _letter(columns["code"]),
+                    column_letter(columns["code"]),
                     headers[columns["code"]],
                     _("the code %(code)s appears again (first in row %(row)d).")
                     % {"code": row.code, "row": found[row.code].row},

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jingjin.core.bounds import PLAN_NUMBER
-from jingjin.core.limits import LimitError, bounded_rows, check_workbook
+from jingjin.core.limits import LimitError, bounded_rows, check_workbook, column_letter
 from jingjin.core.permissions import PermissionDenied, can_fill_reports, restrict
 from jingjin.core.texts import text_problem
 from jingjin.plans.models import Indicator, Task
@@ -188,12 +188,6 @@ class BatchSummary:
         }
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
-
-
 # --------------------------------------------------------------------------------------------
 # What a unit reports
 
@@ -341,7 +335,11 @@ def validate(*, user: Any, period: ReportingPeriod, raw: bytes, submit: bool = F
     def place(row: int, key: str, message: str) -> BatchError:
         index = columns.get(key)
         return BatchError(
-            sheet_name, row, _letter(index) if index is not None else "", header_of.get(key, key), message
+            sheet_name,
+            row,
+            column_letter(index) if index is not None else "",
+            header_of.get(key, key),
+            message,
         )
 
     tasks = {t.code: t for t in due_tasks(user=user, period=period)}
@@ -529,7 +527,7 @@ def _read_values(
     header_of = {c.key: str(c.label) for c in VALUE_COLUMNS}
 
     def place(row: int, key: str, message: str) -> BatchError:
-        return BatchError(sheet_name, row, _letter(columns[key]), header_of[key], message)
+        return BatchError(sheet_name, row, column_letter(columns[key]), header_of[key], message)
 
     numeric = _typed_indicators(tasks, period)
     seen: dict[str, int] = {}
@@ -655,7 +653,9 @@ def _service_errors(sheet: str, row: BatchRow, exc: ValidationError) -> list[Bat
         index = next((i for i, c in enumerate(columns) if c.key == name), None)
         for message in messages:
             if index is not None:
-                out.append(BatchError(sheet, row.row, _letter(index), str(columns[index].label), message))
+                out.append(
+                    BatchError(sheet, row.row, column_letter(index), str(columns[index].label), message)
+                )
             elif name == "indicator_values" and row.value_rows:
                 first = min(row.value_rows.values())
                 out.append(BatchError(str(VALUES_SHEET)[:31], first, "", "", message))

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jingjin.core.exports import write_cell
+from jingjin.core.limits import column_letter
 from jingjin.plans.models import Indicator, Task
 from jingjin.reporting import services
 from jingjin.reporting.batch import (
@@ -23,7 +24,6 @@ from jingjin.reporting.batch import (
     VALUE_COLUMNS,
     VALUES_SHEET,
     Column,
-    _letter,
     due_tasks,
     report_columns,
 )
@@ -89,7 +89,7 @@ def template(*, user: Any, period: ReportingPeriod) -> bytes:
             cell = write_cell(target.cell(row=1, column=index + 1), str(column.label))
             cell.font = bold
             cell.fill = grey
-            target.column_dimensions[_letter(index)].width = column.width
+            target.column_dimensions[column_letter(index)].width = column.width
         target.freeze_panes = "C2"
         target.protection.sheet = True
         target.protection.formatRows = False

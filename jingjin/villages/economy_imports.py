@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jingjin.core.bounds import BoundError, Number, parse_year
 from jingjin.core.choices import UnitKind
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, truncated
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
 from jingjin.core.models import Unit
 from jingjin.core.permissions import may_enter_village_data
 from jingjin.villages.economy_services import collective_income_write
@@ -56,12 +56,6 @@ class IncomeRow:
     village: Unit
     year: int
     parts: dict[str, Decimal]
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
 
 
 def _norm(value: Any) -> str:
@@ -129,7 +123,7 @@ def validate(*, user: Any, raw: bytes) -> list[IncomeRow]:
         if key in seen:
             index = columns["village"]
             message = _("The village appears twice for this year (also row %(row)d).") % {"row": seen[key]}
-            problems.append(CellProblem(number, _letter(index), headers[index], message))
+            problems.append(CellProblem(number, column_letter(index), headers[index], message))
             continue
         seen[key] = number
         result.append(parsed)
@@ -157,7 +151,7 @@ def _row(
 
     def problem(key: str, message: str) -> None:
         index = columns[key]
-        problems.append(CellProblem(number, _letter(index), headers[index], message))
+        problems.append(CellProblem(number, column_letter(index), headers[index], message))
 
     code = _norm(cell("village"))
     village = next((v for c, v in villages.items() if c.lower() == code), None) if code else None
