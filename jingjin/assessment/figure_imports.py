@@ -32,7 +32,16 @@ from django.utils.translation import gettext as _
 from jingjin.assessment import office_selectors as selectors
 from jingjin.assessment import scheme_services as services
 from jingjin.core.exports import append_row, xlsx_bytes
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
+from jingjin.core.limits import (
+    CellProblem,
+    ImportFileError,
+    LimitError,
+    bounded_rows,
+    check_upload,
+    column_letter,
+    problems_raise,
+    unique_rows,
+)
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
 from jingjin.core.texts import text_problem
@@ -50,14 +59,6 @@ KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 #: the range of a recorded value (as on the form)
 LOW, HIGH = -1e9, 1e9
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported: its problems, each with its place."""
-
-    def __init__(self, problems: list[CellProblem]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -143,26 +144,17 @@ def validate(raw: bytes) -> list[FigureRow]:
         "counts": selectors.count_keys(),
     }
     problems: list[CellProblem] = []
-    result: list[FigureRow] = []
-    seen: dict[tuple[str, int, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(_text(v) for v in row):
-            continue
-        parsed = _row(number, row, columns, headers, context, problems)
-        if parsed is None:
-            continue
-        place = (parsed.key, parsed.unit.pk, parsed.period)
-        if place in seen:
-            index = columns["unit"]
-            message = _("The same key, unit and month as row %(row)d.") % {"row": seen[place]}
-            problems.append(CellProblem(number, column_letter(index), headers[index], message))
-            continue
-        seen[place] = number
-        result.append(parsed)
-    if problems:
-        raise ImportFileError(truncated(problems, lambda text: CellProblem(0, "", "", text)))
-    if not result:
-        raise ImportFileError([CellProblem(0, "", "", _("The workbook has no data row."))])
+    unit = columns["unit"]
+    result = unique_rows(
+        rows,
+        lambda number, row: _row(number, row, columns, headers, context, problems),
+        lambda parsed: (parsed.key, parsed.unit.pk, parsed.period),
+        column=unit,
+        header=headers[unit],
+        duplicate=lambda first: _("The same key, unit and month as row %(row)d.") % {"row": first},
+        problems=problems,
+    )
+    problems_raise(problems, result)
     return result
 
 

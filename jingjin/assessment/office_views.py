@@ -27,7 +27,7 @@ from jingjin.assessment.office_forms import (
     PayForm,
 )
 from jingjin.assessment.scheme_models import CadrePayScheme
-from jingjin.core.limits import CellProblem
+from jingjin.core.limits import CellProblem, ImportFileError
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
 from jingjin.reporting.services import period_get_or_create, period_parse
 
@@ -145,7 +145,7 @@ def figures_import(request: HttpRequest) -> HttpResponse:
         )
     except PermissionDenied:
         return _forbidden(request)
-    except figure_imports.ImportFileError as exc:
+    except ImportFileError as exc:
         return _figures_page(request, upload=upload, problems=exc.problems)
     messages.success(
         request,

@@ -35,6 +35,7 @@ from jingjin.assessment.scheme_models import (
 )
 from jingjin.assessment.scheme_selectors import visible_schemes
 from jingjin.core.api import CodeRelatedField, Pagination
+from jingjin.core.limits import ImportFileError
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
@@ -354,7 +355,7 @@ class RecordedFigureViewSet(viewsets.GenericViewSet):
             )
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
-        except figure_imports.ImportFileError as exc:
+        except ImportFileError as exc:
             return Response(
                 {"errors": [p.as_dict() for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST
             )

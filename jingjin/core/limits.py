@@ -26,7 +26,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -194,6 +194,54 @@ class CellProblem:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "header": self.header, "message": str(self.message)}
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported: its problems, each with its place."""
+
+    def __init__(self, problems: list[CellProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def unique_rows(
+    rows: list[tuple[Any, ...]],
+    parse: Callable[[int, tuple[Any, ...]], T | None],
+    place: Callable[[T], Hashable],
+    *,
+    column: int,
+    header: str,
+    duplicate: Callable[[int], str],
+    problems: list[CellProblem],
+) -> list[T]:
+    """The data rows under the header row of a workbook, each parsed by ``parse(number, row)``
+    (None: it added its problems to ``problems``; blank rows skipped); a row with the ``place`` of
+    an earlier row gets the problem ``duplicate(that row's number)`` in ``column`` instead. Then
+    :func:`problems_raise`."""
+    result: list[T] = []
+    seen: dict[Hashable, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        parsed = parse(number, row)
+        if parsed is None:
+            continue
+        key = place(parsed)
+        if key in seen:
+            problems.append(CellProblem(number, column_letter(column), header, duplicate(seen[key])))
+            continue
+        seen[key] = number
+        result.append(parsed)
+    return result
+
+
+def problems_raise(problems: list[CellProblem], rows: list[Any]) -> None:
+    """:class:`ImportFileError` with ``problems`` (at most the import limit, then a line counting
+    the rest), or when the workbook had no data row; nothing when it can be imported."""
+    if problems:
+        raise ImportFileError(truncated(problems, lambda text: CellProblem(0, "", "", text)))
+    if not rows:
+        raise ImportFileError([CellProblem(0, "", "", _("The workbook has no data row."))])
 
 
 def in_background(size: int | None) -> bool:

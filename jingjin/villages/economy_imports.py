@@ -21,7 +21,16 @@ from django.utils.translation import gettext_lazy
 
 from jingjin.core.bounds import BoundError, Number, parse_year
 from jingjin.core.choices import UnitKind
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
+from jingjin.core.limits import (
+    CellProblem,
+    ImportFileError,
+    LimitError,
+    bounded_rows,
+    check_upload,
+    column_letter,
+    problems_raise,
+    unique_rows,
+)
 from jingjin.core.models import Unit
 from jingjin.core.permissions import may_enter_village_data
 from jingjin.villages.economy_services import collective_income_write
@@ -41,14 +50,6 @@ COLUMNS = (
 REQUIRED = ("village", "year", "business", "contracting", "investment", "other_operating")
 #: 万元 with two decimals, below 10¹⁰ 万元
 AMOUNT = Number(14, 2)
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported: its problems, each with its place."""
-
-    def __init__(self, problems: list[CellProblem]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -111,26 +112,18 @@ def validate(*, user: Any, raw: bytes) -> list[IncomeRow]:
         raise ImportFileError([CellProblem(1, "", "", message)])
     villages = {u.code: u for u in Unit.objects.filter(kind=UnitKind.VILLAGE)}
     problems: list[CellProblem] = []
-    result: list[IncomeRow] = []
-    seen: dict[tuple[str, int], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(v not in (None, "") for v in row):
-            continue
-        parsed = _row(user, number, row, columns, headers, villages, problems)
-        if parsed is None:
-            continue
-        key = (parsed.village.code, parsed.year)
-        if key in seen:
-            index = columns["village"]
-            message = _("The village appears twice for this year (also row %(row)d).") % {"row": seen[key]}
-            problems.append(CellProblem(number, column_letter(index), headers[index], message))
-            continue
-        seen[key] = number
-        result.append(parsed)
-    if problems:
-        raise ImportFileError(truncated(problems, lambda text: CellProblem(0, "", "", text)))
-    if not result:
-        raise ImportFileError([CellProblem(0, "", "", _("The workbook has no data row."))])
+    result = unique_rows(
+        rows,
+        lambda number, row: _row(user, number, row, columns, headers, villages, problems),
+        lambda parsed: (parsed.village.code, parsed.year),
+        column=columns["village"],
+        header=headers[columns["village"]],
+        duplicate=lambda first: (
+            _("The village appears twice for this year (also row %(row)d).") % {"row": first}
+        ),
+        problems=problems,
+    )
+    problems_raise(problems, result)
     return result
 
 

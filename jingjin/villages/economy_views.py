@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jingjin.core.limits import ImportFileError
 from jingjin.core.permissions import PermissionDenied as RefusedWrite
 from jingjin.core.permissions import may_import_collective_incomes, may_manage_villages
 from jingjin.villages import economy_imports, exports, score_services, selectors
@@ -85,7 +86,7 @@ def economy_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             count = economy_imports.incomes_import(actor=request.user, raw=form.cleaned_data["file"].read())
-        except economy_imports.ImportFileError as exc:
+        except ImportFileError as exc:
             problems = [str(p) for p in exc.problems]
         except RefusedWrite:
             return render(request, "403.html", {"reason": _("You may not import these rows.")}, status=403)
