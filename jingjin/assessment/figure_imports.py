@@ -18,7 +18,6 @@ transaction. Who may import: who may record a figure (the plan office).
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -35,12 +34,10 @@ from jingjin.core.exports import append_row, xlsx_bytes
 from jingjin.core.limits import (
     CellProblem,
     ImportFileError,
-    LimitError,
-    bounded_rows,
-    check_upload,
     column_letter,
     problems_raise,
     unique_rows,
+    workbook_rows,
 )
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
@@ -95,28 +92,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read(raw: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    try:
-        check_upload(raw, workbook=True)
-    except LimitError as exc:
-        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ImportFileError(
-            [CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        return list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title))
-    except LimitError as exc:
-        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
-    finally:
-        book.close()
-
-
 def _headers(row: tuple[Any, ...]) -> dict[str, int]:
     names = {name: key for key, zh, en, _req, _len in COLUMNS for name in (zh, key, *en)}
     found: dict[str, int] = {}
@@ -129,7 +104,7 @@ def _headers(row: tuple[Any, ...]) -> dict[str, int]:
 
 def validate(raw: bytes) -> list[FigureRow]:
     """The rows of the workbook, or :class:`ImportFileError` with every problem."""
-    rows = _read(raw)
+    rows = workbook_rows(raw)
     if not rows:
         raise ImportFileError([CellProblem(0, "", "", _("The workbook is empty."))])
     columns = _headers(rows[0])

@@ -204,6 +204,30 @@ class ImportFileError(Exception):
         self.problems = problems
 
 
+def workbook_rows(raw: bytes) -> list[tuple[Any, ...]]:
+    """The rows of the first sheet of an uploaded .xlsx, within the import limits, or
+    :class:`ImportFileError` naming why it cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        check_upload(raw, workbook=True)
+    except LimitError as exc:
+        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise ImportFileError(
+            [CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        return list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title))
+    except LimitError as exc:
+        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
+    finally:
+        book.close()
+
+
 def unique_rows(
     rows: list[tuple[Any, ...]],
     parse: Callable[[int, tuple[Any, ...]], T | None],

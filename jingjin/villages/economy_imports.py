@@ -10,7 +10,6 @@ then writes every row in one transaction (audited) and feeds the plan's indicato
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,12 +23,10 @@ from jingjin.core.choices import UnitKind
 from jingjin.core.limits import (
     CellProblem,
     ImportFileError,
-    LimitError,
-    bounded_rows,
-    check_upload,
     column_letter,
     problems_raise,
     unique_rows,
+    workbook_rows,
 )
 from jingjin.core.models import Unit
 from jingjin.core.permissions import may_enter_village_data
@@ -78,31 +75,9 @@ def _headers(row: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     return found, [str(v or "") for v in row]
 
 
-def _read(raw: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    try:
-        check_upload(raw, workbook=True)
-    except LimitError as exc:
-        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise ImportFileError(
-            [CellProblem(0, "", "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        return list(bounded_rows(sheet.iter_rows(values_only=True), sheet=sheet.title))
-    except LimitError as exc:
-        raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
-    finally:
-        book.close()
-
-
 def validate(*, user: Any, raw: bytes) -> list[IncomeRow]:
     """The rows of the workbook, or :class:`ImportFileError` with every problem."""
-    rows = _read(raw)
+    rows = workbook_rows(raw)
     if not rows:
         raise ImportFileError([CellProblem(0, "", "", _("The workbook is empty."))])
     columns, headers = _headers(rows[0])
