@@ -33,16 +33,21 @@ def _month(form: forms.Form) -> str:
     return code
 
 
-class FigureForm(forms.Form):
-    """One recorded figure: a key (as the schemes' criteria name it), a unit, a month, a value."""
-
-    key = forms.RegexField(
+def _key_field() -> forms.RegexField:
+    """A recorded figure's key, as the schemes' criteria name it (offered from the keys in use)."""
+    return forms.RegexField(
         label=_("key"),
         regex=r"^[a-z][a-z0-9_]*$",
         max_length=40,
         error_messages={"invalid": _("A key is small letters, digits and _, starting with a letter.")},
         widget=forms.TextInput({**INPUT, "list": "figure-keys", "autocomplete": "off"}),
     )
+
+
+class FigureForm(forms.Form):
+    """One recorded figure: a key (as the schemes' criteria name it), a unit, a month, a value."""
+
+    key = _key_field()
     unit = forms.ModelChoiceField(
         label=_("unit"), queryset=Unit.objects.order_by("position", "code"), widget=forms.Select(SELECT)
     )
@@ -75,13 +80,7 @@ class FigureForm(forms.Form):
 class FigureTemplateForm(forms.Form):
     """The key and month of an import template of recorded figures (a key in use only)."""
 
-    key = forms.RegexField(
-        label=_("key"),
-        regex=r"^[a-z][a-z0-9_]*$",
-        max_length=40,
-        error_messages={"invalid": _("A key is small letters, digits and _, starting with a letter.")},
-        widget=forms.TextInput({**INPUT, "list": "figure-keys", "autocomplete": "off"}),
-    )
+    key = _key_field()
     period = forms.RegexField(label=_("month"), **MONTH)
 
     def __init__(self, *args: Any, keys: set[str] | None = None, **kwargs: Any) -> None:
