@@ -79,6 +79,7 @@ class AssessmentSchemeSerializer(serializers.ModelSerializer):
             "bonus_cap",
             "deduction_cap",
             "min_tasks",
+            "gate_counts",
             "published_at",
             "is_synthetic",
             "criteria",

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from jingjin.assessment.scheme_models import AssessmentScheme
+from jingjin.assessment.scheme_models import AssessmentScheme, GateCount
 from jingjin.assessment.selectors import too_few_reason
 from jingjin.assessment.sources import CRITERION_SOURCES, EVENT_SOURCES, SourceContext, read
 from jingjin.core.models import Unit
@@ -67,10 +68,21 @@ def _reasons(
     if result.ranked[i] and not result.target_met[i] and result.total[i] < scheme.target_score:
         out.append(_("score below the target %(target).2f") % {"target": scheme.target_score})
     if too_few is not None:
-        out.append(too_few_reason(too_few, scheme.min_tasks))
+        out.append(_too_few(scheme, too_few))
     elif not result.ranked[i] and not any(not np.isnan(v[i]) for v in values.values()):
         out.append(_("no figure of the scheme for this unit"))
     return out
+
+
+def _too_few(scheme: AssessmentScheme, count: int) -> str:
+    """The reason of a unit held back by the gate: what it counts, how many, the minimum."""
+    if scheme.gate_counts == GateCount.PROJECTS:
+        return ngettext(
+            "only %(n)d key project with a plan for the year (fewer than %(min)d)",
+            "only %(n)d key projects with a plan for the year (fewer than %(min)d)",
+            count,
+        ) % {"n": count, "min": scheme.min_tasks}
+    return too_few_reason(count, scheme.min_tasks)
 
 
 @dataclass
@@ -111,7 +123,8 @@ def scheme_evaluate(
     is_exempt = np.array([u.pk in exempt for u in units], dtype=bool)
     tasks = np.zeros(len(units), dtype=np.int64)
     if scheme.min_tasks:
-        tasks = np.array([ctx.tasks_due(u.pk) for u in units], dtype=np.int64)
+        count = ctx.projects_due if scheme.gate_counts == GateCount.PROJECTS else ctx.tasks_due
+        tasks = np.array([count(u.pk) for u in units], dtype=np.int64)
     too_few = tasks < scheme.min_tasks
     result = evaluate(values, events, scheme_rule(scheme), exclude=is_exempt | too_few)
     rows = []

@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.assessment.scheme_models import AdjustmentKind, Cadence, Direction, Normalisation, PeerSet
+from jingjin.assessment.scheme_models import (
+    AdjustmentKind,
+    Cadence,
+    Direction,
+    GateCount,
+    Normalisation,
+    PeerSet,
+)
 from jingjin.assessment.sources import criterion_choices, event_choices
 from jingjin.core.models import Unit
 
@@ -55,6 +62,12 @@ class SchemeSettingsForm(forms.Form):
         max_value=100,
         initial=0,
         widget=forms.NumberInput(INPUT),
+    )
+    gate_counts = forms.ChoiceField(
+        label=_("the gate counts"),
+        choices=GateCount.choices,
+        initial=GateCount.TASKS,
+        widget=forms.Select(SELECT),
     )
 
 

@@ -89,6 +89,18 @@ def link_converted(*, ranking_scheme: Any, assessment_scheme: Any) -> int:
     return linked
 
 
+def gate_owner_schemes(*, ranking_scheme: Any, assessment_scheme: Any) -> int:
+    """Give the key-project owners' schemes carried over (``rb-<code>``, linked) the old scheme's
+    minimum of ranked projects as their gate: ``min_tasks`` counting key projects with a plan
+    (migration 0008; ``ranking_schemes_convert`` for schemes linked later). A version whose gate
+    is set already is left as it is; returns how many versions were changed."""
+    changed = 0
+    for old in ranking_scheme.objects.filter(subject="project_owners").exclude(assessment_code=""):
+        versions = assessment_scheme.objects.filter(code=old.assessment_code, ranking_scheme=old, min_tasks=0)
+        changed += versions.update(min_tasks=old.min_items, gate_counts="projects")
+    return changed
+
+
 def convert_owner_schemes(
     *, ranking_scheme: Any, peer_set: Any, assessment_scheme: Any, criterion: Any, unit: Any
 ) -> int:

@@ -57,6 +57,13 @@ class RunKind(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class GateCount(models.TextChoices):
+    """What the gate ``min_tasks`` counts of a unit in the period."""
+
+    TASKS = "tasks", _("scored tasks due")
+    PROJECTS = "projects", _("key projects with a plan for the year")
+
+
 class Cadence(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
@@ -106,6 +113,13 @@ class AssessmentScheme(BilingualNameMixin, AuditedModel):
         default=0,
         help_text=_("A gate: a unit with fewer tasks due in the period is listed as not ranked (0: none)."),
     )
+    gate_counts = models.CharField(
+        _("the gate counts"),
+        max_length=10,
+        choices=GateCount.choices,
+        default=GateCount.TASKS,
+        help_text=_("Tasks due, or key projects with a plan (a scheme that ranks units by their projects)."),
+    )
     ranking_scheme = models.ForeignKey(
         "assessment.RankingScheme",
         verbose_name=_("migrated from the red/black scheme"),
@@ -132,6 +146,7 @@ class AssessmentScheme(BilingualNameMixin, AuditedModel):
         "bonus_cap",
         "deduction_cap",
         "min_tasks",
+        "gate_counts",
     )
 
     class Meta:

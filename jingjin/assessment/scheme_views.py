@@ -49,6 +49,7 @@ SETTINGS = (
     "bonus_cap",
     "deduction_cap",
     "min_tasks",
+    "gate_counts",
 )
 
 

@@ -27,7 +27,13 @@ from jingjin.assessment.choices import ListStatus, PeerGroup, Subject, TargetRul
 from jingjin.assessment.models import RankingEntry, RankingExemption, RankingList, RankingScheme
 from jingjin.assessment.scheme_lists import LINKABLE
 from jingjin.assessment.scheme_migration import convert_owner_schemes, convert_ranking_schemes
-from jingjin.assessment.scheme_models import AssessmentScheme, PeerSet, SchemeCriterion, SchemeStatus
+from jingjin.assessment.scheme_models import (
+    AssessmentScheme,
+    GateCount,
+    PeerSet,
+    SchemeCriterion,
+    SchemeStatus,
+)
 from jingjin.core import clock
 from jingjin.core.choices import AuditAction
 from jingjin.core.models import Unit
@@ -634,4 +640,17 @@ def ranking_schemes_convert(*, actor: Any, source: str = "web") -> int:
             )
         ranking_scheme_link(actor=actor, scheme=scheme, assessment_code=code, source=source)
         linked += 1
+    _gate_owner_schemes(actor=actor, source=source)
     return linked
+
+
+def _gate_owner_schemes(*, actor: Any, source: str) -> None:
+    """:func:`gate_owner_schemes` with an audit row per version changed."""
+    for old in RankingScheme.objects.filter(subject=Subject.PROJECT_OWNERS).exclude(assessment_code=""):
+        for version in AssessmentScheme.objects.filter(
+            code=old.assessment_code, ranking_scheme=old, min_tasks=0
+        ):
+            before = version.snapshot()
+            version.min_tasks, version.gate_counts = old.min_items, GateCount.PROJECTS
+            version.save(update_fields=["min_tasks", "gate_counts"])
+            audit_change(actor=actor, obj=version, before=before, source=source)

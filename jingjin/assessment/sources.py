@@ -87,6 +87,11 @@ class SourceContext:
         row = self.unit_rows.get(unit_id)
         return 0 if row is None else row.tasks_due
 
+    def projects_due(self, unit_id: int) -> int:
+        """The unit's key projects with a plan for the period's year (0 without any)."""
+        row = self.owner_rows.get(unit_id)
+        return 0 if row is None else row.tasks_due
+
     def recorded(self, key: str) -> dict[int, float]:
         if key not in self._recorded:
             self._recorded[key] = dict(

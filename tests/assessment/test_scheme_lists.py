@@ -201,3 +201,33 @@ def test_key_project_owners_list_from_its_carried_over_scheme(users, june, schem
     made = services.ranking_list_compute(actor=users["office"], scheme=scheme, period=june, today=JULY_20)
     got = {u: (e.score, e.rank, e.target_met, e.verdict) for u, e in _entries(made).items()}
     assert got == pytest.approx(expected)
+
+
+def test_the_owners_scheme_gates_by_key_projects(english, users, june, schemes):  # noqa: F811
+    """The owners' scheme carried over keeps its old minimum of ranked projects as the gate,
+    counting each unit's key projects with a plan for the year (audited): t.b, left with one such
+    project, is listed "not ranked" with the count in the reason; the others are ranked."""
+    from jingjin.projects.models import ProjectYearPlan
+
+    old = schemes["project-owners"]
+    old.min_items = 2
+    old.save()
+    ProjectYearPlan.objects.filter(project__code="P7").delete()  # t.b keeps P3 only
+    services.ranking_schemes_convert(actor=users["office"])
+    version = AssessmentScheme.objects.get(code="rb-project-owners")
+    assert (version.min_tasks, version.gate_counts) == (2, "projects")
+    audit = AuditEntry.objects.filter(object_id=version.pk, content_type__model="assessmentscheme").latest(
+        "pk"
+    )
+    assert (audit.before["min_tasks"], audit.after["min_tasks"], audit.after["gate_counts"]) == (
+        0,
+        2,
+        "projects",
+    )
+    scheme = RankingScheme.objects.get(code="project-owners")
+    entries = _entries(
+        services.ranking_list_compute(actor=users["office"], scheme=scheme, period=june, today=JULY_20)
+    )
+    assert entries["t.b"].verdict == Verdict.NOT_RANKED and entries["t.b"].rank is None
+    assert "only 1 key project with a plan for the year (fewer than 2)" in entries["t.b"].reason
+    assert entries["t.a"].rank is not None and entries["t.c"].rank is not None
