@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,6 +119,65 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left_out)
         kept = set(map(id, items)) - set(map(id, left_out))
         items[:] = [item for item in items if id(item) in kept]
+
+
+#: the environment of a ``jingjin`` command run as a user runs it, on a SQLite database of its own
+#: under ``$JINGJIN_DATA_DIR`` (the tests marked ``own_sqlite``)
+OWN_SQLITE_DROPPED = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database that ``jingjin manage migrate`` made in an empty data directory, once for
+    the run: the first xdist worker to ask builds it under a file lock, the others copy it.
+
+    Every command-line test that starts on a fresh data directory ran all migrations in its
+    subprocess first (10–25 s each under CI's load); :func:`migrated_data_dir` gives it a copy of
+    this database instead, so the command's own ``migrate`` finds nothing to apply. The migrations
+    on a fresh directory themselves stay tested: this build, and ``tests/plans/test_plan_cli.py``,
+    whose commands start on an empty data directory."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's directory, above the workers' own
+    template = shared / "migrated-sqlite" / "jingjin.sqlite3"
+    with open(shared / "migrated-sqlite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            build = shared / "migrated-sqlite-build"
+            shutil.rmtree(build, ignore_errors=True)
+            env = {k: v for k, v in os.environ.items() if k not in OWN_SQLITE_DROPPED}
+            migrate = subprocess.run(
+                [sys.executable, "-m", "jingjin.cli", "manage", "migrate", "--verbosity", "0"],
+                env={**env, "JINGJIN_DATA_DIR": str(build)},
+                cwd=Path(__file__).resolve().parents[1],  # this checkout's jingjin
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            assert migrate.returncode == 0, migrate.stderr
+            template.parent.mkdir(exist_ok=True)
+            partial = template.with_suffix(".partial")
+            # one self-contained file (no -wal beside it), then renamed: a reader never sees half
+            source, copy = sqlite3.connect(build / "jingjin.sqlite3"), sqlite3.connect(partial)
+            source.backup(copy)
+            source.close()
+            copy.close()
+            partial.rename(template)
+            shutil.rmtree(build, ignore_errors=True)
+    return template
+
+
+@pytest.fixture
+def migrated_data_dir(tmp_path: Path, migrated_sqlite: Path) -> Path:
+    """``tmp_path / "data"``, a fresh data directory holding a copy of :func:`migrated_sqlite` as
+    its database (``jingjin.sqlite3``, where the settings look without ``DATABASE_URL``)."""
+    directory = tmp_path / "data"
+    directory.mkdir()
+    shutil.copyfile(migrated_sqlite, directory / "jingjin.sqlite3")
+    return directory
 
 
 PASSWORD = "correct-horse-battery"

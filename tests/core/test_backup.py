@@ -159,7 +159,7 @@ def test_restore_on_the_command_line_refuses_a_damaged_archive(tmp_path):
 
 
 @pytest.mark.own_sqlite
-def test_a_sqlite_backup_is_consistent_while_the_site_writes(tmp_path):
+def test_a_sqlite_backup_is_consistent_while_the_site_writes(tmp_path, migrated_data_dir):
     """As a user runs it, on a SQLite file: ``jingjin backup`` while another connection keeps writing
     pairs of rows in one transaction each; the archived database is intact and holds whole pairs only,
     the live database files are not copied as files, and ``jingjin restore`` brings that state back."""
@@ -167,7 +167,7 @@ def test_a_sqlite_backup_is_consistent_while_the_site_writes(tmp_path):
     import threading
     import time
 
-    data = tmp_path / "data"
+    data = migrated_data_dir  # tmp_path / "data", its database migrated already
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env["JINGJIN_DATA_DIR"] = str(data)
 

@@ -153,7 +153,7 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", ["deep.json", "infinite.json", "weight.json", "digits.json", "deep.yaml"])
 @pytest.mark.own_sqlite
-def test_plan_import_on_the_command_line_refuses_without_a_traceback(tmp_path, name):
+def test_plan_import_on_the_command_line_refuses_without_a_traceback(tmp_path, migrated_data_dir, name):
     raw = {n: r for n, r, _place in _bad_plans()}[name]
     (tmp_path / name).write_bytes(raw)
     result = _cli(tmp_path, "plan", "import", name)

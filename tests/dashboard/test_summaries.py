@@ -212,12 +212,13 @@ def test_the_cockpit_right_after_a_write_does_not_read_every_report(users, scena
 
 
 @pytest.mark.own_sqlite
-def test_the_command_line_rebuilds_and_checks_the_summaries(tmp_path):
-    """``jingjin summaries rebuild`` and ``check`` as a user runs them, in a fresh data directory."""
+def test_the_command_line_rebuilds_and_checks_the_summaries(tmp_path, migrated_data_dir):
+    """``jingjin summaries rebuild`` and ``check`` as a user runs them, in a fresh data directory
+    (its database migrated already: tests/conftest.py ``migrated_sqlite``)."""
     import yaml
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env["JINGJIN_DATA_DIR"] = str(tmp_path / "data")
+    env["JINGJIN_DATA_DIR"] = str(migrated_data_dir)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

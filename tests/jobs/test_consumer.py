@@ -54,7 +54,7 @@ def _redis_answers() -> bool:
 
 
 @pytest.mark.own_sqlite
-def test_a_job_through_a_real_worker_on_redis(tmp_path: Path) -> None:
+def test_a_job_through_a_real_worker_on_redis(tmp_path: Path, migrated_data_dir: Path) -> None:
     if not _redis_answers():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true: Redis must answer on 127.0.0.1:6379 for the worker test")
@@ -65,7 +65,7 @@ def test_a_job_through_a_real_worker_on_redis(tmp_path: Path) -> None:
     env: dict[str, Any] = {
         **os.environ,
         "PYTHONPATH": str(PROJECT),
-        "JINGJIN_DATA_DIR": str(tmp_path / "data"),
+        "JINGJIN_DATA_DIR": str(migrated_data_dir),  # its database migrated already
         "REDIS_URL": REDIS_URL,
         "JINGJIN_JOBS_IMMEDIATE": "0",
         "JINGJIN_AS_OF": "",
@@ -73,7 +73,6 @@ def test_a_job_through_a_real_worker_on_redis(tmp_path: Path) -> None:
         "DJANGO_SETTINGS_MODULE": "jingjin.settings",
     }
     env.pop("DATABASE_URL", None)
-    (tmp_path / "data").mkdir()
     python = sys.executable
     migrate = subprocess.run(
         [python, "-m", "jingjin.cli", "manage", "migrate", "--verbosity", "0"],
