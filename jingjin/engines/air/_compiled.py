@@ -99,51 +99,137 @@ def sub_index(v: float, s: int, std2026: bool, t: Tables) -> int:  # pragma: no 
     return ceil_exact(units, exact, s, t)
 
 
+#: A code of :func:`rare` only: the value is negative or infinite (counted, then read as missing).
+INVALID = -3
+
+
 @njit(cache=True)
-def column_block(column, lo, hi, s, std2026, t, subs):  # pragma: no cover - compiled
-    """Sub-index codes of rows ``lo:hi`` of one column into ``subs[s]``; returns the number of
+def rare(v: float, s: int, std2026: bool, t: Tables) -> int:  # pragma: no cover - compiled
+    """The IAQI code of a value the fast loops leave out: missing, invalid, above the table,
+    a near tie of GB/T 8170, or (HJ 633-2012) a value with two or more decimals."""
+    if np.isnan(v):
+        return MISSING
+    if not v >= 0.0 or v == np.inf:
+        return INVALID
+    return sub_index(v, s, std2026, t)
+
+
+@njit(cache=True)
+def float_block(column, lo, hi, s, std2026, t, out):  # pragma: no cover - compiled
+    """Sub-index codes of rows ``lo:hi`` of a float column into ``out``; returns the number of
     invalid values (negative or infinite: read as missing). Codes as :func:`sub_index`.
 
-    The common cases (a whole number, or under HJ 633-2026 a GB/T 8170 rounding without a
-    near tie, within the table) take one test and a table look-up, with the table's numbers
-    in local variables; the rest goes through :func:`sub_index`.
+    A value takes the table look-up when it is not negative, within the table, and its
+    10⁻ᵈ multiple is settled by rounding: exactly whole under HJ 633-2012 (``tie`` 0), any
+    under HJ 633-2026 with no decimals (``rint`` is GB/T 8170 on a whole-number scale), no near
+    tie with decimals. The tests are combined without branches, so that the loop has one.
     """
-    out = subs[s]
     lut = t.lut
+    bad = special = 0
+    if std2026:
+        d = t.decimals[s]
+        off, top, factor = t.offsets[s, d], float(t.tops[s, d]), 10.0**d
+        tie = 0.5 - 1e-6 if d else 0.5
+        for r in range(lo, hi):
+            v = column[r]
+            x = v * factor
+            x0 = np.rint(x)
+            if (v >= 0.0) & (x0 <= top) & (abs(x - x0) <= tie):
+                out[r] = lut[off + int(x0)]
+            else:
+                code = rare(v, s, std2026, t)
+                bad += code == INVALID
+                special += (code < 0) | (code == BEYOND)
+                out[r] = MISSING if code == INVALID else code
+        return bad, special
+    off0, top0 = t.offsets[s, 0], float(t.tops[s, 0])
+    off1, top1 = t.offsets[s, 1], float(t.tops[s, 1])
+    for r in range(lo, hi):
+        v = column[r]
+        x0 = np.rint(v)
+        if (x0 == v) & (v >= 0.0) & (x0 <= top0):
+            out[r] = lut[off0 + int(x0)]
+            continue
+        x1 = np.rint(v * 10.0)
+        if (x1 / 10.0 == v) & (v >= 0.0) & (x1 <= top1):
+            out[r] = lut[off1 + int(x1)]
+            continue
+        code = rare(v, s, std2026, t)
+        bad += code == INVALID
+        special += (code < 0) | (code == BEYOND)
+        out[r] = MISSING if code == INVALID else code
+    return bad, special
+
+
+@njit(cache=True)
+def int_block(column, lo, hi, s, std2026, t, out):  # pragma: no cover - compiled
+    """:func:`float_block` for an integer column: a whole number is its own 10⁻ᵈ multiple
+    times 10ᵈ, so every value within the table is a look-up; above it, the table's code."""
     d = t.decimals[s] if std2026 else 0
     off = t.offsets[s, d]
-    top = float(t.tops[s, d])
-    factor = 10.0**d
+    scale = 10**d
+    most = np.uint64(t.tops[s, d] // scale)  # the largest whole number within the table
     above = t.above[s]
-    off1, top1 = t.offsets[s, 1], float(t.tops[s, 1])
-    off2, top2 = t.offsets[s, 2], float(t.tops[s, 2])
-    bad = 0
+    lut = t.lut
+    bad = special = 0
     for r in range(lo, hi):
-        v = float(column[r])
-        x = v * factor
-        x0 = np.rint(x)
-        if std2026:
-            fast = v >= 0.0 and x0 <= top and abs(x - x0) <= 0.5 - 1e-6 if d else v >= 0.0 and x0 <= top
-        else:
-            fast = x0 == v and v >= 0.0 and x0 <= top
-        if fast:
-            out[r] = lut[off + int(x0)]
-            continue
-        if not v >= 0.0 or v == np.inf:
-            bad += 0 if np.isnan(v) else 1
+        v = column[r]
+        if np.uint64(v) <= most:
+            out[r] = lut[off + v * scale]
+        elif v < 0:
+            bad += 1
+            special += 1
             out[r] = MISSING
-            continue
-        if not std2026:  # one or two decimals (HJ 633-2012 data: CO 0.9 mg/m³, PM 35.5 µg/m³)
-            x1 = np.rint(v * 10.0)
-            if x1 / 10.0 == v:
-                out[r] = lut[off1 + int(x1)] if x1 <= top1 else above
-                continue
-            x2 = np.rint(v * 100.0)
-            if x2 / 100.0 == v:
-                out[r] = lut[off2 + int(x2)] if x2 <= top2 else above
-                continue
-        out[r] = sub_index(v, s, std2026, t)
-    return bad
+        else:
+            special += (above < 0) | (above == BEYOND)
+            out[r] = above
+    return bad, special
+
+
+@njit(cache=True)
+def settle(
+    subs, count, last, standin, so2_1h, o3_8h, o3_1h, all_present, t, lo, hi, complete, beyond, best
+):  # pragma: no cover - compiled
+    """Completeness, the beyond-the-scale bits and the AQI of a block with a missing value, a
+    value with no IAQI or one above its table (codes as :func:`sub_index`); the codes become
+    values (above the table → 500, no IAQI → missing). Returns the number of negative codes."""
+    # Completeness: every indicator has a sub-index (or its note's stand-in has one).
+    m = hi - lo
+    complete[:] = all_present
+    for s in range(count):
+        sub = subs[s][lo:hi]
+        fallback = -1
+        if s == so2_1h and standin >= 0:
+            fallback = standin
+        elif s == o3_8h and o3_1h >= 0:
+            fallback = o3_1h
+        if fallback >= 0:
+            other = subs[fallback][lo:hi]
+            for r in range(m):
+                c = sub[r]
+                complete[r] &= (c >= 0) | ((c == NO_IAQI) & (other[r] >= 0))
+        else:
+            for r in range(m):
+                complete[r] &= sub[r] >= 0
+    # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
+    beyond[:] = 0
+    best[:] = MISSING
+    none = np.int16(MISSING)
+    top = np.int16(500)
+    flagged = np.int16(BEYOND)
+    zero = np.uint16(0)
+    negative = 0
+    for s in range(last):
+        sub = subs[s][lo:hi]
+        bit = np.uint16(t.bits[s])
+        for r in range(m):
+            c = sub[r]
+            beyond[r] |= bit if c == flagged else zero
+            negative += c < 0
+            c = min(max(c, none), top)
+            sub[r] = c
+            best[r] = max(best[r], c)
+    return negative
 
 
 @njit(cache=True)
@@ -175,12 +261,14 @@ def block(
     loop over the block that the compiler vectorises; counts into ``stats`` (invalid values,
     gaps, rows beyond the scale, rows with an exceeding pollutant)."""
     last = count + (1 if standin >= 0 else 0)
-    bad = 0
+    bad = special = 0
     for s in range(count):
         if is_int[s]:
-            bad += column_block(ints[s], lo, hi, s, std2026, t, subs)
+            found = int_block(ints[s], lo, hi, s, std2026, t, subs[s])
         else:
-            bad += column_block(floats[s], lo, hi, s, std2026, t, subs)
+            found = float_block(floats[s], lo, hi, s, std2026, t, subs[s])
+        bad += found[0]
+        special += found[1]
     # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports).
     if standin >= 0:
         stand = subs[standin]
@@ -195,73 +283,56 @@ def block(
                         bad += 1
                     else:
                         stand[r] = sub_index(v, standin, std2026, t)
-    # Completeness: every indicator has a sub-index (or its note's stand-in has one).
+    # Views of the block indexed from 0, so that the compiler vectorises the loops below.
+    m = hi - lo
     complete = complete_out[lo:hi]
-    complete[:] = all_present
-    for s in range(count):
-        sub = subs[s]
-        fallback = -1
-        if s == so2_1h and standin >= 0:
-            fallback = standin
-        elif s == o3_8h and o3_1h >= 0:
-            fallback = o3_1h
-        if fallback >= 0:
-            other = subs[fallback]
-            for r in range(lo, hi):
-                c = sub[r]
-                if c < 0 and not (c == NO_IAQI and other[r] >= 0):
-                    complete[r - lo] = False
-        else:
-            for r in range(lo, hi):
-                if sub[r] < 0:
-                    complete[r - lo] = False
-    # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum,
-    # the primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
-    # int16 throughout, so that the compiler vectorises the loops.
     beyond = beyond_out[lo:hi]
     best = best_out[lo:hi]
     primary = primary_out[lo:hi]
     exceeding = exceeding_out[lo:hi]
-    beyond[:] = 0
-    best[:] = MISSING
     primary[:] = 0
     exceeding[:] = 0
-    none = np.int16(MISSING)
-    top = np.int16(500)
-    flagged = np.int16(BEYOND)
-    hundred = np.int16(100)
-    zero = np.uint16(0)
     negative = 0
-    for s in range(last):
-        sub = subs[s, lo:hi]
-        bit = np.uint16(t.bits[s])
-        for r in range(hi - lo):
-            c = sub[r]
-            beyond[r] |= bit if c == flagged else zero
-            negative += c < 0
-            c = min(max(c, none), top)
-            sub[r] = c
-            best[r] = max(best[r], c)
+    if special == 0 and standin < 0:
+        # Every code is a sub-index (0 … 500): complete if every indicator of the report is
+        # read, nothing beyond the scale, the AQI the plain maximum.
+        complete[:] = all_present
+        beyond[:] = 0
+        best[:] = MISSING
+        for s in range(last):
+            sub = subs[s][lo:hi]
+            for r in range(m):
+                best[r] = max(best[r], sub[r])
+    else:
+        negative = settle(
+            subs, count, last, standin, so2_1h, o3_8h, o3_1h, all_present, t, lo, hi, complete, beyond, best
+        )
+    # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
+    top = np.int16(500)
+    zero = np.uint16(0)
     fifty = np.int16(50)
+    hundred = top if std2026 else np.int16(100)  # HJ 633-2026 names no exceeding pollutants
     for s in range(last):
-        sub = subs[s, lo:hi]
+        sub = subs[s][lo:hi]
         bit = np.uint16(t.bits[s])
-        for r in range(hi - lo):
+        for r in range(m):
             c = sub[r]
             b = best[r]
-            primary[r] |= bit if c == b and b > fifty else zero
+            primary[r] |= bit if (c == b) & (b > fifty) else zero
             exceeding[r] |= bit if c > hundred else zero
+    # The level: 0 for a missing AQI, then one more for each level top of the table passed.
     level = level_out[lo:hi]
-    levels = t.levels
+    for r in range(m):
+        level[r] = best[r] >= 0
+    for bound in t.level_tops:
+        below = np.int16(bound)
+        for r in range(m):
+            level[r] += best[r] > below
     beyond_rows = 0
     exceeding_rows = 0
-    for r in range(hi - lo):
-        level[r] = levels[best[r] + 1]
-        beyond_rows += beyond[r] != 0
-        exceeding_rows += exceeding[r] != 0
-    if std2026:
-        exceeding[:] = 0
-        exceeding_rows = 0
+    for r in range(m):
+        beyond_rows += beyond[r] != zero
+        exceeding_rows += exceeding[r] != zero
     stats[0] = bad
     stats[1] = negative
     stats[2] = beyond_rows

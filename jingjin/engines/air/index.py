@@ -178,8 +178,19 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
         above[s] = int(_lookup(standard, name, 0)[-2])
         decimals[s] = tables.DECIMALS_2026[name]
         bits[s] = _BIT[name]
+    lut = np.concatenate(parts).astype(np.int16)
+    steps = np.diff(_LEVELS[:501])
+    # The kernel relies on these: a looked-up code is a sub-index (never a special code), and
+    # the level is 1 at AQI 0 and goes up by one at each level's top.
+    if (
+        (lut.size and (lut.min() < 0 or lut.max() > 500))
+        or _LEVELS[0] != 1
+        or steps.min() < 0
+        or steps.max() > 1
+    ):
+        raise AssertionError("the AQI tables do not have the shape the compiled kernel assumes")
     return kernel.Tables(
-        np.concatenate(parts).astype(np.int16),
+        lut,
         offsets,
         tops,
         breakpoints,
@@ -188,7 +199,7 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
         decimals,
         bits,
         np.asarray(tables.IAQI_STEPS, dtype=np.int64),
-        np.concatenate([[0], _LEVELS[:501]]).astype(np.int8),  # by AQI + 1: −1 → 0
+        np.flatnonzero(steps).astype(np.int64),  # the AQI a with level(a + 1) > level(a)
     )
 
 
@@ -203,11 +214,11 @@ def _compute_kernel(
     indicators = tables.INDICATORS[(standard, report)]
     names, standin = _slots(values, standard, report)
     count = len(names) - (1 if standin else 0)
-    subs, best, primary, level, complete = (
-        np.empty((max(len(names), 1), n), dtype=np.int16),
-        *_arrays(n, [np.int16, np.uint16, np.int8, np.bool_]),
+    # The kernel writes every result in full: no zeroing; one allocation for the row results.
+    subs = np.empty((max(len(names), 1), n), dtype=np.int16)
+    best, primary, exceeding, beyond, level, complete = _arrays(
+        n, [np.int16, np.uint16, np.uint16, np.uint16, np.int8, np.bool_]
     )
-    beyond, exceeding = np.zeros(n, dtype=np.uint16), np.zeros(n, dtype=np.uint16)
     out = kernel.run(
         [values[name] for name in names],
         _kernel_tables(standard, tuple(names)),
@@ -407,6 +418,9 @@ def _read(
         series = frame[mapping[name]]
         return series.to_numpy() if name in deferred else numeric(series, mapping[name], problems)
 
+    checked = [name for name in wanted if name not in deferred]
+    if len(checked) < 2 or _workers(frame.height) == 1:  # the deferred are views: no threads
+        return {name: read(name) for name in wanted}, problems
     with ThreadPoolExecutor(max_workers=_workers(frame.height)) as pool:
         return dict(zip(wanted, pool.map(read, wanted), strict=True)), problems
 
@@ -538,7 +552,8 @@ def _result_columns(
     best, level, found = result.aqi, result.level, result.found
     gaps = "gaps" in found or any(name not in iaqi_out for name in read)
     for name in read:
-        iaqi_out.setdefault(name, np.full(n, _MISSING, dtype=np.int16))
+        if name not in iaqi_out:
+            iaqi_out[name] = np.full(n, _MISSING, dtype=np.int16)
     missing_aqi = best < 0 if gaps and n and best.min() < 0 else None
     added = [_int_series(f"iaqi_{name}", iaqi_out[name], gaps) for name in COLUMNS if name in iaqi_out]
     category, colour, *names, standard_column = _enum_columns(

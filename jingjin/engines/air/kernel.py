@@ -52,7 +52,7 @@ class Tables(NamedTuple):
     decimals: npt.NDArray[np.int64]  # [slot]: GB/T 8170 decimals (HJ 633-2026)
     bits: npt.NDArray[np.int64]  # [slot]: the column's bit in the pollutant bit sets
     steps: npt.NDArray[np.int64]  # IAQI at the breakpoints
-    levels: npt.NDArray[np.int8]  # level by AQI + 1: 0 for −1 (missing), then AQI 0 … 500
+    level_tops: npt.NDArray[np.int64]  # the AQI at the top of each level but the last (50, 100 …)
 
 
 @functools.cache

@@ -111,6 +111,33 @@ def test_kernel_agrees_with_some_columns_left_out(standard, report):
     _assert_same(*_both(frame, standard=standard, report=report))
 
 
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("dtype", ["float", "Int64"])
+def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, dtype):
+    """Typical data (every value within its table, nothing missing) takes the kernel's short
+    route block by block; one block with a missing value, one above its table and one with
+    no IAQI take the long one, in the same call."""
+    rng = np.random.default_rng(5)
+    columns = list(tables.INDICATORS[(standard, "daily")])
+    rows = 6 * 4_096 + 17
+    data = {  # µg/m³ whole numbers, CO mg/m³ one decimal: all within the tables
+        name: np.round(rng.lognormal(np.log(1.0), 0.5, rows), 1)
+        if name.startswith("co")
+        else np.round(rng.lognormal(np.log(30), 0.6, rows))
+        for name in columns
+    }
+    data["pm25_24h"][4_096 + 5] = np.nan
+    data["pm10_24h"][2 * 4_096 + 9] = 10_000.0
+    if "o3_8h" in data:
+        data["o3_8h"][3 * 4_096 + 1] = 900.0  # HJ 633-2012 note 3: no IAQI above 800
+    frame = pl.DataFrame(data)
+    if dtype != "float":
+        frame = frame.select(
+            pl.col(name).fill_nan(None).round(0).cast(getattr(pl, dtype)) for name in columns
+        )
+    _assert_same(*_both(frame, standard=standard, report="daily"))
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_kernel_agrees_when_the_standard_is_picked_by_date(report):
     frame = _frame(list(air_standards.COLUMNS), 6_000, dtype="float", missing=0.01, seed=11)
