@@ -115,44 +115,45 @@ def rare(v: float, s: int, std2026: bool, t: Tables) -> int:  # pragma: no cover
 
 
 @njit(cache=True)
-def float_block(column, lo, hi, s, std2026, t, out):  # pragma: no cover - compiled
-    """Sub-index codes of rows ``lo:hi`` of a float column into ``out``; returns the number of
-    invalid values (negative or infinite: read as missing). Codes as :func:`sub_index`.
+def float_block(column, s, std2026, t, out):  # pragma: no cover - compiled
+    """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
+    invalid values (negative or infinite: read as missing) and of special codes (missing, no
+    IAQI, above the table). Codes as :func:`sub_index`.
 
     A value takes the table look-up when it is not negative, within the table, and its
-    10⁻ᵈ multiple is settled by rounding: exactly whole under HJ 633-2012 (``tie`` 0), any
-    under HJ 633-2026 with no decimals (``rint`` is GB/T 8170 on a whole-number scale), no near
-    tie with decimals. The tests are combined without branches, so that the loop has one.
+    10⁻ᵈ multiple is settled by rounding: exactly under HJ 633-2012 (whole numbers, else one
+    decimal), any under HJ 633-2026 with no decimals (``rint`` is GB/T 8170 on a whole-number
+    scale), no near tie with decimals. The tests are combined without branches, and the views
+    are indexed from 0 (no negative-index check), so that the loop is short.
     """
-    lut = t.lut
     bad = special = 0
     if std2026:
         d = t.decimals[s]
-        off, top, factor = t.offsets[s, d], float(t.tops[s, d]), 10.0**d
+        lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
         tie = 0.5 - 1e-6 if d else 0.5
-        for r in range(lo, hi):
+        for r in range(column.size):
             v = column[r]
             x = v * factor
             x0 = np.rint(x)
             if (v >= 0.0) & (x0 <= top) & (abs(x - x0) <= tie):
-                out[r] = lut[off + int(x0)]
+                out[r] = lut[np.uint64(np.int64(x0))]
             else:
                 code = rare(v, s, std2026, t)
                 bad += code == INVALID
                 special += (code < 0) | (code == BEYOND)
                 out[r] = MISSING if code == INVALID else code
         return bad, special
-    off0, top0 = t.offsets[s, 0], float(t.tops[s, 0])
-    off1, top1 = t.offsets[s, 1], float(t.tops[s, 1])
-    for r in range(lo, hi):
+    lut0, top0 = t.lut[t.offsets[s, 0] :], float(t.tops[s, 0])
+    lut1, top1 = t.lut[t.offsets[s, 1] :], float(t.tops[s, 1])
+    for r in range(column.size):
         v = column[r]
         x0 = np.rint(v)
         if (x0 == v) & (v >= 0.0) & (x0 <= top0):
-            out[r] = lut[off0 + int(x0)]
+            out[r] = lut0[np.uint64(np.int64(x0))]
             continue
         x1 = np.rint(v * 10.0)
         if (x1 / 10.0 == v) & (v >= 0.0) & (x1 <= top1):
-            out[r] = lut[off1 + int(x1)]
+            out[r] = lut1[np.uint64(np.int64(x1))]
             continue
         code = rare(v, s, std2026, t)
         bad += code == INVALID
@@ -162,20 +163,19 @@ def float_block(column, lo, hi, s, std2026, t, out):  # pragma: no cover - compi
 
 
 @njit(cache=True)
-def int_block(column, lo, hi, s, std2026, t, out):  # pragma: no cover - compiled
+def int_block(column, s, std2026, t, out):  # pragma: no cover - compiled
     """:func:`float_block` for an integer column: a whole number is its own 10⁻ᵈ multiple
     times 10ᵈ, so every value within the table is a look-up; above it, the table's code."""
     d = t.decimals[s] if std2026 else 0
-    off = t.offsets[s, d]
-    scale = 10**d
-    most = np.uint64(t.tops[s, d] // scale)  # the largest whole number within the table
+    lut = t.lut[t.offsets[s, d] :]
+    scale = np.uint64(10**d)
+    most = np.uint64(t.tops[s, d] // 10**d)  # the largest whole number within the table
     above = t.above[s]
-    lut = t.lut
     bad = special = 0
-    for r in range(lo, hi):
+    for r in range(column.size):
         v = column[r]
         if np.uint64(v) <= most:
-            out[r] = lut[off + v * scale]
+            out[r] = lut[np.uint64(v) * scale]
         elif v < 0:
             bad += 1
             special += 1
@@ -264,9 +264,9 @@ def block(
     bad = special = 0
     for s in range(count):
         if is_int[s]:
-            found = int_block(ints[s], lo, hi, s, std2026, t, subs[s])
+            found = int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi])
         else:
-            found = float_block(floats[s], lo, hi, s, std2026, t, subs[s])
+            found = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi])
         bad += found[0]
         special += found[1]
     # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports).
