@@ -124,7 +124,7 @@ def classify_block(
     class of TN (``tn`` ≥ 0: its item) for the ``class_tn`` column.
 
     Item by item over the block (one column at a time: the block's classes stay in the cache)."""
-    m = len(columns)
+    m = kinds.size  # the columns after the items are padding
     w = hi - lo
     classes = np.empty((m, w), dtype=np.int8)
     worst = worst_out[lo:hi]

@@ -35,6 +35,10 @@ import polars as pl
 KINDS: Final = {"le": 0, "ge": 1, "range": 2}
 #: At most this many items (bits of an int64 bit set).
 MAX_ITEMS: Final = 62
+#: The value columns reach the kernels as a tuple of one of these lengths, padded with an empty
+#: array: numba compiles a kernel once per tuple length, so once for any number of items up to
+#: GB 3838's 24 (the warm-up in ``jingjin.numba_cache`` compiles that one), not once per number.
+PADDED: Final = (24, MAX_ITEMS)
 
 
 @functools.cache
@@ -172,8 +176,8 @@ def classify(
     compiled = _compiled()
     n = lake.size
     columns = tuple(_readonly(v) for v in values)
-    if not columns:  # numba needs one array to type the tuple
-        columns = (_readonly(np.full(n, np.nan)),)
+    size = next(length for length in PADDED if length >= len(columns))
+    columns += (_readonly(np.empty(0)),) * (size - len(columns))  # the kernels read len(kinds)
     lake = np.ascontiguousarray(lake, dtype=np.bool_)
     worst = np.empty(n, dtype=np.int8)
     assessed = np.empty(n, dtype=np.int8)
