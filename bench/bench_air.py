@@ -5,7 +5,9 @@
    (the default), the numpy reference path (``index.KERNEL = "numpy"``), one memory pass over the
    same input columns, and aqi-hub's ``cal_aqi_cn`` (its fastest path) on the first 20,000 rows.
    Every side gets the same warm-up (one call) and the same number of timed repeats
-   (``--repeat``, default 7); the median and the best are reported. Targets (issue 19):
+   (``--repeat``, default 7), taken in turn (one call of each side per round, so that a drift
+   of the machine's speed touches every side alike); the median and the best are reported.
+   Targets (issue 19):
    ``aqi()`` ≥ 50 % of one memory pass (its time ≤ 2× the pass) and ≥ 500× aqi-hub's rows/s.
    aqi-hub knows HJ 633-2026 only: on the 2012 cases its 2026 rules are timed (same work).
 2. The first call after an install: ``aqi()`` in a fresh process with an empty numba cache
@@ -104,15 +106,19 @@ def daily_frame(n: int, seed: int = 20260301) -> pl.DataFrame:
     return frame_of(DAILY_COLUMNS, n, seed=seed)
 
 
-def timed(repeats: int, call: Callable[[], Any]) -> tuple[float, float]:
-    """Median and best of ``repeats`` timed calls after one warm-up call (every side alike)."""
-    call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def timed_together(repeats: int, calls: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float]]:
+    """Median and best seconds of each side, the sides taken in turn: one warm-up call each,
+    then ``repeats`` rounds of one call of each side, so that a machine whose speed drifts over
+    seconds (a shared virtual machine) slows every side alike."""
+    for call in calls.values():
         call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(t), min(t)) for name, t in times.items()}
 
 
 def indicators(standard: str, report: str) -> list[str]:
@@ -122,8 +128,8 @@ def indicators(standard: str, report: str) -> list[str]:
     return names
 
 
-def peer_rate(frame: pl.DataFrame, report: str, sample: int, repeats: int) -> tuple[float, float]:
-    """aqi-hub ``cal_aqi_cn`` rows/s (median, best) on the first ``sample`` rows."""
+def peer_call(frame: pl.DataFrame, report: str, sample: int) -> Callable[[], None]:
+    """aqi-hub ``cal_aqi_cn`` over the first ``sample`` rows, one call per row."""
     from aqi_hub.aqi_cn.aqi import cal_aqi_cn
 
     peer = frame.head(sample)
@@ -132,13 +138,22 @@ def peer_rate(frame: pl.DataFrame, report: str, sample: int, repeats: int) -> tu
     ).rows()
 
     def run() -> None:
-        for pm25, pm10, so2, no2, co, o3 in rows:
-            cal_aqi_cn(pm25, pm10, so2, no2, co, o3, data_type=report)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for pm25, pm10, so2, no2, co, o3 in rows:
+                cal_aqi_cn(pm25, pm10, so2, no2, co, o3, data_type=report)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        median, best = timed(repeats, run)
-    return sample / median, sample / best
+    return run
+
+
+def _reference(frame: pl.DataFrame, standard: str, report: str) -> pl.DataFrame:
+    """``aqi()`` on the numpy reference path."""
+    previous = air_index.KERNEL
+    air_index.KERNEL = "numpy"
+    try:
+        return aqi(frame, standard=standard, report=report)
+    finally:
+        air_index.KERNEL = previous
 
 
 def bench_case(standard: str, report: str, dtype: str, n: int, sample: int, repeats: int) -> dict[str, Any]:
@@ -147,16 +162,18 @@ def bench_case(standard: str, report: str, dtype: str, n: int, sample: int, repe
     frame = frame_of(names, n, dtype)
     load = os.getloadavg()[0]
     arrays = [frame[c].to_numpy() for c in names]
-    memory = timed(repeats, lambda: [a.sum() for a in arrays])
-    ours = timed(repeats, lambda: aqi(frame, standard=standard, report=report))
-    previous = air_index.KERNEL
-    air_index.KERNEL = "numpy"
-    try:
-        reference = timed(repeats, lambda: aqi(frame, standard=standard, report=report))
-    finally:
-        air_index.KERNEL = previous
     peer_frame = frame.head(sample).hstack(frame_of(peer_columns, sample, "float").get_columns())
-    peer = peer_rate(peer_frame, report, sample, repeats)
+    found = timed_together(
+        repeats,
+        {
+            "memory": lambda: [a.sum() for a in arrays],
+            "ours": lambda: aqi(frame, standard=standard, report=report),
+            "reference": lambda: _reference(frame, standard, report),
+            "peer": peer_call(peer_frame, report, sample),
+        },
+    )
+    ours, reference, memory = found["ours"], found["reference"], found["memory"]
+    peer = sample / found["peer"][0], sample / found["peer"][1]
     return {
         "standard": standard,
         "report": report,
