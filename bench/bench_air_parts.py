@@ -1,0 +1,155 @@
+"""Where the time of ``aqi()`` goes, and the floors beside it (issue 19): the figures behind the
+"why the targets are out of reach" part of docs/benchmarks.md.
+
+1. For each case of ``bench_air.py`` (both standards, daily and hourly, float and int; 2,000,000
+   rows): ``aqi()`` alone, the computation (``index._compute``: the compiled kernel with its
+   arrays), the result columns (``index._result_columns``: the polars Series and Enum columns)
+   and one memory pass over the input columns, taken in turn, median and best.
+2. Building one Enum column of 2,000,000 rows from uint8 codes, every way polars offers:
+   ``lit(kinds).gather(codes)`` (what ``aqi()`` does), a cast from UInt8, ``Series.gather`` and
+   an Arrow dictionary array.
+3. The write floor: six Int64 columns copied into six Int16 columns by a compiled loop (no
+   look-up at all) on the same threads as the kernel, against one memory pass over them.
+4. ``numpy.flatnonzero`` of a uint16 array that is almost all 0, directly and via ``!= 0``.
+
+Run: ``.venv/bin/python bench/bench_air_parts.py`` (``--repeat`` timed rounds, default 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_air import frame_of, indicators, machine, timed_together
+
+from jingjin.engines.air import aqi
+from jingjin.engines.air import index as air_index
+
+ROWS = 2_000_000
+
+
+def fmt(pair: tuple[float, float]) -> str:
+    return f"{pair[0] * 1e3:.1f} / {pair[1] * 1e3:.1f} ms"
+
+
+def split(repeats: int) -> None:
+    print("\n## aqi() and its parts, sides in turn (median / best)\n")
+    print("| standard | report | input | aqi() | computation | result columns | one memory pass |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    for standard in ("HJ633-2012", "HJ633-2026"):
+        for report in ("daily", "hourly"):
+            for dtype in ("float", "int"):
+                names = indicators(standard, report)
+                frame = frame_of(names, ROWS, dtype)
+                values = {name: frame[name].to_numpy() for name in names}
+                arrays = list(values.values())
+                result = air_index._compute(values, standard, report, ROWS, set(names))
+                code = air_index.STANDARDS.index(standard)
+                found = timed_together(
+                    repeats,
+                    {
+                        "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
+                        "compute": lambda: air_index._compute(values, standard, report, ROWS, set(names)),  # noqa: B023
+                        "columns": lambda: air_index._result_columns(result, names, code, ROWS),  # noqa: B023
+                        "memory": lambda: [a.sum() for a in arrays],  # noqa: B023
+                    },
+                )
+                print(
+                    f"| {standard} | {report} | {dtype} ({len(names)} columns) | {fmt(found['aqi'])} "
+                    f"| {fmt(found['compute'])} | {fmt(found['columns'])} | {fmt(found['memory'])} |"
+                )
+
+
+def enum_ways(repeats: int) -> None:
+    import pyarrow as pa
+
+    kinds = air_index._level_kinds(2)
+    enum = kinds.dtype
+    texts = list(enum.categories)  # type: ignore[attr-defined]
+    codes = np.random.default_rng(1).integers(0, len(texts), ROWS).astype(np.uint8)
+    dictionary = pa.array(texts, type=pa.large_string())
+
+    def arrow() -> Any:
+        return pl.from_arrow(pa.DictionaryArray.from_arrays(pa.array(codes), dictionary)).cast(enum)
+
+    def cast() -> pl.Series:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # polars deprecates the cast from integers
+            return pl.Series(codes).cast(enum)
+
+    ways: dict[str, Callable[[], Any]] = {
+        "lit(kinds).gather(codes) (aqi())": lambda: pl.select(pl.lit(kinds).gather(pl.lit(pl.Series(codes)))),
+        "cast from UInt8": cast,
+        "Series.gather": lambda: kinds.gather(codes),
+        "Arrow dictionary": arrow,
+    }
+    print(f"\n## One Enum column of {ROWS:,} rows from uint8 codes (median / best)\n")
+    for name, pair in timed_together(repeats, ways).items():
+        print(f"- {name}: {fmt(pair)}")
+
+
+def write_floor(repeats: int) -> None:
+    import numba
+    from numba import njit, prange
+
+    @njit(parallel=True)
+    def copy(columns: Any, out: Any) -> None:  # pragma: no cover - compiled
+        n = out.shape[1]
+        for b in prange((n + 4095) // 4096):
+            lo, hi = b * 4096, min(b * 4096 + 4096, n)
+            for s in range(len(columns)):
+                source, target = columns[s][lo:hi], out[s][lo:hi]
+                for r in range(hi - lo):
+                    target[r] = np.int16(source[r])
+
+    columns = tuple(np.random.default_rng(s).integers(0, 300, ROWS).astype(np.int64) for s in range(6))
+    out = np.empty((6, ROWS), dtype=np.int16)
+    found = timed_together(
+        repeats,
+        {"copy": lambda: copy(columns, out), "memory": lambda: [a.sum() for a in columns]},
+    )
+    print(
+        f"\n## Six Int64 columns of {ROWS:,} rows into Int16 (no look-up), "
+        f"{numba.get_num_threads()} threads\n"
+    )
+    print(f"- compiled copy: {fmt(found['copy'])}; one memory pass over the six: {fmt(found['memory'])}")
+
+
+def nonzero(repeats: int) -> None:
+    codes = np.zeros(ROWS, dtype=np.uint16)
+    codes[np.random.default_rng(2).integers(0, ROWS, 650)] = 4
+    found = timed_together(
+        repeats,
+        {"direct": lambda: np.flatnonzero(codes), "via != 0": lambda: np.flatnonzero(codes != 0)},
+    )
+    print(f"\n## numpy.flatnonzero of a uint16 array, {ROWS:,} rows, 650 not 0\n")
+    for name, pair in found.items():
+        print(f"- {name}: {fmt(pair)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=9, help="timed rounds (after one warm-up of each side)")
+    args = parser.parse_args()
+    print(f"# bench_air_parts — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
+    print(f"load average before the run: {os.getloadavg()[0]:.2f}; {args.repeat} rounds, sides in turn")
+    split(args.repeat)
+    enum_ways(args.repeat)
+    write_floor(args.repeat)
+    nonzero(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
