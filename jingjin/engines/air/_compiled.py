@@ -188,14 +188,15 @@ def int_block(column, s, std2026, t, out):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def settle(
-    subs, count, last, standin, so2_1h, o3_8h, o3_1h, all_present, t, lo, hi, complete, beyond, best
+    subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best
 ):  # pragma: no cover - compiled
     """Completeness, the beyond-the-scale bits and the AQI of a block with a missing value, a
-    value with no IAQI or one above its table (codes as :func:`sub_index`); the codes become
-    values (above the table → 500, no IAQI → missing). Returns the number of negative codes."""
+    value with no IAQI or one above its table (codes as :func:`sub_index`), into ``complete``
+    (set to ``all_present``), ``beyond`` (0) and ``best`` (missing) as :func:`block` starts
+    them; the codes become values (above the table → 500, no IAQI → missing). Returns the
+    number of negative codes."""
     # Completeness: every indicator has a sub-index (or its note's stand-in has one).
     m = hi - lo
-    complete[:] = all_present
     for s in range(count):
         sub = subs[s][lo:hi]
         fallback = -1
@@ -212,8 +213,6 @@ def settle(
             for r in range(m):
                 complete[r] &= sub[r] >= 0
     # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
-    beyond[:] = 0
-    best[:] = MISSING
     none = np.int16(MISSING)
     top = np.int16(500)
     flagged = np.int16(BEYOND)
@@ -292,21 +291,19 @@ def block(
     exceeding = exceeding_out[lo:hi]
     primary[:] = 0
     exceeding[:] = 0
+    complete[:] = all_present
+    beyond[:] = 0
+    best[:] = MISSING
     negative = 0
     if special == 0 and standin < 0:
         # Every code is a sub-index (0 … 500): complete if every indicator of the report is
         # read, nothing beyond the scale, the AQI the plain maximum.
-        complete[:] = all_present
-        beyond[:] = 0
-        best[:] = MISSING
         for s in range(last):
             sub = subs[s][lo:hi]
             for r in range(m):
                 best[r] = max(best[r], sub[r])
     else:
-        negative = settle(
-            subs, count, last, standin, so2_1h, o3_8h, o3_1h, all_present, t, lo, hi, complete, beyond, best
-        )
+        negative = settle(subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best)
     # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
     top = np.int16(500)
     zero = np.uint16(0)
