@@ -4,6 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export JINGJIN_DATA_DIR ?= $(CURDIR)/var
+# Python keeps its compiled modules (__pycache__, ignored by git): where the environment says
+# PYTHONDONTWRITEBYTECODE (this machine's does), every process compiled every module it imported
+# again: collecting the suite took 17 s instead of 7 s, and each command-line run 1.7 s instead of
+# 0.9 s, once per xdist worker and per subprocess of the tests.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test lint kernels check-suite install assets browser lock clean format bench messages
 
