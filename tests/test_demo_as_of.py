@@ -36,7 +36,10 @@ def demo(django_db_setup, django_db_blocker):
 
     from jingjin.data.demo import demo_load
 
-    with django_db_blocker.unblock(), override_settings(JINGJIN_AS_OF="2023-10"):
+    # the demo's accounts with the suite's fast hasher (conftest ``_fast_settings`` is per test):
+    # the default one took 2 s of the load
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(JINGJIN_AS_OF="2023-10", PASSWORD_HASHERS=fast):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
