@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,22 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     on a fresh directory themselves stay tested: this build, which ``tests/core/test_migrations.py``
     compares with the suite's own database (made from the models), and
     ``tests/plans/test_plan_cli.py``, whose commands start on an empty data directory."""
+    return migrated_template(tmp_path_factory)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_sqlite_early(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Start building :func:`migrated_sqlite` in the background when the run has a test that needs
+    it: the build (a subprocess, 20–25 s) runs beside the first tests instead of holding one worker
+    and, behind the file lock, the other one too. A build that failed here is done again, in the
+    foreground, by the first test that asks for it, and fails that test."""
+    if any(item.get_closest_marker("own_sqlite") for item in request.session.items):
+        tmp_path_factory.getbasetemp()  # made here, not in the thread beside the tests' own calls
+        threading.Thread(target=migrated_template, args=(tmp_path_factory,), daemon=True).start()
+
+
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the template of :func:`migrated_sqlite` unless it is there; return its path."""
     import fcntl
 
     shared = tmp_path_factory.getbasetemp()
