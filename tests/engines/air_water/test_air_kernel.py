@@ -117,19 +117,21 @@ def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, dtype
     """Typical data (every value within its table, nothing missing) takes the kernel's short
     route block by block; one block with a missing value, one above its table and one with
     no IAQI take the long one, in the same call."""
+    from jingjin.engines.air._compiled import BLOCK  # the kernel's rows per block
+
     rng = np.random.default_rng(5)
     columns = list(tables.INDICATORS[(standard, "daily")])
-    rows = 6 * 4_096 + 17
+    rows = 6 * BLOCK + 17
     data = {  # µg/m³ whole numbers, CO mg/m³ one decimal: all within the tables
         name: np.round(rng.lognormal(np.log(1.0), 0.5, rows), 1)
         if name.startswith("co")
         else np.round(rng.lognormal(np.log(30), 0.6, rows))
         for name in columns
     }
-    data["pm25_24h"][4_096 + 5] = np.nan
-    data["pm10_24h"][2 * 4_096 + 9] = 10_000.0
+    data["pm25_24h"][BLOCK + 5] = np.nan
+    data["pm10_24h"][2 * BLOCK + 9] = 10_000.0
     if "o3_8h" in data:
-        data["o3_8h"][3 * 4_096 + 1] = 900.0  # HJ 633-2012 note 3: no IAQI above 800
+        data["o3_8h"][3 * BLOCK + 1] = 900.0  # HJ 633-2012 note 3: no IAQI above 800
     frame = pl.DataFrame(data)
     if dtype != "float":
         frame = frame.select(
