@@ -140,6 +140,12 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
 OWN_SQLITE_DROPPED = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
 
 
+def own_sqlite_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a ``jingjin`` command run as a user runs it, on ``data_dir``."""
+    env = {k: v for k, v in os.environ.items() if k not in OWN_SQLITE_DROPPED}
+    return {**env, "JINGJIN_DATA_DIR": str(data_dir)}
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database that ``jingjin manage migrate`` made in an empty data directory, once for
@@ -178,10 +184,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not template.exists():
             build = shared / "migrated-sqlite-build"
             shutil.rmtree(build, ignore_errors=True)
-            env = {k: v for k, v in os.environ.items() if k not in OWN_SQLITE_DROPPED}
             migrate = subprocess.run(
                 [sys.executable, "-m", "jingjin.cli", "manage", "migrate", "--verbosity", "0"],
-                env={**env, "JINGJIN_DATA_DIR": str(build)},
+                env=own_sqlite_env(build),
                 cwd=Path(__file__).resolve().parents[1],  # this checkout's jingjin
                 capture_output=True,
                 text=True,
@@ -376,11 +381,15 @@ def users(loaded_plan: Any, make_user: Any) -> dict[str, Any]:
     }
 
 
+#: a fast password hasher for the suite's many accounts and logins
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings: Any) -> None:
     """Login rate limiting is tested on its own; a fast hasher keeps the many logins quick."""
     settings.AXES_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

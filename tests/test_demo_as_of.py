@@ -35,11 +35,14 @@ def demo(django_db_setup, django_db_blocker):
     from django.db import connection, transaction
 
     from jingjin.data.demo import demo_load
+    from tests.conftest import FAST_HASHERS
 
     # the demo's accounts with the suite's fast hasher (conftest ``_fast_settings`` is per test):
     # the default one took 2 s of the load
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(JINGJIN_AS_OF="2023-10", PASSWORD_HASHERS=fast):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(JINGJIN_AS_OF="2023-10", PASSWORD_HASHERS=FAST_HASHERS),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

@@ -5,7 +5,6 @@ of the models, so that what the suite tests is what a user's ``make demo`` build
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.conftest import OWN_SQLITE_DROPPED
+from tests.conftest import own_sqlite_env
 
 pytestmark = pytest.mark.own_sqlite
 
@@ -79,10 +78,9 @@ def test_the_suite_database_is_the_one_migrate_makes(migrated_sqlite: Path) -> N
 
 
 def test_the_migrations_hold_every_change_of_the_models(migrated_data_dir: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in OWN_SQLITE_DROPPED}
     result = subprocess.run(
         [sys.executable, "-m", "jingjin.cli", "manage", "makemigrations", "--check", "--dry-run"],
-        env={**env, "JINGJIN_DATA_DIR": str(migrated_data_dir)},
+        env=own_sqlite_env(migrated_data_dir),
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,

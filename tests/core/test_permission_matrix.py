@@ -2061,12 +2061,10 @@ def built_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: 
 
     from jingjin.core.services import user_ensure
     from jingjin.plans.services import plan_import
-    from tests.conftest import PASSWORD, small_plan
+    from tests.conftest import FAST_HASHERS, PASSWORD, small_plan
 
     media = tmp_path_factory.mktemp("matrix-media")
-    fast = override_settings(
-        MEDIA_ROOT=str(media), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
+    fast = override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=FAST_HASHERS)
 
     def make_user(username: str, role: str, unit_code: str | None) -> Any:
         unit = Unit.objects.get(code=unit_code) if unit_code else None
