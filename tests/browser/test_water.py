@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_plan_tree import sign_in
 from tests.ecology.conftest import sections as sections  # the fixture
@@ -23,12 +24,13 @@ def test_import_samples_and_see_the_matrix(live_server, users, sections, page):
         files=[{"name": "samples.csv", "mimeType": "text/csv", "buffer": SAMPLES}]
     )
     page.get_by_test_id("samples-submit").click()
-    assert page.get_by_test_id("import-result").is_visible()
+    expect(page.get_by_test_id("import-result")).to_be_visible()
     page.locator("a[href='/ecology/water/']").first.click()
     page.select_option("#w-year", "2024")
     page.locator("[data-testid=water-filter] button[type=submit]").click()
+    page.wait_for_load_state()
     matrix = page.get_by_test_id("water-matrix")
-    assert matrix.locator("tr[data-section]").count() == 3
+    expect(matrix.locator("tr[data-section]")).to_have_count(3)  # waits for the filtered page
     assert matrix.locator("tr[data-section=W3] [data-testid=year-class]").inner_text() in (
         "劣Ⅴ",
         "worse than Ⅴ",
