@@ -151,6 +151,7 @@ def _household(
         size=size,
         net_income=Decimal(size * rng.randint(3500, 7500)),
         rigid_expenditure=Decimal(rng.choice([0, 0, 8000, 20000])),
+        secure={"housing_secure": index % 3 != 0} if state == "monitored" else None,
         is_synthetic=True,
         source="demo",
     )
@@ -178,16 +179,21 @@ def _household(
 
 def _eliminate(household: Household, rng: random.Random, since: date) -> None:
     """Incomes above the 2021 line for the last 6 months of 2021, then elimination on 2021-12-20."""
-    Household.objects.filter(pk=household.pk).update(
-        rigid_expenditure=Decimal(0),
-        food_clothing_secure=True,
-        education_secure=True,
-        medical_secure=True,
-        housing_secure=True,
-        water_secure=True,
+    secure = dict.fromkeys(services.SITUATION_FIELDS[2:], True)
+    services.household_situation_update(
+        actor=None, household=household, rigid_expenditure=Decimal(0), source="demo", **secure
     )
-    household.refresh_from_db()
-    household.members.filter(relation="head").update(labour_capacity="able")
+    for head in household.members.filter(relation="head"):
+        personal = {name: getattr(head, name) for name in ("id_number", "phone", "bank_account", "health")}
+        services.member_update(
+            actor=None,
+            member=head,
+            name=head.name,
+            relation=head.relation,
+            labour_capacity="able",
+            source="demo",
+            **personal,
+        )
     income = Decimal(household.size * rng.randint(7000, 9000))
     for month in range(6, 13):
         services.income_record(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingjin.rural.choices import LabourCapacity, MeasureKind, Relation, RiskKind, Step
 from jingjin.rural.models import FundPool
+from jingjin.rural.services import MAX_MEMBERS
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -18,7 +19,9 @@ def _styled(form: forms.Form) -> None:
         widget = field.widget
         if isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.CheckboxInput):
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        else:
             widget.attrs.setdefault("class", "form-control")
 
 
@@ -87,6 +90,21 @@ class RemoveForm(StyledForm):
     reason = forms.CharField(
         label=_("Reason for the removal"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SituationForm(StyledForm):
+    """The household's situation as the monitoring rules read it (see
+    :func:`jingjin.rural.services.household_situation_update`); an unticked box is not secure."""
+
+    size = forms.IntegerField(label=_("Members"), min_value=1, max_value=MAX_MEMBERS)
+    rigid_expenditure = forms.DecimalField(
+        label=_("Rigid expenditure (yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    food_clothing_secure = forms.BooleanField(label=_("Food and clothing secure"), required=False)
+    education_secure = forms.BooleanField(label=_("Compulsory education secure"), required=False)
+    medical_secure = forms.BooleanField(label=_("Basic medical care secure"), required=False)
+    housing_secure = forms.BooleanField(label=_("Housing safe"), required=False)
+    water_secure = forms.BooleanField(label=_("Drinking water safe"), required=False)
 
 
 class EliminateForm(StyledForm):

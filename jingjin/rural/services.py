@@ -46,6 +46,18 @@ from jingjin.rural.validation import check_id_number, check_phone, check_text
 
 NOTICE_DAYS = 5
 DECISION_DAYS = 15
+#: the most members a household can have on its file
+MAX_MEMBERS = 99
+#: what a household's situation holds besides its income (the income follows its records)
+SITUATION_FIELDS = (
+    "size",
+    "rigid_expenditure",
+    "food_clothing_secure",
+    "education_secure",
+    "medical_secure",
+    "housing_secure",
+    "water_secure",
+)
 
 
 def _require(actor: Any, household: Household) -> None:
@@ -108,6 +120,7 @@ def household_create(
         raise ValidationError({"village": _("Choose a village.")})
     _not_future(lead_date, "lead_date")
     check_text(head_name, "head_name", max_length=64)
+    _check_size(size)
     household = Household(
         code=next_code(),
         head_name=head_name.strip(),
@@ -204,6 +217,36 @@ def household_reject(
     household.state = HouseholdState.REJECTED
     household.decided_on = on
     household.note = note.strip()
+    household.save()
+    audit_change(actor=actor, obj=household, before=before, source=source)
+    return household
+
+
+def _check_size(size: int) -> None:
+    if not 1 <= size <= MAX_MEMBERS:
+        raise ValidationError({"size": _("A household has 1 to %(most)s members.") % {"most": MAX_MEMBERS}})
+
+
+@transaction.atomic
+def household_situation_update(
+    *, actor: Any, household: Household, source: str = "web", **situation: Any
+) -> Household:
+    """Update what the monitoring rules read of a household besides its income records: its
+    size, rigid expenditure and whether food and clothing, education, medical care, housing and
+    drinking water are secure (两不愁三保障) — for a household under identification or monitored.
+    Only the fields given change (names as :data:`SITUATION_FIELDS`)."""
+    _require(actor, household)
+    unknown = set(situation) - set(SITUATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not a field of the situation: {', '.join(sorted(unknown))}")
+    if household.state not in (HouseholdState.IDENTIFYING, HouseholdState.MONITORED):
+        raise ValidationError({"state": _("The household's file is closed.")})
+    if "size" in situation:
+        _check_size(situation["size"])
+    before = household.snapshot()
+    for name, value in situation.items():
+        setattr(household, name, value)
+    household.full_clean()
     household.save()
     audit_change(actor=actor, obj=household, before=before, source=source)
     return household

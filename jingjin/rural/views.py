@@ -122,6 +122,10 @@ def _detail_context(
         "may_work": may_work,
         "identifying": household.state == HouseholdState.IDENTIFYING,
         "monitored": household.state == HouseholdState.MONITORED,
+        "secure": [
+            (rural_forms.SituationForm.base_fields[name].label, getattr(household, name))
+            for name in services.SITUATION_FIELDS[2:]
+        ],
         "next_step": Step(next_step).label if next_step else "",
     }
     if may_work:
@@ -131,6 +135,7 @@ def _detail_context(
             "measure": {"started_on": today},
             "income": {"month": today},
             "eliminate": {"on": today},
+            "situation": {name: getattr(household, name) for name in services.SITUATION_FIELDS},
         }
         context["forms"] = {
             name: bound.get(name) or _form(name, household, None, initial.get(name)) for name in ACTIONS
@@ -163,6 +168,10 @@ def _do_income(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.income_record(actor=user, household=household, **data)
 
 
+def _do_situation(user: Any, household: Household, data: dict[str, Any]) -> Any:
+    return services.household_situation_update(actor=user, household=household, **data)
+
+
 def _do_eliminate(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.household_eliminate(actor=user, household=household, **data)
 
@@ -174,6 +183,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, A
     "risk": (rural_forms.RiskForm, _do_risk, gettext_lazy("Risk added.")),
     "measure": (rural_forms.MeasureForm, _do_measure, gettext_lazy("Measure added.")),
     "income": (rural_forms.IncomeForm, _do_income, gettext_lazy("Income recorded.")),
+    "situation": (rural_forms.SituationForm, _do_situation, gettext_lazy("Situation updated.")),
     "eliminate": (rural_forms.EliminateForm, _do_eliminate, gettext_lazy("Risk eliminated.")),
 }
 

@@ -1,0 +1,40 @@
+"""On a phone, a case worker sees why a household's file is flagged — one member registered of
+two, housing not safe — and updates its situation; a wrong size is refused and nothing is saved."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from jingjin.rural import services
+from jingjin.rural.models import Household
+from tests.browser.test_plan_tree import sign_in
+from tests.rural.conftest import household as household  # the fixture
+from tests.rural.conftest import world as world  # the fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_update_the_situation_of_a_household(live_server, world, household, page, settings):
+    settings.JINGJIN_AS_OF = "2023-10-15"
+    services.household_situation_update(actor=None, household=household, housing_secure=False, source="test")
+    sign_in(page, live_server.url, "worker_c")
+    page.goto(f"{live_server.url}/rural/households/{household.code}/")
+    expect(page.get_by_test_id("size-mismatch")).to_be_visible()  # 2 members, 1 registered
+    expect(page.locator('[data-testid=secure] [data-secure="0"]')).to_have_count(1)
+
+    page.fill("#id_situation-size", "0")
+    page.get_by_test_id("submit-situation").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("form-situation").locator(".text-danger")).to_have_count(1)
+    assert Household.objects.get(pk=household.pk).size == 2  # nothing saved
+
+    page.fill("#id_situation-size", "1")
+    page.check("#id_situation-housing_secure")
+    page.get_by_test_id("submit-situation").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("size")).to_have_text("1")
+    expect(page.get_by_test_id("size-mismatch")).to_have_count(0)
+    expect(page.locator('[data-testid=secure] [data-secure="0"]')).to_have_count(0)
+    household.refresh_from_db()
+    assert household.size == 1 and household.housing_secure
