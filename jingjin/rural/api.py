@@ -38,6 +38,7 @@ class RuralMemberSerializer(serializers.Serializer[Any]):
 class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
     village = serializers.CharField(source="village.code", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
+    previous = serializers.CharField(source="previous.code", read_only=True, allow_null=True)
     id_number = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -65,6 +66,7 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
             "decided_on",
             "monitored_since",
             "eliminated_on",
+            "previous",
             "overdue",
             "id_number",
             "members",
@@ -111,7 +113,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     def get_queryset(self) -> Any:
         return (
             Household.objects.restrict(self.request.user, "view")
-            .select_related("village", "county")
+            .select_related("village", "county", "previous")
             .prefetch_related("members")
             .order_by("code")
         )

@@ -111,7 +111,28 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         _household(
             index, state, upto, today=today, rng=rng, county=county, pool=pool, places=(villages, others)
         )
-    return {"households": len(plan), "account": ACCOUNT}
+    return {"households": len(plan) + _monitored_again(county, today), "account": ACCOUNT}
+
+
+def _monitored_again(county: Unit, today: date) -> int:
+    """The county's first eliminated family, monitored again from a lead three days ago."""
+    closed = (
+        Household.objects.filter(is_synthetic=True, county=county, state="eliminated")
+        .order_by("code")
+        .first()
+    )
+    if closed is None or closed.eliminated_on is None:
+        return 0
+    services.household_monitor_again(
+        actor=None,
+        household=closed,
+        lead_date=max(today - timedelta(days=3), closed.eliminated_on),
+        channel=Channel.CADRE_VISIT,
+        monitoring_type=MonitoringType.SUDDEN,
+        note="因病再次出现返贫风险（演示）",
+        source="demo",
+    )
+    return 1
 
 
 def _household(

@@ -7,7 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jingjin.rural.choices import LabourCapacity, MeasureKind, Relation, RiskKind, Step
+from jingjin.rural.choices import (
+    Channel,
+    LabourCapacity,
+    MeasureKind,
+    MonitoringType,
+    Relation,
+    RiskKind,
+    Step,
+)
 from jingjin.rural.models import FundPool
 from jingjin.rural.services import MAX_MEMBERS
 
@@ -105,6 +113,15 @@ class SituationForm(StyledForm):
     medical_secure = forms.BooleanField(label=_("Basic medical care secure"), required=False)
     housing_secure = forms.BooleanField(label=_("Housing safe"), required=False)
     water_secure = forms.BooleanField(label=_("Drinking water safe"), required=False)
+
+
+class MonitorAgainForm(StyledForm):
+    """A closed file's family monitored again (see :func:`jingjin.rural.services.household_monitor_again`)."""
+
+    lead_date = forms.DateField(label=_("Lead received"), widget=DATE)
+    channel = forms.ChoiceField(label=_("Discovery channel"), choices=Channel.choices)
+    monitoring_type = forms.ChoiceField(label=_("Type"), choices=MonitoringType.choices)
+    note = forms.CharField(label=_("Risk found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EliminateForm(StyledForm):

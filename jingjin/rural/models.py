@@ -67,6 +67,15 @@ class Household(AuditedModel):
     monitored_since = models.DateField(_("monitored since"), null=True, blank=True)
     eliminated_on = models.DateField(_("risk eliminated on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    previous = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later",
+        verbose_name=_("earlier file"),
+        help_text=_("The family's closed file this one follows (monitored again)."),
+    )
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False)
 
     owner_lookups = ("county_id", "village_id")

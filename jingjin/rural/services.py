@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
@@ -46,6 +47,8 @@ from jingjin.rural.validation import check_id_number, check_phone, check_text
 
 NOTICE_DAYS = 5
 DECISION_DAYS = 15
+#: the states of an open file: a person is a member of at most one open file
+OPEN_STATES = (HouseholdState.IDENTIFYING, HouseholdState.MONITORED)
 #: the most members a household can have on its file
 MAX_MEMBERS = 99
 #: what a household's situation holds besides its income (the income follows its records)
@@ -113,9 +116,11 @@ def household_create(
     secure: dict[str, bool] | None = None,
     note: str = "",
     is_synthetic: bool = False,
+    previous: Household | None = None,
     source: str = "web",
 ) -> Household:
-    """Open a household under identification from a risk lead (its first step, 线索)."""
+    """Open a household under identification from a risk lead (its first step, 线索);
+    ``previous``: the family's closed file it follows (see :func:`household_monitor_again`)."""
     if village.kind != UnitKind.VILLAGE:
         raise ValidationError({"village": _("Choose a village.")})
     _not_future(lead_date, "lead_date")
@@ -135,6 +140,7 @@ def household_create(
         lead_date=lead_date,
         note=note,
         is_synthetic=is_synthetic,
+        previous=previous,
         **(secure or {}),
     )
     _require(actor, household)
@@ -222,6 +228,65 @@ def household_reject(
     return household
 
 
+@transaction.atomic
+def household_monitor_again(
+    *,
+    actor: Any,
+    household: Household,
+    lead_date: date,
+    channel: str,
+    monitoring_type: str,
+    note: str,
+    source: str = "web",
+) -> Household:
+    """Open a new file for a family whose file is closed (risk eliminated or not confirmed) when a
+    risk is found again (风险再现，重新纳入监测): a household under identification from the new
+    lead, linked to the closed one (``previous``), with its figures, situation and members
+    (personal data included) copied. The closed file stays as it was; it is followed by one file."""
+    _require(actor, household)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.state in OPEN_STATES:
+        raise ValidationError({"state": _("The household's file is open: work on it.")})
+    later = household.later.first()
+    if later is not None:
+        raise ValidationError({"state": _("The family is followed in file %(code)s.") % {"code": later.code}})
+    closed_on = household.eliminated_on or household.decided_on
+    if closed_on is not None and lead_date < closed_on:
+        raise ValidationError(
+            {"lead_date": _("The lead comes after the file was closed (%(day)s).") % {"day": closed_on}}
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Give the risk found.")})
+    situation = {name: getattr(household, name) for name in SITUATION_FIELDS[2:]}
+    new = household_create(
+        actor=actor,
+        village=household.village,
+        head_name=household.head_name,
+        channel=channel,
+        monitoring_type=monitoring_type,
+        lead_date=lead_date,
+        former_poor=household.former_poor,
+        size=household.size,
+        net_income=household.net_income,
+        rigid_expenditure=household.rigid_expenditure,
+        secure=situation,
+        note=note.strip(),
+        is_synthetic=household.is_synthetic,
+        previous=household,
+        source=source,
+    )
+    for member in household.members.all():
+        fields = ("name", "relation", "id_number", "phone", "bank_account", "health", "labour_capacity")
+        try:
+            member_add(actor=actor, household=new, source=source, **{f: getattr(member, f) for f in fields})
+        except ValidationError as exc:
+            problems = "; ".join(exc.messages)
+            raise ValidationError(
+                _("Member %(name)s: %(problems)s") % {"name": member.name, "problems": problems}
+            ) from None
+    return new
+
+
 def _check_size(size: int) -> None:
     if not 1 <= size <= MAX_MEMBERS:
         raise ValidationError({"size": _("A household has 1 to %(most)s members.") % {"most": MAX_MEMBERS}})
@@ -239,7 +304,7 @@ def household_situation_update(
     unknown = set(situation) - set(SITUATION_FIELDS)
     if unknown:
         raise TypeError(f"not a field of the situation: {', '.join(sorted(unknown))}")
-    if household.state not in (HouseholdState.IDENTIFYING, HouseholdState.MONITORED):
+    if household.state not in OPEN_STATES:
         raise ValidationError({"state": _("The household's file is closed.")})
     if "size" in situation:
         _check_size(situation["size"])
@@ -252,8 +317,28 @@ def household_situation_update(
     return household
 
 
+def _registered_elsewhere(id_number: str, household: Household, member: Member | None) -> bool:
+    """Is the person (by ID number) another member of ``household`` or a member of an open file
+    (under identification or monitored)? A closed file's members are the family's history: the
+    same person may be registered again in a file that follows it."""
+    key = id_number_hash(id_number)
+    if member is not None and member.id_hash == key:
+        return False  # the member keeps its ID number: nothing new is registered
+    others = Member.objects.filter(id_hash=key)
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    return others.filter(Q(household=household) | Q(household__state__in=OPEN_STATES)).exists()
+
+
 def _personal(
-    name: str, id_number: str, phone: str, bank_account: str, health: str, *, member: Member | None
+    name: str,
+    id_number: str,
+    phone: str,
+    bank_account: str,
+    health: str,
+    *,
+    household: Household,
+    member: Member | None,
 ) -> tuple[str, str, str]:
     """Check a member's name and personal data (messages name the field, never the value); the
     normalised ID number, phone and bank account."""
@@ -264,8 +349,7 @@ def _personal(
     if bank_account and not (bank_account.isdigit() and 12 <= len(bank_account) <= 30):
         raise ValidationError({"bank_account": _("A bank account has 12 to 30 digits.")})
     check_text(health, "health", max_length=200)
-    others = Member.objects.exclude(pk=member.pk) if member is not None else Member.objects.all()
-    if id_number and others.filter(id_hash=id_number_hash(id_number)).exists():
+    if id_number and _registered_elsewhere(id_number, household, member):
         raise ValidationError({"id_number": _("A member with this ID number is already registered.")})
     return id_number, phone, bank_account
 
@@ -287,7 +371,9 @@ def member_add(
     """Add a member; the personal data are encrypted on save and left out of the audit row.
     Error messages name the field, never its value."""
     _require(actor, household)
-    id_number, phone, bank_account = _personal(name, id_number, phone, bank_account, health, member=None)
+    id_number, phone, bank_account = _personal(
+        name, id_number, phone, bank_account, health, household=household, member=None
+    )
     member = Member(
         household=household,
         name=name.strip(),
@@ -428,7 +514,9 @@ def member_update(
     """Correct a member. The audit row shows the other fields' changes and, when personal data
     changed, which of them (``personal_data``: the field names) — never a value."""
     _require(actor, member.household)
-    id_number, phone, bank_account = _personal(name, id_number, phone, bank_account, health, member=member)
+    id_number, phone, bank_account = _personal(
+        name, id_number, phone, bank_account, health, household=member.household, member=member
+    )
     before = member.snapshot()
     personal = {
         "id_number": id_number,

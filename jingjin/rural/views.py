@@ -122,6 +122,8 @@ def _detail_context(
         "may_work": may_work,
         "identifying": household.state == HouseholdState.IDENTIFYING,
         "monitored": household.state == HouseholdState.MONITORED,
+        "closed": household.state in (HouseholdState.ELIMINATED, HouseholdState.REJECTED),
+        "later": household.later.first(),
         "secure": [
             (rural_forms.SituationForm.base_fields[name].label, getattr(household, name))
             for name in services.SITUATION_FIELDS[2:]
@@ -136,6 +138,7 @@ def _detail_context(
             "income": {"month": today},
             "eliminate": {"on": today},
             "situation": {name: getattr(household, name) for name in services.SITUATION_FIELDS},
+            "again": {"lead_date": today, "monitoring_type": household.monitoring_type},
         }
         context["forms"] = {
             name: bound.get(name) or _form(name, household, None, initial.get(name)) for name in ACTIONS
@@ -172,6 +175,10 @@ def _do_situation(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.household_situation_update(actor=user, household=household, **data)
 
 
+def _do_again(user: Any, household: Household, data: dict[str, Any]) -> Any:
+    return services.household_monitor_again(actor=user, household=household, **data)
+
+
 def _do_eliminate(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.household_eliminate(actor=user, household=household, **data)
 
@@ -184,6 +191,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, A
     "measure": (rural_forms.MeasureForm, _do_measure, gettext_lazy("Measure added.")),
     "income": (rural_forms.IncomeForm, _do_income, gettext_lazy("Income recorded.")),
     "situation": (rural_forms.SituationForm, _do_situation, gettext_lazy("Situation updated.")),
+    "again": (rural_forms.MonitorAgainForm, _do_again, gettext_lazy("A new file is open for the family.")),
     "eliminate": (rural_forms.EliminateForm, _do_eliminate, gettext_lazy("Risk eliminated.")),
 }
 
@@ -200,14 +208,15 @@ def household_action(request: HttpRequest, code: str, action: str) -> HttpRespon
     form = _form(action, household, request.POST)
     if form.is_valid():
         try:
-            do(request.user, household, dict(form.cleaned_data))
+            result = do(request.user, household, dict(form.cleaned_data))
         except ValidationError as exc:
             _attach(form, exc)
         except PermissionDenied:
             return _forbidden(request, _("Only the case workers of the household's county work on it."))
         else:
             messages.success(request, str(done))
-            return redirect("rural:household", code=household.code)
+            target = result if isinstance(result, Household) else household  # a new file: go to it
+            return redirect("rural:household", code=target.code)
     household.refresh_from_db()
     context = _detail_context(request, household, {action: form})
     return render(request, "rural/household_detail.html", context, status=400)

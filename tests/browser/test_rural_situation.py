@@ -1,7 +1,10 @@
 """On a phone, a case worker sees why a household's file is flagged — one member registered of
-two, housing not safe — and updates its situation; a wrong size is refused and nothing is saved."""
+two, housing not safe — and updates its situation (a wrong size is refused and nothing is saved);
+a closed file's family is monitored again in a new file."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -38,3 +41,19 @@ def test_update_the_situation_of_a_household(live_server, world, household, page
     expect(page.locator('[data-testid=secure] [data-secure="0"]')).to_have_count(0)
     household.refresh_from_db()
     assert household.size == 1 and household.housing_secure
+
+
+def test_monitor_a_closed_family_again(live_server, world, household, page, settings):
+    settings.JINGJIN_AS_OF = "2023-10-15"
+    services.household_reject(actor=None, household=household, on=date(2023, 10, 5), note="收入稳定")
+    sign_in(page, live_server.url, "worker_c")
+    page.goto(f"{live_server.url}/rural/households/{household.code}/")
+    page.fill("#id_again-lead_date", "2023-10-12")
+    page.select_option("#id_again-channel", "self_application")
+    page.fill("#id_again-note", "因灾房屋受损")
+    page.get_by_test_id("submit-again").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("earlier-file")).to_have_text(household.code)
+    expect(page.get_by_test_id("member")).to_have_count(1)  # the family came along
+    new = Household.objects.get(previous=household)
+    assert page.url.endswith(f"/rural/households/{new.code}/") and new.state == "identifying"

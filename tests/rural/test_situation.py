@@ -1,5 +1,6 @@
-"""A household's situation after its creation: size, rigid expenditure and the basic needs, as the
-elimination rule reads them, updated by its county's case worker (audited, checked, all or nothing)."""
+"""A household's file after its creation: its situation (size, rigid expenditure and the basic
+needs, as the elimination rule reads them) updated by its county's case worker, and a closed file's
+family monitored again in a new file (audited, checked, all or nothing)."""
 
 from __future__ import annotations
 
@@ -127,3 +128,142 @@ def test_the_api_reads_the_basic_needs(household: Household, world: dict[str, An
     client.force_login(world["office"])
     body = client.get(f"/api/households/{household.code}").json()
     assert (body["water_secure"], body["housing_secure"], body["size"]) == (False, True, 2)
+
+
+def closed(household: Household, worker: Any) -> Household:
+    """The household's identification closed without confirming it on 2023-10-05."""
+    return services.household_reject(actor=worker, household=household, on=date(2023, 10, 5), note="收入稳定")
+
+
+def test_a_closed_file_is_followed_by_a_new_one_with_the_family(
+    household: Household, world: dict[str, Any]
+) -> None:
+    worker = world["worker_c"]
+    services.household_situation_update(actor=worker, household=household, housing_secure=False)
+    old = closed(household, worker)
+    new = services.household_monitor_again(
+        actor=worker,
+        household=old,
+        lead_date=date(2023, 10, 12),
+        channel="self_application",
+        monitoring_type="sudden",
+        note="房屋受损",
+    )
+    assert (new.state, new.previous, new.lead_date, new.monitoring_type) == (
+        "identifying",
+        old,
+        date(2023, 10, 12),
+        "sudden",
+    )
+    assert (new.size, new.net_income, new.housing_secure, new.village) == (
+        2,
+        Decimal(10000),
+        False,
+        old.village,
+    )
+    assert [s.step for s in new.steps.all()] == ["lead"]
+    copied, kept = new.members.get(), old.members.get()
+    assert copied.pk != kept.pk
+    assert (copied.id_number, copied.phone, copied.health) == (kept.id_number, kept.phone, kept.health)
+    assert Household.objects.get(pk=old.pk).state == "rejected"  # the closed file stays as it was
+
+    with pytest.raises(ValidationError, match=f"followed in file {new.code}"):
+        services.household_monitor_again(
+            actor=worker,
+            household=old,
+            lead_date=date(2023, 10, 13),
+            channel="cadre_visit",
+            monitoring_type="sudden",
+            note="再次",
+        )
+    with pytest.raises(ValidationError, match="open"):  # the new file is worked on, not reopened
+        services.household_monitor_again(
+            actor=worker,
+            household=new,
+            lead_date=date(2023, 10, 13),
+            channel="cadre_visit",
+            monitoring_type="sudden",
+            note="再次",
+        )
+    # the person is in an open file now: not a second time
+    with pytest.raises(ValidationError, match="already registered"):
+        services.member_add(actor=worker, household=old, name="张某（演示）", id_number=kept.id_number)
+    # the closed file's member is still corrected (the ID number kept)
+    fields = ("relation", "id_number", "bank_account", "health", "labour_capacity")
+    services.member_update(
+        actor=worker, member=kept, name="张某", phone="13900005678", **{f: getattr(kept, f) for f in fields}
+    )
+    assert old.members.get().phone == "13900005678" and new.members.get().phone == "13800001234"
+
+
+def test_monitoring_again_is_checked(household: Household, world: dict[str, Any]) -> None:
+    worker = world["worker_c"]
+    old = closed(household, worker)
+    again = {"channel": "cadre_visit", "monitoring_type": "marginal", "note": "因病"}
+    with pytest.raises(PermissionDenied):
+        services.household_monitor_again(
+            actor=world["worker_d"], household=old, lead_date=date(2023, 10, 12), **again
+        )
+    with pytest.raises(ValidationError, match="after the file was closed"):
+        services.household_monitor_again(actor=worker, household=old, lead_date=date(2023, 10, 4), **again)
+    with pytest.raises(ValidationError, match="after today"):
+        services.household_monitor_again(actor=worker, household=old, lead_date=date(2023, 10, 16), **again)
+    with pytest.raises(ValidationError, match="risk found"):
+        services.household_monitor_again(
+            actor=worker, household=old, lead_date=date(2023, 10, 12), **{**again, "note": " "}
+        )
+    assert not Household.objects.filter(previous=old).exists()
+
+    # a member of the closed family now in another open file: the whole new file is refused
+    other = services.household_create(
+        actor=worker,
+        village=world["village"],
+        head_name="王某（演示）",
+        channel="cadre_visit",
+        monitoring_type="marginal",
+        lead_date=date(2023, 10, 10),
+        source="test",
+    )
+    services.member_add(
+        actor=worker, household=other, name="张某（演示）", id_number=old.members.get().id_number
+    )
+    with pytest.raises(ValidationError, match="Member 张某（演示）"):
+        services.household_monitor_again(actor=worker, household=old, lead_date=date(2023, 10, 12), **again)
+    assert not Household.objects.filter(previous=old).exists()
+
+
+def test_the_page_opens_the_new_file(household: Household, world: dict[str, Any]) -> None:
+    old = closed(household, world["worker_c"])
+    client = Client()
+    client.force_login(world["worker_c"])
+    url = f"/rural/households/{old.code}/"
+    assert 'data-testid="form-again"' in client.get(url).content.decode()
+    form = {
+        "again-lead_date": "2023-10-12",
+        "again-channel": "cadre_visit",
+        "again-monitoring_type": "sudden",
+    }
+    refused = client.post(url + "again/", form)  # no risk given
+    assert refused.status_code == 400 and not Household.objects.filter(previous=old).exists()
+    response = client.post(url + "again/", {**form, "again-note": "因灾房屋受损"})
+    new = Household.objects.get(previous=old)
+    assert response.status_code == 302 and response["Location"] == f"/rural/households/{new.code}/"
+    page = client.get(url).content.decode()
+    assert f'data-testid="later-file">{new.code}' in page and 'data-testid="form-again"' not in page
+    assert f'data-testid="earlier-file">{old.code}' in client.get(response["Location"]).content.decode()
+
+
+def test_the_api_names_the_earlier_file(household: Household, world: dict[str, Any]) -> None:
+    old = closed(household, world["worker_c"])
+    new = services.household_monitor_again(
+        actor=world["worker_c"],
+        household=old,
+        lead_date=date(2023, 10, 12),
+        channel="cadre_visit",
+        monitoring_type="sudden",
+        note="因病",
+    )
+    client = Client()
+    client.force_login(world["office"])
+    assert client.get(f"/api/households/{new.code}").json()["previous"] == old.code
+    assert client.get(f"/api/households/{old.code}").json()["previous"] is None
