@@ -80,5 +80,5 @@ clean:
 
 ## Regenerate and compile the Chinese translation of the UI
 messages: install
-	cd jingjin && ../$(BIN)/python -m django makemessages -l zh_Hans --settings=jingjin.settings -i "node_modules/*"
+	cd jingjin && ../$(BIN)/python -m django makemessages -l zh_Hans --no-obsolete --settings=jingjin.settings -i "node_modules/*"
 	cd jingjin && ../$(BIN)/python -m django compilemessages --settings=jingjin.settings
