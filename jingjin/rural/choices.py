@@ -30,7 +30,8 @@ class HouseholdState(models.TextChoices):
 
 
 class Step(models.TextChoices):
-    """The identification procedure (识别程序), in order."""
+    """The identification procedure (识别程序), in order; then the elimination procedure
+    (风险消除程序), in order, and its stop."""
 
     LEAD = "lead", _("Risk lead")
     HOME_VERIFICATION = "home_verification", _("Home verification")
@@ -38,9 +39,22 @@ class Step(models.TextChoices):
     VILLAGE_NOTICE = "village_notice", _("Village appraisal and notice")
     TOWNSHIP_REVIEW = "township_review", _("Township review")
     COUNTY_APPROVAL = "county_approval", _("County approval")
+    ELIMINATION_VERIFICATION = "elimination_verification", _("Elimination: home verification")
+    ELIMINATION_NOTICE = "elimination_notice", _("Elimination: village appraisal and notice")
+    ELIMINATION_REVIEW = "elimination_review", _("Elimination: township review")
+    ELIMINATION_APPROVAL = "elimination_approval", _("Elimination: county approval")
+    ELIMINATION_STOPPED = "elimination_stopped", _("Elimination stopped")
 
 
-STEP_ORDER = [s.value for s in Step]
+#: the identification's steps, in order
+STEP_ORDER = [s.value for s in Step][: Step.values.index(Step.COUNTY_APPROVAL) + 1]
+#: the elimination's steps, in order
+ELIMINATION_ORDER = [
+    Step.ELIMINATION_VERIFICATION.value,
+    Step.ELIMINATION_NOTICE.value,
+    Step.ELIMINATION_REVIEW.value,
+    Step.ELIMINATION_APPROVAL.value,
+]
 
 
 class RiskKind(models.TextChoices):

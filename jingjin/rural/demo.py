@@ -17,7 +17,7 @@ from django.db import transaction
 
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
-from jingjin.rural import services
+from jingjin.rural import elimination, services
 from jingjin.rural.choices import STEP_ORDER, Channel, MeasureKind, MonitoringType, RiskKind, Step
 from jingjin.rural.models import FundPool, Household
 from jingjin.rural.validation import id_check_character
@@ -111,7 +111,27 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         _household(
             index, state, upto, today=today, rng=rng, county=county, pool=pool, places=(villages, others)
         )
+    _elimination_under_way(county, today)
     return {"households": len(plan) + _monitored_again(county, today), "account": ACCOUNT}
+
+
+def _elimination_under_way(county: Unit, today: date) -> None:
+    """The county's first monitored household with its housing safe: home verification two days
+    ago and the village notice running from then for 5 days."""
+    monitored = Household.objects.filter(
+        is_synthetic=True, county=county, state="monitored", housing_secure=True
+    )
+    household = monitored.order_by("code").first()
+    if household is None or household.monitored_since is None or household.monitored_since > today:
+        return
+    start = max(today - timedelta(days=2), household.monitored_since)
+    for step, end in (
+        (Step.ELIMINATION_VERIFICATION, None),
+        (Step.ELIMINATION_NOTICE, start + timedelta(days=4)),
+    ):
+        elimination.elimination_step_record(
+            actor=None, household=household, step=step, done_on=start, notice_end=end, source="demo"
+        )
 
 
 def _monitored_again(county: Unit, today: date) -> int:
@@ -220,4 +240,6 @@ def _eliminate(household: Household, rng: random.Random, since: date) -> None:
         services.income_record(
             actor=None, household=household, month=date(2021, month, 1), net_income=income, source="demo"
         )
-    services.household_eliminate(actor=None, household=household, on=date(2021, 12, 20), source="demo")
+    elimination.eliminate_after_procedure(
+        actor=None, household=household, on=date(2021, 12, 20), source="demo"
+    )

@@ -124,8 +124,31 @@ class MonitorAgainForm(StyledForm):
     note = forms.CharField(label=_("Risk found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EliminationStepForm(StyledForm):
+    """A step of the elimination procedure before the county approval."""
+
+    step = forms.ChoiceField(
+        label=_("Step"),
+        choices=[
+            (s.value, s.label)
+            for s in (Step.ELIMINATION_VERIFICATION, Step.ELIMINATION_NOTICE, Step.ELIMINATION_REVIEW)
+        ],
+    )
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    notice_end = forms.DateField(label=_("Notice ends (village notice only)"), widget=DATE, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
 class EliminateForm(StyledForm):
-    on = forms.DateField(label=_("Eliminated on"), widget=DATE)
+    """The county approval of the elimination."""
+
+    on = forms.DateField(label=_("Approved on (the risk eliminated)"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class StopEliminationForm(StyledForm):
+    on = forms.DateField(label=_("Stopped on"), widget=DATE)
+    note = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class ScreeningForm(StyledForm):

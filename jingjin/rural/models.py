@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jingjin.core.models import AuditedModel, Unit
 from jingjin.rural.choices import (
+    STEP_ORDER,
     Channel,
     HouseholdState,
     LabourCapacity,
@@ -133,7 +135,12 @@ class IdentificationStep(AuditedModel):
 
     class Meta:
         ordering = ["household", "done_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["household", "step"], name="rural_step_once")]
+        # each identification step once; the elimination's may be done again after a stop
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "step"], condition=Q(step__in=STEP_ORDER), name="rural_step_once"
+            )
+        ]
 
 
 class RiskFactor(AuditedModel):

@@ -7,9 +7,10 @@ the township review comes after the notice has ended. County approval makes the 
 monitored from that day. From lead to decision at most :data:`DECISION_DAYS` days: later
 decisions are allowed but the household is flagged overdue (:func:`jingjin.rural.selectors.is_overdue`).
 
-Risk elimination (风险消除) runs the screening engine's rule on the household's own figures:
-monitored ≥ 6 months, ≥ 1 assistance measure, income above the line in the last ≥ 6 monthly
-records, 两不愁三保障 and drinking water secure, a member able to work.
+Risk elimination (风险消除) has its own procedure, in :mod:`jingjin.rural.elimination`; its county
+approval runs the screening engine's rule on the household's own figures: monitored ≥ 6 months,
+≥ 1 assistance measure, income above the line in the last ≥ 6 monthly records, 两不愁三保障 and
+drinking water secure, a member able to work.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from jingjin.core.choices import AuditAction, UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_income_lines, may_work_on_household
 from jingjin.core.services import audit_change, audit_record
-from jingjin.engines.errors import InputError
 from jingjin.rural import rules
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, LabourCapacity, Relation, Step
 from jingjin.rural.crypto import id_number_hash
@@ -169,7 +169,7 @@ def step_record(
     _require(actor, household)
     if household.state != HouseholdState.IDENTIFYING:
         raise ValidationError({"step": _("The household is not under identification.")})
-    done = list(household.steps.order_by("done_on", "id"))
+    done = list(household.steps.filter(step__in=STEP_ORDER).order_by("done_on", "id"))
     expected = STEP_ORDER[len(done)] if len(done) < len(STEP_ORDER) else None
     if expected is None or step != expected:
         if expected is None:
@@ -467,28 +467,6 @@ def income_record(
         household.save()
         audit_change(actor=actor, obj=household, before=before_h, source=source)
     return record
-
-
-@transaction.atomic
-def household_eliminate(*, actor: Any, household: Household, on: date, source: str = "web") -> Household:
-    """Mark the household's risk eliminated (风险消除) when the engine's rule holds on its data."""
-    _require(actor, household)
-    if household.state != HouseholdState.MONITORED:
-        raise ValidationError({"state": _("Only a monitored household's risk can be eliminated.")})
-    _not_future(on, "on")
-    try:
-        failing = rules.elimination_failures(household, as_of=on)
-    except InputError as exc:  # no line configured for the year: say so, do not guess one
-        raise ValidationError({"on": str(exc).replace("; give --line", "")}) from None
-    if failing:
-        raise ValidationError({"state": [str(reason) for reason in failing]})
-    before = household.snapshot()
-    household.state = HouseholdState.ELIMINATED
-    household.eliminated_on = on
-    household.save()
-    audit_change(actor=actor, obj=household, before=before, source=source)
-    _refresh_feeds(on.year)
-    return household
 
 
 def access_record(*, user: Any, household: Household, via: str) -> AccessLog:

@@ -27,8 +27,8 @@ from jingjin.core.permissions import (
     may_screen_households,
     may_work_on_household,
 )
+from jingjin.rural import elimination, selectors, services
 from jingjin.rural import forms as rural_forms
-from jingjin.rural import selectors, services
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, MonitoringType, Step
 from jingjin.rural.models import Candidate, Household
 from jingjin.rural.screening import candidate_convert, screening_submit
@@ -103,7 +103,8 @@ def _detail_context(
         services.access_record(user=request.user, household=household, via="page")
     steps = list(household.steps.order_by("done_on", "id"))
     may_work = may_work_on_household(request.user, household)
-    next_step = STEP_ORDER[len(steps)] if len(steps) < len(STEP_ORDER) else None
+    identification = [s for s in steps if s.step in STEP_ORDER]
+    next_step = STEP_ORDER[len(identification)] if len(identification) < len(STEP_ORDER) else None
     today = clock.today().isoformat()
     initial_step = {"step": next_step, "done_on": today}
     context: dict[str, Any] = {
@@ -122,6 +123,7 @@ def _detail_context(
         "may_work": may_work,
         "identifying": household.state == HouseholdState.IDENTIFYING,
         "monitored": household.state == HouseholdState.MONITORED,
+        **_elimination_context(household, steps),
         "closed": household.state in (HouseholdState.ELIMINATED, HouseholdState.REJECTED),
         "later": household.later.first(),
         "secure": [
@@ -137,6 +139,8 @@ def _detail_context(
             "measure": {"started_on": today},
             "income": {"month": today},
             "eliminate": {"on": today},
+            "elimination": {"step": elimination.next_step(household), "done_on": today},
+            "stop": {"on": today},
             "situation": {name: getattr(household, name) for name in services.SITUATION_FIELDS},
             "again": {"lead_date": today, "monitoring_type": household.monitoring_type},
         }
@@ -144,6 +148,17 @@ def _detail_context(
             name: bound.get(name) or _form(name, household, None, initial.get(name)) for name in ACTIONS
         }
     return context
+
+
+def _elimination_context(household: Household, steps: list[Any]) -> dict[str, Any]:
+    """Where the household's elimination procedure stands, for the page."""
+    upcoming = elimination.next_step(household)
+    return {
+        "elimination_next": Step(upcoming).label if upcoming else "",
+        "elimination_approval": upcoming == Step.ELIMINATION_APPROVAL,
+        "elimination_under_way": upcoming not in (None, Step.ELIMINATION_VERIFICATION),
+        "elimination_notice": any(s.step == Step.ELIMINATION_NOTICE for s in steps),
+    }
 
 
 def _do_step(user: Any, household: Household, data: dict[str, Any]) -> Any:
@@ -179,8 +194,16 @@ def _do_again(user: Any, household: Household, data: dict[str, Any]) -> Any:
     return services.household_monitor_again(actor=user, household=household, **data)
 
 
+def _do_elimination_step(user: Any, household: Household, data: dict[str, Any]) -> Any:
+    return elimination.elimination_step_record(actor=user, household=household, **data)
+
+
 def _do_eliminate(user: Any, household: Household, data: dict[str, Any]) -> Any:
-    return services.household_eliminate(actor=user, household=household, **data)
+    return elimination.household_eliminate(actor=user, household=household, **data)
+
+
+def _do_stop(user: Any, household: Household, data: dict[str, Any]) -> Any:
+    return elimination.elimination_stop(actor=user, household=household, **data)
 
 
 ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, Any]], Any], Any]] = {
@@ -192,7 +215,9 @@ ACTIONS: dict[str, tuple[type[forms.Form], Callable[[Any, Household, dict[str, A
     "income": (rural_forms.IncomeForm, _do_income, gettext_lazy("Income recorded.")),
     "situation": (rural_forms.SituationForm, _do_situation, gettext_lazy("Situation updated.")),
     "again": (rural_forms.MonitorAgainForm, _do_again, gettext_lazy("A new file is open for the family.")),
+    "elimination": (rural_forms.EliminationStepForm, _do_elimination_step, gettext_lazy("Step recorded.")),
     "eliminate": (rural_forms.EliminateForm, _do_eliminate, gettext_lazy("Risk eliminated.")),
+    "stop": (rural_forms.StopEliminationForm, _do_stop, gettext_lazy("Elimination procedure stopped.")),
 }
 
 
@@ -244,12 +269,18 @@ def household_notice(request: HttpRequest, code: str) -> HttpResponse:
     if not has_role(request.user):
         return _forbidden(request, _("You have no role."))
     household = _household(request, code)
-    notice = household.steps.filter(step=Step.VILLAGE_NOTICE).first()
-    return render(
-        request,
-        "rural/notice.html",
-        {"household": household, "notice": notice, "risks": household.risks.all(), "today": clock.today()},
-    )
+    eliminating = request.GET.get("procedure") == "elimination"
+    step = Step.ELIMINATION_NOTICE if eliminating else Step.VILLAGE_NOTICE
+    notice = household.steps.filter(step=step).order_by("-done_on", "-id").first()
+    context = {
+        "household": household,
+        "notice": notice,
+        "eliminating": eliminating,
+        "risks": household.risks.all(),
+        "measures": household.measures.all() if eliminating else [],
+        "today": clock.today(),
+    }
+    return render(request, "rural/notice.html", context)
 
 
 @login_required

@@ -1,9 +1,11 @@
 """On a phone, a case worker sees why a household's file is flagged — one member registered of
 two, housing not safe — and updates its situation (a wrong size is refused and nothing is saved);
-a closed file's family is monitored again in a new file."""
+walks a monitored household through the elimination procedure; a closed file's family is
+monitored again in a new file."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -14,6 +16,8 @@ from jingjin.rural.models import Household
 from tests.browser.test_plan_tree import sign_in
 from tests.rural.conftest import household as household  # the fixture
 from tests.rural.conftest import world as world  # the fixture
+from tests.rural.test_workflow import line_2023 as line_2023  # the fixture
+from tests.rural.test_workflow import monitored_and_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,3 +61,28 @@ def test_monitor_a_closed_family_again(live_server, world, household, page, sett
     expect(page.get_by_test_id("member")).to_have_count(1)  # the family came along
     new = Household.objects.get(previous=household)
     assert page.url.endswith(f"/rural/households/{new.code}/") and new.state == "identifying"
+
+
+@pytest.mark.usefixtures("line_2023")
+def test_the_elimination_procedure_to_the_county_approval(live_server, world, household, page, settings):
+    settings.JINGJIN_AS_OF = "2023-10-15"
+    monitored_and_ready(household, world["worker_c"], procedure=False)
+    sign_in(page, live_server.url, "worker_c")
+    page.goto(f"{live_server.url}/rural/households/{household.code}/")
+    for step, day, end in (
+        ("elimination_verification", "2023-10-08", ""),
+        ("elimination_notice", "2023-10-08", "2023-10-12"),
+        ("elimination_review", "2023-10-13", ""),
+    ):
+        page.select_option("#id_elimination-step", step)
+        page.fill("#id_elimination-done_on", day)
+        if end:
+            page.fill("#id_elimination-notice_end", end)
+        page.get_by_test_id("submit-elimination").click()
+        page.wait_for_load_state()
+    expect(page.get_by_test_id("elimination-notice-link")).to_be_visible()
+    page.fill("#id_eliminate-on", "2023-10-15")
+    page.get_by_test_id("submit-eliminate").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("state")).to_have_text(re.compile("Risk eliminated|风险已消除|风险消除"))
+    assert Household.objects.get(pk=household.pk).state == "eliminated"

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from jingjin.core.models import AuditEntry
-from jingjin.rural import rules, services
+from jingjin.rural import elimination, rules, services
 from jingjin.rural.models import AccessLog, Household, IncomeLine
 
 from .conftest import ID_CHILD, ID_HEAD
@@ -41,14 +41,14 @@ def test_elimination_after_2021_once_the_office_records_the_line(
     worker = world["worker_c"]
     household = monitored_and_ready(household, worker)
     with pytest.raises(ValidationError, match="2023"):
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
     response = _client(world["office"]).post(
         "/rural/lines/", {"province": "510000", "year": "2023", "amount": "6900", "source_text": "测试文件"}
     )
     assert response.status_code == 302
     assert rules.line_of_year(2023) == 6900.0
     # 14,000 / 2 = 7,000 > 6,900: the household's risk is eliminated under the recorded line
-    services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+    elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
     household.refresh_from_db()
     assert household.state == "eliminated"
     # a line above the income keeps another year's household in range (the register decides)

@@ -15,7 +15,7 @@ from django.test import Client
 
 from jingjin.core.models import AuditEntry
 from jingjin.core.permissions import PermissionDenied
-from jingjin.rural import services
+from jingjin.rural import elimination, services
 from jingjin.rural.models import Household
 
 from .test_workflow import line_2023 as line_2023  # the fixture
@@ -37,7 +37,7 @@ def test_housing_made_safe_lets_the_risk_be_eliminated(household: Household, wor
     services.household_situation_update(actor=worker, household=household, housing_secure=False)
     household.refresh_from_db()
     with pytest.raises(ValidationError, match="not secure"):
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
 
     before = len(updates_of(household))
     services.household_situation_update(actor=worker, household=household, housing_secure=True)
@@ -46,7 +46,7 @@ def test_housing_made_safe_lets_the_risk_be_eliminated(household: Household, wor
     assert (entry.before["housing_secure"], entry.after["housing_secure"]) == (False, True)
     assert entry.user == worker
     household.refresh_from_db()
-    services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+    elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
     assert Household.objects.get(pk=household.pk).state == "eliminated"
 
 
@@ -57,7 +57,7 @@ def test_more_members_lower_the_income_per_head(household: Household, world: dic
     services.household_situation_update(actor=worker, household=household, size=3)  # 4,667 < 6,000
     household.refresh_from_db()
     with pytest.raises(ValidationError, match="less than 6 months"):
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
 
 
 @pytest.mark.parametrize("size", [0, 100, -1])

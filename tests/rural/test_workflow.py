@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from jingjin.core.permissions import PermissionDenied
-from jingjin.rural import selectors, services
+from jingjin.rural import elimination, selectors, services
 from jingjin.rural.models import Candidate, FundPool, Household, ScreeningRun
 
 from .conftest import ID_CHILD
@@ -144,8 +144,9 @@ def test_measures_pay_from_the_pool_within_its_balance(household: Household, wor
         )
 
 
-def monitored_and_ready(household: Household, worker: Any) -> Household:
-    """Monitored since 2023-04-15, one measure, 6 monthly incomes above the line, an able member."""
+def monitored_and_ready(household: Household, worker: Any, procedure: bool = True) -> Household:
+    """Monitored since 2023-04-15, one measure, 6 monthly incomes above the line, an able member,
+    the elimination procedure waiting for the county approval."""
     Household.objects.filter(pk=household.pk).update(state="monitored", monitored_since=date(2023, 4, 15))
     household.refresh_from_db()
     services.measure_add(
@@ -159,7 +160,22 @@ def monitored_and_ready(household: Household, worker: Any) -> Household:
         services.income_record(
             actor=worker, household=household, month=date(2023, month, 1), net_income=Decimal(14000)
         )
+    if procedure:
+        elimination_under_way(household, worker)
     return household
+
+
+def elimination_under_way(household: Household, worker: Any) -> None:
+    """The elimination procedure up to the county approval: verification and a 5-day notice from
+    Oct 8, the township review on Oct 13."""
+    for step, day, end in (
+        ("elimination_verification", 8, None),
+        ("elimination_notice", 8, date(2023, 10, 12)),
+        ("elimination_review", 13, None),
+    ):
+        elimination.elimination_step_record(
+            actor=worker, household=household, step=step, done_on=date(2023, 10, day), notice_end=end
+        )
 
 
 def test_elimination_under_the_rules(household: Household, world: dict[str, Any]) -> None:
@@ -167,7 +183,7 @@ def test_elimination_under_the_rules(household: Household, world: dict[str, Any]
     household = monitored_and_ready(household, worker)
     # 14,000 / 2 = 7,000 > 6,000? The 2023 line is not configured: elimination refuses to guess
     with pytest.raises(Exception, match="2023"):
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
 
 
 @pytest.fixture
@@ -211,12 +227,12 @@ def test_each_elimination_condition_failing_alone(
         Household.objects.filter(pk=household.pk).update(rigid_expenditure=Decimal(3000))
     household.refresh_from_db()
     if reason is None:
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
         household.refresh_from_db()
         assert household.state == "eliminated" and household.eliminated_on == date(2023, 10, 15)
         return
     with pytest.raises(ValidationError) as caught:
-        services.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
+        elimination.household_eliminate(actor=worker, household=household, on=date(2023, 10, 15))
     # an insecure basic need also makes the household a sudden-hardship one (the type rule)
     assert len(caught.value.messages) == (2 if change == "water" else 1)
     assert reason in caught.value.messages[0]
