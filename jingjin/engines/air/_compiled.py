@@ -295,10 +295,11 @@ def block(
     beyond[:] = 0
     best[:] = MISSING
     negative = 0
-    if special == 0 and standin < 0:
+    if special == 0:
         # Every code is a sub-index (0 … 500): complete if every indicator of the report is
-        # read, nothing beyond the scale, the AQI the plain maximum.
-        for s in range(last):
+        # read, nothing beyond the scale, the AQI the plain maximum. No SO2 1-h has "no IAQI",
+        # so the SO2 24-h stand-in (if any) is missing in every row and left out.
+        for s in range(count):
             sub = subs[s][lo:hi]
             for r in range(m):
                 best[r] = max(best[r], sub[r])

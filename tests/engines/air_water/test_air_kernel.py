@@ -112,15 +112,20 @@ def test_kernel_agrees_with_some_columns_left_out(standard, report):
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", ["daily", "hourly"])
 @pytest.mark.parametrize("dtype", ["float", "Int64"])
-def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, dtype):
+def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, report, dtype):
     """Typical data (every value within its table, nothing missing) takes the kernel's short
     route block by block; one block with a missing value, one above its table and one with
-    no IAQI take the long one, in the same call."""
+    no IAQI take the long one, in the same call. HJ 633-2012's hourly report has its SO2 24-h
+    stand-in: missing in every row of a short-route block, used in the block where SO2 1-h is
+    above 800."""
     from jingjin.engines.air._compiled import BLOCK  # the kernel's rows per block
 
     rng = np.random.default_rng(5)
-    columns = list(tables.INDICATORS[(standard, "daily")])
+    columns = list(tables.INDICATORS[(standard, report)])
+    if standard == "HJ633-2012" and report == "hourly":
+        columns.append("so2_24h")
     rows = 6 * BLOCK + 17
     data = {  # µg/m³ whole numbers, CO mg/m³ one decimal: all within the tables
         name: np.round(rng.lognormal(np.log(1.0), 0.5, rows), 1)
@@ -128,16 +133,19 @@ def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, dtype
         else np.round(rng.lognormal(np.log(30), 0.6, rows))
         for name in columns
     }
-    data["pm25_24h"][BLOCK + 5] = np.nan
-    data["pm10_24h"][2 * BLOCK + 9] = 10_000.0
+    pm25, pm10 = (next(n for n in columns if n.startswith(p)) for p in ("pm25", "pm10"))
+    data[pm25][BLOCK + 5] = np.nan
+    data[pm10][2 * BLOCK + 9] = 10_000.0
     if "o3_8h" in data:
         data["o3_8h"][3 * BLOCK + 1] = 900.0  # HJ 633-2012 note 3: no IAQI above 800
+    if "so2_24h" in data and "so2_1h" in data:
+        data["so2_1h"][4 * BLOCK + 2] = 900.0  # note 2: the 24-h value stands in
     frame = pl.DataFrame(data)
     if dtype != "float":
         frame = frame.select(
             pl.col(name).fill_nan(None).round(0).cast(getattr(pl, dtype)) for name in columns
         )
-    _assert_same(*_both(frame, standard=standard, report="daily"))
+    _assert_same(*_both(frame, standard=standard, report=report))
 
 
 @pytest.mark.parametrize("report", REPORTS)
