@@ -11,6 +11,8 @@
 3. The write floor: six Int64 columns copied into six Int16 columns by a compiled loop (no
    look-up at all) on the same threads as the kernel, against one memory pass over them.
 4. ``numpy.flatnonzero`` of a uint16 array that is almost all 0, directly and via ``!= 0``.
+5. How many of the kernel's blocks can take its short route on each case's frame: those with
+   no indicator missing, without IAQI or above its table (no timing).
 
 Run: ``.venv/bin/python bench/bench_air_parts.py`` (``--repeat`` timed rounds, default 9).
 """
@@ -139,6 +141,27 @@ def nonzero(repeats: int) -> None:
         print(f"- {name}: {fmt(pair)}")
 
 
+def short_route_blocks() -> None:
+    from jingjin.engines.air._compiled import BLOCK
+
+    print(f"\n## Blocks of {BLOCK:,} rows with no special value (the kernel's short route)\n")
+    for standard in ("HJ633-2012", "HJ633-2026"):
+        for report in ("daily", "hourly"):
+            names = indicators(standard, report)
+            frame = frame_of(names, ROWS, "int")
+            values = {name: frame[name].to_numpy() for name in names}
+            result = air_index._compute(values, standard, report, ROWS, set(names))
+            indicators_read = air_index._slots(names, standard, report)[0]
+            if air_index._slots(names, standard, report)[1]:
+                indicators_read = indicators_read[:-1]  # the SO2 24-h stand-in is not an indicator
+            special = result.beyond != 0
+            for name in indicators_read:
+                special |= result.iaqi[name] < 0
+            blocks = (ROWS + BLOCK - 1) // BLOCK
+            plain = sum(not special[b * BLOCK : (b + 1) * BLOCK].any() for b in range(blocks))
+            print(f"- {standard} {report}: {plain} of {blocks} blocks")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9, help="timed rounds (after one warm-up of each side)")
@@ -149,6 +172,7 @@ def main() -> None:
     enum_ways(args.repeat)
     write_floor(args.repeat)
     nonzero(args.repeat)
+    short_route_blocks()
 
 
 if __name__ == "__main__":
