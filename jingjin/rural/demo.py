@@ -64,8 +64,13 @@ def _identify(household: Household, upto: str, start: date) -> None:
             day = notice_end
 
 
-def _monitored(household: Household, rng: random.Random, pool: FundPool | None, since: date) -> None:
+def _monitored(
+    household: Household, rng: random.Random, pool: FundPool | None, since: date, measure: bool = True
+) -> None:
     kind = rng.choice(list(MeasureKind.values))
+    paid = Decimal(rng.choice([0, 1000, 2000])) if pool else Decimal(0)  # drawn in any case
+    if not measure:
+        return
     services.measure_add(
         actor=None,
         household=household,
@@ -75,7 +80,7 @@ def _monitored(household: Household, rng: random.Random, pool: FundPool | None, 
         ),
         started_on=since + timedelta(days=10),
         pool=pool,
-        paid=Decimal(rng.choice([0, 1000, 2000])) if pool else Decimal(0),
+        paid=paid,
         source="demo",
     )
 
@@ -107,9 +112,18 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         + [("eliminated", None)] * 5
         + [("rejected", None)] * 2
     )
+    unassisted = max(i for i, (state, _) in enumerate(plan) if state == "monitored")  # no measure yet
     for index, (state, upto) in enumerate(plan):
         _household(
-            index, state, upto, today=today, rng=rng, county=county, pool=pool, places=(villages, others)
+            index,
+            state,
+            upto,
+            today=today,
+            rng=rng,
+            county=county,
+            pool=pool,
+            places=(villages, others),
+            measure=index != unassisted,
         )
     _elimination_under_way(county, today)
     return {"households": len(plan) + _monitored_again(county, today), "account": ACCOUNT}
@@ -165,8 +179,10 @@ def _household(
     county: Unit,
     pool: FundPool,
     places: tuple[list[Unit], list[Unit]],
+    measure: bool = True,
 ) -> None:
-    """One demo household in ``state`` (identification steps done up to ``upto``)."""
+    """One demo household in ``state`` (identification steps done up to ``upto``; a monitored one
+    with an assistance measure unless not ``measure``)."""
     villages, others = places
     village = others[index % len(others)] if others and index % 6 == 5 else villages[index % len(villages)]
     surname = SURNAMES[index % len(SURNAMES)]
@@ -213,7 +229,7 @@ def _household(
         household.refresh_from_db()
         since = household.monitored_since or lead
         in_county = household.county_id == county.pk
-        _monitored(household, rng, pool if in_county and state == "monitored" else None, since)
+        _monitored(household, rng, pool if in_county and state == "monitored" else None, since, measure)
         if state == "eliminated":
             _eliminate(household, rng, since)
 

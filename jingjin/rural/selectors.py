@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from jingjin.core import clock
 from jingjin.core.permissions import may_screen_households, may_see_personal_data, restrict
 from jingjin.rural.choices import HouseholdState
 from jingjin.rural.crypto import mask, mask_account, mask_health, mask_phone
-from jingjin.rural.models import AccessLog, Candidate, Household, Member, ScreeningRun
+from jingjin.rural.models import AccessLog, AssistanceMeasure, Candidate, Household, Member, ScreeningRun
 
 DECISION_DAYS = 15
 
@@ -24,6 +25,7 @@ class HouseholdFilters:
     monitoring_type: str = ""
     county: str = ""
     overdue: bool = False
+    without_measure: bool = False
 
 
 def decision_deadline(household: Household) -> date:
@@ -35,6 +37,26 @@ def is_overdue(household: Household, today: date | None = None) -> bool:
     """Decided after the deadline, or still undecided past it."""
     end = household.decided_on or (today or clock.today())
     return end > decision_deadline(household)
+
+
+def measure_cutoff(today: date | None = None) -> date:
+    """One calendar month before ``today`` (the day clamped to the month's end): a household
+    monitored since then or before should have an assistance measure by now."""
+    today = today or clock.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+def lacks_measure(household: Household, has_measure: bool, today: date | None = None) -> bool:
+    """Monitored for a month or more without any assistance measure — a data-quality rule of the
+    national monitoring system (REFERENCE.md §6)."""
+    since = household.monitored_since
+    return (
+        household.state == HouseholdState.MONITORED
+        and since is not None
+        and since <= measure_cutoff(today)
+        and not has_measure
+    )
 
 
 def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
@@ -49,6 +71,11 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     if filters.overdue:
         latest = clock.today() - timedelta(days=DECISION_DAYS)
         rows = rows.filter(state=HouseholdState.IDENTIFYING, lead_date__lt=latest)
+    rows = rows.annotate(has_measure=Exists(AssistanceMeasure.objects.filter(household=OuterRef("pk"))))
+    if filters.without_measure:
+        rows = rows.filter(
+            state=HouseholdState.MONITORED, monitored_since__lte=measure_cutoff(), has_measure=False
+        )
     return rows.annotate(member_count=Count("members")).order_by("code")
 
 

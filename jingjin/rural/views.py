@@ -52,6 +52,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         monitoring_type=kind if kind in MonitoringType.values else "",
         county=_param(request, "county"),
         overdue=request.GET.get("overdue") == "1",
+        without_measure=request.GET.get("without_measure") == "1",
     )
     page = Paginator(selectors.household_list(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
@@ -60,6 +61,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     for household in page:
         household.deadline = selectors.decision_deadline(household)  # type: ignore[attr-defined]
         household.overdue = selectors.is_overdue(household, today)  # type: ignore[attr-defined]
+        household.lacks_measure = selectors.lacks_measure(household, household.has_measure, today)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,6 +122,7 @@ def _detail_context(
         "incomes": household.incomes.order_by("-month")[:24],
         "deadline": selectors.decision_deadline(household),
         "overdue": selectors.is_overdue(household),
+        "lacks_measure": selectors.lacks_measure(household, household.measures.exists()),
         "may_work": may_work,
         "identifying": household.state == HouseholdState.IDENTIFYING,
         "monitored": household.state == HouseholdState.MONITORED,

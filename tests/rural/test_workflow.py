@@ -350,3 +350,35 @@ def test_the_feeds_count_monitored_and_eliminated_households(
     Household.objects.filter(pk=household.pk).update(state="eliminated", eliminated_on=date(2023, 10, 12))
     assert FIGURES["rural_monitored"].fn(2023) == (Decimal(0), 10)
     assert FIGURES["rural_eliminated"].fn(2023) == (Decimal(1), 10)
+
+
+def test_a_month_monitored_without_a_measure_is_flagged(household: Household, world: dict[str, Any]) -> None:
+    """The national system's data-quality rule: a monitored household with no assistance measure a
+    month after it became monitored is flagged on its page and in the list, which filters them."""
+    Household.objects.filter(pk=household.pk).update(state="monitored", monitored_since=date(2023, 9, 15))
+    household.refresh_from_db()
+    assert selectors.measure_cutoff(date(2023, 10, 15)) == date(2023, 9, 15)
+    assert selectors.measure_cutoff(date(2023, 3, 31)) == date(2023, 2, 28)
+    assert selectors.measure_cutoff(date(2024, 1, 10)) == date(2023, 12, 10)
+    assert selectors.lacks_measure(household, False, date(2023, 10, 15))
+    assert not selectors.lacks_measure(household, False, date(2023, 10, 14))  # not a month yet
+    assert not selectors.lacks_measure(household, True, date(2023, 10, 15))
+    client = Client()
+    client.force_login(world["worker_c"])
+    assert (
+        'data-testid="without-measure"' in client.get(f"/rural/households/{household.code}/").content.decode()
+    )
+    listed = client.get("/rural/?without_measure=1").content.decode()
+    assert household.code in listed and 'data-testid="without-measure"' in listed
+    services.measure_add(
+        actor=world["worker_c"],
+        household=household,
+        kind="employment",
+        description="公益岗位",
+        started_on=date(2023, 10, 1),
+    )
+    assert household.code not in client.get("/rural/?without_measure=1").content.decode()
+    assert (
+        'data-testid="without-measure"'
+        not in client.get(f"/rural/households/{household.code}/").content.decode()
+    )
