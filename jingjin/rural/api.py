@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from jingjin.core.pagination import Pagination
 from jingjin.core.permissions import PermissionDenied, has_role, may_manage_income_lines
+from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import selectors, services
 from jingjin.rural.choices import Relation
 from jingjin.rural.models import Household, IncomeLine, Member
@@ -57,11 +58,7 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
             "size",
             "net_income",
             "rigid_expenditure",
-            "food_clothing_secure",
-            "education_secure",
-            "medical_secure",
-            "housing_secure",
-            "water_secure",
+            *SECURE_COLUMNS,
             "lead_date",
             "decided_on",
             "monitored_since",

@@ -25,7 +25,7 @@ from jingjin.engines.errors import InputError
 from jingjin.rural import rules
 from jingjin.rural.choices import ELIMINATION_ORDER, HouseholdState, Step
 from jingjin.rural.models import Household, IdentificationStep
-from jingjin.rural.services import NOTICE_DAYS, _not_future, _refresh_feeds, _require
+from jingjin.rural.services import NOTICE_DAYS, _not_future, _refresh_feeds, _require, household_change
 from jingjin.rural.validation import check_text
 
 
@@ -129,11 +129,7 @@ def household_eliminate(
     _check_order(household, Step.ELIMINATION_APPROVAL, on, "on")
     _rule_holds(household, on, "on")
     _record(actor, household, Step.ELIMINATION_APPROVAL, on, note, source)
-    before = household.snapshot()
-    household.state = HouseholdState.ELIMINATED
-    household.eliminated_on = on
-    household.save()
-    audit_change(actor=actor, obj=household, before=before, source=source)
+    household_change(actor, household, source, state=HouseholdState.ELIMINATED, eliminated_on=on)
     _refresh_feeds(on.year)
     return household
 

@@ -29,6 +29,7 @@ from jingjin.core.choices import AuditAction, UnitKind
 from jingjin.core.models import Unit
 from jingjin.core.permissions import PermissionDenied, may_manage_income_lines, may_work_on_household
 from jingjin.core.services import audit_change, audit_record
+from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import rules
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, LabourCapacity, Relation, Step
 from jingjin.rural.crypto import id_number_hash
@@ -52,15 +53,21 @@ OPEN_STATES = (HouseholdState.IDENTIFYING, HouseholdState.MONITORED)
 #: the most members a household can have on its file
 MAX_MEMBERS = 99
 #: what a household's situation holds besides its income (the income follows its records)
-SITUATION_FIELDS = (
-    "size",
-    "rigid_expenditure",
-    "food_clothing_secure",
-    "education_secure",
-    "medical_secure",
-    "housing_secure",
-    "water_secure",
-)
+SITUATION_FIELDS = ("size", "rigid_expenditure", *SECURE_COLUMNS)
+
+
+def household_change(
+    actor: Any, household: Household, source: str, *, clean: bool = False, **changes: Any
+) -> None:
+    """Set ``changes`` on the household (validated by the model when ``clean``), save it and
+    audit the change; the callers check the rest."""
+    before = household.snapshot()
+    for name, value in changes.items():
+        setattr(household, name, value)
+    if clean:
+        household.full_clean()
+    household.save()
+    audit_change(actor=actor, obj=household, before=before, source=source)
 
 
 def _require(actor: Any, household: Household) -> None:
@@ -197,12 +204,14 @@ def step_record(
     )
     audit_change(actor=actor, obj=record, before=None, source=source)
     if step == Step.COUNTY_APPROVAL:
-        before = household.snapshot()
-        household.state = HouseholdState.MONITORED
-        household.decided_on = done_on
-        household.monitored_since = done_on
-        household.save()
-        audit_change(actor=actor, obj=household, before=before, source=source)
+        household_change(
+            actor,
+            household,
+            source,
+            state=HouseholdState.MONITORED,
+            decided_on=done_on,
+            monitored_since=done_on,
+        )
         _refresh_feeds(done_on.year)
     return record
 
@@ -219,12 +228,9 @@ def household_reject(
         raise ValidationError({"note": _("Give the reason.")})
     check_text(note, "note", max_length=2000)
     _not_future(on, "on")
-    before = household.snapshot()
-    household.state = HouseholdState.REJECTED
-    household.decided_on = on
-    household.note = note.strip()
-    household.save()
-    audit_change(actor=actor, obj=household, before=before, source=source)
+    household_change(
+        actor, household, source, state=HouseholdState.REJECTED, decided_on=on, note=note.strip()
+    )
     return household
 
 
@@ -308,12 +314,7 @@ def household_situation_update(
         raise ValidationError({"state": _("The household's file is closed.")})
     if "size" in situation:
         _check_size(situation["size"])
-    before = household.snapshot()
-    for name, value in situation.items():
-        setattr(household, name, value)
-    household.full_clean()
-    household.save()
-    audit_change(actor=actor, obj=household, before=before, source=source)
+    household_change(actor, household, source, clean=True, **situation)
     return household
 
 
@@ -462,10 +463,7 @@ def income_record(
     audit_change(actor=actor, obj=record, before=before, source=source)
     latest = household.incomes.order_by("-month").first()
     if latest is not None and latest.pk == record.pk:
-        before_h = household.snapshot()
-        household.net_income = net_income
-        household.save()
-        audit_change(actor=actor, obj=household, before=before_h, source=source)
+        household_change(actor, household, source, net_income=net_income)
     return record
 
 
@@ -671,7 +669,4 @@ def income_remove(*, actor: Any, income: IncomeRecord, reason: str, source: str 
         return
     remaining = household.incomes.order_by("-month").first()
     if remaining is not None:
-        before_h = household.snapshot()
-        household.net_income = remaining.net_income
-        household.save()
-        audit_change(actor=actor, obj=household, before=before_h, source=source)
+        household_change(actor, household, source, net_income=remaining.net_income)

@@ -167,24 +167,16 @@ def test_a_closed_file_is_followed_by_a_new_one_with_the_family(
     assert (copied.id_number, copied.phone, copied.health) == (kept.id_number, kept.phone, kept.health)
     assert Household.objects.get(pk=old.pk).state == "rejected"  # the closed file stays as it was
 
+    again = {
+        "lead_date": date(2023, 10, 13),
+        "channel": "cadre_visit",
+        "monitoring_type": "sudden",
+        "note": "再次",
+    }
     with pytest.raises(ValidationError, match=f"followed in file {new.code}"):
-        services.household_monitor_again(
-            actor=worker,
-            household=old,
-            lead_date=date(2023, 10, 13),
-            channel="cadre_visit",
-            monitoring_type="sudden",
-            note="再次",
-        )
+        services.household_monitor_again(actor=worker, household=old, **again)
     with pytest.raises(ValidationError, match="open"):  # the new file is worked on, not reopened
-        services.household_monitor_again(
-            actor=worker,
-            household=new,
-            lead_date=date(2023, 10, 13),
-            channel="cadre_visit",
-            monitoring_type="sudden",
-            note="再次",
-        )
+        services.household_monitor_again(actor=worker, household=new, **again)
     # the person is in an open file now: not a second time
     with pytest.raises(ValidationError, match="already registered"):
         services.member_add(actor=worker, household=old, name="张某（演示）", id_number=kept.id_number)
