@@ -25,7 +25,14 @@ from jingjin.engines.errors import InputError
 from jingjin.rural import rules
 from jingjin.rural.choices import ELIMINATION_ORDER, HouseholdState, Step
 from jingjin.rural.models import Household, IdentificationStep
-from jingjin.rural.services import NOTICE_DAYS, _not_future, _refresh_feeds, _require, household_change
+from jingjin.rural.services import (
+    NOTICE_DAYS,
+    _not_future,
+    _refresh_feeds,
+    _require,
+    check_notice,
+    household_change,
+)
 from jingjin.rural.validation import check_text
 
 
@@ -100,13 +107,9 @@ def elimination_step_record(
     if step == Step.ELIMINATION_APPROVAL:
         raise ValidationError({"step": _("The county approval eliminates the risk: use that form.")})
     previous = _check_order(household, step, done_on, "done_on")
-    if step == Step.ELIMINATION_NOTICE:
-        if notice_end is None or (notice_end - done_on).days + 1 < NOTICE_DAYS:
-            raise ValidationError(
-                {"notice_end": _("The public notice lasts at least %(days)s days.") % {"days": NOTICE_DAYS}}
-            )
-    elif previous is not None and previous.notice_end and done_on <= previous.notice_end:
-        raise ValidationError({"done_on": _("The township review comes after the notice has ended.")})
+    check_notice(
+        step == Step.ELIMINATION_NOTICE, step == Step.ELIMINATION_REVIEW, done_on, notice_end, previous
+    )
     end = notice_end if step == Step.ELIMINATION_NOTICE else None
     return _record(actor, household, step, done_on, note, source, notice_end=end)
 

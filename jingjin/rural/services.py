@@ -161,6 +161,20 @@ def household_create(
     return household
 
 
+def check_notice(
+    notice: bool, review: bool, done_on: date, notice_end: date | None, previous: IdentificationStep | None
+) -> None:
+    """A village notice (``notice``) lasts at least :data:`NOTICE_DAYS` days; the township review
+    (``review``) comes after the notice of the step before it (``previous``) has ended."""
+    if notice:
+        if notice_end is None or (notice_end - done_on).days + 1 < NOTICE_DAYS:
+            raise ValidationError(
+                {"notice_end": _("The public notice lasts at least %(days)s days.") % {"days": NOTICE_DAYS}}
+            )
+    elif review and previous is not None and previous.notice_end and done_on <= previous.notice_end:
+        raise ValidationError({"done_on": _("The township review comes after the notice has ended.")})
+
+
 @transaction.atomic
 def step_record(
     *,
@@ -186,13 +200,7 @@ def step_record(
     previous = done[-1]
     if done_on < previous.done_on:
         raise ValidationError({"done_on": _("The day is before the previous step's.")})
-    if step == Step.VILLAGE_NOTICE:
-        if notice_end is None or (notice_end - done_on).days + 1 < NOTICE_DAYS:
-            raise ValidationError(
-                {"notice_end": _("The public notice lasts at least %(days)s days.") % {"days": NOTICE_DAYS}}
-            )
-    elif step == Step.TOWNSHIP_REVIEW and previous.notice_end and done_on <= previous.notice_end:
-        raise ValidationError({"done_on": _("The township review comes after the notice has ended.")})
+    check_notice(step == Step.VILLAGE_NOTICE, step == Step.TOWNSHIP_REVIEW, done_on, notice_end, previous)
     check_text(note, "note", max_length=500)
     record = IdentificationStep.objects.create(
         household=household,
