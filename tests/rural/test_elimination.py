@@ -121,6 +121,8 @@ def test_the_pages_walk_the_procedure(household: Household, world: dict[str, Any
     ]
     too_short = {**posts[1], "elimination-notice_end": "2023-10-10"}
     assert client.post(url + "elimination/", posts[0]).status_code == 302
+    shown = client.get(url).content.decode().split('data-testid="elimination-next">')[1].split("</p>")[0]
+    assert "village appraisal and notice" in shown or "村级评议公示" in shown
     refused = client.post(url + "elimination/", too_short)
     assert refused.status_code == 400 and "at least 5 days" in refused.content.decode()
     for data in posts[1:]:
