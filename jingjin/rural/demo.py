@@ -17,6 +17,7 @@ from django.db import transaction
 
 from jingjin.core.choices import UnitKind
 from jingjin.core.models import Unit
+from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import elimination, services
 from jingjin.rural.choices import STEP_ORDER, Channel, MeasureKind, MonitoringType, RiskKind, Step
 from jingjin.rural.models import FundPool, Household
@@ -236,7 +237,7 @@ def _household(
 
 def _eliminate(household: Household, rng: random.Random, since: date) -> None:
     """Incomes above the 2021 line for the last 6 months of 2021, then elimination on 2021-12-20."""
-    secure = dict.fromkeys(services.SITUATION_FIELDS[2:], True)
+    secure = dict.fromkeys(SECURE_COLUMNS, True)
     services.household_situation_update(
         actor=None, household=household, rigid_expenditure=Decimal(0), source="demo", **secure
     )

@@ -13,6 +13,7 @@ it again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,20 +37,26 @@ from jingjin.rural.services import (
 from jingjin.rural.validation import check_text
 
 
-def steps_under_way(household: Household) -> list[IdentificationStep]:
-    """The elimination steps recorded since the household was last monitored or its last
-    elimination procedure was stopped, in order."""
-    steps = list(household.steps.filter(step__in=[*ELIMINATION_ORDER, Step.ELIMINATION_STOPPED]))
+def steps_under_way(
+    household: Household, steps: Iterable[IdentificationStep] | None = None
+) -> list[IdentificationStep]:
+    """The elimination steps recorded since the household's last elimination procedure was
+    stopped, in order; ``steps``: the household's steps when the caller has read them."""
+    kinds = {*ELIMINATION_ORDER, Step.ELIMINATION_STOPPED}
+    steps = [s for s in (household.steps.all() if steps is None else steps) if s.step in kinds]
     steps.sort(key=lambda s: (s.done_on, s.pk))
     stops = [i for i, s in enumerate(steps) if s.step == Step.ELIMINATION_STOPPED]
     return steps[stops[-1] + 1 :] if stops else steps
 
 
-def next_step(household: Household) -> str | None:
+def next_step(household: Household, steps: Iterable[IdentificationStep] | None = None) -> str | None:
     """The next step of the household's elimination procedure (None unless it is monitored)."""
     if household.state != HouseholdState.MONITORED:
         return None
-    done = steps_under_way(household)
+    return _next_of(steps_under_way(household, steps))
+
+
+def _next_of(done: list[IdentificationStep]) -> str | None:
     return ELIMINATION_ORDER[len(done)] if len(done) < len(ELIMINATION_ORDER) else None
 
 
@@ -66,11 +73,11 @@ def _check_order(household: Household, step: str, done_on: date, field: str) -> 
     """Check that ``step`` on ``done_on`` is the procedure's next; the step before it, if any."""
     if household.state != HouseholdState.MONITORED:
         raise ValidationError({"step": _("Only a monitored household's risk can be eliminated.")})
-    expected = next_step(household) or Step.ELIMINATION_APPROVAL
+    done = steps_under_way(household)
+    expected = _next_of(done) or Step.ELIMINATION_APPROVAL
     if step != expected:
         raise ValidationError({"step": _("The next step is %(step)s.") % {"step": Step(expected).label}})
     _not_future(done_on, field)
-    done = steps_under_way(household)
     previous = done[-1] if done else None
     floor = previous.done_on if previous else household.monitored_since
     if floor is not None and done_on < floor:
@@ -124,8 +131,9 @@ def household_eliminate(
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.state != HouseholdState.MONITORED:
         raise ValidationError({"state": _("Only a monitored household's risk can be eliminated.")})
-    if next_step(household) != Step.ELIMINATION_APPROVAL:
-        expected = Step(next_step(household) or Step.ELIMINATION_VERIFICATION).label
+    upcoming = next_step(household)
+    if upcoming != Step.ELIMINATION_APPROVAL:
+        expected = Step(upcoming or Step.ELIMINATION_VERIFICATION).label
         raise ValidationError(
             {"state": _("Record the elimination procedure first: %(step)s.") % {"step": expected}}
         )
@@ -144,20 +152,21 @@ def elimination_stop(
     """Stop the household's elimination procedure under way, with the reason; it stays monitored."""
     _require(actor, household)
     household = Household.objects.select_for_update().get(pk=household.pk)
-    if household.state != HouseholdState.MONITORED or not steps_under_way(household):
+    done = steps_under_way(household)
+    if household.state != HouseholdState.MONITORED or not done:
         raise ValidationError({"state": _("No elimination procedure is under way.")})
     if not note.strip():
         raise ValidationError({"note": _("Give the reason.")})
     _not_future(on, "on")
-    if on < steps_under_way(household)[-1].done_on:
+    if on < done[-1].done_on:
         raise ValidationError({"on": _("The day is before the previous step's.")})
     return _record(actor, household, Step.ELIMINATION_STOPPED, on, note, source)
 
 
 def eliminate_after_procedure(*, actor: Any, household: Household, on: date, source: str) -> Household:
     """The whole procedure ending with the approval on ``on``: the home verification and a notice
-    of :data:`NOTICE_DAYS` days before it, the township review the day before (the demo's and the
-    tests' eliminated households)."""
+    of :data:`NOTICE_DAYS` days before it, the township review the day before (the demo's
+    eliminated households)."""
     review = on - timedelta(days=1)
     start = review - timedelta(days=NOTICE_DAYS)
     for step, day in (

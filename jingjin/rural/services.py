@@ -271,7 +271,7 @@ def household_monitor_again(
         )
     if not note.strip():
         raise ValidationError({"note": _("Give the risk found.")})
-    situation = {name: getattr(household, name) for name in SITUATION_FIELDS[2:]}
+    situation = {name: getattr(household, name) for name in SECURE_COLUMNS}
     new = household_create(
         actor=actor,
         village=household.village,

@@ -27,6 +27,7 @@ from jingjin.core.permissions import (
     may_screen_households,
     may_work_on_household,
 )
+from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import elimination, selectors, services
 from jingjin.rural import forms as rural_forms
 from jingjin.rural.choices import STEP_ORDER, HouseholdState, MonitoringType, Step
@@ -131,7 +132,7 @@ def _detail_context(
         "later": household.later.first(),
         "secure": [
             (rural_forms.SituationForm.base_fields[name].label, getattr(household, name))
-            for name in services.SITUATION_FIELDS[2:]
+            for name in SECURE_COLUMNS
         ],
         "next_step": Step(next_step).label if next_step else "",
     }
@@ -142,7 +143,7 @@ def _detail_context(
             "measure": {"started_on": today},
             "income": {"month": today},
             "eliminate": {"on": today},
-            "elimination": {"step": elimination.next_step(household), "done_on": today},
+            "elimination": {"step": context["elimination_step"], "done_on": today},
             "stop": {"on": today},
             "situation": {name: getattr(household, name) for name in services.SITUATION_FIELDS},
             "again": {"lead_date": today, "monitoring_type": household.monitoring_type},
@@ -155,8 +156,9 @@ def _detail_context(
 
 def _elimination_context(household: Household, steps: list[Any]) -> dict[str, Any]:
     """Where the household's elimination procedure stands, for the page."""
-    upcoming = elimination.next_step(household)
+    upcoming = elimination.next_step(household, steps)
     return {
+        "elimination_step": upcoming,
         "elimination_next": Step(upcoming).label if upcoming else "",
         "elimination_approval": upcoming == Step.ELIMINATION_APPROVAL,
         "elimination_under_way": upcoming not in (None, Step.ELIMINATION_VERIFICATION),
