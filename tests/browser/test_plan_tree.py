@@ -17,7 +17,12 @@ def sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
+    # wait for the page the login leads to: an assertion straight after the click could otherwise
+    # read the login page still on screen (a CI run failed so under load)
+    with page.expect_navigation():
+        page.click("#login-submit")
+    page.wait_for_load_state()
+    expect(page.locator("#login-submit")).to_have_count(0)
 
 
 def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, users, page):
