@@ -1,4 +1,5 @@
-"""Forms of the household file: a step, a member, a risk, a measure, an income, a removal, a screening."""
+"""Forms of the household file: a step, a member, a risk, a measure, an income, a removal, a
+screening; the county announcement's choice."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingjin.core.models import Unit
 from jingjin.rural.choices import (
     Channel,
     LabourCapacity,
@@ -149,6 +151,32 @@ class EliminateForm(StyledForm):
 class StopEliminationForm(StyledForm):
     on = forms.DateField(label=_("Stopped on"), widget=DATE)
     note = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class AnnouncementForm(StyledForm):
+    """Which county announcement (县级公告) to show: the county, the procedure and the days of
+    the county approvals (both included)."""
+
+    county = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("County"), to_field_name="code", empty_label=None
+    )
+    procedure = forms.ChoiceField(
+        label=_("Procedure"),
+        choices=[("identification", _("Entered into monitoring")), ("elimination", _("Risk eliminated"))],
+    )
+    start = forms.DateField(label=_("Approved from"), widget=DATE)
+    end = forms.DateField(label=_("Approved to"), widget=DATE)
+
+    def __init__(self, *args: Any, counties: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The last day is before the first."))
+        return data
 
 
 class ScreeningForm(StyledForm):

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from jingjin.core import clock
+from jingjin.core.models import Unit
 from jingjin.core.permissions import may_screen_households, may_see_personal_data, restrict
 from jingjin.rural.choices import HouseholdState
 from jingjin.rural.crypto import mask, mask_account, mask_health, mask_phone
@@ -112,6 +113,32 @@ def shows_full(user: Any, household: Household) -> bool:
 def state_counts(*, user: Any) -> dict[str, int]:
     rows = restrict(user, "view", Household.objects.all()).values_list("state").annotate(n=Count("id"))
     return {str(state): int(n) for state, n in rows}
+
+
+#: The procedures a county announces (县级公告) and the household's day of the county approval.
+ANNOUNCED: dict[str, str] = {"identification": "monitored_since", "elimination": "eliminated_on"}
+
+
+def announcement_counties(*, user: Any) -> QuerySet[Unit]:
+    """The counties of the households ``user`` may see: those whose announcement it may read."""
+    seen = restrict(user, "view", Household.objects.all()).values("county_id")
+    return Unit.objects.filter(pk__in=seen).order_by("position", "code")
+
+
+def announcement(*, user: Any, county: Unit, procedure: str, start: date, end: date) -> list[Household]:
+    """The households of ``county`` the county approved from ``start`` to ``end`` (both days
+    included): entered into monitoring (``identification``; a later elimination does not take a
+    household off the list of its period) or their risk eliminated (``elimination``), by
+    township, village and day."""
+    day = ANNOUNCED[procedure]
+    rows = restrict(user, "view", Household.objects.all()).filter(
+        county=county, **{f"{day}__range": (start, end)}
+    )
+    if procedure == "elimination":
+        rows = rows.filter(state=HouseholdState.ELIMINATED)
+    rows = rows.select_related("village", "village__parent")
+    order = ("village__parent__position", "village__parent__code", "village__code", day, "code")
+    return list(rows.order_by(*order))
 
 
 def screening_runs(*, user: Any) -> QuerySet[ScreeningRun]:

@@ -5,6 +5,7 @@ candidates and the access log for the plan office."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -286,6 +287,83 @@ def household_notice(request: HttpRequest, code: str) -> HttpResponse:
         "today": clock.today(),
     }
     return render(request, "rural/notice.html", context)
+
+
+def _announcement_form(request: HttpRequest) -> rural_forms.AnnouncementForm:
+    """The announcement's form bound to the query, the current month to today (and the user's
+    own county, else the first) where the query is silent."""
+    counties = selectors.announcement_counties(user=request.user)
+    today = clock.today()
+    unit_id = getattr(getattr(request.user, "profile", None), "unit_id", None)
+    first = (counties.filter(pk=unit_id).first() if unit_id else None) or counties.first()
+    data = {
+        "county": first.code if first else "",
+        "procedure": "identification",
+        "start": today.replace(day=1).isoformat(),
+        "end": today.isoformat(),
+    }
+    data.update({key: _param(request, key) for key in data if _param(request, key)})
+    return rural_forms.AnnouncementForm(data, counties=counties)
+
+
+def _announced(request: HttpRequest, form: rural_forms.AnnouncementForm) -> list[Household]:
+    data = form.cleaned_data
+    return selectors.announcement(
+        user=request.user,
+        county=data["county"],
+        procedure=data["procedure"],
+        start=data["start"],
+        end=data["end"],
+    )
+
+
+@login_required
+def announcement(request: HttpRequest) -> HttpResponse:
+    """The county announcement (县级公告) of the households the county approved in a period:
+    entered into monitoring, or their risk eliminated — no personal data."""
+    if not has_role(request.user):
+        return _forbidden(request, _("You have no role."))
+    form = _announcement_form(request)
+    rows = _announced(request, form) if form.is_valid() else []
+    title = lead = ""
+    if form.is_valid():
+        from jingjin.rural.exports import announcement_texts
+
+        title, lead = announcement_texts(form.cleaned_data, len(rows))
+    context = {
+        "form": form,
+        "rows": rows,
+        "title": title,
+        "lead": lead,
+        "day_field": selectors.ANNOUNCED.get(form.cleaned_data.get("procedure", ""), ""),
+        "query": request.GET.urlencode(),
+        "may_screen": may_screen_households(request.user),
+        "may_read_log": may_read_access_log(request.user),
+    }
+    # a query the form refuses is a bad request; a user who sees no county gets the empty page
+    status = 400 if form.errors and request.GET else 200
+    return render(request, "rural/announcement.html", context, status=status)
+
+
+@login_required
+def announcement_export(request: HttpRequest) -> HttpResponse:
+    """The county announcement as .xlsx (the same rows as the page)."""
+    from jingjin.rural.exports import announcement_xlsx
+
+    if not has_role(request.user):
+        return _forbidden(request, _("You have no role."))
+    form = _announcement_form(request)
+    if not form.is_valid():
+        return announcement(request)
+    data = form.cleaned_data
+    response = HttpResponse(
+        announcement_xlsx(data, _announced(request, form)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    county = re.sub(r"[^A-Za-z0-9_.-]", "_", data["county"].code)
+    name = f"announcement-{county}-{data['procedure']}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @login_required

@@ -1,7 +1,7 @@
 """On a phone, a case worker sees why a household's file is flagged — one member registered of
 two, housing not safe — and updates its situation (a wrong size is refused and nothing is saved);
-walks a monitored household through the elimination procedure; a closed file's family is
-monitored again in a new file."""
+walks a monitored household through the elimination procedure and reads the county's
+announcement of it; a closed file's family is monitored again in a new file."""
 
 from __future__ import annotations
 
@@ -86,3 +86,19 @@ def test_the_elimination_procedure_to_the_county_approval(live_server, world, ho
     page.wait_for_load_state()
     expect(page.get_by_test_id("state")).to_have_text(re.compile("Risk eliminated|风险已消除|风险消除"))
     assert Household.objects.get(pk=household.pk).state == "eliminated"
+    # the county announcement of the approval, from the file (a phone-sized screen)
+    page.get_by_test_id("announcement-elimination").click()
+    page.wait_for_url("**/rural/announcement/?*")
+    expect(page.get_by_test_id("announced-household")).to_have_count(1)
+    expect(page.get_by_test_id("announced-household")).to_contain_text("2023-10-15")
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    # the whole month, then a period with no approval
+    page.fill("#id_start", "2023-10-01")
+    page.get_by_test_id("announcement-show").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("announced-household")).to_have_count(1)
+    page.fill("#id_start", "2023-10-16")
+    page.fill("#id_end", "2023-10-31")
+    page.get_by_test_id("announcement-show").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("announcement-empty")).to_be_visible()

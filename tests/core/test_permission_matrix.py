@@ -1915,6 +1915,8 @@ MATRIX: dict[str, Entry] = {
     "household-detail": api(lambda w, u: f"/api/households/{_rural(w)['household'].code}"),
     "rural:households": page("/rural/"),
     "rural:export": page("/rural/members.xlsx"),
+    "rural:announcement": page("/rural/announcement/"),
+    "rural:announcement-export": page("/rural/announcement.xlsx"),
     "rural:screening": page("/rural/screening/", {"GET": screens_households, "POST": screens_households}),
     "rural:run": page(lambda w, u: f"/rural/screening/{_rural(w)['run'].pk}/", {"GET": screens_households}),
     "rural:take": page(
