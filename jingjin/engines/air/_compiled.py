@@ -114,6 +114,13 @@ def rare(v: float, s: int, std2026: bool, t: Tables) -> int:  # pragma: no cover
     return sub_index(v, s, std2026, t)
 
 
+#: A code of :func:`float_block`'s first loop only: the value is left to :func:`rare`.
+PENDING = -4
+#: The table index :func:`float_block`'s first loop writes for a value it leaves to :func:`rare`
+#: (``index._kernel_tables`` checks that every table's top is below it).
+UNSETTLED = 65535
+
+
 @njit(cache=True)
 def float_block(column, s, std2026, t, out):  # pragma: no cover - compiled
     """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
@@ -121,44 +128,49 @@ def float_block(column, s, std2026, t, out):  # pragma: no cover - compiled
     IAQI, above the table). Codes as :func:`sub_index`.
 
     A value takes the table look-up when it is not negative, within the table, and its
-    10⁻ᵈ multiple is settled by rounding: exactly under HJ 633-2012 (whole numbers, else one
-    decimal), any under HJ 633-2026 with no decimals (``rint`` is GB/T 8170 on a whole-number
-    scale), no near tie with decimals. The tests are combined without branches, and the views
-    are indexed from 0 (no negative-index check), so that the loop is short.
+    10⁻ᵈ multiple is settled by rounding: exactly under HJ 633-2012 (at most one decimal: the
+    table of tenths, which holds a whole number's IAQI at its tenfold), any under HJ 633-2026
+    with no decimals (``rint`` is GB/T 8170 on a whole-number scale), no near tie with decimals.
+    Three loops: the first only computes each value's table index (or :data:`UNSETTLED`) into
+    ``out`` (as uint16) — no look-up and no branch, so the compiler runs it on vectors; the
+    second looks the indices up; the third, only when some value was left, settles those by
+    :func:`rare`.
     """
-    bad = special = 0
+    d = t.decimals[s] if std2026 else 1
+    lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
+    index = out.view(np.uint16)
+    left = float(UNSETTLED)
     if std2026:
-        d = t.decimals[s]
-        lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
         tie = 0.5 - 1e-6 if d else 0.5
         for r in range(column.size):
             v = column[r]
             x = v * factor
             x0 = np.rint(x)
-            if (v >= 0.0) & (x0 <= top) & (abs(x - x0) <= tie):
-                out[r] = lut[np.uint64(np.int64(x0))]
-            else:
-                code = rare(v, s, std2026, t)
+            fast = (v >= 0.0) & (x0 <= top) & (abs(x - x0) <= tie)
+            index[r] = np.uint16(x0 if fast else left)
+    else:
+        for r in range(column.size):
+            v = column[r]
+            x0 = np.rint(v * factor)
+            fast = (v >= 0.0) & (x0 <= top) & (x0 / factor == v)
+            index[r] = np.uint16(x0 if fast else left)
+    pending = 0
+    unsettled = np.uint16(UNSETTLED)
+    for r in range(column.size):
+        k = index[r]
+        if k != unsettled:
+            out[r] = lut[k]
+        else:
+            out[r] = PENDING
+            pending += 1
+    bad = special = 0
+    if pending:
+        for r in range(column.size):
+            if out[r] == PENDING:
+                code = rare(column[r], s, std2026, t)
                 bad += code == INVALID
                 special += (code < 0) | (code == BEYOND)
                 out[r] = MISSING if code == INVALID else code
-        return bad, special
-    lut0, top0 = t.lut[t.offsets[s, 0] :], float(t.tops[s, 0])
-    lut1, top1 = t.lut[t.offsets[s, 1] :], float(t.tops[s, 1])
-    for r in range(column.size):
-        v = column[r]
-        x0 = np.rint(v)
-        if (x0 == v) & (v >= 0.0) & (x0 <= top0):
-            out[r] = lut0[np.uint64(np.int64(x0))]
-            continue
-        x1 = np.rint(v * 10.0)
-        if (x1 / 10.0 == v) & (v >= 0.0) & (x1 <= top1):
-            out[r] = lut1[np.uint64(np.int64(x1))]
-            continue
-        code = rare(v, s, std2026, t)
-        bad += code == INVALID
-        special += (code < 0) | (code == BEYOND)
-        out[r] = MISSING if code == INVALID else code
     return bad, special
 
 

@@ -152,6 +152,14 @@ def _slots(values: Collection[str], standard: Standard, report: Report) -> tuple
     return ([*names, "so2_24h"] if standin else names), standin
 
 
+def _float_tops(standard: Standard, tops: npt.NDArray[np.int64], decimals: npt.NDArray[np.int64]) -> Any:
+    """The tops of the tables the kernel's float loop indexes: tenths under HJ 633-2012, the
+    GB/T 8170 decimals of each column under HJ 633-2026."""
+    if standard == "HJ633-2026":
+        return np.take_along_axis(tops, decimals[:, None], axis=1)
+    return tops[:, 1]
+
+
 @functools.cache
 def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
     """The reference path's lookup tables and breakpoints for the kernel's slots ``names``."""
@@ -180,10 +188,12 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
         bits[s] = _BIT[name]
     lut = np.concatenate(parts).astype(np.int16)
     steps = np.diff(_LEVELS[:501])
-    # The kernel relies on these: a looked-up code is a sub-index (never a special code), and
-    # the level is 1 at AQI 0 and goes up by one at each level's top.
+    # The kernel relies on these: a looked-up code is a sub-index (never a special code), a
+    # table index is below uint16's 65,535 (``UNSETTLED`` of the float loop), and the level is 1
+    # at AQI 0 and goes up by one at each level's top.
     if (
         (lut.size and (lut.min() < 0 or lut.max() > 500))
+        or _float_tops(standard, tops, decimals).max(initial=0) >= 65535
         or _LEVELS[0] != 1
         or steps.min() < 0
         or steps.max() > 1
