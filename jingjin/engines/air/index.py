@@ -427,14 +427,26 @@ _KERNEL_INTS: Final = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt1
 
 
 def _read(
-    frame: pl.DataFrame, mapping: Mapping[str, str], wanted: Sequence[str], deferred: Collection[str]
+    frame: pl.DataFrame,
+    mapping: Mapping[str, str],
+    wanted: Sequence[str],
+    deferred: Collection[str],
+    compiled: bool = False,
 ) -> tuple[dict[str, FloatArray], Problems]:
-    """Float arrays of the ``wanted`` columns, checked (:func:`numeric`) but for ``deferred``."""
+    """Float arrays of the ``wanted`` columns, checked (:func:`numeric`) but for ``deferred``.
+    For the ``compiled`` kernel an integer column without nulls is checked in place (one pass
+    for its minimum) and read as it is, without a float copy."""
     problems = Problems()
 
     def read(name: str) -> FloatArray:
         series = frame[mapping[name]]
-        return series.to_numpy() if name in deferred else numeric(series, mapping[name], problems)
+        if name in deferred:
+            return series.to_numpy()
+        if compiled and series.dtype in _KERNEL_INTS and series.null_count() == 0:
+            view = series.to_numpy()
+            if view.size and view.min() >= 0:
+                return view
+        return numeric(series, mapping[name], problems)
 
     checked = [name for name in wanted if name not in deferred]
     if len(checked) < 2 or _workers(frame.height) == 1:  # the deferred are views: no threads
@@ -486,10 +498,10 @@ def aqi_with_counts(
         )
         and frame[mapping[name]].null_count() == 0
     }
-    values, problems = _read(frame, mapping, wanted, deferred)
+    values, problems = _read(frame, mapping, wanted, deferred, compiled)
     if problems.found and deferred:
         deferred = set()
-        values, problems = _read(frame, mapping, wanted, deferred)
+        values, problems = _read(frame, mapping, wanted, deferred, compiled)
     counts = problems.counts()
     finish(problems, invalid, values)
 
@@ -498,7 +510,7 @@ def aqi_with_counts(
         try:
             result = _compute(values, std_used, rep, n, deferred)
         except _UncheckedInvalid:
-            values, problems = _read(frame, mapping, wanted, set())
+            values, problems = _read(frame, mapping, wanted, set(), compiled)
             counts = problems.counts()
             finish(problems, invalid, values)
             result = _compute(values, std_used, rep, n)

@@ -205,6 +205,18 @@ def test_kernel_refuses_a_negative_value_in_a_column_read_without_the_first_chec
     assert result["iaqi_pm10_24h"][42] is None
 
 
+def test_an_integer_column_read_in_place_is_still_checked():
+    # so2_24h only stands in for SO2 1-h above 800 (here nowhere): an integer column read as it
+    # is (no float copy) is still refused for a negative value in a row the kernel does not use
+    columns = {name: np.full(10_000, 20, dtype=np.int64) for name in ("so2_1h", "no2_1h", "so2_24h")}
+    columns["so2_24h"][17] = -5
+    frame = pl.DataFrame(columns)
+    with pytest.raises(InvalidInputError, match="column so2_24h: negative value in data row 18"):
+        aqi(frame, standard="HJ633-2012", report="hourly")
+    result, counts = aqi_with_counts(frame, standard="HJ633-2012", report="hourly", invalid="skip")
+    assert counts == {"so2_24h": 1} and result["aqi"].null_count() == 0
+
+
 def test_the_kernel_cache_goes_in_the_data_directory_unless_set(settings, monkeypatch, tmp_path):
     from jingjin import numba_cache
 
