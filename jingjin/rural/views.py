@@ -336,6 +336,7 @@ def announcement(request: HttpRequest) -> HttpResponse:
         "title": title,
         "lead": lead,
         "day_field": selectors.ANNOUNCED.get(form.cleaned_data.get("procedure", ""), ""),
+        "no_county": not form.fields["county"].queryset.exists(),  # type: ignore[attr-defined]
         "query": request.GET.urlencode(),
         "may_screen": may_screen_households(request.user),
         "may_read_log": may_read_access_log(request.user),

@@ -91,6 +91,13 @@ def test_every_county_reads_as_the_household_list_and_a_county_it_does_not_see_i
     assert 'data-testid="error-county"' in response.content.decode()
 
 
+def test_without_any_household_the_page_says_so(world: dict[str, Any]) -> None:
+    response = client_for(world["worker_c"]).get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="announcement-none"' in page and 'data-testid="error-county"' not in page
+
+
 def test_without_a_query_the_current_month_of_the_users_county(
     approved: dict[str, Household], world: dict[str, Any]
 ) -> None:
@@ -150,6 +157,7 @@ def test_the_download_holds_the_page_rows_and_no_formula(
     assert "t.c" not in str(rows[0][0]) and "2023-10-01" in rows[0][0]  # the title names the county
     kind = approved["c"].get_monitoring_type_display()
     assert rows[3][:6] == [1, "Town X", "Village 1", "=HYPERLINK(1)", 2, kind]
+    assert rows[3][6].date() == date(2023, 10, 10)  # a date cell, as Excel sorts and filters it
     head = next(sheet.iter_rows(min_row=4, max_row=4))[3]
     assert head.data_type == "s" and head.quotePrefix  # text, never a formula
     assert len(rows) == 4
