@@ -238,3 +238,14 @@ def test_the_attraction_demo_has_leads_in_every_stage_before_the_as_of_date(as_o
     assert 'data-testid="new-lead"' in chain  # the demo's links have reference outputs: gaps
     funnel = client.get("/parks/attraction/funnel/")
     assert funnel.status_code == 200 and funnel.context["funnel"]["total"] == 40
+
+
+def test_the_county_announcement_of_the_as_of_month_has_an_approval(as_of, client):
+    from jingjin.rural.demo import ACCOUNT
+
+    client.force_login(_user(ACCOUNT))
+    page = client.get("/rural/announcement/")  # the current month to the as-of day, own county
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert rows and all(AS_OF.replace(day=1) <= h.monitored_since <= AS_OF for h in rows)
+    assert all(h.is_synthetic for h in rows)

@@ -53,6 +53,10 @@ def _members(household: Household, rng: random.Random, n: int, surname: str) -> 
         )
 
 
+#: Days from the lead to the county approval in :func:`_identify` (a step a day, a 5-day notice).
+APPROVAL_DAYS = 10
+
+
 def _identify(household: Household, upto: str, start: date) -> None:
     day = start
     for step in STEP_ORDER[1 : STEP_ORDER.index(upto) + 1]:
@@ -110,6 +114,7 @@ def demo_rural(*, today: date) -> dict[str, Any]:
         + [("identifying", Step.VILLAGE_NOTICE)] * 2
         + [("overdue", Step.HOME_VERIFICATION)] * 2
         + [("monitored", None)] * 12
+        + [("approved", None)]  # the county approved it this month: its announcement has a row
         + [("eliminated", None)] * 5
         + [("rejected", None)] * 2
     )
@@ -196,6 +201,9 @@ def _household(
         lead = today - timedelta(days=rng.randint(40, 500))
     elif state == "overdue":
         lead = today - timedelta(days=rng.randint(17, 30))
+    elif state == "approved":
+        # the county approval (10 days after the lead) three days ago, or on the month's first day
+        lead = max(today - timedelta(days=3), today.replace(day=1)) - timedelta(days=APPROVAL_DAYS)
     else:
         lead = today - timedelta(days=rng.randint(4, 12))
     household = services.household_create(
@@ -225,6 +233,8 @@ def _household(
             note="经入户核实，收入稳定，不予纳入",
             source="demo",
         )
+    elif state == "approved":  # newly monitored: its measure comes later
+        _identify(household, Step.COUNTY_APPROVAL, lead)
     elif state in ("monitored", "eliminated"):
         _identify(household, Step.COUNTY_APPROVAL, lead)
         household.refresh_from_db()
