@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from jingjin.core.models import Unit
 from jingjin.people import services, warning_services
@@ -42,14 +43,14 @@ def test_a_member_change_raises_a_warning_that_is_rectified(live_server, users, 
     page.fill("#id_delta", "-10")
     page.fill("#id_reason", "组织关系转出")
     page.get_by_test_id("record-change").click()
-    assert page.get_by_test_id("members").inner_text() == "10"
+    expect(page.get_by_test_id("members")).to_have_text("10")  # retried: the old page shows 20
 
     page.goto(f"{base}/people/warnings/")
     page.get_by_test_id("evaluate").click()
     row = page.locator('[data-testid="warnings"] tr[data-org="DZ-B1"]')
-    assert row.get_attribute("data-level") == "yellow"
+    expect(row).to_have_attribute("data-level", "yellow")
     row.locator("a").click()
-    assert "-50" in page.get_by_test_id("reasons").inner_text()
+    expect(page.get_by_test_id("reasons")).to_contain_text("-50")
     page.fill("#id_rectification_plan", "召开党员大会，发展新党员")
     page.fill("#id_rectification_deadline", "2024-06-30")
     page.get_by_test_id("save-plan").click()

@@ -4,6 +4,7 @@ number, and adds a growth-file entry — no page scrolls sideways."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from jingjin.people.models import Talent
 from tests.browser.test_plan_tree import sign_in
@@ -36,7 +37,7 @@ def test_a_talent_is_added_on_a_phone_and_seen_in_the_pool(live_server, users, m
     page.fill("#id_day", "2024-04-01")
     page.fill("#id_text", "乡村振兴专题培训")
     page.get_by_test_id("growth-add").click()
-    assert "乡村振兴专题培训" in page.get_by_test_id("growth").inner_text()
+    expect(page.get_by_test_id("growth")).to_contain_text("乡村振兴专题培训")  # after the reload
     page.goto(f"{base}/people/talents/")
     row = page.locator('[data-testid="talents"] tr[data-talent="RC-B1"]')
     assert "赵某（演示）" in row.inner_text() and "19900007777" in row.inner_text()

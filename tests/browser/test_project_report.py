@@ -4,7 +4,10 @@ back to the report."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from jingjin.projects.models import ProjectMilestone, ProjectReport
 from jingjin.supervision.models import SupervisionItem
@@ -53,4 +56,4 @@ def test_report_with_a_support_request_to_a_supervision_item(live_server, users,
     assert page.url.endswith(f"/supervision/{item.code}/")
     assert "请协调施工用电增容" in page.content()
     page.get_by_test_id("project-report-link").locator("a").click()
-    assert page.get_by_test_id("supervision-link").inner_text().startswith(item.code)
+    expect(page.get_by_test_id("supervision-link")).to_have_text(re.compile(f"^{re.escape(item.code)}"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from jingjin.assessment.scheme_models import AssessmentScheme, RunKind, SchemeStatus
 from tests.assessment.conftest import period_of, report
@@ -39,7 +40,7 @@ def test_build_preview_publish_and_race(live_server, users, page):
     page.select_option("#id_c-1-source", "progress")
     page.fill("#id_c-1-weight", "1")
     page.get_by_test_id("create-scheme").click()
-    assert "v1" in page.get_by_test_id("scheme-status").inner_text()
+    expect(page.get_by_test_id("scheme-status")).to_contain_text("v1")
 
     page.fill("#id_period", "2024-03")
     page.get_by_test_id("preview").click()
