@@ -200,13 +200,13 @@ def int_block(column, s, std2026, t, out):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def settle(
-    subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best
+    subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best, missing
 ):  # pragma: no cover - compiled
     """Completeness, the beyond-the-scale bits and the AQI of a block with a missing value, a
     value with no IAQI or one above its table (codes as :func:`sub_index`), into ``complete``
     (set to ``all_present``), ``beyond`` (0) and ``best`` (missing) as :func:`block` starts
-    them; the codes become values (above the table → 500, no IAQI → missing). Returns the
-    number of negative codes."""
+    them; the codes become values (above the table → 500, no IAQI → missing). Adds each
+    slot's number of negative codes (missing sub-indices) to ``missing``."""
     # Completeness: every indicator has a sub-index (or its note's stand-in has one).
     m = hi - lo
     for s in range(count):
@@ -229,10 +229,10 @@ def settle(
     top = np.int16(500)
     flagged = np.int16(BEYOND)
     zero = np.uint16(0)
-    negative = 0
     for s in range(last):
         sub = subs[s][lo:hi]
         bit = np.uint16(t.bits[s])
+        negative = 0
         for r in range(m):
             c = sub[r]
             beyond[r] |= bit if c == flagged else zero
@@ -240,7 +240,7 @@ def settle(
             c = min(max(c, none), top)
             sub[r] = c
             best[r] = max(best[r], c)
-    return negative
+        missing[s] += negative
 
 
 @njit(cache=True)
@@ -270,7 +270,8 @@ def block(
     """Rows ``lo:hi`` (one block, in the cache): each indicator's sub-index codes, the SO2
     24-h stand-in, completeness, then the maximum, the bit sets and the level, each a short
     loop over the block that the compiler vectorises; counts into ``stats`` (invalid values,
-    gaps, rows beyond the scale, rows with an exceeding pollutant)."""
+    rows beyond the scale, rows with an exceeding pollutant, rows without an AQI, then each
+    slot's missing sub-indices)."""
     last = count + (1 if standin >= 0 else 0)
     bad = special = 0
     for s in range(count):
@@ -300,13 +301,12 @@ def block(
     beyond = beyond_out[lo:hi]
     best = best_out[lo:hi]
     primary = primary_out[lo:hi]
-    exceeding = exceeding_out[lo:hi]
+    exceeding = exceeding_out[lo:lo] if std2026 else exceeding_out[lo:hi]  # 2026: none, not written
     primary[:] = 0
     exceeding[:] = 0
     complete[:] = all_present
     beyond[:] = 0
     best[:] = MISSING
-    negative = 0
     if special == 0:
         # Every code is a sub-index (0 … 500): complete if every indicator of the report is
         # read, nothing beyond the scale, the AQI the plain maximum. No SO2 1-h has "no IAQI",
@@ -316,20 +316,24 @@ def block(
             for r in range(m):
                 best[r] = max(best[r], sub[r])
     else:
-        negative = settle(subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best)
+        settle(subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best, stats[4:])
     # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
-    top = np.int16(500)
     zero = np.uint16(0)
     fifty = np.int16(50)
-    hundred = top if std2026 else np.int16(100)  # HJ 633-2026 names no exceeding pollutants
+    hundred = np.int16(100)
     for s in range(last):
         sub = subs[s][lo:hi]
         bit = np.uint16(t.bits[s])
-        for r in range(m):
-            c = sub[r]
-            b = best[r]
-            primary[r] |= bit if (c == b) & (b > fifty) else zero
-            exceeding[r] |= bit if c > hundred else zero
+        if std2026:  # HJ 633-2026 names no exceeding pollutants
+            for r in range(m):
+                b = best[r]
+                primary[r] |= bit if (sub[r] == b) & (b > fifty) else zero
+        else:
+            for r in range(m):
+                c = sub[r]
+                b = best[r]
+                primary[r] |= bit if (c == b) & (b > fifty) else zero
+                exceeding[r] |= bit if c > hundred else zero
     # The level: 0 for a missing AQI, then one more for each level top of the table passed.
     level = level_out[lo:hi]
     for r in range(m):
@@ -340,13 +344,16 @@ def block(
             level[r] += best[r] > below
     beyond_rows = 0
     exceeding_rows = 0
+    no_aqi = 0
     for r in range(m):
         beyond_rows += beyond[r] != zero
+        no_aqi += best[r] < 0
+    for r in range(exceeding.size):
         exceeding_rows += exceeding[r] != zero
     stats[0] = bad
-    stats[1] = negative
-    stats[2] = beyond_rows
-    stats[3] = exceeding_rows
+    stats[1] = beyond_rows
+    stats[2] = exceeding_rows
+    stats[3] = no_aqi
 
 
 @njit(parallel=True, cache=True)
@@ -371,10 +378,11 @@ def kernel(
     complete_out,
 ):  # pragma: no cover - compiled
     """The rows block by block, the blocks shared out among numba's threads; returns the counts
-    of :func:`block` summed: invalid values, gaps, rows beyond the scale, rows exceeding."""
+    of :func:`block` summed: invalid values, rows beyond the scale, rows exceeding, rows
+    without an AQI, then each slot's missing sub-indices."""
     n = best_out.size
     blocks = (n + BLOCK - 1) // BLOCK
-    stats = np.zeros((blocks, 4), dtype=np.int64)
+    stats = np.zeros((blocks, 4 + len(subs)), dtype=np.int64)
     for b in numba.prange(blocks):
         block(
             floats,
@@ -399,8 +407,7 @@ def kernel(
             min(b * BLOCK + BLOCK, n),
             stats[b],
         )
-    totals = stats.sum(axis=0)
-    return totals[0], totals[1], totals[2], totals[3]
+    return stats.sum(axis=0)
 
 
 def run(*args):

@@ -189,14 +189,16 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
     lut = np.concatenate(parts).astype(np.int16)
     steps = np.diff(_LEVELS[:501])
     # The kernel relies on these: a looked-up code is a sub-index (never a special code), a
-    # table index is below uint16's 65,535 (``UNSETTLED`` of the float loop), and the level is 1
-    # at AQI 0 and goes up by one at each level's top.
+    # table index is below uint16's 65,535 (``UNSETTLED`` of the float loop), the level is 1
+    # at AQI 0 and goes up by one at each level's top, and every set of columns' bits is a code
+    # of :func:`_combinations` (the kernel writes them into its Enum columns unchecked).
     if (
         (lut.size and (lut.min() < 0 or lut.max() > 500))
         or _float_tops(standard, tops, decimals).max(initial=0) >= 65535
         or _LEVELS[0] != 1
         or steps.min() < 0
         or steps.max() > 1
+        or int(np.bitwise_or.reduce(bits)) >= _combinations().len()
     ):
         raise AssertionError("the AQI tables do not have the shape the compiled kernel assumes")
     return kernel.Tables(
@@ -226,9 +228,22 @@ def _compute_kernel(
     count = len(names) - (1 if standin else 0)
     # The kernel writes every result in full: no zeroing; one allocation for the row results.
     subs = np.empty((max(len(names), 1), n), dtype=np.int16)
-    best, primary, exceeding, beyond, level, complete = _arrays(
-        n, [np.int16, np.uint16, np.uint16, np.uint16, np.int8, np.bool_]
+    arrays: dict[str, npt.NDArray[Any]] = dict(
+        zip(
+            ("best", "primary", "exceeding", "beyond", "level", "complete"),
+            _arrays(n, [np.int16, np.uint16, np.uint16, np.uint16, np.int8, np.bool_]),
+            strict=True,
+        )
     )
+    # The bit sets are written straight into their Enum columns where polars allows it.
+    columns: dict[str, pl.Series] = {}
+    written = ("primary", "beyond") if standard == "HJ633-2026" else ("primary", "exceeding", "beyond")
+    if standard == "HJ633-2026":
+        arrays["exceeding"] = np.zeros(n, dtype=np.uint16)  # the kernel leaves it: none
+    for key in written:
+        made = _enum_buffer(_combinations(), n)
+        if made is not None:
+            columns[key], arrays[key] = made
     out = kernel.run(
         [values[name] for name in names],
         _kernel_tables(standard, tuple(names)),
@@ -240,27 +255,33 @@ def _compute_kernel(
         o3_1h=names.index("o3_1h") if "o3_1h" in names[:count] else -1,
         std2026=standard == "HJ633-2026",
         all_present=all(name in values for name in indicators),
-        out={
-            "subs": subs,
-            "best": best,
-            "level": level,
-            "primary": primary,
-            "exceeding": exceeding,
-            "beyond": beyond,
-            "complete": complete,
-        },
+        out={"subs": subs, **arrays},
     )
     if out.invalid:
         raise _UncheckedInvalid
     found: set[str] = set()
-    if out.gaps or standin or not names:
+    if out.missing[:count].any() or standin or not names:
         found.add("gaps")
+    # Columns with no missing value: their result columns need no look for one.
+    whole = {name for s, name in enumerate(names[:count]) if not out.missing[s]}
+    whole |= set() if out.no_aqi else {"aqi"}
     if out.beyond_rows:
         found.add("beyond")
     if out.exceeding_rows:
         found.add("exceeding")
     iaqi_arrays = {name: subs[s] for s, name in enumerate(names)}
-    return _Result(iaqi_arrays, best, level, beyond, primary, exceeding, complete, found)
+    return _Result(
+        iaqi_arrays,
+        arrays["best"],
+        arrays["level"],
+        arrays["beyond"],
+        arrays["primary"],
+        arrays["exceeding"],
+        arrays["complete"],
+        found,
+        columns,
+        whole,
+    )
 
 
 @functools.cache
@@ -283,20 +304,79 @@ def _standard_kinds() -> pl.Series:
     return pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS)))
 
 
-_EnumSpec = tuple[str, pl.Series, npt.NDArray[Any] | int]
+class _Codes:
+    """The code buffer of an Enum column as a numpy array's data (the array holds this object,
+    and this object the column, so the memory lives as long as the array)."""
+
+    def __init__(self, column: pl.Series, address: int, dtype: np.dtype[Any]) -> None:
+        self.column = column
+        self.__array_interface__ = {
+            "shape": (column.len(),),
+            "typestr": dtype.str,
+            "data": (address, False),
+            "version": 3,
+        }
+
+
+_PHYSICAL: Final = {
+    pl.UInt8: np.dtype(np.uint8),
+    pl.UInt16: np.dtype(np.uint16),
+    pl.UInt32: np.dtype(np.uint32),
+}
+
+
+def _enum_buffer(kinds: pl.Series, n: int) -> tuple[pl.Series, npt.NDArray[Any]] | None:
+    """A new Enum column of ``n`` rows of ``kinds``' type and a writable array over its codes,
+    or None where polars does not give one (then the caller builds the column from an array).
+
+    Polars checks every code when it makes an Enum column from codes (about 1.3 ns a value on
+    this project's machines, ``bench/bench_air_parts.py``; its issue #23368 asks for a way
+    without). This column is made fresh, in one buffer that nothing else holds: a
+    constant 0 with the first code set to 1 (so that polars marks it neither sorted nor with
+    nulls), then 0 again through the array. The caller must write every code below the number
+    of categories, and before the column leaves the engine, never after.
+    """
+    known = kinds.to_physical().to_numpy()  # a few thousand codes at most
+    one, zero = np.flatnonzero(known == 1), np.flatnonzero(known == 0)
+    if n < 2 or not one.size or not zero.size:
+        return None
+    column = kinds.new_from_index(int(zero[0]), n)  # zeros, marked sorted
+    column.scatter(0, kinds.slice(int(one[0]), 1))  # now not sorted: polars drops the mark
+    physical = column.to_physical()  # the same buffer
+    numpy_type = _PHYSICAL.get(physical.dtype)  # type: ignore[call-overload]
+    flags = column._s  # the sorted marks, read without building the Enum type in Python
+    if (
+        numpy_type is None
+        or column.null_count()
+        or flags.is_sorted_ascending_flag()
+        or flags.is_sorted_descending_flag()
+    ):
+        return None
+    address, offset, length = physical._get_buffer_info()  # raises for a column of several chunks
+    if offset or length != n:
+        return None
+    codes = np.asarray(_Codes(column, address + offset, numpy_type))
+    codes[0] = 0
+    return column, codes
+
+
+_EnumSpec = tuple[str, pl.Series, npt.NDArray[Any] | pl.Series | int]
 
 
 def _enum_columns(n: int, columns: Sequence[_EnumSpec]) -> list[pl.Series]:
     """Enum columns ``kinds[codes]`` of ``n`` rows for each (name, kinds, codes).
 
-    An int for codes gives a constant column; codes that are mostly 0 (the beyond-the-scale
+    An int for codes gives a constant column; a Series is the column already made (by
+    :func:`_enum_buffer`); codes that are mostly 0 (the beyond-the-scale
     pollutants, say) ``kinds[0]`` with the few other rows put in place; the rest are gathered by
     polars, in parallel.
     """
     found: dict[str, pl.Series] = {}
     dense = []
     for name, kinds, codes in columns:
-        if isinstance(codes, int):
+        if isinstance(codes, pl.Series):
+            found[name] = codes.alias(name)
+        elif isinstance(codes, int):
             found[name] = kinds.alias(name).new_from_index(codes, n)
         elif np.count_nonzero(codes) * 16 < n:
             rows = np.flatnonzero(codes != 0)  # via bools: numpy is ~7x slower on uint16 itself
@@ -573,6 +653,24 @@ def _compute_mixed(
     return result
 
 
+def _level_columns(level: npt.NDArray[np.int8]) -> list[_EnumSpec]:
+    """The category and colour columns of the levels (1 … 6; 0, a missing AQI, is nulled
+    afterwards and reads as level 1 here): as Enum columns written in place where
+    :func:`_enum_buffer` gives them, else as codes for :func:`_enum_columns`."""
+    n = level.size
+    category, colour = _enum_buffer(_level_kinds(2), n), _enum_buffer(_level_kinds(3), n)
+    if category is None or colour is None:
+        return [
+            ("category", _level_kinds(2), level.view(np.uint8)),
+            ("colour", _level_kinds(3), level.view(np.uint8)),
+        ]
+    codes = category[1]
+    np.clip(level.view(np.uint8), 1, len(tables.LEVELS), out=codes)  # clipped: never a code beyond the Enum
+    codes -= 1
+    colour[1][:] = codes
+    return [("category", _level_kinds(2), category[0]), ("colour", _level_kinds(3), colour[0])]
+
+
 def _result_columns(
     result: _Result, read: Sequence[str], standard_codes: npt.NDArray[np.int64] | int, n: int
 ) -> list[pl.Series]:
@@ -584,22 +682,32 @@ def _result_columns(
     for name in read:
         if name not in iaqi_out:
             iaqi_out[name] = np.full(n, _MISSING, dtype=np.int16)
-    missing_aqi = best < 0 if gaps and n and best.min() < 0 else None
-    added = [_int_series(f"iaqi_{name}", iaqi_out[name], gaps) for name in COLUMNS if name in iaqi_out]
+    whole = result.whole
+    aqi_gaps = gaps and "aqi" not in whole
+    missing_aqi = best < 0 if aqi_gaps and n and best.min() < 0 else None
+    added = [
+        _int_series(f"iaqi_{name}", iaqi_out[name], gaps and name not in whole)
+        for name in COLUMNS
+        if name in iaqi_out
+    ]
+    made = result.columns
     category, colour, *names, standard_column = _enum_columns(
         n,
         [
-            ("category", _level_kinds(2), level.view(np.uint8)),
-            ("colour", _level_kinds(3), level.view(np.uint8)),
-            ("primary_pollutants", _combinations(), result.primary),
-            ("exceeding_pollutants", _combinations(), result.exceeding if "exceeding" in found else 0),
-            ("beyond_scale", _combinations(), result.beyond if "beyond" in found else 0),
+            *_level_columns(level),
+            ("primary_pollutants", _combinations(), made.get("primary", result.primary)),
+            (
+                "exceeding_pollutants",
+                _combinations(),
+                made.get("exceeding", result.exceeding if "exceeding" in found else 0),
+            ),
+            ("beyond_scale", _combinations(), made.get("beyond", result.beyond if "beyond" in found else 0)),
             ("standard", _standard_kinds(), standard_codes),
         ],
     )
     return [
         *added,
-        _int_series("aqi", best, gaps),
+        _int_series("aqi", best, aqi_gaps),
         _with_nulls(pl.Series("level", level), missing_aqi),
         _with_nulls(category, missing_aqi),
         _with_nulls(colour, missing_aqi),

@@ -84,9 +84,10 @@ class Output:
     beyond: npt.NDArray[np.uint16]
     complete: npt.NDArray[np.bool_]
     invalid: int
-    gaps: int
     beyond_rows: int
     exceeding_rows: int
+    no_aqi: int  # rows without an AQI
+    missing: npt.NDArray[np.int64]  # [slot]: missing sub-indices (the stand-in's not counted)
 
 
 _EMPTY_FLOAT: Final = np.empty(0, dtype=np.float64)
@@ -123,7 +124,8 @@ def run(
     ``count`` slots are indicators; ``standin`` (or −1) is the slot of SO2 24-h standing in for
     SO2 1-h; ``so2_1h``, ``o3_8h`` and ``o3_1h`` are the slots of those indicators (or −1).
     The result arrays are written into ``out`` (``subs``, ``best``, ``level``, ``primary``,
-    ``exceeding``, ``beyond``, ``complete``).
+    ``exceeding``, ``beyond``, ``complete``); ``exceeding`` is left as it is under HJ 633-2026,
+    which names no exceeding pollutants.
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
@@ -134,7 +136,7 @@ def run(
         else:
             ints[s] = _readonly(column.astype(np.int64, copy=False))
             is_int[s] = True
-    invalid, gaps, beyond_rows, exceeding_rows = _kernel()(
+    counts = _kernel()(
         tuple(floats),
         tuple(ints),
         is_int,
@@ -162,8 +164,9 @@ def run(
         out["exceeding"],
         out["beyond"],
         out["complete"],
-        int(invalid),
-        int(gaps),
-        int(beyond_rows),
-        int(exceeding_rows),
+        int(counts[0]),
+        int(counts[1]),
+        int(counts[2]),
+        int(counts[3]),
+        counts[4:],
     )

@@ -266,6 +266,12 @@ class _Result:
     exceeding: CodeArray
     complete: BoolArray
     found: set[str] = field(default_factory=set)
+    #: Enum columns (polars Series) whose codes are the bit-set arrays of the same name,
+    #: written in place (see ``index._enum_buffer``); the others are built from the arrays.
+    columns: dict[str, Any] = field(default_factory=dict)
+    #: Result columns known to have no missing value (sub-indices by name, ``aqi``); the others
+    #: are looked at.
+    whole: set[str] = field(default_factory=set)
 
 
 def _arrays(n: int, dtypes: Sequence[type[np.generic]]) -> list[npt.NDArray[Any]]:

@@ -151,6 +151,55 @@ def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, repor
     _assert_same(*_both(frame, standard=standard, report=report))
 
 
+def test_an_enum_column_written_in_place_is_a_plain_polars_column():
+    kinds = air_index._combinations()
+    made = air_index._enum_buffer(kinds, 10_000)
+    assert made is not None
+    column, codes = made
+    assert codes.dtype == np.uint16 and codes.size == 10_000 and not codes.any()
+    written = np.random.default_rng(5).integers(0, kinds.len(), 10_000).astype(np.uint16)
+    codes[:] = written
+    expected = kinds.gather(written)
+    assert column.dtype == kinds.dtype and column.equals(expected)
+    # Not marked sorted (it was built from a constant): sorting, unique values and the rest
+    # read the codes, not a mark.
+    assert column.flags == {"SORTED_ASC": False, "SORTED_DESC": False}
+    assert column.sort().equals(expected.sort())
+    assert column.unique().sort().equals(expected.unique().sort())
+    assert column.cast(pl.String).equals(expected.cast(pl.String))
+    assert column.max() == expected.max() and column.null_count() == 0
+    assert (column == kinds[int(written[3])]).to_numpy()[3]
+
+
+def test_the_codes_array_keeps_its_enum_column_alive():
+    import gc
+
+    made = air_index._enum_buffer(air_index._level_kinds(2), 5_000)
+    assert made is not None
+    column, codes = made
+    del column, made
+    gc.collect()
+    codes[:] = 3  # still the column's memory: the array holds the column
+    assert codes.base.column.to_physical().to_list() == [3] * 5_000
+    # Too short a column, or one polars would not give as one buffer: built the checked way.
+    assert air_index._enum_buffer(air_index._combinations(), 1) is None
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_the_kernel_writes_the_pollutant_sets_into_their_enum_columns(standard, monkeypatch):
+    frame = _frame(list(tables.INDICATORS[(standard, "daily")]), 9_000, dtype="float", missing=0.02, seed=8)
+    values = {name: frame[name].to_numpy() for name in frame.columns}
+    result = air_index._compute(values, standard, "daily", frame.height)
+    written = {"primary", "beyond"} | (set() if standard == "HJ633-2026" else {"exceeding"})
+    assert set(result.columns) == written
+    for key in written:
+        assert (result.columns[key].to_physical().to_numpy() == getattr(result, key)).all()
+    # aqi() is the same when polars gives no such column (the codes checked one by one).
+    in_place = aqi(frame, standard=standard, report="daily")
+    monkeypatch.setattr(air_index, "_enum_buffer", lambda kinds, n: None)
+    _assert_same(aqi(frame, standard=standard, report="daily"), in_place)
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_kernel_agrees_when_the_standard_is_picked_by_date(report):
     frame = _frame(list(air_standards.COLUMNS), 6_000, dtype="float", missing=0.01, seed=11)
