@@ -271,7 +271,7 @@ def block(
     24-h stand-in, completeness, then the maximum, the bit sets and the level, each a short
     loop over the block that the compiler vectorises; counts into ``stats`` (invalid values,
     rows beyond the scale, rows with an exceeding pollutant, rows without an AQI, then each
-    slot's missing sub-indices)."""
+    slot's missing sub-indices, the stand-in's included)."""
     last = count + (1 if standin >= 0 else 0)
     bad = special = 0
     for s in range(count):
@@ -315,6 +315,8 @@ def block(
             sub = subs[s][lo:hi]
             for r in range(m):
                 best[r] = max(best[r], sub[r])
+        if standin >= 0:
+            stats[4 + standin] += m
     else:
         settle(subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best, stats[4:])
     # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.

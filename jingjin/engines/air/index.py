@@ -262,9 +262,8 @@ def _compute_kernel(
     found: set[str] = set()
     if out.missing[:count].any() or standin or not names:
         found.add("gaps")
-    # Columns with no missing value: their result columns need no look for one.
-    whole = {name for s, name in enumerate(names[:count]) if not out.missing[s]}
-    whole |= set() if out.no_aqi else {"aqi"}
+    # How many values each result column misses: none or all need no look at the column.
+    missing = {name: int(out.missing[s]) for s, name in enumerate(names)} | {"aqi": out.no_aqi}
     if out.beyond_rows:
         found.add("beyond")
     if out.exceeding_rows:
@@ -280,7 +279,7 @@ def _compute_kernel(
         arrays["complete"],
         found,
         columns,
-        whole,
+        missing,
     )
 
 
@@ -401,9 +400,14 @@ def _with_nulls(series: pl.Series, missing: BoolArray | None) -> pl.Series:
     )
 
 
-def _int_series(name: str, values: Int16Array, gaps: bool = True) -> pl.Series:
-    """An integer column, null where ``values`` < 0 (only looked for when ``gaps``)."""
+def _int_series(name: str, values: Int16Array, gaps: bool = True, missing: int | None = None) -> pl.Series:
+    """An integer column, null where ``values`` < 0 (only looked for when ``gaps``; ``missing``:
+    how many are, where known)."""
+    if missing == values.size and missing:
+        return pl.repeat(None, missing, dtype=pl.Series(values[:0]).dtype, eager=True).alias(name)
     series = pl.Series(name, values)
+    if missing is not None:
+        return _with_nulls(series, values < 0 if gaps and missing else None)
     return _with_nulls(series, values < 0 if gaps and values.size and values.min() < 0 else None)
 
 
@@ -682,11 +686,11 @@ def _result_columns(
     for name in read:
         if name not in iaqi_out:
             iaqi_out[name] = np.full(n, _MISSING, dtype=np.int16)
-    whole = result.whole
-    aqi_gaps = gaps and "aqi" not in whole
-    missing_aqi = best < 0 if aqi_gaps and n and best.min() < 0 else None
+    known = result.missing
+    no_aqi = known.get("aqi")
+    missing_aqi = best < 0 if gaps and n and (best.min() < 0 if no_aqi is None else no_aqi > 0) else None
     added = [
-        _int_series(f"iaqi_{name}", iaqi_out[name], gaps and name not in whole)
+        _int_series(f"iaqi_{name}", iaqi_out[name], gaps, known.get(name))
         for name in COLUMNS
         if name in iaqi_out
     ]
@@ -707,7 +711,7 @@ def _result_columns(
     )
     return [
         *added,
-        _int_series("aqi", best, aqi_gaps),
+        _int_series("aqi", best, gaps, no_aqi),
         _with_nulls(pl.Series("level", level), missing_aqi),
         _with_nulls(category, missing_aqi),
         _with_nulls(colour, missing_aqi),

@@ -87,7 +87,7 @@ class Output:
     beyond_rows: int
     exceeding_rows: int
     no_aqi: int  # rows without an AQI
-    missing: npt.NDArray[np.int64]  # [slot]: missing sub-indices (the stand-in's not counted)
+    missing: npt.NDArray[np.int64]  # [slot]: missing sub-indices
 
 
 _EMPTY_FLOAT: Final = np.empty(0, dtype=np.float64)

@@ -269,9 +269,9 @@ class _Result:
     #: Enum columns (polars Series) whose codes are the bit-set arrays of the same name,
     #: written in place (see ``index._enum_buffer``); the others are built from the arrays.
     columns: dict[str, Any] = field(default_factory=dict)
-    #: Result columns known to have no missing value (sub-indices by name, ``aqi``); the others
-    #: are looked at.
-    whole: set[str] = field(default_factory=set)
+    #: How many values are missing in each result column where that is known (sub-indices by
+    #: name, ``aqi``); the others are looked at.
+    missing: dict[str, int] = field(default_factory=dict)
 
 
 def _arrays(n: int, dtypes: Sequence[type[np.generic]]) -> list[npt.NDArray[Any]]:
