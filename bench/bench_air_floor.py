@@ -1,0 +1,193 @@
+"""The least time any ``aqi()`` with the same result could take on this machine, against the
+two AQI targets of issue 19 (≥ 50 % of one memory pass, ≥ 500× aqi-hub's rows/s).
+
+For each case of ``bench_air.py`` (both standards, daily and hourly, float and int; 2,000,000
+rows), sides taken in turn with the same warm-up and repeats:
+
+- **one memory pass**: ``numpy.sum`` of each input column (the issue's measure);
+- **read and write, nothing computed**: a compiled loop on numba's threads, in blocks of
+  4,096 rows handed out as the kernel's are, that reads every input column once and writes,
+  into new arrays as ``aqi()`` does, the arrays of its result: one Int16 sub-index per
+  column, the Int16 AQI, the UInt8 level, category and colour codes, the UInt16 primary and
+  beyond-the-scale pollutants, under HJ 633-2012 the UInt16 exceeding pollutants, and the
+  Boolean completeness. Each output is the input converted or the row's maximum: no table,
+  no rounding rule, no polars column;
+- **Enum columns checked by polars**: category, colour, primary (and, under HJ 633-2012,
+  exceeding) pollutants built from codes by polars' cheapest public call measured in
+  ``bench_air_parts.py`` (``lit(kinds).gather(codes)`` in one parallel ``select``), which
+  ``aqi()`` no longer pays (it writes the codes into the columns' buffers): for the record;
+- **aqi()** itself;
+- **aqi-hub** ``cal_aqi_cn`` on the first 20,000 rows, one call per row.
+
+The budgets each target leaves are printed beside them: 2× the memory pass, and the time of
+2,000,000 rows at 500× aqi-hub's rows/s.
+
+Run: ``.venv/bin/python bench/bench_air_floor.py`` (``--repeat`` timed rounds, default 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numba
+import numpy as np
+import polars as pl
+from numba import njit, prange
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_air import PEER_ARGS, frame_of, indicators, machine, peer_call, timed_together
+
+from jingjin.engines.air import aqi
+from jingjin.engines.air import index as air_index
+
+ROWS = 2_000_000
+SAMPLE = 20_000
+BLOCK = 4096
+
+
+@njit(parallel=True, cache=True)
+def read_write(
+    columns: Any,
+    subs: Any,
+    best: Any,
+    level: Any,
+    category: Any,
+    colour: Any,
+    primary: Any,
+    beyond: Any,
+    exceeding: Any,
+    complete: Any,
+) -> None:  # pragma: no cover - compiled
+    """Every input column read once; each output written once from it (no look-up)."""
+    n = best.size
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        lo, hi = b * BLOCK, min(b * BLOCK + BLOCK, n)
+        top = best[lo:hi]
+        top[:] = 0
+        for s in range(len(columns)):
+            source, target = columns[s][lo:hi], subs[s][lo:hi]
+            for r in range(hi - lo):
+                c = np.int16(source[r])
+                target[r] = c
+                top[r] = max(top[r], c)
+        for r in range(hi - lo):
+            c = top[r]
+            level[lo + r] = np.uint8(c)
+            category[lo + r] = np.uint8(c)
+            colour[lo + r] = np.uint8(c)
+            primary[lo + r] = np.uint16(c)
+            beyond[lo + r] = np.uint16(c)
+            complete[lo + r] = c >= 0
+        if exceeding.size:
+            for r in range(hi - lo):
+                exceeding[lo + r] = np.uint16(top[r])
+
+
+def floor_call(columns: tuple[Any, ...], exceeding: bool) -> Any:
+    def run() -> tuple[Any, ...]:
+        n = columns[0].size
+        subs = np.empty((len(columns), n), dtype=np.int16)
+        out = (
+            np.empty(n, dtype=np.int16),
+            np.empty(n, dtype=np.uint8),
+            np.empty(n, dtype=np.uint8),
+            np.empty(n, dtype=np.uint8),
+            np.empty(n, dtype=np.uint16),
+            np.empty(n, dtype=np.uint16),
+            np.empty(n if exceeding else 0, dtype=np.uint16),
+            np.empty(n, dtype=np.bool_),
+        )
+        previous = numba.set_parallel_chunksize(1)
+        try:
+            read_write(columns, subs, *out)
+        finally:
+            numba.set_parallel_chunksize(previous)
+        return (subs, *out)
+
+    return run
+
+
+def enum_call(codes: list[tuple[str, pl.Series, Any]]) -> Any:
+    def run() -> pl.DataFrame:
+        return pl.DataFrame([pl.Series(name, c) for name, _, c in codes]).select(
+            pl.lit(kinds).gather(pl.col(name)).alias(name) for name, kinds, _ in codes
+        )
+
+    return run
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=9, help="timed rounds (after one warm-up of each side)")
+    args = parser.parse_args()
+    print(f"# bench_air_floor — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
+    print(
+        f"load average before the run: {os.getloadavg()[0]:.2f}; {args.repeat} rounds, sides in turn; "
+        f"{numba.get_num_threads()} numba threads; {ROWS:,} rows, aqi-hub on the first {SAMPLE:,}"
+    )
+    print("\nmedian / best ms; budgets from the same run's medians / bests\n")
+    print(
+        "| standard | report | input | one memory pass | read and write, nothing computed | "
+        "aqi() | budget 2× pass (≥ 50 %) | budget 500× aqi-hub | aqi-hub rows/s | "
+        "Enum columns checked by polars |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for standard in ("HJ633-2012", "HJ633-2026"):
+        for report in ("daily", "hourly"):
+            for dtype in ("float", "int"):
+                names = indicators(standard, report)
+                frame = frame_of(names, ROWS, dtype)
+                columns = tuple(frame[name].to_numpy() for name in names)
+                peer_columns = [c for c in PEER_ARGS[report] if c not in names]
+                peer_frame = frame.head(SAMPLE).hstack(frame_of(peer_columns, SAMPLE, "float").get_columns())
+                exceeding = standard == "HJ633-2012"
+                outputs = floor_call(columns, exceeding)()
+                level, primary, exc = outputs[2], outputs[5], outputs[7]
+                codes = [
+                    ("category", air_index._level_kinds(2), (level % 7).astype(np.uint8)),
+                    ("colour", air_index._level_kinds(3), (level % 7).astype(np.uint8)),
+                    ("primary_pollutants", air_index._combinations(), primary % 64),
+                ]
+                if exceeding:
+                    codes.append(("exceeding_pollutants", air_index._combinations(), exc % 64))
+                found = timed_together(
+                    args.repeat,
+                    {
+                        "memory": lambda: [a.sum() for a in columns],  # noqa: B023
+                        "floor": floor_call(columns, exceeding),
+                        "enums": enum_call(codes),
+                        "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
+                        "peer": peer_call(peer_frame, report, SAMPLE),
+                    },
+                )
+                memory, floor, enums, ours, peer = (
+                    found[k] for k in ("memory", "floor", "enums", "aqi", "peer")
+                )
+                rates = [SAMPLE / p for p in peer]
+                cells = [
+                    f"{ms(memory[0])} / {ms(memory[1])}",
+                    f"{ms(floor[0])} / {ms(floor[1])}",
+                    f"{ms(ours[0])} / {ms(ours[1])}",
+                    f"{ms(2 * memory[0])} / {ms(2 * memory[1])}",
+                    f"{ms(ROWS / (500 * rates[0]))} / {ms(ROWS / (500 * rates[1]))}",
+                    f"{rates[0]:,.0f} / {rates[1]:,.0f}",
+                    f"{ms(enums[0])} / {ms(enums[1])}",
+                ]
+                print(
+                    f"| {standard} | {report} | {dtype} ({len(names)} columns) | " + " | ".join(cells) + " |"
+                )
+
+
+if __name__ == "__main__":
+    main()
