@@ -228,21 +228,16 @@ def _compute_kernel(
     count = len(names) - (1 if standin else 0)
     # The kernel writes every result in full: no zeroing; one allocation for the row results.
     subs = np.empty((max(len(names), 1), n), dtype=np.int16)
-    arrays: dict[str, npt.NDArray[Any]] = dict(
-        zip(
-            ("best", "primary", "exceeding", "beyond", "level", "complete"),
-            _arrays(n, [np.int16, np.uint16, np.uint16, np.uint16, np.int8, np.bool_]),
-            strict=True,
-        )
-    )
-    # The bit sets are written straight into their Enum columns where polars allows it.
+    best, level, complete = _arrays(n, [np.int16, np.int8, np.bool_])
+    arrays: dict[str, npt.NDArray[Any]] = {"best": best, "level": level, "complete": complete}
+    # The bit sets are written straight into their Enum columns where polars gives them (under
+    # HJ 633-2026 the kernel leaves the exceeding pollutants: there are none).
     columns: dict[str, pl.Series] = {}
-    written = ("primary", "beyond") if standard == "HJ633-2026" else ("primary", "exceeding", "beyond")
-    if standard == "HJ633-2026":
-        arrays["exceeding"] = np.zeros(n, dtype=np.uint16)  # the kernel leaves it: none
-    for key in written:
-        made = _enum_buffer(_combinations(), n)
-        if made is not None:
+    for key in ("primary", "exceeding", "beyond"):
+        made = None if key == "exceeding" and standard == "HJ633-2026" else _enum_buffer(_combinations(), n)
+        if made is None:
+            arrays[key] = np.zeros(n, dtype=np.uint16)
+        else:
             columns[key], arrays[key] = made
     out = kernel.run(
         [values[name] for name in names],
