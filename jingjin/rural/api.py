@@ -1,6 +1,10 @@
 """REST API of monitored households: ``/api/households`` (read) and the monitoring lines
 ``/api/income-lines`` (read; the rural bureau and the plan office record a line by POST).
 
+``/api/households`` filters by ``county`` (a unit code), ``state``, and ``approved``
+(``identification`` or ``elimination``: the households the county approved by that procedure,
+as its announcement lists them) between ``approved_from`` and ``approved_to`` (both included).
+
 Every signed-in user with a role reads. ``id_number`` (the head's) and the members' ``id_number``,
 ``phone``, ``bank_account`` and ``health`` are in full only for a case worker of the household's
 county (:func:`jingjin.core.permissions.may_see_personal_data`), masked (``5109**********1234``)
@@ -13,16 +17,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jingjin.core.api import UnitCodeField
 from jingjin.core.pagination import Pagination
 from jingjin.core.permissions import PermissionDenied, has_role, may_manage_income_lines
 from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import selectors, services
-from jingjin.rural.choices import Relation
+from jingjin.rural.choices import HouseholdState, Relation
 from jingjin.rural.models import Household, IncomeLine, Member
 
 
@@ -100,6 +105,31 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
         return selectors.is_overdue(household)
 
 
+class HouseholdQuerySerializer(serializers.Serializer[Any]):
+    """The filters of ``/api/households`` (query parameters)."""
+
+    county = UnitCodeField(required=False, help_text="the households of this county (unit code)")
+    state = serializers.ChoiceField(choices=HouseholdState.choices, required=False)
+    approved = serializers.ChoiceField(
+        choices=list(selectors.ANNOUNCED),
+        required=False,
+        help_text="the households the county approved by this procedure (its announcement's list), "
+        "by township, village and day",
+    )
+    approved_from = serializers.DateField(required=False, help_text="first day of the approval (included)")
+    approved_to = serializers.DateField(required=False, help_text="last day of the approval (included)")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("approved_from" in attrs or "approved_to" in attrs) and "approved" not in attrs:
+            raise serializers.ValidationError(
+                {"approved": "give the procedure (identification or elimination) with the days"}
+            )
+        first, last = attrs.get("approved_from"), attrs.get("approved_to")
+        if first is not None and last is not None and last < first:
+            raise serializers.ValidationError({"approved_to": "is before approved_from"})
+        return attrs
+
+
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     """Monitored households (防止返贫监测户) with their members; personal data masked by role."""
 
@@ -108,12 +138,29 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     lookup_field = "code"
 
     def get_queryset(self) -> Any:
-        return (
+        rows = (
             Household.objects.restrict(self.request.user, "view")
             .select_related("village", "county", "previous")
             .prefetch_related("members")
-            .order_by("code")
         )
+        if self.action != "list":
+            return rows.order_by("code")
+        query = HouseholdQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        if "county" in wanted:
+            rows = rows.filter(county=wanted["county"])
+        if "state" in wanted:
+            rows = rows.filter(state=wanted["state"])
+        if "approved" in wanted:
+            return selectors.approved_in(
+                rows, wanted["approved"], wanted.get("approved_from"), wanted.get("approved_to")
+            )
+        return rows.order_by("code")
+
+    @extend_schema(parameters=[HouseholdQuerySerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
 
 class IncomeLineSerializer(serializers.ModelSerializer[IncomeLine]):

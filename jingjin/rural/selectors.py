@@ -125,20 +125,29 @@ def announcement_counties(*, user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=seen).order_by("position", "code")
 
 
-def announcement(*, user: Any, county: Unit, procedure: str, start: date, end: date) -> list[Household]:
-    """The households of ``county`` the county approved from ``start`` to ``end`` (both days
-    included): entered into monitoring (``identification``; a later elimination does not take a
-    household off the list of its period) or their risk eliminated (``elimination``), by
-    township, village and day."""
+def approved_in(
+    rows: QuerySet[Household], procedure: str, start: date | None = None, end: date | None = None
+) -> QuerySet[Household]:
+    """The households of ``rows`` the county approved by ``procedure`` from ``start`` to ``end``
+    (both days included; None: open): entered into monitoring (``identification``; a later
+    elimination does not take a household off the list of its period) or their risk eliminated
+    (``elimination``), by township, village and day."""
     day = ANNOUNCED[procedure]
-    rows = restrict(user, "view", Household.objects.all()).filter(
-        county=county, **{f"{day}__range": (start, end)}
-    )
+    rows = rows.filter(**{f"{day}__isnull": False})
+    if start is not None:
+        rows = rows.filter(**{f"{day}__gte": start})
+    if end is not None:
+        rows = rows.filter(**{f"{day}__lte": end})
     if procedure == "elimination":
         rows = rows.filter(state=HouseholdState.ELIMINATED)
-    rows = rows.select_related("village", "village__parent")
-    order = ("village__parent__position", "village__parent__code", "village__code", day, "code")
-    return list(rows.order_by(*order))
+    return rows.order_by("village__parent__position", "village__parent__code", "village__code", day, "code")
+
+
+def announcement(*, user: Any, county: Unit, procedure: str, start: date, end: date) -> list[Household]:
+    """The households of ``county`` the county approved from ``start`` to ``end`` by
+    ``procedure`` (:func:`approved_in`), for its announcement."""
+    rows = restrict(user, "view", Household.objects.all()).filter(county=county)
+    return list(approved_in(rows, procedure, start, end).select_related("village", "village__parent"))
 
 
 def screening_runs(*, user: Any) -> QuerySet[ScreeningRun]:

@@ -161,3 +161,55 @@ def test_the_download_holds_the_page_rows_and_no_formula(
     head = next(sheet.iter_rows(min_row=4, max_row=4))[3]
     assert head.data_type == "s" and head.quotePrefix  # text, never a formula
     assert len(rows) == 4
+
+
+API = "/api/households"
+
+
+def api_codes(client: Client, query: dict[str, str]) -> list[str]:
+    response = client.get(API, query)
+    assert response.status_code == 200, response.content
+    return [row["code"] for row in response.json()["results"]]
+
+
+def test_the_api_lists_what_the_announcement_lists(
+    approved: dict[str, Household], world: dict[str, Any]
+) -> None:
+    office = client_for(world["office"])
+    october = {"approved": "identification", "approved_from": "2023-10-01", "approved_to": "2023-10-31"}
+    for county, key in (("t.c", "c"), ("t.d", "d")):
+        page = client_for(world["office"]).get(URL, {**OCTOBER, "county": county}).content.decode()
+        assert api_codes(office, {**october, "county": county}) == codes(page) == [approved[key].code]
+    # both counties, by township, village and day; a day after C's approval only D's
+    assert set(api_codes(office, october)) == {approved["c"].code, approved["d"].code}
+    assert api_codes(office, {**october, "approved_from": "2023-10-11"}) == [approved["d"].code]
+    # no days: every approval; the one still under identification is not approved
+    assert approved["pending"].code not in api_codes(office, {"approved": "identification"})
+    assert api_codes(office, {"county": "t.c", "state": "identifying"}) == [approved["pending"].code]
+    assert api_codes(office, {"approved": "elimination"}) == []
+    # the filters keep the masking of personal data
+    row = office.get(API, {**october, "county": "t.c"}).json()["results"][0]
+    assert row["id_number"] != ID_HEAD and row["county"] == "t.c"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        (
+            {"approved": "identification", "approved_from": "2023-10-31", "approved_to": "2023-10-01"},
+            "approved_to",
+        ),
+        ({"approved_from": "2023-10-01"}, "approved"),
+        ({"approved": "everything"}, "approved"),
+        ({"approved": "identification", "approved_from": "2023-13-01"}, "approved_from"),
+        ({"county": "nowhere"}, "county"),
+        ({"county": "t.c\x00"}, "county"),
+        ({"state": "gone"}, "state"),
+    ],
+)
+def test_a_bad_api_filter_is_refused_with_the_parameter_named(
+    approved: dict[str, Household], world: dict[str, Any], query: dict[str, str], field: str
+) -> None:
+    response = client_for(world["worker_c"]).get(API, query)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
