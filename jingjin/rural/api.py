@@ -9,7 +9,10 @@ Every signed-in user with a role reads. ``id_number`` (the head's) and the membe
 ``phone``, ``bank_account`` and ``health`` are in full only for a case worker of the household's
 county (:func:`jingjin.core.permissions.may_see_personal_data`), masked (``5109**********1234``)
 for everyone else; each household a response shows in full is logged (who looked at whom).
-Writes go through the pages (the identification procedure is a sequence of audited steps).
+``POST /api/households/<code>/steps`` records the next step of the identification or of the
+elimination procedure (or stops the elimination), as the household's page does: the county's case
+workers only, through the same audited services (the order, the notice of at least 5 days, the
+elimination rule on the day of the county approval); the other writes go through the pages.
 """
 
 from __future__ import annotations
@@ -19,16 +22,24 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jingjin.core.api import UnitCodeField
 from jingjin.core.pagination import Pagination
-from jingjin.core.permissions import PermissionDenied, has_role, may_manage_income_lines
+from jingjin.core.permissions import (
+    PermissionDenied,
+    SignedInPermission,
+    has_role,
+    may_manage_income_lines,
+    may_work_on_household,
+)
 from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import selectors, services
-from jingjin.rural.choices import HouseholdState, Relation
-from jingjin.rural.models import Household, IncomeLine, Member
+from jingjin.rural.choices import STEP_ORDER, HouseholdState, Relation, Step
+from jingjin.rural.elimination import elimination_step_record, elimination_stop, household_eliminate
+from jingjin.rural.models import Household, IdentificationStep, IncomeLine, Member
 
 
 class RuralMemberSerializer(serializers.Serializer[Any]):
@@ -41,6 +52,22 @@ class RuralMemberSerializer(serializers.Serializer[Any]):
     labour_capacity = serializers.CharField()
 
 
+class HouseholdStepSerializer(serializers.ModelSerializer[IdentificationStep]):
+    class Meta:
+        model = IdentificationStep
+        fields = ["step", "done_on", "notice_end", "note"]
+        read_only_fields = fields
+
+
+class HouseholdStepInputSerializer(serializers.Serializer[Any]):
+    """A step to record: any of the procedures' but the lead, which opens the file."""
+
+    step = serializers.ChoiceField(choices=[(s.value, s.label) for s in Step if s != Step.LEAD])
+    done_on = serializers.DateField()
+    notice_end = serializers.DateField(required=False, allow_null=True, help_text="village notices only")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
 class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
     village = serializers.CharField(source="village.code", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
@@ -48,6 +75,7 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
     id_number = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    steps = HouseholdStepSerializer(many=True, read_only=True)
 
     class Meta:
         model = Household
@@ -72,6 +100,7 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
             "overdue",
             "id_number",
             "members",
+            "steps",
             "is_synthetic",
         ]
         read_only_fields = fields
@@ -130,10 +159,18 @@ class HouseholdQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class HouseholdStepPermission(SignedInPermission):
+    """Reading: the one rule's ``view``; a step: the case workers of the household's county."""
+
+    def may_act(self, user: Any, obj: Any) -> bool:
+        return may_work_on_household(user, obj)
+
+
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     """Monitored households (防止返贫监测户) with their members; personal data masked by role."""
 
     serializer_class = RuralHouseholdSerializer
+    permission_classes = [HouseholdStepPermission]
     pagination_class = Pagination
     lookup_field = "code"
 
@@ -141,7 +178,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         rows = (
             Household.objects.restrict(self.request.user, "view")
             .select_related("village", "county", "previous")
-            .prefetch_related("members")
+            .prefetch_related("members", "steps")
         )
         if self.action != "list":
             return rows.order_by("code")
@@ -161,6 +198,45 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     @extend_schema(parameters=[HouseholdQuerySerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=HouseholdStepInputSerializer, responses={201: RuralHouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def steps(self, request: Request, code: str | None = None) -> Response:
+        """Record the household's next step (201: the household with its steps)."""
+        household = self.get_object()  # 403 unless a case worker of its county
+        body = HouseholdStepInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        step, day, note = data["step"], data["done_on"], data.get("note", "")
+        try:
+            if step == Step.ELIMINATION_APPROVAL:
+                household_eliminate(actor=request.user, household=household, on=day, note=note, source="api")
+            elif step == Step.ELIMINATION_STOPPED:
+                elimination_stop(actor=request.user, household=household, on=day, note=note, source="api")
+            else:  # a step of the identification, or of the elimination before its approval
+                record = services.step_record if step in STEP_ORDER else elimination_step_record
+                record(
+                    actor=request.user,
+                    household=household,
+                    step=step,
+                    done_on=day,
+                    notice_end=data.get("notice_end"),
+                    note=note,
+                    source="api",
+                )
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(_step_errors(exc)) from exc
+        fresh = self.get_queryset().get(pk=household.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def _step_errors(exc: DjangoValidationError) -> Any:
+    """The services' errors under the request's names (their ``on`` is the step's ``done_on``)."""
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    return {("done_on" if field == "on" else field): errors for field, errors in exc.message_dict.items()}
 
 
 class IncomeLineSerializer(serializers.ModelSerializer[IncomeLine]):

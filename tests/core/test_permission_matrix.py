@@ -1913,6 +1913,9 @@ MATRIX: dict[str, Entry] = {
     # -- rural monitoring (issue 15, slice ruralhh)
     "household-list": api("/api/households"),
     "household-detail": api(lambda w, u: f"/api/households/{_rural(w)['household'].code}"),
+    "household-steps": api(
+        lambda w, u: f"/api/households/{_rural(w)['household'].code}/steps", {"POST": works_on_household}
+    ),
     "rural:households": page("/rural/"),
     "rural:export": page("/rural/members.xlsx"),
     "rural:announcement": page("/rural/announcement/"),
