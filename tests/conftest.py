@@ -154,9 +154,9 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Every command-line test that starts on a fresh data directory ran all migrations in its
     subprocess first (10–25 s each under CI's load); :func:`migrated_data_dir` gives it a copy of
     this database instead, so the command's own ``migrate`` finds nothing to apply. The migrations
-    on a fresh directory themselves stay tested: this build, which ``tests/core/test_migrations.py``
-    compares with the suite's own database (made from the models), and
-    ``tests/plans/test_plan_cli.py``, whose commands start on an empty data directory."""
+    on a fresh directory themselves stay tested: this build is ``jingjin manage migrate`` on an
+    empty data directory, which ``tests/core/test_migrations.py`` compares with the suite's own
+    database (made from the models)."""
     return migrated_template(tmp_path_factory)
 
 

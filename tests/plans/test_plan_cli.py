@@ -43,7 +43,9 @@ def test_builtin_export_touches_no_database(tmp_path):
 
 
 @pytest.mark.own_sqlite
-def test_import_then_export_round_trips_and_bad_files_write_nothing(tmp_path):
+def test_import_then_export_round_trips_and_bad_files_write_nothing(tmp_path, migrated_data_dir):
+    # tmp_path / "data" holds a migrated database (the migrations on an empty data directory are
+    # the template's build, conftest ``migrated_sqlite``): the import's own migrate finds nothing to do
     good = tmp_path / "plan.yaml"
     good.write_text(yaml.safe_dump(small_plan(), allow_unicode=True), encoding="utf-8")
     bad_data = small_plan()
