@@ -263,6 +263,8 @@ def block(
     exceeding_out,
     beyond_out,
     complete_out,
+    category_out,
+    colour_out,
     lo,
     hi,
     stats,
@@ -344,6 +346,15 @@ def block(
         below = np.int16(bound)
         for r in range(m):
             level[r] += best[r] > below
+    # The category and colour codes: the level less one (a missing AQI, level 0, as level 1;
+    # its row is nulled afterwards). Not written where the caller gave no arrays.
+    category = category_out[lo:hi] if category_out.size else category_out
+    colour = colour_out[lo:hi] if colour_out.size else colour_out
+    one = np.int8(1)
+    for r in range(category.size):
+        code = np.uint8(max(level[r], one) - one)
+        category[r] = code
+        colour[r] = code
     beyond_rows = 0
     exceeding_rows = 0
     no_aqi = 0
@@ -378,6 +389,8 @@ def kernel(
     exceeding_out,
     beyond_out,
     complete_out,
+    category_out,
+    colour_out,
 ):  # pragma: no cover - compiled
     """The rows block by block, the blocks shared out among numba's threads; returns the counts
     of :func:`block` summed: invalid values, rows beyond the scale, rows exceeding, rows
@@ -405,6 +418,8 @@ def kernel(
             exceeding_out,
             beyond_out,
             complete_out,
+            category_out,
+            colour_out,
             b * BLOCK,
             min(b * BLOCK + BLOCK, n),
             stats[b],

@@ -190,14 +190,17 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
     steps = np.diff(_LEVELS[:501])
     # The kernel relies on these: a looked-up code is a sub-index (never a special code), a
     # table index is below uint16's 65,535 (``UNSETTLED`` of the float loop), the level is 1
-    # at AQI 0 and goes up by one at each level's top, and every set of columns' bits is a code
-    # of :func:`_combinations` (the kernel writes them into its Enum columns unchecked).
+    # at AQI 0 and goes up by one at each level's top, up to the number of categories and
+    # colours (it writes the level less one as their codes), and every set of columns' bits
+    # is a code of :func:`_combinations` (the kernel writes them into its Enum columns unchecked).
     if (
         (lut.size and (lut.min() < 0 or lut.max() > 500))
         or _float_tops(standard, tops, decimals).max(initial=0) >= 65535
         or _LEVELS[0] != 1
         or steps.min() < 0
         or steps.max() > 1
+        or _LEVELS[500]
+        > min(_level_kinds(2).cat.get_categories().len(), _level_kinds(3).cat.get_categories().len())
         or int(np.bitwise_or.reduce(bits)) >= _combinations().len()
     ):
         raise AssertionError("the AQI tables do not have the shape the compiled kernel assumes")
@@ -239,6 +242,11 @@ def _compute_kernel(
             arrays[key] = np.zeros(n, dtype=np.uint16)
         else:
             columns[key], arrays[key] = made
+    # The category and colour codes too, both or neither (else they are made from the levels).
+    category, colour = _enum_buffer(_level_kinds(2), n), _enum_buffer(_level_kinds(3), n)
+    codes: dict[str, npt.NDArray[Any]] = {}
+    if category is not None and colour is not None:
+        (columns["category"], codes["category"]), (columns["colour"], codes["colour"]) = category, colour
     out = kernel.run(
         [values[name] for name in names],
         _kernel_tables(standard, tuple(names)),
@@ -250,7 +258,7 @@ def _compute_kernel(
         o3_1h=names.index("o3_1h") if "o3_1h" in names[:count] else -1,
         std2026=standard == "HJ633-2026",
         all_present=all(name in values for name in indicators),
-        out={"subs": subs, **arrays},
+        out={"subs": subs, **arrays, **codes},
     )
     if out.invalid:
         raise _UncheckedInvalid
@@ -481,8 +489,8 @@ def aqi(
 
     Returns
     -------
-    DataFrame: the input columns in order, then ``iaqi_<column>`` (Int64) for each column
-    that counts, ``aqi`` (Int64, max of the IAQI, HJ 633 eq. 2), ``level`` (1–6),
+    DataFrame: the input columns in order, then ``iaqi_<column>`` (Int16) for each column
+    that counts, ``aqi`` (Int16, max of the IAQI, HJ 633 eq. 2), ``level`` (Int8, 1–6),
     ``category`` (优 … 严重污染), ``colour`` (颜色), ``primary_pollutants`` (AQI > 50: the
     columns with the largest IAQI, ties all listed, ``;``-joined), ``exceeding_pollutants``
     (IAQI > 100, HJ 633-2012 only), ``beyond_scale`` (columns above the top of their table,
@@ -690,10 +698,15 @@ def _result_columns(
         if name in iaqi_out
     ]
     made = result.columns
+    levels: list[_EnumSpec] = (
+        [("category", _level_kinds(2), made["category"]), ("colour", _level_kinds(3), made["colour"])]
+        if "category" in made and "colour" in made
+        else _level_columns(level)
+    )
     category, colour, *names, standard_column = _enum_columns(
         n,
         [
-            *_level_columns(level),
+            *levels,
             ("primary_pollutants", _combinations(), made.get("primary", result.primary)),
             (
                 "exceeding_pollutants",

@@ -92,6 +92,7 @@ class Output:
 
 _EMPTY_FLOAT: Final = np.empty(0, dtype=np.float64)
 _EMPTY_INT: Final = np.empty(0, dtype=np.int64)
+_EMPTY_CODES: Final = np.empty(0, dtype=np.uint8)  # no category or colour codes wanted
 
 
 def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -124,8 +125,9 @@ def run(
     ``count`` slots are indicators; ``standin`` (or −1) is the slot of SO2 24-h standing in for
     SO2 1-h; ``so2_1h``, ``o3_8h`` and ``o3_1h`` are the slots of those indicators (or −1).
     The result arrays are written into ``out`` (``subs``, ``best``, ``level``, ``primary``,
-    ``exceeding``, ``beyond``, ``complete``); ``exceeding`` is left as it is under HJ 633-2026,
-    which names no exceeding pollutants.
+    ``exceeding``, ``beyond``, ``complete`` and, where given, the category and colour codes
+    ``category`` and ``colour``: the level less one, a missing AQI's 0); ``exceeding`` is
+    left as it is under HJ 633-2026, which names no exceeding pollutants.
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
@@ -155,6 +157,8 @@ def run(
         out["exceeding"],
         out["beyond"],
         out["complete"],
+        out.get("category", _EMPTY_CODES),
+        out.get("colour", _EMPTY_CODES),
     )
     return Output(
         out["subs"],

@@ -186,14 +186,21 @@ def test_the_codes_array_keeps_its_enum_column_alive():
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_the_kernel_writes_the_pollutant_sets_into_their_enum_columns(standard, monkeypatch):
+def test_the_kernel_writes_the_pollutant_sets_and_levels_into_their_enum_columns(standard, monkeypatch):
     frame = _frame(list(tables.INDICATORS[(standard, "daily")]), 9_000, dtype="float", missing=0.02, seed=8)
+    # Three rows without any value: no AQI, level 0.
+    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) < 3).then(None).otherwise(pl.all()).name.keep())
     values = {name: frame[name].to_numpy() for name in frame.columns}
     result = air_index._compute(values, standard, "daily", frame.height)
     written = {"primary", "beyond"} | (set() if standard == "HJ633-2026" else {"exceeding"})
-    assert set(result.columns) == written
+    assert set(result.columns) == written | {"category", "colour"}
     for key in written:
         assert (result.columns[key].to_physical().to_numpy() == getattr(result, key)).all()
+    # The category and colour codes: the level less one (a missing AQI's level 0 as 1).
+    assert (result.level == 0).sum() == 3
+    for key in ("category", "colour"):
+        codes = result.columns[key].to_physical().to_numpy()
+        assert (codes == np.maximum(result.level, 1) - 1).all()
     # aqi() is the same when polars gives no such column (the codes checked one by one).
     in_place = aqi(frame, standard=standard, report="daily")
     monkeypatch.setattr(air_index, "_enum_buffer", lambda kinds, n: None)
