@@ -14,6 +14,10 @@
 4. ``numpy.flatnonzero`` of a uint16 array that is almost all 0, directly and via ``!= 0``.
 5. How many of the kernel's blocks can take its short route on each case's frame: those with
    no indicator missing, without IAQI or above its table (no timing).
+6. ``aqi()`` with the category and colour codes written by the kernel (as it is) against
+   ``aqi()`` with them made from the levels by numpy after the kernel (as before
+   ``1daea9a``: the kernel given no arrays for them), in the same process, sides in turn; the
+   two results are checked equal first.
 
 Run: ``.venv/bin/python bench/bench_air_parts.py`` (``--repeat`` timed rounds, default 9).
 """
@@ -172,6 +176,50 @@ def short_route_blocks() -> None:
             print(f"- {standard} {report}: {plain} of {blocks} blocks")
 
 
+def level_codes(repeats: int) -> None:
+    made_by_kernel = air_index._enum_buffer
+    compute = air_index._compute_kernel
+    levels = {id(air_index._level_kinds(2)), id(air_index._level_kinds(3))}
+    state = {"before": False, "computing": False}
+
+    def enum_buffer(kinds: pl.Series, n: int) -> Any:
+        # As before: the kernel gets no category and colour arrays; the levels give them after.
+        if state["before"] and state["computing"] and id(kinds) in levels:
+            return None
+        return made_by_kernel(kinds, n)
+
+    def compute_kernel(*args: Any, **kwargs: Any) -> Any:
+        state["computing"] = True
+        try:
+            return compute(*args, **kwargs)
+        finally:
+            state["computing"] = False
+
+    def side(before: bool, frame: pl.DataFrame, standard: str, report: str) -> Callable[[], pl.DataFrame]:
+        def run() -> pl.DataFrame:
+            state["before"] = before
+            return aqi(frame, standard=standard, report=report)
+
+        return run
+
+    print("\n## Category and colour codes by the kernel, or from the levels after it (median / best)\n")
+    print("| standard | report | input | by the kernel (now) | from the levels (before) |")
+    print("|---|---|---|---:|---:|")
+    air_index._enum_buffer, air_index._compute_kernel = enum_buffer, compute_kernel
+    try:
+        for standard in ("HJ633-2012", "HJ633-2026"):
+            for report in ("daily", "hourly"):
+                for dtype in ("float", "int"):
+                    frame = frame_of(indicators(standard, report), ROWS, dtype)
+                    now, before = side(False, frame, standard, report), side(True, frame, standard, report)
+                    assert now().equals(before())
+                    found = timed_together(repeats, {"now": now, "before": before})
+                    times = f"{fmt(found['now'])} | {fmt(found['before'])}"
+                    print(f"| {standard} | {report} | {dtype} | {times} |")
+    finally:
+        air_index._enum_buffer, air_index._compute_kernel = made_by_kernel, compute
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9, help="timed rounds (after one warm-up of each side)")
@@ -183,6 +231,7 @@ def main() -> None:
     write_floor(args.repeat)
     nonzero(args.repeat)
     short_route_blocks()
+    level_codes(args.repeat)
 
 
 if __name__ == "__main__":
