@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "VillagesDemoLevelEnum": "jingjin.villages.choices.DemoLevel",
         "VillagesIncomeTierEnum": "jingjin.villages.choices.IncomeTier",
         "ItemStateEnum": "jingjin.supervision.choices.ItemState",
+        "RuralRiskKindEnum": "jingjin.rural.choices.RiskKind",
+        "RuralMeasureKindEnum": "jingjin.rural.choices.MeasureKind",
         # admission (issue 14): the check result and the decision share one choice set
         "AdmissionOutcomeEnum": "jingjin.admission.choices.AdmissionOutcome",
         "AdmissionApplicationStateEnum": "jingjin.admission.choices.ApplicationState",

@@ -9,17 +9,31 @@ Every signed-in user with a role reads. ``id_number`` (the head's) and the membe
 ``phone``, ``bank_account`` and ``health`` are in full only for a case worker of the household's
 county (:func:`jingjin.core.permissions.may_see_personal_data`), masked (``5109**********1234``)
 for everyone else; each household a response shows in full is logged (who looked at whom).
-``POST /api/households/<code>/steps`` records the next step of the identification or of the
-elimination procedure (or stops the elimination), as the household's page does: the county's case
-workers only, through the same audited services (the order, the notice of at least 5 days, the
-elimination rule on the day of the county approval); the other writes go through the pages.
+Each household shows its procedures' ``steps``, ``risks``, assistance ``measures`` and
+``incomes`` (net income of the 12 months ending with each month) as its page does.
+
+The county's case workers write through the same audited services as the household's page:
+
+- ``POST /api/households/<code>/steps`` records the next step of the identification or of the
+  elimination procedure (or stops the elimination): the order, the notice of at least 5 days, the
+  elimination rule on the day of the county approval;
+- ``POST /api/households/<code>/risks`` adds a risk factor;
+- ``POST /api/households/<code>/measures`` adds an assistance measure, with a payment from the
+  county's fund pool of ``pool_year`` if any (it must fit the pool's balance);
+- ``POST /api/households/<code>/incomes`` records (or corrects) the net income of the 12 months
+  ending with ``month``; the latest one is the household's net income.
+
+Each answers 201 with the household, or 400 naming the field, and writes nothing on a refusal.
+Members, corrections and removals go through the pages.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -37,9 +51,18 @@ from jingjin.core.permissions import (
 )
 from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import selectors, services
-from jingjin.rural.choices import STEP_ORDER, HouseholdState, Relation, Step
+from jingjin.rural.choices import STEP_ORDER, HouseholdState, MeasureKind, Relation, RiskKind, Step
 from jingjin.rural.elimination import elimination_step_record, elimination_stop, household_eliminate
-from jingjin.rural.models import Household, IdentificationStep, IncomeLine, Member
+from jingjin.rural.models import (
+    AssistanceMeasure,
+    FundPool,
+    Household,
+    IdentificationStep,
+    IncomeLine,
+    IncomeRecord,
+    Member,
+    RiskFactor,
+)
 
 
 class RuralMemberSerializer(serializers.Serializer[Any]):
@@ -68,6 +91,55 @@ class HouseholdStepInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class HouseholdRiskSerializer(serializers.ModelSerializer[RiskFactor]):
+    class Meta:
+        model = RiskFactor
+        fields = ["kind", "note"]
+        read_only_fields = fields
+
+
+class HouseholdRiskInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=RiskKind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class HouseholdMeasureSerializer(serializers.ModelSerializer[AssistanceMeasure]):
+    pool_year = serializers.IntegerField(source="pool.year", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AssistanceMeasure
+        fields = ["kind", "description", "started_on", "pool_year", "paid"]
+        read_only_fields = fields
+
+
+class HouseholdMeasureInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    description = serializers.CharField(max_length=500)
+    started_on = serializers.DateField()
+    pool_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1900,
+        max_value=2999,
+        help_text="the county's fund pool of that year",
+    )
+    paid = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal(0), required=False, help_text="yuan, from the pool"
+    )
+
+
+class HouseholdIncomeSerializer(serializers.ModelSerializer[IncomeRecord]):
+    class Meta:
+        model = IncomeRecord
+        fields = ["month", "net_income"]
+        read_only_fields = fields
+
+
+class HouseholdIncomeInputSerializer(serializers.Serializer[Any]):
+    month = serializers.DateField(help_text="the last month of the 12 (any day of it)")
+    net_income = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+
+
 class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
     village = serializers.CharField(source="village.code", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
@@ -76,6 +148,9 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
     members = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     steps = HouseholdStepSerializer(many=True, read_only=True)
+    risks = HouseholdRiskSerializer(many=True, read_only=True)
+    measures = HouseholdMeasureSerializer(many=True, read_only=True)
+    incomes = HouseholdIncomeSerializer(many=True, read_only=True)
 
     class Meta:
         model = Household
@@ -101,6 +176,9 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
             "id_number",
             "members",
             "steps",
+            "risks",
+            "measures",
+            "incomes",
             "is_synthetic",
         ]
         read_only_fields = fields
@@ -159,8 +237,9 @@ class HouseholdQuerySerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class HouseholdStepPermission(SignedInPermission):
-    """Reading: the one rule's ``view``; a step: the case workers of the household's county."""
+class HouseholdWritePermission(SignedInPermission):
+    """Reading: the one rule's ``view``; a step, risk, measure or income: the case workers of the
+    household's county."""
 
     def may_act(self, user: Any, obj: Any) -> bool:
         return may_work_on_household(user, obj)
@@ -170,7 +249,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     """Monitored households (防止返贫监测户) with their members; personal data masked by role."""
 
     serializer_class = RuralHouseholdSerializer
-    permission_classes = [HouseholdStepPermission]
+    permission_classes = [HouseholdWritePermission]
     pagination_class = Pagination
     lookup_field = "code"
 
@@ -178,7 +257,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         rows = (
             Household.objects.restrict(self.request.user, "view")
             .select_related("village", "county", "previous")
-            .prefetch_related("members", "steps")
+            .prefetch_related("members", "steps", "risks", "measures__pool", "incomes")
         )
         if self.action != "list":
             return rows.order_by("code")
@@ -199,16 +278,28 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    def _write(self, request: Request, body: type[serializers.Serializer[Any]], write: Any) -> Response:
+        """Check ``body``, then ``write(household, data)`` through a service: 201 with the household,
+        403 unless a case worker of its county, 400 naming the field (nothing written)."""
+        household = self.get_object()  # 403 unless a case worker of its county
+        checked = body(data=request.data)
+        checked.is_valid(raise_exception=True)
+        try:
+            write(household, checked.validated_data)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(_errors(exc)) from exc
+        fresh = self.get_queryset().get(pk=household.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=HouseholdStepInputSerializer, responses={201: RuralHouseholdSerializer})
     @action(detail=True, methods=["post"])
     def steps(self, request: Request, code: str | None = None) -> Response:
         """Record the household's next step (201: the household with its steps)."""
-        household = self.get_object()  # 403 unless a case worker of its county
-        body = HouseholdStepInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        step, day, note = data["step"], data["done_on"], data.get("note", "")
-        try:
+
+        def write(household: Household, data: dict[str, Any]) -> None:
+            step, day, note = data["step"], data["done_on"], data.get("note", "")
             if step == Step.ELIMINATION_APPROVAL:
                 household_eliminate(actor=request.user, household=household, on=day, note=note, source="api")
             elif step == Step.ELIMINATION_STOPPED:
@@ -224,19 +315,75 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
                     note=note,
                     source="api",
                 )
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_step_errors(exc)) from exc
-        fresh = self.get_queryset().get(pk=household.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+        return self._write(request, HouseholdStepInputSerializer, write)
+
+    @extend_schema(request=HouseholdRiskInputSerializer, responses={201: RuralHouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def risks(self, request: Request, code: str | None = None) -> Response:
+        """Add a risk factor (201: the household with its risks)."""
+
+        def write(household: Household, data: dict[str, Any]) -> None:
+            services.risk_add(
+                actor=request.user,
+                household=household,
+                kind=data["kind"],
+                note=data.get("note", ""),
+                source="api",
+            )
+
+        return self._write(request, HouseholdRiskInputSerializer, write)
+
+    @extend_schema(request=HouseholdMeasureInputSerializer, responses={201: RuralHouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def measures(self, request: Request, code: str | None = None) -> Response:
+        """Add an assistance measure, paid from the county's fund pool of ``pool_year`` if any."""
+
+        def write(household: Household, data: dict[str, Any]) -> None:
+            year, pool = data.get("pool_year"), None
+            if year is not None:
+                pool = FundPool.objects.filter(county_id=household.county_id, year=year).first()
+                if pool is None:
+                    raise DjangoValidationError({"pool": _("The county has no fund pool for that year.")})
+            services.measure_add(
+                actor=request.user,
+                household=household,
+                kind=data["kind"],
+                description=data["description"],
+                started_on=data["started_on"],
+                pool=pool,
+                paid=data.get("paid") or Decimal(0),
+                source="api",
+            )
+
+        return self._write(request, HouseholdMeasureInputSerializer, write)
+
+    @extend_schema(request=HouseholdIncomeInputSerializer, responses={201: RuralHouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def incomes(self, request: Request, code: str | None = None) -> Response:
+        """Record (or correct) the net income of the 12 months ending with ``month``."""
+
+        def write(household: Household, data: dict[str, Any]) -> None:
+            services.income_record(
+                actor=request.user,
+                household=household,
+                month=data["month"],
+                net_income=data["net_income"],
+                source="api",
+            )
+
+        return self._write(request, HouseholdIncomeInputSerializer, write)
 
 
-def _step_errors(exc: DjangoValidationError) -> Any:
-    """The services' errors under the request's names (their ``on`` is the step's ``done_on``)."""
+#: The services' field names that the API's bodies name otherwise.
+_RENAMED: dict[str, str] = {"on": "done_on", "pool": "pool_year"}
+
+
+def _errors(exc: DjangoValidationError) -> Any:
+    """The services' errors under the request's names."""
     if not hasattr(exc, "error_dict"):
         return exc.messages
-    return {("done_on" if field == "on" else field): errors for field, errors in exc.message_dict.items()}
+    return {_RENAMED.get(field, field): errors for field, errors in exc.message_dict.items()}
 
 
 class IncomeLineSerializer(serializers.ModelSerializer[IncomeLine]):

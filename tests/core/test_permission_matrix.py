@@ -1916,6 +1916,15 @@ MATRIX: dict[str, Entry] = {
     "household-steps": api(
         lambda w, u: f"/api/households/{_rural(w)['household'].code}/steps", {"POST": works_on_household}
     ),
+    "household-risks": api(
+        lambda w, u: f"/api/households/{_rural(w)['household'].code}/risks", {"POST": works_on_household}
+    ),
+    "household-measures": api(
+        lambda w, u: f"/api/households/{_rural(w)['household'].code}/measures", {"POST": works_on_household}
+    ),
+    "household-incomes": api(
+        lambda w, u: f"/api/households/{_rural(w)['household'].code}/incomes", {"POST": works_on_household}
+    ),
     "rural:households": page("/rural/"),
     "rural:export": page("/rural/members.xlsx"),
     "rural:announcement": page("/rural/announcement/"),
