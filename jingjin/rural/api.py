@@ -17,6 +17,8 @@ The county's case workers write through the same audited services as the househo
 - ``POST /api/households/<code>/steps`` records the next step of the identification or of the
   elimination procedure (or stops the elimination): the order, the notice of at least 5 days, the
   elimination rule on the day of the county approval;
+- ``POST /api/households/<code>/members`` adds a member (the ID number, phone, bank account and
+  health checked as on the page, stored encrypted, never echoed in an error);
 - ``POST /api/households/<code>/risks`` adds a risk factor;
 - ``POST /api/households/<code>/measures`` adds an assistance measure, with a payment from the
   county's fund pool of ``pool_year`` if any (it must fit the pool's balance);
@@ -24,7 +26,7 @@ The county's case workers write through the same audited services as the househo
   ending with ``month``; the latest one is the household's net income.
 
 Each answers 201 with the household, or 400 naming the field, and writes nothing on a refusal.
-Members, corrections and removals go through the pages.
+Corrections and removals (with their reasons) go through the pages.
 """
 
 from __future__ import annotations
@@ -51,7 +53,15 @@ from jingjin.core.permissions import (
 )
 from jingjin.engines.rural import SECURE_COLUMNS
 from jingjin.rural import selectors, services
-from jingjin.rural.choices import STEP_ORDER, HouseholdState, MeasureKind, Relation, RiskKind, Step
+from jingjin.rural.choices import (
+    STEP_ORDER,
+    HouseholdState,
+    LabourCapacity,
+    MeasureKind,
+    Relation,
+    RiskKind,
+    Step,
+)
 from jingjin.rural.elimination import elimination_step_record, elimination_stop, household_eliminate
 from jingjin.rural.models import (
     AssistanceMeasure,
@@ -89,6 +99,21 @@ class HouseholdStepInputSerializer(serializers.Serializer[Any]):
     done_on = serializers.DateField()
     notice_end = serializers.DateField(required=False, allow_null=True, help_text="village notices only")
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class HouseholdMemberInputSerializer(serializers.Serializer[Any]):
+    """A member to add; the personal data are checked by the service (errors name the field,
+    never the value) and stored encrypted."""
+
+    name = serializers.CharField(max_length=64)
+    relation = serializers.ChoiceField(choices=Relation.choices, required=False, default=Relation.OTHER)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    bank_account = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    health = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    labour_capacity = serializers.ChoiceField(
+        choices=LabourCapacity.choices, required=False, default=LabourCapacity.ABLE
+    )
 
 
 class HouseholdRiskSerializer(serializers.ModelSerializer[RiskFactor]):
@@ -317,6 +342,16 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
                 )
 
         return self._write(request, HouseholdStepInputSerializer, write)
+
+    @extend_schema(request=HouseholdMemberInputSerializer, responses={201: RuralHouseholdSerializer})
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request: Request, code: str | None = None) -> Response:
+        """Add a member (201: the household with its members, in full for the county's case workers)."""
+
+        def write(household: Household, data: dict[str, Any]) -> None:
+            services.member_add(actor=request.user, household=household, **data, source="api")
+
+        return self._write(request, HouseholdMemberInputSerializer, write)
 
     @extend_schema(request=HouseholdRiskInputSerializer, responses={201: RuralHouseholdSerializer})
     @action(detail=True, methods=["post"])

@@ -1916,6 +1916,9 @@ MATRIX: dict[str, Entry] = {
     "household-steps": api(
         lambda w, u: f"/api/households/{_rural(w)['household'].code}/steps", {"POST": works_on_household}
     ),
+    "household-add-member": api(
+        lambda w, u: f"/api/households/{_rural(w)['household'].code}/members", {"POST": works_on_household}
+    ),
     "household-risks": api(
         lambda w, u: f"/api/households/{_rural(w)['household'].code}/risks", {"POST": works_on_household}
     ),

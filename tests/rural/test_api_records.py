@@ -12,6 +12,7 @@ from django.test import Client
 from jingjin.core.models import AuditEntry
 from jingjin.rural.models import AssistanceMeasure, FundPool, Household, IncomeRecord, RiskFactor
 
+from .conftest import ID_CHILD
 from .test_api_steps import client_for
 
 
@@ -19,8 +20,9 @@ def post(client: Client, household: Household, what: str, body: dict[str, Any]) 
     return client.post(f"/api/households/{household.code}/{what}", body, content_type="application/json")
 
 
-def counts(household: Household) -> tuple[int, int, int, int]:
+def counts(household: Household) -> tuple[int, int, int, int, int]:
     return (
+        household.members.count(),
         RiskFactor.objects.filter(household=household).count(),
         AssistanceMeasure.objects.filter(household=household).count(),
         IncomeRecord.objects.filter(household=household).count(),
@@ -177,6 +179,7 @@ def test_no_measure_once_the_file_is_closed(household: Household, world: dict[st
         ("risks", {"kind": "illness"}),
         ("measures", {"kind": "medical", "description": "救助", "started_on": "2023-10-05"}),
         ("incomes", {"month": "2023-09-01", "net_income": "100"}),
+        ("members", {"name": "某（演示）"}),
     ],
 )
 def test_only_the_case_workers_of_the_county_write(
@@ -185,3 +188,55 @@ def test_only_the_case_workers_of_the_county_write(
     before = counts(household)
     assert post(client_for(world[who]), household, what, body).status_code == 403
     assert counts(household) == before
+
+
+def test_a_case_worker_adds_a_member_whose_data_are_checked_and_never_echoed(
+    household: Household, world: dict[str, Any]
+) -> None:
+    client = client_for(world["worker_c"])
+    body = {
+        "name": "张小某（演示）",
+        "relation": "child",
+        "id_number": ID_CHILD,
+        "phone": "13900005678",
+        "health": "健康",
+        "labour_capacity": "none",
+    }
+    added = post(client, household, "members", body)
+    assert added.status_code == 201, added.content
+    child = added.json()["members"][-1]
+    assert child["id_number"] == ID_CHILD and child["phone"] == "13900005678"  # the case worker: in full
+    assert child["relation"] == "Child" and child["labour_capacity"] == "No labour capacity"
+    assert AuditEntry.objects.filter(source="api", content_type__model="member").count() == 1
+    # the same person twice: refused, the message names the field and not the number
+    again = post(client, household, "members", body)
+    assert again.status_code == 400 and "id_number" in again.json()
+    assert ID_CHILD not in again.content.decode()
+    # other roles see the member masked
+    seen = client_for(world["office"]).get(f"/api/households/{household.code}").json()["members"][-1]
+    assert seen["id_number"] != ID_CHILD and seen["id_number"].endswith(ID_CHILD[-4:])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"relation": "child"}, "name"),
+        ({"name": "某（演示）", "id_number": "510903201001011239"}, "id_number"),  # wrong check digit
+        ({"name": "某（演示）", "phone": "1234"}, "phone"),
+        ({"name": "某（演示）", "bank_account": "12ab"}, "bank_account"),
+        ({"name": "某（演示）", "relation": "cousin"}, "relation"),
+        ({"name": "某\x00（演示）"}, "name"),
+        ({"name": "某（演示）", "health": "病\x1b"}, "health"),
+    ],
+)
+def test_a_bad_member_is_refused_naming_the_field(
+    household: Household, world: dict[str, Any], body: dict[str, Any], field: str
+) -> None:
+    before = (household.members.count(), AuditEntry.objects.count())
+    response = post(client_for(world["worker_c"]), household, "members", body)
+    assert response.status_code == 400, response.content
+    assert field in response.json(), response.json()
+    for value in ("510903201001011239", "1234", "12ab"):
+        if value in body.values():
+            assert value not in response.content.decode()  # never echoed
+    assert (household.members.count(), AuditEntry.objects.count()) == before
