@@ -5,8 +5,8 @@ For each case of ``bench_air.py`` (both standards, daily and hourly, float and i
 rows), sides taken in turn with the same warm-up and repeats:
 
 - **one memory pass**: ``numpy.sum`` of each input column (the issue's measure);
-- **read and write, nothing computed**: a compiled loop on numba's threads, in blocks of
-  4,096 rows handed out as the kernel's are, that reads every input column once and writes,
+- **read and write, nothing computed**: a compiled loop on numba's threads, in the kernel's
+  blocks, handed out as the kernel's are, that reads every input column once and writes,
   into new arrays as ``aqi()`` does, the arrays of its result: one Int16 sub-index per
   column, the Int16 AQI, the UInt8 level, category and colour codes, the UInt16 primary and
   beyond-the-scale pollutants, under HJ 633-2012 the UInt16 exceeding pollutants, and the
@@ -46,10 +46,10 @@ from bench_air import PEER_ARGS, frame_of, indicators, machine, peer_call, timed
 
 from jingjin.engines.air import aqi
 from jingjin.engines.air import index as air_index
+from jingjin.engines.air._compiled import BLOCK  # the kernel's blocks
 
 ROWS = 2_000_000
 SAMPLE = 20_000
-BLOCK = 4096
 
 
 @njit(parallel=True, cache=True)

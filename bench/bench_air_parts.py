@@ -18,6 +18,8 @@
    ``aqi()`` with them made from the levels by numpy after the kernel (as before
    ``1daea9a``: the kernel given no arrays for them), in the same process, sides in turn; the
    two results are checked equal first.
+7. ``aqi()`` with the kernel's blocks of ``_compiled.BLOCK`` rows (as it is) against blocks of
+   4,096 rows (as before), in the same process, sides in turn, results checked equal first.
 
 Run: ``.venv/bin/python bench/bench_air_parts.py`` (``--repeat`` timed rounds, default 9).
 """
@@ -220,6 +222,35 @@ def level_codes(repeats: int) -> None:
         air_index._enum_buffer, air_index._compute_kernel = made_by_kernel, compute
 
 
+def block_rows(repeats: int) -> None:
+    from jingjin.engines.air import _compiled
+
+    now = _compiled.BLOCK
+
+    def side(rows: int, frame: pl.DataFrame, standard: str, report: str) -> Callable[[], pl.DataFrame]:
+        def run() -> pl.DataFrame:
+            _compiled.BLOCK = rows
+            return aqi(frame, standard=standard, report=report)
+
+        return run
+
+    print(f"\n## The kernel's blocks: {now:,} rows, or 4,096 (median / best)\n")
+    print(f"| standard | report | input | {now:,} rows (now) | 4,096 rows (before) |")
+    print("|---|---|---|---:|---:|")
+    try:
+        for standard in ("HJ633-2012", "HJ633-2026"):
+            for report in ("daily", "hourly"):
+                for dtype in ("float", "int"):
+                    frame = frame_of(indicators(standard, report), ROWS, dtype)
+                    large, small = side(now, frame, standard, report), side(4096, frame, standard, report)
+                    assert large().equals(small())
+                    found = timed_together(repeats, {"large": large, "small": small})
+                    times = f"{fmt(found['large'])} | {fmt(found['small'])}"
+                    print(f"| {standard} | {report} | {dtype} | {times} |")
+    finally:
+        _compiled.BLOCK = now
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9, help="timed rounds (after one warm-up of each side)")
@@ -232,6 +263,7 @@ def main() -> None:
     nonzero(args.repeat)
     short_route_blocks()
     level_codes(args.repeat)
+    block_rows(args.repeat)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(not kernel.available(), reason="numba is not ins
 
 STANDARDS = ("HJ633-2012", "HJ633-2026")
 REPORTS = ("daily", "hourly", "realtime")
-#: More rows than a few kernel blocks (4,096 rows each), so that both threads work.
+#: More rows than one kernel block (16,384 rows), so that both threads work; the block
+#: boundaries are tested with small blocks below.
 ROWS = 20_000
 
 
@@ -99,6 +100,19 @@ def _assert_same(compiled: pl.DataFrame, reference: pl.DataFrame) -> None:
 )
 def test_kernel_agrees_with_the_numpy_path_on_every_column(standard, report, dtype, missing):
     frame = _frame(list(air_standards.COLUMNS), ROWS, dtype=dtype, missing=missing, seed=len(report) + 7)
+    _assert_same(*_both(frame, standard=standard, report=report))
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("rows", [1, 7, 4096])
+def test_kernel_agrees_in_blocks_of_any_size(standard, report, rows, monkeypatch):
+    """The kernel's blocks (``_compiled.BLOCK`` rows, read on each call) change nothing: every
+    generated case in blocks of 1, 7 and 4,096 rows, many blocks to each thread."""
+    from jingjin.engines.air import _compiled
+
+    frame = _frame(list(air_standards.COLUMNS), 9_000, dtype="float", missing=0.02, seed=rows)
+    monkeypatch.setattr(_compiled, "BLOCK", rows)
     _assert_same(*_both(frame, standard=standard, report=report))
 
 
