@@ -118,6 +118,33 @@ def test_kernel_agrees_in_blocks_of_any_size(standard, report, rows, monkeypatch
 
 @pytest.mark.parametrize("standard", STANDARDS)
 @pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("rows", [7, 16384])
+def test_the_kernel_counts_each_columns_missing_values(standard, report, rows, monkeypatch):
+    """The counts the result columns trust (none or all missing: the column is not scanned):
+    each sub-index's missing values, the SO2 24-h stand-in's included, and the rows without an
+    AQI, in blocks with and without special values."""
+    from jingjin.engines.air import _compiled
+
+    monkeypatch.setattr(_compiled, "BLOCK", rows)
+    frame = _frame(list(air_standards.COLUMNS), 20_000, dtype="float", missing=0.001, seed=rows)
+    # Some rows with a value in every column: blocks whose rows are all special-free.
+    frame = pl.concat([frame, frame.head(0).vstack(_plain(frame.columns, 40_000))])
+    values = {name: frame[name].to_numpy() for name in frame.columns}
+    result = air_index._compute(values, standard, report, frame.height)
+    assert set(result.missing) == set(result.iaqi) | {"aqi"}
+    for name, sub in result.iaqi.items():
+        assert result.missing[name] == int((sub < 0).sum()), name
+    assert result.missing["aqi"] == int((result.aqi < 0).sum())
+
+
+def _plain(columns: list[str], rows: int) -> pl.DataFrame:
+    """Typical values within every table, nothing missing."""
+    rng = np.random.default_rng(9)
+    return pl.DataFrame({name: np.round(rng.lognormal(np.log(20), 0.3, rows)) for name in columns})
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
 def test_kernel_agrees_with_some_columns_left_out(standard, report):
     indicators = list(tables.INDICATORS[(standard, report)])
     # Without the O3 1-h (the 2012 note-3 fallback) and with SO2 1-h only (no 24-h stand-in).
