@@ -263,8 +263,8 @@ class HouseholdQuerySerializer(serializers.Serializer[Any]):
 
 
 class HouseholdWritePermission(SignedInPermission):
-    """Reading: the one rule's ``view``; a step, risk, measure or income: the case workers of the
-    household's county."""
+    """Reading: the one rule's ``view``; a step, member, risk, measure or income: the case workers
+    of the household's county."""
 
     def may_act(self, user: Any, obj: Any) -> bool:
         return may_work_on_household(user, obj)
