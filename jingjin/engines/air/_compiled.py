@@ -125,10 +125,21 @@ UNSETTLED = 65535
 
 
 @njit(cache=True)
-def float_block(column, s, std2026, t, out):  # pragma: no cover - compiled
+def mark(flag, found, r):  # pragma: no cover - compiled
+    """Add row ``r`` of the block to the rows with a special code (``found[0]`` of them, from
+    ``found[1]`` on), once (``flag``)."""
+    if not flag[r]:
+        flag[r] = True
+        found[0] += 1
+        found[found[0]] = r
+
+
+@njit(cache=True)
+def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
     """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
     invalid values (negative or infinite: read as missing) and of special codes (missing, no
-    IAQI, above the table). Codes as :func:`sub_index`.
+    IAQI, above the table), whose rows it adds to ``found`` (:func:`mark`). Codes as
+    :func:`sub_index`.
 
     A value takes the table look-up when it is not negative, within the table, and its
     10⁻ᵈ multiple is settled by rounding: exactly under HJ 633-2012 (at most one decimal: the
@@ -172,13 +183,15 @@ def float_block(column, s, std2026, t, out):  # pragma: no cover - compiled
             if out[r] == PENDING:
                 code = rare(column[r], s, std2026, t)
                 bad += code == INVALID
-                special += (code < 0) | (code == BEYOND)
+                if (code < 0) | (code == BEYOND):
+                    special += 1
+                    mark(flag, found, r)
                 out[r] = MISSING if code == INVALID else code
     return bad, special
 
 
 @njit(cache=True)
-def int_block(column, s, std2026, t, out):  # pragma: no cover - compiled
+def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
     """:func:`float_block` for an integer column: a whole number is its own 10⁻ᵈ multiple
     times 10ᵈ, so every value within the table is a look-up; above it, the table's code."""
     d = t.decimals[s] if std2026 else 0
@@ -194,56 +207,61 @@ def int_block(column, s, std2026, t, out):  # pragma: no cover - compiled
         elif v < 0:
             bad += 1
             special += 1
+            mark(flag, found, r)
             out[r] = MISSING
         else:
-            special += (above < 0) | (above == BEYOND)
+            if (above < 0) | (above == BEYOND):
+                special += 1
+                mark(flag, found, r)
             out[r] = above
     return bad, special
 
 
 @njit(cache=True)
 def settle(
-    subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best, missing
+    subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, found, complete, beyond, best, missing
 ):  # pragma: no cover - compiled
-    """Completeness, the beyond-the-scale bits and the AQI of a block with a missing value, a
-    value with no IAQI or one above its table (codes as :func:`sub_index`), into ``complete``
-    (set to ``all_present``), ``beyond`` (0) and ``best`` (missing) as :func:`block` starts
-    them; the codes become values (above the table → 500, no IAQI → missing). Adds each
-    slot's number of negative codes (missing sub-indices) to ``missing``."""
-    # Completeness: every indicator has a sub-index (or its note's stand-in has one).
-    m = hi - lo
-    for s in range(count):
-        sub = subs[s][lo:hi]
-        fallback = -1
-        if s == so2_1h and standin >= 0:
-            fallback = standin
-        elif s == o3_8h and o3_1h >= 0:
-            fallback = o3_1h
-        if fallback >= 0:
-            other = subs[fallback][lo:hi]
-            for r in range(m):
-                c = sub[r]
-                complete[r] &= (c >= 0) | ((c == NO_IAQI) & (other[r] >= 0))
-        else:
-            for r in range(m):
-                complete[r] &= sub[r] >= 0
-    # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
+    """Completeness, the beyond-the-scale bits and the AQI of the block's rows (from ``lo``)
+    listed in ``found`` (:func:`mark`): those with a missing value, a value with no IAQI or one
+    above its table (codes as :func:`sub_index`), into ``complete`` (set to ``all_present``),
+    ``beyond`` (0) and ``best`` as :func:`block` starts them; the codes become values (above the
+    table → 500, no IAQI → missing). Adds each slot's number of negative codes (missing
+    sub-indices) in those rows to ``missing``. The other rows' codes are all sub-indices: they
+    are few, so a row is settled at a time."""
     none = np.int16(MISSING)
     top = np.int16(500)
-    flagged = np.int16(BEYOND)
-    zero = np.uint16(0)
-    for s in range(last):
-        sub = subs[s][lo:hi]
-        bit = np.uint16(t.bits[s])
-        negative = 0
-        for r in range(m):
-            c = sub[r]
-            beyond[r] |= bit if c == flagged else zero
-            negative += c < 0
+    for k in range(found[0]):
+        r = found[k + 1]
+        row = lo + r
+        # Completeness, on the codes as found: every indicator has a sub-index (or its note's
+        # stand-in has one).
+        whole = complete[r]
+        for s in range(count):
+            c = subs[s][row]
+            fallback = -1
+            if s == so2_1h and standin >= 0:
+                fallback = standin
+            elif s == o3_8h and o3_1h >= 0:
+                fallback = o3_1h
+            if fallback >= 0:
+                whole &= (c >= 0) | ((c == NO_IAQI) & (subs[fallback][row] >= 0))
+            else:
+                whole &= c >= 0
+        complete[r] = whole
+        # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
+        bits = np.uint16(0)
+        most = none
+        for s in range(last):
+            c = subs[s][row]
+            if c == BEYOND:
+                bits |= np.uint16(t.bits[s])
+            if c < 0:
+                missing[s] += 1
             c = min(max(c, none), top)
-            sub[r] = c
-            best[r] = max(best[r], c)
-        missing[s] += negative
+            subs[s][row] = c
+            most = max(most, c)
+        beyond[r] = bits
+        best[r] = most
 
 
 @njit(cache=True)
@@ -273,19 +291,23 @@ def block(
     stats,
 ):  # pragma: no cover - compiled
     """Rows ``lo:hi`` (one block, in the cache): each indicator's sub-index codes, the SO2
-    24-h stand-in, completeness, then the maximum, the bit sets and the level, each a short
-    loop over the block that the compiler vectorises; counts into ``stats`` (invalid values,
+    24-h stand-in, the maximum, then the rows with a special code one by one (:func:`settle`),
+    the bit sets and the level, each but the settling a short loop over the block that the
+    compiler vectorises; counts into ``stats`` (invalid values,
     rows beyond the scale, rows with an exceeding pollutant, rows without an AQI, then each
     slot's missing sub-indices, the stand-in's included)."""
     last = count + (1 if standin >= 0 else 0)
     bad = special = 0
+    # The rows with a special code: how many, then which (each once: ``flag``).
+    flag = np.zeros(hi - lo, dtype=np.bool_)
+    found = np.zeros(hi - lo + 1, dtype=np.int64)
     for s in range(count):
         if is_int[s]:
-            found = int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi])
+            counted = int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
         else:
-            found = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi])
-        bad += found[0]
-        special += found[1]
+            counted = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
+        bad += counted[0]
+        special += counted[1]
     # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports).
     if standin >= 0:
         stand = subs[standin]
@@ -312,18 +334,20 @@ def block(
     complete[:] = all_present
     beyond[:] = 0
     best[:] = MISSING
-    if special == 0:
-        # Every code is a sub-index (0 … 500): complete if every indicator of the report is
-        # read, nothing beyond the scale, the AQI the plain maximum. No SO2 1-h has "no IAQI",
-        # so the SO2 24-h stand-in (if any) is missing in every row and left out.
-        for s in range(count):
-            sub = subs[s][lo:hi]
-            for r in range(m):
-                best[r] = max(best[r], sub[r])
-        if standin >= 0:
-            stats[4 + standin] += m
-    else:
-        settle(subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, hi, complete, beyond, best, stats[4:])
+    # In a row without a special code every code is a sub-index (0 … 500): complete if every
+    # indicator of the report is read, nothing beyond the scale, the AQI the plain maximum. Its
+    # SO2 1-h has an IAQI, so the SO2 24-h stand-in (if any) is missing and left out. Then the
+    # few rows with a special code are settled, each on its own.
+    for s in range(count):
+        sub = subs[s][lo:hi]
+        for r in range(m):
+            best[r] = max(best[r], sub[r])
+    if standin >= 0:
+        stats[4 + standin] += m - found[0]  # the listed rows' stand-in is counted by settle
+    if special:
+        settle(
+            subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, found, complete, beyond, best, stats[4:]
+        )
     # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
     zero = np.uint16(0)
     fifty = np.int16(50)
