@@ -327,6 +327,31 @@ _PHYSICAL: Final = {
 }
 
 
+class _EnumParts:
+    """What :func:`_enum_buffer` needs of an Enum's kinds, read once per kinds: the index of a
+    kind whose code is 0, a one-row slice of the kind whose code is 1 and the codes' numpy type
+    (None where the Enum has no such kinds or codes of another type)."""
+
+    def __init__(self, kinds: pl.Series) -> None:
+        self.kinds = kinds  # held, so that the id under which it is kept is not reused
+        physical = kinds.to_physical()
+        known = physical.to_numpy()  # a few thousand codes at most
+        one, zero = np.flatnonzero(known == 1), np.flatnonzero(known == 0)
+        self.numpy_type = _PHYSICAL.get(physical.dtype) if one.size and zero.size else None  # type: ignore[call-overload]
+        self.zero = int(zero[0]) if zero.size else 0
+        self.one = kinds.slice(int(one[0]), 1) if one.size else kinds.clear()
+
+
+_ENUM_PARTS: dict[int, _EnumParts] = {}
+
+
+def _enum_parts(kinds: pl.Series) -> _EnumParts:
+    parts = _ENUM_PARTS.get(id(kinds))
+    if parts is None or parts.kinds is not kinds:
+        parts = _ENUM_PARTS[id(kinds)] = _EnumParts(kinds)
+    return parts
+
+
 def _enum_buffer(kinds: pl.Series, n: int) -> tuple[pl.Series, npt.NDArray[Any]] | None:
     """A new Enum column of ``n`` rows of ``kinds``' type and a writable array over its codes,
     or None where polars does not give one (then the caller builds the column from an array).
@@ -338,26 +363,18 @@ def _enum_buffer(kinds: pl.Series, n: int) -> tuple[pl.Series, npt.NDArray[Any]]
     nulls), then 0 again through the array. The caller must write every code below the number
     of categories, and before the column leaves the engine, never after.
     """
-    known = kinds.to_physical().to_numpy()  # a few thousand codes at most
-    one, zero = np.flatnonzero(known == 1), np.flatnonzero(known == 0)
-    if n < 2 or not one.size or not zero.size:
+    parts = _enum_parts(kinds)
+    if n < 2 or parts.numpy_type is None:
         return None
-    column = kinds.new_from_index(int(zero[0]), n)  # zeros, marked sorted
-    column.scatter(0, kinds.slice(int(one[0]), 1))  # now not sorted: polars drops the mark
-    physical = column.to_physical()  # the same buffer
-    numpy_type = _PHYSICAL.get(physical.dtype)  # type: ignore[call-overload]
-    flags = column._s  # the sorted marks, read without building the Enum type in Python
-    if (
-        numpy_type is None
-        or column.null_count()
-        or flags.is_sorted_ascending_flag()
-        or flags.is_sorted_descending_flag()
-    ):
+    column = kinds.new_from_index(parts.zero, n)  # zeros, marked sorted
+    column.scatter(0, parts.one)  # now not sorted: polars drops the mark
+    flags = column._s  # the sorted marks and the codes' buffer, without the Enum type in Python
+    if column.null_count() or flags.is_sorted_ascending_flag() or flags.is_sorted_descending_flag():
         return None
-    address, offset, length = physical._get_buffer_info()  # raises for a column of several chunks
+    address, offset, length = flags._get_buffer_info()  # the codes' (one chunk: it is new)
     if offset or length != n:
         return None
-    codes = np.asarray(_Codes(column, address + offset, numpy_type))
+    codes = np.asarray(_Codes(column, address + offset, parts.numpy_type))
     codes[0] = 0
     return column, codes
 
