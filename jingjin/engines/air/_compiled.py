@@ -308,16 +308,17 @@ def block(
             counted = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
         bad += counted[0]
         special += counted[1]
-    # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports).
+    # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports):
+    # a special code, so only the listed rows are looked at.
     if standin >= 0:
-        stand = subs[standin]
-        for r in range(lo, hi):
-            stand[r] = MISSING
+        stand = subs[standin][lo:hi]
+        stand[:] = MISSING
         if so2_1h >= 0:
-            so2 = subs[so2_1h]
-            for r in range(lo, hi):
+            so2 = subs[so2_1h][lo:hi]
+            for k in range(found[0]):
+                r = found[k + 1]
                 if so2[r] == NO_IAQI:
-                    v = float(ints[standin][r]) if is_int[standin] else floats[standin][r]
+                    v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
                     if v < 0.0 or v == np.inf:
                         bad += 1
                     else:
