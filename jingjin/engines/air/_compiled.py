@@ -265,6 +265,28 @@ def settle(
 
 
 @njit(cache=True)
+def stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found):  # pragma: no cover
+    """The SO2 24-h stand-in's codes in rows ``lo:hi``: its sub-index where SO2 1-h is above 800
+    (HJ 633-2012 note 2, real-time reports), else missing. SO2 1-h without an IAQI is a special
+    code, so only the rows listed in ``found`` (:func:`mark`) are looked at. Returns the number
+    of invalid stand-in values (negative or infinite: left missing)."""
+    stand = subs[standin][lo:hi]
+    stand[:] = MISSING
+    bad = 0
+    if so2_1h >= 0:
+        so2 = subs[so2_1h][lo:hi]
+        for k in range(found[0]):
+            r = found[k + 1]
+            if so2[r] == NO_IAQI:
+                v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
+                if v < 0.0 or v == np.inf:
+                    bad += 1
+                else:
+                    stand[r] = sub_index(v, standin, std2026, t)
+    return bad
+
+
+@njit(cache=True)
 def block(
     floats,
     ints,
@@ -308,21 +330,8 @@ def block(
             counted = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
         bad += counted[0]
         special += counted[1]
-    # SO2 24-h stands in where SO2 1-h is above 800 (HJ 633-2012 note 2, real-time reports):
-    # a special code, so only the listed rows are looked at.
     if standin >= 0:
-        stand = subs[standin][lo:hi]
-        stand[:] = MISSING
-        if so2_1h >= 0:
-            so2 = subs[so2_1h][lo:hi]
-            for k in range(found[0]):
-                r = found[k + 1]
-                if so2[r] == NO_IAQI:
-                    v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
-                    if v < 0.0 or v == np.inf:
-                        bad += 1
-                    else:
-                        stand[r] = sub_index(v, standin, std2026, t)
+        bad += stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found)
     # Views of the block indexed from 0, so that the compiler vectorises the loops below.
     m = hi - lo
     complete = complete_out[lo:hi]
