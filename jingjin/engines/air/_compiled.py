@@ -137,8 +137,8 @@ def mark(flag, found, r):  # pragma: no cover - compiled
 @njit(cache=True)
 def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
     """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
-    invalid values (negative or infinite: read as missing) and of special codes (missing, no
-    IAQI, above the table), whose rows it adds to ``found`` (:func:`mark`). Codes as
+    invalid values (negative or infinite: read as missing). The rows with a special code
+    (missing, no IAQI, above the table) are added to ``found`` (:func:`mark`). Codes as
     :func:`sub_index`.
 
     A value takes the table look-up when it is not negative, within the table, and its
@@ -177,17 +177,16 @@ def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - 
         else:
             out[r] = PENDING
             pending += 1
-    bad = special = 0
+    bad = 0
     if pending:
         for r in range(column.size):
             if out[r] == PENDING:
                 code = rare(column[r], s, std2026, t)
                 bad += code == INVALID
                 if (code < 0) | (code == BEYOND):
-                    special += 1
                     mark(flag, found, r)
                 out[r] = MISSING if code == INVALID else code
-    return bad, special
+    return bad
 
 
 @njit(cache=True)
@@ -199,22 +198,20 @@ def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - co
     scale = np.uint64(10**d)
     most = np.uint64(t.tops[s, d] // 10**d)  # the largest whole number within the table
     above = t.above[s]
-    bad = special = 0
+    bad = 0
     for r in range(column.size):
         v = column[r]
         if np.uint64(v) <= most:
             out[r] = lut[np.uint64(v) * scale]
         elif v < 0:
             bad += 1
-            special += 1
             mark(flag, found, r)
             out[r] = MISSING
         else:
             if (above < 0) | (above == BEYOND):
-                special += 1
                 mark(flag, found, r)
             out[r] = above
-    return bad, special
+    return bad
 
 
 @njit(cache=True)
@@ -319,17 +316,15 @@ def block(
     rows beyond the scale, rows with an exceeding pollutant, rows without an AQI, then each
     slot's missing sub-indices, the stand-in's included)."""
     last = count + (1 if standin >= 0 else 0)
-    bad = special = 0
+    bad = 0
     # The rows with a special code: how many, then which (each once: ``flag``).
     flag = np.zeros(hi - lo, dtype=np.bool_)
     found = np.zeros(hi - lo + 1, dtype=np.int64)
     for s in range(count):
         if is_int[s]:
-            counted = int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
+            bad += int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
         else:
-            counted = float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
-        bad += counted[0]
-        special += counted[1]
+            bad += float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
     if standin >= 0:
         bad += stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found)
     # Views of the block indexed from 0, so that the compiler vectorises the loops below.
@@ -354,7 +349,7 @@ def block(
             best[r] = max(best[r], sub[r])
     if standin >= 0:
         stats[4 + standin] += m - found[0]  # the listed rows' stand-in is counted by settle
-    if special:
+    if found[0]:
         settle(
             subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, found, complete, beyond, best, stats[4:]
         )
