@@ -42,7 +42,7 @@ from numba import njit, prange
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_air import PEER_ARGS, frame_of, indicators, machine, peer_call, timed_together
+from bench_air import CASES, PEER_ARGS, frame_of, indicators, machine, peer_call, timed_together
 
 from jingjin.engines.air import aqi
 from jingjin.engines.air import index as air_index
@@ -143,50 +143,44 @@ def main() -> None:
         "Enum columns checked by polars |"
     )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for standard in ("HJ633-2012", "HJ633-2026"):
-        for report in ("daily", "hourly"):
-            for dtype in ("float", "int"):
-                names = indicators(standard, report)
-                frame = frame_of(names, ROWS, dtype)
-                columns = tuple(frame[name].to_numpy() for name in names)
-                peer_columns = [c for c in PEER_ARGS[report] if c not in names]
-                peer_frame = frame.head(SAMPLE).hstack(frame_of(peer_columns, SAMPLE, "float").get_columns())
-                exceeding = standard == "HJ633-2012"
-                outputs = floor_call(columns, exceeding)()
-                level, primary, exc = outputs[2], outputs[5], outputs[7]
-                codes = [
-                    ("category", air_index._level_kinds(2), (level % 7).astype(np.uint8)),
-                    ("colour", air_index._level_kinds(3), (level % 7).astype(np.uint8)),
-                    ("primary_pollutants", air_index._combinations(), primary % 64),
-                ]
-                if exceeding:
-                    codes.append(("exceeding_pollutants", air_index._combinations(), exc % 64))
-                found = timed_together(
-                    args.repeat,
-                    {
-                        "memory": lambda: [a.sum() for a in columns],  # noqa: B023
-                        "floor": floor_call(columns, exceeding),
-                        "enums": enum_call(codes),
-                        "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
-                        "peer": peer_call(peer_frame, report, SAMPLE),
-                    },
-                )
-                memory, floor, enums, ours, peer = (
-                    found[k] for k in ("memory", "floor", "enums", "aqi", "peer")
-                )
-                rates = [SAMPLE / p for p in peer]
-                cells = [
-                    f"{ms(memory[0])} / {ms(memory[1])}",
-                    f"{ms(floor[0])} / {ms(floor[1])}",
-                    f"{ms(ours[0])} / {ms(ours[1])}",
-                    f"{ms(2 * memory[0])} / {ms(2 * memory[1])}",
-                    f"{ms(ROWS / (500 * rates[0]))} / {ms(ROWS / (500 * rates[1]))}",
-                    f"{rates[0]:,.0f} / {rates[1]:,.0f}",
-                    f"{ms(enums[0])} / {ms(enums[1])}",
-                ]
-                print(
-                    f"| {standard} | {report} | {dtype} ({len(names)} columns) | " + " | ".join(cells) + " |"
-                )
+    for standard, report, dtype in CASES:
+        names = indicators(standard, report)
+        frame = frame_of(names, ROWS, dtype)
+        columns = tuple(frame[name].to_numpy() for name in names)
+        peer_columns = [c for c in PEER_ARGS[report] if c not in names]
+        peer_frame = frame.head(SAMPLE).hstack(frame_of(peer_columns, SAMPLE, "float").get_columns())
+        exceeding = standard == "HJ633-2012"
+        outputs = floor_call(columns, exceeding)()
+        level, primary, exc = outputs[2], outputs[5], outputs[7]
+        codes = [
+            ("category", air_index._level_kinds(2), (level % 7).astype(np.uint8)),
+            ("colour", air_index._level_kinds(3), (level % 7).astype(np.uint8)),
+            ("primary_pollutants", air_index._combinations(), primary % 64),
+        ]
+        if exceeding:
+            codes.append(("exceeding_pollutants", air_index._combinations(), exc % 64))
+        found = timed_together(
+            args.repeat,
+            {
+                "memory": lambda: [a.sum() for a in columns],  # noqa: B023
+                "floor": floor_call(columns, exceeding),
+                "enums": enum_call(codes),
+                "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
+                "peer": peer_call(peer_frame, report, SAMPLE),
+            },
+        )
+        memory, floor, enums, ours, peer = (found[k] for k in ("memory", "floor", "enums", "aqi", "peer"))
+        rates = [SAMPLE / p for p in peer]
+        cells = [
+            f"{ms(memory[0])} / {ms(memory[1])}",
+            f"{ms(floor[0])} / {ms(floor[1])}",
+            f"{ms(ours[0])} / {ms(ours[1])}",
+            f"{ms(2 * memory[0])} / {ms(2 * memory[1])}",
+            f"{ms(ROWS / (500 * rates[0]))} / {ms(ROWS / (500 * rates[1]))}",
+            f"{rates[0]:,.0f} / {rates[1]:,.0f}",
+            f"{ms(enums[0])} / {ms(enums[1])}",
+        ]
+        print(f"| {standard} | {report} | {dtype} ({len(names)} columns) | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_air import frame_of, indicators, machine, timed_together
+from bench_air import CASES, frame_of, indicators, machine, timed_together
 
 from jingjin.engines.air import aqi
 from jingjin.engines.air import index as air_index
@@ -57,28 +57,26 @@ def split(repeats: int) -> None:
     print("\n## aqi() and its parts, sides in turn (median / best)\n")
     print("| standard | report | input | aqi() | computation | result columns | one memory pass |")
     print("|---|---|---|---:|---:|---:|---:|")
-    for standard in ("HJ633-2012", "HJ633-2026"):
-        for report in ("daily", "hourly"):
-            for dtype in ("float", "int"):
-                names = indicators(standard, report)
-                frame = frame_of(names, ROWS, dtype)
-                values = {name: frame[name].to_numpy() for name in names}
-                arrays = list(values.values())
-                result = air_index._compute(values, standard, report, ROWS, set(names))
-                code = air_index.STANDARDS.index(standard)
-                found = timed_together(
-                    repeats,
-                    {
-                        "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
-                        "compute": lambda: air_index._compute(values, standard, report, ROWS, set(names)),  # noqa: B023
-                        "columns": lambda: air_index._result_columns(result, names, code, ROWS),  # noqa: B023
-                        "memory": lambda: [a.sum() for a in arrays],  # noqa: B023
-                    },
-                )
-                print(
-                    f"| {standard} | {report} | {dtype} ({len(names)} columns) | {fmt(found['aqi'])} "
-                    f"| {fmt(found['compute'])} | {fmt(found['columns'])} | {fmt(found['memory'])} |"
-                )
+    for standard, report, dtype in CASES:
+        names = indicators(standard, report)
+        frame = frame_of(names, ROWS, dtype)
+        values = {name: frame[name].to_numpy() for name in names}
+        arrays = list(values.values())
+        result = air_index._compute(values, standard, report, ROWS, set(names))
+        code = air_index.STANDARDS.index(standard)
+        found = timed_together(
+            repeats,
+            {
+                "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
+                "compute": lambda: air_index._compute(values, standard, report, ROWS, set(names)),  # noqa: B023
+                "columns": lambda: air_index._result_columns(result, names, code, ROWS),  # noqa: B023
+                "memory": lambda: [a.sum() for a in arrays],  # noqa: B023
+            },
+        )
+        print(
+            f"| {standard} | {report} | {dtype} ({len(names)} columns) | {fmt(found['aqi'])} "
+            f"| {fmt(found['compute'])} | {fmt(found['columns'])} | {fmt(found['memory'])} |"
+        )
 
 
 def enum_ways(repeats: int) -> None:
@@ -178,6 +176,28 @@ def short_route_blocks() -> None:
             print(f"- {standard} {report}: {plain} of {blocks} blocks")
 
 
+def now_and_before(repeats: int, title: str, labels: tuple[str, str], switch: Callable[[bool], None]) -> None:
+    """``aqi()`` on every case with ``switch(False)`` (now) and ``switch(True)`` (before) taken in
+    turn, the two results checked equal first; a table of their times."""
+
+    def side(before: bool, frame: pl.DataFrame, standard: str, report: str) -> Callable[[], pl.DataFrame]:
+        def run() -> pl.DataFrame:
+            switch(before)
+            return aqi(frame, standard=standard, report=report)
+
+        return run
+
+    print(f"\n## {title} (median / best)\n")
+    print(f"| standard | report | input | {labels[0]} (now) | {labels[1]} (before) |")
+    print("|---|---|---|---:|---:|")
+    for standard, report, dtype in CASES:
+        frame = frame_of(indicators(standard, report), ROWS, dtype)
+        now, before = side(False, frame, standard, report), side(True, frame, standard, report)
+        assert now().equals(before())
+        found = timed_together(repeats, {"now": now, "before": before})
+        print(f"| {standard} | {report} | {dtype} | {fmt(found['now'])} | {fmt(found['before'])} |")
+
+
 def level_codes(repeats: int) -> None:
     made_by_kernel = air_index._enum_buffer
     compute = air_index._compute_kernel
@@ -197,27 +217,14 @@ def level_codes(repeats: int) -> None:
         finally:
             state["computing"] = False
 
-    def side(before: bool, frame: pl.DataFrame, standard: str, report: str) -> Callable[[], pl.DataFrame]:
-        def run() -> pl.DataFrame:
-            state["before"] = before
-            return aqi(frame, standard=standard, report=report)
-
-        return run
-
-    print("\n## Category and colour codes by the kernel, or from the levels after it (median / best)\n")
-    print("| standard | report | input | by the kernel (now) | from the levels (before) |")
-    print("|---|---|---|---:|---:|")
     air_index._enum_buffer, air_index._compute_kernel = enum_buffer, compute_kernel
     try:
-        for standard in ("HJ633-2012", "HJ633-2026"):
-            for report in ("daily", "hourly"):
-                for dtype in ("float", "int"):
-                    frame = frame_of(indicators(standard, report), ROWS, dtype)
-                    now, before = side(False, frame, standard, report), side(True, frame, standard, report)
-                    assert now().equals(before())
-                    found = timed_together(repeats, {"now": now, "before": before})
-                    times = f"{fmt(found['now'])} | {fmt(found['before'])}"
-                    print(f"| {standard} | {report} | {dtype} | {times} |")
+        now_and_before(
+            repeats,
+            "Category and colour codes by the kernel, or from the levels after it",
+            ("by the kernel", "from the levels"),
+            lambda before: state.__setitem__("before", before),
+        )
     finally:
         air_index._enum_buffer, air_index._compute_kernel = made_by_kernel, compute
 
@@ -227,26 +234,16 @@ def block_rows(repeats: int) -> None:
 
     now = _compiled.BLOCK
 
-    def side(rows: int, frame: pl.DataFrame, standard: str, report: str) -> Callable[[], pl.DataFrame]:
-        def run() -> pl.DataFrame:
-            _compiled.BLOCK = rows
-            return aqi(frame, standard=standard, report=report)
+    def switch(before: bool) -> None:
+        _compiled.BLOCK = 4096 if before else now
 
-        return run
-
-    print(f"\n## The kernel's blocks: {now:,} rows, or 4,096 (median / best)\n")
-    print(f"| standard | report | input | {now:,} rows (now) | 4,096 rows (before) |")
-    print("|---|---|---|---:|---:|")
     try:
-        for standard in ("HJ633-2012", "HJ633-2026"):
-            for report in ("daily", "hourly"):
-                for dtype in ("float", "int"):
-                    frame = frame_of(indicators(standard, report), ROWS, dtype)
-                    large, small = side(now, frame, standard, report), side(4096, frame, standard, report)
-                    assert large().equals(small())
-                    found = timed_together(repeats, {"large": large, "small": small})
-                    times = f"{fmt(found['large'])} | {fmt(found['small'])}"
-                    print(f"| {standard} | {report} | {dtype} | {times} |")
+        now_and_before(
+            repeats,
+            f"The kernel's blocks: {now:,} rows, or 4,096",
+            (f"{now:,} rows", "4,096 rows"),
+            switch,
+        )
     finally:
         _compiled.BLOCK = now
 
