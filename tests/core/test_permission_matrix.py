@@ -1184,6 +1184,11 @@ def _rural(w: World) -> dict[str, Any]:
     return made
 
 
+def _household_path(part: str) -> PathOf:
+    """The path of one of the demo household's record routes (``steps``, ``members`` …)."""
+    return lambda w, u: f"/api/households/{_rural(w)['household'].code}/{part}"
+
+
 def screens_households(user: Any, world: World, unit: str | None) -> bool:
     return P.may_screen_households(user)
 
@@ -1913,21 +1918,17 @@ MATRIX: dict[str, Entry] = {
     # -- rural monitoring (issue 15, slice ruralhh)
     "household-list": api("/api/households"),
     "household-detail": api(lambda w, u: f"/api/households/{_rural(w)['household'].code}"),
-    "household-steps": api(
-        lambda w, u: f"/api/households/{_rural(w)['household'].code}/steps", {"POST": works_on_household}
-    ),
-    "household-add-member": api(
-        lambda w, u: f"/api/households/{_rural(w)['household'].code}/members", {"POST": works_on_household}
-    ),
-    "household-risks": api(
-        lambda w, u: f"/api/households/{_rural(w)['household'].code}/risks", {"POST": works_on_household}
-    ),
-    "household-measures": api(
-        lambda w, u: f"/api/households/{_rural(w)['household'].code}/measures", {"POST": works_on_household}
-    ),
-    "household-incomes": api(
-        lambda w, u: f"/api/households/{_rural(w)['household'].code}/incomes", {"POST": works_on_household}
-    ),
+    # a household's records, written by the county's case workers
+    **{
+        name: api(_household_path(part), {"POST": works_on_household})
+        for name, part in (
+            ("household-steps", "steps"),
+            ("household-add-member", "members"),
+            ("household-risks", "risks"),
+            ("household-measures", "measures"),
+            ("household-incomes", "incomes"),
+        )
+    },
     "rural:households": page("/rural/"),
     "rural:export": page("/rural/members.xlsx"),
     "rural:announcement": page("/rural/announcement/"),
