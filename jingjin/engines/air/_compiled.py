@@ -266,19 +266,27 @@ def stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, fo
     """The SO2 24-h stand-in's codes in rows ``lo:hi``: its sub-index where SO2 1-h is above 800
     (HJ 633-2012 note 2, real-time reports), else missing. SO2 1-h without an IAQI is a special
     code, so only the rows listed in ``found`` (:func:`mark`) are looked at. Returns the number
-    of invalid stand-in values (negative or infinite: left missing)."""
+    of invalid stand-in values (negative or infinite: left missing) in all the rows, so that the
+    column needs no input check of its own (``aqi_with_counts`` defers it as the indicators)."""
     stand = subs[standin][lo:hi]
     stand[:] = MISSING
     bad = 0
+    if is_int[standin]:
+        whole = ints[standin][lo:hi]
+        for r in range(hi - lo):
+            bad += whole[r] < 0
+    else:
+        column = floats[standin][lo:hi]
+        for r in range(hi - lo):
+            v = column[r]
+            bad += (v < 0.0) | (v == np.inf)
     if so2_1h >= 0:
         so2 = subs[so2_1h][lo:hi]
         for k in range(found[0]):
             r = found[k + 1]
             if so2[r] == NO_IAQI:
                 v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
-                if v < 0.0 or v == np.inf:
-                    bad += 1
-                else:
+                if v >= 0.0 and v != np.inf:  # else invalid, counted above
                     stand[r] = sub_index(v, standin, std2026, t)
     return bad
 

@@ -587,15 +587,15 @@ def aqi_with_counts(
             counting.add("so2_24h")
     wanted = [name for name in COLUMNS if name in mapping and name in counting]
     # Float columns without nulls that the computation reads in full (one standard, one of its
-    # indicators) are checked block by block as it reads them: one pass less over the input.
-    # On an invalid value, or when another column has one, every column is checked first.
-    # The compiled kernel also reads integer columns as they are (no float copy).
+    # indicators or SO2 24-h where it stands in for SO2 1-h) are checked block by block as it
+    # reads them: one pass less over the input. On an invalid value, or when another column has
+    # one, every column is checked first. The compiled kernel also reads integer columns as
+    # they are (no float copy).
     compiled = KERNEL == "numba" and kernel.available()
     deferred = {
         name
         for name in wanted
-        if len(used) == 1
-        and name in tables.INDICATORS[(used[0], rep)]
+        if len(used) == 1  # then ``wanted`` holds only what the one standard reads
         and (
             frame[mapping[name]].dtype == pl.Float64
             or (compiled and frame[mapping[name]].dtype in _KERNEL_INTS)

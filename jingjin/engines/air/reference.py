@@ -338,6 +338,8 @@ def _compute_block(
             covered["o3_8h"] = o3_8h | (special["o3_8h"] & has_1h)
         # Note (2): SO2 1-h above 800 → the SO2 sub-index comes from the 24-h value.
         if report in _HOURLY_REPORTS and "so2_24h" in result.iaqi:
+            if "so2_24h" in unchecked:  # read only where it stands in: checked in full here
+                _check_block(values["so2_24h"][lo:hi])
             stand_in = subs["so2_24h"] = result.iaqi["so2_24h"][lo:hi]
             result.found.add("gaps")
             fallback = special.get("so2_1h")

@@ -314,6 +314,35 @@ def test_an_integer_column_read_in_place_is_still_checked():
     assert counts == {"so2_24h": 1} and result["aqi"].null_count() == 0
 
 
+@pytest.mark.parametrize("path", ["numba", "numpy"])
+@pytest.mark.parametrize("bad", [-5.0, np.inf, -np.inf])
+def test_the_so2_24h_stand_in_is_checked_in_full_without_a_first_pass(path, bad, monkeypatch):
+    # A float so2_24h without nulls is read without the input check, as the indicators are: the
+    # computation checks every row of it, though it reads only the rows where it stands in.
+    monkeypatch.setattr(air_index, "KERNEL", path)
+    read = []
+    check = air_index.numeric
+
+    def numeric(series, name, *args, **options):
+        read.append(name)
+        return check(series, name, *args, **options)
+
+    monkeypatch.setattr(air_index, "numeric", numeric)
+    columns = {name: np.full(40_000, 20.0) for name in ("so2_1h", "no2_1h", "so2_24h")}
+    columns["so2_1h"][[5, 30_000]] = 900.0  # above 800: SO2 24-h stands in on these rows
+    clean = aqi(pl.DataFrame(columns), standard="HJ633-2012", report="hourly")
+    assert read == []  # no column went through the first check
+    assert clean["iaqi_so2_24h"].null_count() == 40_000 - 2
+    columns["so2_24h"][33_333] = bad
+    frame = pl.DataFrame(columns)
+    with pytest.raises(InvalidInputError, match=r"column so2_24h: .* in data row 33334"):
+        aqi(frame, standard="HJ633-2012", report="hourly")
+    assert "so2_24h" in read  # after the computation found it, every column was checked
+    result, counts = aqi_with_counts(frame, standard="HJ633-2012", report="hourly", invalid="skip")
+    assert counts == {"so2_24h": 1}
+    assert result["iaqi_so2_24h"].to_list() == clean["iaqi_so2_24h"].to_list()
+
+
 def test_the_kernel_cache_goes_in_the_data_directory_unless_set(settings, monkeypatch, tmp_path):
     from jingjin import numba_cache
 
