@@ -423,8 +423,8 @@ def _with_nulls(series: pl.Series, missing: BoolArray | None) -> pl.Series:
 def _int_series(name: str, values: Int16Array, gaps: bool = True, missing: int | None = None) -> pl.Series:
     """An integer column, null where ``values`` < 0 (only looked for when ``gaps``; ``missing``:
     how many are, where known)."""
-    if missing == values.size and missing:
-        return pl.repeat(None, missing, dtype=pl.Series(values[:0]).dtype, eager=True).alias(name)
+    if missing == values.size and missing:  # repeated from one null: no buffer to fill
+        return pl.Series(name, [None], dtype=pl.Series(values[:0]).dtype).new_from_index(0, missing)
     series = pl.Series(name, values)
     if missing is not None:
         return _with_nulls(series, values < 0 if gaps and missing else None)

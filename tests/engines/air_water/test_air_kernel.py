@@ -343,6 +343,17 @@ def test_the_so2_24h_stand_in_is_checked_in_full_without_a_first_pass(path, bad,
     assert result["iaqi_so2_24h"].to_list() == clean["iaqi_so2_24h"].to_list()
 
 
+def test_a_sub_index_column_without_any_value_is_a_plain_null_int16_column():
+    # SO2 24-h stands in nowhere here: its IAQI column is all null, made without a buffer to fill
+    frame = pl.DataFrame({"so2_1h": [20.0, 900.5, 30.0], "so2_24h": [10.0, 12.0, 14.0]})
+    first, second = (aqi(part, standard="HJ633-2012", report="hourly") for part in (frame[::2], frame[1:]))
+    column = first["iaqi_so2_24h"]
+    assert column.dtype == pl.Int16 and column.to_list() == [None, None]
+    assert second["iaqi_so2_24h"].to_list() == [12, None]  # 900.5: 24-h stands in on that row
+    both = pl.concat([first, second])["iaqi_so2_24h"]
+    assert both.to_list() == [None, None, 12, None] and both.max() == 12 and both.fill_null(0).sum() == 12
+
+
 def test_the_kernel_cache_goes_in_the_data_directory_unless_set(settings, monkeypatch, tmp_path):
     from jingjin import numba_cache
 
