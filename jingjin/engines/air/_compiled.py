@@ -378,29 +378,31 @@ def block(
                 b = best[r]
                 primary[r] |= bit if (c == b) & (b > fifty) else zero
                 exceeding[r] |= bit if c > hundred else zero
-    # The level: 0 for a missing AQI, then one more for each level top of the table passed.
+    # In one pass: the level (0 for a missing AQI, then one more for each level top passed:
+    # five tops, padded by ``index._kernel_tables``), the category and colour codes (the level
+    # less one; a missing AQI as level 1, its row nulled afterwards; not written where the
+    # caller gave no arrays), and the rows beyond the scale and without an AQI.
     level = level_out[lo:hi]
-    for r in range(m):
-        level[r] = best[r] >= 0
-    for bound in t.level_tops:
-        below = np.int16(bound)
-        for r in range(m):
-            level[r] += best[r] > below
-    # The category and colour codes: the level less one (a missing AQI, level 0, as level 1;
-    # its row is nulled afterwards). Not written where the caller gave no arrays.
-    category = category_out[lo:hi] if category_out.size else category_out
-    colour = colour_out[lo:hi] if colour_out.size else colour_out
+    t0, t1, t2, t3, t4 = t.level_tops[0], t.level_tops[1], t.level_tops[2], t.level_tops[3], t.level_tops[4]
     one = np.int8(1)
-    for r in range(category.size):
-        code = np.uint8(max(level[r], one) - one)
-        category[r] = code
-        colour[r] = code
     beyond_rows = 0
     exceeding_rows = 0
     no_aqi = 0
-    for r in range(m):
-        beyond_rows += beyond[r] != zero
-        no_aqi += best[r] < 0
+    if category_out.size:
+        category, colour = category_out[lo:hi], colour_out[lo:hi]
+        for r in range(m):
+            b = best[r]
+            k = np.int8((b >= 0) + (b > t0) + (b > t1) + (b > t2) + (b > t3) + (b > t4))
+            level[r] = k
+            category[r] = colour[r] = np.uint8(max(k, one) - one)
+            beyond_rows += beyond[r] != zero
+            no_aqi += b < 0
+    else:
+        for r in range(m):
+            b = best[r]
+            level[r] = np.int8((b >= 0) + (b > t0) + (b > t1) + (b > t2) + (b > t3) + (b > t4))
+            beyond_rows += beyond[r] != zero
+            no_aqi += b < 0
     for r in range(exceeding.size):
         exceeding_rows += exceeding[r] != zero
     stats[0] = bad

@@ -188,17 +188,22 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
         bits[s] = _BIT[name]
     lut = np.concatenate(parts).astype(np.int16)
     steps = np.diff(_LEVELS[:501])
+    level_tops = np.full(kernel.LEVEL_TOPS, np.iinfo(np.int16).max, dtype=np.int16)  # never passed
+    found_tops = np.flatnonzero(steps)  # the AQI a with level(a + 1) > level(a)
+    level_tops[: found_tops.size] = found_tops[: kernel.LEVEL_TOPS]
     # The kernel relies on these: a looked-up code is a sub-index (never a special code), a
     # table index is below uint16's 65,535 (``UNSETTLED`` of the float loop), the level is 1
-    # at AQI 0 and goes up by one at each level's top, up to the number of categories and
-    # colours (it writes the level less one as their codes), and every set of columns' bits
-    # is a code of :func:`_combinations` (the kernel writes them into its Enum columns unchecked).
+    # at AQI 0 and goes up by one at each level's top (at most ``LEVEL_TOPS`` of them), up to
+    # the number of categories and colours (it writes the level less one as their codes), and
+    # every set of columns' bits is a code of :func:`_combinations` (the kernel writes them into
+    # its Enum columns unchecked).
     if (
         (lut.size and (lut.min() < 0 or lut.max() > 500))
         or _float_tops(standard, tops, decimals).max(initial=0) >= 65535
         or _LEVELS[0] != 1
         or steps.min() < 0
         or steps.max() > 1
+        or found_tops.size > kernel.LEVEL_TOPS
         or _LEVELS[500]
         > min(_level_kinds(2).cat.get_categories().len(), _level_kinds(3).cat.get_categories().len())
         or int(np.bitwise_or.reduce(bits)) >= _combinations().len()
@@ -214,7 +219,7 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
         decimals,
         bits,
         np.asarray(tables.IAQI_STEPS, dtype=np.int64),
-        np.flatnonzero(steps).astype(np.int64),  # the AQI a with level(a + 1) > level(a)
+        level_tops,
     )
 
 

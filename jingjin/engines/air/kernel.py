@@ -38,6 +38,8 @@ SLOTS: Final = 8
 MISSING: Final = -1
 NO_IAQI: Final = -2
 BEYOND: Final = 501
+#: Level tops the kernel compares an AQI with (HJ 633 has five: 50, 100, 150, 200, 300).
+LEVEL_TOPS: Final = 5
 
 
 class Tables(NamedTuple):
@@ -52,7 +54,8 @@ class Tables(NamedTuple):
     decimals: npt.NDArray[np.int64]  # [slot]: GB/T 8170 decimals (HJ 633-2026)
     bits: npt.NDArray[np.int64]  # [slot]: the column's bit in the pollutant bit sets
     steps: npt.NDArray[np.int64]  # IAQI at the breakpoints
-    level_tops: npt.NDArray[np.int64]  # the AQI at the top of each level but the last (50, 100 …)
+    # [LEVEL_TOPS]: the AQI at the top of each level but the last (50, 100 …), then 32,767
+    level_tops: npt.NDArray[np.int16]
 
 
 @functools.cache
