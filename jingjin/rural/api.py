@@ -26,7 +26,12 @@ The county's case workers write through the same audited services as the househo
   ending with ``month``; the latest one is the household's net income.
 
 Each answers 201 with the household, or 400 naming the field, and writes nothing on a refusal.
-Corrections and removals (with their reasons) go through the pages.
+
+Each member, risk, measure and income record shows its ``id``. The same case workers correct one
+(``PATCH /api/households/<code>/<members|risks|measures|incomes>/<id>``: the fields given change,
+the others stay; an income record's month stays) or remove one entered by mistake
+(``POST …/<id>/remove`` with the ``reason``), as the record's edit page does: 200 with the
+household.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ from jingjin.rural.models import (
 
 
 class RuralMemberSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="to correct or remove the member")
     name = serializers.CharField()
     relation = serializers.CharField()
     id_number = serializers.CharField()
@@ -119,7 +125,7 @@ class HouseholdMemberInputSerializer(serializers.Serializer[Any]):
 class HouseholdRiskSerializer(serializers.ModelSerializer[RiskFactor]):
     class Meta:
         model = RiskFactor
-        fields = ["kind", "note"]
+        fields = ["id", "kind", "note"]
         read_only_fields = fields
 
 
@@ -133,7 +139,7 @@ class HouseholdMeasureSerializer(serializers.ModelSerializer[AssistanceMeasure])
 
     class Meta:
         model = AssistanceMeasure
-        fields = ["kind", "description", "started_on", "pool_year", "paid"]
+        fields = ["id", "kind", "description", "started_on", "pool_year", "paid"]
         read_only_fields = fields
 
 
@@ -156,13 +162,23 @@ class HouseholdMeasureInputSerializer(serializers.Serializer[Any]):
 class HouseholdIncomeSerializer(serializers.ModelSerializer[IncomeRecord]):
     class Meta:
         model = IncomeRecord
-        fields = ["month", "net_income"]
+        fields = ["id", "month", "net_income"]
         read_only_fields = fields
 
 
 class HouseholdIncomeInputSerializer(serializers.Serializer[Any]):
     month = serializers.DateField(help_text="the last month of the 12 (any day of it)")
     net_income = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+
+
+class HouseholdIncomeCorrectionSerializer(serializers.Serializer[Any]):
+    """A correction of an income record: its figure (its month stays)."""
+
+    net_income = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+
+
+class RecordRemovalSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500, help_text="why the record was entered by mistake")
 
 
 class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
@@ -219,7 +235,7 @@ class RuralHouseholdSerializer(serializers.ModelSerializer[Household]):
                 services.access_record(user=user, household=household, via="api")
             rows = selectors.member_rows(members, full=full)
             for row, member in zip(rows, members, strict=True):
-                row["is_head"] = member.relation == Relation.HEAD
+                row["id"], row["is_head"] = member.pk, member.relation == Relation.HEAD
             cache[household.pk] = rows
         return cache[household.pk]
 
@@ -309,14 +325,38 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         household = self.get_object()  # 403 unless a case worker of its county
         checked = body(data=request.data)
         checked.is_valid(raise_exception=True)
+        return self._answer(
+            household, lambda: write(household, checked.validated_data), status.HTTP_201_CREATED
+        )
+
+    def _answer(self, household: Household, write: Any, code: int) -> Response:
+        """``write()`` through a service, then the household (``code``); the service's refusals as
+        403 or 400 naming the field."""
         try:
-            write(household, checked.validated_data)
+            write()
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(_errors(exc)) from exc
         fresh = self.get_queryset().get(pk=household.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def _record(self, related: str, item: str) -> tuple[Household, Any]:
+        """The household and its ``related`` record ``item``: 403 unless a case worker of the
+        household's county, 404 for a record of another household."""
+        household = self.get_object()  # 403 unless a case worker of its county
+        record = getattr(household, related).filter(pk=int(item)).first()
+        if record is None:
+            raise exceptions.NotFound(_("The household has no such record."))
+        return household, record
+
+    def _correct(self, request: Request, related: str, item: str, body: Any, correct: Any) -> Response:
+        """``correct(record, data)`` with the fields ``body`` reads from the request (the others
+        kept): 200 with the household, or 400 naming the field with nothing written."""
+        household, record = self._record(related, item)
+        checked = body(data=request.data, partial=True)
+        checked.is_valid(raise_exception=True)
+        return self._answer(household, lambda: correct(record, checked.validated_data), status.HTTP_200_OK)
 
     @extend_schema(request=HouseholdStepInputSerializer, responses={201: RuralHouseholdSerializer})
     @action(detail=True, methods=["post"])
@@ -375,11 +415,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         """Add an assistance measure, paid from the county's fund pool of ``pool_year`` if any."""
 
         def write(household: Household, data: dict[str, Any]) -> None:
-            year, pool = data.get("pool_year"), None
-            if year is not None:
-                pool = FundPool.objects.filter(county_id=household.county_id, year=year).first()
-                if pool is None:
-                    raise DjangoValidationError({"pool": _("The county has no fund pool for that year.")})
+            pool = _pool(household, data.get("pool_year"))
             services.measure_add(
                 actor=request.user,
                 household=household,
@@ -408,6 +444,119 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
             )
 
         return self._write(request, HouseholdIncomeInputSerializer, write)
+
+    @extend_schema(request=HouseholdMemberInputSerializer, responses=RuralHouseholdSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"members/(?P<item>[0-9]+)", url_name="member")
+    def member(self, request: Request, code: str | None = None, item: str = "") -> Response:
+        """Correct a member: the fields given (the personal data checked as when added)."""
+
+        def correct(member: Member, data: dict[str, Any]) -> None:
+            kept = {name: getattr(member, name) for name in MEMBER_FIELDS}
+            services.member_update(actor=request.user, member=member, **(kept | data), source="api")
+
+        return self._correct(request, "members", item, HouseholdMemberInputSerializer, correct)
+
+    @extend_schema(request=HouseholdRiskInputSerializer, responses=RuralHouseholdSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"risks/(?P<item>[0-9]+)", url_name="risk")
+    def risk(self, request: Request, code: str | None = None, item: str = "") -> Response:
+        """Correct a risk factor."""
+
+        def correct(risk: RiskFactor, data: dict[str, Any]) -> None:
+            kind, note = data.get("kind", risk.kind), data.get("note", risk.note)
+            services.risk_update(actor=request.user, risk=risk, kind=kind, note=note, source="api")
+
+        return self._correct(request, "risks", item, HouseholdRiskInputSerializer, correct)
+
+    @extend_schema(request=HouseholdMeasureInputSerializer, responses=RuralHouseholdSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"measures/(?P<item>[0-9]+)", url_name="measure")
+    def measure(self, request: Request, code: str | None = None, item: str = "") -> Response:
+        """Correct an assistance measure: a payment must fit the pool's balance without the
+        measure's own; ``pool_year`` null takes the measure off any pool."""
+
+        def correct(measure: AssistanceMeasure, data: dict[str, Any]) -> None:
+            pool = measure.pool
+            if "pool_year" in data:
+                pool = _pool(measure.household, data["pool_year"])
+            services.measure_update(
+                actor=request.user,
+                measure=measure,
+                kind=data.get("kind", measure.kind),
+                description=data.get("description", measure.description),
+                started_on=data.get("started_on", measure.started_on),
+                pool=pool,
+                paid=data.get("paid", measure.paid) or Decimal(0),
+                source="api",
+            )
+
+        return self._correct(request, "measures", item, HouseholdMeasureInputSerializer, correct)
+
+    @extend_schema(request=HouseholdIncomeCorrectionSerializer, responses=RuralHouseholdSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"incomes/(?P<item>[0-9]+)", url_name="income")
+    def income(self, request: Request, code: str | None = None, item: str = "") -> Response:
+        """Correct an income record's figure (its month stays; the latest month's figure is the
+        household's net income)."""
+
+        def correct(income: IncomeRecord, data: dict[str, Any]) -> None:
+            if "net_income" not in data:  # nothing to correct
+                return
+            services.income_record(
+                actor=request.user,
+                household=income.household,
+                month=income.month,
+                net_income=data["net_income"],
+                source="api",
+            )
+
+        return self._correct(request, "incomes", item, HouseholdIncomeCorrectionSerializer, correct)
+
+    @extend_schema(request=RecordRemovalSerializer, responses={200: RuralHouseholdSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"(?P<kind>(?:members|risks|measures|incomes))/(?P<item>[0-9]+)/remove",
+        url_name="remove-record",
+    )
+    def remove_record(
+        self, request: Request, code: str | None = None, kind: str = "", item: str = ""
+    ) -> Response:
+        """Remove a member, risk factor, measure or income record entered by mistake, with the
+        reason (audited with the record's last values): a monitored household keeps at least one
+        member; a measure's payment goes back to its pool; without the latest income record the
+        latest remaining one's figure is the household's net income. 200 with the household."""
+        household, record = self._record(kind, item)
+        removal = RecordRemovalSerializer(data=request.data)
+        removal.is_valid(raise_exception=True)
+        remove = REMOVALS[kind]
+        reason = removal.validated_data["reason"]
+        return self._answer(household, lambda: remove(request.user, record, reason), status.HTTP_200_OK)
+
+
+#: A member's fields a correction keeps where the body does not give them.
+MEMBER_FIELDS = ("name", "relation", "id_number", "phone", "bank_account", "health", "labour_capacity")
+
+#: How each kind of record is removed (the service the record's edit page uses).
+REMOVALS: dict[str, Any] = {
+    "members": lambda user, r, reason: services.member_remove(
+        actor=user, member=r, reason=reason, source="api"
+    ),
+    "risks": lambda user, r, reason: services.risk_remove(actor=user, risk=r, reason=reason, source="api"),
+    "measures": lambda user, r, reason: services.measure_remove(
+        actor=user, measure=r, reason=reason, source="api"
+    ),
+    "incomes": lambda user, r, reason: services.income_remove(
+        actor=user, income=r, reason=reason, source="api"
+    ),
+}
+
+
+def _pool(household: Household, year: int | None) -> FundPool | None:
+    """The county's fund pool of ``year`` (None for no year); a year without a pool is refused."""
+    if year is None:
+        return None
+    pool = FundPool.objects.filter(county_id=household.county_id, year=year).first()
+    if pool is None:
+        raise DjangoValidationError({"pool": _("The county has no fund pool for that year.")})
+    return pool
 
 
 #: The services' field names that the API's bodies name otherwise.

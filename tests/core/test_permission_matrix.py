@@ -1159,7 +1159,15 @@ def _rural(w: World) -> dict[str, Any]:
     """A household of county C (t.c) with a screening run and a candidate, created when first asked."""
     made: dict[str, Any] | None = w.__dict__.get("rural")
     if made is None:
-        from jingjin.rural.models import Candidate, Household, RiskFactor, ScreeningRun
+        from jingjin.rural.models import (
+            AssistanceMeasure,
+            Candidate,
+            Household,
+            IncomeRecord,
+            Member,
+            RiskFactor,
+            ScreeningRun,
+        )
 
         village, _ = Unit.objects.get_or_create(  # the villages' world may have made it
             code="t.c.x.v", defaults={"name_zh": "示例村", "kind": "village", "parent": w.units["t.c.x"]}
@@ -1175,11 +1183,20 @@ def _rural(w: World) -> dict[str, Any]:
             per_capita_income=500, monitoring_type="marginal",
         )  # fmt: skip
         risk = RiskFactor.objects.create(household=household, kind="illness")
+        member = Member.objects.create(household=household, name="张某（演示）", relation="head")
+        measure = AssistanceMeasure.objects.create(
+            household=household, kind="medical", description="医疗救助（演示）", started_on=date(2024, 3, 5)
+        )
+        income = IncomeRecord.objects.create(household=household, month=date(2024, 2, 1), net_income=8000)
         made = w.__dict__["rural"] = {
             "household": household,
             "run": run,
             "candidate": candidate,
             "risk": risk,
+            "members": member,
+            "risks": risk,
+            "measures": measure,
+            "incomes": income,
         }
     return made
 
@@ -1187,6 +1204,11 @@ def _rural(w: World) -> dict[str, Any]:
 def _household_path(part: str) -> PathOf:
     """The path of one of the demo household's record routes (``steps``, ``members`` …)."""
     return lambda w, u: f"/api/households/{_rural(w)['household'].code}/{part}"
+
+
+def _household_record_path(kind: str, suffix: str = "") -> PathOf:
+    """The path of one of the demo household's records (``members``, ``risks`` …), then ``suffix``."""
+    return lambda w, u: f"/api/households/{_rural(w)['household'].code}/{kind}/{_rural(w)[kind].pk}{suffix}"
 
 
 def screens_households(user: Any, world: World, unit: str | None) -> bool:
@@ -1929,6 +1951,17 @@ MATRIX: dict[str, Entry] = {
             ("household-incomes", "incomes"),
         )
     },
+    # ... and corrected (PATCH) or removed with a reason (POST …/remove) by them
+    **{
+        name: api(_household_record_path(kind), {"PATCH": works_on_household})
+        for name, kind in (
+            ("household-member", "members"),
+            ("household-risk", "risks"),
+            ("household-measure", "measures"),
+            ("household-income", "incomes"),
+        )
+    },
+    "household-remove-record": api(_household_record_path("risks", "/remove"), {"POST": works_on_household}),
     "rural:households": page("/rural/"),
     "rural:export": page("/rural/members.xlsx"),
     "rural:announcement": page("/rural/announcement/"),

@@ -41,7 +41,8 @@ def test_a_case_worker_adds_a_risk_a_measure_and_an_income(
     client = client_for(world["worker_c"])
     risk = post(client, household, "risks", {"kind": "illness", "note": "慢性病（演示）"})
     assert risk.status_code == 201, risk.content
-    assert risk.json()["risks"] == [{"kind": "illness", "note": "慢性病（演示）"}]
+    made = RiskFactor.objects.get(household=household)
+    assert risk.json()["risks"] == [{"id": made.pk, "kind": "illness", "note": "慢性病（演示）"}]
 
     measure = post(
         client,
@@ -58,6 +59,7 @@ def test_a_case_worker_adds_a_risk_a_measure_and_an_income(
     assert measure.status_code == 201, measure.content
     assert measure.json()["measures"] == [
         {
+            "id": AssistanceMeasure.objects.get(household=household).pk,
             "kind": "medical",
             "description": "医疗救助",
             "started_on": "2023-10-05",
@@ -82,10 +84,13 @@ def test_a_case_worker_adds_a_risk_a_measure_and_an_income(
         income = post(client, household, "incomes", {"month": month, "net_income": amount})
         assert income.status_code == 201, income.content
     data = income.json()
-    assert data["incomes"] == [
+    assert [{k: v for k, v in i.items() if k != "id"} for i in data["incomes"]] == [
         {"month": "2023-08-01", "net_income": "9000.00"},
         {"month": "2023-09-01", "net_income": "9500.50"},
     ]
+    assert [i["id"] for i in data["incomes"]] == list(
+        IncomeRecord.objects.filter(household=household).order_by("month").values_list("pk", flat=True)
+    )
     assert data["net_income"] == "9500.50"  # the latest is the household's
     # a correction of a month replaces its figure
     corrected = post(client, household, "incomes", {"month": "2023-09-01", "net_income": "9400"})
