@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jingjin.assessment import figure_imports
 from jingjin.assessment import office_selectors as selectors
 from jingjin.assessment import scheme_services as services
+from jingjin.assessment.job_kinds import KIND as FIGURES_IMPORT
 from jingjin.assessment.office_forms import (
     BandFormSet,
     BaseBandFormSet,
@@ -27,8 +28,9 @@ from jingjin.assessment.office_forms import (
     PayForm,
 )
 from jingjin.assessment.scheme_models import CadrePayScheme
-from jingjin.core.limits import CellProblem, ImportFileError
+from jingjin.core.limits import CellProblem, ImportFileError, in_background
 from jingjin.core.permissions import PermissionDenied, may_manage_assessment_schemes
+from jingjin.jobs.services import job_submit
 from jingjin.reporting.services import period_get_or_create, period_parse
 
 
@@ -139,10 +141,23 @@ def figures_import(request: HttpRequest) -> HttpResponse:
     upload = FigureUploadForm(request.POST, request.FILES)
     if not upload.is_valid():
         return _figures_page(request, upload=upload)
+    file = upload.cleaned_data["file"]
+    if in_background(file.size):  # a large file: a job, not while the request waits
+        try:
+            job = job_submit(
+                actor=request.user,
+                kind=FIGURES_IMPORT,
+                params={"source": "web"},
+                input_file=file,
+                source="web",
+            )
+        except ValidationError as exc:  # e.g. a file name with control characters
+            problems = [CellProblem(0, "", "", message) for message in exc.messages]
+            return _figures_page(request, upload=upload, problems=problems)
+        messages.info(request, _("The file is large: it is imported in the background."))
+        return redirect("jobs:detail", pk=job.pk)
     try:
-        counts = figure_imports.figures_import(
-            actor=request.user, raw=upload.cleaned_data["file"].read(), source="web"
-        )
+        counts = figure_imports.figures_import(actor=request.user, raw=file.read(), source="web")
     except PermissionDenied:
         return _forbidden(request)
     except ImportFileError as exc:

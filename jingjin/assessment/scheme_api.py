@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from jingjin.assessment import figure_imports
 from jingjin.assessment import scheme_services as services
+from jingjin.assessment.job_kinds import KIND as FIGURES_IMPORT
 from jingjin.assessment.scheme_models import (
     AssessmentScheme,
     CadrePayScheme,
@@ -35,13 +36,16 @@ from jingjin.assessment.scheme_models import (
 )
 from jingjin.assessment.scheme_selectors import visible_schemes
 from jingjin.core.api import CodeRelatedField, Pagination
-from jingjin.core.limits import ImportFileError
+from jingjin.core.limits import ImportFileError, in_background
 from jingjin.core.permissions import (
     PermissionDenied,
     SignedInPermission,
     may_manage_assessment_schemes,
     may_see_assessment_scheme,
 )
+from jingjin.jobs.api import job_payload
+from jingjin.jobs.models import Job
+from jingjin.jobs.services import job_submit
 from jingjin.reporting.services import period_get_or_create, period_parse
 
 
@@ -342,7 +346,13 @@ class RecordedFigureViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Import recorded figures from a workbook (all rows or none)",
         request={"multipart/form-data": FigureImportSerializer},
-        responses={200: FigureImportResultSerializer, 400: dict},
+        responses={
+            200: FigureImportResultSerializer,
+            202: OpenApiResponse(
+                description="a large file, queued as a job (recorded-figures-import): /api/jobs/{id}"
+            ),
+            400: dict,
+        },
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_file(self, request: Request) -> Response:
@@ -350,10 +360,23 @@ class RecordedFigureViewSet(viewsets.GenericViewSet):
             raise exceptions.PermissionDenied("Only the plan office records figures.")
         body = FigureImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if in_background(upload.size):  # a large file: a job, not while the request waits
+            try:
+                job = job_submit(
+                    actor=request.user,
+                    kind=FIGURES_IMPORT,
+                    params={"source": "api"},
+                    input_file=upload,
+                    source="api",
+                )
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({"file": exc.messages}) from exc
+            except PermissionDenied as exc:
+                raise exceptions.PermissionDenied(str(exc)) from exc
+            return Response(job_payload(Job.objects.get(pk=job.pk), request), status=status.HTTP_202_ACCEPTED)
         try:
-            counts = figure_imports.figures_import(
-                actor=request.user, raw=body.validated_data["file"].read(), source="api"
-            )
+            counts = figure_imports.figures_import(actor=request.user, raw=upload.read(), source="api")
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except ImportFileError as exc:

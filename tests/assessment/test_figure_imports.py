@@ -208,3 +208,39 @@ def test_api_imports_or_answers_the_problems(users: Any, scheme: Any, client: An
     assert done.json() == {"created": 2, "changed": 0, "unchanged": 0}
     assert _figures() == {("petitions", "t.a", "2024-03"): 3, ("petitions", "t.b", "2024-03"): 2}
     assert AuditEntry.objects.filter(content_type__model="recordedfigure", source="api").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_large_workbook_is_recorded_by_a_job(
+    users: Any, scheme: Any, client: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jingjin.jobs.models import Job
+
+    settings.JINGJIN_IMPORT_JOB_BYTES = 300  # every workbook is "large" here
+    client.force_login(users["office"])
+    good = [HEADERS, ["review", "t.a", "2024-03", 81], ["review", "t.b", "2024-03", 64]]
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post("/schemes/figures/import/", {"file": _book(good)})
+    assert page.status_code == 302 and page["Location"].startswith("/jobs/")
+    job = Job.objects.get(kind="recorded-figures-import")
+    assert job.state == "done", job.error
+    assert job.summary == {"created": 2, "changed": 0, "unchanged": 0}
+    assert _figures() == {("review", "t.a", "2024-03"): 81, ("review", "t.b", "2024-03"): 64}
+    assert AuditEntry.objects.filter(content_type__model="recordedfigure", user=users["office"]).count() == 2
+
+    # through the API: 202 with the job; a bad cell fails the job with its row and column, nothing recorded
+    bad = [HEADERS, ["review", "t.a", "2024-04", 70], ["review", "t.b", "2024-04", "lots"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/api/recorded-figures/import", {"file": _book(bad)})
+    assert queued.status_code == 202, queued.content
+    failed = Job.objects.get(pk=queued.json()["id"])
+    assert failed.kind == "recorded-figures-import" and failed.state == "failed"
+    assert failed.error == "Row 3, column D (value): Enter a number."
+    assert not [k for k in _figures() if k[2] == "2024-04"]
+
+    # the same rule as the small file: only the plan office
+    client.force_login(users["reporter_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/api/recorded-figures/import", {"file": _book(good)}).status_code == 403
+        assert client.post("/schemes/figures/import/", {"file": _book(good)}).status_code == 403
+    assert Job.objects.filter(kind="recorded-figures-import").count() == 2
