@@ -72,7 +72,8 @@ def _path(route: str) -> str | None:
     route = route.replace("^", "").replace("$", "")
     route = re.sub(r"\\\.\(\?P<format>[^)]*\)/\?", "", route)  # DRF's format suffixes: left out
     route = route.replace("\\.", ".")
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: ARGS.get(m.group(1), "1"), route)
+    named = r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)"  # a named group, with groups of its own one deep
+    path = re.sub(named, lambda m: ARGS.get(m.group(1), "1"), route)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ARGS.get(m.group(1), "1"), path)
     if any(c in path for c in "()[]?*+\\"):
         return None  # a pattern this walk cannot fill
