@@ -217,27 +217,10 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any, django_db_use_
     table by table and row count by row count, and that the migrations hold every change of the
     models. ``pytest --migrations`` migrates instead."""
     if not django_db_use_migrations:
+        from jingjin.core.schema import data_migrations_run
+
         with django_db_blocker.unblock():
             data_migrations_run()
-
-
-def data_migrations_run() -> None:
-    """Run the ``RunPython`` forward functions of jingjin's migrations in the migration graph's
-    order (a migration after those it depends on, whatever its app), on the current models."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    ours = {config.label for config in apps.get_app_configs() if config.name.startswith("jingjin.")}
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    plan = dict.fromkeys(key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf))
-    with connection.schema_editor() as editor:
-        for key in plan:
-            if key[0] in ours:
-                for operation in graph.nodes[key].operations:
-                    if isinstance(operation, RunPython):
-                        operation.code(apps, editor)
 
 
 @pytest.fixture

@@ -82,13 +82,13 @@ def demo(args: argparse.Namespace) -> int:
     demo_settings_env()  # and the demo's settings of the plan's units (the rural bureau)
     setup()
     from django.conf import settings
-    from django.core.management import call_command
 
-    from jingjin.core import clock
+    from jingjin.core import clock, schema
     from jingjin.data.demo import DEMO_PASSWORD, demo_load
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
-    call_command("migrate", interactive=False, verbosity=0)
+    if schema.migrate(verbosity=0):
+        print("New database: its tables made from the models, every migration recorded as applied")
     summary = demo_load()
     store_as_of(settings.DATA_DIR, settings.JINGJIN_AS_OF)
     plan = summary["plan"]

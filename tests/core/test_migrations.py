@@ -88,3 +88,67 @@ def test_the_migrations_hold_every_change_of_the_models(migrated_data_dir: Path)
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def _build_from_models(data_dir: Path, then: str = "") -> subprocess.CompletedProcess[str]:
+    """``jingjin.core.schema.migrate`` on ``data_dir`` in a fresh process, as ``jingjin demo`` calls it."""
+    code = (
+        "from jingjin.commands._django import setup; setup()\n"
+        "from jingjin.core import schema\n" + then + "print(schema.migrate(verbosity=0))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=own_sqlite_env(data_dir),
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_a_new_demo_database_built_from_the_models_is_the_one_migrate_makes(
+    migrated_sqlite: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    built = _build_from_models(data)
+    assert built.returncode == 0 and built.stdout.strip() == "True", built.stderr[-4000:]
+    ours, theirs = sqlite3.connect(data / "jingjin.sqlite3"), sqlite3.connect(migrated_sqlite)
+    try:
+        made = {
+            name: _schema(lambda sql, c=c: c.execute(sql).fetchall())
+            for name, c in (("ours", ours), ("migrate", theirs))
+        }
+        recorded = [
+            set(c.execute("SELECT app, name FROM django_migrations").fetchall()) for c in (ours, theirs)
+        ]
+    finally:
+        ours.close()
+        theirs.close()
+    assert made["ours"] == made["migrate"]
+    assert recorded[0] == recorded[1] and len(recorded[0]) > 80  # every migration recorded as applied
+    # the next migrate (after an upgrade) finds nothing to apply; on an existing database it is migrate
+    check = subprocess.run(
+        [sys.executable, "-m", "jingjin.cli", "manage", "migrate", "--check"],
+        env=own_sqlite_env(data),
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = _build_from_models(data)
+    assert again.returncode == 0 and again.stdout.strip() == "False", again.stderr[-4000:]
+
+
+def test_a_database_whose_build_failed_is_removed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    failing = (
+        "def broken():\n"
+        "    raise RuntimeError('a data migration failed')\n"
+        "schema.data_migrations_run = broken\n"
+    )
+    built = _build_from_models(data, then=failing)
+    assert built.returncode != 0 and "a data migration failed" in built.stderr
+    assert not (data / "jingjin.sqlite3").exists()  # the next run starts from an empty database
