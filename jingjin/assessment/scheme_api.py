@@ -43,9 +43,7 @@ from jingjin.core.permissions import (
     may_manage_assessment_schemes,
     may_see_assessment_scheme,
 )
-from jingjin.jobs.api import job_payload
-from jingjin.jobs.models import Job
-from jingjin.jobs.services import job_submit
+from jingjin.jobs.api import queued_upload
 from jingjin.reporting.services import period_get_or_create, period_parse
 
 
@@ -362,19 +360,7 @@ class RecordedFigureViewSet(viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if in_background(upload.size):  # a large file: a job, not while the request waits
-            try:
-                job = job_submit(
-                    actor=request.user,
-                    kind=FIGURES_IMPORT,
-                    params={"source": "api"},
-                    input_file=upload,
-                    source="api",
-                )
-            except DjangoValidationError as exc:
-                raise exceptions.ValidationError({"file": exc.messages}) from exc
-            except PermissionDenied as exc:
-                raise exceptions.PermissionDenied(str(exc)) from exc
-            return Response(job_payload(Job.objects.get(pk=job.pk), request), status=status.HTTP_202_ACCEPTED)
+            return queued_upload(request, kind=FIGURES_IMPORT, upload=upload)
         try:
             counts = figure_imports.figures_import(actor=request.user, raw=upload.read(), source="api")
         except PermissionDenied as exc:

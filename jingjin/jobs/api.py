@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -77,6 +77,31 @@ class JobSerializer(serializers.ModelSerializer):
 def job_payload(job: Job, request: Any = None) -> dict[str, Any]:
     """The API's view of a job (what ``GET /api/jobs/{id}`` answers)."""
     return dict(JobSerializer(job, context={"request": request}).data)
+
+
+def queued_upload(
+    request: Request, *, kind: str, upload: Any, params: dict[str, Any] | None = None
+) -> Response:
+    """A large upload handed to a job of ``kind`` instead of being imported while the request waits
+    (the request's user owns it, ``source`` ``api``): 202 with the job as ``GET /api/jobs/{id}``
+    shows it (queued, or already done where jobs run at once); 400 naming the field of a refused
+    submission (a file name with control characters …), 403 when the user may not submit it."""
+    try:
+        job = services.job_submit(
+            actor=request.user,
+            kind=kind,
+            params={"source": "api", **(params or {})},
+            input_file=upload,
+            source="api",
+        )
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+        ) from exc
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+    job = Job.objects.get(pk=job.pk)  # as it is after the run (immediate mode) or queued
+    return Response(job_payload(job, request), status=status.HTTP_202_ACCEPTED)
 
 
 class JobPermission(SignedInPermission):

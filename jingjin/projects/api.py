@@ -32,9 +32,7 @@ from jingjin.core.api import CodeRelatedField, RestrictedViewSet, UnitCodeField,
 from jingjin.core.bounds import BoundedModelSerializer
 from jingjin.core.limits import in_background
 from jingjin.core.permissions import PermissionDenied
-from jingjin.jobs.api import job_payload
-from jingjin.jobs.models import Job
-from jingjin.jobs.services import job_submit
+from jingjin.jobs.api import queued_upload
 from jingjin.plans.models import Task
 from jingjin.projects import imports, selectors, services
 from jingjin.projects.choices import MilestoneKind, ProjectCategory, ProjectLevel, ProjectState
@@ -334,19 +332,7 @@ class ProjectViewSet(RestrictedViewSet):
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if in_background(upload.size):
-            try:
-                job = job_submit(
-                    actor=request.user,
-                    kind=PROJECT_IMPORT,
-                    params={"source": "api"},
-                    input_file=upload,
-                    source="api",
-                )
-            except DjangoValidationError as exc:
-                raise exceptions.ValidationError({"file": exc.messages}) from exc
-            except PermissionDenied as exc:
-                raise exceptions.PermissionDenied(str(exc)) from exc
-            return Response(job_payload(Job.objects.get(pk=job.pk), request), status=status.HTTP_202_ACCEPTED)
+            return queued_upload(request, kind=PROJECT_IMPORT, upload=upload)
         try:
             result = imports.project_import(actor=request.user, raw=upload.read(), source="api")
         except PermissionDenied as exc:

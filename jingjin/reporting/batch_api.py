@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,9 +18,7 @@ from rest_framework.response import Response
 from jingjin.core.api import clean_param
 from jingjin.core.limits import in_background
 from jingjin.core.permissions import PermissionDenied, RestrictedPermission, can_fill_reports, restrict
-from jingjin.jobs.api import job_payload
-from jingjin.jobs.models import Job
-from jingjin.jobs.services import job_submit
+from jingjin.jobs.api import queued_upload
 from jingjin.plans.models import Task
 from jingjin.reporting import batch, batch_template, selectors, services
 from jingjin.reporting.api import ReportSerializer, _call
@@ -124,25 +121,8 @@ class ReportToolsViewSet(viewsets.ViewSet):
         if (upload.size or 0) > batch.MAX_FILE_SIZE:
             raise exceptions.ValidationError({"file": [f"larger than {batch.MAX_FILE_SIZE // 2**20} MB"]})
         if in_background(upload.size):  # a large file: imported by a job; follow it at /api/jobs/<id>
-            try:
-                job = job_submit(
-                    actor=request.user,
-                    kind=REPORT_BATCH,
-                    params={
-                        "period_id": period.pk,
-                        "period": period.code,
-                        "submit": body.validated_data["submit"],
-                        "source": "api",
-                    },
-                    input_file=upload,
-                    source="api",
-                )
-            except DjangoValidationError as exc:  # e.g. a file name with control characters
-                raise exceptions.ValidationError(exc.message_dict) from exc
-            except PermissionDenied as exc:
-                raise exceptions.PermissionDenied(str(exc)) from exc
-            job = Job.objects.get(pk=job.pk)  # as it is after the run (immediate mode) or queued
-            return Response(job_payload(job, request), status=status.HTTP_202_ACCEPTED)
+            params = {"period_id": period.pk, "period": period.code, "submit": body.validated_data["submit"]}
+            return queued_upload(request, kind=REPORT_BATCH, upload=upload, params=params)
         try:
             summary = batch.batch_import(
                 actor=request.user,
