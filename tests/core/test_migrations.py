@@ -77,15 +77,22 @@ def test_the_suite_database_is_the_one_migrate_makes(migrated_sqlite: Path) -> N
     assert made[IncomeLine._meta.db_table]["rows"] > 0  # a data migration's rows are compared too
 
 
-def test_the_migrations_hold_every_change_of_the_models(migrated_data_dir: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "jingjin.cli", "manage", "makemigrations", "--check", "--dry-run"],
-        env=own_sqlite_env(migrated_data_dir),
+def _run(arguments: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``python arguments`` in a fresh process on ``data_dir``, as a user runs a command."""
+    return subprocess.run(
+        [sys.executable, *arguments],
+        env=own_sqlite_env(data_dir),
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+    )
+
+
+def test_the_migrations_hold_every_change_of_the_models(migrated_data_dir: Path) -> None:
+    result = _run(
+        ["-m", "jingjin.cli", "manage", "makemigrations", "--check", "--dry-run"], migrated_data_dir
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
@@ -96,15 +103,7 @@ def _build_from_models(data_dir: Path, then: str = "") -> subprocess.CompletedPr
         "from jingjin.commands._django import setup; setup()\n"
         "from jingjin.core import schema\n" + then + "print(schema.migrate(verbosity=0))\n"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=own_sqlite_env(data_dir),
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return _run(["-c", code], data_dir)
 
 
 def test_a_new_demo_database_built_from_the_models_is_the_one_migrate_makes(
@@ -128,15 +127,7 @@ def test_a_new_demo_database_built_from_the_models_is_the_one_migrate_makes(
     assert made["ours"] == made["migrate"]
     assert recorded[0] == recorded[1] and len(recorded[0]) > 80  # every migration recorded as applied
     # the next migrate (after an upgrade) finds nothing to apply; on an existing database it is migrate
-    check = subprocess.run(
-        [sys.executable, "-m", "jingjin.cli", "manage", "migrate", "--check"],
-        env=own_sqlite_env(data),
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    check = _run(["-m", "jingjin.cli", "manage", "migrate", "--check"], data)
     assert check.returncode == 0, check.stdout + check.stderr
     again = _build_from_models(data)
     assert again.returncode == 0 and again.stdout.strip() == "False", again.stderr[-4000:]

@@ -14,6 +14,8 @@ from jingjin.core.models import Unit
 #: synthetic ID numbers with valid check characters (GB 11643-1999; computed by the validator's rule)
 ID_HEAD = "510903198001011233"
 ID_CHILD = "510903201001011238"
+#: a synthetic member's other personal data
+PHONE, ACCOUNT, HEALTH = "13900005678", "6222029876543210987", "糖尿病"
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +85,38 @@ def household(world: dict[str, Any]) -> Any:
 @pytest.fixture(autouse=True)
 def _english(english: Any) -> None:
     """The messages these tests read are compared in English (the UI's other language)."""
+
+
+def record_items(
+    household: Any, worker: Any, *, pool: Any = None, paid: Decimal = Decimal(0)
+) -> dict[str, Any]:
+    """One record of each kind (``member``, ``risk``, ``measure``, ``income``) of ``household``; the
+    member with every personal field filled in, the measure paid ``paid`` from ``pool``."""
+    from jingjin.rural import services
+
+    child = services.member_add(
+        actor=worker,
+        household=household,
+        name="张小某",
+        relation="child",
+        id_number=ID_CHILD,
+        phone=PHONE,
+        bank_account=ACCOUNT,
+        health=HEALTH,
+    )
+    return {
+        "member": child,
+        "risk": services.risk_add(actor=worker, household=household, kind="illness", note="住院"),
+        "measure": services.measure_add(
+            actor=worker,
+            household=household,
+            kind="education",
+            description="助学",
+            started_on=date(2023, 10, 5),
+            pool=pool,
+            paid=paid,
+        ),
+        "income": services.income_record(
+            actor=worker, household=household, month=date(2023, 9, 1), net_income=Decimal(9000)
+        ),
+    }

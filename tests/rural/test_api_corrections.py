@@ -17,12 +17,10 @@ from jingjin.core.models import AuditEntry
 from jingjin.rural import rules, services
 from jingjin.rural.models import AssistanceMeasure, FundPool, Household, IncomeRecord, Member, RiskFactor
 
-from .conftest import ID_CHILD, ID_HEAD
+from .conftest import ACCOUNT, HEALTH, ID_CHILD, ID_HEAD, PHONE, record_items
 from .test_api_steps import client_for
 
 pytestmark = pytest.mark.django_db
-
-PHONE, ACCOUNT, HEALTH = "13900005678", "6222029876543210987", "糖尿病"
 
 
 def patch(client: Client, household: Household, kind: str, pk: int, body: dict[str, Any]) -> Any:
@@ -47,33 +45,9 @@ def pool(world: dict[str, Any]) -> FundPool:
 
 @pytest.fixture
 def items(household: Household, world: dict[str, Any], pool: FundPool) -> dict[str, Any]:
-    """One record of each kind; the member with every personal field filled in, the measure paid."""
-    worker = world["worker_c"]
-    return {
-        "members": services.member_add(
-            actor=worker,
-            household=household,
-            name="张小某（演示）",
-            relation="child",
-            id_number=ID_CHILD,
-            phone=PHONE,
-            bank_account=ACCOUNT,
-            health=HEALTH,
-        ),
-        "risks": services.risk_add(actor=worker, household=household, kind="illness", note="住院"),
-        "measures": services.measure_add(
-            actor=worker,
-            household=household,
-            kind="education",
-            description="助学",
-            started_on=date(2023, 10, 5),
-            pool=pool,
-            paid=Decimal(3000),
-        ),
-        "incomes": services.income_record(
-            actor=worker, household=household, month=date(2023, 9, 1), net_income=Decimal(9000)
-        ),
-    }
+    """One record of each kind, under the API's names; the measure paid 3,000 from the pool."""
+    made = record_items(household, world["worker_c"], pool=pool, paid=Decimal(3000))
+    return {f"{kind}s": item for kind, item in made.items()}
 
 
 def test_each_record_shows_its_id(household: Household, world: dict[str, Any], items: dict[str, Any]) -> None:
@@ -92,7 +66,7 @@ def test_a_case_worker_corrects_the_fields_given_and_keeps_the_others(
     row = next(r for r in response.json()["members"] if r["id"] == child.pk)
     assert row["phone"] == "13700001111"  # the county's case worker sees it in full
     child.refresh_from_db()
-    assert (child.name, child.relation, child.id_number) == ("张小某（演示）", "child", ID_CHILD)
+    assert (child.name, child.relation, child.id_number) == ("张小某", "child", ID_CHILD)
     assert (child.bank_account, child.health, child.phone) == (ACCOUNT, HEALTH, "13700001111")
     entry = AuditEntry.objects.filter(content_type__model="member", action="update").latest("pk")
     assert entry.source == "api" and entry.after["personal_data"] == "phone"

@@ -26,45 +26,15 @@ from jingjin.rural.models import (
     RiskFactor,
 )
 
-from .conftest import ID_CHILD
+from .conftest import ACCOUNT, HEALTH, ID_CHILD, PHONE, record_items
 
 pytestmark = pytest.mark.django_db
-
-PHONE, ACCOUNT, HEALTH = "13900005678", "6222029876543210987", "糖尿病"
 
 
 def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def _items(household: Household, worker: Any) -> dict[str, Any]:
-    """One item of each kind; the member with every personal field filled in."""
-    child = services.member_add(
-        actor=worker,
-        household=household,
-        name="张小某",
-        relation="child",
-        id_number=ID_CHILD,
-        phone=PHONE,
-        bank_account=ACCOUNT,
-        health=HEALTH,
-    )
-    return {
-        "member": child,
-        "risk": services.risk_add(actor=worker, household=household, kind="illness", note="住院"),
-        "measure": services.measure_add(
-            actor=worker,
-            household=household,
-            kind="education",
-            description="助学",
-            started_on=date(2023, 10, 5),
-        ),
-        "income": services.income_record(
-            actor=worker, household=household, month=date(2023, 9, 1), net_income=Decimal(9000)
-        ),
-    }
 
 
 def _counts() -> tuple[int, ...]:
@@ -76,7 +46,7 @@ def test_each_kind_is_removed_by_its_county_worker_with_the_reason_audited(
     household: Household, world: dict[str, Any]
 ) -> None:
     worker = world["worker_c"]
-    items = _items(household, worker)
+    items = record_items(household, worker)
     client = _client(worker)
     for kind, item in items.items():
         edit = f"/rural/households/{household.code}/{kind}/{item.pk}/edit/"
