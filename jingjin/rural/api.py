@@ -446,7 +446,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         return self._write(request, HouseholdIncomeInputSerializer, write)
 
     @extend_schema(request=HouseholdMemberInputSerializer, responses=RuralHouseholdSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"members/(?P<item>[0-9]+)", url_name="member")
+    @action(detail=True, methods=["patch"], url_path=r"members/(?P<item>[0-9]{1,18})", url_name="member")
     def member(self, request: Request, code: str | None = None, item: str = "") -> Response:
         """Correct a member: the fields given (the personal data checked as when added)."""
 
@@ -457,7 +457,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         return self._correct(request, "members", item, HouseholdMemberInputSerializer, correct)
 
     @extend_schema(request=HouseholdRiskInputSerializer, responses=RuralHouseholdSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"risks/(?P<item>[0-9]+)", url_name="risk")
+    @action(detail=True, methods=["patch"], url_path=r"risks/(?P<item>[0-9]{1,18})", url_name="risk")
     def risk(self, request: Request, code: str | None = None, item: str = "") -> Response:
         """Correct a risk factor."""
 
@@ -468,7 +468,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         return self._correct(request, "risks", item, HouseholdRiskInputSerializer, correct)
 
     @extend_schema(request=HouseholdMeasureInputSerializer, responses=RuralHouseholdSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"measures/(?P<item>[0-9]+)", url_name="measure")
+    @action(detail=True, methods=["patch"], url_path=r"measures/(?P<item>[0-9]{1,18})", url_name="measure")
     def measure(self, request: Request, code: str | None = None, item: str = "") -> Response:
         """Correct an assistance measure: a payment must fit the pool's balance without the
         measure's own; ``pool_year`` null takes the measure off any pool."""
@@ -491,7 +491,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         return self._correct(request, "measures", item, HouseholdMeasureInputSerializer, correct)
 
     @extend_schema(request=HouseholdIncomeCorrectionSerializer, responses=RuralHouseholdSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"incomes/(?P<item>[0-9]+)", url_name="income")
+    @action(detail=True, methods=["patch"], url_path=r"incomes/(?P<item>[0-9]{1,18})", url_name="income")
     def income(self, request: Request, code: str | None = None, item: str = "") -> Response:
         """Correct an income record's figure (its month stays; the latest month's figure is the
         household's net income)."""
@@ -513,7 +513,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"(?P<kind>(?:members|risks|measures|incomes))/(?P<item>[0-9]+)/remove",
+        url_path=r"(?P<kind>(?:members|risks|measures|incomes))/(?P<item>[0-9]{1,18})/remove",
         url_name="remove-record",
     )
     def remove_record(

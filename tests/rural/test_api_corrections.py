@@ -23,12 +23,12 @@ from .test_api_steps import client_for
 pytestmark = pytest.mark.django_db
 
 
-def patch(client: Client, household: Household, kind: str, pk: int, body: dict[str, Any]) -> Any:
+def patch(client: Client, household: Household, kind: str, pk: int | str, body: dict[str, Any]) -> Any:
     path = f"/api/households/{household.code}/{kind}/{pk}"
     return client.patch(path, body, content_type="application/json")
 
 
-def remove(client: Client, household: Household, kind: str, pk: int, body: dict[str, Any]) -> Any:
+def remove(client: Client, household: Household, kind: str, pk: int | str, body: dict[str, Any]) -> Any:
     path = f"/api/households/{household.code}/{kind}/{pk}/remove"
     return client.post(path, body, content_type="application/json")
 
@@ -246,6 +246,9 @@ def test_a_record_of_another_household_or_none_is_not_found(
     missing = patch(client, household, "risks", 999_999, {"note": "x"})
     assert missing.status_code == 404 and missing.json()["detail"] == "该户没有这条记录。"
     assert client.post(f"/api/households/{household.code}/steps/1/remove", {"reason": "x"}).status_code == 404
+    too_long = "9" * 30  # beyond a database key: not a record, not a database error
+    assert patch(client, household, "risks", too_long, {"note": "x"}).status_code == 404
+    assert remove(client, household, "risks", too_long, {"reason": "x"}).status_code == 404
     assert counts() == before
 
 
