@@ -2,7 +2,7 @@
 own, instead of by running every migration.
 
 ``migrate`` on an empty database runs the 90 migrations one after the other; Django renders the
-models' state again for most of their operations, which took 29–45 s of ``make demo`` on the
+models' state again for most of their operations, which took 24–45 s of ``make demo`` on the
 project's 2-core machines. :func:`migrate` builds an empty SQLite database's tables straight from
 the models (``migrate --run-syncdb`` with the migrations set aside), runs the data migrations'
 forward functions on them, and records every migration as applied, so that the next ``migrate``
