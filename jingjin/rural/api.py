@@ -451,7 +451,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         """Correct a member: the fields given (the personal data checked as when added)."""
 
         def correct(member: Member, data: dict[str, Any]) -> None:
-            kept = {name: getattr(member, name) for name in MEMBER_FIELDS}
+            kept = selectors.member_values(member)
             services.member_update(actor=request.user, member=member, **(kept | data), source="api")
 
         return self._correct(request, "members", item, HouseholdMemberInputSerializer, correct)
@@ -530,9 +530,6 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet[Household]):
         reason = removal.validated_data["reason"]
         return self._answer(household, lambda: remove(request.user, record, reason), status.HTTP_200_OK)
 
-
-#: A member's fields a correction keeps where the body does not give them.
-MEMBER_FIELDS = ("name", "relation", "id_number", "phone", "bank_account", "health", "labour_capacity")
 
 #: How each kind of record is removed (the service the record's edit page uses).
 REMOVALS: dict[str, Any] = {

@@ -36,11 +36,6 @@ from jingjin.rural.models import AssistanceMeasure, Household, IncomeLine, Incom
 from jingjin.rural.views import _attach, _forbidden, _household
 
 
-def _member_initial(member: Any) -> dict[str, Any]:
-    fields = ("name", "relation", "id_number", "phone", "bank_account", "health", "labour_capacity")
-    return {name: getattr(member, name) for name in fields}
-
-
 def _risk_initial(risk: Any) -> dict[str, Any]:
     return {"kind": risk.kind, "note": risk.note}
 
@@ -122,7 +117,7 @@ ITEMS: dict[str, Item] = {
     "member": Item(
         Member,
         rural_forms.MemberForm,
-        _member_initial,
+        selectors.member_values,
         _save_member,
         gettext_lazy("Edit a member"),
         _remove_member,

@@ -88,6 +88,16 @@ def household_get(*, user: Any, code: str) -> Household | None:
     )
 
 
+#: A member's fields as a correction sets them (its page's form, the API's PATCH).
+MEMBER_FIELDS = ("name", "relation", "id_number", "phone", "bank_account", "health", "labour_capacity")
+
+
+def member_values(member: Member) -> dict[str, Any]:
+    """The member's fields as :func:`jingjin.rural.services.member_update` takes them (personal
+    data in full: for the form of its county's case workers, or a correction that keeps them)."""
+    return {name: getattr(member, name) for name in MEMBER_FIELDS}
+
+
 def member_rows(members: list[Member], *, full: bool) -> list[dict[str, Any]]:
     """The members as the page, API and exports show them: in full or masked."""
     rows = []

@@ -120,3 +120,22 @@ def record_items(
             actor=worker, household=household, month=date(2023, 9, 1), net_income=Decimal(9000)
         ),
     }
+
+
+def household_of(
+    world: dict[str, Any], head: str, *, village: str = "village", worker: str = "worker_c"
+) -> Any:
+    """Another household of ``village``, opened by ``worker`` (under identification)."""
+    from jingjin.rural import services
+
+    return services.household_create(
+        actor=world[worker],
+        village=world[village],
+        head_name=head,
+        channel="cadre_visit",
+        monitoring_type="marginal",
+        lead_date=date(2023, 10, 1),
+        size=3,
+        net_income=Decimal(9000),
+        source="test",
+    )

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from jingjin.rural import services
 from jingjin.rural.elimination import household_eliminate
 from jingjin.rural.models import Household
 
-from .conftest import ID_HEAD
+from .conftest import ID_HEAD, household_of
 from .test_workflow import identify, monitored_and_ready
 from .test_workflow import line_2023 as line_2023  # the fixture
 
@@ -31,22 +29,6 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def household_of(
-    world: dict[str, Any], head: str, *, village: str = "village", worker: str = "worker_c"
-) -> Any:
-    return services.household_create(
-        actor=world[worker],
-        village=world[village],
-        head_name=head,
-        channel="cadre_visit",
-        monitoring_type="marginal",
-        lead_date=date(2023, 10, 1),
-        size=3,
-        net_income=Decimal(9000),
-        source="test",
-    )
 
 
 @pytest.fixture

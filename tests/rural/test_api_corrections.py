@@ -17,7 +17,7 @@ from jingjin.core.models import AuditEntry
 from jingjin.rural import rules, services
 from jingjin.rural.models import AssistanceMeasure, FundPool, Household, IncomeRecord, Member, RiskFactor
 
-from .conftest import ACCOUNT, HEALTH, ID_CHILD, ID_HEAD, PHONE, record_items
+from .conftest import ACCOUNT, HEALTH, ID_CHILD, ID_HEAD, PHONE, household_of, record_items
 from .test_api_steps import client_for
 
 pytestmark = pytest.mark.django_db
@@ -229,14 +229,7 @@ def test_removing_the_latest_income_gives_the_household_the_previous_figure(
 def test_a_record_of_another_household_or_none_is_not_found(
     household: Household, world: dict[str, Any], items: dict[str, Any]
 ) -> None:
-    other = services.household_create(
-        actor=world["worker_c"],
-        village=world["village"],
-        head_name="李某（演示）",
-        channel="cadre_visit",
-        monitoring_type="marginal",
-        lead_date=date(2023, 10, 1),
-    )
+    other = household_of(world, "李某（演示）")
     client = client_for(world["worker_c"])
     before = counts()
     for kind, item in items.items():

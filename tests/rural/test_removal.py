@@ -26,7 +26,7 @@ from jingjin.rural.models import (
     RiskFactor,
 )
 
-from .conftest import ACCOUNT, HEALTH, ID_CHILD, PHONE, record_items
+from .conftest import ACCOUNT, HEALTH, ID_CHILD, PHONE, household_of, record_items
 
 pytestmark = pytest.mark.django_db
 
@@ -86,14 +86,7 @@ def test_others_may_not_remove_as_they_may_not_edit(household: Household, world:
     assert _counts() == before
     with pytest.raises(PermissionDenied):
         services.risk_remove(actor=world["worker_d"], risk=risk, reason="录入错误")
-    other = services.household_create(
-        actor=world["worker_c"],
-        village=world["village"],
-        head_name="李某（演示）",
-        channel="cadre_visit",
-        monitoring_type="marginal",
-        lead_date=date(2023, 10, 1),
-    )  # an item of another household under this household's code: not found
+    other = household_of(world, "李某（演示）")  # its code with this household's item: not found
     wrong = f"/rural/households/{other.code}/risk/{risk.pk}/edit/?remove=1"
     assert _client(world["worker_c"]).post(wrong, {"reason": "录入错误"}).status_code == 404
     assert RiskFactor.objects.filter(pk=risk.pk).exists()
