@@ -221,12 +221,15 @@ def settle(
     """Completeness, the beyond-the-scale bits and the AQI of the block's rows (from ``lo``)
     listed in ``found`` (:func:`mark`): those with a missing value, a value with no IAQI or one
     above its table (codes as :func:`sub_index`), into ``complete`` (set to ``all_present``),
-    ``beyond`` (0) and ``best`` as :func:`block` starts them; the codes become values (above the
-    table → 500, no IAQI → missing). Adds each slot's number of negative codes (missing
-    sub-indices) in those rows to ``missing``. The other rows' codes are all sub-indices: they
-    are few, so a row is settled at a time."""
+    ``beyond`` (zeros as it comes, written only here) and ``best`` as :func:`block` starts them;
+    the codes become values (above the table → 500, no IAQI → missing). Adds each slot's
+    number of negative codes (missing sub-indices) in those rows to ``missing``; returns how
+    many of those rows are beyond the scale and how many incomplete. The other rows' codes are
+    all sub-indices: they are few, so a row is settled at a time."""
     none = np.int16(MISSING)
     top = np.int16(500)
+    beyond_rows = 0
+    incomplete = 0
     for k in range(found[0]):
         r = found[k + 1]
         row = lo + r
@@ -245,6 +248,7 @@ def settle(
             else:
                 whole &= c >= 0
         complete[r] = whole
+        incomplete += not whole
         # Codes to values: above the table → 500 flagged, no IAQI → missing; then the maximum.
         bits = np.uint16(0)
         most = none
@@ -257,8 +261,11 @@ def settle(
             c = min(max(c, none), top)
             subs[s][row] = c
             most = max(most, c)
-        beyond[r] = bits
+        if bits:
+            beyond[r] = bits
+            beyond_rows += 1
         best[r] = most
+    return beyond_rows, incomplete
 
 
 @njit(cache=True)
@@ -320,14 +327,16 @@ def block(
     """Rows ``lo:hi`` (one block, in the cache): each indicator's sub-index codes, the SO2
     24-h stand-in, the maximum, then the rows with a special code one by one (:func:`settle`),
     the bit sets and the level, each but the settling a short loop over the block that the
-    compiler vectorises; counts into ``stats`` (invalid values,
-    rows beyond the scale, rows with an exceeding pollutant, rows without an AQI, then each
-    slot's missing sub-indices, the stand-in's included)."""
+    compiler vectorises; counts into ``stats`` (invalid values, rows beyond the scale, rows with
+    an exceeding pollutant, rows without an AQI, incomplete rows, then each slot's missing
+    sub-indices, the stand-in's included). The primary, exceeding and beyond-the-scale bit sets
+    arrive as zeros: only set bits are written."""
     last = count + (1 if standin >= 0 else 0)
     bad = 0
     # The rows with a special code: how many, then which (each once: ``flag``).
     flag = np.zeros(hi - lo, dtype=np.bool_)
-    found = np.zeros(hi - lo + 1, dtype=np.int64)
+    found = np.empty(hi - lo + 1, dtype=np.int64)  # only the count needs a start
+    found[0] = 0
     for s in range(count):
         if is_int[s]:
             bad += int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
@@ -342,10 +351,7 @@ def block(
     best = best_out[lo:hi]
     primary = primary_out[lo:hi]
     exceeding = exceeding_out[lo:lo] if std2026 else exceeding_out[lo:hi]  # 2026: none, not written
-    primary[:] = 0
-    exceeding[:] = 0
     complete[:] = all_present
-    beyond[:] = 0
     best[:] = MISSING
     # In a row without a special code every code is a sub-index (0 … 500): complete if every
     # indicator of the report is read, nothing beyond the scale, the AQI the plain maximum. Its
@@ -356,11 +362,13 @@ def block(
         for r in range(m):
             best[r] = max(best[r], sub[r])
     if standin >= 0:
-        stats[4 + standin] += m - found[0]  # the listed rows' stand-in is counted by settle
+        stats[5 + standin] += m - found[0]  # the listed rows' stand-in is counted by settle
+    beyond_rows, incomplete = 0, 0 if all_present else m
     if found[0]:
-        settle(
-            subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, found, complete, beyond, best, stats[4:]
+        beyond_rows, settled = settle(
+            subs, count, last, standin, so2_1h, o3_8h, o3_1h, t, lo, found, complete, beyond, best, stats[5:]
         )
+        incomplete += settled if all_present else 0
     # The primary (AQI > 50: the largest sub-index) and exceeding (2012: above 100) pollutants.
     zero = np.uint16(0)
     fifty = np.int16(50)
@@ -381,11 +389,10 @@ def block(
     # In one pass: the level (0 for a missing AQI, then one more for each level top passed:
     # five tops, padded by ``index._kernel_tables``), the category and colour codes (the level
     # less one; a missing AQI as level 1, its row nulled afterwards; not written where the
-    # caller gave no arrays), and the rows beyond the scale and without an AQI.
+    # caller gave no arrays), and the rows without an AQI.
     level = level_out[lo:hi]
     t0, t1, t2, t3, t4 = t.level_tops[0], t.level_tops[1], t.level_tops[2], t.level_tops[3], t.level_tops[4]
     one = np.int8(1)
-    beyond_rows = 0
     exceeding_rows = 0
     no_aqi = 0
     if category_out.size:
@@ -395,13 +402,11 @@ def block(
             k = np.int8((b >= 0) + (b > t0) + (b > t1) + (b > t2) + (b > t3) + (b > t4))
             level[r] = k
             category[r] = colour[r] = np.uint8(max(k, one) - one)
-            beyond_rows += beyond[r] != zero
             no_aqi += b < 0
     else:
         for r in range(m):
             b = best[r]
             level[r] = np.int8((b >= 0) + (b > t0) + (b > t1) + (b > t2) + (b > t3) + (b > t4))
-            beyond_rows += beyond[r] != zero
             no_aqi += b < 0
     for r in range(exceeding.size):
         exceeding_rows += exceeding[r] != zero
@@ -409,6 +414,7 @@ def block(
     stats[1] = beyond_rows
     stats[2] = exceeding_rows
     stats[3] = no_aqi
+    stats[4] = incomplete
 
 
 @njit(parallel=True, cache=True)
@@ -437,10 +443,10 @@ def kernel(
 ):  # pragma: no cover - compiled
     """The rows block by block (``rows`` to a block), the blocks shared out among numba's
     threads; returns the counts of :func:`block` summed: invalid values, rows beyond the scale,
-    rows exceeding, rows without an AQI, then each slot's missing sub-indices."""
+    rows exceeding, rows without an AQI, incomplete rows, then each slot's missing sub-indices."""
     n = best_out.size
     blocks = (n + rows - 1) // rows
-    stats = np.zeros((blocks, 4 + len(subs)), dtype=np.int64)
+    stats = np.zeros((blocks, 5 + len(subs)), dtype=np.int64)
     for b in numba.prange(blocks):
         block(
             floats,

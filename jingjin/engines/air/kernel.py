@@ -90,6 +90,7 @@ class Output:
     beyond_rows: int
     exceeding_rows: int
     no_aqi: int  # rows without an AQI
+    incomplete: int  # rows where an indicator of the report has no sub-index
     missing: npt.NDArray[np.int64]  # [slot]: missing sub-indices
 
 
@@ -129,8 +130,11 @@ def run(
     SO2 1-h; ``so2_1h``, ``o3_8h`` and ``o3_1h`` are the slots of those indicators (or −1).
     The result arrays are written into ``out`` (``subs``, ``best``, ``level``, ``primary``,
     ``exceeding``, ``beyond``, ``complete`` and, where given, the category and colour codes
-    ``category`` and ``colour``: the level less one, a missing AQI's 0); ``exceeding`` is
-    left as it is under HJ 633-2026, which names no exceeding pollutants.
+    ``category`` and ``colour``: the level less one, a missing AQI's 0). ``primary``,
+    ``exceeding`` and ``beyond`` must be zeros: the kernel sets bits only (``beyond`` is
+    written only in the rare rows beyond the scale, so that an array of zeros that the system
+    has not yet given memory, ``numpy.zeros``, costs nothing); ``exceeding`` is left as it is
+    under HJ 633-2026, which names no exceeding pollutants.
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
@@ -175,5 +179,6 @@ def run(
         int(counts[1]),
         int(counts[2]),
         int(counts[3]),
-        counts[4:],
+        int(counts[4]),
+        counts[5:],
     )

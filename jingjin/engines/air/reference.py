@@ -272,6 +272,8 @@ class _Result:
     #: How many values are missing in each result column where that is known (sub-indices by
     #: name, ``aqi``); the others are looked at.
     missing: dict[str, int] = field(default_factory=dict)
+    #: How many rows are incomplete, where that is known (the kernel counts them).
+    incomplete: int | None = None
 
 
 def _arrays(n: int, dtypes: Sequence[type[np.generic]]) -> list[npt.NDArray[Any]]:

@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jingjin.engines.air import InvalidInputError, aqi, iaqi, levels, round_gbt8170, scale
+from jingjin.engines.air import index as air_index
+from jingjin.engines.tables.air_hj633 import INDICATORS
 from tests.engines.air_water.worked import STEPS, TABLES, worked_iaqi
 
 BREAKPOINT_CASES = [
@@ -360,6 +362,30 @@ def test_output_keeps_every_input_column_and_the_row_order():
     assert out.columns[:3] == ["z", "pm25_24h", "note"]
     assert out["z"].to_list() == [3, 1, 2]
     assert out["aqi"].to_list() == [2, 132, 69]  # 1·50/35 → 2; 100 + 50·25/40 → 132; 50 + 50·15/40 → 69
+
+
+@pytest.mark.parametrize("kernel", ["numba", "numpy"])
+def test_columns_with_one_value_on_every_row_come_in_their_place(kernel, monkeypatch):
+    """The standard, the pollutants named by no row and ``complete`` when every row or none is
+    complete are polars constants (one value, not a buffer): same columns, order and values."""
+    monkeypatch.setattr(air_index, "KERNEL", kernel)
+    names = list(INDICATORS[("HJ633-2026", "daily")])
+    frame = pl.DataFrame({name: [10.0, 20.0, 30.0] for name in names}).with_columns(note=pl.lit("x"))
+    out = aqi(frame, standard="HJ633-2026", report="daily")
+    assert out.columns[-5:] == [
+        "primary_pollutants",
+        "exceeding_pollutants",
+        "beyond_scale",
+        "complete",
+        "standard",
+    ]
+    assert out["complete"].to_list() == [True] * 3
+    assert out["standard"].to_list() == ["HJ633-2026"] * 3
+    assert out["exceeding_pollutants"].to_list() == [""] * 3 and out["beyond_scale"].to_list() == [""] * 3
+    partial = aqi(frame.drop("o3_8h"), standard="HJ633-2026", report="daily")  # an indicator missing
+    assert partial["complete"].to_list() == [False] * 3
+    assert partial.columns == [c for c in out.columns if c not in ("o3_8h", "iaqi_o3_8h")]
+    assert aqi(frame.head(0), standard="HJ633-2026", report="daily").schema == out.schema
 
 
 def test_mapping_of_numpy_arrays():

@@ -237,6 +237,10 @@ def test_the_kernel_writes_the_pollutant_sets_and_levels_into_their_enum_columns
     assert set(result.columns) == written | {"category", "colour"}
     for key in written:
         assert (result.columns[key].to_physical().to_numpy() == getattr(result, key)).all()
+    # The rows beyond the scale are written (the kernel only sets bits), the incomplete counted.
+    reference = air_index._compute_numpy(values, standard, "daily", frame.height)
+    assert (result.beyond == reference.beyond).all() and result.beyond.any()
+    assert result.incomplete == (~reference.complete).sum() > 3
     # The category and colour codes: the level less one (a missing AQI's level 0 as 1).
     assert (result.level == 0).sum() == 3
     for key in ("category", "colour"):
