@@ -41,7 +41,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_air import CASES, frame_of, indicators, machine, timed_together
+from bench_air import CASES, frame_of, indicators, machine, memory_pass, timed_together
 
 from jingjin.engines.air import aqi
 from jingjin.engines.air import index as air_index
@@ -70,7 +70,7 @@ def split(repeats: int) -> None:
                 "aqi": lambda: aqi(frame, standard=standard, report=report),  # noqa: B023
                 "compute": lambda: air_index._compute(values, standard, report, ROWS, set(names)),  # noqa: B023
                 "columns": lambda: air_index._result_columns(result, names, code, ROWS),  # noqa: B023
-                "memory": lambda: [a.sum() for a in arrays],  # noqa: B023
+                "memory": memory_pass(arrays),
             },
         )
         print(
@@ -134,7 +134,7 @@ def write_floor(repeats: int) -> None:
     out = np.empty((6, ROWS), dtype=np.int16)
     found = timed_together(
         repeats,
-        {"copy": lambda: copy(columns, out), "memory": lambda: [a.sum() for a in columns]},
+        {"copy": lambda: copy(columns, out), "memory": memory_pass(list(columns))},
     )
     print(
         f"\n## Six Int64 columns of {ROWS:,} rows into Int16 (no look-up), "
