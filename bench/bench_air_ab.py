@@ -1,0 +1,138 @@
+"""``aqi()`` as it is against ``aqi()`` at a git revision, in one process (issue 19).
+
+``bench_air_kernel_ab.py`` compares the kernel alone, on the same arguments; it cannot compare
+two versions whose kernels take other arguments or return other counts, and it leaves out the
+Python around the kernel (the result columns). This script compares the whole ``aqi()``: the
+package ``jingjin/engines/air`` is copied twice into a temporary folder, as it is in the working
+tree and as it was at ``--against``, each under a name of its own and compiled without numba's
+cache, and for each case of ``bench_air.py`` (both standards, daily and hourly, float and int;
+2,000,000 rows) the two ``aqi()`` are
+
+- called once each and their frames checked equal;
+- timed in ``--repeat`` rounds, the order of the two reversed every other round.
+
+In one process, the side called first on a case was 0.3–0.8 ms faster (median) than the other
+with the same code on the `AMD EPYC` machine of 2026-12-07 (both sides copies of the same
+files). So the comparison runs twice, in two processes, each side first once, and the table
+gives both differences and their mean, which cancels that bias.
+
+Run: ``.venv/bin/python bench/bench_air_ab.py`` (``--against REV``, default ``HEAD``; ``--repeat``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from bench_air import CASES, frame_of, indicators, machine  # noqa: E402
+
+from jingjin import numba_cache  # noqa: E402
+
+PACKAGE = "jingjin/engines/air"
+ROWS = 2_000_000
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def copy_package(revision: str | None, name: str, folder: Path) -> ModuleType:
+    """The air package at ``revision`` (None: the working tree) as the package ``name``."""
+    target = folder / name
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in git("ls-tree", "--name-only", revision or "HEAD", f"{PACKAGE}/").split():
+        text = git("show", f"{revision}:{path}") if revision else (ROOT / path).read_text(encoding="utf-8")
+        text = text.replace("jingjin.engines.air", name).replace("cache=True", "cache=False")
+        (target / Path(path).name).write_text(text, encoding="utf-8")
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    return importlib.import_module(name)
+
+
+def measure(revision: str, first: str, repeats: int) -> dict[str, dict[str, list[float]]]:
+    """Seconds of each side per case, ``first`` (``now`` or ``then``) called first on each case."""
+    numba_cache.configure()
+    with tempfile.TemporaryDirectory() as folder:
+        sides = {
+            "now": copy_package(None, "air_ab_now", Path(folder)),
+            "then": copy_package(revision, "air_ab_then", Path(folder)),
+        }
+        order = [first, "then" if first == "now" else "now"]
+        found: dict[str, dict[str, list[float]]] = {}
+        for standard, report, dtype in CASES:
+            frame = frame_of(indicators(standard, report), ROWS, dtype)
+
+            def call(side: str, frame: Any = frame, standard: str = standard, report: str = report) -> Any:
+                return sides[side].aqi(frame, standard=standard, report=report)
+
+            results = [call(side) for side in order]
+            if not results[0].equals(results[1]):
+                raise SystemExit(f"the two aqi() disagree on {standard} {report} {dtype}")
+            del results
+            times: dict[str, list[float]] = {"now": [], "then": []}
+            for k in range(repeats):
+                for side in order if k % 2 == 0 else order[::-1]:
+                    start = time.perf_counter()
+                    call(side)
+                    times[side].append(time.perf_counter() - start)
+            found[f"{standard} {report} {dtype}"] = times
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--against", default="HEAD", help="git revision of the earlier aqi() (default HEAD)")
+    parser.add_argument("--repeat", type=int, default=21, help="timed rounds (after one call of each side)")
+    parser.add_argument("--first", choices=["now", "then"], help=argparse.SUPPRESS)  # a child's run
+    args = parser.parse_args()
+    revision = git("rev-parse", args.against).strip()
+    if args.first:
+        print(json.dumps(measure(revision, args.first, args.repeat)))
+        return
+    print(f"# bench_air_ab — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
+    print(
+        f"load average before the run: {os.getloadavg()[0]:.2f}; aqi() now (working tree) against "
+        f"{revision[:12]} ({git('log', '-1', '--format=%s', revision).strip()}); {args.repeat} rounds "
+        "in each of two processes (each side called first in one), order reversed every other round; "
+        "median ms; difference now − then"
+    )
+    runs = {}
+    for first in ("now", "then"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--against", revision, "--repeat", str(args.repeat), "--first", first],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        runs[first] = json.loads(out.strip().splitlines()[-1])
+    print("\n| case | now first: now / then | then first: now / then | now − then | then first | mean |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for case in runs["now"]:
+        cells, diffs = [], []
+        for first in ("now", "then"):
+            now, then = (statistics.median(runs[first][case][side]) * 1e3 for side in ("now", "then"))
+            cells.append(f"{now:.2f} / {then:.2f}")
+            diffs.append(now - then)
+        mean = statistics.mean(diffs)
+        print(f"| {case} | {cells[0]} | {cells[1]} | {diffs[0]:+.2f} | {diffs[1]:+.2f} | {mean:+.2f} |")
+
+
+if __name__ == "__main__":
+    main()
