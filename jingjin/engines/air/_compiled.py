@@ -117,8 +117,6 @@ def rare(v: float, s: int, std2026: bool, t: Tables) -> int:  # pragma: no cover
     return sub_index(v, s, std2026, t)
 
 
-#: A code of :func:`float_block`'s first loop only: the value is left to :func:`rare`.
-PENDING = -4
 #: The table index :func:`float_block`'s first loop writes for a value it leaves to :func:`rare`
 #: (``index._kernel_tables`` checks that every table's top is below it).
 UNSETTLED = 65535
@@ -135,7 +133,7 @@ def mark(flag, found, r):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
+def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no cover - compiled
     """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
     invalid values (negative or infinite: read as missing). The rows with a special code
     (missing, no IAQI, above the table) are added to ``found`` (:func:`mark`). Codes as
@@ -147,8 +145,10 @@ def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - 
     with no decimals (``rint`` is GB/T 8170 on a whole-number scale), no near tie with decimals.
     Three loops: the first only computes each value's table index (or :data:`UNSETTLED`) into
     ``out`` (as uint16) — no look-up and no branch, so the compiler runs it on vectors; the
-    second looks the indices up; the third, only when some value was left, settles those by
-    :func:`rare`.
+    second looks the indices up and lists the rows it leaves in ``pend`` (scratch of the
+    block's size); the third settles those rows, and only those, by :func:`rare` (a scan of the
+    block for them cost a pass over it for each column with one: with 1 % missing values,
+    every column of every block).
     """
     d = t.decimals[s] if std2026 else 1
     lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
@@ -175,17 +175,16 @@ def float_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - 
         if k != unsettled:
             out[r] = lut[k]
         else:
-            out[r] = PENDING
+            pend[pending] = r
             pending += 1
     bad = 0
-    if pending:
-        for r in range(column.size):
-            if out[r] == PENDING:
-                code = rare(column[r], s, std2026, t)
-                bad += code == INVALID
-                if (code < 0) | (code == BEYOND):
-                    mark(flag, found, r)
-                out[r] = MISSING if code == INVALID else code
+    for j in range(pending):
+        r = pend[j]
+        code = rare(column[r], s, std2026, t)
+        bad += code == INVALID
+        if (code < 0) | (code == BEYOND):
+            mark(flag, found, r)
+        out[r] = MISSING if code == INVALID else code
     return bad
 
 
@@ -337,11 +336,12 @@ def block(
     flag = np.zeros(hi - lo, dtype=np.bool_)
     found = np.empty(hi - lo + 1, dtype=np.int64)  # only the count needs a start
     found[0] = 0
+    pend = np.empty(hi - lo, dtype=np.int32)  # a float column's rows left to :func:`rare`
     for s in range(count):
         if is_int[s]:
             bad += int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
         else:
-            bad += float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
+            bad += float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found, pend)
     if standin >= 0:
         bad += stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found)
     # Views of the block indexed from 0, so that the compiler vectorises the loops below.
