@@ -57,7 +57,11 @@ def copy_package(revision: str | None, name: str, folder: Path) -> ModuleType:
     target = folder / name
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    for path in git("ls-tree", "--name-only", revision or "HEAD", f"{PACKAGE}/").split():
+    if revision:
+        paths = git("ls-tree", "--name-only", revision, f"{PACKAGE}/").split()
+    else:
+        paths = [str(path.relative_to(ROOT)) for path in sorted((ROOT / PACKAGE).glob("*.py"))]
+    for path in paths:
         text = git("show", f"{revision}:{path}") if revision else (ROOT / path).read_text(encoding="utf-8")
         text = text.replace("jingjin.engines.air", name).replace("cache=True", "cache=False")
         (target / Path(path).name).write_text(text, encoding="utf-8")
