@@ -131,10 +131,9 @@ def run(
     The result arrays are written into ``out`` (``subs``, ``best``, ``level``, ``primary``,
     ``exceeding``, ``beyond``, ``complete`` and, where given, the category and colour codes
     ``category`` and ``colour``: the level less one, a missing AQI's 0). ``primary``,
-    ``exceeding`` and ``beyond`` must be zeros: the kernel sets bits only (``beyond`` is
-    written only in the rare rows beyond the scale, so that an array of zeros that the system
-    has not yet given memory, ``numpy.zeros``, costs nothing); ``exceeding`` is left as it is
-    under HJ 633-2026, which names no exceeding pollutants.
+    ``exceeding`` and ``beyond`` must be zeros (new Enum columns' codes are): the kernel sets
+    bits only, ``beyond`` only in the rare rows beyond the scale; ``exceeding`` is left as it
+    is under HJ 633-2026, which names no exceeding pollutants.
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
