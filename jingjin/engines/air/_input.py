@@ -133,7 +133,16 @@ def numeric(
         if (allow_negative or not low < 0) and np.isfinite(high) and (np.isfinite(low) or np.isnan(low)):
             return view
     if dtype.is_numeric():
-        values = series.cast(pl.Float64).to_numpy()
+        floats = series.cast(pl.Float64)
+        if floats.null_count():
+            # NaN for the nulls before leaving polars: ``to_numpy`` of a column with nulls takes a
+            # slow path, several times the time of filling them and reading the column in place.
+            floats = floats.fill_null(np.nan)
+        values = floats.to_numpy()
+        if values.size:  # nothing to mark (as on the fast path above): no copy, no more passes
+            low, high = np.fmin.reduce(values), np.fmax.reduce(values)
+            if (allow_negative or not low < 0) and not np.isinf(high) and not np.isinf(low):
+                return values
     elif dtype == pl.String or dtype == pl.Categorical:
         text = series.cast(pl.String).str.strip_chars()
         missing = text.is_null() | text.str.to_lowercase().is_in(list(MISSING_TEXTS))

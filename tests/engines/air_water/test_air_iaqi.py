@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jingjin.engines.air import InvalidInputError, aqi, iaqi, levels, round_gbt8170, scale
 from jingjin.engines.air import index as air_index
+from jingjin.engines.air._input import Problems, numeric
 from jingjin.engines.tables.air_hj633 import INDICATORS
 from tests.engines.air_water.worked import STEPS, TABLES, worked_iaqi
 
@@ -404,6 +405,30 @@ def test_bad_values_name_rows_and_columns():
     assert "column no2_24h: negative value in data row 4" in message
     out = aqi(frame, standard="HJ633-2012", report="daily", invalid="skip")
     assert out["iaqi_so2_24h"].to_list() == [1, None, None, 4, None]
+
+
+@pytest.mark.parametrize("dtype", [pl.Float64, pl.Int64, pl.Int32])
+def test_numeric_columns_with_nulls_are_checked_and_read_as_nan(dtype):
+    """A numeric column with nulls (station data with gaps) is read with NaN for the nulls; its
+    bad values are still named by row, and nothing else is marked."""
+    clean = pl.Series("so2_24h", [1, None, 3, None, 5], dtype=dtype)
+    problems = Problems()
+    values = numeric(clean, "so2_24h", problems)
+    assert values.dtype == np.float64 and not problems.found
+    assert [None if math.isnan(v) else v for v in values] == [1.0, None, 3.0, None, 5.0]
+    bad = pl.Series("so2_24h", [1, None, -3, None, 5], dtype=dtype)
+    if dtype == pl.Float64:
+        bad = bad.scatter(4, float("inf"))
+    problems = Problems()
+    values = numeric(bad, "so2_24h", problems)
+    assert problems.counts() == ({"so2_24h": 2} if dtype == pl.Float64 else {"so2_24h": 1})
+    assert math.isnan(values[2]) and values[0] == 1.0
+    frame = pl.DataFrame({"so2_24h": bad, "pm25_24h": pl.Series([10, None, 10, 10, 10], dtype=dtype)})
+    with pytest.raises(InvalidInputError, match="so2_24h: negative value in data row 3"):
+        aqi(frame, standard="HJ633-2012", report="daily")
+    out = aqi(frame, standard="HJ633-2012", report="daily", invalid="skip")
+    assert out["iaqi_so2_24h"].to_list()[:4] == [1, None, None, None]
+    assert out["iaqi_pm25_24h"].null_count() == 1
 
 
 def test_infinite_values_are_invalid():
