@@ -432,9 +432,11 @@ def _int_series(name: str, values: Int16Array, gaps: bool = True, missing: int |
     if missing == values.size and missing:  # repeated from one null: no buffer to fill
         return pl.Series(name, [None], dtype=pl.Series(values[:0]).dtype).new_from_index(0, missing)
     series = pl.Series(name, values)
-    if missing is not None:
-        return _with_nulls(series, values < 0 if gaps and missing else None)
-    return _with_nulls(series, values < 0 if gaps and values.size and values.min() < 0 else None)
+    if not gaps or not values.size or (missing == 0 if missing is not None else values.min() >= 0):
+        return series
+    # The nulls by polars' own comparison, in one pass: quicker than a numpy mask of the negative
+    # codes that polars then packs into bits and applies.
+    return pl.select(pl.when(pl.lit(series) >= 0).then(pl.lit(series))).to_series().alias(name)
 
 
 def _complete(result: _Result, n: int) -> pl.Series | pl.Expr:
