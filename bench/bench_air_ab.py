@@ -16,7 +16,9 @@ with the same code on the `AMD EPYC` machine of 2026-12-07 (both sides copies of
 files). So the comparison runs twice, in two processes, each side first once, and the table
 gives both differences and their mean, which cancels that bias.
 
-Run: ``.venv/bin/python bench/bench_air_ab.py`` (``--against REV``, default ``HEAD``; ``--repeat``).
+Run: ``.venv/bin/python bench/bench_air_ab.py`` (``--against REV``, default ``HEAD``; ``--repeat``;
+``--missing F``: that fraction of each column's values made null, at random rows with a fixed
+seed, as in station data with gaps; default 0).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+import polars as pl  # noqa: E402
 from bench_air import CASES, frame_of, indicators, machine  # noqa: E402
 
 from jingjin import numba_cache  # noqa: E402
@@ -70,7 +74,20 @@ def copy_package(revision: str | None, name: str, folder: Path) -> ModuleType:
     return importlib.import_module(name)
 
 
-def measure(revision: str, first: str, repeats: int) -> dict[str, dict[str, list[float]]]:
+def with_gaps(frame: pl.DataFrame, fraction: float) -> pl.DataFrame:
+    """``frame`` with ``fraction`` of each column's values null (fixed seed)."""
+    if not fraction:
+        return frame
+    rng = np.random.default_rng(20261207)
+    return frame.with_columns(
+        pl.when(pl.Series(rng.random(frame.height) < fraction)).then(None).otherwise(pl.col(name)).alias(name)
+        for name in frame.columns
+    )
+
+
+def measure(
+    revision: str, first: str, repeats: int, missing: float = 0.0
+) -> dict[str, dict[str, list[float]]]:
     """Seconds of each side per case, ``first`` (``now`` or ``then``) called first on each case."""
     numba_cache.configure()
     with tempfile.TemporaryDirectory() as folder:
@@ -81,7 +98,7 @@ def measure(revision: str, first: str, repeats: int) -> dict[str, dict[str, list
         order = [first, "then" if first == "now" else "now"]
         found: dict[str, dict[str, list[float]]] = {}
         for standard, report, dtype in CASES:
-            frame = frame_of(indicators(standard, report), ROWS, dtype)
+            frame = with_gaps(frame_of(indicators(standard, report), ROWS, dtype), missing)
 
             def call(side: str, frame: Any = frame, standard: str = standard, report: str = report) -> Any:
                 return sides[side].aqi(frame, standard=standard, report=report)
@@ -104,23 +121,36 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--against", default="HEAD", help="git revision of the earlier aqi() (default HEAD)")
     parser.add_argument("--repeat", type=int, default=21, help="timed rounds (after one call of each side)")
+    parser.add_argument("--missing", type=float, default=0.0, help="fraction of values made null (default 0)")
     parser.add_argument("--first", choices=["now", "then"], help=argparse.SUPPRESS)  # a child's run
     args = parser.parse_args()
     revision = git("rev-parse", args.against).strip()
     if args.first:
-        print(json.dumps(measure(revision, args.first, args.repeat)))
+        print(json.dumps(measure(revision, args.first, args.repeat, args.missing)))
         return
     print(f"# bench_air_ab — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
     print(
         f"load average before the run: {os.getloadavg()[0]:.2f}; aqi() now (working tree) against "
-        f"{revision[:12]} ({git('log', '-1', '--format=%s', revision).strip()}); {args.repeat} rounds "
+        f"{revision[:12]} ({git('log', '-1', '--format=%s', revision).strip()}); {args.missing:.1%} of the "
+        f"values null; {args.repeat} rounds "
         "in each of two processes (each side called first in one), order reversed every other round; "
         "median ms; difference now − then"
     )
     runs = {}
+    gaps = ["--missing", str(args.missing)]
     for first in ("now", "then"):
         out = subprocess.run(
-            [sys.executable, __file__, "--against", revision, "--repeat", str(args.repeat), "--first", first],
+            [
+                sys.executable,
+                __file__,
+                "--against",
+                revision,
+                "--repeat",
+                str(args.repeat),
+                "--first",
+                first,
+                *gaps,
+            ],
             capture_output=True,
             text=True,
             check=True,
