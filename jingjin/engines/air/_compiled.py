@@ -180,7 +180,8 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
     bad = 0
     for j in range(pending):
         r = pend[j]
-        code = rare(column[r], s, std2026, t)
+        v = column[r]
+        code = MISSING if np.isnan(v) else rare(v, s, std2026, t)  # a missing value: no call
         bad += code == INVALID
         if (code < 0) | (code == BEYOND):
             mark(flag, found, r)
