@@ -11,10 +11,11 @@ cache, and for each case of ``bench_air.py`` (both standards, daily and hourly, 
 - called once each and their frames checked equal;
 - timed in ``--repeat`` rounds, the order of the two reversed every other round.
 
-In one process, the side called first on a case was 0.3–0.8 ms faster (median) than the other
-with the same code on the `AMD EPYC` machine of 2026-12-07 (both sides copies of the same
-files). So the comparison runs twice, in two processes, each side first once, and the table
-gives both differences and their mean, which cancels that bias.
+In one process, the side called first on a case was 0.4–0.6 ms faster by median than the other
+in most cases, with the same code on both sides (this script against ``HEAD`` with a clean
+working tree, `AMD EPYC`, 2026-12-07 07:30 UTC). So the comparison runs twice, in two
+processes, each side first once, and the table gives both differences and their mean, which
+cancels that bias.
 
 Run: ``.venv/bin/python bench/bench_air_ab.py`` (``--against REV``, default ``HEAD``; ``--repeat``;
 ``--missing F``: that fraction of each column's values made null, at random rows with a fixed
