@@ -118,6 +118,24 @@ def test_kernel_agrees_in_blocks_of_any_size(standard, report, rows, monkeypatch
 
 @pytest.mark.parametrize("standard", STANDARDS)
 @pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("rows", [1, 7, 4096])
+def test_kernel_agrees_on_integer_and_float_columns_side_by_side(standard, report, rows, monkeypatch):
+    """An integer column's loop asks for the next column's block ahead (the block's next column,
+    integer or float, or after the last column the first column's next block, which may be short
+    or past the end): integer and float columns in turn, in blocks of 1, 7 and 4,096 rows."""
+    from jingjin.engines.air import _compiled
+
+    columns = list(air_standards.COLUMNS)
+    whole = _frame(columns, 9_001, dtype="Int64", missing=0.0, seed=rows)
+    decimal = _frame(columns, 9_001, dtype="float", missing=0.02, seed=rows + 1)
+    frame = pl.DataFrame([(whole if k % 2 else decimal)[name] for k, name in enumerate(columns)])
+    assert {frame[name].dtype for name in columns} == {pl.Int64, pl.Float64}
+    monkeypatch.setattr(_compiled, "BLOCK", rows)
+    _assert_same(*_both(frame, standard=standard, report=report))
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
 @pytest.mark.parametrize("rows", [7, 16384])
 def test_the_kernel_counts_each_columns_missing_values(standard, report, rows, monkeypatch):
     """The counts the result columns trust (none or all missing: the column is not scanned):
