@@ -132,8 +132,8 @@ def run(
     ``exceeding``, ``beyond``, ``complete`` and, where given, the category and colour codes
     ``category`` and ``colour``: the level less one, a missing AQI's 0). ``primary``,
     ``exceeding`` and ``beyond`` must be zeros (new Enum columns' codes are): the kernel sets
-    bits only, ``beyond`` only in the rare rows beyond the scale; ``exceeding`` is left as it
-    is under HJ 633-2026, which names no exceeding pollutants.
+    bits only, ``beyond`` only in the rare rows beyond the scale; ``exceeding`` is neither
+    read nor written under HJ 633-2026, which names no exceeding pollutants (it may be empty).
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
