@@ -57,18 +57,20 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
-def copy_package(revision: str | None, name: str, folder: Path) -> ModuleType:
-    """The air package at ``revision`` (None: the working tree) as the package ``name``."""
+def copy_package(revision: str | None, name: str, folder: Path, package: str = PACKAGE) -> ModuleType:
+    """The ``package`` (a folder of this repository, the air package by default) at ``revision``
+    (None: the working tree) as the package ``name``, compiled without numba's cache."""
     target = folder / name
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     if revision:
-        paths = git("ls-tree", "--name-only", revision, f"{PACKAGE}/").split()
+        listed = git("ls-tree", "--name-only", revision, f"{package}/").split()
+        paths = [path for path in listed if path.endswith(".py")]
     else:
-        paths = [str(path.relative_to(ROOT)) for path in sorted((ROOT / PACKAGE).glob("*.py"))]
+        paths = [str(path.relative_to(ROOT)) for path in sorted((ROOT / package).glob("*.py"))]
     for path in paths:
         text = git("show", f"{revision}:{path}") if revision else (ROOT / path).read_text(encoding="utf-8")
-        text = text.replace("jingjin.engines.air", name).replace("cache=True", "cache=False")
+        text = text.replace(package.replace("/", "."), name).replace("cache=True", "cache=False")
         (target / Path(path).name).write_text(text, encoding="utf-8")
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
