@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import numba
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
+from numba import njit
 
+from jingjin.engines._prefetch import fetch
 from jingjin.engines.air.kernel import BEYOND, MISSING, NO_IAQI, Tables
 
 #: Rows per block: a block's sub-indices (at most 8 × 32 KiB) stay in the core's cache between the
@@ -20,47 +19,22 @@ from jingjin.engines.air.kernel import BEYOND, MISSING, NO_IAQI, Tables
 BLOCK = 16384
 
 #: The look-up loops go through a column in chunks of ``CHUNK`` rows and before each ask for the
-#: column's rows ``AHEAD`` rows on, one 64-byte line (``LINE`` values) at a time (:func:`fetch`).
+#: column's rows ``AHEAD`` rows on (:func:`fetch_ahead`).
 CHUNK = 256
 AHEAD = 512
-LINE = 8
-
-
-@intrinsic
-def prefetch(typingctx, address):  # pragma: no cover - compiled
-    """Ask for the memory line at ``address`` (an integer) to be brought into the core's second
-    level cache to be read, without waiting for it: LLVM's ``llvm.prefetch``. An address outside
-    the process's memory is no error: nothing is fetched."""
-    if not isinstance(address, types.Integer):
-        return None
-
-    def codegen(context, builder, signature, args):
-        pointer, word = ir.IntType(8).as_pointer(), ir.IntType(32)
-        kind = ir.FunctionType(ir.VoidType(), [pointer, word, word, word])
-        function = builder.module.declare_intrinsic("llvm.prefetch", [pointer], kind)
-        # read, locality 2 (the second level cache), data
-        builder.call(function, [builder.inttoptr(args[0], pointer), word(0), word(2), word(1)])
-        return context.get_dummy_value()
-
-    return types.void(address), codegen
 
 
 @njit(cache=True)
-def fetch(column, r0):  # pragma: no cover - compiled
-    """Ask for the rows of ``column`` (8-byte values) that the chunk ``AHEAD`` rows after the
-    one at row ``r0`` holds.
-
-    The look-up loops read each column once, from memory. On the `Intel Xeon` machine of
-    2026-12-07 the hardware did not fetch far enough ahead for them: ``aqi()`` was waiting for
-    its loads of the columns most of its time (the sampled instructions), a scalar loop waited
-    longer than a vectorised one, and a loop over columns in the cache took a third of the
-    time. Asked for so, the lines are in the cache when the loop comes to them: ``aqi()`` took
-    2.0–2.7 ms less (14–20 %) in every case of ``bench/bench_air_ab.py``, float and integer
-    columns (same machine, 09:57 UTC, mean of both orders). Fetching the next column's block
-    instead, or also the lines the loops write, was no faster."""
+def fetch_ahead(column, r0):  # pragma: no cover - compiled
+    """Ask for the rows of ``column`` (8-byte values) in the chunk ``AHEAD`` rows after the one
+    at row ``r0`` (:mod:`jingjin.engines._prefetch`): without, ``aqi()`` waited on memory for
+    most of its time on the `Intel Xeon` machine of 2026-12-07 (the sampled instructions: its
+    loads of the columns); with, it took 2.0–2.7 ms less (14–20 %) in every case of
+    ``bench/bench_air_ab.py``, float and integer columns (same machine, 09:57 UTC, mean of both
+    orders). Fetching the next column's block instead, or also the lines the loops write, was
+    no faster."""
     address = column.ctypes.data
-    for q in range(r0 + AHEAD, min(r0 + AHEAD + CHUNK, column.size), LINE):
-        prefetch(address + 8 * q)
+    fetch(address + 8 * min(r0 + AHEAD, column.size), address + 8 * min(r0 + AHEAD + CHUNK, column.size))
 
 
 @njit(cache=True)
@@ -190,7 +164,7 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
     with no decimals (``rint`` is GB/T 8170 on a whole-number scale), no near tie with decimals.
     Three loops: the first only computes each value's table index (or :data:`UNSETTLED`) into
     ``out`` (as uint16) — no look-up and no branch, so the compiler runs it on vectors — in
-    chunks that ask for the rows ahead (:func:`fetch`); the
+    chunks that ask for the rows ahead (:func:`fetch_ahead`); the
     second looks the indices up and lists the rows it leaves in ``pend`` (scratch of the
     block's size); the third settles those rows, and only those, by :func:`rare` (a scan of the
     block for them cost a pass over it for each column with one: with 1 % missing values,
@@ -203,7 +177,7 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
     for r0 in range(0, column.size, CHUNK):
         # Views from 0 (an index ``r0 + r`` would keep the compiler from vectorising the loop).
         values, indices = column[r0 : r0 + CHUNK], index[r0 : r0 + CHUNK]
-        fetch(column, r0)
+        fetch_ahead(column, r0)
         if std2026:
             tie = 0.5 - 1e-6 if d else 0.5
             for r in range(values.size):
@@ -243,7 +217,7 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
 def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
     """:func:`float_block` for an integer column: a whole number is its own 10⁻ᵈ multiple
     times 10ᵈ, so every value within the table is a look-up; above it, the table's code. One
-    loop, in chunks that ask for the rows ahead (:func:`fetch`)."""
+    loop, in chunks that ask for the rows ahead (:func:`fetch_ahead`)."""
     d = t.decimals[s] if std2026 else 0
     lut = t.lut[t.offsets[s, d] :]
     scale = np.uint64(10**d)
@@ -252,7 +226,7 @@ def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - co
     bad = 0
     for r0 in range(0, column.size, CHUNK):
         values, codes = column[r0 : r0 + CHUNK], out[r0 : r0 + CHUNK]
-        fetch(column, r0)
+        fetch_ahead(column, r0)
         for r in range(values.size):
             v = values[r]
             if np.uint64(v) <= most:

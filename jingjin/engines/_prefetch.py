@@ -1,0 +1,47 @@
+"""Asking the processor for memory ahead of its use, from numba code (the engines' compiled
+loops import this module; it imports numba and llvmlite).
+
+The compiled loops read their input once, from memory. On the `Intel Xeon` machine of
+2026-12-07 the hardware prefetcher did not run far enough ahead of them: sampled, the AQI
+kernel spent most of its time on its loads of the columns, and a loop over data already in the
+cache took a third of the time. A loop that asks for the lines it will read some rows on finds
+them in the cache (``bench/bench_air_ab.py``, ``bench/bench_scoring.py``; docs/benchmarks.md,
+issue 19 round 10).
+"""
+
+# mypy: ignore-errors
+
+from __future__ import annotations
+
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+#: Bytes of a memory line (one request of :func:`fetch` each).
+LINE = 64
+
+
+@intrinsic
+def prefetch(typingctx, address):  # pragma: no cover - compiled
+    """Ask for the memory line at ``address`` (an integer) to be brought into the core's second
+    level cache to be read, without waiting for it: LLVM's ``llvm.prefetch``. An address outside
+    the process's memory is no error: nothing is fetched."""
+    if not isinstance(address, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        pointer, word = ir.IntType(8).as_pointer(), ir.IntType(32)
+        kind = ir.FunctionType(ir.VoidType(), [pointer, word, word, word])
+        function = builder.module.declare_intrinsic("llvm.prefetch", [pointer], kind)
+        # read, locality 2 (the second level cache), data
+        builder.call(function, [builder.inttoptr(args[0], pointer), word(0), word(2), word(1)])
+        return context.get_dummy_value()
+
+    return types.void(address), codegen
+
+
+@njit(cache=True)
+def fetch(start, stop):  # pragma: no cover - compiled
+    """Ask for every memory line of the bytes at addresses ``start:stop`` (none if empty)."""
+    for address in range(start - start % LINE, stop, LINE):
+        prefetch(address)
