@@ -13,7 +13,10 @@
 3. Agreement: the largest absolute difference of the scores and weights.
 
 Every side gets the same warm-up (one call) and the same timed repeats (``--repeat``, default 7);
-the median and the best are printed. Data are synthetic (fixed seed), generated in memory. Run:
+the median and the best are printed. Each of our functions and its reference (the memory passes,
+``numpy.log``) are timed in turn, a call of each per round, so that a machine whose speed drifts
+over seconds slows both alike (before 2026-12-07 10:10 UTC each side's repeats ran in a row).
+Data are synthetic (fixed seed), generated in memory. Run:
 ``.venv/bin/python bench/bench_scoring.py`` (``--quick`` for 100,000 rows). The load average is
 printed: on a shared machine the figures move with it.
 """
@@ -58,6 +61,21 @@ def timed(repeats: int, function: Callable[[], object]) -> tuple[float, float, o
     return statistics.median(times), min(times), result
 
 
+def timed_in_turn(
+    repeats: int, calls: dict[str, Callable[[], object]]
+) -> dict[str, tuple[float, float, object]]:
+    """:func:`timed` of each side, the sides taken in turn: one warm-up call each, then
+    ``repeats`` rounds of one call of each side."""
+    results = {name: call() for name, call in calls.items()}
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            results[name] = call()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(t), min(t), results[name]) for name, t in times.items()}
+
+
 def line(name: str, median: float, best: float, rows: int) -> str:
     return f"| {name} | {median * 1e3:.1f} / {best * 1e3:.1f} ms | {rows / best:,.0f} |"
 
@@ -80,13 +98,14 @@ def main() -> None:
     print(f"matrix: {m:,} rows × {n} criteria (lognormal, 5 benefit + 5 cost), fixed seed")
     print(f"load average: {os.getloadavg()[0]:.2f}; every side: 1 warm-up, {r} repeats; median / best")
 
-    ours_med, ours_best, ours = timed(r, lambda: topsis(X, weights, types > 0))
+    words = np.ascontiguousarray(X).view(np.int64)  # the same bytes, summed at memory speed
+    found = timed_in_turn(r, {"ours": lambda: topsis(X, weights, types > 0), "passes": words.sum})
+    ours_med, ours_best, ours = found["ours"]
+    pass_med, pass_best, _ = found["passes"]
+    two = (2 * pass_med, 2 * pass_best)
     peer = TOPSIS(normalizations.vector_normalization)
     fast_med, fast_best, peer_fast = timed(r, lambda: peer(X, weights, types, validation=False))
     full_med, full_best, peer_scores = timed(r, lambda: peer(X, weights, types))
-    words = np.ascontiguousarray(X).view(np.int64)  # the same bytes, summed at memory speed
-    pass_med, pass_best, _ = timed(r, words.sum)
-    two = (2 * pass_med, 2 * pass_best)
     diff = float(np.max(np.abs(np.asarray(ours) - np.asarray(peer_scores))))
     print("\n## TOPSIS (vector normalisation)\n")
     print("| | time | rows/s |")
@@ -108,9 +127,10 @@ def main() -> None:
     print(f"max |jingjin − pymcdm| = {diff:.2e}")
     assert diff < 1e-9 and np.allclose(peer_fast, peer_scores)
 
-    e_med, e_best, ours_w = timed(r, lambda: entropy_weights(X))
+    found = timed_in_turn(r, {"ours": lambda: entropy_weights(X), "log": lambda: np.log(X)})
+    e_med, e_best, ours_w = found["ours"]
+    log_med, log_best, _ = found["log"]
     pe_med, pe_best, peer_w = timed(r, lambda: pymcdm_entropy(X))
-    log_med, log_best, _ = timed(r, lambda: np.log(X))
     print("\n## entropy weights\n")
     print("| | time | rows/s |")
     print("|---|---:|---:|")
