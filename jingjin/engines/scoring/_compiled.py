@@ -32,8 +32,9 @@ def fetch_rows(X, i):  # pragma: no cover - compiled
     """Ask for the rows of the row-major matrix ``X`` in the chunk ``AHEAD`` rows after the one
     at row ``i`` (:mod:`jingjin.engines._prefetch`). Each pass reads the matrix once, from
     memory; on the `Intel Xeon` machine of 2026-12-07 ``topsis`` on 1,000,000 × 10 took
-    2.2–2.6 ms less with (10.1–10.3 ms against 12.3–12.8 ms by median, means of both call
-    orders in two runs of ``bench/bench_scoring_ab.py``)."""
+    0.4–2.6 ms less with, by the mean of both call orders in each of six runs of
+    ``bench/bench_scoring_ab.py`` (9.6–10.4 ms by median with, 9.8–14.4 ms without: steadier
+    too)."""
     m, n = X.shape
     start = X.ctypes.data
     fetch(start + 8 * n * min(i + AHEAD, m), start + 8 * n * min(i + AHEAD + CHUNK, m))
