@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -88,6 +89,18 @@ def with_gaps(frame: pl.DataFrame, fraction: float) -> pl.DataFrame:
     )
 
 
+def alternate(order: list[str], repeats: int, call: Callable[[str], Any]) -> dict[str, list[float]]:
+    """Seconds of ``call(side)`` for each side of ``order``, in ``repeats`` rounds of one call of
+    each, the order reversed every other round."""
+    times: dict[str, list[float]] = {side: [] for side in order}
+    for k in range(repeats):
+        for side in order if k % 2 == 0 else order[::-1]:
+            start = time.perf_counter()
+            call(side)
+            times[side].append(time.perf_counter() - start)
+    return times
+
+
 def measure(
     revision: str, first: str, repeats: int, missing: float = 0.0
 ) -> dict[str, dict[str, list[float]]]:
@@ -110,13 +123,7 @@ def measure(
             if not results[0].equals(results[1]):
                 raise SystemExit(f"the two aqi() disagree on {standard} {report} {dtype}")
             del results
-            times: dict[str, list[float]] = {"now": [], "then": []}
-            for k in range(repeats):
-                for side in order if k % 2 == 0 else order[::-1]:
-                    start = time.perf_counter()
-                    call(side)
-                    times[side].append(time.perf_counter() - start)
-            found[f"{standard} {report} {dtype}"] = times
+            found[f"{standard} {report} {dtype}"] = alternate(order, repeats, call)
     return found
 
 

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from bench_air_ab import copy_package, git  # noqa: E402
+from bench_air_ab import alternate, copy_package, git  # noqa: E402
 from bench_scoring import machine  # noqa: E402
 
 PACKAGE = "jingjin/engines/scoring"
@@ -58,18 +57,12 @@ def measure(revision: str, first: str, repeats: int) -> dict[str, list[float]]:
         order = [first, "then" if first == "now" else "now"]
 
         def call(side: str) -> np.ndarray:
-            return sides[side].topsis(X, weights, benefit)
+            return np.asarray(sides[side].topsis(X, weights, benefit))
 
         results = [call(side) for side in order]
         if not np.array_equal(results[0], results[1]):
             raise SystemExit("the two topsis disagree")
-        times: dict[str, list[float]] = {"now": [], "then": []}
-        for k in range(repeats):
-            for side in order if k % 2 == 0 else order[::-1]:
-                start = time.perf_counter()
-                call(side)
-                times[side].append(time.perf_counter() - start)
-    return times
+        return alternate(order, repeats, call)
 
 
 def main() -> None:
