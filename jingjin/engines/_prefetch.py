@@ -3,10 +3,10 @@ loops import this module; it imports numba and llvmlite).
 
 The compiled loops read their input once, from memory. On the `Intel Xeon` machine of
 2026-12-07 the hardware prefetcher did not run far enough ahead of them: sampled, the AQI
-kernel spent most of its time on its loads of the columns, and a loop over data already in the
-cache took a third of the time. A loop that asks for the lines it will read some rows on finds
-them in the cache (``bench/bench_air_ab.py``, ``bench/bench_scoring_ab.py``; docs/benchmarks.md,
-issue 19 round 10).
+kernel spent most of its time on its loads of the columns, and the same loops over data already
+in the cache took a fraction of the time (ad hoc timings). A loop that asks for the lines it
+will read some rows on finds them in the cache (``bench/bench_air_ab.py``,
+``bench/bench_scoring_ab.py``; docs/benchmarks.md, issue 19 round 10).
 
 A prefetch changes no result: it only asks. numba's cache keys a compiled function on its own
 file, not on this one, so a change here reaches the callers' cached code only when their files
