@@ -118,11 +118,12 @@ def test_kernel_agrees_in_blocks_of_any_size(standard, report, rows, monkeypatch
 
 @pytest.mark.parametrize("standard", STANDARDS)
 @pytest.mark.parametrize("report", REPORTS)
-@pytest.mark.parametrize("rows", [1, 7, 4096])
+@pytest.mark.parametrize("rows", [1, 7, 300, 4096])
 def test_kernel_agrees_on_integer_and_float_columns_side_by_side(standard, report, rows, monkeypatch):
-    """An integer column's loop asks for the next column's block ahead (the block's next column,
-    integer or float, or after the last column the first column's next block, which may be short
-    or past the end): integer and float columns in turn, in blocks of 1, 7 and 4,096 rows."""
+    """The integer and the float loop go through a column's block in chunks of
+    ``_compiled.CHUNK`` rows (256), asking for the rows ahead, past the block's end on its last
+    chunks: integer and float columns in turn, in blocks of 1, 7, 300 (a short chunk in each)
+    and 4,096 rows (the last block short)."""
     from jingjin.engines.air import _compiled
 
     columns = list(air_standards.COLUMNS)
