@@ -55,7 +55,9 @@ def test_sign_in_read_the_tree_in_chinese_and_switch_to_english(live_server, use
     page.get_by_test_id("edit-task").click()
     page.fill("#id_description_en", "Started in October")
     page.get_by_role("button", name="Save").click()
-    assert "Saved." in page.content()
+    # the save posts and loads the task's page: wait for it (``page.content()`` read during the
+    # navigation gave an empty page once, in CI on 2026-12-07)
+    expect(page.locator("body")).to_contain_text("Saved.")
     assert "Started in October" in page.get_by_test_id("history").inner_text()
     assert Task.objects.get(code="A1.M1.T1").description_en == "Started in October"
 
