@@ -174,12 +174,12 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
     lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
     index = out.view(np.uint16)
     left = float(UNSETTLED)
+    tie = 0.5 - 1e-6 if d else 0.5  # HJ 633-2026: the distance to the nearest step taken as settled
     for r0 in range(0, column.size, CHUNK):
         # Views from 0 (an index ``r0 + r`` would keep the compiler from vectorising the loop).
         values, indices = column[r0 : r0 + CHUNK], index[r0 : r0 + CHUNK]
         fetch_ahead(column, r0)
         if std2026:
-            tie = 0.5 - 1e-6 if d else 0.5
             for r in range(values.size):
                 v = values[r]
                 x = v * factor
