@@ -8,7 +8,7 @@
 2. Building one Enum column of 2,000,000 rows from uint8 codes, every way polars offers:
    ``lit(kinds).gather(codes)`` (what ``aqi()`` did before it wrote the codes in place), a cast
    from UInt8, ``Series.gather`` and an Arrow dictionary array; beside them, the column
-   ``aqi()`` writes its codes into (``index._enum_buffer``), with the codes copied in.
+   ``aqi()`` writes its codes into (``index.enum_buffer``), with the codes copied in.
 3. The write floor: six Int64 columns copied into six Int16 columns by a compiled loop (no
    look-up at all) on the same threads as the kernel, against one memory pass over them.
 4. ``numpy.flatnonzero`` of a uint16 array that is almost all 0, directly and via ``!= 0``.
@@ -97,7 +97,7 @@ def enum_ways(repeats: int) -> None:
             return pl.Series(codes).cast(enum)
 
     def in_place() -> pl.Series:
-        made = air_index._enum_buffer(kinds, ROWS)
+        made = air_index.enum_buffer(kinds, ROWS)
         assert made is not None
         made[1][:] = codes
         return made[0]
@@ -199,7 +199,7 @@ def now_and_before(repeats: int, title: str, labels: tuple[str, str], switch: Ca
 
 
 def level_codes(repeats: int) -> None:
-    made_by_kernel = air_index._enum_buffer
+    made_by_kernel = air_index.enum_buffer
     compute = air_index._compute_kernel
     levels = {id(air_index._level_kinds(2)), id(air_index._level_kinds(3))}
     state = {"before": False, "computing": False}
@@ -217,7 +217,7 @@ def level_codes(repeats: int) -> None:
         finally:
             state["computing"] = False
 
-    air_index._enum_buffer, air_index._compute_kernel = enum_buffer, compute_kernel
+    air_index.enum_buffer, air_index._compute_kernel = enum_buffer, compute_kernel
     try:
         now_and_before(
             repeats,
@@ -226,7 +226,7 @@ def level_codes(repeats: int) -> None:
             lambda before: state.__setitem__("before", before),
         )
     finally:
-        air_index._enum_buffer, air_index._compute_kernel = made_by_kernel, compute
+        air_index.enum_buffer, air_index._compute_kernel = made_by_kernel, compute
 
 
 def block_rows(repeats: int) -> None:

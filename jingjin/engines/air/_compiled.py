@@ -8,6 +8,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from jingjin.engines._prefetch import fetch
 from jingjin.engines.air.kernel import BEYOND, MISSING, NO_IAQI, Tables
@@ -152,7 +153,64 @@ def mark(flag, found, r):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no cover - compiled
+def word(mask, at):  # pragma: no cover - compiled
+    """The validity bits of the 64 rows from bit ``at`` of ``mask`` (polars' bitmap: bit ``i % 8``
+    of byte ``i // 8`` set when row ``i`` has a value), row ``at`` in the lowest bit; bits past
+    the bitmap's end are 1."""
+    q, shift = at >> 3, np.uint64(at & 7)
+    bits = np.uint64(0)
+    if q + 9 <= mask.size:  # the nine bytes the 64 bits can span (the compiler joins the loads)
+        for k in range(8):
+            bits |= np.uint64(mask[q + k]) << np.uint64(8 * k)
+        high = np.uint64(mask[q + 8])
+    else:
+        for k in range(8):
+            byte = np.uint64(mask[q + k]) if q + k < mask.size else np.uint64(0xFF)
+            bits |= byte << np.uint64(8 * k)
+        high = np.uint64(mask[q + 8]) if q + 8 < mask.size else np.uint64(0xFF)
+    if shift:
+        bits = (bits >> shift) | (high << (np.uint64(64) - shift))
+    return bits
+
+
+@njit(cache=True)
+def present(mask, at, r):  # pragma: no cover - compiled
+    """Whether row ``r`` has a value: its bit of ``mask`` from bit ``at`` (no mask: ``at`` < 0)."""
+    if at < 0:
+        return True
+    i = at + r
+    return (np.int64(mask[i >> 3]) >> (i & 7)) & 1 == 1
+
+
+@njit(cache=True)
+def nulls(column, mask, at, out, flag, found, listed):  # pragma: no cover - compiled
+    """The rows of a column's block without a value (``mask`` from bit ``at``: polars' validity
+    bits; nothing where ``at`` < 0), after the look-up loops read the block's values as they
+    are: whatever stands in a null's place. Where ``listed``, each is coded :data:`MISSING` in
+    ``out`` and added to ``found`` (:func:`mark`). Returns how many of them the loops counted
+    invalid (a negative or infinite value in a null's place), to take off. The bits are read 64
+    at a time (:func:`word`), and only the rows without a value are visited."""
+    undo = 0
+    if at < 0:
+        return undo
+    m = column.size
+    for j in range(0, m, 64):
+        gaps = ~word(mask, at + j)  # a bit for each row without a value
+        if m - j < 64:
+            gaps &= (np.uint64(1) << np.uint64(m - j)) - np.uint64(1)
+        while gaps:
+            r = j + np.int64(trailing_zeros(gaps))
+            gaps &= gaps - np.uint64(1)
+            v = column[r]
+            undo += (v < 0) | (v == np.inf)
+            if listed:
+                out[r] = MISSING
+                mark(flag, found, r)
+    return undo
+
+
+@njit(cache=True)
+def float_block(column, s, std2026, t, out, flag, found, pend, mask, at):  # pragma: no cover - compiled
     """Sub-index codes of a float column's block (a view, as ``out``); returns the number of
     invalid values (negative or infinite: read as missing). The rows with a special code
     (missing, no IAQI, above the table) are added to ``found`` (:func:`mark`). Codes as
@@ -168,7 +226,7 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
     second looks the indices up and lists the rows it leaves in ``pend`` (scratch of the
     block's size); the third settles those rows, and only those, by :func:`rare` (a scan of the
     block for them cost a pass over it for each column with one: with 1 % missing values,
-    every column of every block).
+    every column of every block). Then the rows without a value (:func:`nulls`).
     """
     d = t.decimals[s] if std2026 else 1
     lut, top, factor = t.lut[t.offsets[s, d] :], float(t.tops[s, d]), 10.0**d
@@ -210,14 +268,15 @@ def float_block(column, s, std2026, t, out, flag, found, pend):  # pragma: no co
         if (code < 0) | (code == BEYOND):
             mark(flag, found, r)
         out[r] = MISSING if code == INVALID else code
-    return bad
+    return bad - nulls(column, mask, at, out, flag, found, True)
 
 
 @njit(cache=True)
-def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - compiled
+def int_block(column, s, std2026, t, out, flag, found, mask, at):  # pragma: no cover - compiled
     """:func:`float_block` for an integer column: a whole number is its own 10⁻ᵈ multiple
     times 10ᵈ, so every value within the table is a look-up; above it, the table's code. One
-    loop, in chunks that ask for the rows ahead (:func:`fetch_ahead`)."""
+    loop, in chunks that ask for the rows ahead (:func:`fetch_ahead`), then the rows without a
+    value (:func:`nulls`)."""
     d = t.decimals[s] if std2026 else 0
     lut = t.lut[t.offsets[s, d] :]
     scale = np.uint64(10**d)
@@ -239,7 +298,7 @@ def int_block(column, s, std2026, t, out, flag, found):  # pragma: no cover - co
                 if (above < 0) | (above == BEYOND):
                     mark(flag, found, r0 + r)
                 codes[r] = above
-    return bad
+    return bad - nulls(column, mask, at, out, flag, found, True)
 
 
 @njit(cache=True)
@@ -297,29 +356,35 @@ def settle(
 
 
 @njit(cache=True)
-def stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found):  # pragma: no cover
+def stand_in(
+    floats, ints, is_int, masks, mask_at, standin, so2_1h, std2026, t, subs, lo, hi, flag, found
+):  # pragma: no cover
     """The SO2 24-h stand-in's codes in rows ``lo:hi``: its sub-index where SO2 1-h is above 800
     (HJ 633-2012 note 2, real-time reports), else missing. SO2 1-h without an IAQI is a special
     code, so only the rows listed in ``found`` (:func:`mark`) are looked at. Returns the number
     of invalid stand-in values (negative or infinite: left missing) in all the rows, so that the
-    column needs no input check of its own (``aqi_with_counts`` defers it as the indicators)."""
+    column needs no input check of its own (``aqi_with_counts`` defers it as the indicators).
+    A row without a value (its bit of ``masks[standin]``, :func:`nulls`) is missing."""
     stand = subs[standin][lo:hi]
     stand[:] = MISSING
     bad = 0
+    mask, at = masks[standin], mask_at[standin] + lo if mask_at[standin] >= 0 else -1
     if is_int[standin]:
         whole = ints[standin][lo:hi]
         for r in range(hi - lo):
             bad += whole[r] < 0
+        bad -= nulls(whole, mask, at, stand, flag, found, False)
     else:
         column = floats[standin][lo:hi]
         for r in range(hi - lo):
             v = column[r]
             bad += (v < 0.0) | (v == np.inf)
+        bad -= nulls(column, mask, at, stand, flag, found, False)
     if so2_1h >= 0:
         so2 = subs[so2_1h][lo:hi]
         for k in range(found[0]):
             r = found[k + 1]
-            if so2[r] == NO_IAQI:
+            if so2[r] == NO_IAQI and present(mask, at, r):
                 v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
                 if v >= 0.0 and v != np.inf:  # else invalid, counted above
                     stand[r] = sub_index(v, standin, std2026, t)
@@ -331,6 +396,8 @@ def block(
     floats,
     ints,
     is_int,
+    masks,
+    mask_at,
     count,
     standin,
     so2_1h,
@@ -358,7 +425,8 @@ def block(
     compiler vectorises; counts into ``stats`` (invalid values, rows beyond the scale, rows with
     an exceeding pollutant, rows without an AQI, incomplete rows, then each slot's missing
     sub-indices, the stand-in's included). The primary, exceeding and beyond-the-scale bit sets
-    arrive as zeros: only set bits are written."""
+    arrive as zeros: only set bits are written. A slot with a mask (``mask_at`` ≥ 0: the bit of
+    row 0 in ``masks[slot]``, polars' validity bits) is missing in its rows without a value."""
     last = count + (1 if standin >= 0 else 0)
     bad = 0
     # The rows with a special code: how many, then which (each once: ``flag``).
@@ -367,12 +435,16 @@ def block(
     found[0] = 0
     pend = np.empty(hi - lo, dtype=np.int32)  # a float column's rows left to :func:`rare`
     for s in range(count):
+        at = mask_at[s] + lo if mask_at[s] >= 0 else -1  # the block's first bit in the column's mask
         if is_int[s]:
-            bad += int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found)
+            bad += int_block(ints[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found, masks[s], at)
         else:
-            bad += float_block(floats[s][lo:hi], s, std2026, t, subs[s][lo:hi], flag, found, pend)
+            column = floats[s][lo:hi]
+            bad += float_block(column, s, std2026, t, subs[s][lo:hi], flag, found, pend, masks[s], at)
     if standin >= 0:
-        bad += stand_in(floats, ints, is_int, standin, so2_1h, std2026, t, subs, lo, hi, found)
+        bad += stand_in(
+            floats, ints, is_int, masks, mask_at, standin, so2_1h, std2026, t, subs, lo, hi, flag, found
+        )
     # Views of the block indexed from 0, so that the compiler vectorises the loops below.
     m = hi - lo
     complete = complete_out[lo:hi]
@@ -451,6 +523,8 @@ def kernel(
     floats,
     ints,
     is_int,
+    masks,
+    mask_at,
     count,
     standin,
     so2_1h,
@@ -481,6 +555,8 @@ def kernel(
             floats,
             ints,
             is_int,
+            masks,
+            mask_at,
             count,
             standin,
             so2_1h,

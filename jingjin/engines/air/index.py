@@ -51,6 +51,7 @@ import numpy.typing as npt
 import polars as pl
 
 from jingjin.engines.air import kernel
+from jingjin.engines.air._buffers import enum_buffer, validity
 from jingjin.engines.air._input import (
     FloatArray,
     InvalidInputError,
@@ -128,14 +129,18 @@ def _compute(
     report: Report,
     n: int,
     unchecked: Collection[str] = (),
+    masks: Mapping[str, tuple[npt.NDArray[np.uint8], int]] | None = None,
 ) -> _Result:
     """Sub-indices, AQI, level and pollutant bit sets for one standard over ``n`` rows.
 
     By the compiled kernel (:mod:`jingjin.engines.air.kernel`) when numba is there and
     :data:`KERNEL` is ``"numba"``, else by the numpy reference path (float columns only).
+    ``masks``: the validity bits of columns whose arrays are polars' values buffers
+    (:func:`_read`), for the kernel only.
     """
     if KERNEL == "numba" and kernel.available():
-        return _compute_kernel(values, standard, report, n)
+        return _compute_kernel(values, standard, report, n, masks or {})
+    assert not masks, "columns read with their validity bits are for the compiled kernel"
     floats = {name: v if v.dtype == np.float64 else v.astype(np.float64) for name, v in values.items()}
     return _compute_numpy(floats, standard, report, n, unchecked)
 
@@ -224,7 +229,11 @@ def _kernel_tables(standard: Standard, names: tuple[str, ...]) -> kernel.Tables:
 
 
 def _compute_kernel(
-    values: Mapping[str, npt.NDArray[Any]], standard: Standard, report: Report, n: int
+    values: Mapping[str, npt.NDArray[Any]],
+    standard: Standard,
+    report: Report,
+    n: int,
+    masks: Mapping[str, tuple[npt.NDArray[np.uint8], int]],
 ) -> _Result:
     """:func:`_compute` by the compiled kernel: one pass over the rows, every indicator at once.
 
@@ -248,13 +257,13 @@ def _compute_kernel(
             arrays[key] = np.broadcast_to(np.uint16(0), (n,))
             kernel_arrays[key] = np.empty(0, dtype=np.uint16)
             continue
-        made = _enum_buffer(_combinations(), n)
+        made = enum_buffer(_combinations(), n)
         if made is None:
             arrays[key] = np.zeros(n, dtype=np.uint16)
         else:
             columns[key], arrays[key] = made
     # The category and colour codes too, both or neither (else they are made from the levels).
-    category, colour = _enum_buffer(_level_kinds(2), n), _enum_buffer(_level_kinds(3), n)
+    category, colour = enum_buffer(_level_kinds(2), n), enum_buffer(_level_kinds(3), n)
     codes: dict[str, npt.NDArray[Any]] = {}
     if category is not None and colour is not None:
         (columns["category"], codes["category"]), (columns["colour"], codes["colour"]) = category, colour
@@ -270,6 +279,7 @@ def _compute_kernel(
         std2026=standard == "HJ633-2026",
         all_present=all(name in values for name in indicators),
         out={"subs": subs, **arrays, **kernel_arrays, **codes},
+        masks=[masks.get(name) for name in names],
     )
     if out.invalid:
         raise _UncheckedInvalid
@@ -318,79 +328,6 @@ def _standard_kinds() -> pl.Series:
     return pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS)))
 
 
-class _Codes:
-    """The code buffer of an Enum column as a numpy array's data (the array holds this object,
-    and this object the column, so the memory lives as long as the array)."""
-
-    def __init__(self, column: pl.Series, address: int, dtype: np.dtype[Any]) -> None:
-        self.column = column
-        self.__array_interface__ = {
-            "shape": (column.len(),),
-            "typestr": dtype.str,
-            "data": (address, False),
-            "version": 3,
-        }
-
-
-_PHYSICAL: Final = {
-    pl.UInt8: np.dtype(np.uint8),
-    pl.UInt16: np.dtype(np.uint16),
-    pl.UInt32: np.dtype(np.uint32),
-}
-
-
-class _EnumParts:
-    """What :func:`_enum_buffer` needs of an Enum's kinds, read once per kinds: the index of a
-    kind whose code is 0, a one-row slice of the kind whose code is 1 and the codes' numpy type
-    (None where the Enum has no such kinds or codes of another type)."""
-
-    def __init__(self, kinds: pl.Series) -> None:
-        self.kinds = kinds  # held, so that the id under which it is kept is not reused
-        physical = kinds.to_physical()
-        known = physical.to_numpy()  # a few thousand codes at most
-        one, zero = np.flatnonzero(known == 1), np.flatnonzero(known == 0)
-        self.numpy_type = _PHYSICAL.get(physical.dtype) if one.size and zero.size else None  # type: ignore[call-overload]
-        self.zero = int(zero[0]) if zero.size else 0
-        self.one = kinds.slice(int(one[0]), 1) if one.size else kinds.clear()
-
-
-_ENUM_PARTS: dict[int, _EnumParts] = {}
-
-
-def _enum_parts(kinds: pl.Series) -> _EnumParts:
-    parts = _ENUM_PARTS.get(id(kinds))
-    if parts is None or parts.kinds is not kinds:
-        parts = _ENUM_PARTS[id(kinds)] = _EnumParts(kinds)
-    return parts
-
-
-def _enum_buffer(kinds: pl.Series, n: int) -> tuple[pl.Series, npt.NDArray[Any]] | None:
-    """A new Enum column of ``n`` rows of ``kinds``' type and a writable array over its codes,
-    or None where polars does not give one (then the caller builds the column from an array).
-
-    Polars checks every code when it makes an Enum column from codes (about 1.3 ns a value on
-    this project's machines, ``bench/bench_air_parts.py``; its issue #23368 asks for a way
-    without). This column is made fresh, in one buffer that nothing else holds: a
-    constant 0 with the first code set to 1 (so that polars marks it neither sorted nor with
-    nulls), then 0 again through the array. The caller must write every code below the number
-    of categories, and before the column leaves the engine, never after.
-    """
-    parts = _enum_parts(kinds)
-    if n < 2 or parts.numpy_type is None:
-        return None
-    column = kinds.new_from_index(parts.zero, n)  # zeros, marked sorted
-    column.scatter(0, parts.one)  # now not sorted: polars drops the mark
-    flags = column._s  # the sorted marks and the codes' buffer, without the Enum type in Python
-    if column.null_count() or flags.is_sorted_ascending_flag() or flags.is_sorted_descending_flag():
-        return None
-    address, offset, length = flags._get_buffer_info()  # the codes' (one chunk: it is new)
-    if offset or length != n:
-        return None
-    codes = np.asarray(_Codes(column, address + offset, parts.numpy_type))
-    codes[0] = 0
-    return column, codes
-
-
 _EnumSpec = tuple[str, pl.Series, npt.NDArray[Any] | pl.Series | int]
 
 
@@ -398,7 +335,7 @@ def _enum_columns(n: int, columns: Sequence[_EnumSpec]) -> list[pl.Series | pl.E
     """Enum columns ``kinds[codes]`` of ``n`` rows for each (name, kinds, codes).
 
     An int for codes gives a constant (an expression: see :func:`_attach`); a Series is the
-    column already made (by :func:`_enum_buffer`); codes that are mostly 0 (the beyond-the-scale
+    column already made (by :func:`enum_buffer`); codes that are mostly 0 (the beyond-the-scale
     pollutants, say) ``kinds[0]`` with the few other rows put in place; the rest are gathered by
     polars, in parallel.
     """
@@ -571,16 +508,23 @@ def _read(
     wanted: Sequence[str],
     deferred: Collection[str],
     compiled: bool = False,
-) -> tuple[dict[str, FloatArray], Problems]:
-    """Float arrays of the ``wanted`` columns, checked (:func:`numeric`) but for ``deferred``.
-    For the ``compiled`` kernel an integer column without nulls is checked in place (one pass
-    for its minimum) and read as it is, without a float copy."""
+) -> tuple[dict[str, FloatArray], Problems, dict[str, tuple[npt.NDArray[np.uint8], int]]]:
+    """Float arrays of the ``wanted`` columns, checked (:func:`numeric`) but for ``deferred``;
+    and the masks of the deferred columns with nulls (:func:`validity`: their arrays are the
+    values buffers, for the compiled kernel only). For the ``compiled`` kernel an integer
+    column without nulls is checked in place (one pass for its minimum) and read as it is,
+    without a float copy."""
     problems = Problems()
+    masks: dict[str, tuple[npt.NDArray[np.uint8], int]] = {}
 
     def read(name: str) -> FloatArray:
         series = frame[mapping[name]]
         if name in deferred:
-            return series.to_numpy()
+            found = validity(series) if compiled and series.null_count() else None
+            if found is None:
+                return series.to_numpy()
+            masks[name] = found[1:]
+            return found[0]
         if compiled and series.dtype in _KERNEL_INTS and series.null_count() == 0:
             view = series.to_numpy()
             if view.size and view.min() >= 0:
@@ -589,9 +533,9 @@ def _read(
 
     checked = [name for name in wanted if name not in deferred]
     if len(checked) < 2 or _workers(frame.height) == 1:  # the deferred are views: no threads
-        return {name: read(name) for name in wanted}, problems
+        return {name: read(name) for name in wanted}, problems, masks
     with ThreadPoolExecutor(max_workers=_workers(frame.height)) as pool:
-        return dict(zip(wanted, pool.map(read, wanted), strict=True)), problems
+        return dict(zip(wanted, pool.map(read, wanted), strict=True)), problems, masks
 
 
 def aqi_with_counts(
@@ -625,7 +569,8 @@ def aqi_with_counts(
     # indicators or SO2 24-h where it stands in for SO2 1-h) are checked block by block as it
     # reads them: one pass less over the input. On an invalid value, or when another column has
     # one, every column is checked first. The compiled kernel also reads integer columns as
-    # they are (no float copy).
+    # they are (no float copy), and columns with nulls with their validity bits (no copy with
+    # NaN for the nulls).
     compiled = KERNEL == "numba" and kernel.available()
     deferred = {
         name
@@ -635,21 +580,21 @@ def aqi_with_counts(
             frame[mapping[name]].dtype == pl.Float64
             or (compiled and frame[mapping[name]].dtype in _KERNEL_INTS)
         )
-        and frame[mapping[name]].null_count() == 0
+        and (compiled or frame[mapping[name]].null_count() == 0)
     }
-    values, problems = _read(frame, mapping, wanted, deferred, compiled)
+    values, problems, masks = _read(frame, mapping, wanted, deferred, compiled)
     if problems.found and deferred:
         deferred = set()
-        values, problems = _read(frame, mapping, wanted, deferred, compiled)
+        values, problems, masks = _read(frame, mapping, wanted, deferred, compiled)
     counts = problems.counts()
     finish(problems, invalid, values)
 
     if len(used) <= 1:
         std_used: Standard = used[0] if used else "HJ633-2026"  # type: ignore[assignment]
         try:
-            result = _compute(values, std_used, rep, n, deferred)
+            result = _compute(values, std_used, rep, n, deferred, masks)
         except _UncheckedInvalid:
-            values, problems = _read(frame, mapping, wanted, set(), compiled)
+            values, problems, masks = _read(frame, mapping, wanted, set(), compiled)
             counts = problems.counts()
             finish(problems, invalid, values)
             result = _compute(values, std_used, rep, n)
@@ -715,9 +660,9 @@ def _compute_mixed(
 def _level_columns(level: npt.NDArray[np.int8]) -> list[_EnumSpec]:
     """The category and colour columns of the levels (1 … 6; 0, a missing AQI, is nulled
     afterwards and reads as level 1 here): as Enum columns written in place where
-    :func:`_enum_buffer` gives them, else as codes for :func:`_enum_columns`."""
+    :func:`enum_buffer` gives them, else as codes for :func:`_enum_columns`."""
     n = level.size
-    category, colour = _enum_buffer(_level_kinds(2), n), _enum_buffer(_level_kinds(3), n)
+    category, colour = enum_buffer(_level_kinds(2), n), enum_buffer(_level_kinds(3), n)
     if category is None or colour is None:
         return [
             ("category", _level_kinds(2), level.view(np.uint8)),

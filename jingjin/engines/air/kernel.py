@@ -97,6 +97,7 @@ class Output:
 _EMPTY_FLOAT: Final = np.empty(0, dtype=np.float64)
 _EMPTY_INT: Final = np.empty(0, dtype=np.int64)
 _EMPTY_CODES: Final = np.empty(0, dtype=np.uint8)  # no category or colour codes wanted
+_NO_MASK: Final = np.empty(0, dtype=np.uint8)  # a column without nulls
 
 
 def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -106,7 +107,7 @@ def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return view
 
 
-for _array in (_EMPTY_FLOAT, _EMPTY_INT):
+for _array in (_EMPTY_FLOAT, _EMPTY_INT, _NO_MASK):
     _array.flags.writeable = False
 
 
@@ -123,6 +124,7 @@ def run(
     std2026: bool,
     all_present: bool,
     out: Mapping[str, npt.NDArray[Any]],
+    masks: Sequence[tuple[npt.NDArray[np.uint8], int] | None] = (),
 ) -> Output:
     """Run the kernel over ``n`` rows of ``columns`` (float64 or int64 arrays, one per slot).
 
@@ -134,10 +136,20 @@ def run(
     ``exceeding`` and ``beyond`` must be zeros (new Enum columns' codes are): the kernel sets
     bits only, ``beyond`` only in the rare rows beyond the scale; ``exceeding`` is neither
     read nor written under HJ 633-2026, which names no exceeding pollutants (it may be empty).
+
+    ``masks`` (one per slot, or fewer) gives a column with nulls as polars holds it: its
+    column is the values buffer, whatever stands in a null's place, and its mask the validity
+    bits (a uint8 array over the bitmap and the bit of row 0); a row without a value is missing,
+    as a NaN is. None: no nulls.
     """
     floats = [_EMPTY_FLOAT] * SLOTS
     ints = [_EMPTY_INT] * SLOTS
     is_int = np.zeros(SLOTS, dtype=np.bool_)
+    bitmaps = [_NO_MASK] * SLOTS
+    mask_at = np.full(SLOTS, -1, dtype=np.int64)
+    for s, mask in enumerate(masks):
+        if mask is not None:
+            bitmaps[s], mask_at[s] = _readonly(mask[0]), mask[1]
     for s, column in enumerate(columns):
         if column.dtype == np.float64:
             floats[s] = _readonly(column)
@@ -148,6 +160,8 @@ def run(
         tuple(floats),
         tuple(ints),
         is_int,
+        tuple(bitmaps),
+        mask_at,
         count,
         standin,
         so2_1h,

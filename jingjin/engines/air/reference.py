@@ -267,7 +267,7 @@ class _Result:
     complete: BoolArray
     found: set[str] = field(default_factory=set)
     #: Enum columns (polars Series) whose codes are the bit-set arrays of the same name,
-    #: written in place (see ``index._enum_buffer``); the others are built from the arrays.
+    #: written in place (see ``index.enum_buffer``); the others are built from the arrays.
     columns: dict[str, Any] = field(default_factory=dict)
     #: How many values are missing in each result column where that is known (sub-indices by
     #: name, ``aqi``); the others are looked at.

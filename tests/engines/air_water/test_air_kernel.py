@@ -2,8 +2,9 @@
 
 Cases: every breakpoint of every table and one step either side (1, 0.1, 0.01 and 10⁻⁷),
 ties of GB/T 8170 (x.5, CO x.x5), far above the tables, zero and missing values; for both
-standards, every report, float and integer columns (with and without missing values), every
-column present or some left out, over several blocks of rows (the kernel's threads).
+standards, every report, float and integer columns (with and without missing values, NaN or
+null: a null's place may hold anything), every column present or some left out, over several
+blocks of rows (the kernel's threads).
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def test_kernel_agrees_on_blocks_with_and_without_special_values(standard, repor
 
 def test_an_enum_column_written_in_place_is_a_plain_polars_column():
     kinds = air_index._combinations()
-    made = air_index._enum_buffer(kinds, 10_000)
+    made = air_index.enum_buffer(kinds, 10_000)
     assert made is not None
     column, codes = made
     assert codes.dtype == np.uint16 and codes.size == 10_000 and not codes.any()
@@ -234,7 +235,7 @@ def test_an_enum_column_written_in_place_is_a_plain_polars_column():
 def test_the_codes_array_keeps_its_enum_column_alive():
     import gc
 
-    made = air_index._enum_buffer(air_index._level_kinds(2), 5_000)
+    made = air_index.enum_buffer(air_index._level_kinds(2), 5_000)
     assert made is not None
     column, codes = made
     del column, made
@@ -242,7 +243,7 @@ def test_the_codes_array_keeps_its_enum_column_alive():
     codes[:] = 3  # still the column's memory: the array holds the column
     assert codes.base.column.to_physical().to_list() == [3] * 5_000
     # Too short a column, or one polars would not give as one buffer: built the checked way.
-    assert air_index._enum_buffer(air_index._combinations(), 1) is None
+    assert air_index.enum_buffer(air_index._combinations(), 1) is None
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
@@ -267,7 +268,7 @@ def test_the_kernel_writes_the_pollutant_sets_and_levels_into_their_enum_columns
         assert (codes == np.maximum(result.level, 1) - 1).all()
     # aqi() is the same when polars gives no such column (the codes checked one by one).
     in_place = aqi(frame, standard=standard, report="daily")
-    monkeypatch.setattr(air_index, "_enum_buffer", lambda kinds, n: None)
+    monkeypatch.setattr(air_index, "enum_buffer", lambda kinds, n: None)
     _assert_same(aqi(frame, standard=standard, report="daily"), in_place)
 
 
@@ -364,6 +365,123 @@ def test_the_so2_24h_stand_in_is_checked_in_full_without_a_first_pass(path, bad,
     result, counts = aqi_with_counts(frame, standard="HJ633-2012", report="hourly", invalid="skip")
     assert counts == {"so2_24h": 1}
     assert result["iaqi_so2_24h"].to_list() == clean["iaqi_so2_24h"].to_list()
+
+
+#: What a column's values buffer may hold in a null's place (polars keeps whatever was there):
+#: each is a value the kernel must not read as one.
+_GARBAGE = {
+    "float": np.array([-1.0, -1e300, np.inf, -np.inf, np.nan, 1e300, 900.0, 0.123456789, 6553.5, 35.0]),
+    "Int64": np.array([-1, -(10**15), 10**15, 900, 65535, 35, 0]),
+}
+
+
+def _with_nulls(frame: pl.DataFrame, holes: float, seed: int) -> pl.DataFrame:
+    """``frame`` with ``holes`` of each column's rows null, a value of :data:`_GARBAGE` in each
+    null's place in the column's values buffer."""
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(seed)
+    columns = []
+    for series in frame.get_columns():
+        kind = "float" if series.dtype == pl.Float64 else "Int64"
+        values = series.to_numpy().astype(np.float64 if kind == "float" else np.int64)
+        valid = rng.random(series.len()) >= holes
+        values[~valid] = _GARBAGE[kind][rng.integers(0, _GARBAGE[kind].size, int((~valid).sum()))]
+        bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        array = pa.Array.from_buffers(
+            pa.float64() if kind == "float" else pa.int64(),
+            values.size,
+            [bits, pa.py_buffer(values)],
+            null_count=int((~valid).sum()),
+        )
+        columns.append(pl.Series(series.name, pl.from_arrow(array)))
+    return pl.DataFrame(columns)
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("dtype", ["float", "Int64"])
+@pytest.mark.parametrize("rows", [7, 300, 16384])
+def test_kernel_reads_columns_with_nulls_in_place_whatever_stands_in_their_place(
+    standard, report, dtype, rows, monkeypatch
+):
+    """A column with nulls goes to the kernel as polars holds it: its values buffer and its
+    validity bits (no copy with NaN for the nulls). In a null's place the buffer may hold
+    anything (negative, infinite, NaN, a value within the tables): the row is missing all the
+    same, and nothing is refused. The frame is also cut at row 13 and row 77, so that a
+    column's first row is not the first bit of its bitmap; blocks of 7 (a word of 64 bits over
+    several blocks), 300 and 16,384 rows (the kernel's own)."""
+    from jingjin.engines.air import _compiled
+
+    monkeypatch.setattr(_compiled, "BLOCK", rows)
+    given = []
+    validity = air_index.validity
+
+    def spy(series):
+        found = validity(series)
+        given.append(found is not None)
+        return found
+
+    monkeypatch.setattr(air_index, "validity", spy)
+    checked = []
+    check = air_index.numeric
+
+    def numeric(series, name, *args, **options):
+        checked.append(name)
+        return check(series, name, *args, **options)
+
+    whole = _frame(list(air_standards.COLUMNS), 9_000, dtype=dtype, missing=0.0, seed=rows)
+    frame = _with_nulls(whole, 0.03, seed=rows + len(report))
+    for cut in (frame, frame.slice(13), frame.slice(77, 8_000)):
+        given.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(air_index, "numeric", numeric)
+            patched.setattr(air_index, "KERNEL", "numba")
+            compiled = aqi(cut, standard=standard, report=report)
+        assert given and all(given)  # every column read with its validity bits
+        assert checked == []  # and none checked again: no garbage was taken for a bad value
+        _assert_same(compiled, _both(cut, standard=standard, report=report)[1])
+
+
+@pytest.mark.parametrize("dtype", ["float", "Int64"])
+def test_a_null_so2_24h_does_not_stand_in(dtype):
+    """HJ 633-2012's SO2 24-h stands in for SO2 1-h above 800: where it is null it has no
+    sub-index, whatever stands in its place in the values buffer (here 120: a value within the
+    table; elsewhere −1, not counted invalid)."""
+    pa = pytest.importorskip("pyarrow")
+    n = 40_000
+    so2_1h = np.full(n, 20.0)
+    so2_1h[[5, 7, 30_000]] = 900.0
+    so2_24h = np.full(n, 120, dtype=np.float64 if dtype == "float" else np.int64)
+    valid = np.ones(n, dtype=np.bool_)
+    valid[[5, 30_000, 31_000]] = False
+    so2_24h[31_000] = -1
+    array = pa.Array.from_buffers(
+        pa.float64() if dtype == "float" else pa.int64(),
+        n,
+        [pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(so2_24h)],
+        null_count=3,
+    )
+    frame = pl.DataFrame([pl.Series("so2_1h", so2_1h), pl.Series("no2_1h", np.full(n, 20.0))]).with_columns(
+        pl.Series("so2_24h", pl.from_arrow(array))
+    )
+    compiled, reference = _both(frame, standard="HJ633-2012", report="hourly")
+    _assert_same(compiled, reference)
+    assert compiled["iaqi_so2_24h"].gather([5, 7, 30_000]).to_list() == [None, 85, None]
+    assert compiled["aqi"].gather([5, 7, 30_000]).to_list() == [10, 85, 10]  # NO2 1-h 20: 10
+
+
+@pytest.mark.parametrize("dtype", ["float", "Int64"])
+def test_a_negative_value_in_a_column_with_nulls_is_refused_by_its_row(dtype):
+    frame = _with_nulls(_plain(["pm10_24h", "pm25_24h"], 30_000), 0.05, seed=11)
+    frame = frame.with_columns(pl.col("pm25_24h").cast(pl.Float64 if dtype == "float" else pl.Int64))
+    row = next(k for k in range(20_000, 30_000) if frame["pm25_24h"][k] is not None)
+    frame = frame.with_columns(frame["pm25_24h"].clone().scatter(row, -3))
+    with pytest.raises(InvalidInputError, match=rf"column pm25_24h: negative value in data row {row + 1} \("):
+        aqi(frame, standard="HJ633-2012", report="daily")
+    result, counts = aqi_with_counts(frame, standard="HJ633-2012", report="daily", invalid="skip")
+    assert counts == {"pm25_24h": 1}
+    assert result["iaqi_pm25_24h"][row] is None
+    assert result["iaqi_pm25_24h"].null_count() == frame["pm25_24h"].null_count() + 1
 
 
 def test_a_sub_index_column_without_any_value_is_a_plain_null_int16_column():
