@@ -442,6 +442,36 @@ def test_kernel_reads_columns_with_nulls_in_place_whatever_stands_in_their_place
         _assert_same(compiled, _both(cut, standard=standard, report=report)[1])
 
 
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("dense", [0, 1 << 40])
+def test_rows_with_special_codes_settled_one_by_one_or_all_at_once_agree(
+    standard, report, dense, monkeypatch
+):
+    """A block settles its rows with a special code (missing, no IAQI, above the table, the SO2
+    24-h stand-in) one by one, or all at once where they are many (``_compiled.DENSE``): each
+    route alone on every generated case, with NaN and with nulls, in blocks of 300 rows (some
+    with few such rows, some with many); and the counts the result columns trust."""
+    from jingjin.engines.air import _compiled
+
+    monkeypatch.setattr(_compiled, "DENSE", dense)
+    monkeypatch.setattr(_compiled, "BLOCK", 300)
+    columns = list(air_standards.COLUMNS)
+    sparse = _frame(columns, 6_000, dtype="float", missing=0.002, seed=dense % 7)
+    frame = pl.concat(
+        [
+            sparse,
+            _with_nulls(_frame(columns, 6_000, dtype="Int64", missing=0.0, seed=2), 0.1, 3).cast(pl.Float64),
+        ]
+    )
+    _assert_same(*_both(frame, standard=standard, report=report))
+    values = {name: frame[name].fill_null(np.nan).to_numpy() for name in columns}
+    result = air_index._compute(values, standard, report, frame.height)
+    for name, sub in result.iaqi.items():
+        assert result.missing[name] == int((sub < 0).sum()), name
+    assert result.missing["aqi"] == int((result.aqi < 0).sum())
+
+
 @pytest.mark.parametrize("dtype", ["float", "Int64"])
 def test_a_null_so2_24h_does_not_stand_in(dtype):
     """HJ 633-2012's SO2 24-h stands in for SO2 1-h above 800: where it is null it has no
