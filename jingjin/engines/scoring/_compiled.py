@@ -34,7 +34,8 @@ def fetch_rows(X, i):  # pragma: no cover - compiled
     memory; on the `Intel Xeon` machine of 2026-12-07 ``topsis`` on 1,000,000 × 10 took
     0.4–2.6 ms less with, by the mean of both call orders in each of six runs of
     ``bench/bench_scoring_ab.py`` (9.6–10.4 ms by median with, 9.8–14.4 ms without: steadier
-    too)."""
+    too). Nothing is asked on AMD's Zen cores (``_prefetch.wanted``): on the `AMD EPYC` machine
+    of the same day ``topsis`` took 2.9 ms longer with."""
     m, n = X.shape
     start = X.ctypes.data
     fetch(start + 8 * n * min(i + AHEAD, m), start + 8 * n * min(i + AHEAD + CHUNK, m))
