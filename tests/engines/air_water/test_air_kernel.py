@@ -473,6 +473,14 @@ def test_rows_with_special_codes_settled_one_by_one_or_all_at_once_agree(
 
 
 @pytest.mark.parametrize("dtype", ["float", "Int64"])
+def test_columns_with_nulls_are_copied_where_polars_gives_no_buffers(dtype, monkeypatch):
+    # The route before the buffers were read in place, kept for a polars that gives none.
+    monkeypatch.setattr(air_index, "validity", lambda series: None)
+    whole = _frame(list(air_standards.COLUMNS), 5_000, dtype=dtype, missing=0.0, seed=5)
+    _assert_same(*_both(_with_nulls(whole, 0.05, seed=6), standard="HJ633-2012", report="hourly"))
+
+
+@pytest.mark.parametrize("dtype", ["float", "Int64"])
 def test_a_null_so2_24h_does_not_stand_in(dtype):
     """HJ 633-2012's SO2 24-h stands in for SO2 1-h above 800: where it is null it has no
     sub-index, whatever stands in its place in the values buffer (here 120: a value within the
