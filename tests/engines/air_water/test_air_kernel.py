@@ -338,20 +338,26 @@ def test_an_integer_column_read_in_place_is_still_checked():
     assert counts == {"so2_24h": 1} and result["aqi"].null_count() == 0
 
 
+def _checked_columns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the columns that go through the input check (``numeric``) from now on."""
+    checked: list[str] = []
+    check = air_index.numeric
+
+    def numeric(series, name, *args, **options):
+        checked.append(name)
+        return check(series, name, *args, **options)
+
+    monkeypatch.setattr(air_index, "numeric", numeric)
+    return checked
+
+
 @pytest.mark.parametrize("path", ["numba", "numpy"])
 @pytest.mark.parametrize("bad", [-5.0, np.inf, -np.inf])
 def test_the_so2_24h_stand_in_is_checked_in_full_without_a_first_pass(path, bad, monkeypatch):
     # A float so2_24h without nulls is read without the input check, as the indicators are: the
     # computation checks every row of it, though it reads only the rows where it stands in.
     monkeypatch.setattr(air_index, "KERNEL", path)
-    read = []
-    check = air_index.numeric
-
-    def numeric(series, name, *args, **options):
-        read.append(name)
-        return check(series, name, *args, **options)
-
-    monkeypatch.setattr(air_index, "numeric", numeric)
+    read = _checked_columns(monkeypatch)
     columns = {name: np.full(40_000, 20.0) for name in ("so2_1h", "no2_1h", "so2_24h")}
     columns["so2_1h"][[5, 30_000]] = 900.0  # above 800: SO2 24-h stands in on these rows
     clean = aqi(pl.DataFrame(columns), standard="HJ633-2012", report="hourly")
@@ -422,24 +428,18 @@ def test_kernel_reads_columns_with_nulls_in_place_whatever_stands_in_their_place
         return found
 
     monkeypatch.setattr(air_index, "validity", spy)
-    checked = []
-    check = air_index.numeric
-
-    def numeric(series, name, *args, **options):
-        checked.append(name)
-        return check(series, name, *args, **options)
-
+    checked = _checked_columns(monkeypatch)
     whole = _frame(list(air_standards.COLUMNS), 9_000, dtype=dtype, missing=0.0, seed=rows)
     frame = _with_nulls(whole, 0.03, seed=rows + len(report))
     for cut in (frame, frame.slice(13), frame.slice(77, 8_000)):
         given.clear()
         with monkeypatch.context() as patched:
-            patched.setattr(air_index, "numeric", numeric)
             patched.setattr(air_index, "KERNEL", "numba")
             compiled = aqi(cut, standard=standard, report=report)
         assert given and all(given)  # every column read with its validity bits
         assert checked == []  # and none checked again: no garbage was taken for a bad value
-        _assert_same(compiled, _both(cut, standard=standard, report=report)[1])
+        _assert_same(compiled, _both(cut, standard=standard, report=report)[1])  # checks them
+        checked.clear()
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
