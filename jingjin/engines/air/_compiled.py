@@ -182,15 +182,6 @@ def word(mask, at):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def present(mask, at, r):  # pragma: no cover - compiled
-    """Whether row ``r`` has a value: its bit of ``mask`` from bit ``at`` (no mask: ``at`` < 0)."""
-    if at < 0:
-        return True
-    i = at + r
-    return (np.int64(mask[i >> 3]) >> (i & 7)) & 1 == 1
-
-
-@njit(cache=True)
 def nulls(column, mask, at, out, flag, found, listed):  # pragma: no cover - compiled
     """The rows of a column's block without a value (``mask`` from bit ``at``: polars' validity
     bits; nothing where ``at`` < 0), after the look-up loops read the block's values as they
@@ -442,7 +433,7 @@ def stand_in(
     code, so only the rows listed in ``found`` (:func:`mark`) are looked at. Returns the number
     of invalid stand-in values (negative or infinite: left missing) in all the rows, so that the
     column needs no input check of its own (``aqi_with_counts`` defers it as the indicators).
-    A row without a value (its bit of ``masks[standin]``, :func:`nulls`) is missing."""
+    A row without a value (its bit of ``masks[standin]``, :func:`word`) is missing."""
     stand = subs[standin][lo:hi]
     stand[:] = MISSING
     bad = 0
@@ -462,7 +453,7 @@ def stand_in(
         so2 = subs[so2_1h][lo:hi]
         for k in range(found[0]):
             r = found[k + 1]
-            if so2[r] == NO_IAQI and present(mask, at, r):
+            if so2[r] == NO_IAQI and (at < 0 or word(mask, at + r) & np.uint64(1)):  # it has a value
                 v = float(ints[standin][lo + r]) if is_int[standin] else floats[standin][lo + r]
                 if v >= 0.0 and v != np.inf:  # else invalid, counted above
                     stand[r] = sub_index(v, standin, std2026, t)
