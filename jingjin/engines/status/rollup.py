@@ -154,11 +154,14 @@ def _rollup_levels(
             v = np.nan_to_num(v)
         has = ~np.isnan(v)
         # one bincount over (parent, column) cells: each cell adds its children in row order,
-        # exactly as a bincount per column would
+        # exactly as a bincount per column would. A child without a value adds 0.0 instead of
+        # being left out: the same sums to the last bit (a bincount's sums start at +0.0 and so
+        # are never -0.0, and s + 0.0 is s), without three copies through the mask
         cell = (p[:, None] * k + columns).ravel()
-        wk = np.broadcast_to(w[:, None], v.shape)
-        numerator = np.bincount(cell[has.ravel()], (wk * v)[has], minlength=n * k).reshape(n, k)
-        denominator = np.bincount(cell[has.ravel()], wk[has], minlength=n * k).reshape(n, k)
+        wk = w[:, None]
+        weighted = np.where(has, wk * v, 0.0).ravel()
+        numerator = np.bincount(cell, weighted, minlength=n * k).reshape(n, k)
+        denominator = np.bincount(cell, np.where(has, wk, 0.0).ravel(), minlength=n * k).reshape(n, k)
         total = np.bincount(p, w, minlength=n)
         covered = np.bincount(cell, (wk * coverage[kids]).ravel(), minlength=n * k).reshape(n, k)
         parents = np.unique(p)
