@@ -207,6 +207,18 @@ class ReportRow:
     def __repr__(self) -> str:
         return f"<ReportRow {self.code} {self.state}{' late' if self.late else ''} light={self.light}>"
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as the constructor's arguments, the values where the row has them, instead of
+        the dictionary of slots that pickle makes and sets again one by one (the cockpit caches
+        thousands of rows: ``jingjin.dashboard.figure_cache``). A model made on first use is
+        made again from the values, on first use after loading."""
+        task = self._task_values if self._task_values is not None else self._task
+        report = self._report_values if self._report_values is not None else self._report
+        return (
+            _report_row,
+            (task, report, self.state, self.late, self.expected_pct, self.light, self._source),
+        )
+
     @property
     def task(self) -> Task:
         if self._task is None:
@@ -299,6 +311,27 @@ class ReportRow:
     @property
     def light_colour(self) -> str:
         return LIGHTS[self.light][1]
+
+
+def _report_row(
+    task: Task | tuple[Any, ...],
+    report: Report | tuple[Any, ...] | None,
+    state: str,
+    late: bool,
+    expected_pct: float | None,
+    light: int,
+    source: _RowSource | None,
+) -> ReportRow:
+    """A :class:`ReportRow` from what :meth:`ReportRow.__reduce__` pickled."""
+    return ReportRow(
+        task=task,
+        report=report,
+        state=state,
+        late=late,
+        expected_pct=expected_pct,
+        light=light,
+        source=source,
+    )
 
 
 def is_late(report: Report | None, period: ReportingPeriod, as_of: date) -> bool:
