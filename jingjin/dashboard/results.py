@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.utils.functional import Promise
 
 from jingjin.engines.status import Status
@@ -98,6 +99,36 @@ class TaskRow(StatusShown):
 
 #: a task row's field values in the constructor's order (for pickling)
 _task_row_values = operator.attrgetter(*(f.name for f in fields(TaskRow)))
+#: the positions of a task row's days among them
+_DAY_FIELDS = tuple(i for i, f in enumerate(fields(TaskRow)) if f.name in ("start", "end"))
+#: numpy's day 0 (1970-01-01) as a day number of :meth:`date.toordinal`
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def pack_task_rows(rows: list[TaskRow]) -> list[list[Any]]:
+    """The field values of ``rows`` column by column, the days as :meth:`date.toordinal` (0 for
+    none): what the cockpit's cached figures pickle instead of an object, a tuple and two dates
+    per row (:mod:`jingjin.dashboard.figure_cache`; :func:`unpack_task_rows` makes them again)."""
+    columns = [list(column) for column in zip(*map(_task_row_values, rows), strict=True)]
+    if not columns:
+        return []
+    for i in _DAY_FIELDS:
+        columns[i] = [0 if day is None else day.toordinal() for day in columns[i]]
+    return columns
+
+
+def unpack_task_rows(columns: list[list[Any]]) -> list[TaskRow]:
+    """The task rows :func:`pack_task_rows` packed, equal to them (the days made back by numpy,
+    a few at a time, instead of by pickle one by one)."""
+    if not columns:
+        return []
+    columns = list(columns)
+    for i in _DAY_FIELDS:
+        ordinals = np.asarray(columns[i], dtype=np.int64)
+        days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+        days[ordinals == 0] = np.datetime64("NaT")
+        columns[i] = days.tolist()  # datetime.date, None for NaT
+    return [TaskRow(*values) for values in zip(*columns, strict=True)]
 
 
 @dataclass

@@ -32,7 +32,7 @@ adds the per-county view and the bulletin's issuing office.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -46,7 +46,15 @@ from jingjin.core.models import Unit
 from jingjin.core.permissions import plan_office_users, restrict
 from jingjin.dashboard.figure_cache import cached, data_version, scope
 from jingjin.dashboard.ranking import ranking_lists
-from jingjin.dashboard.results import ActionRow, Cockpit, CountyRow, TaskRow, TrendPoint
+from jingjin.dashboard.results import (
+    ActionRow,
+    Cockpit,
+    CountyRow,
+    TaskRow,
+    TrendPoint,
+    pack_task_rows,
+    unpack_task_rows,
+)
 from jingjin.dashboard.rollup import _rollup, _statuses, _task_rows, _tree
 from jingjin.dashboard.trends import _trends
 from jingjin.plans.models import Action, Measure, Plan, Task
@@ -120,6 +128,52 @@ class _PlanFigures:
     trends: list[TrendPoint]
     counties: list[CountyRow]
     synthetic: bool
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with every task row it holds (its tasks, each action's, each county's) once,
+        column by column (:func:`~jingjin.dashboard.results.pack_task_rows`), and those lists as
+        positions among them, so that a row in two lists is one row again after loading: the
+        figures are pickled into the cache after every write (``bench/bench_cockpit.py``)."""
+        rows: list[TaskRow] = []
+        positions: dict[int, int] = {}
+
+        def at(row: TaskRow) -> int:
+            found = positions.get(id(row))
+            if found is None:
+                found = positions[id(row)] = len(rows)
+                rows.append(row)
+            return found
+
+        tasks = [at(row) for row in self.tasks]
+        actions = [(replace(a, tasks=[]), [at(row) for row in a.tasks]) for a in self.actions]
+        counties = [(replace(c, tasks=[]), [at(row) for row in c.tasks]) for c in self.counties]
+        rest = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _ROW_LISTS}
+        return (_plan_figures_from, (pack_task_rows(rows), tasks, actions, counties, rest))
+
+
+#: the fields of :class:`_PlanFigures` that hold task rows (pickled as positions among them)
+_ROW_LISTS = ("tasks", "actions", "counties")
+
+
+def _plan_figures_from(
+    columns: list[list[Any]],
+    tasks: list[int],
+    actions: list[tuple[ActionRow, list[int]]],
+    counties: list[tuple[CountyRow, list[int]]],
+    rest: dict[str, Any],
+) -> _PlanFigures:
+    """The :class:`_PlanFigures` pickled by its ``__reduce__``."""
+    rows = unpack_task_rows(columns)
+    for action, positions in actions:
+        action.tasks = [rows[i] for i in positions]
+    for county, positions in counties:
+        county.tasks = [rows[i] for i in positions]
+    return _PlanFigures(
+        tasks=[rows[i] for i in tasks],
+        actions=[holder for holder, _positions in actions],
+        counties=[holder for holder, _positions in counties],
+        **rest,
+    )
 
 
 def _plan_figures(*, user: Any, plan: Plan, period: ReportingPeriod, today: date) -> _PlanFigures:

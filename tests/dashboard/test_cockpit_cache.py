@@ -138,3 +138,45 @@ def test_a_stale_entry_is_not_loaded(monkeypatch):
     read.clear()
     assert figure_cache.cached("k", 2, lambda: "figures of version 2") == "figures of version 2"
     assert read == ["k:version"]
+
+
+def _report_row_values(row) -> tuple:
+    return (row.task_id, row.code, row.name, row.state, row.late, row.expected_pct, row.light, row.missing)
+
+
+def test_the_figures_are_the_same_after_the_cache_pickles_them(users, scenario):
+    """The cached figures are pickled (``_PlanFigures.__reduce__``: task rows column by column,
+    the lists that hold them as positions; ``ReportRow.__reduce__``: its values): after loading
+    they equal the computed ones, a row in two lists is one row again, a task without days keeps
+    none, and a report row makes its models from its values as before."""
+    import pickle
+    from dataclasses import replace
+
+    from jingjin.dashboard.selectors import _plan_figures
+    from jingjin.plans.models import Plan
+    from jingjin.reporting.models import ReportingPeriod
+
+    Task.objects.filter(code="A1.M1.T2").update(start=None, end=None)
+    figures = _plan_figures(
+        user=users["office"],
+        plan=Plan.objects.get(),
+        period=ReportingPeriod.objects.get(year=2024, month=3),
+        today=date(2024, 4, 11),
+    )
+    assert any(t.start is None and t.end is None for t in figures.tasks)
+    assert any(c.tasks for c in figures.counties) and figures.report_rows
+    assert figures.report_rows[0].task.pk  # a model made on first use: pickled from the values
+    loaded = pickle.loads(pickle.dumps(figures, pickle.HIGHEST_PROTOCOL))  # noqa: S301 (our own bytes)
+    # every field, the task rows by value (the report rows, which do not compare: below)
+    assert replace(loaded, report_rows=[]) == replace(figures, report_rows=[])
+    assert [type(t.start) for t in loaded.tasks] == [type(t.start) for t in figures.tasks]
+    rows = {id(t) for t in loaded.tasks}
+    assert all(id(t) in rows for a in loaded.actions for t in a.tasks)
+    shared = [t for c in loaded.counties for t in c.tasks if t.parent_id is None]
+    assert shared and all(id(t) in rows for t in shared)
+    assert [_report_row_values(r) for r in loaded.report_rows] == [
+        _report_row_values(r) for r in figures.report_rows
+    ]
+    for before, after in zip(figures.report_rows, loaded.report_rows, strict=True):
+        assert after.task.pk == before.task.pk and after.task.lead_unit == before.task.lead_unit
+        assert (after.report.pk if after.report else None) == (before.report.pk if before.report else None)
