@@ -313,16 +313,10 @@ class ReportRow:
         return LIGHTS[self.light][1]
 
 
-def _report_row(
-    task: Task | tuple[Any, ...],
-    report: Report | tuple[Any, ...] | None,
-    state: str,
-    late: bool,
-    expected_pct: float | None,
-    light: int,
-    source: _RowSource | None,
-) -> ReportRow:
-    """A :class:`ReportRow` from what :meth:`ReportRow.__reduce__` pickled."""
+def _report_row(*arguments: Any) -> ReportRow:
+    """A :class:`ReportRow` from what :meth:`ReportRow.__reduce__` pickled: the task, the report,
+    the state, lateness, expected % and light, and the rows' shared source."""
+    task, report, state, late, expected_pct, light, source = arguments
     return ReportRow(
         task=task,
         report=report,
