@@ -78,7 +78,6 @@ def main() -> None:
         sides = {
             "now": copy_package(None, "rollup_ab_now", Path(folder), PACKAGE),
             "then": copy_package(revision, "rollup_ab_then", Path(folder), PACKAGE),
-            "memory": None,
         }
         for missing in ("exclude", "zero"):
 
