@@ -92,8 +92,9 @@ class TaskRow(StatusShown):
     lead_unit_id: int | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickled as the constructor's arguments (the cockpit caches thousands of rows:
-        :mod:`jingjin.dashboard.figure_cache`), not as a dict of attribute names per row."""
+        """Pickled as the constructor's arguments, not as a dict of attribute names per row (a row
+        pickled on its own: the cockpit's cached figures pack theirs in columns,
+        :func:`pack_task_rows`)."""
         return (TaskRow, _task_row_values(self))
 
 
