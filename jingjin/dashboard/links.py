@@ -22,6 +22,7 @@ to the charts (in the JSON the chart script reads) and :func:`add_json_links` to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +31,7 @@ from django.urls import reverse
 
 from jingjin.core import clock
 from jingjin.core.permissions import may_see_report_overview
+from jingjin.core.reversing import reverser
 from jingjin.dashboard.results import STATUS_KEYS, ActionRow, Cockpit, CountyRow, StatusCount, TaskRow
 from jingjin.reporting.choices import REVIEW_STATES
 from jingjin.reporting.lists import MISSING, ReportRow
@@ -76,6 +78,14 @@ def overview_url(period: ReportingPeriod, state: str = "") -> str:
 
 def task_url(data: Any, code: str) -> str:
     return reverse("plans:task", args=[data.plan.code, code]) if data.plan is not None else ""
+
+
+def task_urls(data: Any) -> Callable[[str], str]:
+    """:func:`task_url` for many tasks of ``data``'s plan, the pattern reversed once
+    (:func:`jingjin.core.reversing.reverser`)."""
+    if data.plan is None:
+        return lambda code: ""
+    return reverser("plans:task", data.plan.code)
 
 
 def report_url(data: Any, row: ReportRow) -> str:
@@ -200,7 +210,14 @@ def chart_links(data: Cockpit) -> dict[str, Any]:
 
 
 def _task_links(data: Cockpit, tasks: list[TaskRow]) -> list[str]:
-    return [task_url(data, t.code) for t in tasks]
+    url = task_urls(data)
+    return [url(t.code) for t in tasks]
+
+
+def with_task_urls(data: Any, tasks: list[TaskRow]) -> list[tuple[TaskRow, str]]:
+    """Each of ``tasks`` with its page (a table row of the cockpit or its task list)."""
+    url = task_urls(data)
+    return [(t, url(t.code)) for t in tasks]
 
 
 def _county_links(data: Cockpit, county: CountyRow) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
+from jingjin.core.reversing import reverser
 from jingjin.dashboard import as_json, bulletin, figures, links, periods, selectors, services
 from jingjin.dashboard.parks_panel import parks_panel
 from jingjin.dashboard.projects_panel import LAG_COLOURS, ProjectsPanel, projects_panel
@@ -60,6 +61,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": periods.month_choices(clock.today()),
             "county": county,
+            "county_tasks": links.with_task_urls(data, county.tasks if county is not None else []),
             "chart_data": {**as_json.chart_data(data), "links": links.chart_links(data)},
             "links": links.cockpit_links(data, user=request.user),
             "ranking_lists": [links.ranking_links(r) for r in data.ranking_lists],
@@ -114,6 +116,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         raise Http404(_("There is no such plan.")) from exc
     action = data.action.code if data.action is not None else ""
     county = data.county.code if data.county is not None else ""
+    report_url = reverser("reporting:report", period.code)
     return render(
         request,
         "dashboard/tasks.html",
@@ -127,8 +130,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "total": sum(c.count for c in data.counts),
             "cockpit_url": links.cockpit_url(data, period.code),
             "rows": [
-                (t, links.task_url(data, t.code), reverse("reporting:report", args=[period.code, t.pk]))
-                for t in data.tasks
+                (t, task_url, report_url(t.pk)) for t, task_url in links.with_task_urls(data, data.tasks)
             ],
         },
     )
