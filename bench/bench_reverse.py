@@ -1,0 +1,96 @@
+"""Links to many rows: ``django.urls.reverse`` for each row against ``core.reversing.reverser``.
+
+The cockpit lists a county's tasks (about 430 in ``bench_cockpit.py``'s plan), each with a link
+to its page; its task list and its JSON link every task of the plan. Timed, in the same
+process, sides in turn (``--repeat`` rounds after one call of each):
+
+1. the county table's links as the template made them (``{% url 'plans:task' plan code %}`` in
+   the loop) and as it makes them now (the URLs made by ``reverser`` before the template, the
+   loop writing them out); the two outputs checked equal first;
+2. one URL by ``reverse`` and by a ``reverser``, per URL, over the same codes.
+
+Run: ``.venv/bin/python bench/bench_reverse.py`` (``--rows``, default 430; ``--repeat``, default 41).
+No database is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingjin.settings")
+
+
+def timed_together(repeats: int, calls: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float]]:
+    """Median and best milliseconds of each side: one call of each first, then ``repeats`` rounds
+    of one call of each side."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: (statistics.median(t), min(t)) for name, t in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=430, help="links on the page (default 430)")
+    parser.add_argument("--repeat", type=int, default=41, help="timed rounds (after one call of each side)")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.template import engines
+    from django.urls import reverse
+
+    from jingjin.core.reversing import reverser
+
+    codes = [f"A{i % 6 + 1}.M{i % 8 + 1}.T{i + 1}" for i in range(args.rows)]
+    engine = engines["django"]
+    before = engine.from_string(
+        "{% for code in codes %}<a href=\"{% url 'plans:task' plan code %}\">{% endfor %}"
+    )
+    now = engine.from_string('{% for code, url in rows %}<a href="{{ url }}">{% endfor %}')
+
+    def page_before() -> str:
+        return before.render({"codes": codes, "plan": "bench-plan"})
+
+    def page_now() -> str:
+        url = reverser("plans:task", "bench-plan")
+        return now.render({"rows": [(code, url(code)) for code in codes]})
+
+    assert page_before() == page_now()
+    print(
+        f"# bench_reverse — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — load average "
+        f"{os.getloadavg()[0]:.2f}; {args.rows} links, {args.repeat} rounds, sides in turn"
+    )
+    found = timed_together(args.repeat, {"before": page_before, "now": page_now})
+    print(f"\n## The county table's {args.rows} links (median / best)\n")
+    print(f"- `{{% url %}}` in the loop (before): {found['before'][0]:.2f} / {found['before'][1]:.2f} ms")
+    print(f"- URLs made by `reverser` (now): {found['now'][0]:.2f} / {found['now'][1]:.2f} ms")
+    make = reverser("plans:task", "bench-plan")
+    per_url = timed_together(
+        args.repeat,
+        {
+            "reverse": lambda: [reverse("plans:task", args=["bench-plan", code]) for code in codes],
+            "reverser": lambda: [make(code) for code in codes],
+        },
+    )
+    print("\n## One URL (median / best of the rounds, per URL)\n")
+    for name, (median, best) in per_url.items():
+        print(f"- `{name}`: {median / args.rows * 1000:.2f} / {best / args.rows * 1000:.2f} µs")
+
+
+if __name__ == "__main__":
+    main()
