@@ -67,6 +67,8 @@ def test_every_link_of_the_cockpit_opens(leader, scenario):
         "/warnings/?level=yellow&on=2024-03-31",
         "/units/t.c/?period=2024-03",  # the county's scorecard at the cockpit's month
         "/plan/test-plan/tasks/A1.M1.T2/",  # the missing report: its task
+        "/plan/test-plan/tasks/A1.M1.T1/",  # the county's tasks
+        "/plan/test-plan/tasks/A2.M1.T1/",
         f"/reports/2024-03/tasks/{Task.objects.get(code='A2.M1.T1').pk}/",  # the late draft
     }
     assert expected <= links, expected - links
