@@ -406,3 +406,36 @@ def test_rows_make_models_only_for_what_is_used(users, many, period, django_asse
     with django_assert_num_queries(1):  # a text left out of the list query loads on use
         assert approved.report.progress == "本月推进"
     assert approved.report.pk == Report.objects.get(task=approved.task, period=period).pk
+
+
+def test_the_moments_and_the_lateness_are_those_of_the_reports(users, task_a, period):
+    """The moments are read as the database stores them and made datetimes when a row's report
+    is made: the same aware datetimes as a query of the model; late from the first moment after
+    the deadline day, to the microsecond."""
+    late_from = lists._late_from(period)
+    tasks = _add_tasks(task_a, 3)
+    firsts = [late_from - timedelta(microseconds=1), late_from, late_from + timedelta(seconds=1)]
+    Report.objects.bulk_create(
+        [
+            Report(
+                task=task,
+                period=period,
+                status="approved",
+                completion_pct=50,
+                first_submitted_at=first,
+                submitted_at=first + timedelta(days=1, microseconds=250),
+                reviewed_at=first + timedelta(days=2),
+            )
+            for task, first in zip(tasks, firsts, strict=True)
+        ]
+    )
+    rows = {r.code: r for r in lists.report_rows(period=period, tasks=selectors.tasks_due(period=period))}
+    assert [rows[t.code].late for t in tasks] == [False, True, True]
+    for task in tasks:
+        stored = Report.objects.get(task=task, period=period)
+        made = rows[task.code].report
+        assert made is not None
+        for name in ("first_submitted_at", "submitted_at", "reviewed_at"):
+            assert getattr(made, name) == getattr(stored, name) and getattr(made, name).tzinfo is not None, (
+                name
+            )
