@@ -11,14 +11,17 @@ and warning recomputation for all tasks takes under 5 s.
 3. 60 months of reports (2021-09 … 2026-08), one per task and month: 300,000 ``Report`` rows made
    with ``bulk_create(batch_size=…)``, most approved, the last months partly submitted/returned.
 4. Server time through Django's test ``Client`` as a signed-in plan-office user, every row with
-   the same warm-up and RUNS repeats, median, best and median CPU time, with the SQL query count:
+   the same warm-up and RUNS repeats (``--runs``, default 7), median, best and median CPU time,
+   with the SQL query count:
    the cockpit ``/cockpit/`` on the **first request after a write** (issue 19's headline: a draft
    saved through ``report_save_draft`` before each request — audited, so the cached trends are
    stale — target < 300 ms) and **cached** beside it (no write in between, target < 100 ms), the
    plan tree ``/`` alone and with the task lists (htmx fragments) of its first three measures,
    the reporting overview ``/reports/overview/`` and ``/reports/``, with the longest garbage
    collector pause of the timed requests ("GC max", from ``gc.callbacks``; ``--gc-freeze`` freezes
-   the objects made so far first, as ``jingjin/wsgi.py`` does after start-up); then the time of
+   the objects made so far first, as ``jingjin/wsgi.py`` does after start-up; ``--malloc`` sets
+   the allocator to keep freed memory before anything is loaded, as ``jingjin/wsgi.py`` does:
+   ``jingjin.core.allocator``); then the time of
    the writes themselves and of ``jingjin summaries rebuild``. With the code before issue 19 (no
    ``jingjin.reporting.summaries``) the same script runs without the summary steps, for comparison.
 5. The status recomputation for all tasks: the latest reported completion of every task (one
@@ -41,6 +44,7 @@ import os
 import platform
 import pstats
 import random
+import resource
 import secrets
 import shutil
 import statistics
@@ -343,8 +347,10 @@ class GcPauses:
         gc.callbacks.remove(self)
 
 
-def time_page(client: Any, url: str, *, before: Any = None, also: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Median and best of RUNS requests after the same warm-up; ``before``: called before each
+def time_page(
+    client: Any, url: str, *, before: Any = None, also: tuple[str, ...] = (), runs: int = RUNS
+) -> dict[str, Any]:
+    """Median and best of ``runs`` requests after the same warm-up; ``before``: called before each
     request, untimed (a write, so the request is the first after a write); ``also``: URLs requested
     after ``url`` and timed with it (the task fragments of the plan tree)."""
     from django.db import connection
@@ -361,7 +367,7 @@ def time_page(client: Any, url: str, *, before: Any = None, also: tuple[str, ...
     cpu = []
     pauses = []
     with GcPauses() as gc_pauses:
-        for _ in range(RUNS):
+        for _ in range(runs):
             if before is not None:
                 before()
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -423,6 +429,19 @@ def recompute_status(period: Any, user: Any) -> tuple[float, int]:
     return time.perf_counter() - start, len(tasks)
 
 
+def memory_now_mb() -> float:
+    """The process's resident memory (Linux: /proc/self/statm; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def memory_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tasks", type=int, default=5000)
@@ -440,7 +459,17 @@ def main() -> None:
         action="store_true",
         help="gc.freeze() before the pages are timed, as jingjin/wsgi.py does after start-up",
     )
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"timed requests per page (default {RUNS})")
+    parser.add_argument(
+        "--malloc",
+        action="store_true",
+        help="keep freed memory for the next request, as jingjin/wsgi.py sets the allocator at start-up",
+    )
     args = parser.parse_args()
+    if args.malloc:
+        from jingjin.core.allocator import keep_freed_memory
+
+        print(f"allocator set to keep freed memory: {keep_freed_memory()}")
 
     data_dir = args.reuse or tempfile.mkdtemp(prefix="jingjin-bench-")
     os.environ["JINGJIN_DATA_DIR"] = data_dir
@@ -546,7 +575,7 @@ def main() -> None:
         f"{'SQL ms':>7} {'KB':>6}  target"
     )
     for name, url, before, also, target in pages:
-        r = time_page(client, url, before=before, also=also)
+        r = time_page(client, url, before=before, also=also, runs=args.runs)
         r["name"] = name
         r["target"] = target
         results.append(r)
@@ -557,6 +586,7 @@ def main() -> None:
             f"{r['sql_ms']:7.1f} "
             f"{r['bytes'] / 1024:6.0f}  {verdict}"
         )
+    print(f"memory after the pages: {memory_now_mb():.0f} MB resident, {memory_peak_mb():.0f} MB at the peak")
     if writer.times:
         print(
             f"the write before each request (report_save_draft, summary refresh included): median "
