@@ -132,7 +132,7 @@ def latest_approved(task: Task, *, before: int) -> Report | None:
 
 def reported_done_before(period: ReportingPeriod) -> Exists:
     """For filtering tasks: a submitted, resubmitted or approved report of a month before ``period``
-    said 100 %. An index seek on (task, period_index) per task."""
+    said 100 %. An index seek per task, in the reports of 100 % only (``report_task_done``)."""
     return Exists(
         Report.objects.filter(
             task=OuterRef("pk"),

@@ -37,6 +37,23 @@ def test_an_unfinished_task_stays_due_after_its_end_until_reported_done(users, t
     assert "A1.M1.T1" not in {t.code for t in selectors.tasks_due(period=after)}
 
 
+def test_an_ended_task_asks_for_its_reports_of_100_percent_by_one_index(users, task_a):
+    """Who is due after their end: each task's reports that said 100 % are found by the partial
+    index ``report_task_done``, not by a walk through every earlier month of the task."""
+    from django.db import connection
+
+    after = services.period_get_or_create(year=2026, month=2)
+    sql, params = selectors.tasks_due(period=after).values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "report_task_done" in plan
+
+
 def test_every_report_keeps_its_month_index(task_a, task_b):
     """``period_index`` (year × 12 + month − 1) is set on save and on bulk_create."""
     march = services.period_get_or_create(year=2024, month=3)
