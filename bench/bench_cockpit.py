@@ -26,7 +26,8 @@ and warning recomputation for all tasks takes under 5 s.
    ``jingjin.reporting.summaries``) the same script runs without the summary steps, for comparison.
 5. The status recomputation for all tasks: the latest reported completion of every task (one
    query), :func:`jingjin.engines.status.task_status` and the weighted roll-up (the cockpit's own
-   helpers), and — if it exists — ``jingjin.alerts.services.warnings_refresh``.
+   helpers), the due tasks of the period (``tasks_due``, their ids), and — if it exists —
+   ``jingjin.alerts.services.warnings_refresh``.
 
 Run: ``.venv/bin/python bench/bench_cockpit.py`` (``--tasks N`` for a smaller plan,
 ``--profile`` for a cProfile of each page that misses its target).
@@ -429,6 +430,26 @@ def recompute_status(period: Any, user: Any) -> tuple[float, int]:
     return time.perf_counter() - start, len(tasks)
 
 
+def due_tasks_time(period: Any) -> str:
+    """The due tasks of ``period`` (``tasks_due``: the reporting lists, the cockpit, the warnings
+    ask it), their ids read: median and best of RUNS after one call."""
+    from jingjin.reporting.selectors import tasks_due
+
+    def ids() -> int:
+        return len(list(tasks_due(period=period).values_list("pk", flat=True)))
+
+    count = ids()
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        ids()
+        times.append((time.perf_counter() - start) * 1000)
+    return (
+        f"due tasks of {period.code} ({count}, tasks_due): median {statistics.median(times):.1f} ms, "
+        f"best {min(times):.1f} ms"
+    )
+
+
 def memory_now_mb() -> float:
     """The process's resident memory (Linux: /proc/self/statm; 0 elsewhere)."""
     try:
@@ -614,6 +635,7 @@ def main() -> None:
         f"status recomputation ({n_tasks} tasks): median {statistics.median(times):.3f} s, "
         f"best {min(times):.3f} s  target 5 s  {verdict}"
     )
+    print(due_tasks_time(last))
     try:
         from jingjin.alerts.services import warnings_refresh
     except ImportError:
