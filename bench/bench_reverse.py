@@ -17,30 +17,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingjin.settings")
 
-
-def timed_together(repeats: int, calls: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float]]:
-    """Median and best milliseconds of each side: one call of each first, then ``repeats`` rounds
-    of one call of each side."""
-    for call in calls.values():
-        call()
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    for _ in range(repeats):
-        for name, call in calls.items():
-            start = time.perf_counter()
-            call()
-            times[name].append((time.perf_counter() - start) * 1000)
-    return {name: (statistics.median(t), min(t)) for name, t in times.items()}
+from bench_air import timed_together  # one warm-up call, sides in turn, in seconds
 
 
 def main() -> None:
@@ -75,7 +60,12 @@ def main() -> None:
         f"# bench_reverse — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — load average "
         f"{os.getloadavg()[0]:.2f}; {args.rows} links, {args.repeat} rounds, sides in turn"
     )
-    found = timed_together(args.repeat, {"before": page_before, "now": page_now})
+    found = {
+        name: (median * 1000, best * 1000)
+        for name, (median, best) in timed_together(
+            args.repeat, {"before": page_before, "now": page_now}
+        ).items()
+    }
     print(f"\n## The county table's {args.rows} links (median / best)\n")
     print(f"- `{{% url %}}` in the loop (before): {found['before'][0]:.2f} / {found['before'][1]:.2f} ms")
     print(f"- URLs made by `reverser` (now): {found['now'][0]:.2f} / {found['now'][1]:.2f} ms")
@@ -89,7 +79,7 @@ def main() -> None:
     )
     print("\n## One URL (median / best of the rounds, per URL)\n")
     for name, (median, best) in per_url.items():
-        print(f"- `{name}`: {median / args.rows * 1000:.2f} / {best / args.rows * 1000:.2f} µs")
+        print(f"- `{name}`: {median / args.rows * 1e6:.2f} / {best / args.rows * 1e6:.2f} µs")
 
 
 if __name__ == "__main__":
