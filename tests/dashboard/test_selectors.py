@@ -126,8 +126,13 @@ def pretend_ranking_model(monkeypatch):
 
 
 def fake_assessment(monkeypatch):
-    """Pretend the assessment app has a RankingList model and publishes one list."""
-    module = types.ModuleType("jingjin.assessment.selectors")
+    """Pretend the assessment app has a RankingList model and publishes one list. The fake module
+    keeps the real one's names: a module imported while it stands in (the URL patterns, on a
+    test process's first request) finds them."""
+    import jingjin.assessment.selectors as real
+
+    module = types.ModuleType(real.__name__)
+    module.__dict__.update({name: value for name, value in vars(real).items() if not name.startswith("__")})
 
     def cockpit_ranking_lists(*, user, period):
         return [
