@@ -178,18 +178,19 @@ def _trends_compute(
         return row, (month_indexes - base).astype(np.int64), known
 
     facts = _report_facts(plan, period)
-    reported = facts[~np.isnan(facts[:, 2])]
+    # each fact's row (task) and column (month), placed once for all the uses below
+    fact_row, fact_column, known = place(facts[:, 0].astype(np.int64), facts[:, 1].astype(np.int64))
+    in_range = known & (fact_column >= 0) & (fact_column < len(months))
+    pct = facts[:, 2]
+    reported = ~np.isnan(pct)
     matrix = np.full((len(tasks), len(months)), np.nan)
-    done_before = np.zeros((len(tasks), len(months)), dtype=bool)
-    if len(reported):
-        row, column, known = place(reported[:, 0].astype(np.int64), reported[:, 1].astype(np.int64))
-        keep = known & (column >= 0) & (column < len(months))
-        matrix[row[keep], column[keep]] = reported[keep, 2]
-        # "an earlier reported report said 100 %": done from the month after
-        done = known & (reported[:, 2] >= 100) & (column < len(months) - 1)
-        first_done = np.full(len(tasks), len(months), dtype=np.int64)
-        np.minimum.at(first_done, row[done], np.maximum(column[done] + 1, 0))
-        done_before = np.arange(len(months))[None, :] >= first_done[:, None]
+    keep = in_range & reported
+    matrix[fact_row[keep], fact_column[keep]] = pct[keep]
+    # "an earlier reported report said 100 %": done from the month after
+    done = known & reported & (pct >= 100) & (fact_column < len(months) - 1)
+    first_done = np.full(len(tasks), len(months), dtype=np.int64)
+    np.minimum.at(first_done, fact_row[done], np.maximum(fact_column[done] + 1, 0))
+    done_before = np.arange(len(months))[None, :] >= first_done[:, None]
     # carry each task's latest reported % forward to the later months
     index = np.where(~np.isnan(matrix), np.arange(len(months)), 0)
     np.maximum.accumulate(index, axis=1, out=index)
@@ -230,9 +231,7 @@ def _trends_compute(
     counted = np.zeros(len(months), dtype=np.int64)
     on_time = np.zeros(len(months), dtype=np.int64)
     if len(facts):
-        row, column, known = place(facts[:, 0].astype(np.int64), facts[:, 1].astype(np.int64))
-        keep = known & (column >= 0) & (column < len(months))
-        row, column, flag = row[keep], column[keep], facts[keep, 3].astype(np.int64)
+        row, column, flag = fact_row[in_range], fact_column[in_range], facts[in_range, 3].astype(np.int64)
         mine = due[row, column]  # reports of tasks not due that month count nowhere
         np.add.at(counted, column[mine], 1)
         np.add.at(on_time, column[mine], flag[mine])
