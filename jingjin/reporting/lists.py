@@ -119,8 +119,9 @@ _R_TASK, _R_STATUS, _R_PCT, _R_FIRST_SUBMITTED, _R_SYNTHETIC = (
 )
 
 #: the report's moments: on SQLite read as the text it stores and made datetimes only when a
-#: row's report model is made (:meth:`_RowSource.report`). Made on reading, they took most of
-#: the time of reading a month's 5,000 reports (``_period_reports``: 41 ms, 16 ms without).
+#: row's report model is made (:meth:`_RowSource.report`). Made on reading, they took half the
+#: time of reading a month's 5,000 reports (``_period_reports``: 46–49 ms, 22–23 ms without;
+#: ``bench/bench_cockpit_parts.py``).
 _MOMENTS = frozenset(("submitted_at", "first_submitted_at", "reviewed_at"))
 
 #: after the :data:`_REPORT_FIELDS`, a report's values end with 1 where it was first submitted

@@ -202,8 +202,9 @@ class Report(AuditedModel):
             ),
             # "did an earlier report say 100 %" (who is due: ``selectors.reported_done_before``) as
             # one seek per task, not a walk through its earlier months: the due tasks of a month of
-            # the benchmark plan (5,000 tasks, 60 months) in 8 ms instead of 30 ms on SQLite. Its
-            # columns those of report_task_month: SQLite takes it without statistics (ANALYZE)
+            # the benchmark plan (5,000 tasks, 60 months) in 8 ms instead of 33–42 ms on SQLite
+            # (bench/bench_cockpit.py). Its columns those of report_task_month: SQLite takes it
+            # without statistics (ANALYZE)
             models.Index(
                 fields=["task", "period_index", "status", "completion_pct"],
                 condition=models.Q(completion_pct__gte=100),
