@@ -6,7 +6,8 @@ worst status (:func:`rollup_status`). Formulas: ``docs/engines/status.md``.
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -132,12 +133,52 @@ def rollup_matrix(
     return _rollup_levels(up, _depths(up), w, matrix, missing)
 
 
+#: Which path computes the roll-up: ``"numba"`` (:mod:`jingjin.engines.status._compiled`, the
+#: default) or ``"numpy"`` (the reference path, also used without numba). Both give the same
+#: numbers to the last bit (``tests/engines/status/test_rollup.py``).
+KERNEL = "numba"
+
+
+@functools.cache
+def _compiled() -> Any:
+    """The numba module, or None without numba (imported on first use: importing stays cheap)."""
+    try:
+        from jingjin.engines.status import _compiled as compiled
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return compiled
+
+
+def prepare() -> None:
+    """Import numba and load the compiled roll-up (or compile it into numba's cache) now, on a
+    tree of two nodes, instead of in the first request that rolls up: ``jingjin/wsgi.py`` calls
+    it at start-up, ``jingjin.numba_cache.warm`` after an install."""
+    rollup_matrix(np.array([-1, 0]), np.ones(2), np.ones((2, 1)))
+
+
 def _rollup_levels(
     up: np.ndarray, depth: np.ndarray, weight: np.ndarray, own: np.ndarray, missing: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The bottom-up pass of :func:`rollup` over the n × k matrix ``own``; (roll-up, coverage)."""
-    n = len(up)
+    """The bottom-up pass of :func:`rollup` over the n × k matrix ``own``; (roll-up, coverage).
+    By the compiled loop where :data:`KERNEL` says so and numba is there, else by numpy."""
     weight = np.where(np.isnan(weight), 1.0, weight)
+    compiled = _compiled() if KERNEL == "numba" else None
+    if compiled is not None:
+        return compiled.rollup_levels(
+            np.ascontiguousarray(up, dtype=np.int64),
+            np.ascontiguousarray(depth, dtype=np.int64),
+            np.ascontiguousarray(weight, dtype=np.float64),
+            np.ascontiguousarray(own, dtype=np.float64),
+            missing == "zero",
+        )
+    return _rollup_levels_numpy(up, depth, weight, own, missing)
+
+
+def _rollup_levels_numpy(
+    up: np.ndarray, depth: np.ndarray, weight: np.ndarray, own: np.ndarray, missing: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_rollup_levels` by numpy, level by level (``weight`` without NaN)."""
+    n = len(up)
     children = np.bincount(up[up >= 0], minlength=n)
     leaf = (children == 0)[:, None]
     result = np.where(leaf, own, np.nan)
