@@ -32,7 +32,8 @@ def configure(directory: Path | None = None) -> str:
 
 def warm() -> dict[str, float]:
     """Compile the engine kernels into the cache (or load them from it) by calling each engine once
-    on a few rows: the AQI (both standards), the water classes (river and lake) and TOPSIS.
+    on a few rows: the AQI (both standards), the water classes (river and lake), TOPSIS and the
+    status engine's roll-up.
 
     ``make test`` runs this beside the linters, so that no test pays the first compilation (in a
     fresh clone, tens of seconds of a worker's time, once per worker that met a kernel first).
@@ -43,6 +44,7 @@ def warm() -> dict[str, float]:
 
     from jingjin.engines import air, water
     from jingjin.engines.scoring.mcda import topsis
+    from jingjin.engines.status.rollup import prepare
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -56,6 +58,9 @@ def warm() -> dict[str, float]:
     start = time.perf_counter()
     topsis(np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]), np.array([0.5, 0.5]), np.array([True, False]))
     times["topsis"] = time.perf_counter() - start
+    start = time.perf_counter()
+    prepare()
+    times["rollup"] = time.perf_counter() - start
     return times
 
 
