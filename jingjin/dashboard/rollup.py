@@ -159,11 +159,14 @@ def _rollup_columns(tree: _Tree, task_values: np.ndarray) -> tuple[np.ndarray, n
 
 def _rollup(tree: _Tree, tasks: list[TaskRow]) -> tuple[dict[str, float | None], dict[str, float]]:
     """Roll-up of the tasks' reported % at the period: node key → (progress, coverage)."""
-    reported = np.array([[np.nan if t.reported_pct is None else t.reported_pct] for t in tasks]).reshape(
-        -1, 1
-    )
+    reported = np.fromiter(
+        (np.nan if t.reported_pct is None else t.reported_pct for t in tasks),
+        dtype=np.float64,
+        count=len(tasks),
+    ).reshape(-1, 1)
     result, coverage = _rollup_columns(tree, reported)
+    # Python floats by ``tolist`` (one call, not one conversion per node); NaN (v != v) → None
     return (
-        {key: (None if np.isnan(v) else float(v)) for key, v in zip(tree.keys, result[:, 0], strict=True)},
-        {key: float(c) for key, c in zip(tree.keys, coverage[:, 0], strict=True)},
+        {key: (None if v != v else v) for key, v in zip(tree.keys, result[:, 0].tolist(), strict=True)},
+        dict(zip(tree.keys, coverage[:, 0].tolist(), strict=True)),
     )
