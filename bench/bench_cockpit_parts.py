@@ -6,9 +6,10 @@ the newest month with reports is requested ``--runs`` times (after one warm-up r
 (``bench_cockpit.Writer``). The functions named in :data:`PARTS` are wrapped, and the median wall
 time of each call within the requests is printed beside the page's: the cockpit's figures
 (``_plan_figures``, of which ``_plan_figures_compute``: the task rows, the report rows and the
-period's reports, the trends and their facts, the roll-up, the statuses, the counties), the
-rest of the view and the rendering. A part missing from the code measured is left out, so the
-script runs on an earlier revision too (copied into its tree).
+period's reports, the trends with their facts and their roll-up over the months, the month's
+roll-up, the statuses, the counties), the rest of the view and the rendering. A part missing
+from the code measured is left out, so the script runs on an earlier revision too (copied into
+its tree).
 
 Run: ``.venv/bin/python bench/bench_cockpit_parts.py DIR`` (``--runs``, default 15; ``--malloc``:
 the allocator setting of ``jingjin/wsgi.py``, as ``bench_cockpit.py --malloc``).
@@ -44,7 +45,9 @@ PARTS = [
     ("jingjin.dashboard.selectors", "_trends"),
     ("jingjin.dashboard.trends", "_trends_compute"),
     ("jingjin.dashboard.trends", "_report_facts"),
+    ("jingjin.dashboard.trends", "_rollup_columns"),  # the trends' roll-up over the months
     ("jingjin.dashboard.selectors", "_rollup"),
+    ("jingjin.dashboard.rollup", "_rollup_columns"),  # the month's roll-up
     ("jingjin.dashboard.selectors", "_statuses"),
     ("jingjin.dashboard.selectors", "_counties"),
     ("jingjin.dashboard.views", "render"),

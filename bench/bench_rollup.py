@@ -11,7 +11,9 @@ bytes). Both ``missing`` rules are timed. The cockpit runs this roll-up on every
 write, for its trends (``jingjin.dashboard.trends``).
 
 Run: ``.venv/bin/python bench/bench_rollup.py`` (``--against REV``, default ``HEAD``;
-``--repeat``, default 41).
+``--repeat``, default 41; ``--malloc``: glibc's allocator set to keep freed memory, as
+``jingjin/wsgi.py`` sets it in the web server, where the cockpit runs the roll-up — without it
+each call's result arrays of 2.6 MB come as fresh pages from the system, in both sides).
 """
 
 from __future__ import annotations
@@ -61,7 +63,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--against", default="HEAD", help="git revision of the earlier code (default HEAD)")
     parser.add_argument("--repeat", type=int, default=41, help="timed rounds (after one call of each side)")
+    parser.add_argument(
+        "--malloc",
+        action="store_true",
+        help="keep freed memory for the next call, as jingjin/wsgi.py sets the allocator in the web server",
+    )
     args = parser.parse_args()
+    if args.malloc:
+        from jingjin.core.allocator import keep_freed_memory
+
+        print(f"allocator set to keep freed memory: {keep_freed_memory()}")
     revision = git("rev-parse", args.against).strip()
     parent, weight, values = plan_tree()
     words = np.ascontiguousarray(values).view(np.int64)
