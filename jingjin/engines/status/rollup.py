@@ -164,11 +164,13 @@ def _rollup_levels(
     weight = np.where(np.isnan(weight), 1.0, weight)
     compiled = _compiled() if KERNEL == "numba" else None
     if compiled is not None:
+        # One type of array for numba whatever the source (C order, writable: a read-only view
+        # of polars' would be another signature, compiled in the request that first met it).
         return compiled.rollup_levels(
-            np.ascontiguousarray(up, dtype=np.int64),
-            np.ascontiguousarray(depth, dtype=np.int64),
-            np.ascontiguousarray(weight, dtype=np.float64),
-            np.ascontiguousarray(own, dtype=np.float64),
+            np.require(up, np.int64, ("C", "W")),
+            np.require(depth, np.int64, ("C", "W")),
+            np.require(weight, np.float64, ("C", "W")),
+            np.require(own, np.float64, ("C", "W")),
             missing == "zero",
         )
     return _rollup_levels_numpy(up, depth, weight, own, missing)

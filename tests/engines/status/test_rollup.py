@@ -398,3 +398,18 @@ def test_compiled_rollup_equals_the_numpy_path_to_the_last_bit(seed, missing, mo
     got = rollup_matrix(parent, weight, values, missing=missing)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(_bits(a), _bits(b))
+
+
+def test_the_compiled_rollup_has_one_signature_whatever_the_arrays(kernel):
+    """Read-only, strided or other-typed arrays (polars' views, int32 parents, float32 weights)
+    reach numba as the one signature ``make kernels`` compiles: no compilation inside a request."""
+    if kernel != "numba":
+        pytest.skip("the compiled path only")
+    from jingjin.engines.status import _compiled
+
+    values = np.ones((3, 4))[:, ::2]
+    values.flags.writeable = False
+    rollup_matrix(np.array([-1, 0, 0], dtype=np.int32), np.ones(3, dtype=np.float32), values)
+    rollup(pl.DataFrame({"id": [1, 2], "parent_id": [None, 1], "value": [1.0, 2.0]}))
+    rollup_module.prepare()
+    assert len(_compiled.rollup_levels.signatures) == 1
