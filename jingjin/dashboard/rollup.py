@@ -6,11 +6,14 @@ task) by the status engine — the cockpit's and the other pages' figures (:mod:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from jingjin.core.models import bilingual, english_active
 from jingjin.core.permissions import restrict
@@ -30,27 +33,38 @@ def _task_rows(
     One query; the latest report is an index seek on (task, period_index) per task."""
     if tasks is None:
         tasks = restrict(user, "view", Task.objects.filter(measure__action__plan=plan))
-    rows = (
-        tasks.annotate(latest_pct=latest_reported_of_task("completion_pct", up_to=period))
-        .order_by("measure__action__position", "measure__position", "position", "code")
-        .values_list(
-            "pk",
-            "code",
-            "name_zh",
-            "name_en",
-            "lead_unit__name_zh",
-            "lead_unit__name_en",
-            "measure__action_id",
-            "measure_id",
-            "weight",
-            "start",
-            "end",
-            "latest_pct",
-            "parent_id",
-            "lead_unit_id",
+    latest = latest_reported_of_task("completion_pct", up_to=period)
+    # On SQLite the weight, the days and the latest % are read as the database's text: Django
+    # would otherwise pass every row through its converters (a Decimal, two dates and an int
+    # made one cell at a time), most of the rows' time after the query (``bench_cockpit_parts.py``,
+    # ``_task_rows``). They are made here in one pass. Other drivers make them in C.
+    as_text = connections[tasks.db].vendor == "sqlite"
+    if as_text:
+        tasks = tasks.annotate(
+            weight_text=Cast("weight", TextField()),
+            start_text=Cast("start", TextField()),
+            end_text=Cast("end", TextField()),
+            latest_pct=Cast(latest, TextField()),
         )
+        cells = ("weight_text", "start_text", "end_text", "latest_pct")
+    else:
+        tasks = tasks.annotate(latest_pct=latest)
+        cells = ("weight", "start", "end", "latest_pct")
+    rows = tasks.order_by("measure__action__position", "measure__position", "position", "code").values_list(
+        "pk",
+        "code",
+        "name_zh",
+        "name_en",
+        "lead_unit__name_zh",
+        "lead_unit__name_en",
+        "measure__action_id",
+        "measure_id",
+        *cells,
+        "parent_id",
+        "lead_unit_id",
     )
     english = english_active()
+    day = _day_of_text if as_text else _day
     return [
         TaskRow(
             pk=pk,
@@ -60,8 +74,8 @@ def _task_rows(
             action_id=action,
             measure_id=measure,
             weight=float(weight),
-            start=start,
-            end=end,
+            start=day(start),
+            end=day(end),
             reported_pct=None if pct is None else float(pct),
             parent_id=parent,
             lead_unit_id=lead,
@@ -83,6 +97,15 @@ def _task_rows(
             lead,
         ) in rows
     ]
+
+
+def _day(value: date | None) -> date | None:
+    return value
+
+
+def _day_of_text(value: str | None) -> date | None:
+    """A day as SQLite holds it (``YYYY-MM-DD``), or None."""
+    return None if value is None else date.fromisoformat(value)
 
 
 def _statuses(tasks: list[TaskRow], period: ReportingPeriod) -> None:

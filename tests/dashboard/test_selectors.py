@@ -168,3 +168,43 @@ def test_a_user_without_a_role_sees_an_empty_cockpit(scenario, django_user_model
     nobody = django_user_model.objects.create_user("nobody", password="x")
     data = selectors.cockpit(user=nobody, period=scenario["march"])
     assert data.plan is None and data.tasks == []
+
+
+def test_task_rows_hold_the_stored_weights_days_and_latest_percent(users, scenario):
+    """The cockpit's task rows carry each task's weight, start, end and latest reported % as the
+    models hold them — on SQLite read as the database's text and made in one pass, elsewhere
+    by the driver: awkward weights (six decimals, large, zero), missing days and tasks without a
+    report included."""
+    from datetime import date
+
+    from jingjin.dashboard.rollup import _task_rows
+    from jingjin.plans.models import Task
+    from jingjin.reporting.services import period_get_or_create
+
+    tasks = list(Task.objects.order_by("pk"))
+    awkward = [
+        (Decimal("0.333333"), None, date(2025, 12, 31)),
+        (Decimal("12345678.123456"), date(2021, 1, 1), None),
+        (Decimal("0"), None, None),
+        (Decimal("2.5"), date(2024, 2, 29), date(2025, 1, 1)),
+    ]
+    for task, (weight, start, end) in zip(tasks, awkward, strict=False):
+        Task.objects.filter(pk=task.pk).update(weight=weight, start=start, end=end)
+    rows = {
+        r.pk: r
+        for r in _task_rows(user=users["leader"], plan=tasks[0].measure.action.plan, period=scenario["march"])
+    }
+    assert len(rows) == len(tasks)
+    for task in Task.objects.all():
+        row = rows[task.pk]
+        assert (row.weight, row.start, row.end) == (float(task.weight), task.start, task.end)
+        assert type(row.weight) is float
+        assert row.start is None or type(row.start) is date
+    assert {rows[t.pk].reported_pct for t in tasks if t.code in ("A1.M1.T1", "A1.M1.T2", "A2.M1.T1")} == {
+        55.0,
+        20.0,
+        40.0,
+    }
+    plan = tasks[0].measure.action.plan
+    before = _task_rows(user=users["leader"], plan=plan, period=period_get_or_create(year=2024, month=1))
+    assert [r.reported_pct for r in before] == [None] * len(tasks)  # no report up to January
