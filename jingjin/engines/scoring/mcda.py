@@ -7,7 +7,6 @@ of rows transposed into cache, so that reductions run along contiguous memory.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from jingjin.engines._lazy import compiled_module
 from jingjin.engines.scoring._inputs import rows_text
 
 _CHUNK = 8_192  # rows per block in the TOPSIS and entropy loops (a block stays in cache)
@@ -174,14 +174,9 @@ class TopsisParts:
 KERNEL = "numba"
 
 
-@functools.cache
 def _compiled() -> Any:
-    """The numba module, or None without numba (imported on first use: importing stays cheap)."""
-    try:
-        from jingjin.engines.scoring import _compiled as compiled
-    except ImportError:  # pragma: no cover - numba is a dependency
-        return None
-    return compiled
+    """The numba module, or None without numba (:func:`jingjin.engines._lazy.compiled_module`)."""
+    return compiled_module("jingjin.engines.scoring._compiled")
 
 
 def topsis_parts(X: Any, weights: Any, benefit: Any, reference: np.ndarray | None = None) -> TopsisParts:

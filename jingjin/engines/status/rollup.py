@@ -6,12 +6,12 @@ worst status (:func:`rollup_status`). Formulas: ``docs/engines/status.md``.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
+from jingjin.engines._lazy import compiled_module
 from jingjin.engines.scoring import InputError, numeric_column, rows_text
 from jingjin.engines.status._inputs import _require
 from jingjin.engines.status.codes import STATUS_LABELS, Status
@@ -139,14 +139,9 @@ def rollup_matrix(
 KERNEL = "numba"
 
 
-@functools.cache
 def _compiled() -> Any:
-    """The numba module, or None without numba (imported on first use: importing stays cheap)."""
-    try:
-        from jingjin.engines.status import _compiled as compiled
-    except ImportError:  # pragma: no cover - numba is a dependency
-        return None
-    return compiled
+    """The numba module, or None without numba (:func:`jingjin.engines._lazy.compiled_module`)."""
+    return compiled_module("jingjin.engines.status._compiled")
 
 
 def prepare() -> None:
