@@ -185,10 +185,9 @@ def test_task_rows_hold_the_stored_weights_days_and_latest_percent(users, scenar
     awkward = [
         (Decimal("0.333333"), None, date(2025, 12, 31)),
         (Decimal("12345678.123456"), date(2021, 1, 1), None),
-        (Decimal("0"), None, None),
-        (Decimal("2.5"), date(2024, 2, 29), date(2025, 1, 1)),
+        (Decimal("0"), date(2024, 2, 29), date(2025, 1, 1)),
     ]
-    for task, (weight, start, end) in zip(tasks, awkward, strict=False):
+    for task, (weight, start, end) in zip(tasks, awkward, strict=True):  # one case a task
         Task.objects.filter(pk=task.pk).update(weight=weight, start=start, end=end)
     rows = {
         r.pk: r
