@@ -35,6 +35,40 @@ def pytest_configure(config: pytest.Config) -> None:
         if "huey.contrib.djhuey" in sys.modules:  # already built from the settings: switch it
             sys.modules["huey.contrib.djhuey"].HUEY.immediate = True
     _live_server_without_nagle()
+    _static_files_listed_once()
+
+
+def _static_files_listed_once() -> None:
+    """WhiteNoise lists the static files (about 170, each given its headers) when its middleware
+    is made: once per process in a server, but once per test here, since each test's ``client``
+    builds its handler and middleware anew — 14–15 ms of each test that makes a request (the
+    whole of ``load_middleware``), about 450 ms of each test of the permission matrix under
+    cProfile. The listing is made once per worker for each set of WhiteNoise's settings and
+    handed to every later middleware; the static files do not change during a run. What the
+    middleware answers is unchanged (``tests/core/test_static_listing.py``)."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self: WhiteNoiseMiddleware) -> None:
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            repr(settings.STATICFILES_DIRS),
+            repr(settings.STATICFILES_FINDERS),
+        )
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: found for url, found in self.files.items() if before.get(url) is not found}
+        self.files.update(listed[key])
+
+    add_files_from_finders.__wrapped__ = list_files  # type: ignore[attr-defined]
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders  # type: ignore[method-assign]
 
 
 def _live_server_without_nagle() -> None:
