@@ -21,10 +21,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -2041,6 +2044,11 @@ def test_every_url_has_an_entry_in_the_matrix() -> None:
 DENIED = {403, 404}
 
 
+def _last_audit_id() -> int | None:
+    """The newest audit row's id (an index look-up): a request that writes one moves it."""
+    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
 def _request(client: Any, method: str, path: str, entry: Entry) -> Any:
     kwargs: dict[str, Any] = {}
     if entry.api and method in {"POST", "PUT", "PATCH"}:
@@ -2059,13 +2067,16 @@ def _cases(entry: Entry, role: str) -> list[str | None]:
     return [r for r in RELATIONS if related[r] is not None]
 
 
-def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
+def _check(world: World, client: Any, name: str, entry: Entry, sessions: dict[str, str]) -> list[str]:
+    """What is wrong at ``entry`` for each role. A role's requests carry the session it was signed
+    in with when the world was built (``sessions``: role → session key, rows of the world's
+    transaction), not a new sign-in per test: each request is rolled back, a sign-out with it."""
     problems = []
     for role in ROLES:
         user = world.users[role]
-        client.logout()
+        client.cookies = SimpleCookie()
         if user is not None:
-            client.force_login(user)
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
         for relation in _cases(entry, role):
             if entry.states:
                 unit = relation
@@ -2073,10 +2084,10 @@ def _check(world: World, client: Any, name: str, entry: Entry) -> list[str]:
                 unit = RELATED_UNIT[UNIT_OF_ROLE[role]][relation] if relation else None
             path = entry.path(world, unit)
             for method, rule in entry.methods.items():
-                audit_before = AuditEntry.objects.count()
+                audit_before = _last_audit_id()
                 with transaction.atomic():
                     response = _request(client, method, path, entry)
-                    audited = AuditEntry.objects.count() != audit_before
+                    audited = _last_audit_id() != audit_before
                     transaction.set_rollback(True)
                 status = response.status_code
                 where = f"{method} {path} as {role}" + (
@@ -2126,12 +2137,18 @@ def built_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: 
         outer.__enter__()
         try:
             world = _build(plan_import(data=small_plan(), actor=None, source="test").plan, make_user)
+            sessions = {}
+            for role, user in world.users.items():
+                if user is not None:
+                    signed_in = Client()
+                    signed_in.force_login(user)
+                    sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             raise
     try:
-        yield world, media
+        yield world, media, sessions
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
@@ -2141,13 +2158,13 @@ def built_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: 
 class TestTheMatrix:
     @pytest.mark.parametrize("name", sorted(MATRIX))
     def test_the_matrix(self, name: str, built_world: Any, client: Any, settings: Any) -> None:
-        built, media = built_world
+        built, media, sessions = built_world
         settings.MEDIA_ROOT = media
         # a copy of the world for this test: the entries made on first use (``_eco`` …) land in
         # the copy's dictionaries and are forgotten with the test's rolled-back rows
         world = World.__new__(World)
         world.__dict__.update({k: dict(v) if isinstance(v, dict) else v for k, v in built.__dict__.items()})
-        problems = _check(world, client, name, MATRIX[name])
+        problems = _check(world, client, name, MATRIX[name], sessions)
         assert problems == [], "\n".join(problems)
 
 
