@@ -149,7 +149,10 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
     * the schemathesis fuzzing of the API document : its subject is the
       document and the shape of the answers, the same whatever the database; the queries behind
       each operation, and the values PostgreSQL refuses (NUL in a text), run on PostgreSQL in the
-      API and hostile-input tests. It cost the second run about two minutes.
+      API and hostile-input tests. It cost the second run about two minutes;
+    * the tests marked ``first_database_only``, whose mark gives the reason (their subject is a
+      property of the pages or of the demo, not of the database, and what they read runs on
+      PostgreSQL in other tests). They cost the second run 60–70 s of its workers' time.
 
     Every test that reaches the database runs again on the second one."""
     if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
@@ -161,6 +164,7 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
         if not _reaches_the_database(item)
         or item.path.is_relative_to(browser)
         or item.get_closest_marker("own_sqlite") is not None
+        or item.get_closest_marker("first_database_only") is not None
         or "schemathesis" in item.name
     ]
     if left_out:

@@ -28,6 +28,10 @@ from jingjin.supervision.models import SupervisionItem, SupervisionStep
 
 AS_OF = date(2023, 10, 15)
 
+# ``make demo`` loads the demo into SQLite; the services it goes through run on PostgreSQL in their
+# own tests (about 35 s of the second run's workers' time)
+pytestmark = pytest.mark.first_database_only("the demo is loaded into SQLite (make demo)")
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):

@@ -80,6 +80,10 @@ def _path(route: str) -> str | None:
     return "/" + path
 
 
+@pytest.mark.first_database_only(
+    "the subject is the policy header of every page; every route runs on PostgreSQL in the "
+    "permission matrix (tests/core/test_permission_matrix.py)"
+)
 def test_every_url_pattern_answers_with_the_policy(client: Any, users: Any) -> None:
     client.force_login(users["office"])
     routes = [route for route, _ in _patterns()]

@@ -50,6 +50,11 @@ def _counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.first_database_only(
+    "the subject is what the views do on a GET, the same code on either database; every route "
+    "runs on PostgreSQL, as every role, in the permission matrix (tests/core/test_permission_matrix.py, "
+    "which also fails a denied request that leaves an audit row)"
+)
 def test_no_get_of_any_page_or_api_route_creates_or_deletes_rows(
     users: dict[str, Any], make_user: Any
 ) -> None:
