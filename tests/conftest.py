@@ -42,7 +42,7 @@ def _static_files_listed_once() -> None:
     """WhiteNoise lists the static files (about 170, each given its headers) when its middleware
     is made: once per process in a server, but once per test here, since each test's ``client``
     builds its handler and middleware anew — 14–15 ms of each test that makes a request (the
-    whole of ``load_middleware``), about 450 ms of each test of the permission matrix under
+    whole of ``load_middleware``), about 80 ms of each test of the permission matrix under
     cProfile. The listing is made once per worker for each set of WhiteNoise's settings and
     handed to every later middleware; the static files do not change during a run. What the
     middleware answers is unchanged (``tests/core/test_static_listing.py``)."""
