@@ -146,7 +146,7 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
       in the page, API and service tests. Run twice they cost CI about three minutes;
     * the tests marked ``own_sqlite``: they run the command line in a subprocess on a SQLite
       database of their own (DATABASE_URL dropped), so the second run would repeat the first;
-    * the schemathesis fuzzing of the API document : its subject is the
+    * the schemathesis fuzzing of the API document: its subject is the
       document and the shape of the answers, the same whatever the database; the queries behind
       each operation, and the values PostgreSQL refuses (NUL in a text), run on PostgreSQL in the
       API and hostile-input tests. It cost the second run about two minutes;
@@ -154,7 +154,7 @@ def _deselect_database_free_tests(config: pytest.Config, items: list[pytest.Item
       property of the pages or of the demo, not of the database, and what they read runs on
       PostgreSQL in other tests). They cost the second run 60–70 s of its workers' time.
 
-    Every test that reaches the database runs again on the second one."""
+    Every other test that reaches the database runs again on the second one."""
     if os.environ.get("JINGJIN_SECOND_DATABASE", "").strip().lower() not in {"1", "true", "yes"}:
         return
     browser = config.rootpath / "tests" / "browser"
