@@ -484,9 +484,9 @@ def finish(
 
     The level is a sum of 16-bit selects, and the codes and the count of rows without an AQI
     loops of their own. The loops before (over the whole block, the level a sum of comparisons,
-    the codes and the count in its loop) made the kernel 0.8–2.2 ms slower on 2,000,000 rows in
-    every case (``bench/bench_air_kernel_ab.py --against 415cc35``, same machine and day as
-    :data:`SPAN`), of which the spans 0.1–0.7 ms."""
+    the codes and the count in its loop) made the kernel 0.5–2.2 ms slower on 2,000,000 rows in
+    every case of two runs (``bench/bench_air_kernel_ab.py --against 415cc35``, same machine and
+    day as :data:`SPAN`), of which the spans 0.1–0.7 ms."""
     zero, fifty, hundred = np.uint16(0), np.int16(50), np.int16(100)
     t0, t1, t2, t3, t4 = t.level_tops[0], t.level_tops[1], t.level_tops[2], t.level_tops[3], t.level_tops[4]
     nil, one = np.int16(0), np.int16(1)
