@@ -38,9 +38,6 @@ FUNCTION_EXCEPTIONS: dict[str, int] = {
     # the cockpit and the bulletin (round 2, slice cockpit2)
     "dashboard/bulletin.py:tables": 95,
     "dashboard/trends.py:_trends_compute": 115,
-    # Not temporary: the compiled AQI kernel's loop body is one fused pass per row by design
-    # (numba; a split would need its own benchmark, see docs/engines/air.md "Performance").
-    "engines/air/_compiled.py:block": 120,
 }
 
 
