@@ -21,7 +21,9 @@ and warning recomputation for all tasks takes under 5 s.
    collector pause of the timed requests ("GC max", from ``gc.callbacks``; ``--gc-freeze`` freezes
    the objects made so far first, as ``jingjin/wsgi.py`` does after start-up; ``--malloc`` sets
    the allocator to keep freed memory before anything is loaded, as ``jingjin/wsgi.py`` does:
-   ``jingjin.core.allocator``); then the time of
+   ``jingjin.core.allocator``; ``--each`` prints every timed request's time and collector pause
+   under its page's line; ``--gc-threshold A,B,C`` tries other thresholds of the collector than
+   Python's, which the server keeps); then the time of
    the writes themselves and of ``jingjin summaries rebuild``. With the code before issue 19 (no
    ``jingjin.reporting.summaries``) the same script runs without the summary steps, for comparison.
 5. The status recomputation for all tasks: the latest reported completion of every task (one
@@ -388,6 +390,7 @@ def time_page(
         "best": min(times),
         "cpu": statistics.median(cpu),
         "gc_max": max(pauses),
+        "each": list(zip(times, pauses, strict=True)),
         "queries": len(counter.queries),
         "sql_ms": sum(t for t, _ in counter.queries) * 1000,
         "bytes": len(response.content),
@@ -481,6 +484,12 @@ def main() -> None:
         help="gc.freeze() before the pages are timed, as jingjin/wsgi.py does after start-up",
     )
     parser.add_argument("--runs", type=int, default=RUNS, help=f"timed requests per page (default {RUNS})")
+    parser.add_argument(
+        "--each", action="store_true", help="print every timed request's time and garbage collector pause"
+    )
+    parser.add_argument(
+        "--gc-threshold", default="", help="gc.set_threshold(A, B, C) before the pages are timed: 'A,B,C'"
+    )
     parser.add_argument(
         "--malloc",
         action="store_true",
@@ -589,6 +598,9 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         print(f"gc.freeze(): {gc.get_freeze_count()} objects frozen")
+    if args.gc_threshold:  # a trial of the collector's thresholds (the server keeps Python's own)
+        gc.set_threshold(*(int(n) for n in args.gc_threshold.split(",")))
+        print(f"gc thresholds: {gc.get_threshold()}")
     # CPU ms: the median processor time of this process (SQLite runs in it too) — less sensitive
     # than the wall time to other work on a shared machine
     print(
@@ -607,6 +619,9 @@ def main() -> None:
             f"{r['sql_ms']:7.1f} "
             f"{r['bytes'] / 1024:6.0f}  {verdict}"
         )
+        if args.each:
+            print("    each request, ms (of it in the garbage collector):")
+            print("    " + ", ".join(f"{t:.1f} ({p:.1f})" for t, p in r["each"]))
     print(f"memory after the pages: {memory_now_mb():.0f} MB resident, {memory_peak_mb():.0f} MB at the peak")
     if writer.times:
         print(
