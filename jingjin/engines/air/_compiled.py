@@ -475,8 +475,8 @@ def finish(
 ):  # pragma: no cover - compiled
     """The block's (from row ``lo`` of ``subs``; the other arrays are the block's views) primary
     (AQI above 50: the slots with the largest sub-index) and exceeding (HJ 633-2012: above 100;
-    ``exceeding`` empty under HJ 633-2026) pollutants as bit sets, and in one pass the level (0
-    for a missing AQI, then one more for each level top passed: five tops, padded by
+    ``exceeding`` empty under HJ 633-2026) pollutants as bit sets, the level (0 for a missing
+    AQI, then one more for each level top passed: five tops, padded by
     ``index._kernel_tables``) and the category and colour codes (the level less one; a missing
     AQI as level 1, its row nulled afterwards; not written where ``category_out`` is empty).
     :data:`SPAN` rows at a time, each a short loop that the compiler vectorises. Returns the rows
