@@ -466,6 +466,17 @@ def memory_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def _thresholds(text: str) -> tuple[int, ...]:
+    """``--gc-threshold``: one to three whole numbers, not negative, separated by commas."""
+    try:
+        numbers = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        numbers = ()
+    if not 1 <= len(numbers) <= 3 or min(numbers) < 0:
+        raise argparse.ArgumentTypeError(f"expected one to three whole numbers >= 0 as A,B,C, got {text!r}")
+    return numbers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tasks", type=int, default=5000)
@@ -488,7 +499,10 @@ def main() -> None:
         "--each", action="store_true", help="print every timed request's time and garbage collector pause"
     )
     parser.add_argument(
-        "--gc-threshold", default="", help="gc.set_threshold(A, B, C) before the pages are timed: 'A,B,C'"
+        "--gc-threshold",
+        type=_thresholds,
+        default=(),
+        help="gc.set_threshold(A, B, C) before the pages are timed: 'A,B,C'",
     )
     parser.add_argument(
         "--malloc",
@@ -599,7 +613,7 @@ def main() -> None:
         gc.freeze()
         print(f"gc.freeze(): {gc.get_freeze_count()} objects frozen")
     if args.gc_threshold:  # a trial of the collector's thresholds (the server keeps Python's own)
-        gc.set_threshold(*(int(n) for n in args.gc_threshold.split(",")))
+        gc.set_threshold(*args.gc_threshold)
         print(f"gc thresholds: {gc.get_threshold()}")
     # CPU ms: the median processor time of this process (SQLite runs in it too) — less sensitive
     # than the wall time to other work on a shared machine
