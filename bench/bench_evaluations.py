@@ -13,7 +13,12 @@ finish in under 10 s end to end, and the job's progress is updated at least ever
 4. Every progress write of the job is timed: the intervals between them are printed, with the
    longest (the target: ≤ 2 s).
 
-Run: ``.venv/bin/python bench/bench_evaluations.py`` (``--firms N`` for fewer firms, ``--runs``).
+``--malloc`` sets the C allocator to keep freed memory before anything is loaded, as ``jingjin
+worker`` and the web server do (:mod:`jingjin.core.allocator`); each run prints the pages the
+process took afresh from the system (minor page faults) beside its time.
+
+Run: ``.venv/bin/python bench/bench_evaluations.py`` (``--firms N`` for fewer firms, ``--runs``,
+``--worker``, ``--malloc``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import io
 import itertools
 import json
 import os
+import resource
 import secrets
 import sys
 import tempfile
@@ -38,7 +44,16 @@ def main() -> None:
     parser.add_argument("--firms", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--worker", action="store_true", help="run the job in a real consumer thread")
+    parser.add_argument(
+        "--malloc",
+        action="store_true",
+        help="keep freed memory for the next job, as jingjin worker sets the allocator at start-up",
+    )
     args = parser.parse_args()
+    if args.malloc:
+        from jingjin.core.allocator import keep_freed_memory
+
+        print(f"allocator set to keep freed memory: {keep_freed_memory()}")
 
     data_dir = tempfile.mkdtemp(prefix="jingjin-bench-eval-")
     os.environ["JINGJIN_DATA_DIR"] = data_dir
@@ -96,6 +111,7 @@ def main() -> None:
     totals = []
     for run in range(1, args.runs + 1):
         writes.clear()
+        pages = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         start = time.perf_counter()
         with source.open("rb") as handle:
             response = client.post(
@@ -116,12 +132,14 @@ def main() -> None:
         table = pl.read_parquet(io.BytesIO(b"".join(result.streaming_content)))
         end = time.perf_counter()
         totals.append(end - start)
+        pages = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - pages
         marks = [start, *(t for t, _, _ in writes), finished]
         gaps = [b - a for a, b in itertools.pairwise(marks)]
         print(
             f"\nrun {run}: end to end {end - start:.2f} s — upload and 202 {posted - start:.2f} s, "
             f"until done {finished - start:.2f} s, result download and read {end - finished:.2f} s; "
-            f"{table.height:,} rows × {table.width} columns; summary {data['summary']}"
+            f"{table.height:,} rows × {table.width} columns; summary {data['summary']}; "
+            f"pages taken afresh (minor page faults) {pages:,}"
         )
         for moment, pct, message in writes:
             print(f"  +{moment - start:5.2f} s  {pct:3d} %  {message}")

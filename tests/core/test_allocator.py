@@ -1,4 +1,5 @@
-"""The web server keeps freed memory for the next request (``core.allocator``)."""
+"""The web server and the job worker keep freed memory for the next request or job
+(``core.allocator``)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,18 @@ def test_the_settings_are_the_ones_documented(monkeypatch):
     assert calls == [(allocator.M_MMAP_THRESHOLD, 32 * 2**20), (allocator.M_TRIM_THRESHOLD, 128 * 2**20)]
     monkeypatch.setattr(allocator.platform, "libc_ver", lambda: ("", ""))
     assert allocator.keep_freed_memory() is False and len(calls) == 2
+
+
+def test_the_job_worker_sets_the_allocator_before_django_starts(monkeypatch):
+    """``jingjin worker`` runs jobs on large arrays one after another, as the web server runs
+    pages: the allocator is set first, before Django and the jobs' modules are loaded."""
+    from jingjin.commands import _django, worker
+    from jingjin.jobs import consumer
+
+    calls = []
+    monkeypatch.setattr(worker, "keep_freed_memory", lambda: calls.append("allocator") or True)
+    monkeypatch.setattr(_django, "setup", lambda: calls.append("django"))
+    monkeypatch.setattr(consumer, "run_consumer", lambda workers: calls.append(("consumer", workers)))
+    monkeypatch.setattr("django.conf.settings.JINGJIN_JOBS_IMMEDIATE", False)
+    assert worker.worker(SimpleNamespace(workers=3)) == 0
+    assert calls == ["allocator", "django", ("consumer", 3)]
