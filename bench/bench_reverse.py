@@ -5,8 +5,10 @@ to its page; its task list and its JSON link every task of the plan. Timed, in t
 process, sides in turn (``--repeat`` rounds after one call of each):
 
 1. the county table's links as the template made them (``{% url 'plans:task' plan code %}`` in
-   the loop) and as it makes them now (the URLs made by ``reverser`` before the template, the
-   loop writing them out); the two outputs checked equal first;
+   the loop), as it makes them now (the URLs made by ``reverser`` before the template, the
+   loop writing them out) and as the other pages that link every row of a list make them
+   (``{% row_url 'plans:task' plan code %}`` in the loop: the plan tree's task lists, a unit's
+   scorecard, the search results); the three outputs checked equal first;
 2. one URL by ``reverse`` and by a ``reverser``, per URL, over the same codes.
 
 Run: ``.venv/bin/python bench/bench_reverse.py`` (``--rows``, default 430; ``--repeat``, default 41).
@@ -47,6 +49,10 @@ def main() -> None:
         "{% for code in codes %}<a href=\"{% url 'plans:task' plan code %}\">{% endfor %}"
     )
     now = engine.from_string('{% for code, url in rows %}<a href="{{ url }}">{% endfor %}')
+    tag = engine.from_string(
+        "{% load jingjin %}{% for code in codes %}"
+        "<a href=\"{% row_url 'plans:task' plan code %}\">{% endfor %}"
+    )
 
     def page_before() -> str:
         return before.render({"codes": codes, "plan": "bench-plan"})
@@ -55,7 +61,10 @@ def main() -> None:
         url = reverser("plans:task", "bench-plan")
         return now.render({"rows": [(code, url(code)) for code in codes]})
 
-    assert page_before() == page_now()
+    def page_tag() -> str:
+        return tag.render({"codes": codes, "plan": "bench-plan"})
+
+    assert page_before() == page_now() == page_tag()
     print(
         f"# bench_reverse — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — load average "
         f"{os.getloadavg()[0]:.2f}; {args.rows} links, {args.repeat} rounds, sides in turn"
@@ -63,12 +72,13 @@ def main() -> None:
     found = {
         name: (median * 1000, best * 1000)
         for name, (median, best) in timed_together(
-            args.repeat, {"before": page_before, "now": page_now}
+            args.repeat, {"before": page_before, "now": page_now, "tag": page_tag}
         ).items()
     }
     print(f"\n## The county table's {args.rows} links (median / best)\n")
     print(f"- `{{% url %}}` in the loop (before): {found['before'][0]:.2f} / {found['before'][1]:.2f} ms")
     print(f"- URLs made by `reverser` (now): {found['now'][0]:.2f} / {found['now'][1]:.2f} ms")
+    print(f"- `{{% row_url %}}` in the loop: {found['tag'][0]:.2f} / {found['tag'][1]:.2f} ms")
     make = reverser("plans:task", "bench-plan")
     per_url = timed_together(
         args.repeat,

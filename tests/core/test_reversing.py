@@ -103,3 +103,56 @@ def test_the_script_prefix_of_the_request_is_kept() -> None:
         assert make("A1.M1.T1").startswith("/jingjin/plan/plan-a/tasks/")
     finally:
         clear_script_prefix()
+
+
+# --- {% row_url %}: the template tag over reverser ---------------------------------------------
+
+
+def _render(source: str, **context: Any) -> tuple[str, Any]:
+    from django.template import engines
+
+    try:
+        return "page", engines["django"].from_string("{% load jingjin %}" + source).render(context)
+    except NoReverseMatch:
+        return "error", None
+
+
+@pytest.mark.parametrize(
+    ("viewname", "fixed"),
+    [("plans:task", ("plan-a",)), ("reporting:report", ("2024-03",)), ("unit", ())],
+)
+def test_row_url_writes_what_url_writes(viewname: str, fixed: tuple[Any, ...]) -> None:
+    """Each value as the row's argument, on a page of its own and all in one loop: the same
+    text as ``{% url %}`` (escaped alike), or the same error."""
+    args = " ".join(f"f{i}" for i in range(len(fixed)))
+    names = {f"f{i}": value for i, value in enumerate(fixed)}
+    for value in AWKWARD:
+        assert _render(f"{{% row_url '{viewname}' {args} v %}}", v=value, **names) == _render(
+            f"{{% url '{viewname}' {args} v %}}", v=value, **names
+        ), value
+    good = [v for v in AWKWARD if _reverse(viewname, *fixed, v)[0] == "url"]
+    loop = "{% for v in values %}<a href=\"{% TAG '" + viewname + "' " + args + ' v %}">{% endfor %}'
+    made = _render(loop.replace("TAG", "row_url"), values=good, **names)
+    assert made == _render(loop.replace("TAG", "url"), values=good, **names)
+    assert made[0] == "page" and made[1].count("<a href=") == len(good) >= 4
+
+
+def test_row_url_reverses_once_per_render_and_fixed_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list of 200 tasks of two plans costs the reverser's three reversals per plan, not one
+    per row; an argument that cannot be a key (a list) is reversed as ``{% url %}`` does."""
+    from jingjin.core import reversing
+
+    calls = []
+    real = reversing.reverse
+
+    def counted(viewname: str, args: Any = None, **kwargs: Any) -> str:
+        calls.append(viewname)
+        return real(viewname, args=args, **kwargs)
+
+    monkeypatch.setattr(reversing, "reverse", counted)
+    rows = [("plan-a" if i % 2 else "plan-b", f"A1.M1.T{i}") for i in range(200)]
+    kind, page = _render("{% for p, c in rows %}{% row_url 'plans:task' p c %} {% endfor %}", rows=rows)
+    assert kind == "page" and page.split() == [reverse("plans:task", args=list(r)) for r in rows]
+    assert len(calls) == 6
+    kind, page = _render("{% row_url 'unit' code %}", code=["a"])
+    assert (kind, page) == _render("{% url 'unit' code %}", code=["a"])
