@@ -10,8 +10,10 @@ Two layouts, told apart by the header:
   ``period`` = ``2026-03``), then any of the parameter columns by their engine names
   (``ph do codmn cod bod5 nh3_n tp tn …``) or Chinese names.
 
-All problems are collected with their row (1 = the first data row under the header) and column;
-the import stores nothing unless there are none.
+All problems are collected with their place as every import of the platform names it
+(:class:`jingjin.core.limits.CellProblem`): the row as the spreadsheet numbers it (the header is
+row 1, the first data row 2), the column's letter and its header; the import stores nothing unless
+there are none.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import Number, text_problem, year_problem
-from jingjin.core.limits import LimitError, bounded_rows, check_upload
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter
 from jingjin.ecology.water_models import SAMPLE_PARAMETERS, VALUE_DIGITS, VALUE_PLACES
 
 VALUE = Number(VALUE_DIGITS, VALUE_PLACES, minimum=0)
@@ -67,20 +69,6 @@ PERIOD_NAMES = {"period", "年月"}
 
 
 @dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-@dataclass
 class Reading:
     """The checked content of an upload: each (section key, year, month) with its values."""
 
@@ -88,11 +76,17 @@ class Reading:
     rows: int = 0
     #: (section key, year, month) → {parameter: [values]} (several readings on the platform layout)
     samples: dict[tuple[str, int, int], dict[str, list[Decimal]]] = field(default_factory=dict)
-    #: the first data row of each sample (for messages)
+    #: the first row (as the spreadsheet numbers it) of each sample (for messages)
     first_row: dict[tuple[str, int, int], int] = field(default_factory=dict)
     #: long layout: a section-month given again (row, first row, same values?)
     duplicates: list[tuple[int, int, bool]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
+    #: the section column's letter and header (for the problems of a sample's section)
+    section_column: tuple[str, str] = ("", "")
+
+    def section_problem(self, row: int, message: str) -> None:
+        """A problem of the section named in ``row``."""
+        self.problems.append(CellProblem(row, *self.section_column, message))
 
     def means(self, key: tuple[str, int, int]) -> dict[str, Decimal | None]:
         """The sample's value of each parameter (the mean of its readings, 6 decimals)."""
@@ -140,9 +134,9 @@ def _key(name: str) -> str:
 
 def read(rows: list[tuple[Any, ...]]) -> Reading:
     """Check the rows (header first) and gather the samples; problems are collected, not raised."""
-    if not rows:
+    if not any(str(c or "").strip() for row in rows for c in row):  # no row, or blank ones only
         reading = Reading(layout="long")
-        reading.problems.append(Problem(0, "-", _("the file is empty")))
+        reading.problems.append(CellProblem(0, "", "", _("the file is empty")))
         return reading
     header = _header(rows[0])
     keys = [_key(h) for h in header]
@@ -153,16 +147,20 @@ def read(rows: list[tuple[Any, ...]]) -> Reading:
     section_at = next((columns[k] for k in SECTION_NAMES if k in columns), None)
     if section_at is None:
         reading.problems.append(
-            Problem(0, "section", _("the header has no section column (section / 断面名称)"))
+            CellProblem(1, "", "", _("the header has no section column (section / 断面名称)"))
         )
     if not params:
         reading.problems.append(
-            Problem(0, "-", _("the header has no parameter column (ph, do, codmn, nh3_n, tp …)"))
+            CellProblem(1, "", "", _("the header has no parameter column (ph, do, codmn, nh3_n, tp …)"))
         )
+    dated = any(k in columns for k in (*TIME_NAMES, *PERIOD_NAMES))
+    if not dated and not (any(k in columns for k in YEAR_NAMES) and any(k in columns for k in MONTH_NAMES)):
+        reading.problems.append(CellProblem(1, "", "", _("the file has no year and month columns")))
     if reading.problems:
         return reading
     assert section_at is not None
-    for number, cells in enumerate(rows[1:], start=1):
+    reading.section_column = (column_letter(section_at), header[section_at])
+    for number, cells in enumerate(rows[1:], start=2):  # the header is row 1
         if not any(str(c or "").strip() for c in cells):
             continue
         reading.rows += 1
@@ -174,10 +172,16 @@ def _cell(cells: tuple[Any, ...], index: int | None) -> Any:
     return cells[index] if index is not None and index < len(cells) else None
 
 
+def _problem(reading: Reading, number: int, at: int, header: list[str], message: str) -> None:
+    """A problem of the cell of row ``number`` (as the spreadsheet numbers it) in column ``at``."""
+    reading.problems.append(CellProblem(number, column_letter(at), header[at], message))
+
+
 def _when(
     reading: Reading, number: int, cells: tuple[Any, ...], header: list[str], columns: dict[str, int]
 ) -> tuple[int, int] | None:
-    """The (year, month) of a row, or None after recording the problem."""
+    """The (year, month) of a row, or None after recording the problem (the file has a time or
+    period column, or a year and a month column: :func:`read` checks)."""
     time_at = next((columns[k] for k in TIME_NAMES if k in columns), None)
     period_at = next((columns[k] for k in PERIOD_NAMES if k in columns), None)
     if time_at is not None or period_at is not None:
@@ -187,45 +191,44 @@ def _when(
         text = value.isoformat() if hasattr(value, "isoformat") else str(value or "").strip()
         match = re.match(r"^(\d{4})[-/年.](\d{1,2})", text)
         if not match or not 1 <= int(match.group(2)) <= 12:
-            reading.problems.append(Problem(number, header[at], _("not a date or month: %s") % text[:40]))
+            _problem(reading, number, at, header, _("not a date or month: %s") % text[:40])
             return None
         year, month = int(match.group(1)), int(match.group(2))
+        year_at = at
     else:
-        year_at = next((columns[k] for k in YEAR_NAMES if k in columns), None)
-        month_at = next((columns[k] for k in MONTH_NAMES if k in columns), None)
-        if year_at is None or month_at is None:
-            reading.problems.append(
-                Problem(number, "year / month", _("the file has no year and month columns"))
-            )
+        year_at = next(columns[k] for k in YEAR_NAMES if k in columns)
+        month_at = next(columns[k] for k in MONTH_NAMES if k in columns)
+        try:
+            year = int(str(_cell(cells, year_at)).strip())
+        except ValueError:
+            _problem(reading, number, year_at, header, _("year and month must be whole numbers"))
             return None
         try:
-            year, month = int(str(_cell(cells, year_at)).strip()), int(str(_cell(cells, month_at)).strip())
+            month = int(str(_cell(cells, month_at)).strip())
         except ValueError:
-            reading.problems.append(
-                Problem(number, header[month_at], _("year and month must be whole numbers"))
-            )
+            _problem(reading, number, month_at, header, _("year and month must be whole numbers"))
             return None
         if not 1 <= month <= 12:
-            reading.problems.append(Problem(number, header[month_at], _("the month must be 1 to 12")))
+            _problem(reading, number, month_at, header, _("the month must be 1 to 12"))
             return None
     problem = year_problem(year)
     if problem is not None:
-        reading.problems.append(Problem(number, "year", str(problem)))
+        _problem(reading, number, year_at, header, str(problem))
         return None
     return year, month
 
 
-def _value(reading: Reading, number: int, column: str, name: str, cell: Any) -> Decimal | None:
+def _value(reading: Reading, number: int, at: int, header: list[str], name: str, cell: Any) -> Decimal | None:
     text = "" if cell is None else str(cell).strip()
     if text.lower() in MISSING:
         return None
     try:
         value = VALUE.parse(cell if isinstance(cell, int | float) else text)
     except ValueError as exc:
-        reading.problems.append(Problem(number, column, str(getattr(exc, "message", exc))))
+        _problem(reading, number, at, header, str(getattr(exc, "message", exc)))
         return None
     if name == "ph" and value > PH_MAX:
-        reading.problems.append(Problem(number, column, _("pH must be 0 to 14, not %s") % text))
+        _problem(reading, number, at, header, _("pH must be 0 to 14, not %s") % text)
         return None
     return value
 
@@ -242,12 +245,10 @@ def _read_row(
     section = str(_cell(cells, section_at) or "").strip()
     problem = text_problem(section, max_length=100)
     if not section or problem is not None:
-        reading.problems.append(
-            Problem(number, header[section_at], str(problem or _("the section is empty")))
-        )
+        reading.section_problem(number, str(problem or _("the section is empty")))
         return
     when = _when(reading, number, cells, header, columns)
-    values = {name: _value(reading, number, header[i], name, _cell(cells, i)) for i, name in params.items()}
+    values = {name: _value(reading, number, i, header, name, _cell(cells, i)) for i, name in params.items()}
     if when is None:
         return
     key = (section, *when)
@@ -257,13 +258,10 @@ def _read_row(
         same = {k: v[0] for k, v in reading.samples[key].items() if v} == given
         reading.duplicates.append((number, first, same))
         if not same:
-            reading.problems.append(
-                Problem(
-                    number,
-                    header[section_at],
-                    _("section %(section)s, %(year)s-%(month)02d is also in row %(first)s with other values")
-                    % {"section": section, "year": when[0], "month": when[1], "first": first},
-                )
+            reading.section_problem(
+                number,
+                _("section %(section)s, %(year)s-%(month)02d is also in row %(first)s with other values")
+                % {"section": section, "year": when[0], "month": when[1], "first": first},
             )
         return
     reading.first_row.setdefault(key, number)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jingjin.core import clock
 from jingjin.core import permissions as P
 from jingjin.core.choices import AuditAction
+from jingjin.core.limits import CellProblem, truncated
 from jingjin.core.services import audit_entry, audit_record, audit_record_many
 from jingjin.ecology.choices import WaterbodyType
 from jingjin.ecology.models import Section, SectionTarget
@@ -29,18 +30,19 @@ from jingjin.ecology.water_models import (
     SectionSampleRevision,
     WaterImportBatch,
 )
-from jingjin.ecology.water_read import Problem, Reading, read, table_rows
+from jingjin.ecology.water_read import Reading, read, table_rows
 from jingjin.engines import water
 
 MAX_GAPS_SHOWN = 200
 
 
 class ImportRefused(Exception):
-    """The upload has problems; nothing was stored. ``problems`` name the row and column."""
+    """The upload has problems; nothing was stored. ``problems`` name the row and column (at most
+    ``JINGJIN_IMPORT_MAX_ERRORS``, then a line counting the rest)."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems[:5]))
-        self.problems = problems
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = truncated(problems, lambda text: CellProblem(0, "", "", text))
+        super().__init__("; ".join(str(p) for p in self.problems[:5]))
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
@@ -66,11 +68,9 @@ def _resolve(reading: Reading, actor: Any) -> dict[tuple[str, int, int], Section
     for key, row in reading.first_row.items():
         section = sections.get(key[0])
         if section is None:
-            reading.problems.append(Problem(row, "section", _("unknown section %s") % key[0]))
+            reading.section_problem(row, _("unknown section %s") % key[0])
         elif section.pk not in changeable:
-            reading.problems.append(
-                Problem(row, "section", _("you may not import data of section %s") % section.code)
-            )
+            reading.section_problem(row, _("you may not import data of section %s") % section.code)
         else:
             resolved[key] = section
     return resolved

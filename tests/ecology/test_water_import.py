@@ -35,7 +35,8 @@ def _classes() -> dict[tuple[str, int | None], tuple[int, str, str, bool | None]
 def test_long_layout_classes_by_month_and_year(users: Any, sections: Any) -> None:
     batch = samples_import(actor=users["office"], raw=LONG, name="samples.csv")
     assert (batch.layout, batch.rows, batch.added, batch.changed) == ("long", 5, 4, 0)
-    assert batch.report["duplicates"] == [{"row": 5, "first_row": 4, "same": True}]
+    # rows as the spreadsheet numbers them (the header is row 1)
+    assert batch.report["duplicates"] == [{"row": 6, "first_row": 5, "same": True}]
     assert batch.report["gaps"] == [
         {"section": "W2", "year": 2024, "month": 2},
         {"section": "W3", "year": 2024, "month": 2},
@@ -80,14 +81,48 @@ def test_platform_layout_averages_the_readings_of_a_month(users: Any, sections: 
 
 
 def test_bad_cells_store_nothing_and_name_row_and_column(users: Any, sections: Any) -> None:
-    raw = b"section,year,month,ph,tp\nW1,2024,1,15,0.1\nW1,2024,2,7,abc\nW9,2024,13,7,0.1\n"
+    """Every problem named as the other imports name theirs: the row as the spreadsheet numbers
+    it (the header is row 1), the column's letter and its header."""
+    raw = (
+        b"section,year,month,ph,tp\nW1,2024,1,15,0.1\nW1,2024,2,7,abc\nW9,2024,13,7,0.1\n"
+        b"W1,24x,1,7,0.1\nW1,1850,1,7,0.1\n,2024,1,7,0.1\n"
+    )
     with pytest.raises(ImportRefused) as refused:
         samples_import(actor=users["office"], raw=raw, name="bad.csv")
-    lines = refused.value.lines()
-    assert lines[0] == "Row 1, column ph: pH must be 0 to 14, not 15"
-    assert lines[1].startswith("Row 2, column tp: must be a number")
-    assert lines[2] == "Row 3, column month: the month must be 1 to 12"
+    assert refused.value.lines() == [
+        "Row 2, column D (ph): pH must be 0 to 14, not 15",
+        "Row 3, column E (tp): must be a number, not 'abc'",
+        "Row 4, column C (month): the month must be 1 to 12",
+        "Row 5, column B (year): year and month must be whole numbers",
+        "Row 6, column B (year): " + refused.value.problems[4].message,
+        "Row 7, column A (section): the section is empty",
+    ]
+    assert "1850" in refused.value.problems[4].message
     assert SectionSample.objects.count() == 0 and SectionClass.objects.count() == 0
+
+
+def test_a_file_without_the_columns_it_needs_is_refused_once(users: Any, sections: Any) -> None:
+    """A header without a month (or a time) is one problem of row 1, not one per data row."""
+    raw = b"section,year,tp\nW1,2024,0.1\nW1,2024,0.2\n"
+    with pytest.raises(ImportRefused) as refused:
+        samples_import(actor=users["office"], raw=raw, name="bad.csv")
+    assert refused.value.lines() == ["Row 1: the file has no year and month columns"]
+    with pytest.raises(ImportRefused) as refused:
+        samples_import(actor=users["office"], raw=b"\n", name="empty.csv")
+    assert refused.value.lines() == ["the file is empty"]
+
+
+def test_many_bad_cells_are_listed_up_to_the_import_limit(users: Any, sections: Any, settings: Any) -> None:
+    settings.JINGJIN_IMPORT_MAX_ERRORS = 3
+    raw = b"section,year,month,tp\n" + b"W1,2024,1,x\n" * 10
+    with pytest.raises(ImportRefused) as refused:
+        samples_import(actor=users["office"], raw=raw, name="bad.csv")
+    assert refused.value.lines() == [
+        "Row 2, column D (tp): must be a number, not 'x'",
+        "Row 3, column D (tp): must be a number, not 'x'",
+        "Row 4, column D (tp): must be a number, not 'x'",
+        "… and 7 more errors",
+    ]
 
 
 def test_a_conflicting_duplicate_is_refused(users: Any, sections: Any) -> None:
@@ -95,7 +130,7 @@ def test_a_conflicting_duplicate_is_refused(users: Any, sections: Any) -> None:
     with pytest.raises(ImportRefused) as refused:
         samples_import(actor=users["office"], raw=raw, name="dup.csv")
     assert refused.value.lines() == [
-        "Row 2, column section: section W1, 2024-01 is also in row 1 with other values"
+        "Row 3, column A (section): section W1, 2024-01 is also in row 2 with other values"
     ]
 
 
@@ -116,7 +151,7 @@ def test_a_changed_sample_keeps_a_revision(users: Any, sections: Any) -> None:
 def test_a_county_user_imports_only_its_sections(users: Any, sections: Any) -> None:
     with pytest.raises(ImportRefused) as refused:
         samples_import(actor=users["county_c"], raw=LONG, name="a.csv")
-    assert refused.value.lines() == ["Row 4, column section: you may not import data of section W3"]
+    assert refused.value.lines() == ["Row 5, column A (section): you may not import data of section W3"]
     own = b"section,year,month,tp\nW1,2024,1,0.1\n"
     assert samples_import(actor=users["county_c"], raw=own, name="own.csv").added == 1
     with pytest.raises(PermissionDenied):
@@ -144,7 +179,7 @@ def test_a_large_file_is_imported_by_a_job(
         client.post("/ecology/water/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
     failed = Job.objects.order_by("-pk").first()
     assert failed is not None and failed.state == JobState.FAILED
-    assert "Row 1, column tp" in failed.error
+    assert "Row 2, column D (tp): must be a number" in failed.error
 
 
 def test_the_platforms_published_table_reads_without_problems() -> None:
