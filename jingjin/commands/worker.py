@@ -9,7 +9,7 @@ Before anything is loaded, the C allocator is told to keep freed memory
 (:func:`jingjin.core.allocator.keep_freed_memory`), as the web server does: the arrays a job makes
 with numpy (glibc's allocator; polars has its own) then reuse the memory the job before it freed
 instead of new pages, which the system zeroes first. On the land evaluation of 1,000,000 firms
-the worker's process took 12–17 % fewer new pages in its first two jobs and as many after, in the
+the worker's process took 12–18 % fewer new pages in its first two jobs and as many after, in the
 same time within the machine's variation (``bench/bench_evaluations.py --worker [--malloc]``,
 docs/benchmarks.md): polars' columns are most of that job's memory.
 """
