@@ -25,6 +25,13 @@ W3,2024,1,7,8,2,2.5,0.02
 """
 
 
+def _refused(actor: Any, raw: bytes) -> ImportRefused:
+    """The refusal of an upload of ``raw`` by ``actor``, which must be refused."""
+    with pytest.raises(ImportRefused) as refused:
+        samples_import(actor=actor, raw=raw, name="upload.csv")
+    return refused.value
+
+
 def _classes() -> dict[tuple[str, int | None], tuple[int, str, str, bool | None]]:
     return {
         (c.section.code, c.month): (c.water_class, c.limiting, c.exceedances, c.target_met)
@@ -87,37 +94,30 @@ def test_bad_cells_store_nothing_and_name_row_and_column(users: Any, sections: A
         b"section,year,month,ph,tp\nW1,2024,1,15,0.1\nW1,2024,2,7,abc\nW9,2024,13,7,0.1\n"
         b"W1,24x,1,7,0.1\nW1,1850,1,7,0.1\n,2024,1,7,0.1\n"
     )
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["office"], raw=raw, name="bad.csv")
-    assert refused.value.lines() == [
+    refused = _refused(users["office"], raw)
+    assert refused.lines() == [
         "Row 2, column D (ph): pH must be 0 to 14, not 15",
         "Row 3, column E (tp): must be a number, not 'abc'",
         "Row 4, column C (month): the month must be 1 to 12",
         "Row 5, column B (year): year and month must be whole numbers",
-        "Row 6, column B (year): " + refused.value.problems[4].message,
+        "Row 6, column B (year): " + refused.problems[4].message,
         "Row 7, column A (section): the section is empty",
     ]
-    assert "1850" in refused.value.problems[4].message
+    assert "1850" in refused.problems[4].message
     assert SectionSample.objects.count() == 0 and SectionClass.objects.count() == 0
 
 
 def test_a_file_without_the_columns_it_needs_is_refused_once(users: Any, sections: Any) -> None:
     """A header without a month (or a time) is one problem of row 1, not one per data row."""
     raw = b"section,year,tp\nW1,2024,0.1\nW1,2024,0.2\n"
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["office"], raw=raw, name="bad.csv")
-    assert refused.value.lines() == ["Row 1: the file has no year and month columns"]
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["office"], raw=b"\n", name="empty.csv")
-    assert refused.value.lines() == ["the file is empty"]
+    assert _refused(users["office"], raw).lines() == ["Row 1: the file has no year and month columns"]
+    assert _refused(users["office"], b"\n").lines() == ["the file is empty"]
 
 
 def test_many_bad_cells_are_listed_up_to_the_import_limit(users: Any, sections: Any, settings: Any) -> None:
     settings.JINGJIN_IMPORT_MAX_ERRORS = 3
     raw = b"section,year,month,tp\n" + b"W1,2024,1,x\n" * 10
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["office"], raw=raw, name="bad.csv")
-    assert refused.value.lines() == [
+    assert _refused(users["office"], raw).lines() == [
         "Row 2, column D (tp): must be a number, not 'x'",
         "Row 3, column D (tp): must be a number, not 'x'",
         "Row 4, column D (tp): must be a number, not 'x'",
@@ -127,9 +127,7 @@ def test_many_bad_cells_are_listed_up_to_the_import_limit(users: Any, sections: 
 
 def test_a_conflicting_duplicate_is_refused(users: Any, sections: Any) -> None:
     raw = b"section,year,month,tp\nW1,2024,1,0.1\nW1,2024,1,0.2\n"
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["office"], raw=raw, name="dup.csv")
-    assert refused.value.lines() == [
+    assert _refused(users["office"], raw).lines() == [
         "Row 3, column A (section): section W1, 2024-01 is also in row 2 with other values"
     ]
 
@@ -149,9 +147,9 @@ def test_a_changed_sample_keeps_a_revision(users: Any, sections: Any) -> None:
 
 
 def test_a_county_user_imports_only_its_sections(users: Any, sections: Any) -> None:
-    with pytest.raises(ImportRefused) as refused:
-        samples_import(actor=users["county_c"], raw=LONG, name="a.csv")
-    assert refused.value.lines() == ["Row 5, column A (section): you may not import data of section W3"]
+    assert _refused(users["county_c"], LONG).lines() == [
+        "Row 5, column A (section): you may not import data of section W3"
+    ]
     own = b"section,year,month,tp\nW1,2024,1,0.1\n"
     assert samples_import(actor=users["county_c"], raw=own, name="own.csv").added == 1
     with pytest.raises(PermissionDenied):
