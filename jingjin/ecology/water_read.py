@@ -172,6 +172,26 @@ def _cell(cells: tuple[Any, ...], index: int | None) -> Any:
     return cells[index] if index is not None and index < len(cells) else None
 
 
+def _whole(cell: Any) -> int | None:
+    """A whole number from a cell: an integer, a float without a fraction (a workbook's numbers
+    come as floats: 2024 is read as 2024.0) or the digits of a text; None for anything else."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else None
+    text = str(cell or "").strip()
+    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else None
+
+
+def _text(cell: Any) -> str:
+    """A cell as text, a workbook's whole number without its ".0" (a section code 101, say)."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell or "").strip()
+
+
 def _problem(reading: Reading, number: int, at: int, header: list[str], message: str) -> None:
     """A problem of the cell of row ``number`` (as the spreadsheet numbers it) in column ``at``."""
     reading.problems.append(CellProblem(number, column_letter(at), header[at], message))
@@ -198,16 +218,14 @@ def _when(
     else:
         year_at = next(columns[k] for k in YEAR_NAMES if k in columns)
         month_at = next(columns[k] for k in MONTH_NAMES if k in columns)
-        try:
-            year = int(str(_cell(cells, year_at)).strip())
-        except ValueError:
+        whole_year, whole_month = _whole(_cell(cells, year_at)), _whole(_cell(cells, month_at))
+        if whole_year is None:
             _problem(reading, number, year_at, header, _("year and month must be whole numbers"))
             return None
-        try:
-            month = int(str(_cell(cells, month_at)).strip())
-        except ValueError:
+        if whole_month is None:
             _problem(reading, number, month_at, header, _("year and month must be whole numbers"))
             return None
+        year, month = whole_year, whole_month
         if not 1 <= month <= 12:
             _problem(reading, number, month_at, header, _("the month must be 1 to 12"))
             return None
@@ -242,7 +260,7 @@ def _read_row(
     section_at: int,
     params: dict[int, str],
 ) -> None:
-    section = str(_cell(cells, section_at) or "").strip()
+    section = _text(_cell(cells, section_at))
     problem = text_problem(section, max_length=100)
     if not section or problem is not None:
         reading.section_problem(number, str(problem or _("the section is empty")))

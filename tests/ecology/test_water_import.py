@@ -107,6 +107,43 @@ def test_bad_cells_store_nothing_and_name_row_and_column(users: Any, sections: A
     assert SectionSample.objects.count() == 0 and SectionClass.objects.count() == 0
 
 
+def test_a_workbook_with_numbers_for_year_month_and_section_imports(users: Any, sections: Any) -> None:
+    """A workbook's numbers are read as floats (2024 as 2024.0): a whole year, month or section
+    code is taken as the whole number it is; a fraction is refused in its own column."""
+    import io
+
+    from openpyxl import Workbook
+
+    from jingjin.core.models import Unit
+    from jingjin.ecology.models import Section
+
+    Section.objects.create(
+        code="101",
+        name_zh="示例断面101",
+        name_en="Demo section 101",
+        waterbody="示例河",
+        waterbody_type="river",
+        level="national",
+        county=Unit.objects.get(code="t.c"),
+    )
+
+    def workbook(*rows: tuple[Any, ...]) -> bytes:
+        book = Workbook()
+        for row in (("section", "year", "month", "tp"), *rows):
+            book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    raw = workbook(("W1", 2024, 1, 0.1), (101, 2024, 2, 0.2))
+    batch = samples_import(actor=users["office"], raw=raw, name="samples.xlsx")
+    assert (batch.layout, batch.added) == ("long", 2)
+    assert SectionSample.objects.get(section__code="101", year=2024, month=2).tp == Decimal("0.2")
+    with pytest.raises(ImportRefused) as refused:
+        samples_import(actor=users["office"], raw=workbook(("W1", 2024, 1.5, 0.1)), name="bad.xlsx")
+    assert refused.value.lines() == ["Row 2, column C (month): year and month must be whole numbers"]
+
+
 def test_a_file_without_the_columns_it_needs_is_refused_once(users: Any, sections: Any) -> None:
     """A header without a month (or a time) is one problem of row 1, not one per data row."""
     raw = b"section,year,tp\nW1,2024,0.1\nW1,2024,0.2\n"
