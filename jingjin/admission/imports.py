@@ -30,7 +30,15 @@ from jingjin.admission import services
 from jingjin.admission.choices import CatalogueClass, RecheckStage, ZoningType
 from jingjin.admission.models import FIGURE, Application, CatalogueEntry, LandThreshold, ZoningUnit
 from jingjin.core.bounds import BoundError, parse_year
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
+from jingjin.core.limits import (
+    CellProblem,
+    LimitError,
+    bounded_rows,
+    cell_text,
+    check_upload,
+    column_letter,
+    truncated,
+)
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -130,14 +138,6 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
         raise ImportFileError([CellProblem(0, "", "", str(exc))]) from exc
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 class _Cells:
     """The cells of one row by column name, recording each problem with its place."""
 
@@ -161,7 +161,7 @@ class _Cells:
         self.problems.append(CellProblem(self.row_no, column_letter(i), self.headers[name], message))
 
     def text(self, name: str, required: bool = False, max_length: int = 200) -> str:
-        value = _text(self.raw(name))
+        value = cell_text(self.raw(name))
         if name in self.index:
             if required and not value:
                 self.fail(name, _("empty"))
@@ -183,7 +183,7 @@ class _Cells:
 
     def number(self, name: str) -> Decimal | None:
         value = self.raw(name)
-        if value is None or _text(value) == "":
+        if value is None or cell_text(value) == "":
             return None
         try:
             return FIGURE.parse(value)
@@ -208,9 +208,9 @@ def _header(rows: list[tuple[Any, ...]], kind: str) -> dict[str, int]:
     problems = []
     header = rows[0] if rows else ()
     for i, cell in enumerate(header):
-        name = names.get(_text(cell))
+        name = names.get(cell_text(cell))
         if name is None:
-            problems.append(CellProblem(1, column_letter(i), _text(cell), _("unknown column")))
+            problems.append(CellProblem(1, column_letter(i), cell_text(cell), _("unknown column")))
         else:
             index[name] = i
     missing = [c.zh for c in columns if c.required and c.name not in index]
@@ -266,12 +266,12 @@ def validate(*, kind: str, raw: bytes, filename: str) -> list[tuple[int, Any, di
         raise ValueError(f"unknown register {kind!r}")
     rows = read_rows(raw, filename)
     index = _header(rows, kind)
-    headers = {name: _text(rows[0][i]) for name, i in index.items()}
+    headers = {name: cell_text(rows[0][i]) for name, i in index.items()}
     problems: list[CellProblem] = []
     out = []
     keys: dict[Any, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        if not any(_text(v) for v in row):
+        if not any(cell_text(v) for v in row):
             continue
         cells = _Cells(number, row, index, headers, problems)
         record, data = _row_data(kind, cells)

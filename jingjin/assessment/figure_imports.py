@@ -34,6 +34,7 @@ from jingjin.core.exports import append_row, xlsx_bytes
 from jingjin.core.limits import (
     CellProblem,
     ImportFileError,
+    cell_text,
     column_letter,
     problems_raise,
     unique_rows,
@@ -84,19 +85,11 @@ def template_xlsx(*, key: str, period: str) -> bytes:
     return xlsx_bytes(book)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _headers(row: tuple[Any, ...]) -> dict[str, int]:
     names = {name: key for key, zh, en, _req, _len in COLUMNS for name in (zh, key, *en)}
     found: dict[str, int] = {}
     for index, value in enumerate(row):
-        key = names.get(_text(value).lower())
+        key = names.get(cell_text(value).lower())
         if key is not None and key not in found:
             found[key] = index
     return found
@@ -112,7 +105,7 @@ def validate(raw: bytes) -> list[FigureRow]:
     if missing:
         message = _("Missing columns: %(names)s") % {"names": ", ".join(missing)}
         raise ImportFileError([CellProblem(1, "", "", message)])
-    headers = [_text(v) for v in rows[0]]
+    headers = [cell_text(v) for v in rows[0]]
     context = {
         "units": {u.code: u for u in Unit.objects.all()},
         "keys": {key for key, _used in selectors.figure_keys()},
@@ -165,7 +158,7 @@ def _cell(key: str, raw: Any, *, header: str, required: bool, longest: int, cont
     """The value of a cell of the column ``key`` and the problem with it (None: fine)."""
     if key == "period" and isinstance(raw, datetime | date):
         raw = f"{raw.year:04d}-{raw.month:02d}"  # a month typed into Excel becomes a date
-    text = _text(raw)
+    text = cell_text(raw)
     problem = text_problem(text, label=header, max_length=longest) if isinstance(raw, str) else None
     if problem is not None:
         return None, problem

@@ -163,6 +163,16 @@ def truncated(errors: list[T], more: Callable[[str], T], *, max_errors: int | No
     return [*errors[:most], more(_("… and %(count)s more errors") % {"count": f"{left:,}"})]
 
 
+def cell_text(value: Any) -> str:
+    """A cell of an uploaded table as trimmed text: empty for none, a whole number without the
+    ".0" a workbook's numbers come with (a code 101 is read as 101.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def column_letter(index: int) -> str:
     """The spreadsheet letter of the column at 0-based ``index`` (0 → A, 26 → AA)."""
     from openpyxl.utils import get_column_letter

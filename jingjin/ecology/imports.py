@@ -28,7 +28,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_date
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter, truncated
+from jingjin.core.limits import (
+    CellProblem,
+    LimitError,
+    bounded_rows,
+    cell_text,
+    check_upload,
+    column_letter,
+    truncated,
+)
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -106,17 +114,9 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
         raise RegisterFileError([RowError(0, "", "", str(exc))]) from exc
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _parse(column: Column, value: Any, units: dict[str, Unit], sources: dict[str, Any]) -> Any:
     """The model value of a cell of ``column``; ``ValueError`` with the message otherwise."""
-    text = _text(value)
+    text = cell_text(value)
     if text == "":
         if column.required:
             raise ValueError(_("is required"))
@@ -165,7 +165,7 @@ def _header(register: Register, cells: tuple[Any, ...], errors: list[RowError]) 
     """Column index → the Column it holds (or a target year, an int)."""
     found: dict[int, Any] = {}
     for index, cell in enumerate(cells):
-        name = _text(cell)
+        name = cell_text(cell)
         if not name:
             continue
         target = TARGET_HEADER.match(name) if register.has_targets else None
@@ -241,7 +241,7 @@ def _read_row(
     for index, column in columns.items():
         value = cells[index] if index < len(cells) else None
         if isinstance(column, int):
-            text = _text(value).replace(" ", "")
+            text = cell_text(value).replace(" ", "")
             if text and text not in CLASS_NAMES:
                 errors.append(
                     RowError(
@@ -281,7 +281,7 @@ def validate(*, register: Register, user: Any, raw: bytes, filename: str) -> lis
     seen: dict[str, int] = {}
     checked: list[Row] = []
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(_text(cell) for cell in cells):
+        if not any(cell_text(cell) for cell in cells):
             continue
         data, targets, row_errors = _read_row(register, number, cells, columns, units, sources)
         errors.extend(row_errors)

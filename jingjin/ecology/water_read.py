@@ -28,7 +28,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import Number, text_problem, year_problem
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, check_upload, column_letter
+from jingjin.core.limits import CellProblem, LimitError, bounded_rows, cell_text, check_upload, column_letter
 from jingjin.ecology.water_models import SAMPLE_PARAMETERS, VALUE_DIGITS, VALUE_PLACES
 
 VALUE = Number(VALUE_DIGITS, VALUE_PLACES, minimum=0)
@@ -185,13 +185,6 @@ def _whole(cell: Any) -> int | None:
     return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else None
 
 
-def _text(cell: Any) -> str:
-    """A cell as text, a workbook's whole number without its ".0" (a section code 101, say)."""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell or "").strip()
-
-
 def _problem(reading: Reading, number: int, at: int, header: list[str], message: str) -> None:
     """A problem of the cell of row ``number`` (as the spreadsheet numbers it) in column ``at``."""
     reading.problems.append(CellProblem(number, column_letter(at), header[at], message))
@@ -260,7 +253,7 @@ def _read_row(
     section_at: int,
     params: dict[int, str],
 ) -> None:
-    section = _text(_cell(cells, section_at))
+    section = cell_text(_cell(cells, section_at))
     problem = text_problem(section, max_length=100)
     if not section or problem is not None:
         reading.section_problem(number, str(problem or _("the section is empty")))

@@ -194,3 +194,21 @@ def test_an_evaluation_workbook_that_unzips_too_far_is_refused_before_it_is_queu
     assert response.status_code == 400, response.content
     assert "unzips to" in str(response.json())
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        (None, ""),
+        ("  W1 ", "W1"),
+        (101.0, "101"),  # a workbook's whole number comes as a float
+        (2024, "2024"),
+        (0.5, "0.5"),
+        (0, "0"),
+        (float("nan"), "nan"),  # left for the caller's check, not taken as empty
+    ],
+)
+def test_cell_text_reads_a_workbook_number_as_the_whole_number_it_is(cell: object, text: str) -> None:
+    from jingjin.core.limits import cell_text
+
+    assert cell_text(cell) == text
