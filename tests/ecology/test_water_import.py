@@ -114,18 +114,9 @@ def test_a_workbook_with_numbers_for_year_month_and_section_imports(users: Any, 
 
     from openpyxl import Workbook
 
-    from jingjin.core.models import Unit
-    from jingjin.ecology.models import Section
+    from tests.ecology.conftest import section_made
 
-    Section.objects.create(
-        code="101",
-        name_zh="示例断面101",
-        name_en="Demo section 101",
-        waterbody="示例河",
-        waterbody_type="river",
-        level="national",
-        county=Unit.objects.get(code="t.c"),
-    )
+    section_made("101")
 
     def workbook(*rows: tuple[Any, ...]) -> bytes:
         book = Workbook()
