@@ -41,7 +41,7 @@ from jingjin.parks import attraction_imports, tables
 from jingjin.parks.attraction_choices import FINAL, PIPELINE, LeadStageName
 from jingjin.parks.models import AttractionLead, CandidateFirm, ChainLink, LeadStage
 from jingjin.parks.services import ImportResult
-from jingjin.parks.tables import ImportFailed, RowError
+from jingjin.parks.tables import ImportFailed, file_problem
 
 #: the fields a lead is created or changed with (the stage moves through :func:`lead_move`)
 LEAD_FIELDS = AttractionLead.office_editable_fields
@@ -85,7 +85,7 @@ def candidates_import(
                 created += before is None
                 updated += before is not None
     except ValidationError as exc:  # a rule of the model the file's checks do not repeat
-        raise ImportFailed([RowError(0, "", " ".join(exc.messages))]) from exc
+        raise ImportFailed([file_problem(" ".join(exc.messages))]) from exc
     return ImportResult(created=created, updated=updated)
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jingjin.core.limits import CellProblem
 from jingjin.core.permissions import (
     PermissionDenied,
     may_add_attraction_leads,
@@ -25,7 +26,7 @@ from jingjin.parks import attraction_imports, attraction_selectors, attraction_s
 from jingjin.parks.attraction_choices import LeadStageName
 from jingjin.parks.attraction_forms import LeadForm, MoveForm
 from jingjin.parks.models import AttractionLead, ChainLink
-from jingjin.parks.tables import ImportFailed, RowError
+from jingjin.parks.tables import ImportFailed, file_problem
 from jingjin.parks.views import CONTENT_TYPES
 
 GROUPS = ("chain", "park", "owner")
@@ -221,11 +222,11 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
 def candidate_import(request: HttpRequest) -> HttpResponse:
     if not may_import_candidates(request.user):
         return _forbidden(request, _("Only the plan office imports the candidate firms."))
-    errors: list[RowError] = []
+    errors: list[CellProblem] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            errors = [RowError(0, "", _("Choose a file to import."))]
+            errors = [file_problem(_("Choose a file to import."))]
         else:
             try:
                 result = attraction_services.candidates_import(

@@ -3,7 +3,7 @@
 The file is read column by column: the credit codes' check characters are checked for the whole
 column at once (:func:`jingjin.parks.creditcode.invalid_mask`), the park, county, industry and link
 codes through dictionaries read once, the numbers and texts cell by cell. Every bad cell becomes a
-:class:`~.tables.RowError` naming the row and the column; with none, :func:`firms_validate`
+:class:`~jingjin.core.limits.CellProblem` naming the row and the column; with none, :func:`firms_validate`
 returns the columns as lists that :func:`jingjin.parks.services.firms_import` writes in bulk.
 """
 
@@ -17,11 +17,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jingjin.core.choices import UnitKind
+from jingjin.core.limits import CellProblem
 from jingjin.core.models import Unit
 from jingjin.parks import creditcode, tables
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
 from jingjin.parks.models import AMOUNT, EMPLOYEES_MAX, NAME_MAX, ChainLink, Industry, Park
-from jingjin.parks.tables import Column, ImportFailed, RowError
+from jingjin.parks.tables import Column, ImportFailed
 
 C = Column
 FIRM_COLUMNS = (
@@ -92,19 +93,18 @@ def firms_validate(raw: bytes, filename: str) -> FirmColumns:
         max_cells=settings.JINGJIN_FIRM_IMPORT_MAX_CELLS,
     )
     if not rows:
-        raise ImportFailed([RowError(0, "", _("The file is empty."))])
+        raise ImportFailed([tables.file_problem(_("The file is empty."))])
     index = tables.header_map(rows[0], FIRM_COLUMNS)
     numbered = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
     result = FirmColumns(lines=[n for n, _row in numbered])
-    errors: list[RowError] = []
-    label = {c.key: c.label for c in FIRM_COLUMNS}
+    errors: list[CellProblem] = []
 
     def column(key: str) -> list[Any]:
         at = index[key]
         return [row[at] if at < len(row) else None for _n, row in numbered]
 
     def bad(i: int, key: str, message: str) -> None:
-        errors.append(RowError(result.lines[i], label[key], message))
+        errors.append(tables.problem(result.lines[i], index[key], rows[0], message))
 
     _names_and_codes(result, column, bad)
     _references(result, index, column, bad)

@@ -1,8 +1,9 @@
 """Validation of the small registers' import files: industries, parks, chains with their links,
 clusters with their yearly targets (the firms, the large one, are in :mod:`.firm_import`).
 
-Each ``*_validate`` reads every row, collects every bad cell as a :class:`~.tables.RowError`
-naming the row and the column, and raises :class:`~.tables.ImportFailed` with all of them; when
+Each ``*_validate`` reads every row, collects every bad cell as a
+:class:`~jingjin.core.limits.CellProblem` naming the row and the column, and raises
+:class:`~.tables.ImportFailed` with all of them; when
 there is none it returns plain records, which :mod:`jingjin.parks.services` writes in one
 transaction (all or nothing). An import adds what is new and changes what exists (by code).
 """
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_year
 from jingjin.core.choices import UnitKind
+from jingjin.core.limits import CellProblem
 from jingjin.core.models import Unit
 from jingjin.parks import tables
 from jingjin.parks.choices import LinkPosition, ParkLevel, SystemTier
 from jingjin.parks.models import AMOUNT, AREA, CLUSTER_OUTPUT, IMPORTANCE, NAME_MAX, ChainLink, Industry
-from jingjin.parks.tables import Column, ImportFailed, RowError
+from jingjin.parks.tables import Column, ImportFailed
 
 C = Column
 INDUSTRY_COLUMNS = (
@@ -77,11 +79,12 @@ class _Rows:
 
     def __init__(self, rows: Sequence[tuple[Any, ...]], columns: Sequence[Column]):
         if not rows:
-            raise ImportFailed([RowError(0, "", _("The file is empty."))])
+            raise ImportFailed([tables.file_problem(_("The file is empty."))])
         self.index = tables.header_map(rows[0], columns)
+        self.header = rows[0]
         self.columns = {c.key: c for c in columns}
         self.rows = rows[1:]
-        self.errors: list[RowError] = []
+        self.errors: list[CellProblem] = []
         self.line = 0
 
     def __iter__(self) -> Any:
@@ -99,7 +102,7 @@ class _Rows:
         return tables.cell(self.row, self.index.get(key))
 
     def error(self, key: str, message: str) -> None:
-        self.errors.append(RowError(self.line, self.columns[key].label if key else "", message))
+        self.errors.append(tables.problem(self.line, self.index.get(key), self.header, message))
 
     def text(self, key: str, *, max_length: int = NAME_MAX) -> str:
         value, problem = tables.text(self.raw(key), max_length=max_length)

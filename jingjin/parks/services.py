@@ -28,7 +28,7 @@ from jingjin.core.services import (
 )
 from jingjin.parks import firm_import, imports, tables
 from jingjin.parks.models import Chain, ChainLink, Cluster, ClusterYear, Firm, Industry, Park
-from jingjin.parks.tables import ImportFailed, RowError
+from jingjin.parks.tables import ImportFailed, file_problem
 
 MODELS: dict[str, type[AuditedModel]] = {
     "industry": Industry,
@@ -97,7 +97,7 @@ def register_import(
         with transaction.atomic():
             return writer(records, _Writer(actor=actor, source=source, synthetic=synthetic))
     except ValidationError as exc:  # a rule of the model the file's checks do not repeat
-        raise ImportFailed([RowError(0, "", " ".join(exc.messages))]) from exc
+        raise ImportFailed([file_problem(" ".join(exc.messages))]) from exc
 
 
 @dataclass

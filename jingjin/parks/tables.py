@@ -2,8 +2,9 @@
 
 An import reads the first sheet (or the CSV) under the limits of :mod:`jingjin.core.limits`,
 finds its columns by their Chinese or English label (or the key), and reports every bad cell as a
-:class:`RowError` that names the row (as the spreadsheet numbers it, the header being row 1) and
-the column, in the UI's language. The callers validate the whole file before they write anything.
+:class:`~jingjin.core.limits.CellProblem`, as every import of the platform names it: the row (as the
+spreadsheet numbers it, the header being row 1), the column's letter and its header in the file,
+in the UI's language. The callers validate the whole file before they write anything.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import Number, text_problem
-from jingjin.core.limits import LimitError, bounded_rows, check_size, check_workbook, truncated
+from jingjin.core.limits import (
+    CellProblem,
+    LimitError,
+    bounded_rows,
+    cell_text,
+    check_size,
+    check_workbook,
+    column_letter,
+    truncated,
+)
 
 #: what separates the codes in one cell (leading industries, chain links): 、 , ， ; ； or spaces
 CODE_SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -46,33 +56,26 @@ class Column:
         return {_norm(self.zh), _norm(self.en), _norm(self.key)}
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A bad cell (or a bad file when ``row`` is 0): the row, the column's label, the message."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.row:
-            return self.message
-        if not self.column:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
 class ImportFailed(ValueError):
     """The file has errors; nothing was written. ``errors`` lists them (at most
     ``JINGJIN_IMPORT_MAX_ERRORS``, then a line counting the rest)."""
 
-    def __init__(self, errors: list[RowError]):
-        self.errors = truncated(errors, lambda text: RowError(0, "", text))
+    def __init__(self, errors: list[CellProblem]):
+        self.errors = truncated(errors, file_problem)
         super().__init__("; ".join(str(e) for e in self.errors[:5]))
+
+
+def file_problem(message: str) -> CellProblem:
+    """A problem of the whole file (no row, no column)."""
+    return CellProblem(0, "", "", message)
+
+
+def problem(row: int, at: int | None, header: Sequence[Any], message: str) -> CellProblem:
+    """A bad cell of ``row`` (as the spreadsheet numbers it) in the column at index ``at`` of the
+    ``header`` row (None: the row as a whole)."""
+    if at is None:
+        return CellProblem(row, "", "", message)
+    return CellProblem(row, column_letter(at), cell_text(cell(header, at)), message)
 
 
 def _norm(text: str) -> str:
@@ -98,10 +101,10 @@ def read_rows(
         elif name.endswith(".csv"):
             cells = list(csv.reader(io.StringIO(_decode(raw))))
         else:
-            raise ImportFailed([RowError(0, "", _("Upload an Excel (.xlsx) or CSV (.csv) file."))])
+            raise ImportFailed([file_problem(_("Upload an Excel (.xlsx) or CSV (.csv) file."))])
         return list(bounded_rows(cells, sheet=filename, max_rows=max_rows, max_cells=max_cells))
     except LimitError as exc:
-        raise ImportFailed([RowError(0, "", str(exc))]) from exc
+        raise ImportFailed([file_problem(str(exc))]) from exc
 
 
 def _decode(raw: bytes) -> str:
@@ -110,7 +113,7 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFailed([RowError(0, "", _("The CSV file is neither UTF-8 nor GB18030 text."))])
+    raise ImportFailed([file_problem(_("The CSV file is neither UTF-8 nor GB18030 text."))])
 
 
 def _xlsx_cells(raw: bytes) -> list[list[Any]]:
@@ -120,7 +123,7 @@ def _xlsx_cells(raw: bytes) -> list[list[Any]]:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0)
         return [list(row) for row in sheet.to_python(skip_empty_area=False)]
     except Exception as exc:  # the reader raises many kinds for a file that is no workbook
-        raise ImportFailed([RowError(0, "", _("The file cannot be read as an Excel workbook."))]) from exc
+        raise ImportFailed([file_problem(_("The file cannot be read as an Excel workbook."))]) from exc
 
 
 def header_map(header: Sequence[Any], columns: Sequence[Column]) -> dict[str, int]:
@@ -133,11 +136,12 @@ def header_map(header: Sequence[Any], columns: Sequence[Column]) -> dict[str, in
         for column in columns:
             if text and text in column.names():
                 if column.key in found:
-                    errors.append(RowError(1, column.label, _("the column appears twice")))
+                    errors.append(problem(1, index, header, _("the column appears twice")))
                 found[column.key] = index
     for column in columns:
         if column.required and column.key not in found:
-            errors.append(RowError(1, column.label, _("the column is missing")))
+            missing = _("the column %(name)s is missing") % {"name": column.label}
+            errors.append(problem(1, None, header, missing))
     if errors:
         raise ImportFailed(errors)
     return found

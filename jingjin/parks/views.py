@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from jingjin.core.limits import in_background, limit
+from jingjin.core.limits import CellProblem, in_background, limit
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -29,7 +29,7 @@ from jingjin.parks import exports, gaps, selectors, services
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
 from jingjin.parks.job_kinds import KIND as REGISTER_IMPORT
 from jingjin.parks.models import Chain, ChainLink, Firm, Industry, Park
-from jingjin.parks.tables import ImportFailed, RowError
+from jingjin.parks.tables import ImportFailed, file_problem
 
 #: the registers that are imported and exported, with their titles
 REGISTERS: dict[str, Any] = {
@@ -176,11 +176,11 @@ def register_import(request: HttpRequest, kind: str) -> HttpResponse:
         return render(
             request, "403.html", {"reason": _("Only the plan office imports the park registers.")}, status=403
         )
-    errors: list[RowError] = []
+    errors: list[CellProblem] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            errors = [RowError(0, "", _("Choose a file to import."))]
+            errors = [file_problem(_("Choose a file to import."))]
         elif _in_background(kind, upload.size):  # a large file: a job, not while the request waits
             try:
                 job = job_submit(
@@ -191,7 +191,7 @@ def register_import(request: HttpRequest, kind: str) -> HttpResponse:
                     source="web",
                 )
             except ValidationError as exc:  # e.g. a file name with control characters
-                errors = [RowError(0, "", message) for message in exc.messages]
+                errors = [file_problem(message) for message in exc.messages]
             else:
                 messages.info(request, _("The file is large: it is imported in the background."))
                 return redirect("jobs:detail", pk=job.pk)

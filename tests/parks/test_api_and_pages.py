@@ -106,7 +106,7 @@ def test_only_the_plan_office_imports(client, users, park_world) -> None:
     upload = SimpleUploadedFile("firms.csv", csv_bytes(rows))
     answer = client.post("/parks/import/firms/", {"file": upload})
     assert answer.status_code == 400
-    assert "第 2 行，“统一社会信用代码”列" in answer.content.decode()  # the page in Chinese
+    assert "第 2 行，B 列（统一社会信用代码）：" in answer.content.decode()  # the page in Chinese
     rows[1][1] = "91510900MA62X12371"
     answer = client.post("/parks/import/firms/", {"file": SimpleUploadedFile("firms.csv", csv_bytes(rows))})
     assert answer.status_code == 302 and Firm.objects.filter(credit_code="91510900MA62X12371").exists()

@@ -238,17 +238,17 @@ def test_the_candidate_import_names_every_bad_cell_and_writes_nothing(users, wor
     ]
     with pytest.raises(ImportFailed) as failed:
         svc.candidates_import(raw=csv_bytes(rows), filename="c.csv", actor=users["office"])
-    assert [str(e) for e in failed.value.errors] == [str(e) for e in failed.value.errors] and [
-        (e.row, e.column) for e in failed.value.errors
-    ] == [
-        (3, "统一社会信用代码"),
-        (3, "产业代码"),
-        (3, "产业链环节代码"),
-        (3, "三类500强"),
-        (3, "行业领军"),
-        (4, "企业名称"),
-        (4, "产业链环节代码"),
+    assert [(e.row, e.column, e.header) for e in failed.value.errors] == [
+        (3, "B", "统一社会信用代码"),
+        (3, "C", "产业代码"),
+        (3, "D", "产业链环节代码"),
+        (3, "E", "三类500强"),
+        (3, "F", "行业领军"),
+        (4, "A", "企业名称"),
+        (4, "D", "产业链环节代码"),
     ]
+    shown = "Row 3, column D (产业链环节代码): no chain link with the code C.LI.X9"
+    assert str(failed.value.errors[2]) == shown
     assert CandidateFirm.objects.count() == 0
     with pytest.raises(PermissionDenied):
         svc.candidates_import(raw=csv_bytes(rows[:2]), filename="c.csv", actor=users["reporter_a"])

@@ -57,7 +57,7 @@ def test_the_candidate_import_page_lists_the_errors(client, users, park_world, s
     upload = SimpleUploadedFile("c.csv", csv_bytes(rows), content_type="text/csv")
     answer = client.post("/parks/attraction/candidates/import/", {"file": upload})
     assert answer.status_code == 400
-    assert "Row 2, column 产业链环节代码: no chain link with the code C.LI.X9" in answer.content.decode()
+    assert "Row 2, column B (产业链环节代码): no chain link with the code C.LI.X9" in answer.content.decode()
     good = SimpleUploadedFile("c.csv", csv_bytes([rows[0], ["示例候选", "C.LI.M1"]]), content_type="text/csv")
     assert client.post("/parks/attraction/candidates/import/", {"file": good}).status_code == 302
     assert CandidateFirm.objects.get().name == "示例候选"

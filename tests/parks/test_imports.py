@@ -47,19 +47,19 @@ def test_a_firm_file_with_errors_writes_nothing(park_world) -> None:
         load("firms", rows)
     found = _messages(caught.value)
     assert found == [
-        "Row 2, column 统一社会信用代码: 91510900MA62X1237A is not a unified social credit code (18 "
+        "Row 2, column B (统一社会信用代码): 91510900MA62X1237A is not a unified social credit code (18 "
         "characters with the check character of GB 32100-2015)",
-        "Row 2, column 园区单位代码: no park with the code t.nope",
-        "Row 3, column 企业名称: must not be empty",
-        f"Row 3, column 统一社会信用代码: {CODE_A[:-1]}Q is not a unified social credit code (18 "
+        "Row 2, column C (园区单位代码): no park with the code t.nope",
+        "Row 3, column A (企业名称): must not be empty",
+        f"Row 3, column B (统一社会信用代码): {CODE_A[:-1]}Q is not a unified social credit code (18 "
         "characters with the check character of GB 32100-2015)",
-        "Row 3, column 产值(万元): must be at least 0, not '-3'",
-        "Row 3, column 专精特新: must be 是 or 否 (yes or no), not 也许",
-        "Row 4, column 统一社会信用代码: 91510900MA62X1237A is not a unified social credit code (18 "
+        "Row 3, column D (产值(万元)): must be at least 0, not '-3'",
+        "Row 3, column E (专精特新): must be 是 or 否 (yes or no), not 也许",
+        "Row 4, column B (统一社会信用代码): 91510900MA62X1237A is not a unified social credit code (18 "
         "characters with the check character of GB 32100-2015)",
-        "Row 4, column 统一社会信用代码: the code 91510900MA62X1237A is already in row 2",
-        "Row 4, column 产值(万元): '1e400' is too large: the size must stay below 100,000,000,000,000",
-        "Row 4, column 三类500强: 百强 is not one of: 世界500强、中国500强、民营500强",
+        "Row 4, column B (统一社会信用代码): the code 91510900MA62X1237A is already in row 2",
+        "Row 4, column D (产值(万元)): '1e400' is too large: the size must stay below 100,000,000,000,000",
+        "Row 4, column F (三类500强): 百强 is not one of: 世界500强、中国500强、民营500强",
     ]
     assert Firm.objects.count() == 3 and AuditEntry.objects.count() == audit
 
@@ -67,7 +67,7 @@ def test_a_firm_file_with_errors_writes_nothing(park_world) -> None:
 def test_a_required_column_missing_is_named(park_world) -> None:
     with pytest.raises(ImportFailed) as caught:
         load("firms", [["企业名称", "产值(万元)"], ["示例企业", "1"]])
-    assert _messages(caught.value) == ["Row 1, column 统一社会信用代码: the column is missing"]
+    assert _messages(caught.value) == ["Row 1: the column 统一社会信用代码 is missing"]
 
 
 def test_a_firm_import_changes_known_codes_and_audits_before_and_after(park_world) -> None:
@@ -109,8 +109,8 @@ def test_chain_rows_must_agree_and_positions_be_known(park_world) -> None:
             ],
         )
     assert _messages(caught.value) == [
-        "Row 3, column 链长: differs from the chain's first row (甲)",
-        "Row 3, column 位置: 旁边 is not one of: down、mid、up",
+        "Row 3, column C (链长): differs from the chain's first row (甲)",
+        "Row 3, column F (位置): 旁边 is not one of: down、mid、up",
     ]
     assert not Chain.objects.filter(code="C.X").exists()
 
@@ -119,8 +119,8 @@ def test_parks_need_park_units_and_known_industries(park_world) -> None:
     with pytest.raises(ImportFailed) as caught:
         load("parks", [["园区单位代码", "级别", "主导产业代码"], ["t.a", "市级", "LI、XX"]])
     assert _messages(caught.value) == [
-        "Row 2, column 园区单位代码: no park unit with the code t.a",
-        "Row 2, column 主导产业代码: no industry with the code XX",
+        "Row 2, column A (园区单位代码): no park unit with the code t.a",
+        "Row 2, column C (主导产业代码): no industry with the code XX",
     ]
 
 
@@ -129,7 +129,7 @@ def test_clusters_with_their_years(park_world) -> None:
     with pytest.raises(ImportFailed) as caught:
         load("clusters", [header, ["CL", "示例集群", "LI", "20x4", "100", ""]])
     assert _messages(caught.value) == [
-        "Row 2, column 年份: must be a year (a whole number 1900–2200), not '20x4'"
+        "Row 2, column D (年份): must be a year (a whole number 1900–2200), not '20x4'"
     ]
     result = load(
         "clusters",
