@@ -3,8 +3,9 @@
 The file is read column by column: the credit codes' check characters are checked for the whole
 column at once (:func:`jingjin.parks.creditcode.invalid_mask`), the park, county, industry and link
 codes through dictionaries read once, the numbers and texts cell by cell. Every bad cell becomes a
-:class:`~jingjin.core.limits.CellProblem` naming the row and the column; with none, :func:`firms_validate`
-returns the columns as lists that :func:`jingjin.parks.services.firms_import` writes in bulk.
+:class:`~jingjin.core.limits.CellProblem` naming the row and the column; with none,
+:func:`firms_validate` returns the columns as lists that :func:`jingjin.parks.services.firms_import`
+writes in bulk.
 """
 
 from __future__ import annotations

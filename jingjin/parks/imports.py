@@ -3,9 +3,9 @@ clusters with their yearly targets (the firms, the large one, are in :mod:`.firm
 
 Each ``*_validate`` reads every row, collects every bad cell as a
 :class:`~jingjin.core.limits.CellProblem` naming the row and the column, and raises
-:class:`~.tables.ImportFailed` with all of them; when
-there is none it returns plain records, which :mod:`jingjin.parks.services` writes in one
-transaction (all or nothing). An import adds what is new and changes what exists (by code).
+:class:`~.tables.ImportFailed` with all of them; when there is none it returns plain records,
+which :mod:`jingjin.parks.services` writes in one transaction (all or nothing). An import adds
+what is new and changes what exists (by code).
 """
 
 from __future__ import annotations
