@@ -166,19 +166,31 @@ def year_problem(value: Any) -> Msg | None:
     )
 
 
-def parse_year(value: Any) -> int:
-    """A year from a cell: an int, a whole float or a text of one (``"2024"``, ``"2024.0"``);
-    :class:`BoundError` otherwise or out of :data:`YEAR_MIN` … :data:`YEAR_MAX`."""
-    year: Any = value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        year = int(value)
-    elif isinstance(value, str):
+def whole_number(value: Any) -> int | None:
+    """A whole number from a cell: an int, a whole float (a workbook's numbers come as floats:
+    2024 is read as 2024.0) or a text of one (``"2024"``, ``"2024.0"``); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    if isinstance(value, str):
         text = value.strip()
         try:
             number = float(text) if len(text) <= 20 else math.nan
         except ValueError:
-            number = math.nan
-        year = int(number) if math.isfinite(number) and number.is_integer() else text
+            return None
+        return int(number) if math.isfinite(number) and number.is_integer() else None
+    return None
+
+
+def parse_year(value: Any) -> int:
+    """A year from a cell (:func:`whole_number`); :class:`BoundError` otherwise or out of
+    :data:`YEAR_MIN` … :data:`YEAR_MAX`."""
+    year: Any = whole_number(value)
+    if year is None:  # named in the message as it was given
+        year = value.strip() if isinstance(value, str) else value
     problem = year_problem(year)
     if problem is not None:
         raise BoundError(problem)

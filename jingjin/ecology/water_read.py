@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jingjin.core.bounds import Number, text_problem, year_problem
+from jingjin.core.bounds import Number, text_problem, whole_number, year_problem
 from jingjin.core.limits import CellProblem, LimitError, bounded_rows, cell_text, check_upload, column_letter
 from jingjin.ecology.water_models import SAMPLE_PARAMETERS, VALUE_DIGITS, VALUE_PLACES
 
@@ -172,19 +172,6 @@ def _cell(cells: tuple[Any, ...], index: int | None) -> Any:
     return cells[index] if index is not None and index < len(cells) else None
 
 
-def _whole(cell: Any) -> int | None:
-    """A whole number from a cell: an integer, a float without a fraction (a workbook's numbers
-    come as floats: 2024 is read as 2024.0) or the digits of a text; None for anything else."""
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float):
-        return int(cell) if cell.is_integer() else None
-    text = str(cell or "").strip()
-    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else None
-
-
 def _problem(reading: Reading, number: int, at: int, header: list[str], message: str) -> None:
     """A problem of the cell of row ``number`` (as the spreadsheet numbers it) in column ``at``."""
     reading.problems.append(CellProblem(number, column_letter(at), header[at], message))
@@ -211,7 +198,7 @@ def _when(
     else:
         year_at = next(columns[k] for k in YEAR_NAMES if k in columns)
         month_at = next(columns[k] for k in MONTH_NAMES if k in columns)
-        whole_year, whole_month = _whole(_cell(cells, year_at)), _whole(_cell(cells, month_at))
+        whole_year, whole_month = whole_number(_cell(cells, year_at)), whole_number(_cell(cells, month_at))
         if whole_year is None:
             _problem(reading, number, year_at, header, _("year and month must be whole numbers"))
             return None

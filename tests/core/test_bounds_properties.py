@@ -246,3 +246,31 @@ def test_api_writes_answer_400_for_hostile_values_and_write_nothing_then(client,
         assert 0 <= weight < 10**14 and bounds.CONTROL_CHARACTERS.search(text) is None
         assert end is None or bounds.YEAR_MIN <= end.year <= bounds.YEAR_MAX
     assert client.get("/api/indicators").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("cell", "whole"),
+    [
+        (2024, 2024),
+        (2024.0, 2024),  # a workbook's number
+        (" 2024 ", 2024),
+        ("2024.0", 2024),
+        (1.5, None),
+        ("24x", None),
+        ("", None),
+        (True, None),
+        (float("inf"), None),
+        (float("nan"), None),
+        (None, None),
+    ],
+)
+def test_whole_number_of_a_cell(cell: object, whole: int | None) -> None:
+    assert bounds.whole_number(cell) == whole
+
+
+def test_parse_year_takes_whole_numbers_and_names_the_rest() -> None:
+    assert bounds.parse_year(2024.0) == bounds.parse_year(" 2024 ") == 2024
+    for bad, shown in ((" 20x4 ", "'20x4'"), (1850, "1850"), (2024.5, "2024.5")):
+        with pytest.raises(bounds.BoundError) as raised:
+            bounds.parse_year(bad)
+        assert shown in str(raised.value)
