@@ -206,6 +206,11 @@ class CellProblem:
         return {"row": self.row, "column": self.column, "header": self.header, "message": str(self.message)}
 
 
+def file_problem(message: str) -> CellProblem:
+    """A problem of the whole file (no row, no column)."""
+    return CellProblem(0, "", "", message)
+
+
 class ImportFileError(Exception):
     """The file cannot be imported: its problems, each with its place."""
 
@@ -273,7 +278,7 @@ def problems_raise(problems: list[CellProblem], rows: list[Any]) -> None:
     """:class:`ImportFileError` with ``problems`` (at most the import limit, then a line counting
     the rest), or when the workbook had no data row; nothing when it can be imported."""
     if problems:
-        raise ImportFileError(truncated(problems, lambda text: CellProblem(0, "", "", text)))
+        raise ImportFileError(truncated(problems, file_problem))
     if not rows:
         raise ImportFileError([CellProblem(0, "", "", _("The workbook has no data row."))])
 

@@ -28,7 +28,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import Number, text_problem, whole_number, year_problem
-from jingjin.core.limits import CellProblem, LimitError, bounded_rows, cell_text, check_upload, column_letter
+from jingjin.core.limits import (
+    CellProblem,
+    LimitError,
+    bounded_rows,
+    cell_text,
+    check_upload,
+    column_letter,
+    file_problem,
+)
 from jingjin.ecology.water_models import SAMPLE_PARAMETERS, VALUE_DIGITS, VALUE_PLACES
 
 VALUE = Number(VALUE_DIGITS, VALUE_PLACES, minimum=0)
@@ -136,7 +144,7 @@ def read(rows: list[tuple[Any, ...]]) -> Reading:
     """Check the rows (header first) and gather the samples; problems are collected, not raised."""
     if not any(str(c or "").strip() for row in rows for c in row):  # no row, or blank ones only
         reading = Reading(layout="long")
-        reading.problems.append(CellProblem(0, "", "", _("the file is empty")))
+        reading.problems.append(file_problem(_("the file is empty")))
         return reading
     header = _header(rows[0])
     keys = [_key(h) for h in header]

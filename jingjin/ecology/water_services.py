@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jingjin.core import clock
 from jingjin.core import permissions as P
 from jingjin.core.choices import AuditAction
-from jingjin.core.limits import CellProblem, truncated
+from jingjin.core.limits import CellProblem, file_problem, truncated
 from jingjin.core.services import audit_entry, audit_record, audit_record_many
 from jingjin.ecology.choices import WaterbodyType
 from jingjin.ecology.models import Section, SectionTarget
@@ -41,7 +41,7 @@ class ImportRefused(Exception):
     ``JINGJIN_IMPORT_MAX_ERRORS``, then a line counting the rest)."""
 
     def __init__(self, problems: list[CellProblem]):
-        self.problems = truncated(problems, lambda text: CellProblem(0, "", "", text))
+        self.problems = truncated(problems, file_problem)
         super().__init__("; ".join(str(p) for p in self.problems[:5]))
 
     def lines(self) -> list[str]:

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingjin.core import clock
+from jingjin.core.limits import file_problem
 from jingjin.core.permissions import (
     PermissionDenied,
     may_add_attraction_leads,
@@ -41,7 +42,7 @@ from jingjin.parks import attraction_imports, tables
 from jingjin.parks.attraction_choices import FINAL, PIPELINE, LeadStageName
 from jingjin.parks.models import AttractionLead, CandidateFirm, ChainLink, LeadStage
 from jingjin.parks.services import ImportResult
-from jingjin.parks.tables import ImportFailed, file_problem
+from jingjin.parks.tables import ImportFailed
 
 #: the fields a lead is created or changed with (the stage moves through :func:`lead_move`)
 LEAD_FIELDS = AttractionLead.office_editable_fields

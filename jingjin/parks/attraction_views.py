@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jingjin.core.limits import CellProblem
+from jingjin.core.limits import CellProblem, file_problem
 from jingjin.core.permissions import (
     PermissionDenied,
     may_add_attraction_leads,
@@ -26,7 +26,7 @@ from jingjin.parks import attraction_imports, attraction_selectors, attraction_s
 from jingjin.parks.attraction_choices import LeadStageName
 from jingjin.parks.attraction_forms import LeadForm, MoveForm
 from jingjin.parks.models import AttractionLead, ChainLink
-from jingjin.parks.tables import ImportFailed, file_problem
+from jingjin.parks.tables import ImportFailed
 from jingjin.parks.views import CONTENT_TYPES
 
 GROUPS = ("chain", "park", "owner")

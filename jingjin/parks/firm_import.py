@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jingjin.core.choices import UnitKind
-from jingjin.core.limits import CellProblem
+from jingjin.core.limits import CellProblem, file_problem
 from jingjin.core.models import Unit
 from jingjin.parks import creditcode, tables
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
@@ -94,7 +94,7 @@ def firms_validate(raw: bytes, filename: str) -> FirmColumns:
         max_cells=settings.JINGJIN_FIRM_IMPORT_MAX_CELLS,
     )
     if not rows:
-        raise ImportFailed([tables.file_problem(_("The file is empty."))])
+        raise ImportFailed([file_problem(_("The file is empty."))])
     index = tables.header_map(rows[0], FIRM_COLUMNS)
     numbered = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
     result = FirmColumns(lines=[n for n, _row in numbered])

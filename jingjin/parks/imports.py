@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jingjin.core.bounds import BoundError, parse_year
 from jingjin.core.choices import UnitKind
-from jingjin.core.limits import CellProblem
+from jingjin.core.limits import CellProblem, file_problem
 from jingjin.core.models import Unit
 from jingjin.parks import tables
 from jingjin.parks.choices import LinkPosition, ParkLevel, SystemTier
@@ -79,7 +79,7 @@ class _Rows:
 
     def __init__(self, rows: Sequence[tuple[Any, ...]], columns: Sequence[Column]):
         if not rows:
-            raise ImportFailed([tables.file_problem(_("The file is empty."))])
+            raise ImportFailed([file_problem(_("The file is empty."))])
         self.index = tables.header_map(rows[0], columns)
         self.header = rows[0]
         self.columns = {c.key: c for c in columns}

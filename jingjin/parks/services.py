@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from jingjin.core.choices import AuditAction
+from jingjin.core.limits import file_problem
 from jingjin.core.models import AuditedModel, AuditEntry, Unit, _json_value
 from jingjin.core.permissions import PermissionDenied, may_manage_park_registers
 from jingjin.core.services import (
@@ -28,7 +29,7 @@ from jingjin.core.services import (
 )
 from jingjin.parks import firm_import, imports, tables
 from jingjin.parks.models import Chain, ChainLink, Cluster, ClusterYear, Firm, Industry, Park
-from jingjin.parks.tables import ImportFailed, file_problem
+from jingjin.parks.tables import ImportFailed
 
 MODELS: dict[str, type[AuditedModel]] = {
     "industry": Industry,

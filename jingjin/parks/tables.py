@@ -29,6 +29,7 @@ from jingjin.core.limits import (
     check_size,
     check_workbook,
     column_letter,
+    file_problem,
     truncated,
 )
 
@@ -63,11 +64,6 @@ class ImportFailed(ValueError):
     def __init__(self, errors: list[CellProblem]):
         self.errors = truncated(errors, file_problem)
         super().__init__("; ".join(str(e) for e in self.errors[:5]))
-
-
-def file_problem(message: str) -> CellProblem:
-    """A problem of the whole file (no row, no column)."""
-    return CellProblem(0, "", "", message)
 
 
 def problem(row: int, at: int | None, header: Sequence[Any], message: str) -> CellProblem:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from jingjin.core.limits import CellProblem, in_background, limit
+from jingjin.core.limits import CellProblem, file_problem, in_background, limit
 from jingjin.core.models import Unit
 from jingjin.core.permissions import (
     PermissionDenied,
@@ -29,7 +29,7 @@ from jingjin.parks import exports, gaps, selectors, services
 from jingjin.parks.choices import FIRM_FLAGS, Fortune500
 from jingjin.parks.job_kinds import KIND as REGISTER_IMPORT
 from jingjin.parks.models import Chain, ChainLink, Firm, Industry, Park
-from jingjin.parks.tables import ImportFailed, file_problem
+from jingjin.parks.tables import ImportFailed
 
 #: the registers that are imported and exported, with their titles
 REGISTERS: dict[str, Any] = {
